@@ -1,0 +1,38 @@
+"""crisol's exceptions. Each carries the offending input so messages can name it."""
+
+from __future__ import annotations
+
+
+class CrisolError(Exception):
+    """Base class for errors crisol raises on purpose."""
+
+
+class InputRejected(CrisolError):
+    """An input, or one record of it, cannot be turned into an article.
+
+    ``source`` names the input (path or URL), ``location`` the place inside it (line, record,
+    item) and ``reason`` says why, in words a user can act on.
+    """
+
+    def __init__(self, source: str, reason: str, location: str | None = None):
+        self.source = source
+        self.reason = reason
+        self.location = location
+        where = f"{source} ({location})" if location else source
+        super().__init__(f"{where}: {reason}")
+
+
+class ExtractionRejected(InputRejected):
+    """The input was read but holds no usable article (no main text, only boilerplate...)."""
+
+
+class StoreError(CrisolError):
+    """The store cannot be opened or written (bad URL, newer schema, locked file...)."""
+
+
+class UnknownLanguage(CrisolError):
+    """No analysis pipeline exists for a language; the article is stored as not analysed."""
+
+    def __init__(self, language: str | None):
+        self.language = language
+        super().__init__(f"no analysis pipeline for language {language!r}")

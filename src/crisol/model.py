@@ -1,0 +1,214 @@
+"""The vocabulary every stage speaks.
+
+An input becomes one or more :class:`RawArticle` (``read``), each becomes an :class:`Article`
+(``clean``), which ``annotate`` fills with sentences, mentions, dates, quotes and events, and
+``link`` relates to other articles (duplicates, stories, registry entities). Only ``store`` knows
+about tables, only ``read`` about file formats, only ``annotate`` about spaCy.
+
+These are plain dataclasses: no behaviour beyond small conveniences, so every stage can be tested
+with hand-built values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+# Where a publication date came from, most to least trustworthy.
+DateSource = Literal["metadata", "dateline", "url", "feed", "fetch"]
+
+# The input formats a reader can produce (recorded on each article).
+RawFormat = Literal["text", "html", "news-please", "json", "rss", "atom", "warc"]
+
+
+@dataclass
+class RawArticle:
+    """One article as a reader found it, before any cleaning.
+
+    ``data`` holds the exact bytes of this article's part of the input (the whole file for a text
+    or HTML file, the line for JSON Lines, the item for a feed, the HTTP payload for WARC), so the
+    original can be stored byte for byte. ``meta`` carries whatever the format itself says
+    (title, text, url, date, outlet, language, authors, fetched...), already decoded to ``str``.
+    """
+
+    source: str  # the input path, "-" for stdin, or a URL
+    data: bytes
+    format: RawFormat
+    location: str | None = None  # inside the input: "line 12", "record 3", "item 7"
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def where(self) -> str:
+        """Human-readable place of this article, for messages: ``path (line 12)``."""
+        return f"{self.source} ({self.location})" if self.location else self.source
+
+    @property
+    def id(self) -> str:
+        """Stable content id: a hash of the bytes and of where they came from.
+
+        The same input ingested twice gets the same id (so nothing is added twice); the same bytes
+        from two places get two ids, linked later through ``Article.text_hash``.
+        """
+        h = hashlib.sha256()
+        h.update(self.where.encode("utf-8", "surrogateescape"))
+        h.update(b"\0")
+        h.update(self.data)
+        return h.hexdigest()[:16]
+
+
+@dataclass
+class RemovedLine:
+    """A piece of the input the cleaner dropped, and why (nothing is lost silently)."""
+
+    text: str
+    reason: str  # caption, credit, byline, dateline, related-links, headline-list, masthead,
+    # repeated-headline, share-prompt, padding, ...
+    line: int | None = None  # 1-based line number in the decoded input, when it has lines
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int  # character offsets into Article.text
+    end: int
+    text: str
+
+
+@dataclass
+class Mention:
+    """An entity mention in one article."""
+
+    text: str
+    label: str  # PER, ORG, LOC, GPE, MISC, NORP (demonym/nationality)
+    start: int
+    end: int
+    sentence: int
+    entity_id: str | None = None  # registry entity, set by link.entities
+    canonical: str | None = None  # best known full name (after in-article short-form resolution)
+    country: str | None = None  # ISO 3166-1 alpha-3 where it applies (RUS, PRK...)
+    role: str | None = None  # head-of-state, foreign-minister, agency...
+    source: str = "ner"  # "gazetteer", "ner", "rule"
+
+
+@dataclass
+class TimeExpression:
+    """A date expression found in the text, resolved against the publication date."""
+
+    text: str
+    start: int
+    end: int
+    sentence: int
+    value: str | None  # ISO date "2025-07-12", month "2025-06", year "2024", season "2024-summer"
+    precision: Literal["day", "month", "season", "year", "unresolved"]
+    rule: str = ""  # which rule resolved it, for auditing
+
+
+@dataclass
+class Actor:
+    name: str
+    entity_id: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-3
+    sector: str | None = None  # GOV, MIL, MED, BUS, CVL, REB, IGO, ...
+
+    @property
+    def code(self) -> str:
+        return " ".join(p for p in (self.country, self.sector) if p)
+
+
+@dataclass
+class Quote:
+    """Who said what, and through whom it was reported."""
+
+    text: str  # the content span
+    kind: Literal["direct", "indirect"]
+    speaker: str | None  # surface name of the speaker, resolved through pronouns when possible
+    cue: str | None  # the verb or phrase introducing it: dijo, afirmó, según, said...
+    start: int
+    end: int
+    sentence: int
+    speaker_entity: str | None = None  # registry entity id
+    via: str | None = None  # channel it was reported through: "KCNA", "TASS", "la diplomacia rusa"
+
+
+Certainty = Literal["asserted", "attributed", "alleged", "denied", "hypothetical"]
+
+
+@dataclass
+class Event:
+    """A PLOVER-coded event: who did what to whom, where, when, and how sure the source is."""
+
+    type: str  # PLOVER event type: CONSULT, SUPPORT, AID, AGREE, COOPERATE, ASSAULT, PROTEST...
+    mode: str | None  # PLOVER mode: visit, verbal, military, sign...
+    source: Actor | None
+    target: Actor | None
+    sentence: int
+    sentence_text: str
+    trigger: str  # the words that coded it
+    location: str | None = None
+    date: str | None = None  # resolved ISO value, with date_precision
+    date_precision: str | None = None
+    certainty: Certainty = "asserted"
+    attributed_to: str | None = None  # "KCNA" when certainty is attributed
+    id: str | None = None
+
+
+@dataclass
+class Article:
+    """A cleaned article, the unit that flows through annotate, link and store."""
+
+    id: str
+    source: str
+    raw: bytes
+    raw_format: RawFormat
+    text: str
+    location: str | None = None
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    date_source: DateSource | None = None
+    fetched: datetime | None = None
+    language: str | None = None
+    language_score: float | None = None
+    removed: list[RemovedLine] = field(default_factory=list)
+    # Filled by annotate; `analysis` says what was done ("full", "partial: no model for 'de'").
+    analysis: str | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    dates: list[TimeExpression] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def text_hash(self) -> str:
+        """Hash of the normalised clean text: equal for exact copies from different inputs."""
+        norm = " ".join(self.text.split()).casefold()
+        return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public JSON shape (also what ``crisol export`` writes). Fields are only added."""
+        d = asdict(self)
+        d.pop("raw")
+        d["published"] = self.published.isoformat() if self.published else None
+        d["fetched"] = self.fetched.isoformat() if self.fetched else None
+        d["text_hash"] = self.text_hash
+        return d
+
+
+@dataclass
+class Rejection:
+    """An input (or part of one) that could not be read, with the reason, for the run report."""
+
+    source: str
+    reason: str
+    location: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.source} ({self.location})" if self.location else self.source
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
