@@ -20,7 +20,7 @@ from typing import Any, Literal
 DateSource = Literal["metadata", "dateline", "url", "feed", "fetch"]
 
 # The input formats a reader can produce (recorded on each article).
-RawFormat = Literal["text", "html", "news-please", "json", "rss", "atom", "warc"]
+RawFormat = Literal["text", "html", "news-please", "json", "csv", "rss", "atom", "warc"]
 
 
 @dataclass
@@ -181,6 +181,8 @@ class Article:
     dates: list[TimeExpression] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    # Set by the store: id of the first stored article with the same text_hash (exact copy).
+    copy_of: str | None = None
 
     @property
     def text_hash(self) -> str:

@@ -1,0 +1,32 @@
+"""Size limits of the readers, in one place so messages, docs and tests agree."""
+
+from __future__ import annotations
+
+MB = 1_000_000
+
+# One text or HTML article larger than this is not an article (a dump, a log, a book...).
+MAX_ARTICLE_BYTES = 10 * MB
+# A feed is parsed whole by feedparser; real feeds are well under a megabyte.
+MAX_FEED_BYTES = 50 * MB
+# One JSON record (a JSONL line, a JSON list item) or one WARC record kept in memory.
+MAX_RECORD_BYTES = 32 * MB
+# What the sniffer sees of each input (after gzip decompression).
+HEAD_BYTES = 64 * 1024
+# Read size for streaming inputs.
+CHUNK_BYTES = 1024 * 1024
+
+
+def human_size(n: int) -> str:
+    """Sizes for messages, in decimal megabytes like file managers show them.
+
+    >>> human_size(200_000_000), human_size(10_500_000), human_size(2_048)
+    ('200 MB', '10.5 MB', '2 KB')
+    """
+    if n >= MB:
+        value, unit = n / MB, "MB"
+    elif n >= 1000:
+        value, unit = n / 1000, "KB"
+    else:
+        return f"{n} bytes"
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}"
