@@ -1,0 +1,229 @@
+"""Cleaning: a :class:`RawArticle` becomes an :class:`Article` (main text, title, outlet, date,
+language), or :class:`~crisol.errors.ExtractionRejected` says why it cannot.
+
+Every line the cleaner drops is kept in ``Article.removed`` with its reason (caption, credit,
+byline, dateline, related-links, headline-list, masthead, repeated-headline, share-prompt,
+padding...), so nothing is lost silently.
+
+>>> from crisol.model import RawArticle
+>>> body = ("Kim recibe al canciller ruso en Wonsan\\nPor Diario Ejemplo\\n"
+...         "Jueves 5 de junio de 2025 - 10:17\\n"
+...         "El líder norcoreano recibió ayer al ministro ruso de Exteriores en la costa este.\\n"
+...         "Compartir en Facebook\\n")
+>>> art = clean(RawArticle("nota.txt", body.encode(), "text"))
+>>> art.title, art.outlet, art.published.isoformat(), art.date_source, art.language
+('Kim recibe al canciller ruso en Wonsan', 'Diario Ejemplo', '2025-06-05T10:17:00', 'dateline', 'es')
+>>> [(r.reason, r.line) for r in art.removed]
+[('byline', 2), ('dateline', 3), ('share-prompt', 5)]
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from crisol.clean.dates import date_from_url, find_date, is_future, parse_date
+from crisol.clean.html import PageText, extract_page, fragment_text
+from crisol.clean.language import detect_language
+from crisol.clean.lines import LineDecision, byline_name, classify_lines, without_date
+from crisol.clean.metadata import outlet_from_url, split_authors, split_byline
+from crisol.errors import ExtractionRejected
+from crisol.model import Article, DateSource, RawArticle, RemovedLine
+
+log = logging.getLogger(__name__)
+
+__all__ = ["clean", "classify_lines", "LineDecision"]
+
+_HTML_FORMATS = ("html", "warc")
+
+
+@dataclass
+class _Source:
+    """The text to classify and what the input says about itself."""
+
+    text: str
+    from_html: bool  # text extracted from a page: lines are paragraphs, not input lines
+    page: PageText | None = None
+
+
+def clean(raw: RawArticle, now: datetime | None = None) -> Article:
+    """Main text, removed lines, title, outlet, authors, date and language of ``raw``.
+
+    ``now`` is the reference for refusing future dates when the input has no fetch time.
+    Raises :class:`ExtractionRejected` (naming the input) when no article text remains.
+
+    Conventions:
+
+    - ``text``: kept lines (title line included when the input text has it), one paragraph each,
+      joined by a blank line;
+    - ``removed[i].line``: the 1-based line in the input text (a text file, a JSON text field);
+      None for text extracted from HTML, whose lines are not input lines;
+    - ``published``: the first of metadata, dateline, URL date, feed date, fetch date (the last
+      only when ``meta["date_field"] == "fetch"``) that is at most a day after the fetch time
+      (``meta["fetched"]``, else ``now``, else the current time); a later one is logged and the
+      next source tried; with none, ``published`` stays None. Aware when the source states a
+      zone, naive (the outlet's local time) otherwise.
+    """
+    # 1. main text: the input's text, or trafilatura's extraction of its HTML
+    source = _main_text(raw)
+    # 2. crisol's line classifier: boilerplate out, each removal with its reason
+    title_hint = _meta_str(raw, "title") or (source.page.title if source.page else None)
+    decisions = classify_lines(source.text, title=title_hint, prelude=not source.from_html)
+    kept = [d for d in decisions if d.keep]
+    if not kept:
+        raise ExtractionRejected(raw.source, _only_boilerplate(decisions), raw.location)
+    text = "\n\n".join(d.text for d in kept)
+    article = Article(
+        id=raw.id,
+        source=raw.source,
+        raw=raw.data,
+        raw_format=raw.format,
+        text=text,
+        location=raw.location,
+        removed=_removed(decisions, source.from_html),
+    )
+    # 3. metadata: title, url, outlet, authors
+    _fill_metadata(article, raw, source, decisions)
+    # 4. language, before dates: it decides how "05/06/2025" reads
+    declared = _meta_str(raw, "language") or (source.page.language if source.page else None)
+    sample = f"{article.title}\n{text}" if article.title and article.title not in text else text
+    article.language, article.language_score = detect_language(sample, declared)
+    # 5. publication date, never in the future of the fetch, never invented
+    article.fetched = parse_date(_meta_str(raw, "fetched") or "")
+    reference = article.fetched or now or datetime.now(timezone.utc)
+    article.published, article.date_source = _publication_date(raw, source, decisions, article, reference)
+    return article
+
+
+# 1. main text ----------------------------------------------------------------------------------
+
+
+def _main_text(raw: RawArticle) -> _Source:
+    meta = raw.meta or {}
+    if raw.format in _HTML_FORMATS:
+        return _from_page(raw, meta.get("html") or raw.data)
+    if _meta_str(raw, "text"):
+        return _Source(text=meta["text"], from_html=False)
+    if _meta_str(raw, "html"):
+        return _Source(text=fragment_text(meta["html"]), from_html=True)
+    if raw.format == "text":
+        return _Source(text=_decode(raw), from_html=False)
+    raise ExtractionRejected(raw.source, f"no text: the {raw.format} record has neither text nor HTML", raw.location)
+
+
+def _from_page(raw: RawArticle, html: str | bytes) -> _Source:
+    page = extract_page(html, url=_meta_str(raw, "url"))
+    if page is None:
+        raise ExtractionRejected(raw.source, "no main text found in HTML", raw.location)
+    return _Source(text=page.text, from_html=True, page=page)
+
+
+def _decode(raw: RawArticle) -> str:
+    try:
+        return raw.data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw.data).best()
+        if best is None:
+            raise ExtractionRejected(raw.source, "text is not decodable (unknown encoding)", raw.location) from None
+        return str(best)
+
+
+def _only_boilerplate(decisions: list[LineDecision]) -> str:
+    reasons = Counter(d.reason for d in decisions if d.text and not d.keep)
+    if not reasons:
+        return "empty text"
+    detail = ", ".join(f"{reason} ×{n}" for reason, n in reasons.most_common())
+    return f"only boilerplate after cleaning ({detail})"
+
+
+def _removed(decisions: list[LineDecision], from_html: bool) -> list[RemovedLine]:
+    removed = []
+    for d in decisions:
+        line = None if from_html else d.line
+        if not d.keep and d.reason != "separator":
+            removed.append(RemovedLine(d.text, d.reason, line))
+        elif d.trimmed:  # a credit cut from the end of a kept paragraph
+            removed.append(RemovedLine(d.trimmed, "credit", line))
+    return removed
+
+
+# 3. metadata -----------------------------------------------------------------------------------
+
+
+def _fill_metadata(article: Article, raw: RawArticle, source: _Source, decisions: list[LineDecision]) -> None:
+    page = source.page
+    article.url = _meta_str(raw, "url") or (page.url if page else None)
+    title_line = next((d.text for d in decisions if d.reason == "title"), None)
+    article.title = _meta_str(raw, "title") or (page.title if page else None) or title_line
+    by_authors, by_outlet = _byline(decisions)
+    meta_authors = split_authors(raw.meta.get("authors") if raw.meta else None)
+    article.authors = meta_authors or split_authors(page.author if page else None) or by_authors
+    article.outlet = (
+        _meta_str(raw, "outlet") or by_outlet or (page.sitename if page else None) or outlet_from_url(article.url)
+    )
+
+
+def _byline(decisions: list[LineDecision]) -> tuple[list[str], str | None]:
+    for d in decisions:
+        if d.reason == "byline":
+            name = byline_name(without_date(d.text))
+            if name:
+                return split_byline(name)
+    return [], None
+
+
+# 5. dates --------------------------------------------------------------------------------------
+
+
+def _publication_date(
+    raw: RawArticle, source: _Source, decisions: list[LineDecision], article: Article, reference: datetime
+) -> tuple[datetime | None, DateSource | None]:
+    """The first trustworthy date that is not in the future: metadata, dateline, URL, feed, fetch."""
+    dayfirst = article.language != "en"
+    for origin, value in _date_candidates(raw, source, decisions, article.url, dayfirst):
+        if value is None:
+            continue
+        if is_future(value, reference):
+            log.warning("%s: %s date %s is after the fetch time %s; ignored", raw.where, origin, value, reference)
+            continue
+        return value, origin
+    return None, None
+
+
+def _date_candidates(raw: RawArticle, source: _Source, decisions, url, dayfirst):
+    field_kind = _meta_str(raw, "date_field") or "metadata"
+    meta_date = _meta_str(raw, "date")
+    if meta_date and field_kind == "metadata":
+        yield "metadata", parse_date(meta_date, dayfirst)
+    if source.page and (source.page.date or source.page.published_meta):
+        yield "metadata", _page_date(source.page, dayfirst)
+    for d in decisions:
+        if d.reason in ("dateline", "byline"):
+            found = find_date(d.text, dayfirst)
+            yield "dateline", found.value if found else None
+    yield "url", date_from_url(url)
+    if meta_date and field_kind == "feed":
+        yield "feed", parse_date(meta_date, dayfirst)
+    if meta_date and field_kind == "fetch":
+        yield "fetch", parse_date(meta_date, dayfirst)
+
+
+def _page_date(page: PageText, dayfirst: bool) -> datetime | None:
+    """trafilatura's day, with the time and zone of the page's meta tag when they agree on it."""
+    day = parse_date(page.date, dayfirst) if page.date else None
+    full = parse_date(page.published_meta, dayfirst) if page.published_meta else None
+    if full is not None and (day is None or full.date() == day.date()):
+        return full
+    return day
+
+
+def _meta_str(raw: RawArticle, key: str) -> str | None:
+    value = (raw.meta or {}).get(key)
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return None
