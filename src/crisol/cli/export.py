@@ -1,0 +1,111 @@
+"""``crisol export``: stored data as JSON Lines or CSV, to stdout or a file.
+
+Each kind of export (``--what``) is one :class:`Exporter` in :data:`EXPORTERS`: a function
+yielding plain dicts from the store and the CSV columns. JSON Lines writes each dict whole; CSV
+writes the columns, with lists and objects as JSON text. Field names are kept forever.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Callable, Iterator, Optional, TextIO
+
+import typer
+
+from crisol.cli._common import err, open_store, parse_when
+from crisol.store import Store
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@dataclass
+class Exporter:
+    rows: Callable[..., Iterator[dict[str, Any]]]  # (store, **filters) -> dicts
+    columns: list[str]  # CSV columns, in order
+
+
+def article_rows(store: Store, **filters: Any) -> Iterator[dict[str, Any]]:
+    """Articles in the public shape of :meth:`Article.to_dict`."""
+    for article in store.iter_articles(**filters):
+        yield article.to_dict()
+
+
+ARTICLE_COLUMNS = [
+    "id", "source", "location", "url", "outlet", "title", "published", "date_source", "fetched",
+    "language", "language_score", "authors", "text", "text_hash", "copy_of", "analysis", "removed",
+]  # fmt: skip
+
+EXPORTERS: dict[str, Exporter] = {
+    "articles": Exporter(article_rows, ARTICLE_COLUMNS),
+}
+
+What = Enum("What", {name: name for name in EXPORTERS}, type=str)  # type: ignore[misc]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else value
+
+
+def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
+    n = 0
+    for n, row in enumerate(rows, 1):
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return n
+
+
+def write_csv(rows: Iterator[dict[str, Any]], out: TextIO, columns: list[str]) -> int:
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    n = 0
+    for n, row in enumerate(rows, 1):
+        writer.writerow({c: _cell(row.get(c)) for c in columns})
+    return n
+
+
+@contextmanager
+def _target(output: Path | None) -> Iterator[TextIO]:
+    if output is None:
+        yield sys.stdout
+        return
+    with output.open("w", encoding="utf-8", newline="") as f:
+        yield f
+
+
+def export_command(
+    ctx: typer.Context,
+    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl or csv.")] = ExportFormat.jsonl,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help="File to write (default: stdout).")
+    ] = None,
+    what: Annotated[What, typer.Option("--what", help="What to export.")] = What("articles"),
+    outlet: Annotated[Optional[str], typer.Option(help="Only this outlet.")] = None,
+    language: Annotated[Optional[str], typer.Option(help="Only this language.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Published on or after (ISO 8601).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Published on or before (ISO 8601).")] = None,
+) -> None:
+    """Export stored articles as JSON Lines or CSV."""
+    exporter = EXPORTERS[what.value]
+    filters = dict(outlet=outlet, language=language, since=parse_when(since),
+                   until=parse_when(until, end_of_day=True))  # fmt: skip
+    with open_store(ctx) as store, _target(output) as out:
+        rows = exporter.rows(store, **filters)
+        if format is ExportFormat.jsonl:
+            n = write_jsonl(rows, out)
+        else:
+            n = write_csv(rows, out, exporter.columns)
+    err.print(f"exported {n:,} {what.value} to {output or 'stdout'}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export_command)

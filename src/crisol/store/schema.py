@@ -1,0 +1,233 @@
+"""The tables, as SQLAlchemy Core metadata (portable: SQLite and PostgreSQL).
+
+This is the schema the code reads and writes; the Alembic migrations in ``migrations/versions``
+create it, and a test checks that both agree (autogenerate finds no difference).
+
+Annotation tables mirror :mod:`crisol.model` one to one; each row carries its ``position`` in
+the article's list so an article loads back exactly as it was stored. Character offsets are
+``char_start``/``char_end`` (``end`` is an SQL keyword).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware timestamp on every backend, normalised to UTC.
+
+    SQLite has no time zone type: SQLAlchemy would hand back naive values. Storing UTC and
+    re-attaching it on the way out keeps comparisons and ordering right everywhere. A naive value
+    coming in is taken to be UTC already.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        # SQLite stores the text form; a naive UTC value keeps it sortable as text.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+ID = String(32)  # article ids are 16 hex characters today; room to grow
+CASCADE = {"ondelete": "CASCADE"}
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    }
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("source", Text, nullable=False, index=True),
+    Column("location", Text),
+    Column("url", Text),
+    Column("outlet", String(200), index=True),
+    Column("title", Text),
+    Column("published", UTCDateTime, index=True),
+    Column("date_source", String(16)),
+    Column("fetched", UTCDateTime),
+    Column("language", String(16), index=True),
+    Column("language_score", Float),
+    Column("text", Text, nullable=False),
+    Column("text_hash", String(32), nullable=False, index=True),
+    Column("authors", JSON, nullable=False),
+    Column("raw_format", String(16), nullable=False),
+    Column("analysis", Text),
+    # The first stored article with the same clean text: exact copies from other places.
+    Column("copy_of", ID, ForeignKey("articles.id"), index=True),
+    Column("ingested_at", UTCDateTime, nullable=False),
+)
+
+# The input bytes of each article, byte for byte, apart from the rows listing articles.
+raw_inputs = Table(
+    "raw_inputs",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.id", **CASCADE), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+
+
+def _child(name: str, *columns: Column) -> Table:
+    """A table of things belonging to one article, kept in the article's order."""
+    return Table(
+        name,
+        metadata,
+        Column("article_id", ID, ForeignKey("articles.id", **CASCADE), primary_key=True),
+        Column("position", Integer, primary_key=True, autoincrement=False),
+        *columns,
+    )
+
+
+removed_lines = _child(
+    "removed_lines",
+    Column("line", Integer),
+    Column("text", Text, nullable=False),
+    Column("reason", String(64), nullable=False),
+)
+
+sentences = _child(
+    "sentences",
+    Column("sentence", Integer, nullable=False),
+    Column("char_start", Integer, nullable=False),
+    Column("char_end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+mentions = _child(
+    "mentions",
+    Column("text", Text, nullable=False),
+    Column("label", String(16), nullable=False),
+    Column("char_start", Integer, nullable=False),
+    Column("char_end", Integer, nullable=False),
+    Column("sentence", Integer, nullable=False),
+    Column("entity_id", String(64), index=True),
+    Column("canonical", Text),
+    Column("country", String(8)),
+    Column("role", String(64)),
+    Column("source", String(16), nullable=False),
+)
+
+time_expressions = _child(
+    "time_expressions",
+    Column("text", Text, nullable=False),
+    Column("char_start", Integer, nullable=False),
+    Column("char_end", Integer, nullable=False),
+    Column("sentence", Integer, nullable=False),
+    Column("value", String(32)),
+    Column("precision", String(16), nullable=False),
+    Column("rule", String(64), nullable=False),
+)
+
+quotes = _child(
+    "quotes",
+    Column("text", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("speaker", Text),
+    Column("cue", Text),
+    Column("char_start", Integer, nullable=False),
+    Column("char_end", Integer, nullable=False),
+    Column("sentence", Integer, nullable=False),
+    Column("speaker_entity", String(64)),
+    Column("via", Text),
+)
+
+
+def _actor_columns(role: str) -> list[Column]:
+    return [
+        Column(f"{role}_name", Text),
+        Column(f"{role}_entity", String(64)),
+        Column(f"{role}_country", String(8)),
+        Column(f"{role}_sector", String(16)),
+    ]
+
+
+events = _child(
+    "events",
+    Column("event_id", String(64)),
+    Column("type", String(32), nullable=False, index=True),
+    Column("mode", String(32)),
+    *_actor_columns("source"),
+    *_actor_columns("target"),
+    Column("sentence", Integer, nullable=False),
+    Column("sentence_text", Text, nullable=False),
+    Column("trigger", Text, nullable=False),
+    Column("location", Text),
+    Column("date", String(32)),
+    Column("date_precision", String(16)),
+    Column("certainty", String(16), nullable=False),
+    Column("attributed_to", Text),
+)
+
+# One row per input file (fingerprint: size, mtime, head hash), written in the same transaction
+# as its last article, so a restarted run skips exactly the inputs already finished.
+inputs = Table(
+    "inputs",
+    metadata,
+    Column("fingerprint", String(128), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("articles", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started", UTCDateTime, nullable=False),
+    Column("finished", UTCDateTime),
+    Column("counts", JSON),
+)
+
+rejections = Table(
+    "rejections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.id", **CASCADE), index=True),
+    Column("source", Text, nullable=False),
+    Column("location", Text),
+    Column("reason", Text, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+# Children of an article, in the order they are written and loaded.
+ARTICLE_CHILDREN = (raw_inputs, removed_lines, sentences, mentions, time_expressions, quotes, events)
