@@ -85,6 +85,7 @@ class _Line:
 
     def __init__(self, number: int, raw: str):
         self.number = number
+        self.raw = raw  # as written: wide gaps between menu items are a layout cue
         self.text = " ".join(raw.replace("\u00a0", " ").replace("\u200b", "").split())
         self.reason: str | None = None
         self.trimmed: str | None = None  # a credit cut from the end of a kept paragraph
@@ -448,9 +449,34 @@ def _patterns_time_strip(text: str) -> str:
     return re.sub(r"\b\d{1,2}[:.h]\d{2}\b\s*(a\.?\s?m\.?|p\.?\s?m\.?|hs|hrs|h)?", " ", text)
 
 
+_NAV_SEPARATOR = re.compile(r"\s{2,}|\s*[|·•>›»/]\s*")
+
+
+def _navigation(line: _Line, cues: Cues) -> str | None:
+    """A site menu: three or more short capitalised items set apart by wide gaps or bars
+    ("Portada   Nacional   Deportes", "Inicio | Sociedad | Cultura")."""
+    if line.terminal:
+        return None
+    raw = line.raw.replace("\u00a0", " ").strip()
+    items = [t for t in _NAV_SEPARATOR.split(raw) if t]
+    if len(items) < 3:
+        return None
+    if all(len(t.split()) <= 3 and t[:1].isupper() for t in items):
+        return "navigation"
+    return None
+
+
+def _byline_first(line: _Line, cues: Cues) -> str | None:
+    """ "Por Redacción / EFE": a byline naming an agency is still a byline, not a photo credit."""
+    if line.words <= 10 and any(fold(line.text).startswith(p + " ") for p in cues["byline_prefixes"]):
+        return _byline(line, cues)
+    return None
+
+
 # in order: the first rule that names a reason decides
 _LINE_RULES = (
-    _numeric, _masthead, _chrome, _share, _promo, _related_cue, _credit, _caption_marker, _byline, _dateline, _label,
+    _numeric, _masthead, _navigation, _chrome, _share, _promo, _related_cue, _byline_first, _credit, _caption_marker,
+    _byline, _dateline, _label,
 )
 
 
