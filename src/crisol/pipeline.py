@@ -72,6 +72,7 @@ class IngestReport:
     elapsed: float = 0.0  # seconds
     run_id: int | None = None
     analyzed: bool = False  # whether the annotate stage ran
+    linked: dict[str, Any] | None = None  # what the link stage did (stories, relations)
 
     @property
     def ok(self) -> bool:
@@ -87,7 +88,7 @@ class IngestReport:
             "inputs": self.inputs, "inputs_skipped": self.inputs_skipped, "read": self.read,
             "new": self.new, "duplicate": self.duplicate, "copies": self.copies,
             "rejected": len(self.rejected), "elapsed": round(self.elapsed, 3),
-            "analyzed": self.analyzed,
+            "analyzed": self.analyzed, "linked": self.linked,
         }  # fmt: skip
 
 
@@ -271,11 +272,14 @@ def ingest(
     on_progress: Callable[[IngestReport], None] | None = None,
     now: datetime | None = None,
     stages: Stages | None = None,
+    link: bool | None = None,
 ) -> IngestReport:
-    """Read, clean, annotate and store every article under ``paths``; returns the run's report.
+    """Read, clean, annotate, store and link every article under ``paths``; returns the report.
 
     ``on_progress(report)`` is called after each article and each input. ``now`` is the
     reference time for the cleaner (fetch dates). Inputs finished by an earlier run are skipped.
+    ``link`` (default: when analysing) places the stored articles into stories afterwards; it
+    also picks up articles a killed run stored but did not link.
     """
     run = _Run(store, stages or default_stages(analyze), batch_size, now, on_progress)
     run.report.run_id = store.start_run()
@@ -287,4 +291,8 @@ def ingest(
         run.flush()
         run.tick()
         store.finish_run(run.report.run_id, run.report.counts())
+    if link if link is not None else analyze:
+        from crisol.link.service import link_stored
+
+        run.report.linked = link_stored(store).to_dict()
     return run.report

@@ -43,6 +43,13 @@ def summary_table(report: IngestReport) -> Table:
         ("copies (same text as a stored one)", report.copies),
         ("rejected", len(report.rejected)),
     ]
+    if report.linked is not None:
+        rels = report.linked.get("relations", {})
+        rows += [
+            ("stories started", report.linked["stories_created"]),
+            ("stories merged", report.linked["stories_merged"]),
+            ("duplicates / rewrites found", sum(rels.values())),
+        ]
     for what, n in rows:
         table.add_row(what, f"{n:,}")
     analysis = "on" if report.analyzed else "off"

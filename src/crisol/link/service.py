@@ -1,0 +1,260 @@
+"""Linking stored articles: the stage after ``store`` that relates articles to each other.
+
+:class:`Linker` takes the articles not yet in a story, in publication order, and for each one:
+
+1. links its mentions to registry entities (:mod:`crisol.link.entities`);
+2. profiles it (multilingual embedding, terms, names, who-met-whom keys);
+3. finds exact and near duplicates among earlier articles (:mod:`crisol.link.dedup`);
+4. joins it to a story or starts one (:mod:`crisol.link.stories`);
+5. looks for a rewrite relation with the story's earlier members (sentence alignment);
+
+and writes all of it through :class:`crisol.store.link.LinkStore`. Its in-memory state (the
+registry, the duplicate index, the recent stories) is rebuilt from the store when it starts, so
+``crisol ingest`` can be run again and again and the stories keep growing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from crisol.link import dedup
+from crisol.link import similarity as sim
+from crisol.link.entities import EntityRegistry
+from crisol.link.names import fold as fold_name
+from crisol.link.stories import StoryClusterer, StoryItem
+from crisol.model import Article
+from crisol.store.link import LinkStore, StoredProfile
+from crisol.store.store import Store
+
+log = logging.getLogger(__name__)
+
+BATCH = 32
+# Stories whose last article is older than this (before the newest one) are not reloaded: a
+# story that has been quiet for a month is closed for joining.
+WINDOW = timedelta(days=30)
+# Meetings and visits identify the story's own encounter; background ones (dated weeks away from
+# publication) and hypothetical or denied ones do not.
+ENCOUNTER_TYPES = {"CONSULT"}
+BACKGROUND = timedelta(days=14)
+REWRITE_CANDIDATES = 5
+
+
+@dataclass
+class LinkReport:
+    linked: int = 0
+    stories_created: int = 0
+    stories_merged: int = 0
+    relations: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"linked": self.linked, "stories_created": self.stories_created,
+                "stories_merged": self.stories_merged, "relations": dict(self.relations)}  # fmt: skip
+
+
+def _person_ids(article: Article) -> dict[str, str]:
+    """Folded surface and canonical forms of the article's people -> registry entity id."""
+    out: dict[str, str] = {}
+    for m in article.mentions:
+        if m.label == "PER" and m.entity_id:
+            for form in (m.text, m.canonical):
+                if form:
+                    out.setdefault(fold_name(form), m.entity_id)
+    return out
+
+
+def _background(event, published: datetime | None) -> bool:
+    if not event.date or event.date_precision != "day" or published is None:
+        return False
+    try:
+        day = datetime.fromisoformat(event.date).date()
+    except ValueError:
+        return False
+    return abs(day - published.date()) > BACKGROUND
+
+
+def persons(article: Article) -> frozenset[str]:
+    return frozenset(_person_ids(article).values())
+
+
+def participants(article: Article) -> frozenset[str]:
+    """The people in the article's own meetings and visits (registry ids)."""
+    people = _person_ids(article)
+    out = set()
+    for e in article.events:
+        if e.type not in ENCOUNTER_TYPES or e.certainty in ("hypothetical", "denied"):
+            continue
+        if _background(e, article.published):
+            continue
+        for actor in (e.source, e.target):
+            if actor is not None and actor.name:
+                pid = actor.entity_id or people.get(fold_name(actor.name))
+                if pid:
+                    out.add(pid)
+    return frozenset(out)
+
+
+def entity_names(article: Article) -> list[str]:
+    """Distinctive names for similarity: people, organisations and places, by registry id."""
+    return sorted({m.entity_id or fold_name(m.canonical or m.text) for m in article.mentions if m.label in ("PER", "ORG", "LOC", "GPE")})
+
+
+def _time(article: Article) -> datetime | None:
+    t = article.published
+    if t is not None and t.tzinfo is None:
+        t = t.replace(tzinfo=timezone.utc)
+    return t
+
+
+class Linker:
+    """Places stored articles into stories and records their relations.
+
+    >>> from crisol.store import open_store
+    >>> Linker(open_store(":memory:")).link_pending().linked
+    0
+    """
+
+    def __init__(self, store: Store, model: sim.SimilarityModel | None = None):
+        self.store = store
+        self.links = LinkStore(store)
+        self.model = model
+        self._ready = False
+
+    # -- state ------------------------------------------------------------------------------
+    def _load(self) -> None:
+        if self._ready:
+            return
+        records = self.links.load_entities()
+        self.registry = EntityRegistry.from_dict({"version": 1, "entities": records}) if records else EntityRegistry()
+        self.dedup = dedup.DuplicateIndex()
+        self.clusterer = StoryClusterer(self.model)
+        self.clusterer._counter = self.links.story_counter()
+        page = self.links.list_stories(limit=1, order="last")
+        newest = page.data[0].last if page.data else None
+        since = newest - WINDOW if newest else None
+        for sid in reversed(self.links.live_story_ids(since=since)):
+            self._restore_story(sid)
+        self._ready = True
+
+    def _restore_story(self, story_id: str) -> None:
+        from crisol.link.stories import Story
+
+        ids = self.links.story_members(story_id)
+        profiles = self.links.load_profiles(ids)
+        story = Story(story_id)
+        for article in self.store._load(ids, with_raw=False):
+            p = profiles.get(article.id)
+            if p is None:
+                continue
+            item = StoryItem(article.id, self._profile_from(p, article), _time(article),
+                             frozenset(p.keys[0]) if p.keys else frozenset(),
+                             frozenset(p.keys[1]) if len(p.keys) > 1 else frozenset(), article.title)  # fmt: skip
+            story.add(item)
+            self.clusterer.df.add(item.profile)
+            self.dedup.add(article.id, article.text, article.text_hash)
+        if story.members:
+            self.clusterer.stories[story_id] = story
+            self.clusterer._index_story(story)
+            for name in story.names:
+                self.clusterer._by_name.setdefault(name, []).append(story_id)
+
+    @staticmethod
+    def _profile_from(p: StoredProfile, article: Article) -> sim.Profile:
+        return sim.Profile(p.embedding, None, sim.terms(article.text), frozenset(p.names), sim.numbers(article.text), article.language)
+
+    # -- linking ----------------------------------------------------------------------------
+    def link_pending(self, on_progress: Callable[[int], None] | None = None) -> LinkReport:
+        """Link every stored article that is not in a story yet, oldest first."""
+        report = LinkReport()
+        pending = self.links.unlinked_article_ids()
+        if not pending:
+            return report
+        self._load()
+        for start in range(0, len(pending), BATCH):
+            ids = pending[start : start + BATCH]
+            articles = self.store._load(ids, with_raw=False)
+            order = {aid: i for i, aid in enumerate(ids)}
+            articles.sort(key=lambda a: order[a.id])
+            with self.store.transaction():
+                self._link_batch(articles, report)
+            if on_progress:
+                on_progress(len(articles))
+        return report
+
+    def _link_batch(self, articles: Sequence[Article], report: LinkReport) -> None:
+        # 1. registry
+        touched: set[str] = set()
+        for a in articles:
+            self.registry.link(a)
+            ids = [m.entity_id for m in a.mentions]
+            touched.update(i for i in ids if i)
+            self.links.set_mention_entities(a.id, ids)
+            self._link_speakers(a)
+        self.links.save_entities([self.registry.get(i).to_dict() for i in sorted(touched)])
+        # 2. profiles, in one embedding batch
+        profiles = sim.profiles([a.text for a in articles], [a.title for a in articles],
+                                [a.language for a in articles], [entity_names(a) for a in articles])  # fmt: skip
+        stored = []
+        for a, p in zip(articles, profiles):
+            who, everyone = participants(a), persons(a)
+            stored.append(StoredProfile(a.id, p.embedding, sorted(p.names), [sorted(who), sorted(everyone)]))
+            self._link_one(a, StoryItem(a.id, p, _time(a), who, everyone, a.title), report)
+        self.links.save_profiles(stored)
+
+    def _link_speakers(self, article: Article) -> None:
+        by_name = {}
+        for m in article.mentions:
+            if m.entity_id:
+                by_name.setdefault(fold_name(m.canonical or m.text), m.entity_id)
+                by_name.setdefault(fold_name(m.text), m.entity_id)
+        ids = [by_name.get(fold_name(q.speaker)) if q.speaker else None for q in article.quotes]
+        for q, eid in zip(article.quotes, ids):
+            q.speaker_entity = eid
+        if any(ids):
+            self.links.set_speaker_entities(article.id, ids)
+
+    def _link_one(self, article: Article, item: StoryItem, report: LinkReport) -> None:
+        relations = self.dedup.add(article.id, article.text, article.text_hash)
+        assignment = self.clusterer.add(item)
+        story = self.clusterer.stories[assignment.story]
+        known = {r.a for r in relations}
+        # Rewrites: compared only with the story's closest earlier members (bounded work).
+        earlier = [m for m in story.members[:-1] if m.id not in known]
+        earlier.sort(key=lambda m: -float(m.profile.embedding @ item.profile.embedding))
+        if earlier:
+            texts = {a.id: a for a in self.store._load([m.id for m in earlier[:REWRITE_CANDIDATES]], with_raw=False)}
+            for m in earlier[:REWRITE_CANDIDATES]:
+                other = texts.get(m.id)
+                if other is None:
+                    continue
+                rel = dedup.compare(other.id, other.text, article.id, article.text)
+                if rel is not None:
+                    relations.append(rel)
+        self.links.add_relations([r.to_dict() for r in relations])
+        for r in relations:
+            report.relations[r.kind] = report.relations.get(r.kind, 0) + 1
+        for merged in assignment.merged:
+            self.links.mark_merged(merged, story.id)
+            report.stories_merged += 1
+        report.stories_created += assignment.created
+        report.linked += 1
+        self._save_story(story)
+        self.links.add_history(self.clusterer.history)
+        self.clusterer.history.clear()
+
+    def _save_story(self, story) -> None:
+        members = story.members
+        scores = {m.id: 1.0 for m in members}
+        title = next((m.title for m in members if m.title), None)
+        languages = [m.profile.language for m in members if m.profile.language]
+        language = max(set(languages), key=languages.count) if languages else None
+        self.links.save_story(story.id, title, language, [(m.id, scores[m.id]) for m in members], story.first, story.last)
+
+
+def link_stored(store: Store, on_progress: Callable[[int], None] | None = None) -> LinkReport:
+    """Link every stored article that is not in a story yet (what ``crisol link`` runs)."""
+    return Linker(store).link_pending(on_progress)

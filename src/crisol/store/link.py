@@ -1,0 +1,402 @@
+"""The SQL of linking: the entity registry, article profiles, relations and stories.
+
+Tables are declared on the shared metadata (so the migration test sees them) and created by the
+``0003_link`` migration. :class:`LinkStore` wraps a :class:`~crisol.store.store.Store` and keeps
+every statement about them in one place.
+
+>>> from crisol.store import open_store
+>>> ls = LinkStore(open_store(":memory:"))
+>>> ls.list_stories().total
+0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+
+from crisol.store import schema as s
+from crisol.store.store import Store, _chunks
+
+ENTITY = String(64)
+STORY = String(16)
+
+entities = Table(
+    "entities",
+    s.metadata,
+    Column("id", ENTITY, primary_key=True),
+    Column("name", Text, nullable=False, index=True),
+    Column("type", String(16), nullable=False),
+    Column("country", String(8)),
+    Column("role", String(64)),
+    Column("data", JSON, nullable=False),
+)
+entity_aliases = Table(
+    "entity_aliases",
+    s.metadata,
+    Column("entity_id", ENTITY, ForeignKey("entities.id", **s.CASCADE), primary_key=True),
+    Column("text", String(300), primary_key=True, index=True),
+    Column("count", Integer, nullable=False),
+)
+article_profiles = Table(
+    "article_profiles",
+    s.metadata,
+    Column("article_id", s.ID, ForeignKey("articles.id", **s.CASCADE), primary_key=True),
+    Column("embedding", LargeBinary, nullable=False),
+    Column("names", JSON, nullable=False),
+    Column("keys", JSON, nullable=False),
+)
+relations = Table(
+    "relations",
+    s.metadata,
+    Column("a", s.ID, ForeignKey("articles.id", **s.CASCADE), primary_key=True),
+    Column("b", s.ID, ForeignKey("articles.id", **s.CASCADE), primary_key=True, index=True),
+    Column("kind", String(16), primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("detail", JSON, nullable=False),
+)
+stories = Table(
+    "stories",
+    s.metadata,
+    Column("id", STORY, primary_key=True),
+    Column("title", Text),
+    Column("language", String(8)),
+    Column("size", Integer, nullable=False),
+    Column("first", s.UTCDateTime),
+    Column("last", s.UTCDateTime, index=True),
+    Column("merged_into", STORY),
+    Column("updated", s.UTCDateTime, nullable=False),
+)
+story_articles = Table(
+    "story_articles",
+    s.metadata,
+    Column("article_id", s.ID, ForeignKey("articles.id", **s.CASCADE), primary_key=True),
+    Column("story_id", STORY, ForeignKey("stories.id", **s.CASCADE), nullable=False, index=True),
+    Column("score", Float, nullable=False),
+    Column("position", Integer, nullable=False),
+)
+story_history = Table(
+    "story_history",
+    s.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("story_id", STORY, nullable=False, index=True),
+    Column("action", String(16), nullable=False),
+    Column("article_id", s.ID),
+    Column("other_story", STORY),
+    Column("score", Float),
+    Column("at", s.UTCDateTime, nullable=False),
+)
+
+
+@dataclass
+class StoryRow:
+    id: str
+    title: str | None
+    language: str | None
+    size: int
+    first: datetime | None
+    last: datetime | None
+    articles: list[str] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "language": self.language,
+            "size": self.size,
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "articles": self.articles,
+            "outlets": self.outlets,
+        }
+
+
+@dataclass
+class StoryPage:
+    data: list[StoryRow]
+    total: int
+
+
+@dataclass
+class StoredProfile:
+    article_id: str
+    embedding: np.ndarray
+    names: list[str]
+    keys: list[list[str | None]]
+
+
+class LinkStore:
+    """Reads and writes the linking tables through a :class:`Store`'s connections."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    # ---- entity registry --------------------------------------------------------------------
+    def save_entities(self, records: Sequence[dict[str, Any]]) -> None:
+        """Upsert registry entities (``RegistryEntity``-shaped dicts) and their alias counts."""
+        if not records:
+            return
+        ids = [r["id"] for r in records]
+        with self.store._conn() as conn:
+            for chunk in _chunks(ids):
+                conn.execute(delete(entity_aliases).where(entity_aliases.c.entity_id.in_(chunk)))
+                conn.execute(delete(entities).where(entities.c.id.in_(chunk)))
+            conn.execute(
+                insert(entities),
+                [
+                    {"id": r["id"], "name": r["name"], "type": r["type"], "country": r.get("country"),
+                     "role": r.get("role"), "data": r}
+                    for r in records
+                ],
+            )  # fmt: skip
+            aliases = [
+                {"entity_id": r["id"], "text": text[:300], "count": int(n)}
+                for r in records
+                for text, n in _merge_truncated(r.get("aliases", {})).items()
+            ]
+            if aliases:
+                conn.execute(insert(entity_aliases), aliases)
+
+    def load_entities(self) -> list[dict[str, Any]]:
+        with self.store._conn() as conn:
+            return [row.data for row in conn.execute(select(entities.c.data).order_by(entities.c.id))]
+
+    def set_mention_entities(self, article_id: str, entity_ids: Sequence[str | None]) -> None:
+        """Record the registry entity of each mention (by position) of one article."""
+        m = s.mentions
+        with self.store._conn() as conn:
+            for pos, eid in enumerate(entity_ids):
+                conn.execute(
+                    update(m).where(m.c.article_id == article_id, m.c.position == pos).values(entity_id=eid)
+                )
+
+    def set_speaker_entities(self, article_id: str, entity_ids: Sequence[str | None]) -> None:
+        q = s.quotes
+        with self.store._conn() as conn:
+            for pos, eid in enumerate(entity_ids):
+                conn.execute(
+                    update(q).where(q.c.article_id == article_id, q.c.position == pos).values(speaker_entity=eid)
+                )
+
+    def find_entities(self, name: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Entities whose canonical name or any alias contains ``name`` (case-insensitive)."""
+        pattern = f"%{name.lower()}%"
+        with self.store._conn() as conn:
+            ids = conn.execute(
+                select(entity_aliases.c.entity_id)
+                .where(func.lower(entity_aliases.c.text).like(pattern))
+                .union(select(entities.c.id).where(func.lower(entities.c.name).like(pattern)))
+                .limit(200)
+            ).scalars().all()
+            if not ids:
+                return []
+            rows = conn.execute(select(entities.c.data).where(entities.c.id.in_(ids[:500]))).scalars().all()
+        rows.sort(key=lambda d: (d["name"].lower() != name.lower(), -sum(d.get("aliases", {}).values())))
+        return rows[:limit]
+
+    def entity_articles(self, entity_id: str) -> list[str]:
+        m = s.mentions
+        with self.store._conn() as conn:
+            return list(
+                conn.execute(select(m.c.article_id).where(m.c.entity_id == entity_id).distinct()).scalars()
+            )
+
+    # ---- profiles ----------------------------------------------------------------------------
+    def save_profiles(self, profiles: Sequence[StoredProfile]) -> None:
+        if not profiles:
+            return
+        with self.store._conn() as conn:
+            ids = [p.article_id for p in profiles]
+            for chunk in _chunks(ids):
+                conn.execute(delete(article_profiles).where(article_profiles.c.article_id.in_(chunk)))
+            conn.execute(
+                insert(article_profiles),
+                [
+                    {"article_id": p.article_id, "embedding": p.embedding.astype(np.float32).tobytes(),
+                     "names": sorted(p.names), "keys": p.keys}
+                    for p in profiles
+                ],
+            )  # fmt: skip
+
+    def load_profiles(self, ids: Iterable[str]) -> dict[str, StoredProfile]:
+        out: dict[str, StoredProfile] = {}
+        with self.store._conn() as conn:
+            for chunk in _chunks(list(ids)):
+                for r in conn.execute(select(article_profiles).where(article_profiles.c.article_id.in_(chunk))):
+                    out[r.article_id] = StoredProfile(
+                        r.article_id, np.frombuffer(r.embedding, dtype=np.float32).copy(), list(r.names), list(r.keys)
+                    )
+        return out
+
+    def unlinked_article_ids(self) -> list[str]:
+        """Stored articles not yet placed in a story, in publication order (undated last)."""
+        a = s.articles
+        with self.store._conn() as conn:
+            linked = select(story_articles.c.article_id)
+            rows = conn.execute(
+                select(a.c.id, a.c.published, a.c.ingested_at).where(a.c.id.not_in(linked))
+            ).all()
+        far = datetime.max.replace(tzinfo=None)
+        rows.sort(key=lambda r: ((r.published.replace(tzinfo=None) if r.published else far), r.ingested_at.replace(tzinfo=None) if r.ingested_at else far, r.id))
+        return [r.id for r in rows]
+
+    # ---- relations ---------------------------------------------------------------------------
+    def add_relations(self, rels: Sequence[dict[str, Any]]) -> None:
+        """Insert relations (``Relation.to_dict()`` shape); an existing (a, b, kind) is replaced."""
+        if not rels:
+            return
+        with self.store._conn() as conn:
+            for r in rels:
+                conn.execute(
+                    delete(relations).where(relations.c.a == r["a"], relations.c.b == r["b"], relations.c.kind == r["kind"])
+                )
+            conn.execute(
+                insert(relations),
+                [{"a": r["a"], "b": r["b"], "kind": r["kind"], "score": float(r["score"]),
+                  "detail": {k: r.get(k, []) for k in ("pairs", "dropped", "added")}} for r in rels],
+            )  # fmt: skip
+
+    def relations_among(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        ids = list(ids)
+        out = []
+        with self.store._conn() as conn:
+            for chunk in _chunks(ids):
+                for r in conn.execute(select(relations).where(relations.c.b.in_(chunk)).order_by(relations.c.a, relations.c.b)):
+                    if r.a in ids:
+                        out.append({"a": r.a, "b": r.b, "kind": r.kind, "score": r.score, **r.detail})
+        return out
+
+    def relations_of(self, article_id: str) -> list[dict[str, Any]]:
+        with self.store._conn() as conn:
+            rows = conn.execute(
+                select(relations).where((relations.c.a == article_id) | (relations.c.b == article_id))
+            ).all()
+        return [{"a": r.a, "b": r.b, "kind": r.kind, "score": r.score, **r.detail} for r in rows]
+
+    # ---- stories -----------------------------------------------------------------------------
+    def save_story(self, story_id: str, title: str | None, language: str | None, members: Sequence[tuple[str, float]],
+                   first: datetime | None, last: datetime | None) -> None:  # fmt: skip
+        """Write a story's row and its full membership (replacing the previous one)."""
+        now = s.utcnow()
+        with self.store._conn() as conn:
+            conn.execute(delete(story_articles).where(story_articles.c.story_id == story_id))
+            conn.execute(delete(stories).where(stories.c.id == story_id))
+            conn.execute(
+                insert(stories).values(id=story_id, title=title, language=language, size=len(members),
+                                       first=first, last=last, merged_into=None, updated=now)
+            )  # fmt: skip
+            ids = [aid for aid, _ in members]
+            for chunk in _chunks(ids):
+                conn.execute(delete(story_articles).where(story_articles.c.article_id.in_(chunk)))
+            conn.execute(
+                insert(story_articles),
+                [{"article_id": aid, "story_id": story_id, "score": float(sc), "position": i}
+                 for i, (aid, sc) in enumerate(members)],
+            )  # fmt: skip
+
+    def mark_merged(self, story_id: str, into: str) -> None:
+        with self.store._conn() as conn:
+            conn.execute(update(stories).where(stories.c.id == story_id).values(merged_into=into, size=0, updated=s.utcnow()))
+
+    def add_history(self, entries: Sequence[dict[str, Any]]) -> None:
+        if not entries:
+            return
+        now = s.utcnow()
+        with self.store._conn() as conn:
+            conn.execute(
+                insert(story_history),
+                [{"story_id": e["story"], "action": e["action"], "article_id": e.get("article"),
+                  "other_story": e.get("merged"), "score": e.get("score"), "at": now} for e in entries],
+            )  # fmt: skip
+
+    def story_history(self, story_id: str) -> list[dict[str, Any]]:
+        with self.store._conn() as conn:
+            rows = conn.execute(
+                select(story_history).where((story_history.c.story_id == story_id) | (story_history.c.other_story == story_id))
+                .order_by(story_history.c.id)
+            ).all()  # fmt: skip
+        return [{"story": r.story_id, "action": r.action, "article": r.article_id, "other": r.other_story,
+                 "score": r.score, "at": r.at.isoformat()} for r in rows]  # fmt: skip
+
+    def story_members(self, story_id: str) -> list[str]:
+        with self.store._conn() as conn:
+            return list(
+                conn.execute(
+                    select(story_articles.c.article_id).where(story_articles.c.story_id == story_id).order_by(story_articles.c.position)
+                ).scalars()
+            )
+
+    def story_of(self, article_id: str) -> str | None:
+        with self.store._conn() as conn:
+            return conn.execute(select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)).scalar()
+
+    def resolve_story(self, id_or_prefix: str) -> str | None:
+        with self.store._conn() as conn:
+            ids = conn.execute(select(stories.c.id).where(stories.c.id.like(f"{id_or_prefix}%"), stories.c.merged_into.is_(None)).limit(2)).scalars().all()
+        return ids[0] if len(ids) == 1 else None
+
+    def list_stories(self, limit: int = 50, offset: int = 0, order: str = "last") -> StoryPage:
+        """Live stories (not merged away), biggest or latest first, with members and outlets."""
+        live = stories.c.merged_into.is_(None)
+        key = stories.c.size.desc() if order == "size" else stories.c.last.desc()
+        with self.store._conn() as conn:
+            total = conn.execute(select(func.count()).select_from(stories).where(live)).scalar_one()
+            rows = conn.execute(select(stories).where(live).order_by(key, stories.c.id).limit(limit).offset(offset)).all()
+            ids = [r.id for r in rows]
+            members: dict[str, list[tuple[str, str | None]]] = {i: [] for i in ids}
+            if ids:
+                a = s.articles
+                q = (
+                    select(story_articles.c.story_id, story_articles.c.article_id, a.c.outlet)
+                    .join(a, a.c.id == story_articles.c.article_id)
+                    .where(story_articles.c.story_id.in_(ids))
+                    .order_by(story_articles.c.position)
+                )
+                for r in conn.execute(q):
+                    members[r.story_id].append((r.article_id, r.outlet))
+        data = [
+            StoryRow(r.id, r.title, r.language, r.size, r.first, r.last,
+                     [m for m, _ in members[r.id]], sorted({o for _, o in members[r.id] if o}))
+            for r in rows
+        ]  # fmt: skip
+        return StoryPage(data, total)
+
+    def live_story_ids(self, since: datetime | None = None, limit: int = 100_000) -> list[str]:
+        """Stories to keep in memory for online clustering: the most recent ones."""
+        q = select(stories.c.id).where(stories.c.merged_into.is_(None))
+        if since is not None:
+            q = q.where((stories.c.last >= since) | stories.c.last.is_(None))
+        with self.store._conn() as conn:
+            return list(conn.execute(q.order_by(stories.c.last.desc()).limit(limit)).scalars())
+
+    def story_counter(self) -> int:
+        with self.store._conn() as conn:
+            return int(conn.execute(select(func.count()).select_from(stories)).scalar_one())
+
+
+def _merge_truncated(aliases: dict[str, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for text, n in aliases.items():
+        out[text[:300]] = out.get(text[:300], 0) + int(n)
+    return out

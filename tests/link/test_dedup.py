@@ -1,0 +1,67 @@
+"""Duplicates, near duplicates and rewrites (crisol.link.dedup)."""
+
+from crisol.link import dedup
+
+WIRE = (
+    "El Gobierno de Chile anunció el lunes un plan de 300 millones de dólares para reconstruir "
+    "las viviendas destruidas por los incendios forestales de la región de Valparaíso. "
+    "La ministra de Vivienda, Carolina Peña, explicó que las obras empezarán en marzo y darán "
+    "trabajo a unas 2.000 personas de la zona. "
+    "Según el Servicio Nacional de Prevención y Respuesta ante Desastres, los incendios dejaron "
+    "más de 130 muertos y 15.000 viviendas dañadas. "
+    "El plan incluye ayudas directas de hasta 10 millones de pesos por familia afectada. "
+    "La oposición criticó el retraso del anuncio y pidió una comisión investigadora en el Congreso."
+)
+REWRITE = (
+    "Chile destinará 300 millones de dólares a levantar de nuevo las casas arrasadas por el fuego "
+    "en Valparaíso, anunció este lunes el Ejecutivo. "
+    "Los trabajos comenzarán en marzo y emplearán a cerca de 2.000 vecinos de la región, detalló "
+    "la ministra de Vivienda, Carolina Peña. "
+    "Los incendios causaron más de 130 víctimas mortales y dañaron 15.000 viviendas, de acuerdo con "
+    "el Servicio Nacional de Prevención y Respuesta ante Desastres. "
+    "Cada familia afectada podrá recibir hasta 10 millones de pesos en ayudas directas. "
+    "Desde la oposición se reprochó la tardanza y se reclamó una comisión investigadora."
+)
+OTHER = (
+    "La selección argentina de rugby venció a Francia por 28 a 13 en un partido disputado en Mendoza. "
+    "El apertura marcó dos ensayos en la segunda parte y fue elegido mejor jugador del encuentro. "
+    "El entrenador destacó la defensa de su equipo y pidió mantener la concentración. "
+    "El próximo compromiso será el sábado frente a Italia en Buenos Aires. "
+    "Las entradas para ese partido se agotaron en menos de una hora."
+)
+
+
+def test_exact_copy_is_a_duplicate():
+    index = dedup.DuplicateIndex()
+    assert index.add("a", WIRE) == []
+    rels = index.add("b", "  " + WIRE.upper() + " ")
+    assert [(r.a, r.b, r.kind) for r in rels] == [("a", "b", "duplicate")]
+
+
+def test_one_changed_sentence_is_a_near_duplicate():
+    index = dedup.DuplicateIndex()
+    index.add("a", WIRE)
+    changed = WIRE.replace("La oposición criticó el retraso del anuncio", "Los alcaldes celebraron el anuncio")
+    rels = index.add("b", changed)
+    assert [r.kind for r in rels] == ["near-duplicate"]
+    assert 0.7 <= rels[0].score < 1.0
+
+
+def test_unrelated_text_is_no_duplicate():
+    index = dedup.DuplicateIndex()
+    index.add("a", WIRE)
+    assert index.add("b", OTHER) == []
+
+
+def test_reworded_wire_story_is_a_rewrite_with_aligned_sentences():
+    rel = dedup.compare("a", WIRE, "b", REWRITE)
+    assert rel is not None and rel.kind == "rewrite"
+    assert len(rel.pairs) >= 4
+    # aligned pairs keep their order and carry both texts
+    assert [p.a for p in rel.pairs] == sorted(p.a for p in rel.pairs)
+    assert all(p.a_text and p.b_text for p in rel.pairs)
+    assert rel.to_dict()["kind"] == "rewrite"
+
+
+def test_different_story_is_not_a_rewrite():
+    assert dedup.compare("a", WIRE, "b", OTHER) is None
