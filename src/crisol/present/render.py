@@ -1,0 +1,111 @@
+"""A presented story as text for a terminal (``crisol story ID``) or as Markdown (``--format md``).
+
+Citations are shown by outlet name when the article has one, else by a short article id; the
+sources list at the end maps each label to its article.
+
+>>> story = {"id": "s1", "title": "Acuerdo de paz", "language": "es", "articles": ["a1b2c3d4e5"],
+...          "sources": [{"id": "a1b2c3d4e5", "outlet": "Diario", "title": None}],
+...          "summary": [{"text": "Las partes firmaron.", "citations": ["a1b2c3d4e5"], "sentence": {}}]}
+>>> print(render_text(story).splitlines()[0])
+Acuerdo de paz
+>>> "Las partes firmaron. [Diario]" in render_text(story)
+True
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+SHORT_ID = 8
+TOPIC_CHARS = 100  # a difference's topic may be a whole sentence: cut it in listings
+
+
+def labels(story: dict) -> dict[str, str]:
+    """Article id -> a short label: its outlet, or the start of its id (numbered when shared)."""
+    out: dict[str, str] = {}
+    used: dict[str, int] = {}
+    for s in story.get("sources", []) or [{"id": a} for a in story.get("articles", [])]:
+        base = s.get("outlet") or s["id"][:SHORT_ID]
+        used[base] = used.get(base, 0) + 1
+        out[s["id"]] = base if used[base] == 1 else f"{base} #{used[base]}"
+    return out
+
+
+def _cite(ids: list[str], names: dict[str, str]) -> str:
+    return ", ".join(names.get(i, i[:SHORT_ID]) for i in ids)
+
+
+def _who(e: dict) -> str:
+    return " → ".join(x for x in (e.get("source"), e.get("target")) if x) or "?"
+
+
+def _sections(story: dict, names: dict[str, str], quote: Callable[[str], str]) -> list[tuple[str, list[str]]]:
+    """(heading, lines) pairs shared by both renderings."""
+    cite = lambda ids: f"[{_cite(ids, names)}]"  # noqa: E731
+    counts = story.get("counts", {})
+    sections = [
+        ("Summary", [f"{s['text']} {cite(s['citations'])}"
+                     f"{' (told otherwise by ' + _cite(s['disputed'], names) + ')' if s.get('disputed') else ''}"
+                     for s in story.get("summary", [])]),  # fmt: skip
+        ("Timeline", [
+            f"{t['date']}  {t['type']}{'/' + t['mode'] if t.get('mode') else ''}  {_who(t)}"
+            f"{'  @ ' + t['location'] if t.get('location') else ''}"
+            f"{'  (' + t['certainty'] + ')' if t.get('certainty') not in (None, 'asserted') else ''} {cite(t['citations'])}"
+            for t in story.get("timeline", [])
+        ]),
+        ("Differences", [_difference(d, cite) for d in story.get("differences", [])]),
+        ("Agreements", [": ".join(x for x in (a.get("topic"), quote(a["text"]) if a.get("text") else None) if x)
+                        + f" {cite(a['citations'])}"
+                        for a in story.get("agreements", [])]),  # fmt: skip
+        ("Quotes", [f"{q.get('speaker') or '?'}{' (via ' + q['via'] + ')' if q.get('via') else ''}: "
+                    f"{quote(q['text'])} {cite(q['citations'])}" for q in story.get("quotes", [])]),  # fmt: skip
+        ("Actors", [f"{a['name']} ({a['label']}{', ' + a['role'] if a.get('role') else ''}): "
+                    f"{a['mentions']} mentions in {a['articles']} articles" for a in story.get("actors", [])[:12]]),  # fmt: skip
+        ("Sources", [
+            f"{_source_label(s['id'], names)}{' — ' + s['title'] if s.get('title') else ''}"
+            f"{' (rewrite/copy of ' + names.get(s['origin'], s['origin']) + ')' if s.get('origin') not in (None, s['id']) else ''}"
+            f"{' [agency: ' + s['agency'] + ']' if s.get('agency') else ''}"
+            for s in story.get("sources", [])
+        ]),
+    ]
+    if counts:
+        sections.insert(0, ("Coverage", [f"{counts.get('articles', 0)} articles, {counts.get('outlets', 0)} outlets, "
+                                         f"{counts.get('independent_sources', 0)} independent sources"]))  # fmt: skip
+    return [(h, lines) for h, lines in sections if lines]
+
+
+def _source_label(article_id: str, names: dict[str, str]) -> str:
+    label = names.get(article_id, article_id)
+    return article_id if article_id.startswith(label) else f"{label}: {article_id}"
+
+
+def _difference(d: dict, cite: Callable[[list[str]], str]) -> str:
+    sides = " vs ".join(f"{s['value']} {cite(s['citations'])}" for s in d["sides"])
+    topic = d["topic"] if len(d["topic"]) <= TOPIC_CHARS else d["topic"][: TOPIC_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return f"{d['kind']}: {topic}: {sides}"
+
+
+def render_text(story: dict) -> str:
+    """The story for a terminal: title, then one block per section."""
+    names = labels(story)
+    title = story.get("title") or story["id"]
+    out = [title, "=" * min(len(title), 80), f"story {story['id']} ({story.get('language') or '?'})"]
+    for heading, lines in _sections(story, names, lambda t: f"«{t}»"):
+        out += ["", heading, "-" * len(heading)]
+        out += [f"  • {line}" for line in lines]
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(story: dict) -> str:
+    """The story as Markdown: a level-1 title and a level-2 heading per section."""
+    names = labels(story)
+    out = [f"# {story.get('title') or story['id']}", "", f"*story `{story['id']}` ({story.get('language') or '?'})*"]
+    for heading, lines in _sections(story, names, lambda t: f"“{t}”"):
+        out += ["", f"## {heading}", ""]
+        out += [f"- {_md_escape(line)}" for line in lines]
+    return "\n".join(out) + "\n"
+
+
+def _md_escape(line: str) -> str:
+    # keep * and _ in news text from turning into emphasis
+    return line.replace("*", r"\*").replace("_", r"\_")

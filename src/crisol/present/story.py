@@ -1,0 +1,137 @@
+"""What one story shows: :func:`present_story` turns its annotated articles into a JSON-ready dict.
+
+Pure: articles and relations in, a dict out; nothing is read from or written to the store.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Sequence
+
+from crisol.link.dedup import Relation
+from crisol.model import Article
+from crisol.present import actors as _actors
+from crisol.present import events as _events
+from crisol.present import groups as _groups
+from crisol.present import sources as _sources
+from crisol.present.differences import find_differences
+from crisol.present.summary import SUMMARY_SENTENCES, agreed_statements, mark_disputed, summarise
+
+TITLE_CHARS = 160  # a first sentence standing in for a missing headline is cut here
+
+
+def present_story(story_id: str, articles: list[Article], relations: list[Relation],
+                  origins: dict[str, str] | None = None, summary_sentences: int = SUMMARY_SENTENCES) -> dict:  # fmt: skip
+    """The story ``story_id`` as people see it: title, summary, timeline, quotes, actors, events,
+    differences and agreements between outlets, each citing the articles that say it.
+
+    ``origins`` maps article id -> originating wire agency when known; agencies are also detected
+    from each article's credits (:func:`crisol.present.sources.detect_agency`).
+    Raises ValueError when ``articles`` is empty or holds one id twice.
+    """
+    articles = _check(story_id, articles)
+    # 1. who is independent of whom
+    origins = {**{a.id: ag for a in articles if (ag := _sources.detect_agency(a))}, **(origins or {})}
+    sources = _sources.independent_sources(articles, relations, origins)
+    language = story_language(articles)
+    # 2. sentences saying the same thing across articles (one embedding batch)
+    text = _groups.build(articles)
+    # 3. events merged across outlets, and what follows from them
+    merged = _events.merge_events(articles, text)
+    events = [_events.event_entry(m, text, sources) for m in merged]
+    events.sort(key=lambda e: (-e["independent_sources"], -len(e["citations"]), e["id"]))
+    differences, figure_agreements = find_differences(articles, text, merged, events, sources)
+    summary = summarise(articles, text, sources, language, summary_sentences)
+    mark_disputed(summary, differences)
+    known = {a.id for a in articles}
+    return {
+        "id": story_id,
+        "title": story_title(articles, relations, text, sources),
+        "language": language,
+        "articles": [a.id for a in articles],
+        "sources": [_source_entry(a, sources) for a in articles],
+        "counts": {
+            "articles": len(articles),
+            "outlets": len({a.outlet or a.id for a in articles}),
+            "independent_sources": sources.independent,
+        },
+        "summary": summary,
+        "relations": [{"a": r.a, "b": r.b, "kind": r.kind, "score": round(r.score, 4)}
+                      for r in relations if r.a in known and r.b in known],  # fmt: skip
+        "timeline": _events.timeline(events),
+        "quotes": _actors.key_quotes(articles, text, sources, language),
+        "actors": _actors.actors(articles, sources),
+        "events": events,
+        "differences": differences,
+        "agreements": _agreements(events, figure_agreements, sources)
+        + agreed_statements(articles, text, sources, language, differences),
+    }
+
+
+def _check(story_id: str, articles: Sequence[Article]) -> list[Article]:
+    if not articles:
+        raise ValueError(f"story {story_id!r} has no articles to present")
+    counts = Counter(a.id for a in articles)
+    twice = [i for i, n in counts.items() if n > 1]
+    if twice:
+        raise ValueError(f"story {story_id!r} lists article(s) {twice} more than once")
+    return list(articles)
+
+
+def story_language(articles: Sequence[Article]) -> str | None:
+    """The majority language of the articles (ties go to the earliest article's language)."""
+    langs = [a.language for a in articles if a.language]
+    if not langs:
+        return None
+    counts = Counter(langs)
+    top = max(counts.values())
+    return next(lang for lang in langs if counts[lang] == top)
+
+
+def story_title(articles: Sequence[Article], relations: Sequence[Relation], text: _groups.StoryText,
+                sources: _sources.Sources) -> str:  # fmt: skip
+    """The headline of the most representative original: the non-rewrite article sharing the most
+    statements with the others (the first sentence when it has no headline)."""
+    copies = _sources.rewrites(relations)
+    originals = [a for a in articles if a.id not in copies] or list(articles)
+    language = story_language(articles)
+
+    def centrality(a: Article) -> tuple:
+        shared = sum(sources.count(g.articles) - 1 for g in text.groups if a.id in g.articles)
+        return (a.language == language, bool(a.title), shared)
+
+    best = max(originals, key=centrality)
+    if best.title:
+        return best.title
+    first = text.sentences[best.id][0] if text.sentences[best.id] else best.text
+    return first if len(first) <= TITLE_CHARS else first[: TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _source_entry(a: Article, sources: _sources.Sources) -> dict:
+    return {
+        "id": a.id,
+        "title": a.title,
+        "outlet": a.outlet,
+        "url": a.url,
+        "published": a.published.isoformat() if a.published else None,
+        "language": a.language,
+        "origin": sources.origin_of.get(a.id, a.id),
+        "agency": sources.agency.get(a.id),
+    }
+
+
+def _agreements(events: list[dict], figures: list[dict], sources: _sources.Sources) -> list[dict]:
+    """Facts carried by more than one independent source: merged events and agreeing figures."""
+    out = []
+    for e in events:
+        if e["independent_sources"] > 1:
+            who = " → ".join(x for x in (e["source"], e["target"]) if x)
+            # no one outlet's wording: the sentences may differ in details (see differences)
+            out.append({"kind": "event", "topic": f"{e['type']} {who}".strip(), "event": e["id"],
+                        "text": None, "citations": e["citations"],
+                        "independent_sources": e["independent_sources"]})  # fmt: skip
+    for f in figures:
+        n = sources.count(f["citations"])
+        if n > 1:
+            out.append({**f, "independent_sources": n})
+    return out
