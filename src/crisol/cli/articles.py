@@ -16,6 +16,7 @@ from rich.text import Text
 from crisol.cli._common import err, open_store, parse_when
 from crisol.model import Article
 from crisol.store import AmbiguousId, ArticlePage
+from crisol.store.queries import AnnotationQueries, entities_by_name, link_actors
 
 
 class ListFormat(str, Enum):
@@ -94,7 +95,75 @@ def _metadata(a: Article) -> Table:
     return table
 
 
-def print_article(a: Article, console: Console) -> None:
+def _entities_table(a: Article, names: dict[str, str]) -> Table:
+    """One row per spelling, label and registry entity, with how often the article uses it."""
+    table = Table(title="entities", title_justify="left")
+    for column in ("mention", "label", "registry entity", "id", "country", "role", "n"):
+        table.add_column(column, overflow="fold", justify="right" if column == "n" else "left")
+    rows: dict[tuple, list] = {}
+    for m in a.mentions:
+        key = (m.text, m.label, m.entity_id)
+        if key in rows:
+            rows[key][-1] += 1
+        else:
+            entity = names.get(m.entity_id or "") or (m.canonical if m.canonical != m.text else None)
+            rows[key] = [m.text, m.label, entity or "—", m.entity_id or "—", m.country or "", m.role or "", 1]
+    for row in rows.values():
+        table.add_row(*(Text(str(x)) for x in row))
+    return table
+
+
+def _dates_table(a: Article) -> Table:
+    table = Table(title="dates", title_justify="left")
+    for column in ("expression", "value", "precision", "sentence"):
+        table.add_column(column, overflow="fold")
+    for d in a.dates:
+        table.add_row(Text(d.text), d.value or "unresolved", d.precision, str(d.sentence))
+    return table
+
+
+def _quotes_table(a: Article, names: dict[str, str]) -> Table:
+    table = Table(title="quotes", title_justify="left")
+    for column in ("speaker", "cue", "kind", "via", "text"):
+        table.add_column(column, overflow="fold", ratio=1 if column == "text" else None)
+    for q in a.quotes:
+        speaker = q.speaker or "?"
+        registry = names.get(q.speaker_entity or "")
+        if registry and registry != q.speaker:
+            speaker += f" → {registry}"
+        table.add_row(Text(speaker), Text(q.cue or ""), q.kind, Text(q.via or ""), Text(q.text))
+    return table
+
+
+def _actor(actor) -> str:
+    if actor is None:
+        return "—"
+    return f"{actor.name} [{actor.code}]" if actor.code else actor.name
+
+
+def _events_table(a: Article) -> Table:
+    table = Table(title="events", title_justify="left")
+    for column in ("type / mode", "source → target", "where", "when", "certainty", "sentence"):
+        table.add_column(column, overflow="fold", ratio=1 if column == "sentence" else None)
+    for e in a.events:
+        when = f"{e.date} ({e.date_precision})" if e.date and e.date_precision else e.date or ""
+        certainty = e.certainty + (f" ({e.attributed_to})" if e.attributed_to else "")
+        table.add_row(e.type + (f"/{e.mode}" if e.mode else ""), Text(f"{_actor(e.source)} → {_actor(e.target)}"),
+                      Text(e.location or ""), when, Text(certainty), Text(str(e.sentence)))  # fmt: skip
+    return table
+
+
+def print_annotations(a: Article, names: dict[str, str], console: Console) -> None:
+    """Entities (with their registry entity), dates, quotes and events of one article."""
+    tables = (_entities_table(a, names), _dates_table(a), _quotes_table(a, names), _events_table(a))
+    for table in tables:
+        if table.row_count:
+            console.print(table)
+        else:
+            console.print(Text(f"{table.title}: none", style="dim"))
+
+
+def print_article(a: Article, console: Console, names: dict[str, str] | None = None) -> None:
     console.print(Text(a.title or "(no title)", style="bold"))
     console.print(_metadata(a))
     console.print(Rule("text"))
@@ -103,6 +172,35 @@ def print_article(a: Article, console: Console) -> None:
     for r in a.removed:
         place = f"line {r.line}, " if r.line else ""
         console.print(Text.assemble((f"[{place}{r.reason}] ", "dim"), r.text))
+    if a.analysis or a.mentions or a.quotes or a.events or a.dates:
+        console.print(Rule("analysis"))
+        print_annotations(a, names or {}, console)
+
+
+def article_json(a: Article, names: dict[str, str]) -> dict:
+    """:meth:`Article.to_dict` plus the registry name of each linked mention and speaker.
+
+    ``entities`` repeats ``mentions`` under the name ``crisol analyze --format json`` uses.
+    """
+    d = a.to_dict()
+    for m in d["mentions"]:
+        m["entity_name"] = names.get(m["entity_id"]) if m["entity_id"] else None
+    for q in d["quotes"]:
+        q["speaker_name"] = names.get(q["speaker_entity"]) if q["speaker_entity"] else None
+    d["entities"] = d["mentions"]
+    return d
+
+
+def _link_event_actors(a: Article) -> None:
+    by_name = entities_by_name((m.text, m.canonical, m.entity_id) for m in a.mentions)
+    for e in a.events:
+        link_actors(e, by_name)
+
+
+def _registry_names(store, a: Article) -> dict[str, str]:
+    ids = {m.entity_id for m in a.mentions} | {q.speaker_entity for q in a.quotes}
+    ids |= {x.entity_id for e in a.events for x in (e.source, e.target) if x is not None}
+    return AnnotationQueries(store).entity_names(i for i in ids if i)
 
 
 def article_command(
@@ -111,13 +209,18 @@ def article_command(
     format: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = ShowFormat.text,
     raw: Annotated[bool, typer.Option("--raw", help="Write the original input bytes to stdout.")] = False,
 ) -> None:
-    """Show one article: metadata, clean text and the boilerplate removed, with reasons."""
+    """Show one article: metadata, clean text, removed boilerplate, entities, dates, quotes, events."""
+    # Entities with the registry entity each mention was linked to, dates with their resolved
+    # value and precision, quotes with speaker/cue/kind/channel, events with actor codes.
     with open_store(ctx) as store:
         try:
             article = store.get_article(article_id)
         except AmbiguousId as e:
             err.print(f"error: {e}", markup=False)
             raise typer.Exit(1) from None
+        if article is not None:
+            _link_event_actors(article)
+        names = _registry_names(store, article) if article is not None else {}
     if article is None:
         err.print(f"error: no article with id {article_id!r} in {store.where}", markup=False)
         raise typer.Exit(1)
@@ -126,9 +229,12 @@ def article_command(
         sys.stdout.buffer.write(article.raw)
         sys.stdout.buffer.flush()
     elif format is ShowFormat.json:
-        typer.echo(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(article_json(article, names), ensure_ascii=False, indent=2))
     else:
-        print_article(article, Console(highlight=False))
+        console = Console(highlight=False)
+        if not console.is_terminal:  # piped: room for the annotation tables
+            console.width = 160
+        print_article(article, console, names)
 
 
 def register(app: typer.Typer) -> None:

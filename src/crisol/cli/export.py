@@ -1,5 +1,7 @@
 """``crisol export``: stored data as JSON Lines or CSV, to stdout or a file.
 
+``--what`` chooses articles (the default), entities (the registry), quotes or events.
+
 Each kind of export (``--what``) is one :class:`Exporter` in :data:`EXPORTERS`: a function
 yielding plain dicts from the store and the CSV columns. JSON Lines writes each dict whole; CSV
 writes the columns, with lists and objects as JSON text. Field names are kept forever.
@@ -19,7 +21,9 @@ from typing import Annotated, Any, Callable, Iterator, Optional, TextIO
 import typer
 
 from crisol.cli._common import err, open_store, parse_when
+from crisol.cli.events import EVENT_CSV_COLUMNS, event_csv_row
 from crisol.store import Store
+from crisol.store.queries import AnnotationQueries, ArticleFilter
 
 
 class ExportFormat(str, Enum):
@@ -31,6 +35,8 @@ class ExportFormat(str, Enum):
 class Exporter:
     rows: Callable[..., Iterator[dict[str, Any]]]  # (store, **filters) -> dicts
     columns: list[str]  # CSV columns, in order
+    flat: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # dict -> CSV row, when nested
+    article_filters: bool = True  # whether --outlet/--language/--since/--until apply
 
 
 def article_rows(store: Store, **filters: Any) -> Iterator[dict[str, Any]]:
@@ -44,8 +50,50 @@ ARTICLE_COLUMNS = [
     "language", "language_score", "authors", "text", "text_hash", "copy_of", "analysis", "removed",
 ]  # fmt: skip
 
+def entity_rows(store: Store, **_: Any) -> Iterator[dict[str, Any]]:
+    """Registry entities, most mentioned first: id, name, type, country, role, aliases
+    (``{text, count}``), articles, merges (why each spelling was merged)."""
+    for entity in AnnotationQueries(store).list_entities():
+        yield entity.to_dict()
+
+
+ENTITY_COLUMNS = ["id", "name", "type", "country", "role", "mentions", "aliases", "articles", "merges"]
+
+
+def _articles(filters: dict[str, Any]) -> ArticleFilter:
+    return ArticleFilter(filters.get("outlet"), filters.get("language"), filters.get("since"), filters.get("until"))
+
+
+def quote_rows(store: Store, **filters: Any) -> Iterator[dict[str, Any]]:
+    """Quotes: speaker (``{name, text, entity_id}``), cue, text, kind, via, article and where."""
+    for row in AnnotationQueries(store).iter_quotes(articles=_articles(filters)):
+        yield row.to_dict()
+
+
+QUOTE_COLUMNS = [
+    "speaker_name", "speaker_text", "speaker_entity", "cue", "kind", "via", "text",
+    "article", "outlet", "title", "url", "published", "story", "sentence", "start", "end",
+]  # fmt: skip
+
+
+def quote_csv_row(row: dict[str, Any]) -> dict[str, Any]:
+    speaker = row.get("speaker") or {}
+    return {**row, "speaker_name": speaker.get("name"), "speaker_text": speaker.get("text"),
+            "speaker_entity": speaker.get("entity_id")}  # fmt: skip
+
+
+def event_rows(store: Store, **filters: Any) -> Iterator[dict[str, Any]]:
+    """Events: type, mode, source and target (``{name, entity_id, country, sector}``),
+    location, date, certainty, sentence, article and where."""
+    for row in AnnotationQueries(store).iter_events(articles=_articles(filters)):
+        yield row.to_dict()
+
+
 EXPORTERS: dict[str, Exporter] = {
     "articles": Exporter(article_rows, ARTICLE_COLUMNS),
+    "entities": Exporter(entity_rows, ENTITY_COLUMNS, article_filters=False),
+    "quotes": Exporter(quote_rows, QUOTE_COLUMNS, quote_csv_row),
+    "events": Exporter(event_rows, EVENT_CSV_COLUMNS, event_csv_row),
 }
 
 What = Enum("What", {name: name for name in EXPORTERS}, type=str)  # type: ignore[misc]
@@ -64,11 +112,13 @@ def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
     return n
 
 
-def write_csv(rows: Iterator[dict[str, Any]], out: TextIO, columns: list[str]) -> int:
+def write_csv(rows: Iterator[dict[str, Any]], out: TextIO, columns: list[str],
+              flat: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> int:  # fmt: skip
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     n = 0
     for n, row in enumerate(rows, 1):
+        row = flat(row) if flat else row
         writer.writerow({c: _cell(row.get(c)) for c in columns})
     return n
 
@@ -94,16 +144,24 @@ def export_command(
     since: Annotated[Optional[str], typer.Option(help="Published on or after (ISO 8601).")] = None,
     until: Annotated[Optional[str], typer.Option(help="Published on or before (ISO 8601).")] = None,
 ) -> None:
-    """Export stored articles as JSON Lines or CSV."""
+    """Export stored articles, registry entities, quotes or events as JSON Lines or CSV.
+
+    The article filters choose the articles whose quotes and events are exported; the registry
+    is exported whole.
+    """
     exporter = EXPORTERS[what.value]
     filters = dict(outlet=outlet, language=language, since=parse_when(since),
                    until=parse_when(until, end_of_day=True))  # fmt: skip
+    if not exporter.article_filters:
+        if any(v is not None for v in filters.values()):
+            err.print(f"note: --outlet/--language/--since/--until do not apply to {what.value}", markup=False)
+        filters = {}
     with open_store(ctx) as store, _target(output) as out:
         rows = exporter.rows(store, **filters)
         if format is ExportFormat.jsonl:
             n = write_jsonl(rows, out)
         else:
-            n = write_csv(rows, out, exporter.columns)
+            n = write_csv(rows, out, exporter.columns, exporter.flat)
     err.print(f"exported {n:,} {what.value} to {output or 'stdout'}", markup=False)
 
 

@@ -1,0 +1,291 @@
+"""``crisol entities`` lists the entity registry; ``crisol entity NAME`` shows one entity whole.
+
+An entity is found by its name or any spelling seen (accents, case, hyphens and punctuation
+ignored). When a name fits several entities and none exactly, they are listed and the command
+exits with 1: give more of the name, or the entity id.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from crisol.cli._common import err, open_store
+from crisol.link.names import fold
+from crisol.store.queries import AnnotationQueries, EntityRecord, EventRow, QuoteRow
+
+TOP_ALIASES = 4  # spellings shown per entity in the listing
+
+
+class EntityType(str, Enum):
+    PER = "PER"
+    ORG = "ORG"
+    LOC = "LOC"
+    MISC = "MISC"
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class ShowFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@dataclass
+class Lookup:
+    """What a name found in the registry: one entity, or the candidates when it is ambiguous."""
+
+    entity: EntityRecord | None = None
+    candidates: list[EntityRecord] = field(default_factory=list)
+
+
+def find_entity(queries: AnnotationQueries, name: str) -> Lookup:
+    """The registry entity called ``name`` (id, canonical name or any spelling seen).
+
+    Preference: the entity id; then one entity whose canonical name folds to the same text;
+    then one entity with a spelling that does; then one whose spellings contain the name's
+    words. Several left at the first level that has any: ambiguous, all returned as candidates.
+    """
+    known = queries.get_entities([name])
+    if known:
+        return Lookup(entity=known[name])
+    key = fold(name)
+    if not key:
+        return Lookup()
+    canonical, alias, partial = set(), set(), set()
+    for entity_id, text, is_name in queries.iter_names():
+        folded = fold(text)
+        if folded == key:
+            (canonical if is_name else alias).add(entity_id)
+        elif f" {key} " in f" {folded} ":
+            partial.add(entity_id)
+    for level in (canonical, alias | canonical, partial | alias | canonical):
+        if level:
+            found = queries.get_entities(level)
+            ranked = sorted(found.values(), key=lambda e: (-e.mentions, e.name))
+            if len(ranked) == 1:
+                return Lookup(entity=ranked[0])
+            return Lookup(candidates=ranked)
+    return Lookup()
+
+
+def _require(queries: AnnotationQueries, name: str, where: str) -> EntityRecord:
+    """The entity for ``name``, or a message (not found / which ones) and exit code 1."""
+    found = find_entity(queries, name)
+    if found.entity is not None:
+        return found.entity
+    if not found.candidates:
+        err.print(f"error: no entity named {name!r} in {where}", markup=False)
+        raise typer.Exit(1)
+    err.print(f"error: {name!r} matches {len(found.candidates)} entities; give the full name or an id:",
+              markup=False)  # fmt: skip
+    for e in found.candidates[:20]:
+        err.print(f"  {e.id}\t{e.name}\t{e.data.get('type')}\t{e.mentions} mentions", markup=False)
+    raise typer.Exit(1)
+
+
+# ---- crisol entities -------------------------------------------------------------------------
+
+
+def wide_console() -> Console:
+    console = Console(highlight=False)
+    if not console.is_terminal:  # piped: don't squeeze the columns into 80
+        console.width = 160
+    return console
+
+
+def _registry_table(rows: list[EntityRecord], total: int) -> Table:
+    table = Table(title=f"entities: {len(rows):,} of {total:,}", title_justify="left")
+    table.add_column("name", overflow="fold")
+    table.add_column("type", no_wrap=True)
+    table.add_column("country", no_wrap=True)
+    table.add_column("role", overflow="fold")
+    table.add_column("mentions", justify="right")
+    table.add_column("articles", justify="right")
+    table.add_column("spellings", overflow="fold", ratio=1)
+    table.add_column("id", no_wrap=True, style="dim")
+    for e in rows:
+        others = [f"{t} ({n})" for t, n in e.aliases if t != e.name][:TOP_ALIASES]
+        table.add_row(Text(e.name), e.data.get("type") or "", e.data.get("country") or "",
+                      e.data.get("role") or "", f"{e.mentions:,}", f"{len(e.articles):,}",
+                      Text(", ".join(others)), e.id)  # fmt: skip
+    return table
+
+
+def entities_command(
+    ctx: typer.Context,
+    type: Annotated[Optional[EntityType], typer.Option("--type", help="Only this type.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Only this ISO 3166 alpha-3 country: RUS, PRK...")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many to show (most mentioned first).")] = 50,
+    format: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
+) -> None:
+    """List the entity registry, most mentioned first, with the spellings merged into each."""
+    with open_store(ctx) as store:
+        queries = AnnotationQueries(store)
+        rows = queries.list_entities(type=type.value if type else None, country=country, limit=limit)
+        total = queries.count_entities()
+    if format is ListFormat.json:
+        typer.echo(json.dumps([e.to_dict() for e in rows], ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        err.print("no entities: ingest articles (the registry is filled when they are linked)", markup=False)
+        return
+    wide_console().print(_registry_table(rows, total))
+
+
+# ---- crisol entity NAME ----------------------------------------------------------------------
+
+
+@dataclass
+class EntityView:
+    """Everything ``crisol entity`` shows about one entity."""
+
+    entity: EntityRecord
+    articles: list
+    quotes: list[QuoteRow]
+    events: list[EventRow]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.entity.to_dict()
+        d["articles"] = [a.to_dict() for a in self.articles]
+        d["quotes"] = [q.to_dict() for q in self.quotes]
+        d["events"] = [e.to_dict() for e in self.events]
+        return d
+
+
+def entity_view(queries: AnnotationQueries, entity: EntityRecord, limit: int = 200) -> EntityView:
+    """The articles an entity is in, its quotes (as speaker) and events (as source or target)."""
+    names = [entity.name, *(t for t, _ in entity.aliases)]
+    return EntityView(
+        entity,
+        queries.entity_articles(entity.id),
+        queries.quotes(speaker_entity=entity.id, limit=limit),
+        queries.events(entity_ids=[entity.id], actor_names=names, limit=limit),
+    )
+
+
+def _why(entity: EntityRecord) -> dict[str, dict[str, Any]]:
+    """The merge reason of each spelling (the first one recorded)."""
+    reasons: dict[str, dict[str, Any]] = {}
+    for m in entity.merges:
+        reasons.setdefault(m.get("surface", ""), m)
+    return reasons
+
+
+def _spellings_table(entity: EntityRecord) -> Table:
+    table = Table(title="spellings", title_justify="left")
+    table.add_column("spelling", overflow="fold")
+    table.add_column("count", justify="right")
+    table.add_column("merged because", overflow="fold", ratio=1)
+    reasons = _why(entity)
+    for text, n in entity.aliases:
+        m = reasons.get(text)
+        if m:
+            why = f"{m.get('rule')} ({m.get('score', 0):.2f}): {m.get('evidence') or ''}".rstrip(": ")
+        else:
+            why = "the entity's first spelling" if text == entity.name else "same spelling"
+        table.add_row(Text(text), str(n), Text(why))
+    return table
+
+
+def articles_table(refs: list, title: str = "articles") -> Table:
+    table = Table(title=f"{title} ({len(refs)})", title_justify="left")
+    table.add_column("id", no_wrap=True, min_width=16)
+    table.add_column("published", no_wrap=True)
+    table.add_column("outlet", overflow="ellipsis", max_width=24)
+    table.add_column("title", overflow="fold", ratio=1)
+    for a in refs:
+        published = a.published.strftime("%Y-%m-%d") if a.published else "—"
+        table.add_row(a.id, published, a.outlet or "—", Text(a.title or "—"))
+    return table
+
+
+def quotes_table(rows: list[QuoteRow], title: str = "quotes") -> Table:
+    table = Table(title=f"{title} ({len(rows)})", title_justify="left")
+    table.add_column("speaker", overflow="fold")
+    table.add_column("cue", overflow="fold")
+    table.add_column("kind")
+    table.add_column("via", overflow="fold")
+    table.add_column("text", overflow="fold", ratio=1)
+    table.add_column("article", no_wrap=True, style="dim")
+    for r in rows:
+        q = r.quote
+        table.add_row(Text(r.speaker_name or q.speaker or "?"), Text(q.cue or ""), q.kind, Text(q.via or ""),
+                      Text(q.text), r.article.id)  # fmt: skip
+    return table
+
+
+def actor_text(actor) -> str:
+    """``Wang Yi [CHN GOV]``, or ``—`` when the event has no such actor."""
+    if actor is None:
+        return "—"
+    return f"{actor.name} [{actor.code}]" if actor.code else actor.name
+
+
+def events_table(rows: list[EventRow], title: str = "events") -> Table:
+    table = Table(title=f"{title} ({len(rows)})", title_justify="left")
+    table.add_column("type / mode", no_wrap=True)
+    table.add_column("source → target", overflow="fold", ratio=1)
+    table.add_column("where", overflow="fold")
+    table.add_column("when", no_wrap=True)
+    table.add_column("certainty", overflow="fold")
+    table.add_column("article", no_wrap=True, style="dim")
+    for r in rows:
+        e = r.event
+        kind = e.type + (f"/{e.mode}" if e.mode else "")
+        certainty = e.certainty + (f" ({e.attributed_to})" if e.attributed_to else "")
+        table.add_row(kind, Text(f"{actor_text(e.source)} → {actor_text(e.target)}"), Text(e.location or ""),
+                      e.date or "", Text(certainty), r.article.id)  # fmt: skip
+    return table
+
+
+def print_entity(view: EntityView, console: Console) -> None:
+    e = view.entity
+    facts = [e.data.get("type"), e.data.get("country"), e.data.get("role")]
+    console.print(Text.assemble((e.name, "bold"), "  ", " · ".join(f for f in facts if f), ("  " + e.id, "dim")))
+    console.print(f"{e.mentions:,} mentions in {len(view.articles):,} articles", markup=False)
+    console.print(_spellings_table(e))
+    for table in (articles_table(view.articles), quotes_table(view.quotes, "quotes by it"),
+                  events_table(view.events, "events it is in")):  # fmt: skip
+        print_table(table, console)
+
+
+def print_table(table: Table, console: Console) -> None:
+    """The table, or only its title when it has no rows (an empty grid says nothing)."""
+    if table.row_count:
+        console.print(table)
+    else:
+        console.print(Text(f"{table.title}: none", style="dim"))
+
+
+def entity_command(
+    ctx: typer.Context,
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="A name or spelling (accents and case ignored), or an entity id.")
+    ],
+    format: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = ShowFormat.text,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many quotes and this many events.")] = 200,
+) -> None:
+    """Show one entity: every spelling and why it was merged, its articles, quotes and events."""
+    with open_store(ctx) as store:
+        queries = AnnotationQueries(store)
+        view = entity_view(queries, _require(queries, name, store.where), limit)
+    if format is ShowFormat.json:
+        typer.echo(json.dumps(view.to_dict(), ensure_ascii=False, indent=2))
+        return
+    print_entity(view, wide_console())
+
+
+def register(app: typer.Typer) -> None:
+    app.command("entities")(entities_command)
+    app.command("entity")(entity_command)
