@@ -326,13 +326,14 @@ def resolve_short_forms(mentions: list[Mention]) -> list[Mention]:
 def _unique_full_name(mention: Mention, full_names: list[Mention]) -> Mention | None:
     if mention.label not in ("PER", "MISC", "ORG", "LOC"):
         return None
-    if mention.source == "gazetteer" and mention.label != "PER":  # a known place stays a place
-        return None
     word = fold(mention.text)
+    # A known place stays a place, unless it is the family name of a person the article names in
+    # full ("Álvaro Medina ... Medina" is not the city of Medina).
+    known_place = mention.source == "gazetteer" and mention.label != "PER"
     fits: dict[str, Mention] = {}
     for m in full_names:
         parts = _name_parts(m.text)
-        if word in (parts[0], parts[-1]):
+        if word == parts[-1] or (word == parts[0] and not known_place):
             fits.setdefault(fold(m.canonical or m.text), m)
     return next(iter(fits.values())) if len(fits) == 1 else None
 
