@@ -258,3 +258,46 @@ class Linker:
 def link_stored(store: Store, on_progress: Callable[[int], None] | None = None) -> LinkReport:
     """Link every stored article that is not in a story yet (what ``crisol link`` runs)."""
     return Linker(store).link_pending(on_progress)
+
+
+# ---- the read side of linking: what `crisol story` and the API show ----------------------------
+
+
+def relation_from_dict(d: dict) -> dedup.Relation:
+    pairs = [dedup.AlignedPair(p["a"], p["b"], p["score"], p["a_text"], p["b_text"]) for p in d.get("pairs", [])]
+    return dedup.Relation(d["a"], d["b"], d["kind"], float(d["score"]), pairs, d.get("dropped", []), d.get("added", []))
+
+
+def list_stories(store: Store, limit: int = 50, offset: int = 0, order: str = "last"):
+    """A page of live stories (``StoryPage``: ``data`` rows and ``total``)."""
+    return LinkStore(store).list_stories(limit=limit, offset=offset, order=order)
+
+
+def resolve_story(store: Store, story_id: str) -> str | None:
+    """A story id from an id, a unique prefix, or an article id (the story it is in)."""
+    links = LinkStore(store)
+    found = links.resolve_story(story_id)
+    if found is None:
+        article = store.resolve_id(story_id)
+        found = links.story_of(article) if article else None
+    return found
+
+
+def story_view(store: Store, story_id: str) -> dict | None:
+    """Everything one story shows (summary, timeline, quotes, differences...), or None."""
+    from crisol.present import present_story
+    from crisol.present.sources import detect_agency
+
+    sid = resolve_story(store, story_id)
+    if sid is None:
+        return None
+    links = LinkStore(store)
+    ids = links.story_members(sid)
+    articles = store._load(ids, with_raw=False)
+    order = {aid: i for i, aid in enumerate(ids)}
+    articles.sort(key=lambda a: order[a.id])
+    relations = [relation_from_dict(r) for r in links.relations_among(ids)]
+    origins = {a.id: agency for a in articles if (agency := detect_agency(a))}
+    view = present_story(sid, articles, relations, origins)
+    view["history"] = links.story_history(sid)
+    return view

@@ -1,0 +1,135 @@
+"""``crisol stories``, ``crisol story ID``, ``crisol diff A B`` and ``crisol link``.
+
+Thin wrappers over :mod:`crisol.link.service` (what is linked and how a story is told) and
+:mod:`crisol.present` (rendering).
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from crisol.cli._common import err, open_store
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class StoryFormat(str, Enum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+def stories_command(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Stories to show.")] = 50,
+    offset: Annotated[int, typer.Option("--offset", min=0)] = 0,
+    order: Annotated[str, typer.Option("--order", help="last (latest first) or size (biggest first).")] = "last",
+    fmt: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
+) -> None:
+    """List stories: size, outlets and time span."""
+    from crisol.link.service import list_stories
+
+    if order not in ("last", "size"):
+        raise typer.BadParameter(f"--order must be 'last' or 'size', got {order!r}")
+    with open_store(ctx) as store:
+        page = list_stories(store, limit=limit, offset=offset, order=order)
+    if fmt is ListFormat.json:
+        typer.echo(json.dumps([s.to_dict() for s in page.data], ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"stories {offset + 1}–{offset + len(page.data)} of {page.total}", title_justify="left")
+    for col in ("id", "articles", "outlets", "from", "to", "title"):
+        table.add_column(col, overflow="fold" if col == "title" else "ellipsis")
+    for s in page.data:
+        table.add_row(s.id, str(s.size), str(len(s.outlets)), s.first.date().isoformat() if s.first else "—",
+                      s.last.date().isoformat() if s.last else "—", s.title or "—")  # fmt: skip
+    Console(highlight=False).print(table)
+
+
+def story_command(
+    ctx: typer.Context,
+    story_id: Annotated[str, typer.Argument(help="Story id (or unique prefix), or the id of one of its articles.")],
+    fmt: Annotated[StoryFormat, typer.Option("--format", help="text, json or md.")] = StoryFormat.text,
+) -> None:
+    """One story: cited summary, timeline, quotes, actors, agreements and differences."""
+    from crisol.link.service import story_view
+    from crisol.present import render_markdown, render_text
+
+    with open_store(ctx) as store:
+        view = story_view(store, story_id)
+    if view is None:
+        err.print(f"no story {story_id!r} (try `crisol stories`)", markup=False)
+        raise typer.Exit(1)
+    if fmt is StoryFormat.json:
+        typer.echo(json.dumps(view, ensure_ascii=False, indent=2, default=str))
+    elif fmt is StoryFormat.md:
+        typer.echo(render_markdown(view))
+    else:
+        typer.echo(render_text(view))
+
+
+def diff_command(
+    ctx: typer.Context,
+    a: Annotated[str, typer.Argument(help="First article id (or unique prefix).")],
+    b: Annotated[str, typer.Argument(help="Second article id (or unique prefix).")],
+    width: Annotated[int, typer.Option("--width", min=40, help="Total width of the two columns.")] = 160,
+) -> None:
+    """Two articles side by side, their sentences aligned; what one adds or drops."""
+    from crisol.link import dedup
+
+    with open_store(ctx) as store:
+        first, second = store.get_article(a), store.get_article(b)
+    for given, found in ((a, first), (b, second)):
+        if found is None:
+            err.print(f"no article {given!r}", markup=False)
+            raise typer.Exit(1)
+    sa = [s.text for s in first.sentences] or dedup.split_sentences(first.text)
+    sb = [s.text for s in second.sentences] or dedup.split_sentences(second.text)
+    pairs = {p.a: p for p in dedup.align(sa, sb)}
+    by_b = {p.b for p in pairs.values()}
+    table = Table(show_lines=True, width=width)
+    table.add_column(f"{first.id} · {first.outlet or first.source}", ratio=1)
+    table.add_column("", width=5, justify="center")
+    table.add_column(f"{second.id} · {second.outlet or second.source}", ratio=1)
+    j = 0
+    for i, sentence in enumerate(sa):
+        p = pairs.get(i)
+        if p is None:
+            table.add_row(sentence, "−", "")
+            continue
+        while j < p.b:  # sentences of b before its match: added by b
+            if j not in by_b:
+                table.add_row("", "+", sb[j])
+            j += 1
+        table.add_row(sentence, f"{p.score:.2f}", sb[p.b])
+        j = max(j, p.b + 1)
+    for k in range(j, len(sb)):
+        if k not in by_b:
+            table.add_row("", "+", sb[k])
+    Console(highlight=False, width=width).print(table)
+    typer.echo(f"{len(pairs)} aligned sentences; {len(sa) - len(pairs)} only in {first.id}, "
+               f"{len(sb) - len(by_b)} only in {second.id}")  # fmt: skip
+
+
+def link_command(ctx: typer.Context) -> None:
+    """Link stored articles not yet in a story (ingest does this itself after storing)."""
+    from crisol.link.service import link_stored
+
+    with open_store(ctx) as store:
+        report = link_stored(store)
+    typer.echo(json.dumps(report.to_dict()))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("stories")(stories_command)
+    app.command("story")(story_command)
+    app.command("diff")(diff_command)
+    app.command("link")(link_command)
