@@ -23,6 +23,8 @@ demo: setup
 	rm -f $(DEMO_DB)
 	$(BIN)/crisol --db $(DEMO_DB) ingest examples/
 	$(BIN)/crisol --db $(DEMO_DB) articles
+	$(BIN)/crisol --db $(DEMO_DB) stories --order size
+	$(BIN)/crisol --db $(DEMO_DB) story $$($(BIN)/crisol --db $(DEMO_DB) stories --order size --format json | $(BIN)/python -c "import json,sys; print(json.load(sys.stdin)[0]['id'])")
 
 test: setup
 	$(BIN)/python -m pytest -q
