@@ -189,12 +189,35 @@ def _order_agreement(pairs: list[AlignedPair]) -> float:
     return agree / total
 
 
-def compare(a_id: str, a_text: str, b_id: str, b_text: str) -> Relation | None:
+class SentenceCache:
+    """Sentences and their embeddings per article, so comparing one article with several
+    others embeds each sentence once (embedding is the costly part). Bounded, oldest out."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._items: dict[str, tuple[list[str], np.ndarray]] = {}
+
+    def get(self, article_id: str, text: str) -> tuple[list[str], np.ndarray]:
+        found = self._items.pop(article_id, None)
+        if found is None:
+            sentences = split_sentences(text)
+            found = (sentences, embed(sentences))
+        self._items[article_id] = found
+        while len(self._items) > self.size:
+            self._items.pop(next(iter(self._items)))
+        return found
+
+
+def compare(a_id: str, a_text: str, b_id: str, b_text: str, cache: SentenceCache | None = None) -> Relation | None:
     """The rewrite relation of ``b`` to ``a``, with aligned sentences, or None."""
-    sa, sb = split_sentences(a_text), split_sentences(b_text)
+    if cache is not None:
+        (sa, ea), (sb, eb) = cache.get(a_id, a_text), cache.get(b_id, b_text)
+    else:
+        sa, sb = split_sentences(a_text), split_sentences(b_text)
+        ea = eb = None
     if min(len(sa), len(sb)) < MIN_SENTENCES:
         return None
-    pairs = align(sa, sb)
+    pairs = align(sa, sb, ea, eb)
     coverage = len(pairs) / min(len(sa), len(sb))
     order = _order_agreement(pairs)
     if len(pairs) < MIN_ALIGNED or coverage < REWRITE_COVERAGE or order < REWRITE_ORDER:

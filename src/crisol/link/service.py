@@ -131,6 +131,7 @@ class Linker:
         records = self.links.load_entities()
         self.registry = EntityRegistry.from_dict({"version": 1, "entities": records}) if records else EntityRegistry()
         self.dedup = dedup.DuplicateIndex()
+        self.sentences = dedup.SentenceCache()
         self.clusterer = StoryClusterer(self.model)
         self.clusterer._counter = self.links.story_counter()
         page = self.links.list_stories(limit=1, order="last")
@@ -231,7 +232,7 @@ class Linker:
                 other = texts.get(m.id)
                 if other is None:
                     continue
-                rel = dedup.compare(other.id, other.text, article.id, article.text)
+                rel = dedup.compare(other.id, other.text, article.id, article.text, self.sentences)
                 if rel is not None:
                     relations.append(rel)
         self.links.add_relations([r.to_dict() for r in relations])

