@@ -21,7 +21,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     ForeignKey,
-    Index,
     Integer,
     String,
     Table,
@@ -116,7 +115,6 @@ watch_polls = Table(
 )
 
 TABLES = (watch_sources, watch_feeds, watch_urls, watch_versions, watch_polls)
-_ = Index  # indexes are declared on the columns
 
 
 @dataclass
@@ -335,13 +333,17 @@ class WatchStore:
                 status="failed" if give_up else t.c.status))  # fmt: skip
 
     def add_alias(self, alias: str, link: str, target: str, source: str, at: datetime) -> None:
-        """Another canonical URL (a redirect target, a rel=canonical) of an article we have."""
+        """Another canonical URL (a redirect target, a rel=canonical) of an article we have.
+
+        An alias never replaces a URL that holds an article of its own (stored or rejected).
+        """
         t = watch_urls
         with self.store.transaction(), self.store._conn() as conn:
             values = {"link": link, "source": source, "status": "alias", "alias_of": target, "last_fetched": at}
-            if conn.scalar(select(t.c.url).where(t.c.url == alias)) is None:
+            status = conn.scalar(select(t.c.status).where(t.c.url == alias))
+            if status is None:
                 conn.execute(insert(t).values(url=alias, first_seen=at, versions=0, attempts=0, **values))
-            else:
+            elif status in ("pending", "failed", "alias"):
                 conn.execute(update(t).where(t.c.url == alias).values(**values))
 
     def store_version(self, v: NewVersion, previous: UrlState | None) -> Added:

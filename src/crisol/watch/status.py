@@ -1,0 +1,18 @@
+"""``crisol sources status``: per source, last poll, last success, errors, articles per day.
+
+>>> from crisol.store import open_store
+>>> source_status(open_store(":memory:"))
+[]
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from crisol.store import Store
+from crisol.store.watch import SourceStatus, WatchStore
+
+
+def source_status(store: Store, now: datetime | None = None, days: int = 7) -> list[SourceStatus]:
+    """One :class:`SourceStatus` per source the store has polled; articles per day over ``days``."""
+    return WatchStore(store).status(now or datetime.now(timezone.utc), days)
