@@ -295,4 +295,7 @@ def ingest(
         from crisol.link.service import link_stored
 
         run.report.linked = link_stored(store).to_dict()
+    from crisol.store.search import catch_up
+
+    catch_up(store)  # the full-text index follows what was stored (and linked)
     return run.report

@@ -65,3 +65,22 @@ def test_reworded_wire_story_is_a_rewrite_with_aligned_sentences():
 
 def test_different_story_is_not_a_rewrite():
     assert dedup.compare("a", WIRE, "b", OTHER) is None
+
+
+def test_without_dates_the_source_is_the_article_the_other_contains():
+    # the rewrite keeps the wire story's sentences and adds context of its own
+    longer = REWRITE + (
+        " El anuncio llega tras semanas de protestas de los vecinos desplazados. "
+        "Varias organizaciones sociales reclamaron más transparencia en la asignación de las ayudas. "
+        "El Gobierno prometió publicar cada mes el avance de las obras."
+    )
+    for first, second in (("wire", "rw"), ("rw", "wire")):
+        texts = {"wire": WIRE, "rw": longer}
+        rel = dedup.compare(first, texts[first], second, texts[second])
+        assert rel is not None and (rel.a, rel.b) == ("wire", "rw")
+        assert len(rel.added) >= 3
+
+
+def test_known_publication_order_is_kept():
+    rel = dedup.compare("late", REWRITE, "early", WIRE, order_known=True)
+    assert rel is not None and (rel.a, rel.b) == ("late", "early")

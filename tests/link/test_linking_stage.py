@@ -54,7 +54,7 @@ def test_examples_rewrite_and_exact_copy_are_found(examples_store):
 def test_seeds_form_two_stories_in_any_order(shared, tmp_path):
     seeds = sorted((shared / "seeds").glob("*.txt"))
     rng = random.Random(7)
-    for n in range(3):
+    for n in range(2):
         order = seeds[:]
         rng.shuffle(order)
         store = open_store(str(tmp_path / f"seeds{n}.db"))
@@ -64,5 +64,5 @@ def test_seeds_form_two_stories_in_any_order(shared, tmp_path):
         groups = sorted(sorted(names[i][:3] for i in g) for g in _stories(store))
         assert groups == [["000", "002", "003", "004"], ["001"]], (order, groups)
         rels = LinkStore(store).relations_among(list(names))
-        assert {(names[r["a"]][:3], names[r["b"]][:3], r["kind"]) for r in rels} & {
-            ("000", "004", "rewrite"), ("004", "000", "rewrite")}, rels  # fmt: skip
+        found = {(names[r["a"]][:3], names[r["b"]][:3], r["kind"]) for r in rels}
+        assert ("000", "004", "rewrite") in found, (order, found)  # 004 rewrites 000, whatever came first

@@ -208,8 +208,15 @@ class SentenceCache:
         return found
 
 
-def compare(a_id: str, a_text: str, b_id: str, b_text: str, cache: SentenceCache | None = None) -> Relation | None:
-    """The rewrite relation of ``b`` to ``a``, with aligned sentences, or None."""
+def compare(a_id: str, a_text: str, b_id: str, b_text: str, cache: SentenceCache | None = None,
+            *, order_known: bool = False) -> Relation | None:  # fmt: skip
+    """The rewrite relation between two articles, with aligned sentences, or None.
+
+    The relation reads "b rewrites a". With ``order_known`` (``a`` was published first), that
+    is the order given. Otherwise the source is the article more fully contained in the other:
+    a rewrite keeps most of what it rewrites and adds its own context, so the share of the
+    source's sentences that align is the larger one.
+    """
     if cache is not None:
         (sa, ea), (sb, eb) = cache.get(a_id, a_text), cache.get(b_id, b_text)
     else:
@@ -223,6 +230,10 @@ def compare(a_id: str, a_text: str, b_id: str, b_text: str, cache: SentenceCache
     if len(pairs) < MIN_ALIGNED or coverage < REWRITE_COVERAGE or order < REWRITE_ORDER:
         return None
     mean = float(np.mean([p.score for p in pairs])) if pairs else 0.0
+    if not order_known and len(pairs) / len(sb) > len(pairs) / len(sa):
+        # b is the more contained one: it is the source, a rewrites it
+        pairs = [AlignedPair(p.b, p.a, p.score, p.b_text, p.a_text) for p in sorted(pairs, key=lambda p: p.b)]
+        a_id, b_id, sa, sb = b_id, a_id, sb, sa
     aligned_a = {p.a for p in pairs}
     aligned_b = {p.b for p in pairs}
     return Relation(

@@ -232,7 +232,12 @@ class Linker:
                 other = texts.get(m.id)
                 if other is None:
                     continue
-                rel = dedup.compare(other.id, other.text, article.id, article.text, self.sentences)
+                dated = other.published is not None and article.published is not None
+                known = dated and abs((article.published - other.published).total_seconds()) > 3600
+                rel = dedup.compare(other.id, other.text, article.id, article.text, self.sentences,
+                                    order_known=bool(known and other.published < article.published))
+                if rel is None and known and other.published > article.published:
+                    rel = dedup.compare(article.id, article.text, other.id, other.text, self.sentences, order_known=True)
                 if rel is not None:
                     relations.append(rel)
         self.links.add_relations([r.to_dict() for r in relations])

@@ -1,0 +1,1 @@
+"""One router per resource; :func:`crisol.api.create_app` includes them all."""

@@ -1,0 +1,41 @@
+"""``/entities``: the registry, with every spelling seen and the entities around each one."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from crisol.api.deps import StoreDep
+from crisol.api.models import EntitiesPublic, EntityDetailPublic
+from crisol.api.params import Paging, checked
+from crisol.api.problems import Problem
+from crisol.store import queries_api as qa
+
+router = APIRouter(tags=["entities"])
+
+
+@router.get("/entities", response_model=EntitiesPublic)
+def list_entities(
+    store: StoreDep,
+    page: Paging,
+    type: Annotated[str | None, Query(description="PER, ORG, LOC...")] = None,
+    country: Annotated[str | None, Query(description="ISO 3166-1 alpha-3 code.")] = None,
+    q: Annotated[str | None, Query(description="Start of a name or any spelling of it.")] = None,
+) -> EntitiesPublic:
+    """Entities, most mentioned first (sort: mentions, name)."""
+    got = checked(qa.list_entities, store, type=type, country=country, q=q, sort=page.sort or "-mentions",
+                  limit=page.limit, offset=page.offset)  # fmt: skip
+    return EntitiesPublic(data=got.items, count=got.total, limit=got.limit, offset=got.offset)
+
+
+@router.get("/entities/{id}", response_model=EntityDetailPublic)
+def get_entity(store: StoreDep, id: str) -> EntityDetailPublic:
+    """One entity: spellings with counts, articles mentioning it, co-occurring entities.
+
+    Its quotes and events: ``/quotes?entity=ID`` and ``/events?entity=ID``.
+    """
+    entity = qa.get_entity(store, id)
+    if entity is None:
+        raise Problem(404, f"no entity with id {id!r}", kind="not-found", input="id")
+    return EntityDetailPublic(**entity, cooccurring=qa.cooccurring(store, id))

@@ -1,0 +1,38 @@
+"""``/search``: full-text search over articles, quotes, entities and stories."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from crisol.api.deps import IngestorDep, StoreDep
+from crisol.api.models import SearchResultsPublic
+from crisol.api.params import ArticleFilters, Paging
+from crisol.api.problems import Problem
+from crisol.store import search as fts
+
+router = APIRouter(tags=["search"])
+
+Kind = Literal["article", "quote", "entity", "story"]
+
+
+@router.get("/search", response_model=SearchResultsPublic)
+def search(
+    store: StoreDep,
+    ingestor: IngestorDep,
+    filters: ArticleFilters,
+    page: Paging,
+    q: Annotated[str, Query(min_length=1, description='Words (all must match), "a phrase", word*, a OR b.')],
+    kind: Annotated[list[Kind] | None, Query(description="Only these kinds (repeatable).")] = None,
+) -> SearchResultsPublic:
+    """Ranked matches, best first, with highlighted snippets; accents and word endings do not
+    matter (Spanish and English stemming)."""
+    if page.sort not in (None, "-score", "score"):
+        raise Problem(422, f"search results are sorted by score only; got sort={page.sort!r}",
+                      kind="invalid-parameters", input="sort")  # fmt: skip
+    ingestor.catch_up_soon()
+    got = fts.search(store, q, kinds=kind, language=filters.language, outlet=filters.outlet,
+                     since=filters.since, until=filters.until, limit=page.limit, offset=page.offset)  # fmt: skip
+    data = [{**h.__dict__, "published": h.published.isoformat() if h.published else None} for h in got.hits]
+    return SearchResultsPublic(query=q, data=data, count=got.total, limit=got.limit, offset=got.offset)

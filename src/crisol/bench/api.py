@@ -1,0 +1,366 @@
+"""``crisol bench api``: latency (p50/p99) and throughput of the main read endpoints, with 100k
+articles stored, on SQLite and PostgreSQL, while an ingest runs beside.
+
+1. build the store once (reused when it already holds enough articles): real Spanish news texts
+   (the Spanish fake news corpus) replicated with variations (sentences reordered and dropped,
+   dates and outlets spread), bulk-inserted through the store and indexed for search;
+2. start ``crisol serve`` in its own process on loopback;
+3. start an ingest beside: a client posting batches of new articles to ``POST /articles`` for
+   the whole measurement;
+4. load each endpoint in turn with ``wrk`` (Debian's package; a Python asyncio client when wrk
+   is not installed) for a fixed time, and read its latency percentiles and request rate.
+
+Bounded in time: building 100k articles takes a few minutes per engine the first time; each
+endpoint is loaded for ``--seconds``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Annotated, Any, Iterator, Optional
+
+import typer
+
+from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
+
+NAME = "api"
+
+# The gate (tests/api/test_bench_api.py: 1,000 articles, SQLite, 1 s per endpoint) measured
+# 32-130 req/s and p99 120-270 ms per endpoint on 2 cores shared with other jobs (load 10-18);
+# the floors sit well below that because the machine's load swings threefold between runs.
+# An error rate up to 1%: wrk counts a connection the server closes at the end of a run.
+FLOORS = {"min_rps": 5.0, "max_p99_ms": 3000.0, "max_error_rate": 0.01, "min_ingest_articles_per_s": 2.0}
+
+CORPUS = "spanish-fake-news-corpus"
+OUTLETS = ("Diario del Norte", "La Voz del Sur", "El Observador", "Gaceta Central", "Crónica Local",
+           "Noticias del Valle", "El Puerto Hoy", "La Mañana")  # fmt: skip
+SEARCH_WORDS = ("gobierno", "presidente", "elecciones", "educación", "salud", "economía")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+# ---- 1. the store ---------------------------------------------------------------------------
+
+
+def corpus_texts(folder: Path) -> list[dict[str, str]]:
+    """Headline, text and source of every record of the corpus (train, development, test)."""
+    rows = []
+    for name in ("train.jsonl", "development.jsonl", "test.jsonl"):
+        path = folder / name
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            text = (r.get("Text") or "").strip()
+            if len(text) > 200:
+                rows.append({"title": r.get("Headline") or text[:80], "text": text, "source": r.get("Source") or ""})
+    if not rows:
+        raise typer.BadParameter(f"{folder}: no corpus records (expected train.jsonl, development.jsonl, test.jsonl)")
+    return rows
+
+
+def variant(rows: list[dict[str, str]], n: int, salt: str = "") -> dict[str, Any]:
+    """The n-th article: a corpus text with its sentences reordered and one dropped, a date and
+    an outlet of its own (deterministic in ``n``)."""
+    base = rows[n % len(rows)]
+    rng = random.Random(f"{salt}{n}")
+    lines = [s for s in _SENTENCE.split(base["text"].replace("\n", " ")) if s]
+    if len(lines) > 3:
+        lines.pop(rng.randrange(1, len(lines)))
+        body = lines[1:]
+        rng.shuffle(body)
+        lines = lines[:1] + body
+    published = datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60))
+    return {"title": base["title"], "text": " ".join(lines), "outlet": rng.choice(OUTLETS), "language": "es",
+            "date": published.isoformat(), "url": f"https://bench.example/{salt}{n}"}  # fmt: skip
+
+
+def _article(record: dict[str, Any], n: int):
+    from crisol.model import Article
+
+    raw = json.dumps(record, ensure_ascii=False).encode()
+    return Article(id=hashlib.sha256(raw).hexdigest()[:16], source=f"bench/{n}", raw=raw, raw_format="json",
+                   text=record["text"], title=record["title"], outlet=record["outlet"], url=record["url"],
+                   published=datetime.fromisoformat(record["date"]), date_source="metadata",
+                   language="es")  # fmt: skip
+
+
+def build_store(url: str, rows: list[dict[str, str]], articles: int, batch: int = 1000) -> dict[str, Any]:
+    """Fill the store up to ``articles`` (keeping what is there); returns counts and timings."""
+    from crisol.store import open_store
+    from crisol.store import search as fts
+
+    started = time.perf_counter()
+    with open_store(url) as store:
+        have = store.count_articles()
+        for start in range(have, articles, batch):
+            batch_articles = [_article(variant(rows, n), n) for n in range(start, min(articles, start + batch))]
+            with store.transaction():
+                store.add_articles(batch_articles)
+                fts.index_articles(store, batch_articles)
+            print(f"  stored {min(articles, start + batch):,}/{articles:,}", file=sys.stderr, end="\r")
+        fts.catch_up(store)
+        total = store.count_articles()
+    return {"articles": total, "added": max(0, total - have), "build_s": round(time.perf_counter() - started, 1)}
+
+
+# ---- 2. the server --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(url: str, port: int) -> subprocess.Popen:
+    cmd = [sys.executable, "-c", "from crisol.cli import main; main()", "--db", url, "serve", "--port", str(port),
+           "--no-analyze", "--log-level", "warning"]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    import httpx
+
+    for _ in range(600):
+        if proc.poll() is not None:
+            raise RuntimeError(f"crisol serve exited: {proc.stderr.read()[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/articles?limit=1", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("crisol serve did not answer within 120 s")
+
+
+# ---- 3. the ingest beside -------------------------------------------------------------------
+
+
+@dataclass
+class Ingest:
+    """Posts batches of new articles until stopped; counts what was stored."""
+
+    base: str
+    rows: list[dict[str, str]]
+    batch: int = 20
+    stored: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        import httpx
+
+        started, n = time.perf_counter(), 0
+        salt = f"live-{os.getpid()}-{time.time_ns()}-"
+        with httpx.Client(base_url=self.base, timeout=60) as client:
+            while not self._stop.is_set():
+                records = [variant(self.rows, n + i, salt) for i in range(self.batch)]
+                n += self.batch
+                try:
+                    r = client.post("/articles", json=records)
+                except httpx.HTTPError:
+                    self.errors += 1
+                    time.sleep(0.1)
+                    continue
+                if r.status_code in (200, 201):
+                    self.stored += r.json()["new"]
+                else:
+                    self.errors += 1
+        self.seconds = time.perf_counter() - started
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run, daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self, thread: threading.Thread) -> None:
+        self._stop.set()
+        thread.join(timeout=120)
+
+
+# ---- 4. load --------------------------------------------------------------------------------
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(value: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value.strip())
+    if not m:
+        raise ValueError(f"cannot read wrk latency {value!r}")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def parse_wrk(output: str) -> dict[str, float]:
+    """p50/p99 (ms), requests per second and error count from ``wrk --latency`` output."""
+    pct = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", output, re.M))
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    total = re.search(r"(\d+) requests in", output)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = int(bad.group(1)) if bad else 0
+    errors += sum(int(x) for x in sock.groups()) if sock else 0
+    return {"p50_ms": _ms(pct["50"]), "p99_ms": _ms(pct["99"]), "rps": float(rps.group(1)),
+            "requests": int(total.group(1)) if total else 0, "errors": errors}  # fmt: skip
+
+
+def load_wrk(url: str, seconds: float, connections: int) -> dict[str, float]:
+    # A long timeout: a slow answer is measured as slow, not dropped as a socket error.
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "30s", "--latency", url]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return parse_wrk(out)
+
+
+def load_python(url: str, seconds: float, connections: int) -> dict[str, float]:
+    """The same measurement with an asyncio httpx client (when wrk is not installed)."""
+    import asyncio
+
+    import httpx
+
+    async def worker(client, deadline, latencies, errors):
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            r = await client.get(url)
+            latencies.append((time.perf_counter() - t0) * 1000)
+            errors[0] += r.status_code >= 300
+
+    async def main():
+        latencies, errors = [], [0]
+        async with httpx.AsyncClient(timeout=60) as client:
+            deadline = time.perf_counter() + seconds
+            await asyncio.gather(*(worker(client, deadline, latencies, errors) for _ in range(connections)))
+        return latencies, errors[0]
+
+    started = time.perf_counter()
+    latencies, errors = asyncio.run(main())
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else 0.0  # noqa: E731
+    return {"p50_ms": pick(0.50), "p99_ms": pick(0.99), "rps": len(latencies) / (time.perf_counter() - started),
+            "requests": len(latencies), "errors": errors}  # fmt: skip
+
+
+def endpoints(base: str) -> Iterator[tuple[str, str]]:
+    """(name, URL) of the read endpoints measured, against what the store holds."""
+    import httpx
+
+    listing = httpx.get(f"{base}/articles", params={"limit": 1, "offset": 500}).json()
+    some_id = listing["data"][0]["id"] if listing["data"] else "0"
+    yield "articles", f"{base}/articles?limit=20"
+    yield "articles_filtered", f"{base}/articles?language=es&outlet=La%20Voz%20del%20Sur&since=2024-06-01&limit=20&offset=200"  # noqa: E501
+    yield "article", f"{base}/articles/{some_id}"
+    yield "search_common", f"{base}/search?q={SEARCH_WORDS[0]}&limit=10"
+    yield "search_two_words", f"{base}/search?q=presidente%20elecciones&limit=10"
+    yield "events", f"{base}/events?limit=20"
+
+
+# ---- the command ----------------------------------------------------------------------------
+
+
+def run_engine(url: str, label: str, rows, articles: int, seconds: float, connections: int, ingest: bool):
+    """Build (or reuse) the store at ``url``, serve it, load every endpoint; per-endpoint rows."""
+    print(f"[{label}] building the store ({articles:,} articles) ...", file=sys.stderr)
+    built = build_store(url, rows, articles)
+    print(f"[{label}] {built}", file=sys.stderr)
+    port = free_port()
+    server = start_server(url, port)
+    base = f"http://127.0.0.1:{port}/api"
+    load = load_wrk if shutil.which("wrk") else load_python
+    results = []
+    try:
+        beside = Ingest(base, rows) if ingest else None
+        thread = beside.start() if beside else None
+        time.sleep(1.0 if beside else 0)  # let the first batch start
+        for name, endpoint in endpoints(base):
+            m = load(endpoint, seconds, connections)
+            results.append({"engine": label, "endpoint": name, "url": endpoint.replace(base, ""), **m})
+            print(f"[{label}] {name:18} p50 {m['p50_ms']:8.1f} ms  p99 {m['p99_ms']:8.1f} ms  "
+                  f"{m['rps']:8.1f} req/s  errors {m['errors']}", file=sys.stderr)  # fmt: skip
+        if beside:
+            beside.stop(thread)
+            rate = beside.stored / beside.seconds if beside.seconds else 0.0
+            results.append({"engine": label, "endpoint": "ingest_beside", "articles": beside.stored,
+                            "seconds": round(beside.seconds, 1), "articles_per_s": round(rate, 1),
+                            "errors": beside.errors})  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return built, results, load.__name__
+
+
+def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
+    reads = [r for r in results if "rps" in r]
+    ingests = [r for r in results if r["endpoint"] == "ingest_beside"]
+    metrics: dict[str, Any] = {}
+    for r in reads:
+        key = f"{r['engine']}_{r['endpoint']}"
+        metrics[f"{key}_p50_ms"] = round(r["p50_ms"], 2)
+        metrics[f"{key}_p99_ms"] = round(r["p99_ms"], 2)
+        metrics[f"{key}_rps"] = round(r["rps"], 1)
+    for r in ingests:
+        metrics[f"{r['engine']}_ingest_articles_per_s"] = r["articles_per_s"]
+    total = sum(r["requests"] for r in reads)
+    metrics["min_rps"] = round(min((r["rps"] for r in reads), default=0.0), 1)
+    metrics["max_p99_ms"] = round(max((r["p99_ms"] for r in reads), default=0.0), 1)
+    metrics["error_rate"] = round(sum(r["errors"] for r in reads) / total, 4) if total else 0.0
+    metrics["min_ingest_articles_per_s"] = min((r["articles_per_s"] for r in ingests), default=0.0)
+    return metrics
+
+
+def bench_api(corpus: Path, *, articles: int, seconds: float, connections: int, sqlite_db: Path | None,
+              pg_url: str | None, ingest: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
+    """Run the benchmark on SQLite (and PostgreSQL when ``pg_url``); (metrics, per-endpoint rows)."""
+    rows = corpus_texts(corpus)
+    engines = ([(str(sqlite_db), "sqlite")] if sqlite_db else []) + ([(pg_url, "postgresql")] if pg_url else [])
+    results, builds, tool = [], {}, ""
+    for url, label in engines:
+        built, got, tool = run_engine(url, label, rows, articles, seconds, connections, ingest)
+        builds[label] = built
+        results.extend(got)
+    metrics = summarize(results)
+    metrics.update({"articles": articles, "seconds_per_endpoint": seconds, "connections": connections,
+                    "load_tool": "wrk" if tool == "load_wrk" else "python-httpx",
+                    **{f"{k}_build_s": v["build_s"] for k, v in builds.items()}})  # fmt: skip
+    return metrics, results
+
+
+def command(
+    corpus: Annotated[Optional[Path], typer.Argument(help="Folder of the Spanish fake news corpus (JSONL).")] = None,
+    articles: Annotated[int, typer.Option(min=100, help="Articles in the store.")] = 100_000,
+    seconds: Annotated[float, typer.Option(min=1, help="Load time per endpoint.")] = 10.0,
+    connections: Annotated[int, typer.Option(min=1, help="Concurrent connections.")] = 8,
+    sqlite_db: Annotated[Path, typer.Option(help="SQLite store to build or reuse.")] = Path("/tmp/crisol-bench-api.db"),
+    pg: Annotated[Optional[str], typer.Option(envvar="CRISOL_BENCH_PG_URL", help="PostgreSQL URL to build or reuse.")] = None,  # noqa: E501
+    ingest: Annotated[bool, typer.Option("--ingest/--no-ingest", help="Run an ingest beside the load.")] = True,
+    sqlite: Annotated[bool, typer.Option("--sqlite/--no-sqlite", help="Measure SQLite (--no-sqlite: PostgreSQL only).")] = True,  # noqa: E501
+    out: Annotated[Optional[Path], typer.Option(help="Per-endpoint results as JSONL.")] = None,
+) -> None:
+    """API latency and throughput under load, with an ingest running beside."""
+    if corpus is None:
+        shared = shared_dir()
+        if shared is None:
+            raise typer.BadParameter("no corpus given and ../shared/data is not present")
+        corpus = shared / "data" / CORPUS
+    metrics, results = bench_api(corpus, articles=articles, seconds=seconds, connections=connections,
+                                 sqlite_db=sqlite_db if sqlite else None, pg_url=pg, ingest=ingest)  # fmt: skip
+    write_jsonl(out, results)
+    print(f"\nAPI under load ({metrics['load_tool']}, {connections} connections, {seconds:g} s per endpoint, "
+          f"{articles:,} articles, ingest beside: {'yes' if ingest else 'no'})")  # fmt: skip
+    print(f"{'engine':11} {'endpoint':18} {'p50 ms':>9} {'p99 ms':>9} {'req/s':>9}")
+    for r in results:
+        if "rps" in r:
+            print(f"{r['engine']:11} {r['endpoint']:18} {r['p50_ms']:9.1f} {r['p99_ms']:9.1f} {r['rps']:9.1f}")
+        else:
+            print(f"{r['engine']:11} ingest beside: {r['articles']} articles in {r['seconds']} s "
+                  f"({r['articles_per_s']}/s), {r['errors']} errors")  # fmt: skip
+    emit_metrics(metrics)

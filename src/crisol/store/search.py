@@ -1,0 +1,614 @@
+"""Full-text search over articles, quotes, entities and stories, on SQLite and PostgreSQL.
+
+Every searchable thing is one row of ``search_docs`` (its kind, a reference to it, the filters
+it can be narrowed by) plus an index entry made of its *stemmed, accent-folded* words:
+
+- words are folded (``Educación`` → ``educacion``) and stemmed with the Snowball stemmer of the
+  document's language (Spanish or English; other languages are only folded), in Python, so
+  SQLite's FTS5 (bm25 ranking) and PostgreSQL's ``tsvector`` (``ts_rank``, the ``simple``
+  configuration over the same stems) index exactly the same terms and find the same documents;
+- a query word is looked up under each of its forms (Spanish stem, English stem, folded word),
+  since the language of what it should find is unknown;
+- snippets are cut from the original text around the matching words, HTML-escaped, with the
+  matches in ``<mark>``: the same on both engines.
+
+Keeping the index in sync: :func:`index_articles` right after :meth:`Store.add_articles` (the
+REST API does this), and :func:`catch_up` indexes anything added by another path (``crisol
+ingest``, linking) since; it is cheap when nothing is missing.
+
+>>> from crisol.store import open_store
+>>> store = open_store(":memory:")
+>>> search(store, "elecciones").total
+0
+>>> stems("Las elecciones presidenciales", "es")
+'las eleccion presidencial'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, Iterable, Sequence
+
+import snowballstemmer
+from sqlalchemy import Column, Index, Integer, String, Table, Text, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.engine import Connection
+
+from crisol.model import Article
+from crisol.store import schema as s
+from crisol.store.store import Store, _chunks
+
+KINDS = ("article", "quote", "entity", "story")
+STEMMERS = {"es": "spanish", "en": "english"}
+TITLE_WEIGHT = 2.0  # a word in the title counts twice as much as one in the body
+SNIPPET_WORDS = 28  # words of context in a snippet
+STATE = "_state"  # kind of the rows remembering what entities/stories were indexed
+
+metadata = s.metadata
+
+search_docs = Table(
+    "search_docs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("ref", String(128), nullable=False),
+    Column("article_id", String(32), index=True),
+    Column("language", String(16)),
+    Column("outlet", String(200)),
+    Column("published", s.UTCDateTime),
+    Column("title", Text),
+    Column("body", Text),  # NULL for articles: their text is read from `articles`
+    # PostgreSQL's index (a GIN-indexed tsvector); unused on SQLite, which indexes in search_fts.
+    Column("tsv", Text().with_variant(TSVECTOR(), "postgresql")),
+    UniqueConstraint("kind", "ref", name="uq_search_docs_kind"),
+    Index("ix_search_docs_tsv", "tsv", postgresql_using="gin"),
+)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Combining marks (accents, tildes, cedillas) of Latin, Greek and Cyrillic letters after NFKD.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_STEMS: dict[str, dict[str, str]] = {lang: {} for lang in STEMMERS}  # word -> stem, per language
+MAX_CACHED = 500_000
+
+
+# ---- words ----------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: what every indexed and queried word goes through.
+
+    >>> fold("Pionyang, Corea del Norte: EDUCACIÓN y Shoigú")
+    'pionyang, corea del norte: educacion y shoigu'
+    """
+    # NFKD splits "ó" into "o" + a combining accent, which the (C-speed) regex then drops.
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str):
+    return snowballstemmer.stemmer(STEMMERS[language])
+
+
+def stem(word: str, language: str | None) -> str:
+    """The stem of a folded word in a language (the word itself for other languages)."""
+    cache = _STEMS.get(language or "")
+    if cache is None:
+        return word
+    found = cache.get(word)
+    if found is None:
+        found = _stemmer(language).stemWord(word)
+        if len(cache) < MAX_CACHED:  # the stemmer is pure Python: a word's stem is made once
+            cache[word] = found
+    return found
+
+
+def stems(text: str | None, language: str | None) -> str:
+    """The indexed form of a text: its folded words, stemmed, separated by spaces."""
+    if not text:
+        return ""
+    lang = (language or "").lower()[:2]
+    words = _WORD.findall(fold(text))
+    cache = _STEMS.get(lang)
+    if cache is None:
+        return " ".join(words)
+    return " ".join([cache.get(w) or stem(w, lang) for w in words])
+
+
+# ---- queries --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """One query word or phrase, with every form it may have been indexed under."""
+
+    words: tuple[str, ...]  # folded words (several for a "quoted phrase")
+    prefix: bool = False  # written with a trailing *
+
+    def forms(self) -> list[tuple[str, ...]]:
+        """The word sequence under each language's stemmer, and unstemmed (distinct)."""
+        if self.prefix:
+            return [self.words]
+        seen: dict[tuple[str, ...], None] = {}
+        for lang in (*STEMMERS, None):
+            seen.setdefault(tuple(stem(w, lang) for w in self.words), None)
+        return list(seen)
+
+
+@dataclass
+class Query:
+    """A parsed query: terms that must all match (``OR`` between words makes alternatives)."""
+
+    text: str
+    groups: list[list[Term]] = field(default_factory=list)  # AND of ORs
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def parse_query(q: str) -> Query:
+    """Words must all appear; ``"a phrase"`` in order; ``word*`` a prefix; ``a OR b`` either.
+
+    >>> [[t.words for t in g] for g in parse_query('Lavrov "Corea del Norte" OR Pionyang').groups]
+    [[('lavrov',)], [('corea', 'del', 'norte'), ('pionyang',)]]
+    """
+    query = Query(q)
+    join_next = False
+    for m in _TOKEN.finditer(q):
+        phrase, word = m.group(1), m.group(2)
+        if word == "OR":
+            join_next = bool(query.groups)
+            continue
+        raw = phrase if phrase is not None else word
+        words = tuple(_WORD.findall(fold(raw)))
+        if not words:
+            continue
+        term = Term(words, prefix=phrase is None and raw.endswith("*") and len(words) == 1)
+        if join_next:
+            query.groups[-1].append(term)
+        else:
+            query.groups.append([term])
+        join_next = False
+    return query
+
+
+def _fts5(query: Query) -> str:
+    """The FTS5 MATCH expression (every token quoted: user text never becomes syntax)."""
+
+    def form(words: tuple[str, ...], prefix: bool) -> str:
+        return '"' + " ".join(words) + '"' + ("*" if prefix else "")
+
+    groups = []
+    for group in query.groups:
+        alts = [form(f, t.prefix) for t in group for f in t.forms()]
+        groups.append("(" + " OR ".join(alts) + ")")
+    return " AND ".join(groups)
+
+
+def _tsquery(query: Query) -> str:
+    """The ``to_tsquery('simple', ...)`` text: words are plain \\w+ tokens, safe to splice."""
+
+    def form(words: tuple[str, ...], prefix: bool) -> str:
+        return "(" + " <-> ".join(words) + ")" + (":*" if prefix else "") if len(words) > 1 \
+            else words[0] + (":*" if prefix else "")  # fmt: skip
+
+    return " & ".join(
+        "(" + " | ".join(form(f, t.prefix) for t in group for f in t.forms()) + ")"
+        for group in query.groups
+    )
+
+
+# ---- snippets -------------------------------------------------------------------------------
+
+
+def _matcher(query: Query):
+    exact = {w for g in query.groups for t in g if not t.prefix for f in t.forms() for w in f}
+    prefixes = tuple(t.words[0] for g in query.groups for t in g if t.prefix)
+
+    def matches(word: str, language: str | None) -> bool:
+        folded = fold(word)
+        if prefixes and folded.startswith(prefixes):
+            return True
+        return folded in exact or stem(folded, (language or "")[:2]) in exact
+
+    return matches
+
+
+def snippet(text: str | None, query: Query, language: str | None, words: int = SNIPPET_WORDS) -> str:
+    """The part of ``text`` with the most query words, escaped, matches in ``<mark>``.
+
+    >>> snippet("Ayer hubo <b>elecciones</b> en el país.", parse_query("elección"), "es")
+    'Ayer hubo &lt;b&gt;<mark>elecciones</mark>&lt;/b&gt; en el país.'
+    """
+    if not text:
+        return ""
+    matches = _matcher(query)
+    spans = [(m.start(), m.end(), matches(m.group(), language)) for m in _WORD.finditer(text)]
+    if not spans:
+        return html.escape(text[:200])
+    first = _best_window(spans, words)
+    window = spans[first : first + words]
+    start = window[0][0]
+    end = window[-1][1]
+    if end < len(text) and first + words >= len(spans):
+        end = len(text)  # keep the closing punctuation of the last sentence
+    out = ["…" if start > 0 else ""]
+    pos = start
+    for a, b, hit in window:
+        out.append(html.escape(text[pos:a]))
+        word = html.escape(text[a:b])
+        out.append(f"<mark>{word}</mark>" if hit else word)
+        pos = b
+    out.append(html.escape(text[pos:end]))
+    out.append("…" if end < len(text) else "")
+    return "".join(out)
+
+
+def _best_window(spans: list[tuple[int, int, bool]], words: int) -> int:
+    """Start index of the window of ``words`` words holding the most matches (earliest wins)."""
+    hits = [h for _, _, h in spans]
+    if not any(hits):
+        return 0
+    best, best_count = 0, -1
+    count = sum(hits[:words])
+    for i in range(0, max(1, len(spans) - words + 1)):
+        if i:
+            count += hits[i + words - 1] if i + words - 1 < len(hits) else 0
+            count -= hits[i - 1]
+        if count > best_count:
+            best, best_count = i, count
+    # Start a few words before the first match so it reads in context.
+    first_hit = next(j for j in range(best, len(hits)) if hits[j])
+    return max(0, min(best, first_hit - 4))
+
+
+# ---- writing the index ----------------------------------------------------------------------
+
+
+@dataclass
+class Doc:
+    """One searchable thing before it is written: its row and its stemmed title and body."""
+
+    kind: str
+    ref: str
+    title: str | None
+    body: str | None  # what snippets are cut from (None: read from the article)
+    language: str | None = None
+    outlet: str | None = None
+    published: datetime | None = None
+    article_id: str | None = None
+    index_title: str = ""
+    index_body: str = ""
+
+    def row(self) -> dict[str, Any]:
+        return {"kind": self.kind, "ref": self.ref, "title": self.title, "body": self.body,
+                "language": self.language, "outlet": self.outlet, "published": self.published,
+                "article_id": self.article_id}  # fmt: skip
+
+
+def article_docs(article: Article) -> list[Doc]:
+    """The article itself and each of its quotes."""
+    lang = article.language
+    common = dict(language=lang, outlet=article.outlet, published=article.published, article_id=article.id)
+    docs = [Doc("article", article.id, article.title, None, **common,
+                index_title=stems(article.title, lang), index_body=stems(article.text, lang))]  # fmt: skip
+    for i, q in enumerate(article.quotes):
+        docs.append(Doc("quote", f"{article.id}:{i}", q.speaker, q.text, **common,
+                        index_title=stems(q.speaker, None), index_body=stems(q.text, lang)))  # fmt: skip
+    return docs
+
+
+def write_docs(conn: Connection, docs: Sequence[Doc]) -> None:
+    """Insert or replace documents (by kind and ref) and their index entries."""
+    if not docs:
+        return
+    _remove(conn, [(d.kind, d.ref) for d in docs])
+    ids = conn.execute(
+        insert(search_docs).returning(search_docs.c.id, sort_by_parameter_order=True),
+        [d.row() for d in docs],
+    ).scalars().all()
+    params = [{"id": i, "t": d.index_title, "b": d.index_body} for i, d in zip(ids, docs)]
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text("UPDATE search_docs SET tsv = setweight(to_tsvector('simple', :t), 'A') || "
+                 "setweight(to_tsvector('simple', :b), 'B') WHERE id = :id"),  # fmt: skip
+            params,
+        )
+    else:
+        conn.execute(text("INSERT INTO search_fts (rowid, title, body) VALUES (:id, :t, :b)"), params)
+
+
+def _remove(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
+    by_kind: dict[str, list[str]] = {}
+    for kind, ref in keys:
+        by_kind.setdefault(kind, []).append(ref)
+    for kind, refs in by_kind.items():
+        for part in _chunks(refs):
+            where = (search_docs.c.kind == kind) & search_docs.c.ref.in_(part)
+            ids = conn.scalars(select(search_docs.c.id).where(where)).all()
+            if not ids:
+                continue
+            if conn.dialect.name != "postgresql":
+                conn.execute(
+                    text("DELETE FROM search_fts WHERE rowid IN :ids").bindparams(bindparam("ids", expanding=True)),
+                    {"ids": ids},
+                )
+            conn.execute(delete(search_docs).where(search_docs.c.id.in_(ids)))
+
+
+def index_articles(store: Store, articles: Iterable[Article]) -> int:
+    """Index articles (and their quotes) just stored; returns the number of documents written.
+
+    Call it after :meth:`Store.add_articles` (in the same transaction or after it).
+    """
+    docs = [d for a in articles for d in article_docs(a)]
+    with store.transaction(), store._conn() as conn:
+        write_docs(conn, docs)
+    return len(docs)
+
+
+# ---- catching up with what other paths stored -----------------------------------------------
+
+
+def missing_article_ids(store: Store, limit: int | None = None) -> list[str]:
+    """Stored articles without a search document (added by a path that does not index)."""
+    a = s.articles
+    indexed = select(search_docs.c.id).where(
+        (search_docs.c.kind == "article") & (search_docs.c.ref == a.c.id)
+    )
+    query = select(a.c.id).where(~indexed.exists()).order_by(a.c.id)
+    with store._conn() as conn:
+        return list(conn.scalars(query.limit(limit) if limit else query))
+
+
+def _articles_for_index(conn: Connection, ids: Sequence[str]) -> list[Article]:
+    """Just what indexing needs: text, title, filters and quotes (not every annotation)."""
+    from crisol.model import Quote
+
+    a, q = s.articles, s.quotes
+    cols = [a.c.id, a.c.source, a.c.text, a.c.title, a.c.language, a.c.outlet, a.c.published, a.c.raw_format]
+    by_id = {
+        r.id: Article(id=r.id, source=r.source, raw=b"", raw_format=r.raw_format, text=r.text, title=r.title,
+                      language=r.language, outlet=r.outlet, published=r.published)  # fmt: skip
+        for r in conn.execute(select(*cols).where(a.c.id.in_(ids)))
+    }
+    rows = conn.execute(
+        select(q.c.article_id, q.c.text, q.c.speaker).where(q.c.article_id.in_(ids))
+        .order_by(q.c.article_id, q.c.position)
+    )
+    for r in rows:
+        by_id[r.article_id].quotes.append(Quote(r.text, "direct", r.speaker, None, 0, 0, 0))
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def _signature(conn: Connection, kind: str) -> str:
+    if kind == "entity":
+        n = conn.scalar(text("SELECT count(*) FROM entities"))
+        m = conn.scalar(text("SELECT coalesce(sum(count), 0) FROM entity_aliases"))
+        return f"{n}:{m}"
+    n = conn.scalar(text("SELECT count(*) FROM stories"))
+    last = conn.scalar(text("SELECT max(updated) FROM stories"))
+    size = conn.scalar(text("SELECT coalesce(sum(size), 0) FROM stories"))
+    return f"{n}:{size}:{last}"
+
+
+def _recorded(conn: Connection, kind: str) -> str | None:
+    return conn.scalar(
+        select(search_docs.c.body).where((search_docs.c.kind == STATE) & (search_docs.c.ref == kind))
+    )
+
+
+def entity_docs(conn: Connection) -> list[Doc]:
+    """Every registry entity, searchable by all its spellings (names are folded, not stemmed)."""
+    aliases: dict[str, list[str]] = {}
+    for eid, alias in conn.execute(text("SELECT entity_id, text FROM entity_aliases ORDER BY count DESC")):
+        aliases.setdefault(eid, []).append(alias)
+    docs = []
+    for eid, name, etype in conn.execute(text("SELECT id, name, type FROM entities")):
+        spellings = [a for a in aliases.get(eid, []) if a != name]
+        body = " · ".join(spellings)
+        docs.append(Doc("entity", eid, name, body or None,
+                        index_title=stems(name, None), index_body=stems(body, None)))  # fmt: skip
+    return docs
+
+
+def story_docs(conn: Connection) -> list[Doc]:
+    """Every story, searchable by its title and its articles' titles."""
+    titles: dict[str, list[str]] = {}
+    rows = conn.execute(text(
+        "SELECT sa.story_id, a.title FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+        "ORDER BY sa.story_id, sa.position"
+    ))  # fmt: skip
+    for sid, title in rows:
+        if title:
+            titles.setdefault(sid, []).append(title)
+    docs = []
+    stories = conn.execute(text('SELECT id, title, language, "last" FROM stories WHERE merged_into IS NULL'))
+    for sid, title, lang, last in stories:
+        body = "\n".join(dict.fromkeys(t for t in titles.get(sid, []) if t != title))
+        if isinstance(last, str):  # SQLite hands back text to a plain SELECT
+            last = datetime.fromisoformat(last)
+        docs.append(Doc("story", sid, title, body or None, language=lang, published=last,
+                        index_title=stems(title, lang), index_body=stems(body, lang)))  # fmt: skip
+    return docs
+
+
+def _refresh(conn: Connection, kind: str, make) -> int:
+    """Re-index every entity (or story) when their tables changed since the last time."""
+    sig = _signature(conn, kind)
+    if _recorded(conn, kind) == sig:
+        return 0
+    old = conn.scalars(select(search_docs.c.ref).where(search_docs.c.kind == kind)).all()
+    _remove(conn, [(kind, r) for r in old])
+    docs = make(conn)
+    write_docs(conn, docs)
+    _remove(conn, [(STATE, kind)])
+    conn.execute(insert(search_docs).values(kind=STATE, ref=kind, body=sig))
+    return len(docs)
+
+
+def catch_up(store: Store, chunk: int = 500) -> int:
+    """Index whatever was stored without being indexed; returns the documents written."""
+    written = 0
+    while ids := missing_article_ids(store, limit=chunk):
+        with store.transaction(), store._conn() as conn:
+            docs = [d for a in _articles_for_index(conn, ids) for d in article_docs(a)]
+            write_docs(conn, docs)
+        written += len(docs)
+        if len(ids) < chunk:
+            break
+    with store.transaction(), store._conn() as conn:
+        written += _refresh(conn, "entity", entity_docs)
+        written += _refresh(conn, "story", story_docs)
+    return written
+
+
+# ---- searching ------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchHit:
+    """One result: what it is, where it points, a highlighted snippet and its score."""
+
+    kind: str
+    ref: str
+    title: str | None
+    snippet: str
+    score: float
+    article_id: str | None = None
+    language: str | None = None
+    outlet: str | None = None
+    published: datetime | None = None
+
+
+@dataclass
+class SearchResults:
+    hits: list[SearchHit]
+    total: int
+    limit: int
+    offset: int
+    query: str
+
+
+def _filters(kinds, language, outlet, since, until) -> tuple[list[str], dict[str, Any]]:
+    where, params = [], {}
+    if kinds:
+        where.append("d.kind IN :kinds")
+        params["kinds"] = list(kinds)
+    else:
+        where.append("d.kind <> :state")
+        params["state"] = STATE
+    if language:
+        where.append("d.language = :language")
+        params["language"] = language.lower()
+    if outlet:
+        where.append("lower(d.outlet) = :outlet")
+        params["outlet"] = outlet.lower()
+    if since:
+        where.append("d.published >= :since")
+        params["since"] = since
+    if until:
+        where.append("d.published <= :until")
+        params["until"] = until
+    return where, params
+
+
+def _statements(dialect: str, where: list[str]) -> tuple[str, str]:
+    if dialect == "postgresql":
+        match = "d.tsv @@ to_tsquery('simple', :q)"
+        frm = f"FROM search_docs d WHERE {' AND '.join([match, *where])}"
+        # normalization 1: divide by 1 + log(length), so long articles do not win by size alone
+        score = "ts_rank(d.tsv, to_tsquery('simple', :q), 1)"
+    else:
+        frm = f"FROM search_fts f JOIN search_docs d ON d.id = f.rowid WHERE {' AND '.join(['search_fts MATCH :q', *where])}"  # noqa: E501
+        # bm25 is lower for better matches; negate it so higher is better on both engines
+        score = f"-bm25(search_fts, {TITLE_WEIGHT}, 1.0)"
+    # On PostgreSQL the total rides along (a window over every match), so the matches are found
+    # and their tsvectors read once; FTS5 refuses bm25() beside a window function.
+    total = ", count(*) OVER () AS total" if dialect == "postgresql" else ""
+    page = f"SELECT d.id, {score} AS score{total} {frm} ORDER BY score DESC, d.id LIMIT :limit OFFSET :offset"
+    return page, f"SELECT count(*) {frm}"
+
+
+def _bind(sql: str, params: dict[str, Any]):
+    stmt = text(sql)
+    if "kinds" in params:
+        stmt = stmt.bindparams(bindparam("kinds", expanding=True))
+    for name in ("since", "until"):
+        if name in params:
+            stmt = stmt.bindparams(bindparam(name, type_=s.UTCDateTime))
+    return stmt
+
+
+def search(
+    store: Store,
+    q: str,
+    *,
+    kinds: Sequence[str] | None = None,
+    language: str | None = None,
+    outlet: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResults:
+    """Ranked matches for ``q`` (best first) with highlighted snippets, and the total."""
+    unknown = set(kinds or ()) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown search kind(s) {sorted(unknown)}; use one of {', '.join(KINDS)}")
+    query = parse_query(q)
+    if query.empty:
+        return SearchResults([], 0, limit, offset, q)
+    where, params = _filters(kinds, language, outlet, since, until)
+    with store._conn() as conn:
+        dialect = conn.dialect.name
+        params["q"] = _tsquery(query) if dialect == "postgresql" else _fts5(query)
+        page_sql, count_sql = _statements(dialect, where)
+        ranked = conn.execute(_bind(page_sql, params), {**params, "limit": limit, "offset": offset}).all()
+        if ranked and "total" in ranked[0]._fields:
+            total = int(ranked[0].total)
+        else:  # SQLite, or a page past the end: count on its own
+            total = int(conn.execute(_bind(count_sql, params), params).scalar() or 0)
+        hits = _hits(conn, ranked, query)
+    return SearchResults(hits, total, limit, offset, q)
+
+
+def _hits(conn: Connection, ranked: Sequence[Any], query: Query) -> list[SearchHit]:
+    if not ranked:
+        return []
+    ids = [r.id for r in ranked]
+    d, a = search_docs, s.articles
+    shown = [c for c in d.c if c.name != "tsv"]  # the tsvector is big and not shown
+    rows = conn.execute(
+        select(*shown, a.c.text.label("article_text"))
+        .select_from(d.outerjoin(a, (d.c.kind == "article") & (a.c.id == d.c.article_id)))
+        .where(d.c.id.in_(ids))
+    ).mappings()
+    by_id = {r["id"]: r for r in rows}
+    hits = []
+    for r in ranked:
+        row = by_id[r.id]
+        body = row["article_text"] if row["kind"] == "article" else row["body"]
+        lang = None if row["kind"] == "entity" else row["language"]
+        cut = snippet(body, query, lang) if body else snippet(row["title"], query, lang)
+        hits.append(SearchHit(kind=row["kind"], ref=row["ref"], title=row["title"], snippet=cut,
+                              score=float(r.score), article_id=row["article_id"],
+                              language=row["language"], outlet=row["outlet"],
+                              published=row["published"]))  # fmt: skip
+    return hits
+
+
+__all__ = [
+    "KINDS", "Doc", "Query", "SearchHit", "SearchResults", "Term", "article_docs", "catch_up",
+    "fold", "index_articles", "missing_article_ids", "parse_query", "search", "snippet", "stem",
+    "stems", "write_docs",
+]  # fmt: skip
