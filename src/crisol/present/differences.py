@@ -353,7 +353,8 @@ def name_differences(articles: Sequence[Article]) -> list[dict]:
     by_role: dict[tuple[str, str | None], list[tuple[str, Mention]]] = {}
     for a in articles:
         for m in a.mentions:
-            if m.label == "PER" and m.role:
+            # without a country, "foreign minister" may be two countries' ministers: no conflict
+            if m.label == "PER" and m.role and m.country:
                 by_role.setdefault((m.role, m.country), []).append((a.id, m))
     out = []
     for (role, country), found in by_role.items():
