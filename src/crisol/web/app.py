@@ -1,0 +1,169 @@
+"""The web pages as a FastAPI router: server-rendered Jinja2 templates, static CSS and JS.
+
+``router(store)`` serves the pages over one store (a URL or an open :class:`Store`) under any
+prefix; ``create_web_app(url)`` is a whole application of its own; ``mount(app)`` adds the pages at
+the root of the REST API application (``crisol serve``; the API is under ``/api``), sharing
+its store.
+
+>>> from fastapi.testclient import TestClient
+>>> with TestClient(create_web_app(":memory:")) as client:
+...     client.get("/").status_code
+200
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any, Iterator
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.templating import Jinja2Templates
+
+from crisol.cli.events import EVENT_CSV_COLUMNS, event_csv_row
+from crisol.store import Store, open_store
+from crisol.web import views
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                ".svg": "image/svg+xml"}  # fmt: skip
+UI_PREFIX = ""  # the pages own the root; the REST API lives under /api
+# Pages are for people, not caches: the store changes under them; static files can be kept.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def templates() -> Jinja2Templates:
+    t = Jinja2Templates(directory=str(HERE / "templates"))
+    t.env.autoescape = True  # every {{ }} is escaped, whatever the file name
+    t.env.filters["day"] = lambda d: d.strftime("%Y-%m-%d") if d else "—"
+    t.env.filters["http_url"] = http_url
+    t.env.filters["when"] = lambda d: d.strftime("%Y-%m-%d %H:%M") if d else "—"
+    return t
+
+
+def http_url(url: str | None) -> str | None:
+    """``url`` when it is http(s), else None: an article's url is untrusted (``javascript:``)."""
+    return url if url and url.strip().lower().startswith(("http://", "https://")) else None
+
+
+def router(store: Store | str, prefix: str = "") -> APIRouter:
+    """The pages over ``store``, with links built for mounting at ``prefix`` ("" or "/ui")."""
+    db = open_store(store) if isinstance(store, str) else store
+    urls = views.Urls(prefix.rstrip("/"))
+    tpl = templates()
+    r = APIRouter(prefix=urls.base, include_in_schema=False)
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        response = tpl.TemplateResponse(request, name, {"u": urls, "lang": "en", **context}, status_code=status)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    def missing(request: Request, what: str, ident: str) -> HTMLResponse:
+        return page(request, "missing.html", 404, what=what, ident=ident)
+
+    @r.get("/", response_class=HTMLResponse)
+    def home(request: Request):
+        return page(request, "home.html", **views.home_page(db))
+
+    @r.get("/stories/{story_id}", response_class=HTMLResponse)
+    def story(request: Request, story_id: str):
+        ctx = views.story_page(db, story_id, urls)
+        if ctx is None:
+            return missing(request, "story", story_id)
+        return page(request, "story.html", **ctx)
+
+    @r.get("/articles/{article_id}", response_class=HTMLResponse)
+    def article(request: Request, article_id: str):
+        ctx = views.article_page(db, article_id, urls)
+        if ctx is None:
+            return missing(request, "article", article_id)
+        return page(request, "article.html", **ctx)
+
+    @r.get("/articles/{article_id}/raw")
+    def raw(article_id: str):
+        data = db.raw_bytes(article_id)
+        if data is None:
+            return Response(f"no article {article_id!r}\n", 404, media_type="text/plain; charset=utf-8")
+        # Served as an opaque download so a browser never renders the input's own HTML.
+        headers = {"Content-Disposition": f'attachment; filename="{views._q(article_id)}.raw"', **SECURITY_HEADERS}
+        return Response(data, media_type="application/octet-stream", headers=headers)
+
+    @r.get("/entities/{name}", response_class=HTMLResponse)
+    def entity(request: Request, name: str):
+        ctx = views.entity_page(db, name, urls)
+        if ctx is None:
+            return missing(request, "entity", name)
+        if "candidates" in ctx:
+            return page(request, "candidates.html", **ctx)
+        return page(request, "entity.html", **ctx)
+
+    @r.get("/events", response_class=HTMLResponse)
+    def events(request: Request, actor: str = "", type: str = "", certainty: str = "", since: str = "",
+               until: str = ""):  # fmt: skip
+        f = views.EventFilters(actor.strip(), type.strip().upper(), certainty.strip(), since.strip(), until.strip())
+        ctx = views.events_page(db, f)
+        return page(request, "events.html", 400 if ctx["problems"] else 200, **ctx)
+
+    @r.get("/events.csv")
+    def events_csv(actor: str = "", type: str = "", certainty: str = "", since: str = "", until: str = ""):
+        f = views.EventFilters(actor.strip(), type.strip().upper(), certainty.strip(), since.strip(), until.strip())
+        problems = f.problems()
+        if problems:
+            return Response("\n".join(problems) + "\n", 400, media_type="text/plain; charset=utf-8")
+        rows = views.select_events(db, f, None)
+        headers = {"Content-Disposition": 'attachment; filename="events.csv"'}
+        return StreamingResponse(_csv_lines(r.to_dict() for r in rows), media_type="text/csv; charset=utf-8",
+                                 headers=headers)  # fmt: skip
+
+    @r.get("/search", response_class=HTMLResponse)
+    def search(request: Request, q: str = "", kind: str = "", offset: int = 0):
+        from crisol.store.search import KINDS
+
+        kind = kind if kind in KINDS else ""
+        return page(request, "search.html", **views.search_page(db, q, kind, max(0, offset), urls))
+
+    @r.get("/static/{name}")
+    def static(name: str):
+        path = STATIC / name
+        kind = STATIC_TYPES.get(path.suffix)
+        if kind is None or path.parent != STATIC or not path.is_file():
+            return Response("not found\n", 404, media_type="text/plain")
+        return Response(path.read_bytes(), media_type=kind, headers={"Cache-Control": "max-age=3600"})
+
+    return r
+
+
+def _csv_lines(rows) -> Iterator[str]:
+    """The GDELT-like event CSV of ``crisol events --format csv``, a line at a time."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=EVENT_CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else v for k, v in event_csv_row(row).items()})
+        yield buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+    yield buf.getvalue()
+
+
+def create_web_app(store_url: str) -> FastAPI:
+    """The pages alone, at the root, over the store at ``store_url`` (path or postgresql:// URL)."""
+    store = open_store(store_url)
+    app = FastAPI(title="crisol pages", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.store = store
+    app.include_router(router(store))
+    return app
+
+
+def mount(app: FastAPI, prefix: str = UI_PREFIX) -> None:
+    """Add the pages under ``prefix`` (default: the root) to ``app`` (the REST API), over its
+    ``app.state.store``; ``prefix`` + ``/`` is the home page."""
+    app.include_router(router(app.state.store, prefix))

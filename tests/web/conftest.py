@@ -1,0 +1,34 @@
+"""One store for the web tests: the bundled examples plus tests/fixtures/web (hostile text),
+ingested once per session through the whole pipeline, so stories, entities and events are real.
+
+``CRISOL_WEB_TEST_DB=/path/to/store.db`` reuses a store built from the same inputs (it is
+copied first; build it with ``crisol --db PATH ingest examples tests/fixtures/web``): handy when
+iterating on the pages, since the ingest takes ~20 s on an idle machine.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+INPUTS = [ROOT / "examples", ROOT / "tests" / "fixtures" / "web"]
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("web") / "crisol.db"
+    prebuilt = os.environ.get("CRISOL_WEB_TEST_DB")
+    if prebuilt and Path(prebuilt).is_file():
+        shutil.copyfile(prebuilt, path)
+        return str(path)
+    from crisol.pipeline import ingest
+    from crisol.store import open_store
+
+    with open_store(str(path)) as store:
+        report = ingest([str(p) for p in INPUTS], store)
+        assert report.new > 0, report
+    return str(path)
