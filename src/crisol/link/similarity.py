@@ -171,8 +171,13 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def features(a: Profile, b: Profile, df: DocumentFrequencies) -> np.ndarray:
-    """The pair's feature vector, in the order of :data:`FEATURES`."""
+def features(a: Profile, b: Profile, df: DocumentFrequencies,
+             va: dict[int, float] | None = None, vb: dict[int, float] | None = None) -> np.ndarray:  # fmt: skip
+    """The pair's feature vector, in the order of :data:`FEATURES`.
+
+    ``va`` / ``vb`` are the profiles' TF-IDF vectors when the caller already has them (one
+    article scored against many: its vector is built once).
+    """
     title = (
         float(a.title_embedding @ b.title_embedding)
         if a.title_embedding is not None and b.title_embedding is not None
@@ -181,7 +186,7 @@ def features(a: Profile, b: Profile, df: DocumentFrequencies) -> np.ndarray:
     return np.array(
         [
             float(a.embedding @ b.embedding),
-            sparse_cosine(df.vector(a), df.vector(b)),
+            sparse_cosine(va if va is not None else df.vector(a), vb if vb is not None else df.vector(b)),
             jaccard(a.names, b.names),
             jaccard(a.numbers, b.numbers),
             title,

@@ -129,6 +129,7 @@ class StoryClusterer:
         self._key_of: dict[str, int] = {}
         self._next_key = 0
         self._by_name: dict[str, list[str]] = {}
+        self._vectors: dict[str, dict[int, float]] = {}
         self._counter = 0
 
     # -- candidates -----------------------------------------------------------------------
@@ -147,9 +148,11 @@ class StoryClusterer:
         return list(found.values())
 
     # -- scoring --------------------------------------------------------------------------
-    def score(self, item: StoryItem, story: Story) -> float:
+    def score(self, item: StoryItem, story: Story, vector: dict[int, float] | None = None) -> float:
         members = story.members[-MEMBERS:]
-        best = max(float(self.model.score(sim.features(item.profile, m.profile, self.df))) for m in members)
+        vector = vector if vector is not None else self.df.vector(item.profile)
+        best = max(float(self.model.score(sim.features(item.profile, m.profile, self.df, vector, self._vector(m))))
+                   for m in members)  # fmt: skip
         if any(encounter_conflict(item, m) for m in members):
             best *= CONFLICT_PENALTY
         return best * time_factor(item.time, story)
@@ -161,6 +164,13 @@ class StoryClusterer:
         if item.profile.language in languages:
             return self.model.threshold
         return self.model.threshold_for(item.profile.language, next(iter(languages - {None}), None))
+
+    def _vector(self, member: StoryItem) -> dict[int, float]:
+        """A member's TF-IDF vector, built once with the IDF of when it was first needed."""
+        vector = self._vectors.get(member.id)
+        if vector is None:
+            vector = self._vectors[member.id] = self.df.vector(member.profile)
+        return vector
 
     # -- updating -------------------------------------------------------------------------
     def _new_story_id(self) -> str:
@@ -191,7 +201,8 @@ class StoryClusterer:
     def add(self, item: StoryItem) -> Assignment:
         """Assign one article to a story (existing or new) and update the indexes."""
         self.df.add(item.profile)
-        scored = sorted(((self.score(item, s), s) for s in self._candidates(item)), key=lambda x: -x[0])
+        vector = self.df.vector(item.profile)  # once per article, not once per pair
+        scored = sorted(((self.score(item, s, vector), s) for s in self._candidates(item)), key=lambda x: -x[0])
         joined = [(p, s) for p, s in scored if p >= self._threshold(item, s)]
         if joined:
             score, story = joined[0]
@@ -204,6 +215,8 @@ class StoryClusterer:
             score, story, merged, created = 1.0, Story(self._new_story_id()), [], True
             self.stories[story.id] = story
         story.add(item)
+        if len(story.members) > MEMBERS:  # only the last MEMBERS are scored: forget older vectors
+            self._vectors.pop(story.members[-MEMBERS - 1].id, None)
         self._index_story(story)
         for name in item.profile.names:
             postings = self._by_name.setdefault(name, [])
