@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,29 +22,12 @@ from crisol.model import Actor, Article, Event, Mention
 from crisol.store import open_store
 from crisol.store.link import LinkStore
 
-ANNOTATED = Path(__file__).resolve().parents[1] / "fixtures" / "cli" / "annotated"
 EVENT_KEYS = {"type", "mode", "source", "target", "location", "date", "certainty", "sentence", "article"}
 
 
-def build_annotated_store(tmp_path_factory) -> str:
-    """Ingest and link the annotated fixtures once per session (same store as the other files)."""
-    db = tmp_path_factory.getbasetemp() / "cli-annotated" / "store.db"
-    if db.exists():
-        return str(db)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    inputs = shutil.copytree(ANNOTATED, db.parent / "annotated")
-    result = CliRunner().invoke(app, ["--db", str(db), "ingest", str(inputs)])
-    assert result.exit_code == 0, result.output
-    from crisol.link.service import link_stored
-
-    with open_store(str(db)) as store:
-        link_stored(store)  # a no-op once `crisol ingest` links by itself
-    return str(db)
-
-
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    return build_annotated_store(tmp_path_factory)
+def db(annotated_db: str) -> str:
+    return annotated_db
 
 
 def run(db: str, *args: str):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,28 +18,11 @@ from crisol.cli import app
 from crisol.cli.events import EVENT_CSV_COLUMNS
 from crisol.store import open_store
 
-ANNOTATED = Path(__file__).resolve().parents[1] / "fixtures" / "cli" / "annotated"
-
-
-def build_annotated_store(tmp_path_factory) -> str:
-    """Ingest and link the annotated fixtures once per session (same store as the other files)."""
-    db = tmp_path_factory.getbasetemp() / "cli-annotated" / "store.db"
-    if db.exists():
-        return str(db)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    inputs = shutil.copytree(ANNOTATED, db.parent / "annotated")
-    result = CliRunner().invoke(app, ["--db", str(db), "ingest", str(inputs)])
-    assert result.exit_code == 0, result.output
-    from crisol.link.service import link_stored
-
-    with open_store(str(db)) as store:
-        link_stored(store)  # a no-op once `crisol ingest` links by itself
-    return str(db)
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    return build_annotated_store(tmp_path_factory)
+def db(annotated_db: str) -> str:
+    return annotated_db
 
 
 def export(db: str, what: str, fmt: str = "jsonl", *args: str) -> str:
