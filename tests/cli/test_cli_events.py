@@ -11,7 +11,6 @@ import csv
 import io
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
