@@ -62,3 +62,17 @@ def test_a_bridging_article_merges_two_stories():
     assert sorted([bridge.story, *bridge.merged]) == sorted([a.story, b.story])
     assert len(c.stories) == 1
     assert any(h["action"] == "merge" for h in c.history)
+
+
+def test_stories_quiet_for_longer_than_the_window_leave_memory():
+    from crisol.link import stories as st
+
+    c = StoryClusterer()
+    t0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    old = c.add(_item("old", [1, 0, 0], t=t0))
+    c.add(_item("new", [0, 1, 0], t=t0 + st.WINDOW + timedelta(days=1)))
+    assert c.evict() == [old.story]
+    assert old.story not in c.stories and len(c._index) == 1
+    # an article like the evicted one starts a new story: the old one is closed for joining
+    again = c.add(_item("again", [1, 0, 0], t=t0 + st.WINDOW + timedelta(days=2)))
+    assert again.created

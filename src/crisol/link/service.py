@@ -26,6 +26,7 @@ from crisol.link import dedup
 from crisol.link import similarity as sim
 from crisol.link.entities import EntityRegistry
 from crisol.link.names import fold as fold_name
+from crisol.link.stories import WINDOW as stories_window
 from crisol.link.stories import StoryClusterer, StoryItem
 from crisol.model import Article
 from crisol.store.link import LinkStore, StoredProfile
@@ -34,9 +35,8 @@ from crisol.store.store import Store
 log = logging.getLogger(__name__)
 
 BATCH = 32
-# Stories whose last article is older than this (before the newest one) are not reloaded: a
-# story that has been quiet for a month is closed for joining.
-WINDOW = timedelta(days=30)
+# Stories quiet for longer than the clusterer's window are not reloaded (closed for joining).
+WINDOW = stories_window
 # Meetings and visits identify the story's own encounter; background ones (dated weeks away from
 # publication) and hypothetical or denied ones do not.
 ENCOUNTER_TYPES = {"CONSULT"}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Iterable
 
 import numpy as np
@@ -36,6 +36,10 @@ GRACE_DAYS = 2.0  # no time penalty within this gap
 DECAY_DAYS = 5.0  # then the probability halves every DECAY_DAYS * ln 2 days
 CONFLICT_PENALTY = 0.2  # factor applied when the articles report different encounters
 NAME_POSTINGS = 50  # cap on stories remembered per name
+# A story quiet for this long (before the newest article) is closed for joining and leaves
+# memory, so a long-running process stays bounded; checked every EVICT_EVERY articles.
+WINDOW = timedelta(days=30)
+EVICT_EVERY = 512
 
 
 @dataclass
@@ -130,6 +134,8 @@ class StoryClusterer:
         self._next_key = 0
         self._by_name: dict[str, list[str]] = {}
         self._vectors: dict[str, dict[int, float]] = {}
+        self._newest: datetime | None = None
+        self._added = 0
         self._counter = 0
 
     # -- candidates -----------------------------------------------------------------------
@@ -226,4 +232,25 @@ class StoryClusterer:
         self.history.append(
             {"action": "create" if created else "join", "story": story.id, "article": item.id, "score": round(score, 4)}
         )
+        if item.time is not None and (self._newest is None or item.time > self._newest):
+            self._newest = item.time
+        self._added += 1
+        if self._added % EVICT_EVERY == 0:
+            self.evict()
         return Assignment(item.id, story.id, float(score), created, merged)
+
+    def evict(self) -> list[str]:
+        """Drop stories whose last article is more than :data:`WINDOW` before the newest one."""
+        if self._newest is None:
+            return []
+        cutoff = self._newest - WINDOW
+        old = [sid for sid, st in self.stories.items() if st.last is not None and st.last < cutoff]
+        for sid in old:
+            story = self.stories.pop(sid)
+            key = self._key_of.pop(sid, None)
+            if key is not None:
+                self._index.remove(key)
+                self._keys.pop(key, None)
+            for m in story.members[-MEMBERS:]:
+                self._vectors.pop(m.id, None)
+        return old  # name postings drop them lazily: candidates skip unknown story ids
