@@ -8,7 +8,6 @@ way the annotate and link stages store them.
 
 from __future__ import annotations
 
-import os
 import warnings
 from datetime import datetime
 from pathlib import Path
@@ -18,33 +17,23 @@ import pytest
 from crisol.model import Actor, Event, Mention, Quote
 from crisol.pipeline import default_stages, prepare
 from crisol.read import InputFile, read_input
-from crisol.store import database_url, open_store
+from crisol.store import open_store
 from crisol.store import search as fts
 from crisol.store.queries_api import _link_tables
+from crisol.store.testing import BACKENDS, PG_URL, reset_postgres
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from fastapi.testclient import TestClient
 
-PG_URL = os.environ.get("CRISOL_TEST_PG_URL")
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
 ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "api" / "articles.jsonl"
-
-
-def reset_pg(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url(url))
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path) -> str:
     if request.param == "postgresql":
-        reset_pg(PG_URL)
+        reset_postgres(PG_URL)
         return PG_URL
     return str(tmp_path / "api.db")
 
@@ -116,7 +105,7 @@ def filled(request, tmp_path_factory):
     Shared by a module's tests, which must only read it.
     """
     if request.param == "postgresql":
-        reset_pg(PG_URL)
+        reset_postgres(PG_URL)
         db_url = PG_URL
     else:
         db_url = str(tmp_path_factory.mktemp("api") / "filled.db")

@@ -5,7 +5,6 @@ Runs on SQLite; set CRISOL_TEST_PG_URL=postgresql://... to run the same tests on
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
@@ -25,25 +24,13 @@ from crisol.model import (
 )
 from crisol.store import AmbiguousId, InputRecord, database_url, open_store
 from crisol.store import schema
-
-PG_URL = os.environ.get("CRISOL_TEST_PG_URL")
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-
-
-def _reset_pg(url: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url(url))
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+from crisol.store.testing import BACKENDS, PG_URL, reset_postgres
 
 
 @pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path) -> str:
     if request.param == "postgresql":
-        _reset_pg(PG_URL)
+        reset_postgres(PG_URL)
         return PG_URL
     return str(tmp_path / "test.db")
 
