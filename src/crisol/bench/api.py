@@ -8,7 +8,10 @@ articles stored, on SQLite and PostgreSQL, while an ingest runs beside.
 3. start an ingest beside: a client posting batches of new articles to ``POST /articles`` for
    the whole measurement;
 4. load each endpoint in turn with ``wrk`` (Debian's package; a Python asyncio client when wrk
-   is not installed) for a fixed time, and read its latency percentiles and request rate.
+   is not installed) for a fixed time, and read its latency percentiles and request rate;
+5. with the ingest stopped, send each endpoint ``--cpu-requests`` requests one at a time and
+   read the CPU time they cost the server process and (PostgreSQL) the database's backends
+   from ``/proc``: a per-request cost that does not depend on what else runs on the machine.
 
 Bounded in time: building 100k articles takes a few minutes per engine the first time; each
 endpoint is loaded for ``--seconds``.
@@ -255,6 +258,8 @@ def endpoints(base: str) -> Iterator[tuple[str, str]]:
     import httpx
 
     listing = httpx.get(f"{base}/articles", params={"limit": 1, "offset": 500}).json()
+    if not listing["data"]:  # a small store: its first article
+        listing = httpx.get(f"{base}/articles", params={"limit": 1}).json()
     some_id = listing["data"][0]["id"] if listing["data"] else "0"
     yield "articles", f"{base}/articles?limit=20"
     yield "articles_filtered", f"{base}/articles?language=es&outlet=La%20Voz%20del%20Sur&since=2024-06-01&limit=20&offset=200"  # noqa: E501
@@ -264,10 +269,61 @@ def endpoints(base: str) -> Iterator[tuple[str, str]]:
     yield "events", f"{base}/events?limit=20"
 
 
+# ---- 5. CPU per request ---------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux ``/proc``; 0 where unreadable)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backend_pids(url: str) -> list[int]:
+    """The PostgreSQL backends connected to the bench database (none for SQLite)."""
+    if not url.startswith(("postgresql", "postgres:")):
+        return []
+    from sqlalchemy import create_engine, text
+
+    from crisol.store import database_url
+
+    engine = create_engine(database_url(url))
+    try:
+        with engine.connect() as conn:
+            mine = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            return list(conn.scalars(text(mine)))
+    finally:
+        engine.dispose()
+
+
+def cpu_per_request(url: str, label: str, server: subprocess.Popen, base: str, requests: int) -> list[dict[str, Any]]:
+    """CPU milliseconds each endpoint costs the server (and the database), one request at a time."""
+    import httpx
+
+    rows = []
+    with httpx.Client(timeout=60) as client:
+        for name, endpoint in endpoints(base):
+            for _ in range(3):  # warm: connections opened, caches filled
+                client.get(endpoint)
+            backends = backend_pids(url)
+            s0, d0, w0 = cpu_seconds(server.pid), sum(map(cpu_seconds, backends)), time.perf_counter()
+            for _ in range(requests):
+                client.get(endpoint)
+            s1, d1, w1 = cpu_seconds(server.pid), sum(map(cpu_seconds, backends)), time.perf_counter()
+            rows.append({"engine": label, "endpoint": f"cpu_{name}", "requests": requests,
+                         "server_cpu_ms": round(1000 * (s1 - s0) / requests, 1),
+                         "db_cpu_ms": round(1000 * (d1 - d0) / requests, 1),
+                         "wall_ms": round(1000 * (w1 - w0) / requests, 1)})  # fmt: skip
+    return rows
+
+
 # ---- the command ----------------------------------------------------------------------------
 
 
-def run_engine(url: str, label: str, rows, articles: int, seconds: float, connections: int, ingest: bool):
+def run_engine(url: str, label: str, rows, articles: int, seconds: float, connections: int, ingest: bool,
+               cpu_requests: int = 0):  # fmt: skip
     """Build (or reuse) the store at ``url``, serve it, load every endpoint; per-endpoint rows."""
     print(f"[{label}] building the store ({articles:,} articles) ...", file=sys.stderr)
     built = build_store(url, rows, articles)
@@ -292,6 +348,12 @@ def run_engine(url: str, label: str, rows, articles: int, seconds: float, connec
             results.append({"engine": label, "endpoint": "ingest_beside", "articles": beside.stored,
                             "seconds": round(beside.seconds, 1), "articles_per_s": round(rate, 1),
                             "errors": beside.errors})  # fmt: skip
+        if cpu_requests:
+            for r in cpu_per_request(url, label, server, base, cpu_requests):
+                results.append(r)
+                print(f"[{label}] {r['endpoint']:22} server {r['server_cpu_ms']:6.1f} ms CPU  "
+                      f"database {r['db_cpu_ms']:6.1f} ms CPU  (one at a time: {r['wall_ms']:.1f} ms)",
+                      file=sys.stderr)  # fmt: skip
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -309,6 +371,9 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
         metrics[f"{key}_rps"] = round(r["rps"], 1)
     for r in ingests:
         metrics[f"{r['engine']}_ingest_articles_per_s"] = r["articles_per_s"]
+    for r in results:
+        if "server_cpu_ms" in r:
+            metrics[f"{r['engine']}_{r['endpoint']}_ms"] = round(r["server_cpu_ms"] + r["db_cpu_ms"], 1)
     total = sum(r["requests"] for r in reads)
     metrics["min_rps"] = round(min((r["rps"] for r in reads), default=0.0), 1)
     metrics["max_p99_ms"] = round(max((r["p99_ms"] for r in reads), default=0.0), 1)
@@ -318,13 +383,14 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def bench_api(corpus: Path, *, articles: int, seconds: float, connections: int, sqlite_db: Path | None,
-              pg_url: str | None, ingest: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
+              pg_url: str | None, ingest: bool = True,
+              cpu_requests: int = 0) -> tuple[dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
     """Run the benchmark on SQLite (and PostgreSQL when ``pg_url``); (metrics, per-endpoint rows)."""
     rows = corpus_texts(corpus)
     engines = ([(str(sqlite_db), "sqlite")] if sqlite_db else []) + ([(pg_url, "postgresql")] if pg_url else [])
     results, builds, tool = [], {}, ""
     for url, label in engines:
-        built, got, tool = run_engine(url, label, rows, articles, seconds, connections, ingest)
+        built, got, tool = run_engine(url, label, rows, articles, seconds, connections, ingest, cpu_requests)
         builds[label] = built
         results.extend(got)
     metrics = summarize(results)
@@ -343,6 +409,7 @@ def command(
     pg: Annotated[Optional[str], typer.Option(envvar="CRISOL_BENCH_PG_URL", help="PostgreSQL URL to build or reuse.")] = None,  # noqa: E501
     ingest: Annotated[bool, typer.Option("--ingest/--no-ingest", help="Run an ingest beside the load.")] = True,
     sqlite: Annotated[bool, typer.Option("--sqlite/--no-sqlite", help="Measure SQLite (--no-sqlite: PostgreSQL only).")] = True,  # noqa: E501
+    cpu_requests: Annotated[int, typer.Option(min=0, help="Requests per endpoint, one at a time, to read the CPU each costs (0: skip).")] = 20,  # noqa: E501
     out: Annotated[Optional[Path], typer.Option(help="Per-endpoint results as JSONL.")] = None,
 ) -> None:
     """API latency and throughput under load, with an ingest running beside."""
@@ -352,7 +419,8 @@ def command(
             raise typer.BadParameter("no corpus given and ../shared/data is not present")
         corpus = shared / "data" / CORPUS
     metrics, results = bench_api(corpus, articles=articles, seconds=seconds, connections=connections,
-                                 sqlite_db=sqlite_db if sqlite else None, pg_url=pg, ingest=ingest)  # fmt: skip
+                                 sqlite_db=sqlite_db if sqlite else None, pg_url=pg, ingest=ingest,
+                                 cpu_requests=cpu_requests)  # fmt: skip
     write_jsonl(out, results)
     print(f"\nAPI under load ({metrics['load_tool']}, {connections} connections, {seconds:g} s per endpoint, "
           f"{articles:,} articles, ingest beside: {'yes' if ingest else 'no'})")  # fmt: skip
@@ -360,6 +428,9 @@ def command(
     for r in results:
         if "rps" in r:
             print(f"{r['engine']:11} {r['endpoint']:18} {r['p50_ms']:9.1f} {r['p99_ms']:9.1f} {r['rps']:9.1f}")
+        elif "server_cpu_ms" in r:
+            print(f"{r['engine']:11} {r['endpoint']:18} CPU per request: server {r['server_cpu_ms']} ms + "
+                  f"database {r['db_cpu_ms']} ms")  # fmt: skip
         else:
             print(f"{r['engine']:11} ingest beside: {r['articles']} articles in {r['seconds']} s "
                   f"({r['articles_per_s']}/s), {r['errors']} errors")  # fmt: skip

@@ -79,12 +79,12 @@ articles = Table(
     Column("source", Text, nullable=False, index=True),
     Column("location", Text),
     Column("url", Text),
-    Column("outlet", String(200), index=True),
+    Column("outlet", String(200)),
     Column("title", Text),
-    Column("published", UTCDateTime, index=True),
+    Column("published", UTCDateTime),
     Column("date_source", String(16)),
     Column("fetched", UTCDateTime),
-    Column("language", String(16), index=True),
+    Column("language", String(16)),
     Column("language_score", Float),
     Column("text", Text, nullable=False),
     Column("text_hash", String(32), nullable=False, index=True),
@@ -138,7 +138,7 @@ mentions = _child(
     Column("char_start", Integer, nullable=False),
     Column("char_end", Integer, nullable=False),
     Column("sentence", Integer, nullable=False),
-    Column("entity_id", String(64), index=True),
+    Column("entity_id", String(64)),
     Column("canonical", Text),
     Column("country", String(8)),
     Column("role", String(64)),
@@ -182,7 +182,7 @@ def _actor_columns(role: str) -> list[Column]:
 events = _child(
     "events",
     Column("event_id", String(64)),
-    Column("type", String(32), nullable=False, index=True),
+    Column("type", String(32), nullable=False),
     Column("mode", String(32)),
     *_actor_columns("source"),
     *_actor_columns("target"),
@@ -228,6 +228,28 @@ rejections = Table(
     Column("reason", Text, nullable=False),
     Column("at", UTCDateTime, nullable=False),
 )
+
+# ---- indexes for the read side's filtered, sorted listings (migration 0005_indexes) ----------
+#
+# Listings filter on an equality (outlet, language, event type) and sort newest first with the
+# id as tie-break: ``ORDER BY published DESC NULLS LAST, id``. An index on (filter, published
+# DESC, id) hands rows over in exactly that order, so a page is read from the index and stops
+# after LIMIT rows (SQLite puts NULLs last in a DESC index, as the sort asks; PostgreSQL pages
+# its dated and undated rows apart). A trailing column makes the other filter readable from the
+# index, so counting outlet + language + date never touches the wide article rows. These
+# replace the single-column indexes on outlet, language, published, events.type and
+# mentions.entity_id (each is the leading column of one here).
+_a, _e = articles.c, events.c
+Index("ix_articles_published_id", _a.published.desc(), _a.id)
+Index("ix_articles_outlet_published", _a.outlet, _a.published.desc(), _a.id, _a.language)
+Index("ix_articles_language_published", _a.language, _a.published.desc(), _a.id, _a.outlet)
+# Events of a type by their own date (the events page's sort), and by either actor.
+Index("ix_events_type_date", _e.type, _e.date.desc(), _e.article_id, _e.position)
+Index("ix_events_source_entity", _e.source_entity)
+Index("ix_events_target_entity", _e.target_entity)
+# Quotes by a registry speaker; articles mentioning an entity (read from the index alone).
+Index("ix_quotes_speaker_entity", quotes.c.speaker_entity)
+Index("ix_mentions_entity_article", mentions.c.entity_id, mentions.c.article_id)
 
 # Children of an article, in the order they are written and loaded.
 ARTICLE_CHILDREN = (raw_inputs, removed_lines, sentences, mentions, time_expressions, quotes, events)

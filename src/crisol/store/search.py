@@ -5,8 +5,11 @@ it can be narrowed by) plus an index entry made of its *stemmed, accent-folded* 
 
 - words are folded (``Educación`` → ``educacion``) and stemmed with the Snowball stemmer of the
   document's language (Spanish or English; other languages are only folded), in Python, so
-  SQLite's FTS5 (bm25 ranking) and PostgreSQL's ``tsvector`` (``ts_rank``, the ``simple``
-  configuration over the same stems) index exactly the same terms and find the same documents;
+  SQLite's FTS5 (bm25 ranking) and PostgreSQL's ``tsvector`` (the ``simple`` configuration over
+  the same stems) index exactly the same terms and find the same documents;
+- on PostgreSQL the index is a RUM index where the server has the extension (migration 0005):
+  it ranks inside the index (``ORDER BY tsv <=> query``), so a common word costs a page, not a
+  ``ts_rank`` over every match, which is what is done with the plain GIN index;
 - a query word is looked up under each of its forms (Spanish stem, English stem, folded word),
   since the language of what it should find is unknown;
 - snippets are cut from the original text around the matching words, HTML-escaped, with the
@@ -32,12 +35,14 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from itertools import accumulate, islice
+from operator import sub
 from typing import Any, Iterable, Sequence
 
 import snowballstemmer
 from sqlalchemy import Column, Index, Integer, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, func, insert, literal_column, select
 from sqlalchemy.engine import Connection
 
 from crisol.model import Article
@@ -49,6 +54,7 @@ STEMMERS = {"es": "spanish", "en": "english"}
 TITLE_WEIGHT = 2.0  # a word in the title counts twice as much as one in the body
 SNIPPET_WORDS = 28  # words of context in a snippet
 STATE = "_state"  # kind of the rows remembering what entities/stories were indexed
+_PG_MATCH = "d.tsv @@ to_tsquery('simple', :q)"
 
 metadata = s.metadata
 
@@ -214,13 +220,26 @@ def _matcher(query: Query):
     exact = {w for g in query.groups for t in g if not t.prefix for f in t.forms() for w in f}
     prefixes = tuple(t.words[0] for g in query.groups for t in g if t.prefix)
 
+    # Folding and stemming keep a word's first letter: a word starting (in ASCII) with a letter
+    # no form starts with cannot match, and most words of a text are ruled out that cheaply.
+    firsts = {w[0] for w in exact} | {p[0] for p in prefixes}
+
     def matches(word: str, language: str | None) -> bool:
-        folded = fold(word)
+        if word[0].isascii() and word[0].lower() not in firsts:
+            return False
+        folded, stemmed = _word_forms(word, (language or "")[:2])
         if prefixes and folded.startswith(prefixes):
             return True
-        return folded in exact or stem(folded, (language or "")[:2]) in exact
+        return folded in exact or stemmed in exact
 
     return matches
+
+
+@lru_cache(maxsize=200_000)
+def _word_forms(word: str, language: str) -> tuple[str, str]:
+    """A text word folded, and its stem (snippets ask for the same words again and again)."""
+    folded = fold(word)
+    return folded, stem(folded, language)
 
 
 def snippet(text: str | None, query: Query, language: str | None, words: int = SNIPPET_WORDS) -> str:
@@ -232,42 +251,46 @@ def snippet(text: str | None, query: Query, language: str | None, words: int = S
     if not text:
         return ""
     matches = _matcher(query)
-    spans = [(m.start(), m.end(), matches(m.group(), language)) for m in _WORD.finditer(text)]
-    if not spans:
+    words_in = _WORD.findall(text)
+    if not words_in:
         return html.escape(text[:200])
-    first = _best_window(spans, words)
-    window = spans[first : first + words]
-    start = window[0][0]
-    end = window[-1][1]
-    if end < len(text) and first + words >= len(spans):
+    # Each distinct word is folded and stemmed once (a long article repeats most of its words),
+    # and only the window shown is cut into spans: a page of snippets stays cheap.
+    hits = {w for w in set(words_in) if matches(w, language)}
+    first = _best_window(list(map(hits.__contains__, words_in)), words)
+    window = list(islice(_WORD.finditer(text), first, first + words))
+    start = window[0].start()
+    end = window[-1].end()
+    if end < len(text) and first + words >= len(words_in):
         end = len(text)  # keep the closing punctuation of the last sentence
     out = ["…" if start > 0 else ""]
     pos = start
-    for a, b, hit in window:
-        out.append(html.escape(text[pos:a]))
-        word = html.escape(text[a:b])
-        out.append(f"<mark>{word}</mark>" if hit else word)
-        pos = b
+    for m in window:
+        out.append(html.escape(text[pos : m.start()]))
+        word = html.escape(m.group())
+        out.append(f"<mark>{word}</mark>" if m.group() in hits else word)
+        pos = m.end()
     out.append(html.escape(text[pos:end]))
     out.append("…" if end < len(text) else "")
     return "".join(out)
 
 
-def _best_window(spans: list[tuple[int, int, bool]], words: int) -> int:
-    """Start index of the window of ``words`` words holding the most matches (earliest wins)."""
-    hits = [h for _, _, h in spans]
+def _best_window(hits: list[bool], words: int) -> int:
+    """Start index of the window of ``words`` words holding the most matches (earliest wins).
+
+    >>> _best_window([False] * 10 + [True, False, True] + [False] * 10, 5)
+    6
+    """
     if not any(hits):
         return 0
-    best, best_count = 0, -1
-    count = sum(hits[:words])
-    for i in range(0, max(1, len(spans) - words + 1)):
-        if i:
-            count += hits[i + words - 1] if i + words - 1 < len(hits) else 0
-            count -= hits[i - 1]
-        if count > best_count:
-            best, best_count = i, count
+    best = 0
+    if len(hits) > words:
+        # matches in each window, from running totals (no Python loop over the words)
+        total = [0, *accumulate(hits)]
+        counts = list(map(sub, total[words:], total[: len(total) - words]))
+        best = counts.index(max(counts))
     # Start a few words before the first match so it reads in context.
-    first_hit = next(j for j in range(best, len(hits)) if hits[j])
+    first_hit = hits.index(True, best)
     return max(0, min(best, first_hit - 4))
 
 
@@ -307,24 +330,32 @@ def article_docs(article: Article) -> list[Doc]:
     return docs
 
 
+def _weighted(param: str, weight: str):
+    simple = literal_column("'simple'::regconfig")
+    return func.setweight(func.to_tsvector(simple, bindparam(param, type_=Text)), literal_column(f"'{weight}'"))
+
+
+# PostgreSQL's index entry: the stemmed title (weight A) and body (weight B), as plain words.
+_TSVECTOR = _weighted("index_title", "A").op("||")(_weighted("index_body", "B"))
+
+
 def write_docs(conn: Connection, docs: Sequence[Doc]) -> None:
     """Insert or replace documents (by kind and ref) and their index entries."""
     if not docs:
         return
     _remove(conn, [(d.kind, d.ref) for d in docs])
+    if conn.dialect.name == "postgresql":
+        # The tsvector is made in the INSERT itself: an UPDATE afterwards would write each row
+        # and its index entries twice.
+        rows = [{**d.row(), "index_title": d.index_title, "index_body": d.index_body} for d in docs]
+        conn.execute(insert(search_docs).values(tsv=_TSVECTOR), rows)
+        return
     ids = conn.execute(
         insert(search_docs).returning(search_docs.c.id, sort_by_parameter_order=True),
         [d.row() for d in docs],
     ).scalars().all()
     params = [{"id": i, "t": d.index_title, "b": d.index_body} for i, d in zip(ids, docs)]
-    if conn.dialect.name == "postgresql":
-        conn.execute(
-            text("UPDATE search_docs SET tsv = setweight(to_tsvector('simple', :t), 'A') || "
-                 "setweight(to_tsvector('simple', :b), 'B') WHERE id = :id"),  # fmt: skip
-            params,
-        )
-    else:
-        conn.execute(text("INSERT INTO search_fts (rowid, title, body) VALUES (:id, :t, :b)"), params)
+    conn.execute(text("INSERT INTO search_fts (rowid, title, body) VALUES (:id, :t, :b)"), params)
 
 
 def _remove(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
@@ -500,13 +531,13 @@ class SearchResults:
 
 
 def _filters(kinds, language, outlet, since, until) -> tuple[list[str], dict[str, Any]]:
+    """Conditions on ``search_docs d``. Bookkeeping rows (kind ``_state``) have no index entry
+    (no FTS5 row, no tsvector), so no search finds them and no condition is needed to leave
+    them out: without filters the match alone is counted, from the index."""
     where, params = [], {}
     if kinds:
         where.append("d.kind IN :kinds")
         params["kinds"] = list(kinds)
-    else:
-        where.append("d.kind <> :state")
-        params["state"] = STATE
     if language:
         where.append("d.language = :language")
         params["language"] = language.lower()
@@ -523,19 +554,24 @@ def _filters(kinds, language, outlet, since, until) -> tuple[list[str], dict[str
 
 
 def _statements(dialect: str, where: list[str]) -> tuple[str, str]:
+    """The ranked page and the count, for the plain ranking (SQLite, PostgreSQL without RUM)."""
     if dialect == "postgresql":
-        match = "d.tsv @@ to_tsquery('simple', :q)"
-        frm = f"FROM search_docs d WHERE {' AND '.join([match, *where])}"
+        frm = f"FROM search_docs d WHERE {' AND '.join([_PG_MATCH, *where])}"
         # normalization 1: divide by 1 + log(length), so long articles do not win by size alone
         score = "ts_rank(d.tsv, to_tsquery('simple', :q), 1)"
+        key = "d.id"
     else:
-        frm = f"FROM search_fts f JOIN search_docs d ON d.id = f.rowid WHERE {' AND '.join(['search_fts MATCH :q', *where])}"  # noqa: E501
         # bm25 is lower for better matches; negate it so higher is better on both engines
         score = f"-bm25(search_fts, {TITLE_WEIGHT}, 1.0)"
+        if where:
+            frm = f"FROM search_fts f JOIN search_docs d ON d.id = f.rowid WHERE {' AND '.join(['search_fts MATCH :q', *where])}"  # noqa: E501
+            key = "d.id"
+        else:  # nothing to filter on: FTS5 alone ranks and counts (its rowid is the doc id)
+            frm, key = "FROM search_fts WHERE search_fts MATCH :q", "rowid"
     # On PostgreSQL the total rides along (a window over every match), so the matches are found
     # and their tsvectors read once; FTS5 refuses bm25() beside a window function.
     total = ", count(*) OVER () AS total" if dialect == "postgresql" else ""
-    page = f"SELECT d.id, {score} AS score{total} {frm} ORDER BY score DESC, d.id LIMIT :limit OFFSET :offset"
+    page = f"SELECT {key} AS id, {score} AS score{total} {frm} ORDER BY score DESC, {key} LIMIT :limit OFFSET :offset"
     return page, f"SELECT count(*) {frm}"
 
 
@@ -547,6 +583,71 @@ def _bind(sql: str, params: dict[str, Any]):
         if name in params:
             stmt = stmt.bindparams(bindparam(name, type_=s.UTCDateTime))
     return stmt
+
+
+# ---- PostgreSQL with a RUM index ------------------------------------------------------------
+
+INDEX = "ix_search_docs_tsv"
+RUM_FETCH = 20  # rows read past the page at first, to see whether a tie runs over its edge
+RUM_TIE_READ = 200  # rows read at a time while it does
+
+
+def uses_rum(conn: Connection) -> bool:
+    """Whether the search index is a RUM index (migration 0005 makes it one where it can)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    found = conn.scalar(text(
+        "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.oid = to_regclass(:name)"
+    ), {"name": INDEX})  # fmt: skip
+    return found == "rum"
+
+
+@dataclass
+class _Ranked:
+    """A ranked row, as the plain query returns it."""
+
+    id: int
+    score: float
+
+
+def _rum_page(conn: Connection, where: list[str], params: dict[str, Any], limit: int, offset: int) -> list[Any]:
+    """One page ranked by the RUM index: ``ORDER BY tsv <=> query LIMIT n`` reads the rank
+    from the index (positions and weights are stored there), not from each row's tsvector.
+
+    The index orders by rank alone; rows of equal rank are put in id order here, as on
+    SQLite, so pages never overlap. That needs every row tied with the page's last one, so the
+    rows are read from a server-side cursor until the rank changes: a long tie (copies of one
+    text) costs a few more rows of the same scan, not a second ranking of every match. The
+    LIMIT bounds the scan (and keeps the planner on the index's order); a tie longer than
+    that reads again with a larger one.
+    """
+    q = "to_tsquery('simple', :q)"
+    base = (f"SELECT d.id, d.tsv <=> {q} AS distance FROM search_docs d WHERE {' AND '.join([_PG_MATCH, *where])} "
+            f"ORDER BY d.tsv <=> {q} LIMIT :n")  # fmt: skip
+    stmt = _bind(base, params).execution_options(stream_results=True)
+    need = offset + limit
+    cap = 4 * need + RUM_TIE_READ
+    while True:
+        result = conn.execute(stmt, {**params, "n": cap})
+        rows = result.fetchmany(need + RUM_FETCH)
+        while len(rows) > need and rows[-1].distance == rows[need - 1].distance:
+            more = result.fetchmany(RUM_TIE_READ)
+            if not more:
+                break
+            rows += more
+        result.close()
+        if len(rows) < cap or rows[-1].distance > rows[need - 1].distance:
+            break
+        cap *= 4
+    rows.sort(key=lambda r: (r.distance, r.id))
+    # distance = 1 / rank: the score (higher is better) is the rank itself.
+    return [_Ranked(r.id, 1.0 / r.distance if r.distance else 0.0) for r in rows[offset:need]]
+
+
+def _rum_total(conn: Connection, where: list[str], params: dict[str, Any]) -> int:
+    # Counting needs no rank: a bitmap of the index's matches, checked for visibility.
+    sql = f"SELECT count(*) FROM search_docs d WHERE {' AND '.join([_PG_MATCH, *where])}"
+    return int(conn.execute(_bind(sql, params), params).scalar() or 0)
 
 
 def search(
@@ -568,16 +669,21 @@ def search(
     query = parse_query(q)
     if query.empty:
         return SearchResults([], 0, limit, offset, q)
-    where, params = _filters(kinds, language, outlet, since, until)
     with store._conn() as conn:
         dialect = conn.dialect.name
+        rum = uses_rum(conn)
+        where, params = _filters(kinds, language, outlet, since, until)
         params["q"] = _tsquery(query) if dialect == "postgresql" else _fts5(query)
-        page_sql, count_sql = _statements(dialect, where)
-        ranked = conn.execute(_bind(page_sql, params), {**params, "limit": limit, "offset": offset}).all()
-        if ranked and "total" in ranked[0]._fields:
-            total = int(ranked[0].total)
-        else:  # SQLite, or a page past the end: count on its own
-            total = int(conn.execute(_bind(count_sql, params), params).scalar() or 0)
+        if rum:
+            ranked: Sequence[Any] = _rum_page(conn, where, params, limit, offset)
+            total = _rum_total(conn, where, params)
+        else:
+            page_sql, count_sql = _statements(dialect, where)
+            ranked = conn.execute(_bind(page_sql, params), {**params, "limit": limit, "offset": offset}).all()
+            if ranked and "total" in ranked[0]._fields:
+                total = int(ranked[0].total)
+            else:  # SQLite, or a page past the end: count on its own
+                total = int(conn.execute(_bind(count_sql, params), params).scalar() or 0)
         hits = _hits(conn, ranked, query)
     return SearchResults(hits, total, limit, offset, q)
 
@@ -596,7 +702,9 @@ def _hits(conn: Connection, ranked: Sequence[Any], query: Query) -> list[SearchH
     by_id = {r["id"]: r for r in rows}
     hits = []
     for r in ranked:
-        row = by_id[r.id]
+        row = by_id.get(r.id)
+        if row is None:  # an index entry whose document is gone (never written so; be safe)
+            continue
         body = row["article_text"] if row["kind"] == "article" else row["body"]
         lang = None if row["kind"] == "entity" else row["language"]
         cut = snippet(body, query, lang) if body else snippet(row["title"], query, lang)
