@@ -84,3 +84,26 @@ def test_without_dates_the_source_is_the_article_the_other_contains():
 def test_known_publication_order_is_kept():
     rel = dedup.compare("late", REWRITE, "early", WIRE, order_known=True)
     assert rel is not None and (rel.a, rel.b) == ("late", "early")
+
+
+def test_duplicate_index_forgets_articles_older_than_its_window():
+    from datetime import datetime, timedelta, timezone
+
+    from crisol.link.dedup import DuplicateIndex
+
+    t0 = datetime(2025, 6, 1, tzinfo=timezone.utc)
+    text = ("El ayuntamiento abrió ayer el nuevo mercado cubierto del barrio norte, con cuarenta puestos "
+            "de productores locales y un horario ampliado los fines de semana. La obra costó menos de lo "
+            "previsto y terminó dos meses antes del plazo fijado en el contrato con la constructora. Los "
+            "vecinos pidieron durante años un mercado propio y celebraron la apertura con una fiesta.")  # fmt: skip
+    index = DuplicateIndex(window=timedelta(days=30))
+    assert index.add("a", text, time=t0) == []
+    # within the window, a near copy is found
+    near = index.add("b", text.replace("una fiesta", "una verbena"), time=t0 + timedelta(days=3))
+    assert [(r.a, r.kind) for r in near] == [("a", "near-duplicate")]
+    # 40 days later "a" and "b" have left the index: the same text is new again
+    assert index.add("c", "Otra noticia sin relación, sobre el tiempo de mañana en la costa.", time=t0 + timedelta(days=40)) == []
+    assert len(index) == 1
+    assert index.add("d", text, time=t0 + timedelta(days=41)) == []
+    # an undated article ages with the newest dated one
+    assert [r.kind for r in index.add("e", text)] == ["duplicate"]

@@ -70,9 +70,72 @@ def test_stories_quiet_for_longer_than_the_window_leave_memory():
     c = StoryClusterer()
     t0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
     old = c.add(_item("old", [1, 0, 0], t=t0))
-    c.add(_item("new", [0, 1, 0], t=t0 + st.WINDOW + timedelta(days=1)))
-    assert c.evict() == [old.story]
-    assert old.story not in c.stories and len(c._index) == 1
+    c.add(_item("new", [0, 1, 0], t=t0 + st.WINDOW + timedelta(days=1)))  # time moves on: eviction runs
+    assert old.story not in c.stories and len(c._index) == 1 and c.evict() == []
     # an article like the evicted one starts a new story: the old one is closed for joining
     again = c.add(_item("again", [1, 0, 0], t=t0 + st.WINDOW + timedelta(days=2)))
     assert again.created
+
+
+def _rich_item(aid, vec, names, t=None, terms=None):
+    item = _item(aid, vec, t=t)
+    item.profile.names = frozenset(names)
+    item.profile.terms = terms or {hash(n) % sim.N_HASH: 1.0 for n in names}
+    return item
+
+
+def test_older_members_keep_only_what_stories_need():
+    c = StoryClusterer(threshold=0.5)
+    c.model = sim.SimilarityModel(np.array([1.0, 0, 0, 0, 0]), 0.0, 0.5)
+    for k in range(12):
+        a = c.add(_rich_item(f"a{k}", [1, 0.01 * k, 0], {"lisboa", "cumbre"}))
+    story = c.stories[a.story]
+    assert [m.id for m in story.members] == [f"a{k}" for k in range(12)]
+    # recent members: scoreable (names, cached vector); older ones: embedding, time, title only
+    assert all(m.profile.names for m in story.members[-st_members():])
+    assert not any(m.profile.names or m.profile.terms for m in story.members[: -st_members()])
+    assert set(c._vectors) == {m.id for m in story.members[-st_members():]}
+    assert story.names["lisboa"] == 12 and story.language == "es" and story.size == 12
+
+
+def st_members():
+    from crisol.link import stories as st
+
+    return st.MEMBERS
+
+
+def test_a_story_that_drifts_splits_and_keeps_its_history():
+    # Embedding-only model: each article is close to the previous ones, but the chain turns
+    # from one topic (x axis) to another (y axis).
+    c = StoryClusterer(threshold=0.9)
+    c.model = sim.SimilarityModel(np.array([1.0, 0, 0, 0, 0]), 0.0, 0.9)
+    out = [c.add(_item(f"d{k}", [np.cos(k * np.pi / 30), np.sin(k * np.pi / 30), 0])) for k in range(16)]
+    splits = [a for a in out if a.split_from]
+    assert len(splits) == 1
+    split = splits[0]
+    assert split.split_from == out[0].story and split.story != out[0].story
+    assert len(split.moved) == st_members() - 1 and split.article not in split.moved
+    assert out[0].story not in c.stories  # the story left behind is closed for joining
+    assert out[-1].story == split.story  # later articles follow the new story
+    entry = next(h for h in c.history if h["action"] == "split")
+    assert entry["story"] == out[0].story and entry["into"] == split.story and len(entry["articles"]) == st_members()
+
+
+def test_a_long_story_that_stays_on_topic_does_not_split():
+    c = StoryClusterer(threshold=0.9)
+    c.model = sim.SimilarityModel(np.array([1.0, 0, 0, 0, 0]), 0.0, 0.9)
+    out = [c.add(_item(f"s{k}", [1, 0.02 * (k % 3), 0])) for k in range(30)]
+    assert len({a.story for a in out}) == 1 and not any(a.split_from for a in out)
+
+
+def test_undated_stories_age_from_when_time_is_first_known():
+    from crisol.link import stories as st
+
+    c = StoryClusterer()
+    t0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    undated = c.add(_item("u", [1, 0, 0]))  # no date: placed first, with no clock yet
+    c.add(_item("d1", [0, 1, 0], t=t0))
+    c.add(_item("d2", [0, 0, 1], t=t0 + timedelta(days=10)))
+    assert undated.story in c.stories  # 10 days after its clock started: still live
+    c.add(_item("d3", [0, 1, 1], t=t0 + st.WINDOW + timedelta(days=2)))
+    assert undated.story not in c.stories

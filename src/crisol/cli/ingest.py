@@ -48,10 +48,14 @@ def summary_table(report: IngestReport) -> Table:
         rows += [
             ("stories started", report.linked["stories_created"]),
             ("stories merged", report.linked["stories_merged"]),
+            ("stories split (drifted)", report.linked.get("stories_split", 0)),
             ("duplicates / rewrites found", sum(rels.values())),
+            ("stories presented (views stored)", report.linked.get("views", 0)),
         ]
     for what, n in rows:
         table.add_row(what, f"{n:,}")
+    if report.linked is not None and report.linked.get("views"):
+        table.add_row("  presenting them took", f"{report.linked.get('views_seconds', 0.0):.1f} s")
     analysis = "on" if report.analyzed else "off"
     table.caption = f"{report.elapsed:.1f} s, {report.rate:.1f} articles/s, analysis {analysis}"
     return table

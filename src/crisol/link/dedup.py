@@ -19,13 +19,19 @@ what the rewrite added or dropped.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from typing import Literal, Sequence
+from functools import lru_cache
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Literal, Sequence
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from crisol.link.similarity import embed, fold
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 RelationKind = Literal["duplicate", "near-duplicate", "rewrite"]
 
@@ -39,6 +45,9 @@ REWRITE_COVERAGE = 0.5
 REWRITE_ORDER = 0.6
 MIN_SENTENCES = 3
 MIN_ALIGNED = 4  # fewer aligned sentences are not enough evidence of a rewrite
+# Articles older than this (before the newest one) leave the near-duplicate index: a copy
+# of a wire story arrives within days; exact copies are still found by the store's text hash.
+WINDOW = timedelta(days=30)
 
 _WORD = re.compile(r"\w+")
 _SENT = re.compile(r"(?<=[.!?…»”\"])\s+(?=[¿¡«“\"A-ZÁÉÍÓÚÑ])")
@@ -84,7 +93,7 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
     """Normalised word shingles (accents and case folded, punctuation ignored).
 
     >>> sorted(shingles("Hola, MUNDO cruel y frío", size=3))
-    ['hola mundo cruel', 'mundo cruel y', 'cruel y frio']
+    ['cruel y frio', 'hola mundo cruel', 'mundo cruel y']
     """
     words = _WORD.findall(fold(text))
     if len(words) < size:
@@ -92,10 +101,21 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+@lru_cache(maxsize=1)
+def _template() -> MinHash:
+    # datasketch is imported when first needed: it loads scipy (~1 s), which a reader serving
+    # stored story views through this module's neighbours never needs
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM)
+
+
 def minhash(text: str) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM)
-    for s in shingles(text):
-        m.update(s.encode("utf-8"))
+    from datasketch import MinHash
+
+    t = _template()  # the permutations are drawn once, not per article (they are the same)
+    m = MinHash(num_perm=NUM_PERM, permutations=t.permutations, scheme=t.scheme)
+    m.update_batch([s.encode("utf-8") for s in shingles(text)])  # vectorised: one numpy pass
     return m
 
 
@@ -109,13 +129,27 @@ class DuplicateIndex:
     ['duplicate']
     """
 
-    def __init__(self, threshold: float = NEAR_DUPLICATE):
+    def __init__(self, threshold: float = NEAR_DUPLICATE, window: timedelta | None = WINDOW):
         self.threshold = threshold
+        self.window = window
+        from datasketch import MinHashLSH
+
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self._by_hash: dict[str, str] = {}
         self._hashes: dict[str, MinHash] = {}
+        self._arrivals: deque[tuple[datetime, str, str]] = deque()  # (time, article id, text key)
+        self._newest: datetime | None = None
 
-    def add(self, article_id: str, text: str, text_hash: str | None = None) -> list[Relation]:
+    def __len__(self) -> int:
+        return len(self._by_hash)
+
+    def add(self, article_id: str, text: str, text_hash: str | None = None,
+            time: datetime | None = None) -> list[Relation]:  # fmt: skip
+        """Relations of the new article to those seen before (within the window), then index it.
+
+        ``time`` (publication time) ages the article out of the index after :attr:`window`, so a
+        long-running process stays bounded; an undated article counts as arriving now.
+        """
         key = text_hash or " ".join(fold(text).split())
         first = self._by_hash.get(key)
         if first is not None:
@@ -130,7 +164,33 @@ class DuplicateIndex:
         if article_id not in self._hashes:
             self._lsh.insert(article_id, m)
             self._hashes[article_id] = m
+        self._arrive(article_id, key, time)
         return sorted(relations, key=lambda r: -r.score)
+
+    def _arrive(self, article_id: str, key: str, time: datetime | None) -> None:
+        if self.window is None:
+            return
+        if time is not None and (self._newest is None or time > self._newest):
+            self._newest = time
+        when = time or self._newest
+        if when is None:
+            return  # nothing dated yet: no clock to age by
+        if self._arrivals and when < self._arrivals[-1][0]:
+            when = self._arrivals[-1][0]  # out-of-order arrivals age with their neighbours
+        self._arrivals.append((when, article_id, key))
+        self.expire(self._newest - self.window)
+
+    def expire(self, before: datetime) -> int:
+        """Forget articles that arrived before ``before``; returns how many were dropped."""
+        dropped = 0
+        while self._arrivals and self._arrivals[0][0] < before:
+            _, article_id, key = self._arrivals.popleft()
+            if self._hashes.pop(article_id, None) is not None:
+                self._lsh.remove(article_id)
+            if self._by_hash.get(key) == article_id:
+                del self._by_hash[key]
+            dropped += 1
+        return dropped
 
 
 def split_sentences(text: str) -> list[str]:
@@ -189,19 +249,73 @@ def _order_agreement(pairs: list[AlignedPair]) -> float:
     return agree / total
 
 
+class SentenceVectors:
+    """Sentence embeddings by sentence text, bounded (least recently used out), so one sentence
+    is embedded once however many times it is compared or presented. Callable like
+    :func:`~crisol.link.similarity.embed`; safe to share between threads.
+
+    >>> vectors = SentenceVectors(size=2)
+    >>> vectors.put(["uno"], np.ones((1, 384), dtype=np.float32))
+    >>> vectors(["uno"]).shape, vectors.hits, vectors.misses
+    ((1, 384), 1, 0)
+    """
+
+    def __init__(self, size: int = 16_384):
+        self.size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def put(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        with self._lock:
+            for text, vector in zip(texts, vectors):
+                self._items[text] = vector
+                self._items.move_to_end(text)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit embeddings of ``texts``, one row each; only the unseen ones are embedded."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            found = {t: self._items[t] for t in texts if t in self._items}
+            for t in found:
+                self._items.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        self.hits += len(texts) - sum(t in missing for t in texts)
+        self.misses += len(missing)
+        if missing:
+            vectors = embed(missing)
+            self.put(missing, vectors)
+            found.update(zip(missing, vectors))
+        return np.stack([found[t] for t in texts])
+
+
+# One per process: a server that links one posted batch after another, or presents a story
+# right after linking it, finds the sentences it embedded for the batch before (~24 MB full).
+SHARED_VECTORS = SentenceVectors()
+
+
 class SentenceCache:
     """Sentences and their embeddings per article, so comparing one article with several
-    others embeds each sentence once (embedding is the costly part). Bounded, oldest out."""
+    others embeds each sentence once (embedding is the costly part). Bounded, oldest out.
+    Embeddings go through ``vectors`` (:data:`SHARED_VECTORS` by default), where presenting
+    a story finds them again."""
 
-    def __init__(self, size: int = 512):
+    def __init__(self, size: int = 512, vectors: SentenceVectors | None = None):
         self.size = size
+        self.vectors = vectors if vectors is not None else SHARED_VECTORS
         self._items: dict[str, tuple[list[str], np.ndarray]] = {}
 
     def get(self, article_id: str, text: str) -> tuple[list[str], np.ndarray]:
         found = self._items.pop(article_id, None)
         if found is None:
             sentences = split_sentences(text)
-            found = (sentences, embed(sentences))
+            found = (sentences, self.vectors(sentences))
         self._items[article_id] = found
         while len(self._items) > self.size:
             self._items.pop(next(iter(self._items)))

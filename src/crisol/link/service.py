@@ -8,7 +8,9 @@
 4. joins it to a story or starts one (:mod:`crisol.link.stories`);
 5. looks for a rewrite relation with the story's earlier members (sentence alignment);
 
-and writes all of it through :class:`crisol.store.link.LinkStore`. Its in-memory state (the
+then presents each story the run touched, once (:mod:`crisol.present`, reusing the sentence
+embeddings of step 5), and stores the view, so readers do not present it again. It writes all
+of it through :class:`crisol.store.link.LinkStore`. Its in-memory state (the
 registry, the duplicate index, the recent stories) is rebuilt from the store when it starts, so
 ``crisol ingest`` can be run again and again and the stories keep growing.
 """
@@ -16,6 +18,7 @@ registry, the duplicate index, the recent stories) is rebuilt from the store whe
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterable, Sequence
@@ -42,6 +45,12 @@ WINDOW = stories_window
 ENCOUNTER_TYPES = {"CONSULT"}
 BACKGROUND = timedelta(days=14)
 REWRITE_CANDIDATES = 5
+# ... chosen among the story's most recent members (a wire story and its rewrites arrive close
+# together), so a story of thousands of articles costs no more than a small one.
+REWRITE_POOL = 200
+# A reader storing a view it presented waits this long for another writer (an ingest), then
+# answers without storing it (the ingest stores the views of the stories it touches anyway).
+VIEW_WRITE_WAIT_MS = 500
 
 
 @dataclass
@@ -49,11 +58,16 @@ class LinkReport:
     linked: int = 0
     stories_created: int = 0
     stories_merged: int = 0
+    stories_split: int = 0
     relations: dict[str, int] = field(default_factory=dict)
+    views: int = 0  # stories presented and stored at the end of the run
+    views_seconds: float = 0.0  # what that cost
 
     def to_dict(self) -> dict:
         return {"linked": self.linked, "stories_created": self.stories_created,
-                "stories_merged": self.stories_merged, "relations": dict(self.relations)}  # fmt: skip
+                "stories_merged": self.stories_merged, "stories_split": self.stories_split,
+                "relations": dict(self.relations), "views": self.views,
+                "views_seconds": round(self.views_seconds, 2)}  # fmt: skip
 
 
 def _person_ids(article: Article) -> dict[str, str]:
@@ -118,11 +132,13 @@ class Linker:
     0
     """
 
-    def __init__(self, store: Store, model: sim.SimilarityModel | None = None):
+    def __init__(self, store: Store, model: sim.SimilarityModel | None = None, views: bool = True):
         self.store = store
         self.links = LinkStore(store)
         self.model = model
+        self.views = views  # present and store the touched stories at the end of each run
         self._ready = False
+        self._touched: set[str] = set()
 
     # -- state ------------------------------------------------------------------------------
     def _load(self) -> None:
@@ -156,7 +172,7 @@ class Linker:
                              frozenset(p.keys[1]) if len(p.keys) > 1 else frozenset(), article.title)  # fmt: skip
             story.add(item)
             self.clusterer.df.add(item.profile)
-            self.dedup.add(article.id, article.text, article.text_hash)
+            self.dedup.add(article.id, article.text, article.text_hash, item.time)
         if story.members:
             self.clusterer.stories[story_id] = story
             self.clusterer._index_story(story)
@@ -184,7 +200,25 @@ class Linker:
                 self._link_batch(articles, report)
             if on_progress:
                 on_progress(len(articles))
+        if self.views:
+            self._store_views(report)
+        self._touched.clear()
         return report
+
+    def _store_views(self, report: LinkReport) -> None:
+        """Present every story this run touched, once, and store the views. Sentences come
+        from the linker's cache where step 5 embedded them already. A story that fails to
+        present is left without a view (its first read presents it) rather than failing the
+        linking, which is stored already."""
+        start = time.perf_counter()
+        touched, self._touched = sorted(self._touched), set()
+        for sid in touched:
+            try:
+                if store_view(self.store, sid, self.sentences.vectors) is not None:
+                    report.views += 1
+            except Exception:  # noqa: BLE001 - a view is a cache; the read path retries it
+                log.exception("presenting story %s after linking failed", sid)
+        report.views_seconds += time.perf_counter() - start
 
     def _link_batch(self, articles: Sequence[Article], report: LinkReport) -> None:
         # 1. registry
@@ -219,12 +253,12 @@ class Linker:
             self.links.set_speaker_entities(article.id, ids)
 
     def _link_one(self, article: Article, item: StoryItem, report: LinkReport) -> None:
-        relations = self.dedup.add(article.id, article.text, article.text_hash)
+        relations = self.dedup.add(article.id, article.text, article.text_hash, item.time)
         assignment = self.clusterer.add(item)
         story = self.clusterer.stories[assignment.story]
         known = {r.a for r in relations}
         # Rewrites: compared only with the story's closest earlier members (bounded work).
-        earlier = [m for m in story.members[:-1] if m.id not in known]
+        earlier = [m for m in story.members[-REWRITE_POOL - 1 : -1] if m.id not in known]
         earlier.sort(key=lambda m: -float(m.profile.embedding @ item.profile.embedding))
         if earlier:
             texts = {a.id: a for a in self.store._load([m.id for m in earlier[:REWRITE_CANDIDATES]], with_raw=False)}
@@ -243,27 +277,24 @@ class Linker:
         self.links.add_relations([r.to_dict() for r in relations])
         for r in relations:
             report.relations[r.kind] = report.relations.get(r.kind, 0) + 1
-        for merged in assignment.merged:
-            self.links.mark_merged(merged, story.id)
-            report.stories_merged += 1
+        report.stories_merged += len(assignment.merged)
         report.stories_created += assignment.created
         report.linked += 1
-        self._save_story(story)
+        self.links.add_to_story(story.id, article.id, assignment.score, story.title, story.language, story.size,
+                                story.first, story.last, assignment.merged, assignment.moved, assignment.split_from)  # fmt: skip
+        report.stories_split += assignment.split_from is not None
+        self._touched.add(story.id)
+        if assignment.split_from is not None:
+            self._touched.add(assignment.split_from)
+        self._touched.difference_update(assignment.merged)  # merged away: no longer shown
+        self.links.drop_views(assignment.merged)
         self.links.add_history(self.clusterer.history)
         self.clusterer.history.clear()
 
-    def _save_story(self, story) -> None:
-        members = story.members
-        scores = {m.id: 1.0 for m in members}
-        title = next((m.title for m in members if m.title), None)
-        languages = [m.profile.language for m in members if m.profile.language]
-        language = max(set(languages), key=languages.count) if languages else None
-        self.links.save_story(story.id, title, language, [(m.id, scores[m.id]) for m in members], story.first, story.last)
-
-
-def link_stored(store: Store, on_progress: Callable[[int], None] | None = None) -> LinkReport:
-    """Link every stored article that is not in a story yet (what ``crisol link`` runs)."""
-    return Linker(store).link_pending(on_progress)
+def link_stored(store: Store, on_progress: Callable[[int], None] | None = None, views: bool = True) -> LinkReport:
+    """Link every stored article that is not in a story yet (what ``crisol link`` runs), then
+    present and store the stories it touched (``views``)."""
+    return Linker(store, views=views).link_pending(on_progress)
 
 
 # ---- the read side of linking: what `crisol story` and the API show ----------------------------
@@ -289,8 +320,11 @@ def resolve_story(store: Store, story_id: str) -> str | None:
     return found
 
 
-def story_view(store: Store, story_id: str) -> dict | None:
-    """Everything one story shows (summary, timeline, quotes, differences...), or None."""
+def story_view(store: Store, story_id: str, embedder: Callable | None = None) -> dict | None:
+    """Everything one story shows (summary, timeline, quotes, differences...), or None.
+
+    ``embedder`` embeds its sentences (:class:`crisol.link.dedup.SentenceVectors` reuses those
+    embedded before); computed every time: :func:`stored_story_view` keeps it."""
     from crisol.present import present_story
     from crisol.present.sources import detect_agency
 
@@ -304,6 +338,46 @@ def story_view(store: Store, story_id: str) -> dict | None:
     articles.sort(key=lambda a: order[a.id])
     relations = [relation_from_dict(r) for r in links.relations_among(ids)]
     origins = {a.id: agency for a in articles if (agency := detect_agency(a))}
-    view = present_story(sid, articles, relations, origins)
+    view = present_story(sid, articles, relations, origins, embedder=embedder)
     view["history"] = links.story_history(sid)
+    return view
+
+
+def store_view(store: Store, story_id: str, embedder: Callable | None = None) -> dict | None:
+    """Present the story ``story_id`` (an exact id) and store its view as of the story's
+    ``updated`` time; returns the view (None for an unknown story)."""
+    links = LinkStore(store)
+    updated = links.story_updated(story_id)
+    if updated is None or not links.story_members(story_id):  # unknown, or emptied by a split
+        return None
+    view = story_view(store, story_id, dedup.SHARED_VECTORS if embedder is None else embedder)
+    if view is not None:
+        links.save_view(story_id, updated, view)
+        if view.get("title"):  # listings, search and the story in full then share present's choice
+            links.set_title(story_id, view["title"])
+    return view
+
+
+def stored_story_view(store: Store, story_id: str, members: Sequence[str] | None = None) -> dict | None:
+    """The view of the story ``story_id`` (an exact id): the stored one while it is at least
+    as new as the story (and, given ``members``, shows those articles in that order); else
+    presented now and stored, so a story that changed is presented once more, then served.
+    A store that cannot take the write now (another writer holds it) still gets the view."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    links = LinkStore(store)
+    updated = links.story_updated(story_id)
+    if updated is None:
+        return None
+    found = links.load_view(story_id)
+    if found is not None:
+        made_at, view = found
+        if made_at >= updated and (members is None or view.get("articles") == list(members)):
+            return view
+    view = story_view(store, story_id, dedup.SHARED_VECTORS)
+    if view is not None:
+        try:
+            links.save_view(story_id, updated, view, wait_ms=VIEW_WRITE_WAIT_MS)
+        except SQLAlchemyError as e:  # a cache write: the reader is answered all the same
+            log.warning("could not store the view of story %s: %s", story_id, e)
     return view

@@ -137,6 +137,19 @@ def profiles(
     return out
 
 
+@dataclass(frozen=True)
+class SparseVector:
+    """A TF-IDF vector over hashed terms: sorted indices and their L2-normalised weights."""
+
+    idx: np.ndarray  # int32, ascending
+    val: np.ndarray  # float32
+
+    @classmethod
+    def from_dict(cls, d: dict[int, float]) -> "SparseVector":
+        idx = np.fromiter(sorted(d), dtype=np.int32, count=len(d))
+        return cls(idx, np.array([d[int(h)] for h in idx], dtype=np.float32))
+
+
 @dataclass
 class DocumentFrequencies:
     """Running document frequencies of hashed terms, for IDF weights that grow with the store."""
@@ -145,24 +158,52 @@ class DocumentFrequencies:
     n_docs: int = 0
 
     def add(self, profile: Profile) -> None:
-        idx = np.fromiter(profile.terms.keys(), dtype=np.int64)
+        idx = np.fromiter(profile.terms.keys(), dtype=np.int64, count=len(profile.terms))
         self.counts[idx] += 1
         self.n_docs += 1
 
     def idf(self, h: int) -> float:
         return math.log((1 + self.n_docs) / (1 + self.counts[h])) + 1.0
 
-    def vector(self, profile: Profile) -> dict[int, float]:
-        """The profile's TF-IDF vector, L2-normalised."""
-        v = {h: tf * self.idf(h) for h, tf in profile.terms.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        return {h: x / norm for h, x in v.items()}
+    def vector(self, profile: Profile) -> SparseVector:
+        """The profile's TF-IDF vector, L2-normalised (one numpy pass, no per-term Python)."""
+        n = len(profile.terms)
+        idx = np.fromiter(profile.terms.keys(), dtype=np.int64, count=n)
+        tf = np.fromiter(profile.terms.values(), dtype=np.float64, count=n)
+        order = np.argsort(idx)
+        idx, tf = idx[order], tf[order]
+        w = tf * (np.log((1 + self.n_docs) / (1 + self.counts[idx].astype(np.float64))) + 1.0)
+        norm = float(np.sqrt(w @ w)) or 1.0
+        return SparseVector(idx.astype(np.int32), (w / norm).astype(np.float32))  # compact: kept per member
 
 
-def sparse_cosine(a: dict[int, float], b: dict[int, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return float(sum(x * b.get(h, 0.0) for h, x in a.items()))
+def _as_sparse(v: SparseVector | dict[int, float]) -> SparseVector:
+    return v if isinstance(v, SparseVector) else SparseVector.from_dict(v)
+
+
+def sparse_cosine(a: SparseVector | dict[int, float], b: SparseVector | dict[int, float]) -> float:
+    """Cosine of two normalised sparse vectors.
+
+    >>> sparse_cosine({1: 0.6, 2: 0.8}, {2: 1.0})
+    0.8
+    """
+    return float(cosines(_as_sparse(a), [_as_sparse(b)])[0])
+
+
+def cosines(a: SparseVector, others: Sequence[SparseVector]) -> np.ndarray:
+    """Cosine of ``a`` with each of ``others``, in one pass: ``a`` is scattered into a dense
+    array once, then each other vector is a gather and a dot product."""
+    out = np.zeros(len(others))
+    full = [k for k, o in enumerate(others) if len(o.idx)]
+    if not full or not len(a.idx):
+        return out
+    dense = np.zeros(N_HASH, dtype=np.float64)  # calloc: untouched pages cost nothing
+    dense[a.idx] = a.val
+    idx = np.concatenate([others[k].idx for k in full])
+    val = np.concatenate([others[k].val for k in full])
+    starts = np.cumsum([0] + [len(others[k].idx) for k in full[:-1]])
+    out[full] = np.add.reduceat(dense[idx] * val, starts, dtype=np.float64)
+    return out
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -172,27 +213,34 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def features(a: Profile, b: Profile, df: DocumentFrequencies,
-             va: dict[int, float] | None = None, vb: dict[int, float] | None = None) -> np.ndarray:  # fmt: skip
+             va: SparseVector | None = None, vb: SparseVector | None = None) -> np.ndarray:  # fmt: skip
     """The pair's feature vector, in the order of :data:`FEATURES`.
 
-    ``va`` / ``vb`` are the profiles' TF-IDF vectors when the caller already has them (one
-    article scored against many: its vector is built once).
+    ``va`` / ``vb`` are the profiles' TF-IDF vectors when the caller already has them.
     """
-    title = (
-        float(a.title_embedding @ b.title_embedding)
-        if a.title_embedding is not None and b.title_embedding is not None
-        else float(a.embedding @ b.embedding)
-    )
-    return np.array(
-        [
-            float(a.embedding @ b.embedding),
-            sparse_cosine(va if va is not None else df.vector(a), vb if vb is not None else df.vector(b)),
-            jaccard(a.names, b.names),
-            jaccard(a.numbers, b.numbers),
-            title,
-        ],
-        dtype=np.float64,
-    )
+    va = va if va is not None else df.vector(a)
+    vb = vb if vb is not None else df.vector(b)
+    return features_many(a, [b], va, [vb])[0]
+
+
+def features_many(a: Profile, others: Sequence[Profile], va: SparseVector, vothers: Sequence[SparseVector]) -> np.ndarray:
+    """Feature rows of ``a`` against each of ``others`` (one article scored against many, at
+    the cost of a few numpy calls rather than one Python loop per term)."""
+    if not others:
+        return np.zeros((0, len(FEATURES)))
+    emb = np.stack([o.embedding for o in others]) @ a.embedding
+    title = emb.copy()
+    if a.title_embedding is not None:
+        for k, o in enumerate(others):
+            if o.title_embedding is not None:
+                title[k] = float(a.title_embedding @ o.title_embedding)
+    x = np.empty((len(others), len(FEATURES)), dtype=np.float64)
+    x[:, 0] = emb
+    x[:, 1] = cosines(va, vothers)
+    x[:, 2] = [jaccard(a.names, o.names) for o in others]
+    x[:, 3] = [jaccard(a.numbers, o.numbers) for o in others]
+    x[:, 4] = title
+    return x
 
 
 @dataclass

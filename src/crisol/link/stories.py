@@ -37,8 +37,15 @@ DECAY_DAYS = 5.0  # then the probability halves every DECAY_DAYS * ln 2 days
 CONFLICT_PENALTY = 0.2  # factor applied when the articles report different encounters
 NAME_POSTINGS = 50  # cap on stories remembered per name
 # A story quiet for this long (before the newest article) is closed for joining and leaves
-# memory, so a long-running process stays bounded; checked every EVICT_EVERY articles.
+# memory, so a long-running process stays bounded; checked whenever the newest article enters a
+# new EVICT_STEP of time (and every EVICT_EVERY undated articles).
+# Drift: a story that grew by chaining (each article close to the previous ones) can end up
+# about something else. Every MEMBERS articles, once it has 2 * MEMBERS, its latest MEMBERS are
+# scored against its first MEMBERS (anchors); when no pair reaches DRIFT x the joining
+# threshold, the latest ones split off into a story of their own.
+DRIFT = 1.0
 WINDOW = timedelta(days=30)
+EVICT_STEP = timedelta(hours=6)
 EVICT_EVERY = 512
 
 
@@ -54,6 +61,27 @@ class StoryItem:
     title: str | None = None
 
 
+def _slim(item: StoryItem) -> StoryItem:
+    """The article as an older member: only what stories keep of it (its id, time, embedding
+    for rewrite candidates, language, title); its terms and names were counted already."""
+    if not item.profile.names and not item.profile.numbers and item.profile.title_embedding is None:
+        return item
+    p = item.profile
+    return StoryItem(item.id, sim.Profile(p.embedding, None, {}, frozenset(), frozenset(), p.language), item.time,
+                     item.participants, item.persons, item.title)  # fmt: skip
+
+
+def _compact(item: StoryItem) -> StoryItem:
+    """The article as a recent member: its terms live on as its cached TF-IDF vector."""
+    p = item.profile
+    return StoryItem(item.id, sim.Profile(p.embedding, p.title_embedding, {}, p.names, p.numbers, p.language), item.time,
+                     item.participants, item.persons, item.title)  # fmt: skip
+
+
+def _when(item: StoryItem) -> float:
+    return item.time.timestamp() if item.time else float("-inf")
+
+
 @dataclass
 class Story:
     id: str
@@ -62,18 +90,54 @@ class Story:
     names: Counter = field(default_factory=Counter)
     first: datetime | None = None
     last: datetime | None = None
+    title: str | None = None  # the first member's title
+    # The clusterer's clock (newest article time) when the story last took an article: what
+    # ages a story whose members are all undated.
+    seen: datetime | None = None
+    languages: Counter = field(default_factory=Counter)
+    # The first MEMBERS members with their TF-IDF vectors: what the story was about at first,
+    # to notice when its latest articles have drifted to something else.
+    anchors: list[tuple[StoryItem, sim.SparseVector]] = field(default_factory=list)
 
     @property
     def article_ids(self) -> list[str]:
         return [m.id for m in self.members]
 
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def language(self) -> str | None:
+        """The language most members are in."""
+        return self.languages.most_common(1)[0][0] if self.languages else None
+
     def add(self, item: StoryItem) -> None:
         self.members.append(item)
         self.centroid = self.centroid + item.profile.embedding
         self.names.update(item.profile.names)
+        self.title = self.title or item.title
+        if item.profile.language:
+            self.languages[item.profile.language] += 1
         if item.time:
             self.first = min(self.first or item.time, item.time)
             self.last = max(self.last or item.time, item.time)
+        if len(self.members) > MEMBERS:
+            self.members[-MEMBERS - 1] = _slim(self.members[-MEMBERS - 1])
+
+    def absorb(self, other: "Story") -> None:
+        """Take ``other``'s members; the most recent :data:`MEMBERS` of both stay scoreable."""
+        recent = sorted(self.members[-MEMBERS:] + other.members[-MEMBERS:], key=_when)
+        older = self.members[:-MEMBERS] + other.members[:-MEMBERS] + recent[:-MEMBERS]
+        self.members = [_slim(m) for m in older] + recent[-MEMBERS:]
+        self.centroid = self.centroid + other.centroid
+        self.names.update(other.names)
+        self.languages.update(other.languages)
+        self.title = self.title or other.title
+        for t in (other.first, other.last):
+            if t:
+                self.first = min(self.first or t, t)
+                self.last = max(self.last or t, t)
 
     def unit_centroid(self) -> np.ndarray:
         n = np.linalg.norm(self.centroid)
@@ -87,6 +151,10 @@ class Assignment:
     score: float
     created: bool
     merged: list[str] = field(default_factory=list)  # stories merged into ``story``
+    # When the story drifted: the story the article's group left, and that group's other articles
+    # (they now belong to ``story``, a new one).
+    split_from: str | None = None
+    moved: list[str] = field(default_factory=list)
 
 
 def encounter_conflict(a: StoryItem, b: StoryItem) -> bool:
@@ -142,7 +210,7 @@ class StoryClusterer:
     def _candidates(self, item: StoryItem) -> list[Story]:
         found: dict[str, Story] = {}
         if len(self._index):
-            matches = self._index.search(item.profile.embedding.astype(np.float32), CANDIDATES)
+            matches = self._index.search(item.profile.embedding.astype(np.float32), CANDIDATES, threads=1)
             for key in np.atleast_1d(matches.keys):
                 sid = self._keys.get(int(key))
                 if sid in self.stories:
@@ -154,14 +222,26 @@ class StoryClusterer:
         return list(found.values())
 
     # -- scoring --------------------------------------------------------------------------
-    def score(self, item: StoryItem, story: Story, vector: dict[int, float] | None = None) -> float:
-        members = story.members[-MEMBERS:]
+    def score(self, item: StoryItem, story: Story, vector: sim.SparseVector | None = None) -> float:
+        """The article's probability of belonging to ``story`` (see :meth:`score_many`)."""
+        return float(self.score_many(item, [story], vector)[0])
+
+    def score_many(self, item: StoryItem, stories: list[Story], vector: sim.SparseVector | None = None) -> np.ndarray:
+        """Best pair score of the article with each story's recent members, after the
+        encounter and time adjustments; all pairs scored in one batch."""
         vector = vector if vector is not None else self.df.vector(item.profile)
-        best = max(float(self.model.score(sim.features(item.profile, m.profile, self.df, vector, self._vector(m))))
-                   for m in members)  # fmt: skip
-        if any(encounter_conflict(item, m) for m in members):
-            best *= CONFLICT_PENALTY
-        return best * time_factor(item.time, story)
+        members = [(k, m) for k, st in enumerate(stories) for m in st.members[-MEMBERS:]]
+        if not members:
+            return np.zeros(len(stories))
+        x = sim.features_many(item.profile, [m.profile for _, m in members], vector, [self._vector(m) for _, m in members])
+        raw = np.atleast_1d(self.model.score(x))
+        best = np.zeros(len(stories))
+        np.maximum.at(best, np.array([k for k, _ in members]), raw)
+        for k, st in enumerate(stories):
+            if any(encounter_conflict(item, m) for m in st.members[-MEMBERS:]):
+                best[k] *= CONFLICT_PENALTY
+            best[k] *= time_factor(item.time, st)
+        return best
 
     def _threshold(self, item: StoryItem, story: Story) -> float:
         if self._fixed_threshold is not None:
@@ -171,7 +251,7 @@ class StoryClusterer:
             return self.model.threshold
         return self.model.threshold_for(item.profile.language, next(iter(languages - {None}), None))
 
-    def _vector(self, member: StoryItem) -> dict[int, float]:
+    def _vector(self, member: StoryItem) -> sim.SparseVector:
         """A member's TF-IDF vector, built once with the IDF of when it was first needed."""
         vector = self._vectors.get(member.id)
         if vector is None:
@@ -192,11 +272,12 @@ class StoryClusterer:
             self._next_key += 1
             self._key_of[story.id] = key
             self._keys[key] = story.id
-        self._index.add(key, story.unit_centroid())
+        self._index.add(key, story.unit_centroid(), threads=1)  # one vector: a thread pool only adds overhead
 
     def _merge(self, into: Story, other: Story, via: str) -> None:
-        for m in other.members:
-            into.add(m)
+        into.absorb(other)
+        for m in into.members[-3 * MEMBERS : -MEMBERS]:  # slimmed by the merge: vectors unused now
+            self._vectors.pop(m.id, None)
         key = self._key_of.pop(other.id, None)
         if key is not None:
             self._index.remove(key)
@@ -208,7 +289,9 @@ class StoryClusterer:
         """Assign one article to a story (existing or new) and update the indexes."""
         self.df.add(item.profile)
         vector = self.df.vector(item.profile)  # once per article, not once per pair
-        scored = sorted(((self.score(item, s, vector), s) for s in self._candidates(item)), key=lambda x: -x[0])
+        candidates = self._candidates(item)
+        scores = self.score_many(item, candidates, vector)
+        scored = sorted(zip(scores.tolist(), candidates), key=lambda x: -x[0])
         joined = [(p, s) for p, s in scored if p >= self._threshold(item, s)]
         if joined:
             score, story = joined[0]
@@ -220,7 +303,13 @@ class StoryClusterer:
         else:
             score, story, merged, created = 1.0, Story(self._new_story_id()), [], True
             self.stories[story.id] = story
-        story.add(item)
+        # The member keeps its TF-IDF vector (a few KiB of arrays), not its term dict (tens of KiB).
+        self._vectors[item.id] = vector
+        story.add(_compact(item))
+        if item.time is None:
+            story.seen = self._newest or story.seen
+        if len(story.members) <= MEMBERS:
+            story.anchors.append((story.members[-1], vector))
         if len(story.members) > MEMBERS:  # only the last MEMBERS are scored: forget older vectors
             self._vectors.pop(story.members[-MEMBERS - 1].id, None)
         self._index_story(story)
@@ -232,25 +321,79 @@ class StoryClusterer:
         self.history.append(
             {"action": "create" if created else "join", "story": story.id, "article": item.id, "score": round(score, 4)}
         )
-        if item.time is not None and (self._newest is None or item.time > self._newest):
-            self._newest = item.time
+        split_from, moved = None, []
+        if not created and self._drifted(story):
+            split_from, story = story.id, self._split(story)
+            moved = [m.id for m in story.members if m.id != item.id]
         self._added += 1
-        if self._added % EVICT_EVERY == 0:
+        if item.time is not None and (self._newest is None or item.time > self._newest):
+            step = EVICT_STEP.total_seconds()
+            crossed = self._newest is not None and item.time.timestamp() // step > self._newest.timestamp() // step
+            if self._newest is None:  # the clock starts: stories of undated articles age from now
+                for st in self.stories.values():
+                    st.seen = st.seen or (None if st.last else item.time)
+            self._newest = item.time
+            if crossed:
+                self.evict()
+        elif item.time is None and self._added % EVICT_EVERY == 0:
             self.evict()
-        return Assignment(item.id, story.id, float(score), created, merged)
+        return Assignment(item.id, story.id, float(score), created, merged, split_from, moved)
+
+    # -- drift ----------------------------------------------------------------------------
+    def _drifted(self, story: Story) -> bool:
+        """True when the story's latest MEMBERS articles no longer match its first ones."""
+        n = len(story.members)
+        if n < 2 * MEMBERS or n % MEMBERS or len(story.anchors) < MEMBERS:
+            return False
+        anchors = [a for a, _ in story.anchors]
+        vectors = [v for _, v in story.anchors]
+        for m in story.members[-MEMBERS:]:
+            x = sim.features_many(m.profile, [a.profile for a in anchors], self._vector(m), vectors)
+            best = float(np.max(self.model.score(x)))
+            if best >= DRIFT * self._threshold(m, story):
+                return False
+        return True
+
+    def _split(self, story: Story) -> Story:
+        """Move the story's latest MEMBERS articles into a new story; the rest stays, closed
+        for joining (its event has been left behind) and out of memory, like an evicted one."""
+        recent = story.members[-MEMBERS:]
+        new = Story(self._new_story_id())
+        self.stories[new.id] = new
+        for m in recent:
+            new.add(m)
+            new.anchors.append((m, self._vector(m)))
+        self._forget(story.id, keep_vectors={m.id for m in recent})
+        self._index_story(new)
+        for name in new.names:
+            self._by_name.setdefault(name, []).append(new.id)
+        self.history.append({"action": "split", "story": story.id, "into": new.id, "articles": [m.id for m in recent]})
+        return new
+
+    def _forget(self, story_id: str, keep_vectors: set[str] = frozenset()) -> Story:
+        story = self.stories.pop(story_id)
+        key = self._key_of.pop(story_id, None)
+        if key is not None:
+            self._index.remove(key)
+            self._keys.pop(key, None)
+        for m in story.members[-MEMBERS:]:
+            if m.id not in keep_vectors:
+                self._vectors.pop(m.id, None)
+        return story
 
     def evict(self) -> list[str]:
         """Drop stories whose last article is more than :data:`WINDOW` before the newest one."""
         if self._newest is None:
             return []
         cutoff = self._newest - WINDOW
-        old = [sid for sid, st in self.stories.items() if st.last is not None and st.last < cutoff]
+        old = [sid for sid, st in self.stories.items() if max((t for t in (st.last, st.seen) if t), default=self._newest) < cutoff]
         for sid in old:
-            story = self.stories.pop(sid)
-            key = self._key_of.pop(sid, None)
-            if key is not None:
-                self._index.remove(key)
-                self._keys.pop(key, None)
-            for m in story.members[-MEMBERS:]:
-                self._vectors.pop(m.id, None)
-        return old  # name postings drop them lazily: candidates skip unknown story ids
+            self._forget(sid)
+        if old:
+            for name in list(self._by_name):
+                live = [sid for sid in self._by_name[name] if sid in self.stories]
+                if live:
+                    self._by_name[name] = live
+                else:
+                    del self._by_name[name]
+        return old

@@ -106,6 +106,16 @@ story_history = Table(
     Column("score", Float),
     Column("at", s.UTCDateTime, nullable=False),
 )
+# What ``crisol.present`` made of a story (migration 0007): readers serve it while
+# ``story_updated`` is at least the story's ``updated``, instead of presenting it again.
+story_views = Table(
+    "story_views",
+    s.metadata,
+    Column("story_id", STORY, ForeignKey("stories.id", **s.CASCADE), primary_key=True),
+    Column("story_updated", s.UTCDateTime, nullable=False),
+    Column("computed", s.UTCDateTime, nullable=False),
+    Column("view", JSON, nullable=False),
+)
 
 
 @dataclass
@@ -250,7 +260,9 @@ class LinkStore:
         return out
 
     def unlinked_article_ids(self) -> list[str]:
-        """Stored articles not yet placed in a story, in publication order (undated last)."""
+        """Stored articles not yet placed in a story: undated ones first (in the order they were
+        stored: they are placed against the stories live now, before dated articles move the
+        clusterer's time window on), then the dated ones in publication order."""
         a = s.articles
         with self.store._conn() as conn:
             linked = select(story_articles.c.article_id)
@@ -258,7 +270,8 @@ class LinkStore:
                 select(a.c.id, a.c.published, a.c.ingested_at).where(a.c.id.not_in(linked))
             ).all()
         far = datetime.max.replace(tzinfo=None)
-        rows.sort(key=lambda r: ((r.published.replace(tzinfo=None) if r.published else far), r.ingested_at.replace(tzinfo=None) if r.ingested_at else far, r.id))
+        rows.sort(key=lambda r: (r.published is not None, r.published.replace(tzinfo=None) if r.published else far,
+                                 r.ingested_at.replace(tzinfo=None) if r.ingested_at else far, r.id))  # fmt: skip
         return [r.id for r in rows]
 
     # ---- relations ---------------------------------------------------------------------------
@@ -295,29 +308,32 @@ class LinkStore:
         return [{"a": r.a, "b": r.b, "kind": r.kind, "score": r.score, **r.detail} for r in rows]
 
     # ---- stories -----------------------------------------------------------------------------
-    def save_story(self, story_id: str, title: str | None, language: str | None, members: Sequence[tuple[str, float]],
-                   first: datetime | None, last: datetime | None) -> None:  # fmt: skip
-        """Write a story's row and its full membership (replacing the previous one)."""
+    def add_to_story(self, story_id: str, article_id: str, score: float, title: str | None, language: str | None,
+                     size: int, first: datetime | None, last: datetime | None, merged: Sequence[str] = (),
+                     moved: Sequence[str] = (), split_from: str | None = None) -> None:  # fmt: skip
+        """Record one new member of a story (and the stories it bridged into it, or the articles
+        it took along when it split from a drifting story) without rewriting the story's other
+        members: the cost stays flat however big the story grows."""
+        sa_ = story_articles
         now = s.utcnow()
+        values = dict(language=language, size=size, first=first, last=last, merged_into=None, updated=now)
         with self.store._conn() as conn:
-            conn.execute(delete(story_articles).where(story_articles.c.story_id == story_id))
-            conn.execute(delete(stories).where(stories.c.id == story_id))
-            conn.execute(
-                insert(stories).values(id=story_id, title=title, language=language, size=len(members),
-                                       first=first, last=last, merged_into=None, updated=now)
-            )  # fmt: skip
-            ids = [aid for aid, _ in members]
-            for chunk in _chunks(ids):
-                conn.execute(delete(story_articles).where(story_articles.c.article_id.in_(chunk)))
-            conn.execute(
-                insert(story_articles),
-                [{"article_id": aid, "story_id": story_id, "score": float(sc), "position": i}
-                 for i, (aid, sc) in enumerate(members)],
-            )  # fmt: skip
-
-    def mark_merged(self, story_id: str, into: str) -> None:
-        with self.store._conn() as conn:
-            conn.execute(update(stories).where(stories.c.id == story_id).values(merged_into=into, size=0, updated=s.utcnow()))
+            # a title once set stays (the presented story may have chosen a better one: set_title)
+            kept = func.coalesce(stories.c.title, title)
+            if conn.execute(update(stories).where(stories.c.id == story_id).values(title=kept, **values)).rowcount == 0:
+                conn.execute(insert(stories).values(id=story_id, title=title, **values))
+            for other in merged:
+                offset = conn.execute(select(func.coalesce(func.max(sa_.c.position) + 1, 0)).where(sa_.c.story_id == story_id)).scalar()
+                conn.execute(update(sa_).where(sa_.c.story_id == other).values(story_id=story_id, position=sa_.c.position + offset))
+                conn.execute(update(stories).where(stories.c.id == other).values(merged_into=story_id, size=0, updated=now))
+            if moved:
+                conn.execute(update(sa_).where(sa_.c.article_id.in_(list(moved))).values(story_id=story_id))
+            if split_from is not None:
+                left = select(func.count()).select_from(sa_).where(sa_.c.story_id == split_from).scalar_subquery()
+                conn.execute(update(stories).where(stories.c.id == split_from).values(size=left, updated=now))
+            position = conn.execute(select(func.coalesce(func.max(sa_.c.position) + 1, 0)).where(sa_.c.story_id == story_id)).scalar()
+            conn.execute(delete(sa_).where(sa_.c.article_id == article_id))
+            conn.execute(insert(sa_).values(article_id=article_id, story_id=story_id, score=float(score), position=position))
 
     def add_history(self, entries: Sequence[dict[str, Any]]) -> None:
         if not entries:
@@ -327,7 +343,7 @@ class LinkStore:
             conn.execute(
                 insert(story_history),
                 [{"story_id": e["story"], "action": e["action"], "article_id": e.get("article"),
-                  "other_story": e.get("merged"), "score": e.get("score"), "at": now} for e in entries],
+                  "other_story": e.get("merged") or e.get("into"), "score": e.get("score"), "at": now} for e in entries],
             )  # fmt: skip
 
     def story_history(self, story_id: str) -> list[dict[str, Any]]:
@@ -389,6 +405,57 @@ class LinkStore:
             q = q.where((stories.c.last >= since) | stories.c.last.is_(None))
         with self.store._conn() as conn:
             return list(conn.execute(q.order_by(stories.c.last.desc()).limit(limit)).scalars())
+
+    def story_updated(self, story_id: str) -> datetime | None:
+        """When the story last changed (a member added, merged in or moved out), or None."""
+        with self.store._conn() as conn:
+            return conn.execute(select(stories.c.updated).where(stories.c.id == story_id)).scalar()
+
+    def set_title(self, story_id: str, title: str) -> None:
+        """Name the story (the title its presentation chose) without marking it changed."""
+        with self.store._conn() as conn:
+            conn.execute(update(stories).where(stories.c.id == story_id).values(title=title))
+
+    def save_view(self, story_id: str, story_updated: datetime, view: dict[str, Any],
+                  wait_ms: int | None = None) -> None:  # fmt: skip
+        """Store the presented ``view`` of a story as it was at ``story_updated`` (replacing any).
+
+        ``wait_ms`` (SQLite, outside a transaction) bounds the wait for another writer, such as
+        an ingest, instead of the whole busy timeout: a reader caching a view answers first.
+        Raises ``OperationalError`` when the store stayed locked that long."""
+        outside = getattr(self.store._local, "conn", None) is None
+        if wait_ms is None or not outside or self.store.engine.dialect.name != "sqlite":
+            with self.store._conn() as conn:
+                self._write_view(conn, story_id, story_updated, view)
+            return
+        with self.store.engine.connect() as conn:
+            previous = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait_ms)}")
+            try:
+                self._write_view(conn, story_id, story_updated, view)
+                conn.commit()
+            finally:
+                conn.rollback()
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(previous)}")
+                conn.commit()
+
+    @staticmethod
+    def _write_view(conn, story_id: str, story_updated: datetime, view: dict[str, Any]) -> None:
+        conn.execute(delete(story_views).where(story_views.c.story_id == story_id))
+        conn.execute(insert(story_views).values(story_id=story_id, story_updated=story_updated,
+                                                computed=s.utcnow(), view=view))  # fmt: skip
+
+    def load_view(self, story_id: str) -> tuple[datetime, dict[str, Any]] | None:
+        """The stored view of a story and the story's ``updated`` it was made from, or None."""
+        with self.store._conn() as conn:
+            row = conn.execute(select(story_views.c.story_updated, story_views.c.view)
+                               .where(story_views.c.story_id == story_id)).first()  # fmt: skip
+        return (row.story_updated, row.view) if row is not None else None
+
+    def drop_views(self, story_ids: Iterable[str]) -> None:
+        with self.store._conn() as conn:
+            for chunk in _chunks(list(story_ids)):
+                conn.execute(delete(story_views).where(story_views.c.story_id.in_(chunk)))
 
     def story_counter(self) -> int:
         with self.store._conn() as conn:
