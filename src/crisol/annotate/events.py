@@ -32,8 +32,8 @@ from typing import Iterator, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
-from crisol.annotate.actors import (actor_from, demonym_country, fold, lookup, phrase_tokens,
-                                    place_actor)
+from crisol.annotate.actors import (actor_from, demonym_country, fold, is_person,
+                                    load_actor_words, lookup, phrase_tokens, place_actor)
 from crisol.errors import UnknownLanguage
 from crisol.model import Actor, Article, Event, Mention, Quote
 
@@ -72,7 +72,6 @@ FUTURE_THREATS = {"ASSAULT": "violence", "COERCE": "restrict", "SANCTION": "rela
 # Object-control verbs: in "acusó a Rusia de atacar", Rusia is who attacks.
 OBJECT_CONTROL_TYPES = {"ACCUSE", "REQUEST"}
 MAX_PAIRS = 4  # events per trigger when actors are coordinated
-FALLBACK_SENTENCES = 2  # how far back a date may come from
 
 
 # 1. Data files -----------------------------------------------------------------------------------
@@ -422,6 +421,8 @@ class _Context:
     lex: Lexicon
     sentence_of: dict[int, int] = field(default_factory=dict)  # doc sentence start -> index
     last_source: dict[int, Actor] = field(default_factory=dict)  # sentence -> last source
+    people: dict[str, tuple[str | None, bool]] | None = None  # see _people
+    visitors: set = field(default_factory=set)  # (sentence, name) of visit sources so far
 
     @property
     def mentions(self) -> Sequence[Mention]:
@@ -572,12 +573,62 @@ def _domestic_country(trigger: Token, location: str | None, ctx: _Context) -> st
     return countries.pop() if len(countries) == 1 else None
 
 
-def _localised(actor: Actor, country: str | None) -> Actor:
+def _localised(actor: Actor, country: str | None, ctx: _Context, visiting: bool = False
+               ) -> Actor:
     """A domestic actor named only by role ("la policía", "los guerrilleros") belongs to the
-    country where the event happens, as CAMEO and PLOVER coders code them."""
-    if actor.country or not actor.sector or not country or country in ("IGO", "NGO"):
+    country where the event happens, as CAMEO and PLOVER coders code them.
+
+    A person the article places elsewhere keeps that country ("el ministro español, Álvaro
+    Medina" ... "Medina llegó a Lima"); a visitor (``visiting``) or a diplomat is not local.
+    """
+    if actor.country:
+        return actor
+    person = _person_mention(actor, ctx)
+    known, abroad = _people(ctx).get(actor.name, (None, False)) if person else (None, False)
+    if known:
+        return Actor(actor.name, actor.entity_id, known, actor.sector)
+    if visiting or abroad or not actor.sector or not country or country in ("IGO", "NGO"):
+        return actor
+    if load_actor_words(ctx.lex.lang).acts_abroad(actor.name, person.role if person else None):
         return actor
     return Actor(actor.name, actor.entity_id, country, actor.sector)
+
+
+def _person_mention(actor: Actor, ctx: _Context) -> Mention | None:
+    """The mention of the person an actor names, if it names one."""
+    for m in ctx.mentions:
+        if actor.name in (m.text, m.canonical) and is_person(m, ctx.lex.lang):
+            return m
+    return None
+
+
+def _people(ctx: _Context) -> dict[str, tuple[str | None, bool]]:
+    """Person name -> (the country the article's own words give them anywhere, whether a title
+    of theirs says they work abroad), from the phrases naming them: "el jefe de la diplomacia
+    española, Álvaro Medina" -> (ESP, True). Coded once per article; a person given two
+    countries gets none."""
+    if ctx.people is not None:
+        return ctx.people
+    lang, words = ctx.lex.lang, load_actor_words(ctx.lex.lang)
+    countries: dict[str, set[str]] = {}
+    abroad: set[str] = set()
+    for m in ctx.mentions:
+        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or not is_person(m, lang):
+            continue
+        root = span.root  # "el ministro español, Medina": the phrase of the title
+        head = root.head if root.dep_ == "appos" and root.head.pos_ == "NOUN" else root
+        actor = actor_from(head, ctx.mentions, lang)
+        name = m.canonical or m.text
+        if actor is None or actor.name != name:
+            continue
+        countries.setdefault(name, set()).update([actor.country] if actor.country else [])
+        title = " ".join(t.text for t in phrase_tokens(head) if not span.start <= t.i < span.end)
+        if words.acts_abroad(title, m.role):
+            abroad.add(name)
+    ctx.people = {name: (next(iter(c)) if len(c) == 1 else None, name in abroad)
+                  for name, c in countries.items()}
+    return ctx.people
 
 
 def _location(comps: list[tuple[str | None, Token]], ctx: _Context) -> str | None:
@@ -688,11 +739,16 @@ def _events(trigger: Token, anchor: Token, light: Token | None,
     """4. Place, country of domestic actors, certainty, date: the finished events."""
     location = c.place or _location(comps, ctx)
     domestic = _domestic_country(trigger, location, ctx)
-    sources = [_localised(a, domestic) for a in c.sources]
-    targets = [_localised(a, domestic) for a in c.targets]
+    # a visitor comes from elsewhere: "la ministra llegó a Lima (y se reunió con...)" is not a
+    # Peruvian minister, in that event or in the others of the sentence
+    here = ctx.sentence_of.get(trigger.sent.start, 0)
+    if c.mode == "visit":
+        ctx.visitors.update((here, a.name) for a in c.sources)
+    sources = [_localised(a, domestic, ctx, (here, a.name) in ctx.visitors) for a in c.sources]
+    targets = [_localised(a, domestic, ctx, (here, a.name) in ctx.visitors) for a in c.targets]
     certainty, attributed = certainty_of(anchor, ctx, skip_future=c.skip_future,
                                          skip_negation=c.refused)
-    date, precision = _date(anchor, ctx)
+    date, precision, date_source = _date(anchor, ctx)
     words = {trigger.i, *(x.i for x in trigger.children if x.dep_ in ("prt", "compound:prt"))}
     words |= {light.i} if light is not None else set()
     pairs = [(s, t) for s in (sources or [None]) for t in (targets or [None])][:MAX_PAIRS]
@@ -701,7 +757,7 @@ def _events(trigger: Token, anchor: Token, light: Token | None,
                   sentence_text=trigger.sent.text.strip(),
                   trigger=" ".join(ctx.doc[i].text for i in sorted(words)),
                   location=location, date=date, date_precision=precision,
-                  certainty=certainty, attributed_to=attributed)
+                  date_source=date_source, certainty=certainty, attributed_to=attributed)
             for s, t in pairs]
 
 
@@ -1023,23 +1079,50 @@ def certainty_of(anchor: Token, ctx: _Context, skip_future: bool = False,
 # 6. Dates ------------------------------------------------------------------------------------------
 
 
-def _date(anchor: Token, ctx: _Context) -> tuple[str | None, str | None]:
-    """The date of the trigger's sentence (one inside the trigger's clause first), else nearby."""
+def _date(anchor: Token, ctx: _Context) -> tuple[str | None, str | None, str | None]:
+    """(value, precision, date_source) of the event whose trigger (or carrying verb) is ``anchor``.
+
+    A time expression of the trigger's own phrase first ("la visita de junio"), then one
+    modifying a clause that governs the trigger ("El sábado, Lavrov dijo que se reunió..."), then
+    a day or month of the sentence the parse attaches to nothing else; else the article's
+    publication day, marked
+    ``"published"``; else nothing. A year alone counts only when attached to the trigger's clause:
+    a bare "2024" from another clause or sentence is background, not this event's date.
+    """
     sent_index = ctx.sentence_of.get(anchor.sent.start, 0)
-    dated = [d for d in ctx.article.dates if d.value]
-    here = [d for d in dated if d.sentence == sent_index]
-    if here:
-        lo, hi = anchor.left_edge.idx, anchor.right_edge.idx + len(anchor.right_edge)
-        inside = [d for d in here if lo <= d.start < hi]
-        best = (inside or here)[0]
-        return best.value, best.precision
-    for back in range(1, FALLBACK_SENTENCES + 1):
-        earlier = [d for d in dated if d.sentence == sent_index - back]
-        if earlier:
-            return earlier[-1].value, earlier[-1].precision
+    here = [d for d in ctx.article.dates
+            if d.value and d.sentence == sent_index and d.precision != "unresolved"]
+    attached = {id(d): _attachment(d, anchor, ctx) for d in here}
+    inside = [d for d in here if attached[id(d)] == "own"]
+    governing = [d for d in here if attached[id(d)] == "governing"]
+    loose = [d for d in here if attached[id(d)] is None and d.precision in ("day", "month")]
+    for tier in (inside, governing, loose):
+        if tier:
+            best = min(tier, key=lambda d: abs(d.start - anchor.idx))
+            return best.value, best.precision, "text"
     if ctx.article.published is not None:
-        return ctx.article.published.date().isoformat(), "published"
-    return None, None
+        return ctx.article.published.date().isoformat(), "day", "published"
+    return None, None, None
+
+
+def _attachment(expression, anchor: Token, ctx: _Context) -> str | None:
+    """How a time expression attaches to the trigger: "own" when it hangs from the trigger with
+    no other verb or event noun between ("se reunió el lunes", "la visita de junio"),
+    "governing" when it modifies a clause above the trigger ("El lunes, anunció que se
+    reunió"), "other" when it belongs to another clause or event ("Ruiz, que visitó Quito en
+    2020, se reunió...", "una nueva cumbre tras la visita de junio de 2024"), None when the
+    parse does not say."""
+    span = ctx.doc.char_span(expression.start, expression.end, alignment_mode="expand")
+    if span is None:
+        return None
+    node = span.root
+    while node.head.i != node.i:
+        node = node.head
+        if node.i == anchor.i:
+            return "own"
+        if node.pos_ in ("VERB", "AUX") or (node.pos_ == "NOUN" and best_pattern(node, ctx.lex) is not None):
+            return "governing" if node.left_edge.i <= anchor.i <= node.right_edge.i else "other"
+    return None
 
 
 # 7. The whole article ------------------------------------------------------------------------------

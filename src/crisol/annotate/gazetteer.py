@@ -320,7 +320,8 @@ class GazetteerRuler:
         if span.start == 0 or sentence_initial(doc[span.start]):
             return False
         before = doc[span.start - 1]
-        if _is_name_word(before) and not self.ordinary_capitalised(before.text):
+        if _is_name_word(before) and (not self.ordinary_capitalised(before.text)
+                                      or self.given_name(doc, span.start - 1)):
             return True
         connectors, i = self.gaz.cues.name_connectors, span.start - 1
         while i > 0 and doc[i].lower_ in connectors and span.start - i <= 2:
@@ -346,6 +347,14 @@ class GazetteerRuler:
         before = doc[span.start - 1]
         return _is_name_word(before) and before.lower_ not in self.gaz.cues.role_nouns \
             and not self.ordinary_capitalised(before.text)
+
+    def given_name(self, doc: Doc, i: int) -> bool:
+        """A given name that is also a common capitalised word ("Julio Paris", "Abril Lima"),
+        not a date ("1 de Julio")."""
+        if doc[i].text not in self.gaz.first_names:
+            return False
+        prev = [t for t in doc[max(0, i - 2): i]]
+        return not any(t.like_num for t in prev) and not (prev and prev[-1].lower_ in ("de", "of"))
 
     def ordinary_capitalised(self, word: str) -> bool:
         """Capitalised but not part of a name: "Wednesday", "Russian" (English), "Foto"."""

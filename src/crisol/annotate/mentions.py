@@ -106,6 +106,8 @@ def _drop_first(tokens, gaz: Gazetteer) -> bool:
         return len(tokens) > 1 and (_lower_word(tokens[1]) or tokens[1].lower_ in gaz.cues.org_heads)
     if first.pos_ in NOT_NAME_POS and sentence_initial(first):
         return True
+    if first.text in gaz.first_names and len(tokens) > 1 and tokens[1].text[:1].isupper():
+        return False  # "Julio Paris", "Abril Medina": a given name that is also a month
     return _function_word(first, gaz)  # "Según Reuters", "Durante Pionyang"
 
 
@@ -184,14 +186,22 @@ def fix_label(span: Span, label: str, gaz: Gazetteer) -> str:
     label = fix_person(span, label, gaz)
     if label in ("LOC", "MISC", "PER") and span[0].lower_ in gaz.cues.org_heads:
         return "ORG"  # "Ayuntamiento de Vigo", "Gobierno", "Ministry of Defence"
-    return "ORG" if label in ("LOC", "MISC") and _after_portfolio_noun(span, gaz) else label
+    if label == "PER" and span[0].text in gaz.first_names:
+        return label
+    return "ORG" if label in ("LOC", "MISC", "PER") and _after_portfolio_noun(span, gaz) else label
 
 
 def _after_portfolio_noun(span: Span, gaz: Gazetteer) -> bool:
-    """'ministro de Exteriores', 'Ministry of Defence': the span names a ministry, not a place."""
+    """'ministro de Exteriores', 'Ministry of Defence', 'ministra alemana de Cooperación': the
+    span names a ministry, not a place or a person."""
     doc, i = span.doc, span.start
-    return (i >= 2 and doc[i - 1].lower_ in gaz.cues.name_connectors
-            and doc[i - 2].lower_ in gaz.cues.portfolio_nouns and gaz.lookup(span.text) is None)
+    if i < 2 or doc[i - 1].lower_ not in gaz.cues.name_connectors or gaz.lookup(span.text):
+        return False
+    before = doc[i - 2]
+    entry = gaz.lookup(before.text)
+    if i >= 3 and entry is not None and entry.kind == "demonym":  # "ministra alemana de"
+        before = doc[i - 3]
+    return before.lower_ in gaz.cues.portfolio_nouns
 
 
 def fix_person(span: Span, label: str, gaz: Gazetteer) -> str:

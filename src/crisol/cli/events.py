@@ -1,9 +1,37 @@
-"""``crisol events``: the stored PLOVER events, filtered by actor, type, date and certainty.
+"""``crisol events``: events across sources, one row per event however many outlets report it.
 
-``--format csv`` writes one row per event in a GDELT-like layout (:data:`EVENT_CSV_COLUMNS`):
-the event, its two actors with country and sector codes, what and how sure, where, the
-sentence, and the article it was read in (id, outlet, url). ``crisol export --what events
---format csv`` writes the same columns.
+Each row is a cross-source event (:mod:`crisol.link.events`): the per-article PLOVER events that
+tell one occasion, grouped, with the number of articles, of outlets and of independent sources
+(rewrites and copies count once with their origin, articles crediting one wire agency count once)
+and the certainty. Filters: ``--actor`` (a registry entity, any spelling, or a name), ``--type``,
+``--since``/``--until`` (the event's date overlaps the window) and ``--certainty`` (the surest
+level the sources give).
+
+``--format csv`` writes one row per event in a GDELT-like layout (:data:`CROSS_CSV_COLUMNS`):
+
+======================== ===================================================================
+GLOBALEVENTID            stable id of the cross-source event ("x" + 12 hex digits)
+SQLDATE                  its date as YYYYMMDD (YYYYMM, YYYY for a month or a year)
+DatePrecision            day, month, season or year
+DateSource               text (a time expression of the sentence) or published (publication day)
+Actor1Code ... Actor1EntityId  the source: CAMEO-like code (country + sector), name, country,
+                         sector, registry entity; Actor2...: the target
+EventCode, EventMode     PLOVER type (CONSULT, AID, ASSAULT...) and mode (visit, military...)
+NumMentions              supporting sentences
+NumArticles              articles reporting it
+NumSources               outlets reporting it (an article with no known outlet is one)
+NumIndependentSources    independent sources among them
+Certainty                the surest level: asserted, attributed, alleged, denied, hypothetical
+Certainties              every level with its number of articles ("asserted:2;alleged:1")
+AttributedTo             who the reports credit ("KCNA;TASS")
+ActionGeo_FullName       where
+Stories                  the stories of its articles
+ArticleIds, Outlets      its articles and their outlets (";"-separated)
+SOURCEURLS               their URLs (";"-separated)
+======================== ===================================================================
+
+``--per-article`` lists the stored per-article events instead, one row each (the columns of
+:data:`EVENT_CSV_COLUMNS`, which ``crisol export --what events --format csv`` also writes).
 """
 
 from __future__ import annotations
@@ -17,9 +45,13 @@ from pathlib import Path
 from typing import Annotated, Any, Iterable, Optional
 
 import typer
+from rich.table import Table
+from rich.text import Text
 
 from crisol.cli._common import err, open_store
-from crisol.cli.entities import events_table, find_entity, print_table, wide_console
+from crisol.cli.entities import actor_text, events_table, find_entity, print_table, wide_console
+from crisol.link.events import CrossEvent, stored_events
+from crisol.link.similarity import fold
 from crisol.store.queries import AnnotationQueries, EventRow, date_span
 
 
@@ -29,6 +61,11 @@ class Certainty(str, Enum):
     alleged = "alleged"
     denied = "denied"
     hypothetical = "hypothetical"
+
+
+class EventsSort(str, Enum):
+    support = "support"
+    date = "date"
 
 
 class EventsFormat(str, Enum):
@@ -98,6 +135,127 @@ def select_events(queries: AnnotationQueries, actor: str | None, **filters: Any)
     return queries.events(entity_ids=entity_ids, actor_names=names, **filters)
 
 
+# One row per cross-source event, GDELT-like (see the module docstring for each column).
+CROSS_CSV_COLUMNS = [
+    "GLOBALEVENTID", "SQLDATE", "DatePrecision", "DateSource",
+    "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1Type1Code", "Actor1EntityId",
+    "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code", "Actor2EntityId",
+    "EventCode", "EventMode", "NumMentions", "NumArticles", "NumSources", "NumIndependentSources",
+    "Certainty", "Certainties", "AttributedTo", "ActionGeo_FullName", "Stories", "ArticleIds",
+    "Outlets", "SOURCEURLS",
+]  # fmt: skip
+
+
+def cross_csv_row(e: dict[str, Any]) -> dict[str, Any]:
+    """A cross-source event in its JSON shape (:meth:`CrossEvent.to_dict`) as a CSV row."""
+    row: dict[str, Any] = {
+        "GLOBALEVENTID": e["id"], "SQLDATE": _sqldate(e["date"]), "DatePrecision": e["date_precision"],
+        "DateSource": e["date_source"], "EventCode": e["type"], "EventMode": e["mode"],
+        "NumMentions": len(e["sentences"]), "NumArticles": e["num_articles"], "NumSources": e["num_outlets"],
+        "NumIndependentSources": e["num_independent_sources"], "Certainty": e["certainty"],
+        "Certainties": ";".join(f"{k}:{len(v)}" for k, v in e["certainties"].items()),
+        "AttributedTo": ";".join(e["attributed_to"]), "ActionGeo_FullName": e["location"],
+        "Stories": ";".join(e["stories"]), "ArticleIds": ";".join(e["articles"]),
+        "Outlets": ";".join(e["outlets"]), "SOURCEURLS": ";".join(e["urls"]),
+    }  # fmt: skip
+    for n, role in ((1, "source"), (2, "target")):
+        actor = e.get(role) or {}
+        row.update({f"Actor{n}Code": actor.get("code"), f"Actor{n}Name": actor.get("name"),
+                    f"Actor{n}CountryCode": actor.get("country"), f"Actor{n}Type1Code": actor.get("sector"),
+                    f"Actor{n}EntityId": actor.get("entity_id")})  # fmt: skip
+    return row
+
+
+def _sqldate(value: str | None) -> str | None:
+    """GDELT's compact date: "2025-06-12" -> "20250612"; a month or year stays shorter."""
+    if not value:
+        return None
+    parts = value.split("-")
+    return "".join(p for p in parts if p.isdigit()) if all(p.isdigit() for p in parts) else value
+
+
+def write_cross_csv(rows: Iterable[dict[str, Any]], out) -> int:
+    writer = csv.DictWriter(out, fieldnames=CROSS_CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    n = 0
+    for n, row in enumerate(rows, 1):
+        writer.writerow({k: "" if v is None else v for k, v in cross_csv_row(row).items()})
+    return n
+
+
+def select_cross_events(store, queries: AnnotationQueries, actor: str | None, type: str | None = None,
+                        since: date | None = None, until: date | None = None,
+                        certainty: str | None = None) -> list[CrossEvent]:  # fmt: skip
+    """Cross-source events matching the filters: an actor (any report's source or target is the
+    registry entity, any spelling, or carries the name), a type, a date window the event's date
+    overlaps, and the event's certainty (the surest level its sources give)."""
+    found = stored_events(store, type=type, since=since, until=until)
+    if actor:
+        entity_ids, names = _actor_keys(queries, actor)
+        found = [e for e in found if _has_actor(e, entity_ids, names)]
+    if since or until:
+        found = [e for e in found if _overlaps(date_span(e.date), since, until)]
+    if certainty:
+        found = [e for e in found if e.certainty == certainty]
+    return found
+
+
+def _actor_keys(queries: AnnotationQueries, actor: str) -> tuple[set[str], set[str]]:
+    lookup = find_entity(queries, actor)
+    chosen = [lookup.entity] if lookup.entity else lookup.candidates
+    if len(chosen) > 1:
+        err.print(f"--actor {actor!r}: events of {', '.join(e.name for e in chosen)}", markup=False)
+    names = {fold(actor), *(fold(t) for e in chosen for t in (e.name, *(a for a, _ in e.aliases)))}
+    return {e.id for e in chosen}, names
+
+
+def _has_actor(e: CrossEvent, entity_ids: set[str], names: set[str]) -> bool:
+    for r in e.coded:
+        for a in (r.event.source, r.event.target):
+            if a is None:
+                continue
+            if a.entity_id:
+                if a.entity_id in entity_ids:
+                    return True
+            elif a.name and fold(a.name) in names:
+                return True
+    return False
+
+
+def _overlaps(span, since: date | None, until: date | None) -> bool:
+    if span is None:
+        return False
+    return (since is None or span[1] >= since) and (until is None or span[0] <= until)
+
+
+def cross_table(rows: list[dict[str, Any]], title: str = "events across sources") -> Table:
+    table = Table(title=f"{title} ({len(rows)})", title_justify="left")
+    table.add_column("when", no_wrap=True)
+    table.add_column("type / mode", no_wrap=True)
+    table.add_column("source → target", overflow="fold", ratio=2)
+    table.add_column("where", overflow="fold")
+    table.add_column("certainty", overflow="fold")
+    table.add_column("art.", justify="right")
+    table.add_column("outl.", justify="right")
+    table.add_column("indep.", justify="right")
+    table.add_column("sources", overflow="fold", ratio=1)
+    table.add_column("id", no_wrap=True, style="dim")
+    for e in rows:
+        when = e["date"] or ""
+        if when and e["date_source"] == "published":
+            when += " (pub.)"  # only the publication day: the text gives no date
+        kind = e["type"] + (f"/{e['mode']}" if e["mode"] else "")
+        levels = e["certainties"]
+        certainty = e["certainty"] + (" (" + ", ".join(f"{k} {len(v)}" for k, v in levels.items()) + ")"
+                                      if len(levels) > 1 else "")  # fmt: skip
+        outlets = {s["article"]: s["outlet"] for s in e["sentences"]}
+        sources = ", ".join(dict.fromkeys(outlets.get(a) or a[:8] for a in e["articles"]))
+        table.add_row(when, kind, Text(f"{actor_text(e['source'])} → {actor_text(e['target'])}"),
+                      Text(e["location"] or ""), Text(certainty), str(e["num_articles"]), str(e["num_outlets"]),
+                      str(e["num_independent_sources"]), Text(sources), e["id"])  # fmt: skip
+    return table
+
+
 def events_command(
     ctx: typer.Context,
     actor: Annotated[
@@ -106,7 +264,9 @@ def events_command(
     type: Annotated[Optional[str], typer.Option("--type", help="PLOVER event type: CONSULT, AID, ASSAULT...")] = None,
     since: Annotated[Optional[str], typer.Option(help="Event date on or after: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Event date on or before: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
-    certainty: Annotated[Optional[Certainty], typer.Option(help="Only events this sure.")] = None,
+    certainty: Annotated[
+        Optional[Certainty], typer.Option(help="Only events this sure (across sources: the surest level given).")
+    ] = None,
     limit: Annotated[
         Optional[int], typer.Option(min=1, help="At most this many (default: 100 in a table, all otherwise).")
     ] = None,
@@ -116,27 +276,42 @@ def events_command(
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", dir_okay=False, help="File to write (default: stdout).")
     ] = None,
+    per_article: Annotated[
+        bool, typer.Option("--per-article", help="One row per article's event instead of per event across sources.")
+    ] = False,
+    sort: Annotated[
+        EventsSort, typer.Option("--sort", help="support: most independent sources first; date: newest first.")
+    ] = EventsSort.support,
 ) -> None:
-    """List stored events: who did what to whom, where, when, and how sure the source is."""
+    """List events across sources: who did what to whom, where, when, how sure, and how many
+    articles, outlets and independent sources report it."""
     since_day, until_day = _day(since, "--since"), _day(until, "--until", last=True)
     if output is not None and format is EventsFormat.table:
         raise typer.BadParameter("a table is for the terminal: use --format csv or json with --output",
                                  param_hint="--output")  # fmt: skip
     if limit is None and format is EventsFormat.table:
         limit = 100
+    level = certainty.value if certainty else None
     with open_store(ctx) as store:
         queries = AnnotationQueries(store)
-        rows = select_events(queries, actor, type=type, since=since_day, until=until_day,
-                             certainty=certainty.value if certainty else None, limit=limit)  # fmt: skip
+        if per_article:
+            rows = [r.to_dict() for r in select_events(queries, actor, type=type, since=since_day,
+                                                       until=until_day, certainty=level, limit=limit)]  # fmt: skip
+        else:
+            found = select_cross_events(store, queries, actor, type=type, since=since_day, until=until_day,
+                                        certainty=level)  # fmt: skip
+            if sort is EventsSort.date:  # newest first, undated last (the order is stable)
+                found.sort(key=lambda e: date_span(e.date) or (date.min, date.min), reverse=True)
+            rows = [e.to_dict() for e in found[:limit]]
     if format is EventsFormat.table:
-        print_table(events_table(rows), wide_console())
+        print_table(events_table(rows) if per_article else cross_table(rows), wide_console())
         return
     out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if format is EventsFormat.csv:
-            write_events_csv((r.to_dict() for r in rows), out)
+            (write_events_csv if per_article else write_cross_csv)(rows, out)
         else:
-            out.write(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2) + "\n")
+            out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     finally:
         if output:
             out.close()

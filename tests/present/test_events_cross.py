@@ -1,0 +1,197 @@
+"""Events across sources (crisol.link.events): grouping, counts, certainty, and the story view.
+
+Built from hand-written annotated articles (tests/fixtures/events/cross_sources.json): one
+meeting told by four outlets (a rewrite, two articles crediting one agency, one telling it only
+in passing), and look-alikes that are other events.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from crisol.link.dedup import Relation
+from crisol.link.events import date_source_of, group_events
+from crisol.model import Actor, Article, Event, Mention, RemovedLine, Sentence, TimeExpression
+from crisol.present.events import event_entry, merge_events, timeline
+from crisol.present.sources import independent_sources
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "events" / "cross_sources.json"
+
+
+def _article(spec: dict) -> Article:
+    text, sentences = "", []
+    for i, s in enumerate(spec["sentences"]):
+        start = len(text)
+        text += s + " "
+        sentences.append(Sentence(i, start, start + len(s), s))
+
+    def at(surface: str, idx: int) -> int:
+        return sentences[idx].start + sentences[idx].text.index(surface)
+
+    mentions = [Mention(t, label, at(t, i), at(t, i) + len(t), i, entity, None, country)
+                for t, label, entity, country, i in spec.get("mentions", [])]  # fmt: skip
+    dates = [TimeExpression(t, at(t, i), at(t, i) + len(t), i, value, precision)
+             for t, i, value, precision in spec.get("dates", [])]  # fmt: skip
+    events = []
+    for e in spec.get("events", []):
+        actor = lambda a: Actor(a[0], None, a[1], a[2]) if a else None  # noqa: E731
+        events.append(Event(e["type"], e.get("mode"), actor(e.get("source")), actor(e.get("target")),
+                            e["sentence"], sentences[e["sentence"]].text, e["trigger"], e.get("location"),
+                            e.get("date"), e.get("date_precision"), e.get("certainty", "asserted"),
+                            e.get("attributed_to"), f"{spec['id']}-e{len(events)}", e.get("date_source")))  # fmt: skip
+    return Article(id=spec["id"], source=spec["id"], raw=b"", raw_format="text", text=text.rstrip(),
+                   outlet=spec.get("outlet"), url=f"https://example.org/{spec['id']}", language=spec["language"],
+                   published=datetime.fromisoformat(spec["published"]) if spec.get("published") else None,
+                   removed=[RemovedLine(r["text"], r["reason"]) for r in spec.get("removed", [])],
+                   sentences=sentences, mentions=mentions, dates=dates, events=events)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def fixture() -> tuple[list[Article], list[Relation], dict[str, str]]:
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    articles = [_article(s) for s in data["articles"]]
+    relations = [Relation(r["a"], r["b"], r["kind"], r["score"]) for r in data["relations"]]
+    return articles, relations, {s["id"]: s["story"] for s in data["articles"]}
+
+
+@pytest.fixture(scope="module")
+def grouped(fixture):
+    articles, relations, stories = fixture
+    return group_events(articles, relations, story_of=stories)
+
+
+def _meeting(grouped):
+    return next(e for e in grouped if e.type == "CONSULT" and "art-andino" in e.articles)
+
+
+def test_one_meeting_told_by_four_outlets_is_one_event(grouped):
+    meeting = _meeting(grouped)
+    assert set(meeting.articles) == {"art-andino", "art-radio", "art-portal", "art-voz"}
+    assert (meeting.num_articles, meeting.num_outlets) == (4, 4)
+    # the rewrite counts with its origin, the two EFE credits count once
+    assert meeting.num_independent_sources == 2
+    assert set(meeting.origins) == {"art-andino", "art-portal"}
+
+
+def test_a_description_and_a_missing_end_fit_the_named_actor(grouped):
+    meeting = _meeting(grouped)
+    coded = {r.article for r in meeting.coded}
+    assert coded == {"art-andino", "art-radio", "art-portal"}  # "el presidente uruguayo"; no target
+    source, target = meeting.actors()
+    assert {source.name, target.name} == {"Rosa Méndez", "Tomás Ferrer"}
+    assert {source.code, target.code} == {"CHL GOV", "URY GOV"}
+
+
+def test_an_uncoded_report_counts_as_a_mention(grouped):
+    meeting = _meeting(grouped)
+    [mention] = [r for r in meeting.reports if r.support == "mention"]
+    assert mention.article == "art-voz" and mention.event.sentence == 0
+    assert "art-voz" not in meeting.certainties.get("asserted", [])
+
+
+def test_dates_text_before_publication_and_certainty_levels(grouped):
+    meeting = _meeting(grouped)
+    assert (meeting.date, meeting.when.precision, meeting.when.source) == ("2026-05-11", "day", "text")
+    assert meeting.certainty == "asserted"
+    assert meeting.certainties == {"asserted": ["art-andino", "art-radio"], "attributed": ["art-portal"]}
+    assert meeting.location == "Montevideo"
+
+
+def test_look_alikes_are_other_events(grouped):
+    consults = [e for e in grouped if e.type == "CONSULT"]
+    by_article = {a: e for e in consults for a in e.articles}
+    # a planned meeting, a meeting with someone else, the same pair months later in another story
+    for other in ("art-plan", "art-costa", "art-later"):
+        assert by_article[other] is not _meeting(grouped)
+    assert by_article["art-plan"].certainty == "hypothetical"
+    assert len({id(e) for e in consults}) == 4
+
+
+def test_undated_reports_meet_only_inside_one_story(fixture):
+    articles, _, _ = fixture
+    a, b = (_undated_copy(articles[0], "u1"), _undated_copy(articles[0], "u2"))
+    assert len(group_events([a, b], story_of={"u1": "s1", "u2": "s1"})) == 1
+    assert len(group_events([a, b], story_of={"u1": "s1", "u2": "s2"})) == 2
+
+
+def _undated_copy(article: Article, new_id: str) -> Article:
+    events = [Event(e.type, e.mode, e.source, e.target, e.sentence, e.sentence_text, e.trigger, id=f"{new_id}-e0")
+              for e in article.events]  # fmt: skip
+    return Article(id=new_id, source=new_id, raw=b"", raw_format="text", text=article.text, outlet=new_id,
+                   language="es", sentences=article.sentences, mentions=article.mentions, events=events)  # fmt: skip
+
+
+def test_publication_days_meet_within_the_reporting_gap(fixture):
+    articles, _, _ = fixture
+    a, b = (_undated_copy(articles[0], "p1"), _undated_copy(articles[0], "p2"))
+    for art, day in ((a, "2026-05-12"), (b, "2026-05-20")):
+        art.events[0].date, art.events[0].date_precision, art.events[0].date_source = day, "day", "published"
+    assert len(group_events([a, b], story_of={"p1": "s", "p2": "s"})) == 2  # eight days apart
+    b.events[0].date = "2026-05-14"
+    assert len(group_events([a, b], story_of={"p1": "s", "p2": "s"})) == 1
+
+
+def test_hedged_sentence_is_no_mention(fixture):
+    articles, relations, stories = fixture
+    voz = next(a for a in articles if a.id == "art-voz")
+    hedged = Sentence(0, 0, 10, "Rosa Méndez posiblemente tuvo una reunión con Tomás Ferrer.")
+    copy = Article(id="art-voz2", source="x", raw=b"", raw_format="text", text=hedged.text, outlet="Otro",
+                   language="es", sentences=[hedged], mentions=voz.mentions[:2])  # fmt: skip
+    found = group_events([*articles, copy], relations, story_of={**stories, "art-voz2": "st-visit"})
+    assert "art-voz2" not in _meeting(found).articles
+
+
+def test_date_source_is_recovered_for_stored_events(fixture):
+    andino, radio = fixture[0][0], fixture[0][1]
+    for article in (andino, radio):
+        e = article.events[0]
+        stored = Event(e.type, e.mode, e.source, e.target, e.sentence, e.sentence_text, e.trigger,
+                       date=e.date, date_precision=e.date_precision)  # fmt: skip
+        assert date_source_of(stored, article) == e.date_source
+
+
+def test_story_view_entries_carry_the_counts(fixture):
+    articles, relations, _ = fixture
+    story = [a for a in articles if a.id != "art-later"]
+    sources = independent_sources(story, relations, {"art-portal": "EFE", "art-voz": "EFE"})
+    entries = [event_entry(m, None, sources) for m in merge_events(story)]
+    meeting = next(e for e in entries if "art-andino" in e["citations"])
+    assert (meeting["num_articles"], meeting["num_outlets"], meeting["independent_sources"]) == (4, 4, 2)
+    assert meeting["num_independent_sources"] == 2 and meeting["source"] in ("Rosa Méndez", "Tomás Ferrer")
+    assert len(meeting["sentences"]) == 4
+    dated = timeline(entries)
+    assert [t["date"] for t in dated if t["event"] == meeting["id"]] == ["2026-05-11"]
+    assert all(t["date_source"] in ("text", "published") for t in dated)
+
+
+def test_directed_events_get_no_mention_reports(fixture):
+    articles, relations, stories = fixture
+    andino = articles[0]
+    aid = Event("SUPPORT", "verbal", Actor("Rosa Méndez", None, "CHL", "GOV"), Actor("Tomás Ferrer", None, "URY", "GOV"),
+                0, andino.sentences[0].text, "apoyó", id="s1-e0")  # fmt: skip
+    backer = Article(id="s1", source="s1", raw=b"", raw_format="text", text=andino.text, outlet="Uno", language="es",
+                     sentences=andino.sentences, mentions=andino.mentions, events=[aid])  # fmt: skip
+    said = Sentence(0, 0, 10, "Tomás Ferrer agradeció el apoyo de Rosa Méndez.")
+    other = Article(id="s2", source="s2", raw=b"", raw_format="text", text=said.text, outlet="Dos", language="es",
+                    sentences=[said], mentions=[m for m in andino.mentions if m.label == "PER"])  # fmt: skip
+    [support] = [e for e in group_events([backer, other], story_of={"s1": "s", "s2": "s"}) if e.type == "SUPPORT"]
+    assert support.articles == ["s1"]
+
+
+def test_the_country_entity_merging_settled_wins_over_one_actor_code():
+    def article(aid: str, who: Actor, mentions: list[Mention]) -> Article:
+        e = Event("CONSULT", "meet", who, Actor("Ana Sol", None, "PER", "GOV"), 0, "x", "met",
+                  date="2025-03-02", date_precision="day", id=f"{aid}-e0")  # fmt: skip
+        return Article(id=aid, source=aid, raw=b"", raw_format="text", text="x", outlet=aid, language="es",
+                       mentions=[*mentions, Mention("Ana Sol", "PER", 0, 7, 0, entity_id="per:sol", country="PER")],
+                       events=[e])  # fmt: skip
+    gil = [Mention("Luis Gil", "PER", 0, 8, 0, entity_id="per:gil", country="ESP")]
+    misread = article("a", Actor("Luis Gil", None, "SAU", "GOV"), gil)  # "Gil" read as a place elsewhere
+    described = article("b", Actor("ministro español", None, "ESP", "GOV"), [])
+    [x] = group_events([misread, described])
+    assert x.articles == ["a", "b"] and x.actors()[0].country == "ESP"
+    assert len(group_events([misread, described], countries={})) == 2  # the actor's own code alone
