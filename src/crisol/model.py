@@ -148,10 +148,13 @@ class Event:
     trigger: str  # the words that coded it
     location: str | None = None
     date: str | None = None  # resolved ISO value, with date_precision
-    date_precision: str | None = None
+    date_precision: str | None = None  # day, month, season or year
     certainty: Certainty = "asserted"
     attributed_to: str | None = None  # "KCNA" when certainty is attributed
     id: str | None = None
+    # Where the date came from: "text" (a time expression of the event's clause or sentence) or
+    # "published" (the article's publication day, for want of one); None when there is no date.
+    date_source: str | None = None
 
 
 @dataclass
@@ -183,6 +186,8 @@ class Article:
     events: list[Event] = field(default_factory=list)
     # Set by the store: id of the first stored article with the same text_hash (exact copy).
     copy_of: str | None = None
+    # The wire agency the byline credits ("Por Redacción / EFE" -> "EFE"); not the outlet.
+    agency: str | None = None
 
     @property
     def text_hash(self) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crisol.link.dedup import Relation
-from crisol.model import Actor, Article, Event, Mention, Quote, RemovedLine, Sentence
+from crisol.model import Actor, Article, Event, Mention, Quote, RemovedLine, Sentence, TimeExpression
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "present"
 
@@ -28,6 +28,10 @@ def build_article(spec: dict) -> Article:
         at = sent.start + sent.text.index(surface)
         mentions.append(Mention(surface, label, at, at + len(surface), idx, None, canonical, country, role, "rule"))
     events = [_event(e, sentences) for e in spec.get("events", [])]
+    dates = []
+    for surface, value, idx in spec.get("dates", []):  # [surface, resolved value, sentence]
+        at = sentences[idx].start + sentences[idx].text.index(surface)
+        dates.append(TimeExpression(surface, at, at + len(surface), idx, value, "year" if len(value) == 4 else "day"))
     quotes = [_quote(q, sentences) for q in spec.get("quotes", [])]
     return Article(
         id=spec["id"], source=f"fixture:{spec['id']}", raw=text.encode(), raw_format="text", text=text,
@@ -35,7 +39,7 @@ def build_article(spec: dict) -> Article:
         published=datetime.fromisoformat(spec["published"]) if spec.get("published") else None,
         removed=[RemovedLine(r["text"], r["reason"]) for r in spec.get("removed", [])],
         authors=spec.get("authors", []), analysis="full", sentences=sentences, mentions=mentions,
-        events=events, quotes=quotes,
+        events=events, quotes=quotes, dates=dates,
     )
 
 
@@ -45,8 +49,9 @@ def _actor(a: list | None) -> Actor | None:
 
 def _event(e: dict, sentences: list[Sentence]) -> Event:
     return Event(e["type"], e.get("mode"), _actor(e.get("source")), _actor(e.get("target")), e["sentence"],
-                 sentences[e["sentence"]].text, e["trigger"], e.get("location"), e.get("date"),
-                 e.get("date_precision"), e.get("certainty", "asserted"), e.get("attributed_to"))
+                 sentences[e["sentence"]].text, e["trigger"], location=e.get("location"), date=e.get("date"),
+                 date_precision=e.get("date_precision"), certainty=e.get("certainty", "asserted"),
+                 attributed_to=e.get("attributed_to"))
 
 
 def _quote(q: dict, sentences: list[Sentence]) -> Quote:

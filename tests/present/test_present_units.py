@@ -13,7 +13,7 @@ from crisol.present.sources import independent_sources
 from crisol.present.story import present_story, story_language
 
 
-@pytest.mark.parametrize("module", ["cues", "figures", "groups", "sources", "render", "differences"])
+@pytest.mark.parametrize("module", ["cues", "figures", "groups", "sources", "render", "differences", "summary", "story"])
 def test_doctests(module):
     mod = importlib.import_module(f"crisol.present.{module}")
     result = doctest.testmod(mod)
@@ -104,7 +104,10 @@ def _lead(i: str, sentence: str, date: str, person: str, role_holder: tuple[str,
     mentions = [[person, "PER", person, "EST", None, 0]]
     if role_holder:
         mentions.append([role_holder[0], "PER", role_holder[0], "EST", role_holder[1], 0])
-    return _spec(i, "es", [sentence], mentions=mentions, events=[
+    # the weekday the sentence names, resolved to ``date`` (a date the text gives, not the publication day)
+    day = next((w for w in ("lunes", "martes", "miércoles") if w in sentence), None)
+    dates = [[f"el {day}", date, 0]] if day else []
+    return _spec(i, "es", [sentence], mentions=mentions, dates=dates, events=[
         {"type": "CONSULT", "mode": "meet", "source": [person, "EST", "GOV"], "target": ["Finland", "FIN", None],
          "sentence": 0, "trigger": "reunió", "date": date, "date_precision": "day"}])
 
@@ -120,6 +123,18 @@ def test_date_difference_for_one_event(make_article):
     assert {s["value"]: s["citations"] for s in dates[0]["sides"]} == {"2026-04-06": ["a"], "2026-04-07": ["b"]}
 
 
+def test_publication_day_standing_in_for_a_date_is_no_date_difference(make_article):
+    a = make_article(_lead("a", "El primer ministro Kaja Tamm se reunió el lunes con el Gobierno de Finlandia en Helsinki.",
+                           "2026-04-06", "Kaja Tamm"))
+    spec = _spec("b", "es", ["El primer ministro Kaja Tamm se reunió con el Gobierno de Finlandia en Helsinki."],
+                 mentions=[["Kaja Tamm", "PER", "Kaja Tamm", "EST", None, 0]], events=[
+                     {"type": "CONSULT", "mode": "meet", "source": ["Kaja Tamm", "EST", "GOV"],
+                      "target": ["Finland", "FIN", None], "sentence": 0, "trigger": "reunió",
+                      "date": "2026-04-07", "date_precision": "day"}])  # dated by its publication only
+    story = present_story("dates", [a, make_article(spec)], [])
+    assert not [d for d in story["differences"] if d["kind"] == "date"]
+
+
 def test_names_differ_only_for_different_people(make_article):
     base = "y el primer ministro Kaja Tamm se reunieron con el Gobierno de Finlandia para hablar de la frontera."
     a = make_article(_lead("a", "La ministra Liis Kask " + base, "2026-04-06", "Kaja Tamm", ("Liis Kask", "foreign-minister")))
@@ -129,3 +144,21 @@ def test_names_differ_only_for_different_people(make_article):
     names = [d for d in story["differences"] if d["kind"] == "name"]
     assert len(names) == 1
     assert {s["value"]: s["citations"] for s in names[0]["sides"]} == {"Liis Kask": ["a", "b"], "Mari Saar": ["c"]}
+
+
+def test_a_language_tie_goes_to_a_language_crisol_analyses(make_article):
+    from crisol.present.story import story_language
+
+    arts = [make_article(_spec("p", "pt", ["As chuvas encheram as barragens do norte este ano."])),
+            make_article(_spec("s", "es", ["Las lluvias llenaron los embalses del norte este año."]))]  # fmt: skip
+    assert story_language(arts) == "es"
+    arts.append(make_article(_spec("q", "pt", ["As barragens do norte estão cheias depois das chuvas."])))
+    assert story_language(arts) == "pt"  # a majority still wins
+
+
+def test_a_dateline_is_no_summary_sentence(make_article):
+    dateline = "Miércoles, 1 de octubre de 2025"
+    body = "Los embalses del norte cerraron el año hidrológico con más agua que el anterior."
+    arts = [make_article(_spec(i, "es", [dateline, body])) for i in "ab"]
+    story = present_story("dateline", arts, [])
+    assert [line["text"] for line in story["summary"]] == [body]

@@ -28,7 +28,7 @@ from crisol.clean.dates import date_from_url, find_date, is_future, parse_date
 from crisol.clean.html import PageText, extract_page, fragment_text
 from crisol.clean.language import detect_language
 from crisol.clean.lines import LineDecision, byline_name, classify_lines, without_date
-from crisol.clean.metadata import outlet_from_url, split_authors, split_byline
+from crisol.clean.metadata import Byline, masthead_name, normalise_outlet, outlet_from_url, parse_byline, split_authors
 from crisol.errors import ExtractionRejected
 from crisol.model import Article, DateSource, RawArticle, RemovedLine
 
@@ -159,21 +159,24 @@ def _fill_metadata(article: Article, raw: RawArticle, source: _Source, decisions
     article.url = _meta_str(raw, "url") or (page.url if page else None)
     title_line = next((d.text for d in decisions if d.reason == "title"), None)
     article.title = _meta_str(raw, "title") or (page.title if page else None) or title_line
-    by_authors, by_outlet = _byline(decisions)
+    byline = _byline(decisions)
     meta_authors = split_authors(raw.meta.get("authors") if raw.meta else None)
-    article.authors = meta_authors or split_authors(page.author if page else None) or by_authors
+    article.authors = meta_authors or split_authors(page.author if page else None) or byline.authors
+    # the publisher, never the wire agency it credits: None when nothing names it
     article.outlet = (
-        _meta_str(raw, "outlet") or by_outlet or (page.sitename if page else None) or outlet_from_url(article.url)
-    )
+        normalise_outlet(_meta_str(raw, "outlet")) or byline.outlet or normalise_outlet(page.sitename if page else None)
+        or outlet_from_url(article.url) or masthead_name([(d.reason, d.text) for d in decisions])
+    )  # fmt: skip
+    article.agency = byline.agency
 
 
-def _byline(decisions: list[LineDecision]) -> tuple[list[str], str | None]:
+def _byline(decisions: list[LineDecision]) -> Byline:
     for d in decisions:
         if d.reason == "byline":
             name = byline_name(without_date(d.text))
             if name:
-                return split_byline(name)
-    return [], None
+                return parse_byline(name)
+    return Byline([], None, None)
 
 
 # 5. dates --------------------------------------------------------------------------------------

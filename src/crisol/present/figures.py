@@ -1,9 +1,12 @@
 """Figures in sentences: a number, what it counts, and what the sentence says was done with it.
 
 Two figures can only disagree when they are about the same thing: the same counted noun class
-(soldados ~ tropas ~ troops), the same predicate class (sent, fought, died...), the same mode
-(done vs planned or possible: "un posible envío de hasta 30.000" is no conflict with "14.000
-combatieron") and the same scope (a total vs a part vs "3.000 más"). Every cue is data in
+(soldados ~ tropas ~ troops; "killed 38 people" counts the dead like "38 muertos"), compatible
+predicate classes (sent, fought, died...; one may be unsaid), the same mode (done vs planned or
+possible: "un posible envío de hasta 30.000" or "llegará a 12.000" is no conflict with "14.000
+combatieron") and the same scope (a total vs a part vs "3.000 más"). Each figure also keeps the
+words around it (``local``, ``names``), which tell what it counts ("familias de Piura") for
+:func:`crisol.present.differences.same_quantity`. Every cue is data in
 ``resources/<lang>/differences.json``.
 
 >>> f = find_figures("Según Kiev, unos 14.000 soldados combatieron en la zona.", "es")[0]
@@ -17,8 +20,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
+from crisol.link.similarity import fold
 from crisol.present.cues import Cues, Token, load, tokens
 
 _GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
@@ -26,6 +31,11 @@ _STOP = re.compile(r"[,;:.()\[\]«»\"“”]")
 BEFORE = 8  # tokens looked at before a number for modality cues
 AFTER = 6  # and after the counted noun
 NOUN_WINDOW = 3  # words between a number and its counted noun ("12,000 North Korean troops")
+# counted nouns that say what happened to them, and people counted by what happened to them
+IMPLIED_PREDICATE = {"killed": "die", "wounded": "injure", "detained": "arrest", "displaced": "evacuate"}
+PEOPLE_BY_PREDICATE = {"die": "killed", "injure": "wounded", "arrest": "detained", "evacuate": "displaced"}
+APPROX = 0.1  # "unos 12.000" stands for anything within 10 %
+LOCAL = 6  # tokens each side of a figure whose words say what it counts ("familias de Piura")
 
 
 @dataclass
@@ -44,19 +54,42 @@ class Figure:
     article: str = ""
     sentence: int = 0
     context: frozenset[str] = field(default_factory=frozenset)
+    # folded content words around the figure (no stop words, numbers or the figure itself)
+    local: frozenset[str] = field(default_factory=frozenset)
+    names: frozenset[str] = field(default_factory=frozenset)  # the capitalised ones among them
 
     @property
     def key(self) -> tuple[str, str | None, str, str]:
         return (self.noun, self.predicate, self.mode, self.scope)
 
     def agrees(self, other: "Figure") -> bool:
-        """Whether two values can both be right (equal, within rounding, or inside a bound)."""
+        """Whether two values can both be right: equal, within rounding (a round number or an
+        approximate one), or inside a bound ("más de 10.000" fits 12.000).
+
+        >>> f = lambda text: find_figures(text, "es")[0]
+        >>> f("Llegaron 12.000 soldados.").agrees(f("Llegaron 11.980 soldados."))
+        True
+        >>> f("Llegaron 10.000 soldados.").agrees(f("Llegaron 12.000 soldados."))
+        False
+        """
         a, b = self.value, other.value
         if a == b:
             return True
-        if "approx" in (self.bound, other.bound) and abs(a - b) <= 0.1 * max(a, b):
+        if "approx" in (self.bound, other.bound) and abs(a - b) <= APPROX * max(a, b):
             return True
-        return _inside(self, b) or _inside(other, a)
+        return _rounds_to(a, b) or _rounds_to(b, a) or _inside(self, b) or _inside(other, a)
+
+
+def _rounds_to(written: float, other: float) -> bool:
+    """Whether ``other`` rounds to ``written`` at the precision ``written`` shows: 12.000 is
+    11.980 to the thousand; at most the two leading digits are significant, so 10.000 is not
+    12.000 rounded to one digit (two outlets writing 10.000 and 12.000 disagree)."""
+    if written != int(written) or written < 100:
+        return False
+    digits = str(int(written))
+    zeros = len(digits) - len(digits.rstrip("0"))
+    unit = 10 ** min(zeros, max(len(digits) - 2, 0))
+    return unit > 1 and abs(other - written) <= unit / 2
 
 
 def _inside(bounded: Figure, value: float) -> bool:
@@ -148,9 +181,54 @@ def _noun(sentence: str, words: list[Token], i: int, after: int, cues: Cues) -> 
             m = cue.match_at(words, j)
             if m:
                 return name, m[0]
-    if k < len(words) and not _gap(sentence, words, k) and words[k].norm.isalpha() and len(words[k].norm) >= 4:
+    # an unlisted noun ("12.000 familias"), not a function word ("15 millones para")
+    if (k < len(words) and not _gap(sentence, words, k) and words[k].norm.isalpha() and len(words[k].norm) >= 4
+            and words[k].norm not in stop_words()):
         return "w:" + words[k].norm[:5], k + 1
     return None
+
+
+@lru_cache(maxsize=4)
+def _future_verb(pattern: str | None) -> re.Pattern[str] | None:
+    """A verb in the future tense ("llegará", "recibirán"): what it counts has not happened yet."""
+    return re.compile(pattern) if pattern else None
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Folded Spanish and English function words (spaCy's lists: data, no model)."""
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.es.stop_words import STOP_WORDS as ES
+
+    return frozenset(fold(w) for w in ES | EN)
+
+
+def _around(words: list[Token], start: int, end: int) -> list[Token]:
+    """The tokens within ``LOCAL`` of the figure ``words[start:end]``, up to another number (the
+    words past it belong to that one: "Ana (22 %), Luis (11 %)")."""
+    before: list[Token] = []
+    for w in reversed(words[max(0, start - LOCAL) : start]):
+        if w.is_number:
+            break
+        before.append(w)
+    after: list[Token] = []
+    for w in words[end : end + LOCAL]:
+        if w.is_number:
+            break
+        after.append(w)
+    return before[::-1] + after
+
+
+def _local(words: list[Token], start: int, end: int) -> frozenset[str]:
+    """Content words around the figure ``words[start:end]`` (:func:`_around`)."""
+    return frozenset(w.norm for w in _around(words, start, end)
+                     if w.norm.isalpha() and len(w.norm) >= 3 and w.norm not in stop_words())  # fmt: skip
+
+
+def _names(words: list[Token], start: int, end: int) -> frozenset[str]:
+    """Capitalised words around the figure, but the sentence's first (names: "desde México")."""
+    return frozenset(w.norm for w in _around(words, start, end)
+                     if w.text[:1].isupper() and w is not words[0] and w.norm not in stop_words())  # fmt: skip
 
 
 def _figure(sentence: str, words: list[Token], i: int, after: int, value: float, cues: Cues) -> Figure | None:
@@ -170,18 +248,26 @@ def _figure(sentence: str, words: list[Token], i: int, after: int, value: float,
         if cues.list(key).find(words, max(0, i - 3), i):
             bound = name
             break
-    planned = cues.list("planned").any(words, lo, end + AFTER)
+    future = _future_verb(cues.raw.get("future_verb"))
+    planned = cues.list("planned").any(words, lo, end + AFTER) or (
+        future is not None and any(future.search(w.text.lower()) for w in words[lo : end + AFTER] if len(w.text) > 4))
+    predicate = _predicate(words, i, cues)
+    # "killed 38 people" counts the dead as "38 muertos" does; the dead were killed, whatever verb
+    noun_class = PEOPLE_BY_PREDICATE.get(predicate, noun_class) if noun_class == "people" else noun_class
+    predicate = IMPLIED_PREDICATE.get(noun_class, predicate)
     start_tok = i - 1 if i > 0 and words[i - 1].text in "$€£" else i
     return Figure(
         value=value,
         text=sentence[words[start_tok].start : words[end - 1].end],
         noun=noun_class,
-        predicate=_predicate(words, i, cues),
+        predicate=predicate,
         mode="planned" if planned else "done",
         bound=bound,
         scope=_scope(words, i, end, cues),
         start=words[start_tok].start,
         end=words[end - 1].end,
+        local=_local(words, start_tok, end),
+        names=_names(words, start_tok, end),
     )
 
 
@@ -190,8 +276,12 @@ def _scope(words: list[Token], i: int, end: int, cues: Cues) -> str:
         return "total"
     if cues.list("part").find(words, max(0, i - 4), i) or cues.list("part").find(words, end, end + 2):
         return "part"
-    if cues.list("additional").find(words, max(0, i - 2), end + 2):
-        return "additional"
+    # "otros 3.000", "3.000 soldados más"; not the "más" of a bound ("más de 60.000") nor one
+    # starting the next phrase ("38 muertos y más de 60.000 heridos")
+    bounds = {k for key in ("lower_bound", "upper_bound") for s, e, _ in cues.list(key).find(words) for k in range(s, e)}
+    for s, e, _ in cues.list("additional").find(words, max(0, i - 2), end + 1):
+        if not bounds & set(range(s, e)):
+            return "additional"
     return "plain"
 
 
@@ -200,7 +290,8 @@ def _predicate(words: list[Token], i: int, cues: Cues) -> str | None:
     best: tuple[int, str] | None = None
     for name, cue in cues.classes("predicates"):
         for s, e, _ in cue.find(words):
-            if s <= i < e:
+            # the counted noun of another figure ("38 muertos") is no predicate of this one
+            if s <= i < e or (s > 0 and (words[s - 1].is_number or words[s - 1].norm in cues.mapping("multipliers"))):
                 continue
             distance = min(abs(s - i), abs(e - 1 - i))
             if best is None or distance < best[0]:

@@ -12,7 +12,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Hashable, Sequence
+from typing import Callable, Hashable, Sequence
 
 import numpy as np
 
@@ -21,6 +21,9 @@ from crisol.link.similarity import embed
 from crisol.model import Article
 
 SentenceKey = tuple[str, int]  # (article id, sentence index)
+# Texts -> unit embeddings, one row each (:func:`crisol.link.similarity.embed`, or a cache such as
+# :class:`crisol.link.dedup.SentenceVectors` holding what the linker already embedded)
+Embedder = Callable[[Sequence[str]], np.ndarray]
 CROSS_ALIGN = 0.6  # rescaled cosine (cosine 0.87) for sentences in two languages
 # dedup's alignment threshold finds rewrites; saying that two outlets state the same thing needs
 # closer pairs (on real rewrites, pairs under 0.7 are mostly loose topical matches)
@@ -91,6 +94,10 @@ class StoryText:
                     return p.score
         return 0.0
 
+    def cosine(self, a: SentenceKey, b: SentenceKey) -> float:
+        """Cosine of the embeddings of two sentences (any articles, any languages)."""
+        return float(np.dot(self.embeddings[a[0]][a[1]], self.embeddings[b[0]][b[1]]))
+
     def aligned(self, a: SentenceKey, b: SentenceKey) -> bool:
         ga, gb = self.group_of.get(a), self.group_of.get(b)
         return ga is not None and ga is gb
@@ -103,11 +110,14 @@ def article_sentences(article: Article) -> list[str]:
     return split_sentences(article.text)
 
 
-def build(articles: Sequence[Article]) -> StoryText:
-    """Embed every sentence once, align every pair of articles, group aligned sentences."""
+def build(articles: Sequence[Article], embedder: Embedder | None = None) -> StoryText:
+    """Embed every sentence once, align every pair of articles, group aligned sentences.
+
+    ``embedder`` replaces :func:`~crisol.link.similarity.embed` (e.g. a cache of the sentences
+    the linker embedded already)."""
     sentences = {a.id: article_sentences(a) for a in articles}
     flat = [s for a in articles for s in sentences[a.id]]
-    vectors = embed(flat) if flat else np.zeros((0, 384), dtype=np.float32)
+    vectors = (embed if embedder is None else embedder)(flat) if flat else np.zeros((0, 384), dtype=np.float32)
     embeddings, at = {}, 0
     for a in articles:
         n = len(sentences[a.id])

@@ -18,6 +18,7 @@ from typing import Callable
 
 SHORT_ID = 8
 TOPIC_CHARS = 100  # a difference's topic may be a whole sentence: cut it in listings
+SENTENCE_CHARS = 160  # each side's sentence, under a difference
 
 
 def labels(story: dict) -> dict[str, str]:
@@ -53,7 +54,7 @@ def _sections(story: dict, names: dict[str, str], quote: Callable[[str], str]) -
             f"{'  (' + t['certainty'] + ')' if t.get('certainty') not in (None, 'asserted') else ''} {cite(t['citations'])}"
             for t in story.get("timeline", [])
         ]),
-        ("Differences", [_difference(d, cite) for d in story.get("differences", [])]),
+        ("Differences", [_difference(d, cite, quote) for d in story.get("differences", [])]),
         ("Agreements", [": ".join(x for x in (a.get("topic"), quote(a["text"]) if a.get("text") else None) if x)
                         + f" {cite(a['citations'])}"
                         for a in story.get("agreements", [])]),  # fmt: skip
@@ -63,8 +64,8 @@ def _sections(story: dict, names: dict[str, str], quote: Callable[[str], str]) -
                     f"{a['mentions']} mentions in {a['articles']} articles" for a in story.get("actors", [])[:12]]),  # fmt: skip
         ("Sources", [
             f"{_source_label(s['id'], names)}{' — ' + s['title'] if s.get('title') else ''}"
-            f"{' (rewrite/copy of ' + names.get(s['origin'], s['origin']) + ')' if s.get('origin') not in (None, s['id']) else ''}"
-            f"{' [agency: ' + s['agency'] + ']' if s.get('agency') else ''}"
+            f"{_copy_label(s, names)}"
+            f"{' [credits ' + s['agency'] + ']' if s.get('agency') else ''}"
             for s in story.get("sources", [])
         ]),
     ]
@@ -74,15 +75,26 @@ def _sections(story: dict, names: dict[str, str], quote: Callable[[str], str]) -
     return [(h, lines) for h, lines in sections if lines]
 
 
+def _copy_label(source: dict, names: dict[str, str]) -> str:
+    """ " (rewrite of X)" from the stored relation; sharing an agency credit is no copy."""
+    c = source.get("copy_of")
+    return f" ({c['kind']} of {names.get(c['id'], c['id'])})" if c else ""
+
+
 def _source_label(article_id: str, names: dict[str, str]) -> str:
     label = names.get(article_id, article_id)
     return article_id if article_id.startswith(label) else f"{label}: {article_id}"
 
 
-def _difference(d: dict, cite: Callable[[list[str]], str]) -> str:
+def _difference(d: dict, cite: Callable[[list[str]], str], quote: Callable[[str], str] = lambda t: t) -> str:
     sides = " vs ".join(f"{s['value']} {cite(s['citations'])}" for s in d["sides"])
-    topic = d["topic"] if len(d["topic"]) <= TOPIC_CHARS else d["topic"][: TOPIC_CHARS - 1].rsplit(" ", 1)[0] + "…"
-    return f"{d['kind']}: {topic}: {sides}"
+    said = "".join(f"\n      {cite([a])} {quote(_cut(t, SENTENCE_CHARS))}"
+                   for s in d["sides"] for a, t in (s.get("texts") or {}).items())  # fmt: skip
+    return f"{d['kind']}: {_cut(d['topic'], TOPIC_CHARS)}: {sides}{said}"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def render_text(story: dict) -> str:
@@ -102,7 +114,8 @@ def render_markdown(story: dict) -> str:
     out = [f"# {story.get('title') or story['id']}", "", f"*story `{story['id']}` ({story.get('language') or '?'})*"]
     for heading, lines in _sections(story, names, lambda t: f"“{t}”"):
         out += ["", f"## {heading}", ""]
-        out += [f"- {_md_escape(line)}" for line in lines]
+        # a difference's sentences are nested items under it
+        out += [f"- {_md_escape(line)}".replace("\n      ", "\n  - ") for line in lines]
     return "\n".join(out) + "\n"
 
 

@@ -7,7 +7,10 @@ one EFE story) count once too.
 Agencies are found in what the cleaner removed (bylines, credits, datelines) and in text cues
 ("reseña Europa Press", "según la agencia EFE", "(EFE)"), from the ``agencies`` and
 ``agency_cues`` lists of ``resources/<lang>/differences.json``. A photo credit in a caption
-("Foto: EFE") names who took the picture, not who wrote the text, so it is not an origin.
+("Foto: EFE") names who took the picture, not who wrote the text, so it is not an origin; nor is
+an agency named in the body as the source of one claim ("dijo Medina, según la agencia EFE",
+"according to the news agency EFE": ``where="cited"``). In the lead, in the closing paragraph, or
+as a credit verb closing a paragraph ("..., reseña Europa Press.") it credits the text.
 
 >>> from crisol.model import Article, RemovedLine
 >>> a = Article(id="x", source="-", raw=b"", raw_format="text", language="es",
@@ -88,15 +91,47 @@ def agency_credits(article: Article) -> list[AgencyCredit]:
         m = credit.fullmatch(author.strip())
         if m and _agency(m, names):
             found.append(AgencyCredit(_agency(m, names), "author", author, True))
+    edges = _edge_paragraphs(article.text)
     for m in in_text.finditer(article.text):
         agency = _agency(m, names)
         if agency:
-            found.append(AgencyCredit(agency, "text", m.group().strip(), True))
+            # "según la agencia EFE" in the body cites the agency for one claim; in the lead or the
+            # closing line, or a credit verb closing a paragraph ("..., reseña Europa Press."), it
+            # credits the text
+            cited = m.group(1) is not None and not any(s <= m.start() < e for s, e in edges) \
+                and (_cites(article.text, m, article.language) or not _ends_paragraph(article.text, m.end()))
+            found.append(AgencyCredit(agency, "cited" if cited else "text", m.group().strip(), not cited))
     for m in cut.finditer(article.text):
         agency = _truncated(m.group("stub"), names)
-        if agency:
+        # a cut credit ends the text; elsewhere it is a whole name closing a paragraph
+        if agency and edges and m.start() >= edges[-1][0]:
             found.append(AgencyCredit(agency, "text", m.group().strip(), True))
     return sorted(found, key=lambda c: not c.origin)
+
+
+CITE_WINDOW = 6  # words before an agency's name looked at for "según", "according to"
+
+
+def _cites(text: str, m: re.Match[str], language: str | None) -> bool:
+    """Whether the agency is named as a source for a claim ("según la agencia EFE", "according to
+    the Spanish news agency EFE") rather than credited for the text."""
+    words = _cues.tokens(text[: m.end()].rsplit("\n", 1)[-1])
+    return _cues.load(language).list("source_cues").any(words, len(words) - CITE_WINDOW - 1)
+
+
+def _ends_paragraph(text: str, end: int) -> bool:
+    rest = text[end:].split("\n", 1)[0]
+    return not rest.strip(" .)»\"")
+
+
+def _edge_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Character spans of the first and the last paragraph of ``text``."""
+    spans, at = [], 0
+    for para in text.split("\n"):
+        if para.strip():
+            spans.append((at, at + len(para)))
+        at += len(para) + 1
+    return [spans[0], spans[-1]] if spans else []
 
 
 def _agency(m: re.Match[str], names: dict[str, str]) -> str | None:

@@ -4,7 +4,10 @@ Each group of aligned sentences (one statement, every article that carries it) i
 many independent sources carry it and how close to the lead it comes; the best groups are taken
 while they add something new (not too close to a chosen one), then put in order of first
 appearance. Each line is a sentence as one article wrote it, in the story's language, citing
-every article that says the same thing.
+every article that says the same thing: a sentence of its group that is itself close to the
+line's (directly aligned or nearly identical in meaning) and carries most of the line's content
+words, names and numbers (:func:`says_same`); a sentence that only shares the topic is no
+citation, whatever chain of alignments put it in the group.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import numpy as np
 
 from crisol.link.similarity import fold
 from crisol.model import Article
+from crisol.present.cues import tokens
+from crisol.present.figures import stop_words
 from crisol.present.groups import Group, StoryText
 from crisol.present.sources import Sources
 
@@ -23,49 +28,68 @@ MIN_WORDS, MAX_WORDS = 6, 70  # shorter is a heading or caption; longer is a run
 # a sentence starting in lower case is a fragment left by a bad split
 REDUNDANT = 0.9  # cosine above which a candidate repeats a chosen sentence
 POSITION_WEIGHT = 1.0  # lead sentences matter: a lead sentence weighs like one more source
+# saying the same thing as a line: aligned with it directly (or this close in meaning)...
+CITE_ALIGN, CITE_COSINE = 0.7, 0.9
+CITE_RECALL = 0.55  # ...and carrying this share of its content words (same language)
+CITE_CROSS = 0.88  # in another language: this close in meaning and sharing a name or a number
+STEM = 4  # content words compared by their first letters ("firmó" ~ "firmaron")
 
 
 def summarise(articles: Sequence[Article], story: StoryText, sources: Sources, language: str | None,
               n: int = SUMMARY_SENTENCES) -> list[dict]:  # fmt: skip
-    """Up to ``n`` summary lines: ``{"text", "citations", "sentence": {article: index}}``."""
+    """Up to ``n`` summary lines: ``{"text", "from", "citations", "sentence": {article: index}}``,
+    the statements the most independent sources say (by their own citations) and the nearest
+    the lead first, then in order of first appearance."""
     by_id = {a.id: a for a in articles}
     titles = {fold(a.title or "").strip(" .") for a in articles if a.title}
+
+    def fits(text: str) -> bool:
+        # a sentence: enough words, and ended as one (a dateline, heading or caption is not)
+        words = len(text.split())
+        ended = text.rstrip().endswith((".", "!", "?", "»", "”", '"', "…"))
+        return MIN_WORDS <= words <= MAX_WORDS and ended and not text[:1].islower()
+
     candidates = []
     for g in story.groups:
-        pick = _representative(g, by_id, language, sources, story, titles)
-        if pick is None:
-            continue
-        text = story.text(pick)
-        words = len(text.split())
-        if words < MIN_WORDS or words > MAX_WORDS or text[:1].islower():
-            continue
-        candidates.append((_score(g, story, sources), g, pick))
+        line = _best_line(g, by_id, language, sources, story, titles, fits)
+        if line is not None:
+            candidates.append((_score(line, g, story, sources), line))
     candidates.sort(key=lambda c: -c[0])
-    chosen: list[tuple[Group, tuple[str, int]]] = []
-    for _, g, pick in candidates:
+    chosen: list[dict] = []
+    for _, line in candidates:
         if len(chosen) >= n:
             break
-        if not any(_redundant(story, pick, other) for _, other in chosen):
-            chosen.append((g, pick))
-    chosen.sort(key=lambda c: _first_appearance(c[0], story))
-    return [_line(g, pick, story) for g, pick in chosen]
+        if not any(_redundant(story, _key(line), _key(other)) for other in chosen):
+            chosen.append(line)
+    chosen.sort(key=lambda line: _first_appearance(line, story))
+    return chosen
 
 
-def _representative(g: Group, by_id: dict[str, Article], language: str | None, sources: Sources,
-                    story: StoryText, titles: set[str]):  # fmt: skip
-    """The member to quote: in the story's language, not a headline, from an original, earliest
+def _key(line: dict) -> tuple[str, int]:
+    return line["from"], line["sentence"][line["from"]]
+
+
+def _best_line(g: Group, by_id: dict[str, Article], language: str | None, sources: Sources, story: StoryText,
+               titles: set[str], fits=lambda text: True) -> dict | None:  # fmt: skip
+    """The line of a group: the member to quote is in the story's language, not a headline; of
+    those, the one the most independent sources say the same as, then an original's, earliest
     in its article."""
     members = [m for m in g.members if (language is None or by_id[m[0]].language in (language, None))
-               and fold(story.text(m)).strip(" .") not in titles]  # fmt: skip
+               and fold(story.text(m)).strip(" .") not in titles and fits(story.text(m))]  # fmt: skip
     if not members:
         return None
     order = {aid: n for n, aid in enumerate(by_id)}
-    return min(members, key=lambda m: (sources.origin_of.get(m[0], m[0]) != m[0], m[1], order[m[0]]))
+
+    def rank(line: dict) -> tuple:
+        aid, index = _key(line)
+        return (-sources.count(line["citations"]), sources.origin_of.get(aid, aid) != aid, index, order[aid])
+
+    return min((_line(g, m, story, by_id) for m in members), key=rank)
 
 
-def _score(g: Group, story: StoryText, sources: Sources) -> float:
-    independent = sources.count(g.articles)
-    position = min(i / max(len(story.sentences[a]), 1) for a, i in g.members)
+def _score(line: dict, g: Group, story: StoryText, sources: Sources) -> float:
+    independent = sources.count(line["citations"])
+    position = min(i / max(len(story.sentences[a]), 1) for a, i in line["sentence"].items())
     return independent + POSITION_WEIGHT * (1.0 - position) + 0.1 * g.score
 
 
@@ -75,34 +99,79 @@ def _redundant(story: StoryText, a: tuple[str, int], b: tuple[str, int]) -> bool
     return float(np.dot(va, vb)) >= REDUNDANT
 
 
-def _first_appearance(g: Group, story: StoryText) -> tuple[float, int]:
-    relative = min(i / max(len(story.sentences[a]), 1) for a, i in g.members)
-    return (relative, g.id)
+def _first_appearance(line: dict, story: StoryText) -> tuple[float, str, int]:
+    relative = min(i / max(len(story.sentences[a]), 1) for a, i in line["sentence"].items())
+    return (relative, *_key(line))
 
 
-def _line(g: Group, pick: tuple[str, int], story: StoryText) -> dict:
-    sentence: dict[str, int] = {}
+def _line(g: Group, pick: tuple[str, int], story: StoryText, by_id: dict[str, Article]) -> dict:
+    sentence: dict[str, int] = {pick[0]: pick[1]}
     for a, i in g.members:
-        sentence.setdefault(a, i)
-    return {"text": story.text(pick), "from": pick[0], "citations": g.articles, "sentence": sentence}
+        if a not in sentence and says_same(story, pick, (a, i), by_id[pick[0]].language, by_id[a].language):
+            sentence[a] = i
+    citations = [a for a in g.articles if a in sentence]
+    return {"text": story.text(pick), "from": pick[0], "citations": citations, "sentence": sentence}
+
+
+def content(text: str) -> set[str]:
+    """Stems of the content words of ``text``, and its numbers without separators.
+
+    >>> sorted(content("Firmaron 15.000 contratos en Lima."))
+    ['15000', 'cont', 'firm', 'lima']
+    """
+    out = set()
+    for w in tokens(text):
+        if w.is_number:
+            out.add("".join(c for c in w.text if c.isdigit()))
+        elif w.norm.isalpha() and len(w.norm) >= STEM and w.norm not in stop_words():
+            out.add(w.norm[:STEM])
+    return out
+
+
+def says_same(story: StoryText, line: tuple[str, int], other: tuple[str, int],
+              line_language: str | None, other_language: str | None) -> bool:  # fmt: skip
+    """Whether sentence ``other`` says what the summary line ``line`` says.
+
+    Same language: directly aligned with it (or nearly identical in meaning) and carrying at least
+    ``CITE_RECALL`` of its content words and numbers. Another language: very close in meaning and
+    sharing a name or a number (words cannot be compared across languages).
+    """
+    cosine = story.cosine(line, other)
+    mine, theirs = content(story.text(line)), content(story.text(other))
+    if line_language and other_language and line_language != other_language:
+        shared = {w for w in mine & theirs if w.isdigit() or _is_name(w, story.text(line))}
+        return cosine >= CITE_CROSS and bool(shared)
+    if story.pair_score(line, other) < CITE_ALIGN and cosine < CITE_COSINE:
+        return False
+    return bool(mine) and len(mine & theirs) / len(mine) >= CITE_RECALL
+
+
+def _is_name(stem: str, text: str) -> bool:
+    """Whether a stem comes from a capitalised word (a name) of ``text``, not its first word."""
+    return any(w.norm.startswith(stem) and w.text[:1].isupper() for w in tokens(text)[1:])
 
 
 def mark_disputed(lines: list[dict], differences: list[dict]) -> None:
     """Move out of a line's citations the articles that tell its statement differently (another
-    figure, place or stance for it): they are listed under ``disputed`` instead."""
+    figure, place, date, name or hedge for it): they are listed under ``disputed`` instead. An
+    outlet naming a source for the same claim ("attribution") still says the same thing."""
     for line in lines:
         own = (line["from"], line["sentence"][line["from"]])
         disputed = set()
         for d in differences:
+            if d["kind"] == "attribution":
+                continue
             mine = [s for s in d["sides"] if s["sentence"].get(own[0]) == own[1]]
             if not mine:
                 continue
             for side in d["sides"]:
                 if side is not mine[0]:
-                    disputed |= {a for a, i in side["sentence"].items() if line["sentence"].get(a) == i}
+                    # every outlet on another side, whether or not its sentence aligned with the line
+                    disputed |= set(side["citations"]) - set(mine[0]["citations"])
         disputed.discard(own[0])
         line["citations"] = [a for a in line["citations"] if a not in disputed]
-        line["disputed"] = sorted(disputed, key=list(line["sentence"]).index)
+        order = {a: n for n, a in enumerate([*line["sentence"], *sorted(disputed)])}
+        line["disputed"] = sorted(disputed, key=order.get)
 
 
 def agreed_statements(articles: Sequence[Article], story: StoryText, sources: Sources, language: str | None,
@@ -115,9 +184,10 @@ def agreed_statements(articles: Sequence[Article], story: StoryText, sources: So
         n = sources.count(g.articles)
         if n < 2 or any(m in disputed for m in g.members):
             continue
-        pick = _representative(g, by_id, language, sources, story, set())
-        if pick is not None:
-            line = _line(g, pick, story)
-            out.append({"kind": "statement", "topic": None, **line, "independent_sources": n})
+        line = _best_line(g, by_id, language, sources, story, set())
+        if line is not None:
+            n = sources.count(line["citations"])
+            if n > 1:
+                out.append({"kind": "statement", "topic": None, **line, "independent_sources": n})
     out.sort(key=lambda e: -e["independent_sources"])
     return out[:limit]
