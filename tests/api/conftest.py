@@ -19,7 +19,7 @@ from crisol.pipeline import default_stages, prepare
 from crisol.read import InputFile, read_input
 from crisol.store import open_store
 from crisol.store import search as fts
-from crisol.store.queries_api import _link_tables
+from crisol.store.link import LinkStore, stories, story_articles
 from crisol.store.testing import BACKENDS, PG_URL, reset_postgres
 
 with warnings.catch_warnings():
@@ -70,27 +70,25 @@ def _annotate_by_hand(articles) -> None:
 
 
 def _link_by_hand(store, articles) -> None:
-    """Entities and stories as the link stage stores them (migration 0003's tables)."""
-    t = _link_tables(store)
+    """Entities and stories as the link stage stores them (its registry records, story rows)."""
     now = datetime(2025, 3, 6, 12, 0)
     by = {a.title.split()[0]: a for a in articles}
+    both = sorted([by["El"].id, by["Quiroga"].id])
+    LinkStore(store).save_entities([
+        {"id": "per-quiroga", "name": "Marta Quiroga", "type": "PER", "country": "ESP", "role": "mayor",
+         "aliases": {"Marta Quiroga": 3, "Quiroga": 2}, "articles": both,
+         "merges": [{"surface": "Quiroga", "rule": "surname", "score": 0.9, "evidence": "same article"}]},
+        {"id": "loc-valdemora", "name": "Valdemora", "type": "LOC", "country": "ESP", "role": None,
+         "aliases": {"Valdemora": 4}, "articles": both, "merges": []},
+    ])  # fmt: skip
     with store.engine.begin() as conn:
-        conn.execute(t["entities"].insert(), [
-            {"id": "per-quiroga", "name": "Marta Quiroga", "type": "PER", "country": "ESP", "role": "mayor", "data": {}},
-            {"id": "loc-valdemora", "name": "Valdemora", "type": "LOC", "country": "ESP", "role": None, "data": {}},
-        ])  # fmt: skip
-        conn.execute(t["entity_aliases"].insert(), [
-            {"entity_id": "per-quiroga", "text": "Marta Quiroga", "count": 3},
-            {"entity_id": "per-quiroga", "text": "Quiroga", "count": 2},
-            {"entity_id": "loc-valdemora", "text": "Valdemora", "count": 4},
-        ])  # fmt: skip
-        conn.execute(t["stories"].insert(), [
+        conn.execute(stories.insert(), [
             {"id": "s-elecciones", "title": "Elecciones anticipadas en Valdemora", "language": "es", "size": 2,
              "first": datetime(2025, 3, 2, 9), "last": datetime(2025, 3, 3, 18), "merged_into": None, "updated": now},
             {"id": "s-sequia", "title": "Drought and irrigation limits", "language": "en", "size": 2,
              "first": datetime(2025, 2, 20, 7), "last": datetime(2025, 3, 5, 12), "merged_into": None, "updated": now},
         ])  # fmt: skip
-        conn.execute(t["story_articles"].insert(), [
+        conn.execute(story_articles.insert(), [
             {"article_id": by["El"].id, "story_id": "s-elecciones", "score": 1.0, "position": 0},
             {"article_id": by["Quiroga"].id, "story_id": "s-elecciones", "score": 0.8, "position": 1},
             {"article_id": by["Farmers"].id, "story_id": "s-sequia", "score": 1.0, "position": 0},

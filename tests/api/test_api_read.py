@@ -66,7 +66,7 @@ def test_unknown_article_is_a_404_problem_naming_the_id(client):
 def test_quotes_filter_by_speaker_entity_and_outlet(client):
     got = client.get("/quotes", params={"entity": "per-quiroga"}).json()
     assert got["count"] == 1
-    assert got["data"][0]["speaker"] == "Marta Quiroga" and got["data"][0]["outlet"] == "La Voz del Sur"
+    assert got["data"][0]["speaker"]["name"] == "Marta Quiroga" and got["data"][0]["outlet"] == "La Voz del Sur"
     assert client.get("/quotes", params={"outlet": "Harbour Times"}).json()["count"] == 0
 
 
@@ -89,7 +89,7 @@ def test_event_counts_and_csv_follow_the_same_filters(client):
     r = client.get("/events.csv", params={"language": "en"})
     assert r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert len(rows) == 1 and rows[0]["certainty"] == "attributed" and rows[0]["source"] == "council of Wexmoor"
+    assert len(rows) == 1 and rows[0]["certainty"] == "attributed" and rows[0]["source_name"] == "council of Wexmoor"
 
 
 def test_entities_listed_by_mentions_and_found_by_any_spelling(client):
@@ -102,8 +102,9 @@ def test_entities_listed_by_mentions_and_found_by_any_spelling(client):
 def test_entity_detail_has_spellings_articles_and_cooccurring_entities(client):
     e = client.get("/entities/per-quiroga").json()
     assert [a["text"] for a in e["aliases"]] == ["Marta Quiroga", "Quiroga"]
-    assert e["articles"] == 2
-    assert e["cooccurring"][0]["entity_id"] == "loc-valdemora" and e["cooccurring"][0]["articles"] == 2
+    assert len(e["articles"]) == 2 and {a["id"] for a in e["recent_articles"]} == set(e["articles"])
+    assert e["cooccurring"][0]["id"] == "loc-valdemora" and e["cooccurring"][0]["shared_articles"] == 2
+    assert [q["text"] for q in e["quotes"]] == ["la única salida al bloqueo del consistorio"]
     assert client.get("/entities/nobody").status_code == 404
 
 
@@ -122,3 +123,60 @@ def test_stories_latest_or_biggest_first_and_one_in_full(client):
 def test_outlets_with_counts(client):
     assert {o["outlet"]: o["articles"] for o in client.get("/outlets").json()} == {
         "Diario del Norte": 2, "Harbour Times": 2, "La Voz del Sur": 1}  # fmt: skip
+
+
+def _statements(store, call) -> int:
+    """How many SQL statements ``call()`` sends."""
+    from sqlalchemy import event
+
+    sent = []
+    listener = lambda *args: sent.append(args[2])  # noqa: E731
+    event.listen(store.engine, "before_cursor_execute", listener)
+    try:
+        call()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", listener)
+    return len(sent)
+
+
+def test_a_page_costs_the_same_statements_whatever_its_length(filled):
+    """No statement per row: a page of 1 and a page of 5 send as many (no N+1)."""
+    from crisol.store import open_store
+    from crisol.store import queries as qa
+
+    calls = {
+        "articles": lambda n: qa.list_articles(store, limit=n),
+        "stories": lambda n: qa.list_stories(store, limit=n),
+        "entities": lambda n: qa.list_entities(store, limit=n),
+        "quotes": lambda n: qa.list_quotes(store, limit=n),
+        "events": lambda n: qa.list_events(store, limit=n),
+    }
+    with open_store(filled) as store:
+        for name, call in calls.items():
+            assert len(call(5).items) > (0 if name == "quotes" else 1), name  # the fixture has one quote
+            assert _statements(store, lambda: call(1)) == _statements(store, lambda: call(5)), name
+
+
+def test_the_openapi_schema_names_every_field_of_every_shape(client):
+    """Each object the API answers has exactly the fields its schema model declares (the
+    shapes come from crisol.store.queries; a field added there must be documented here)."""
+    schemas = client.get("http://testserver/openapi.json").json()["components"]["schemas"]
+
+    def fields(model: str) -> set[str]:
+        return set(schemas[model]["properties"])
+
+    def page(path: str, **params) -> list[dict]:
+        got = client.get(path, params=params).json()["data"]
+        assert got, path
+        return got
+
+    for path, model in (("/articles", "ArticleSummaryPublic"), ("/stories", "StoryPublic"),
+                        ("/entities", "EntityPublic"), ("/quotes", "QuotePublic"), ("/events", "EventPublic")):  # fmt: skip
+        assert all(set(item) == fields(model) for item in page(path)), model
+    article = client.get(f"/articles/{page('/quotes')[0]['article']}").json()
+    assert set(article) == fields("ArticlePublic")
+    assert article["quotes"] and all(set(q) == fields("QuotePublic") for q in article["quotes"])
+    entity = client.get("/entities/per-quiroga").json()
+    assert set(entity) == fields("EntityDetailPublic")
+    story = client.get("/stories/s-elecciones").json()
+    assert fields("StoryDetailPublic") <= set(story)  # the told story adds fields of its own

@@ -51,7 +51,7 @@ def test_entities_json_lists_the_registry_with_counted_spellings(db):
     kim = [r for r in rows if {"Kim Jong-un", "Kim Jong Un"} <= {a["text"] for a in r["aliases"]}]
     assert len(kim) == 1, "the two spellings of one person should be one entity"
     assert kim[0]["type"] == "PER" and kim[0]["country"] == "PRK"
-    assert len(kim[0]["articles"]) == 3
+    assert kim[0]["article_count"] == 3
 
 
 def test_entities_filters_by_type_and_country_and_limits(db):
@@ -74,7 +74,8 @@ def test_entity_by_another_spelling_shows_spellings_articles_quotes_and_events(d
     other = ({"Kim Jong-un", "Kim Jong Un"} - {view["name"]}).pop()
     assert merged[other]["rule"] and merged[other]["evidence"]  # why the two are one
     assert len(view["articles"]) == 3
-    assert all({"id", "outlet", "title"} <= set(a) for a in view["articles"])
+    assert [a["id"] for a in view["recent_articles"]] == view["articles"]  # newest first
+    assert all({"id", "outlet", "title", "published", "story"} <= set(a) for a in view["recent_articles"])
     # The quote about the friendship, said by Kim and relayed by the North Korean agency.
     assert view["quotes"] and all(q["speaker"]["entity_id"] == view["id"] for q in view["quotes"])
     assert any(q["kind"] == "direct" and "amistad" in q["text"] for q in view["quotes"])

@@ -294,14 +294,12 @@ def test_keyboard_skip_link(page, base_url):
 
 @pytest.mark.parametrize("path", ["/", "story", "article", "/events", "/search?q=agua", "entity"])
 def test_phone_width(browser, base_url, tmp_path, web_db, path):
-    from crisol.link.service import list_stories
-    from crisol.store import open_store
-    from crisol.store.queries import AnnotationQueries
+    from crisol.store import open_store, queries
 
     with open_store(web_db) as store:
-        story = list_stories(store, limit=1, order="size").data[0]
-        where = {"story": f"/stories/{story.id}", "article": f"/articles/{story.articles[0]}",
-                 "entity": f"/entities/{AnnotationQueries(store).list_entities(limit=1)[0].id}"}  # fmt: skip
+        story = queries.list_stories(store, sort="-size", limit=1).items[0]
+        where = {"story": f"/stories/{story['id']}", "article": f"/articles/{story['articles'][0]}",
+                 "entity": f"/entities/{queries.list_entities(store, limit=1).items[0]['id']}"}  # fmt: skip
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
     try:
         pg = context.new_page()

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
+
 from crisol.model import Article, Rejection
 from crisol.pipeline import IngestReport, Stages, default_stages, prepare
 from crisol.read import InputFile, read_input
@@ -123,6 +125,13 @@ class Ingestor:
             outcome.report.linked = self._link()
         outcome.report.elapsed = time.perf_counter() - started
         self.store.finish_run(run_id, outcome.report.counts())
+        if outcome.new:
+            # a server runs for weeks: refresh SQLite's planner statistics as the store grows,
+            # not only when it closes (two small queries when they are still fresh)
+            try:
+                self.store.optimize()
+            except OperationalError:  # another writer holds the store: the next ingest does it
+                pass
         return outcome
 
     def _link(self) -> dict[str, Any] | None:

@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    # Extra fields pass through: the read shapes are built by crisol.store.queries, which the CLI
+    # prints too, and a field added there must not vanish from the API alone.
+    model_config = ConfigDict(from_attributes=True, extra="allow")
 
 
 class _Page(_Out):
@@ -74,10 +76,11 @@ class IngestJobPublic(_Out):
     error: Optional[str] = None
 
 
-# ---- articles -------------------------------------------------------------------------------
+# ---- the read shapes (one per object: the CLI's --format json prints the same) --------------
+# crisol.store.queries builds them; docs/api.md lists them. Fields are only ever added.
 
 
-# A line of an article listing.
+# An article in a listing (also each of an entity's recent articles).
 class ArticleSummaryPublic(_Out):
     id: str
     title: Optional[str] = None
@@ -88,6 +91,7 @@ class ArticleSummaryPublic(_Out):
     source: str
     copy_of: Optional[str] = None
     analysis: Optional[str] = None
+    story: Optional[str] = Field(None, description="The story the article is in, once linked.")
 
 
 # A page of articles.
@@ -115,6 +119,7 @@ class MentionPublic(_Out):
     end: int
     sentence: int
     entity_id: Optional[str] = None
+    entity_name: Optional[str] = Field(None, description="The registry entity's name, when linked.")
     canonical: Optional[str] = None
     country: Optional[str] = None
     role: Optional[str] = None
@@ -131,16 +136,34 @@ class TimeExpressionPublic(_Out):
     rule: str = ""
 
 
-class ArticleQuotePublic(_Out):
+class SpeakerPublic(_Out):
+    name: Optional[str] = Field(None, description="The registry name when linked, else as written.")
+    text: Optional[str] = Field(None, description="The speaker as the article names it.")
+    entity_id: Optional[str] = None
+
+
+# A quote with the article it was read in.
+class QuotePublic(_Out):
+    id: str = Field(description="ARTICLE:POSITION")
     text: str
-    kind: str
-    speaker: Optional[str] = None
+    kind: str = Field(description="direct or indirect")
+    speaker: SpeakerPublic
     cue: Optional[str] = None
+    via: Optional[str] = Field(None, description="The channel it was reported through.")
+    sentence: int = Field(description="Index of the sentence it is in.")
     start: int
     end: int
-    sentence: int
-    speaker_entity: Optional[str] = None
-    via: Optional[str] = None
+    article: str = Field(description="The id of the article it was read in.")
+    outlet: Optional[str] = None
+    language: Optional[str] = None
+    title: Optional[str] = None
+    url: Optional[str] = None
+    published: Optional[str] = None
+    story: Optional[str] = None
+
+
+class QuotesPublic(_Page):
+    data: list[QuotePublic]
 
 
 class ActorPublic(_Out):
@@ -150,106 +173,78 @@ class ActorPublic(_Out):
     sector: Optional[str] = None
 
 
-class ArticleEventPublic(_Out):
-    id: Optional[str] = None
+# A PLOVER event with the article it was read in.
+class EventPublic(_Out):
+    id: str = Field(description="The event's id, or ARTICLE:POSITION.")
     type: str
     mode: Optional[str] = None
     source: Optional[ActorPublic] = None
     target: Optional[ActorPublic] = None
-    sentence: int
-    sentence_text: str
-    trigger: str
     location: Optional[str] = None
     date: Optional[str] = None
     date_precision: Optional[str] = None
+    date_source: Optional[str] = Field(None, description="text, or published when the date is the article's.")
     certainty: str
     attributed_to: Optional[str] = None
-
-
-# One article in full: clean text, what was removed and why, and every annotation.
-class ArticlePublic(_Out):
-    id: str
-    source: str
-    location: Optional[str] = None
-    raw_format: str
-    title: Optional[str] = None
+    sentence: str = Field(description="The sentence that reports it.")
+    sentence_index: int
+    trigger: str
+    article: str = Field(description="The id of the article it was read in.")
     outlet: Optional[str] = None
+    language: Optional[str] = None
+    title: Optional[str] = None
     url: Optional[str] = None
-    authors: list[str] = []
     published: Optional[str] = None
-    date_source: Optional[str] = None
-    fetched: Optional[str] = None
-    language: Optional[str] = None
-    language_score: Optional[float] = None
-    text: str
-    text_hash: str
-    copy_of: Optional[str] = None
-    analysis: Optional[str] = None
-    removed: list[RemovedLinePublic] = []
-    sentences: list[SentencePublic] = []
-    mentions: list[MentionPublic] = []
-    dates: list[TimeExpressionPublic] = []
-    quotes: list[ArticleQuotePublic] = []
-    events: list[ArticleEventPublic] = []
-
-
-# ---- quotes and events ----------------------------------------------------------------------
-
-
-# A quote with the article it comes from.
-class QuotePublic(_Out):
-    id: str
-    article_id: str
-    text: str
-    kind: str
-    speaker: Optional[str] = None
-    speaker_entity: Optional[str] = None
-    cue: Optional[str] = None
-    via: Optional[str] = None
-    sentence: int
-    start: int
-    end: int
-    outlet: Optional[str] = None
-    language: Optional[str] = None
-    published: Optional[str] = None
-    title: Optional[str] = None
-
-
-class QuotesPublic(_Page):
-    data: list[QuotePublic]
-
-
-class EventActorPublic(_Out):
-    name: str
-    entity: Optional[str] = None
-    country: Optional[str] = None
-    sector: Optional[str] = None
-
-
-# A PLOVER event with the article it comes from.
-class EventPublic(_Out):
-    id: str
-    article_id: str
-    type: str
-    mode: Optional[str] = None
-    source: Optional[EventActorPublic] = None
-    target: Optional[EventActorPublic] = None
-    sentence: int
-    sentence_text: str
-    trigger: str
-    location: Optional[str] = None
-    date: Optional[str] = None
-    date_precision: Optional[str] = None
-    certainty: str
-    attributed_to: Optional[str] = None
-    outlet: Optional[str] = None
-    language: Optional[str] = None
-    published: Optional[str] = None
-    title: Optional[str] = None
+    story: Optional[str] = None
 
 
 class EventsPublic(_Page):
     data: list[EventPublic]
+
+
+# One report of a cross-source event: the sentence of one article telling it.
+class CrossEventSentencePublic(_Out):
+    article: str
+    outlet: Optional[str] = None
+    sentence: int = Field(description="Its index in the article (-1: found by name, not coded).")
+    text: str
+    trigger: Optional[str] = None
+    certainty: Optional[str] = None
+    date: Optional[str] = None
+    date_source: Optional[str] = None
+    support: str = Field(description="coded (an annotated event) or mention (a sentence naming both actors).")
+    event: Optional[str] = Field(None, description="The per-article event's id, when it has one.")
+
+
+# One event however many articles report it (crisol.link.events.CrossEvent.to_dict()).
+class CrossEventPublic(_Out):
+    id: str = Field(description="Stable id of the grouped event (x + 12 hex digits).")
+    type: str
+    mode: Optional[str] = None
+    source: Optional[ActorPublic] = None
+    target: Optional[ActorPublic] = None
+    location: Optional[str] = None
+    date: Optional[str] = None
+    date_precision: Optional[str] = None
+    date_source: Optional[str] = Field(None, description="text, or published when no report dates it in its text.")
+    certainty: str = Field(description="The surest level any report gives.")
+    certainties: dict[str, list[str]] = Field(description="Every level given, with the articles giving it.")
+    attributed_to: list[str] = []
+    num_articles: int = Field(description="Articles reporting it.")
+    num_outlets: int = Field(description="Outlets reporting it (an article with no known outlet is one).")
+    num_independent_sources: int = Field(
+        description="Independent sources: copies, rewrites and one wire agency's articles count once.")
+    articles: list[str]
+    outlets: list[str]
+    independent_sources: list[str] = Field(description="One article per independent source (its origin).")
+    agencies: dict[str, str] = Field(description="Article id -> the wire agency it credits.")
+    urls: list[str] = []
+    stories: list[str] = []
+    sentences: list[CrossEventSentencePublic]
+
+
+class CrossEventsPublic(_Page):
+    data: list[CrossEventPublic]
 
 
 # Events per day and type, for charts.
@@ -259,20 +254,28 @@ class EventCountPublic(_Out):
     count: int
 
 
+# One article in full: clean text, what was removed and why, and every annotation (its quotes
+# and events in the shapes of /quotes and /events).
+class ArticlePublic(ArticleSummaryPublic):
+    location: Optional[str] = None
+    agency: Optional[str] = Field(None, description="The wire agency its byline credits (EFE, Reuters...).")
+    raw_format: str
+    authors: list[str] = []
+    date_source: Optional[str] = None
+    fetched: Optional[str] = None
+    language_score: Optional[float] = None
+    text: str
+    text_hash: str
+    removed: list[RemovedLinePublic] = []
+    sentences: list[SentencePublic] = []
+    mentions: list[MentionPublic] = []
+    entities: list[MentionPublic] = Field([], description="The same as mentions (the name `crisol analyze` uses).")
+    dates: list[TimeExpressionPublic] = []
+    quotes: list[QuotePublic] = []
+    events: list[EventPublic] = []
+
+
 # ---- entities and stories -------------------------------------------------------------------
-
-
-class EntityPublic(_Out):
-    id: str
-    name: str
-    type: str
-    country: Optional[str] = None
-    role: Optional[str] = None
-    mentions: int = 0
-
-
-class EntitiesPublic(_Page):
-    data: list[EntityPublic]
 
 
 class AliasPublic(_Out):
@@ -280,42 +283,79 @@ class AliasPublic(_Out):
     count: int
 
 
-class CooccurrencePublic(_Out):
-    entity_id: str
+# A registry entity in a listing: every spelling seen (with counts) and how much it is named.
+class EntityPublic(_Out):
+    id: str
     name: str
-    type: str
-    articles: int
-
-
-# An entity with all its spellings and the entities seen beside it.
-class EntityDetailPublic(EntityPublic):
+    type: Optional[str] = None
+    country: Optional[str] = None
+    role: Optional[str] = None
+    mentions: int = Field(0, description="The sum of its spellings' counts.")
     aliases: list[AliasPublic] = []
-    articles: int = 0
+    article_count: int = Field(0, description="Articles naming it.")
+
+
+class EntitiesPublic(_Page):
+    data: list[EntityPublic]
+
+
+class CooccurrencePublic(_Out):
+    id: str
+    name: str
+    type: Optional[str] = None
+    shared_articles: int
+
+
+# An entity in full: the listing's fields, the ids of the articles naming it (newest first) and
+# why each spelling was merged into it, its latest articles, quotes by it, events it is in, and
+# the entities named beside it.
+class EntityDetailPublic(EntityPublic):
+    articles: list[str] = Field([], description="Ids of the articles naming it, newest first.")
+    merges: list[dict[str, Any]] = Field([], description="Why each spelling was merged: rule, score, evidence.")
+    recent_articles: list[ArticleSummaryPublic] = []
+    quotes: list[QuotePublic] = []
+    events: list[EventPublic] = []
     cooccurring: list[CooccurrencePublic] = []
 
 
+# A story in a listing.
 class StoryPublic(_Out):
     id: str
     title: Optional[str] = None
     language: Optional[str] = None
-    size: int
-    first: Optional[str] = None
-    last: Optional[str] = None
+    size: int = 0
+    first: Optional[str] = Field(None, description="Publication time of its first article.")
+    last: Optional[str] = Field(None, description="Publication time of its latest article.")
     updated: Optional[str] = None
+    articles: list[str] = Field([], description="Ids of its articles, in story order.")
+    outlets: list[str] = []
 
 
 class StoriesPublic(_Page):
     data: list[StoryPublic]
 
 
-# A story in full: the linking stage's view (summary with citations, timeline, quotes, events,
-# differences) when available, else its articles. Fields are only ever added.
-class StoryDetailPublic(_Out):
-    model_config = ConfigDict(extra="allow")
+class CitedSentencePublic(_Out):
+    text: str
+    citations: list[str] = Field(description="Ids of every article that says it.")
 
-    id: str
-    title: Optional[str] = None
-    articles: list[Any] = []
+
+class RelationPublic(_Out):
+    a: str
+    b: str
+    kind: str = Field(description="duplicate, near-duplicate or rewrite")
+    score: float
+
+
+# A story in full: the listing's fields and the told story (what `crisol story ID --format
+# json` prints). Fields beyond these come from crisol.present and are only ever added.
+class StoryDetailPublic(StoryPublic):
+    summary: list[CitedSentencePublic] = []
+    relations: list[RelationPublic] = []
+    timeline: list[dict[str, Any]] = []
+    quotes: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    differences: list[dict[str, Any]] = []
 
 
 # ---- search ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Annotated, Callable, TypeVar
 from fastapi import Depends, Query
 
 from crisol.api.problems import Problem
-from crisol.store.queries_api import MAX_LIMIT, Filters
+from crisol.store.queries import MAX_LIMIT, Filters
 
 T = TypeVar("T")
 

@@ -15,8 +15,8 @@ from rich.text import Text
 
 from crisol.cli._common import err, open_store, parse_when
 from crisol.model import Article
-from crisol.store import AmbiguousId, ArticlePage
-from crisol.store.queries import AnnotationQueries, entities_by_name, link_actors
+from crisol.store import AmbiguousId
+from crisol.store import queries
 
 
 class ListFormat(str, Enum):
@@ -29,7 +29,7 @@ class ShowFormat(str, Enum):
     json = "json"
 
 
-def _page_table(page: ArticlePage) -> Table:
+def _page_table(page: queries.Page) -> Table:
     shown = f"{page.offset + 1}–{page.offset + len(page.items)}" if page.items else "0"
     table = Table(title=f"articles {shown} of {page.total:,}", title_justify="left")
     # The id must stay whole (it is what `crisol article` takes); the title gets what is left.
@@ -39,8 +39,8 @@ def _page_table(page: ArticlePage) -> Table:
     table.add_column("lang", no_wrap=True)
     table.add_column("title", overflow="fold", ratio=1)
     for a in page.items:
-        published = a.published.strftime("%Y-%m-%d") if a.published else "—"
-        table.add_row(a.id, published, a.outlet or "—", a.language or "—", Text(a.title or "—"))
+        published = (a["published"] or "—")[:10]
+        table.add_row(a["id"], published, a["outlet"] or "—", a["language"] or "—", Text(a["title"] or "—"))
     return table
 
 
@@ -54,14 +54,15 @@ def articles_command(
     offset: Annotated[int, typer.Option(min=0, help="Skip this many first.")] = 0,
     format: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
 ) -> None:
-    """List stored articles, newest first: id, published, outlet, language, title."""
-    since_dt, until_dt = parse_when(since), parse_when(until, end_of_day=True)
+    """List stored articles, newest first: id, published, outlet, language, title.
+
+    ``--format json`` prints the items of the API's ``GET /api/articles`` (one shape for both).
+    """
+    filters = queries.Filters(outlet, language, parse_when(since), parse_when(until, end_of_day=True))
     with open_store(ctx) as store:
-        page = store.list_articles(outlet=outlet, language=language, since=since_dt, until=until_dt,
-                                   limit=limit, offset=offset)  # fmt: skip
+        page = queries.list_articles(store, filters, limit=limit, offset=offset)
     if format is ListFormat.json:
-        rows = [a.to_dict() for a in page.items]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(page.items, ensure_ascii=False, indent=2))
         return
     console = Console(highlight=False)
     if not console.is_terminal:  # piped: don't squeeze titles into 80 columns
@@ -177,30 +178,10 @@ def print_article(a: Article, console: Console, names: dict[str, str] | None = N
         print_annotations(a, names or {}, console)
 
 
-def article_json(a: Article, names: dict[str, str]) -> dict:
-    """:meth:`Article.to_dict` plus the registry name of each linked mention and speaker.
-
-    ``entities`` repeats ``mentions`` under the name ``crisol analyze --format json`` uses.
-    """
-    d = a.to_dict()
-    for m in d["mentions"]:
-        m["entity_name"] = names.get(m["entity_id"]) if m["entity_id"] else None
-    for q in d["quotes"]:
-        q["speaker_name"] = names.get(q["speaker_entity"]) if q["speaker_entity"] else None
-    d["entities"] = d["mentions"]
-    return d
-
-
-def _link_event_actors(a: Article) -> None:
-    by_name = entities_by_name((m.text, m.canonical, m.entity_id) for m in a.mentions)
-    for e in a.events:
-        link_actors(e, by_name)
-
-
 def _registry_names(store, a: Article) -> dict[str, str]:
-    ids = {m.entity_id for m in a.mentions} | {q.speaker_entity for q in a.quotes}
+    ids = {m.entity_id for m in a.mentions} | {x.speaker_entity for x in a.quotes}
     ids |= {x.entity_id for e in a.events for x in (e.source, e.target) if x is not None}
-    return AnnotationQueries(store).entity_names(i for i in ids if i)
+    return queries.AnnotationQueries(store).entity_names(i for i in ids if i)
 
 
 def article_command(
@@ -209,7 +190,10 @@ def article_command(
     format: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = ShowFormat.text,
     raw: Annotated[bool, typer.Option("--raw", help="Write the original input bytes to stdout.")] = False,
 ) -> None:
-    """Show one article: metadata, clean text, removed boilerplate, entities, dates, quotes, events."""
+    """Show one article: metadata, clean text, removed boilerplate, entities, dates, quotes, events.
+
+    ``--format json`` prints what the API's ``GET /api/articles/ID`` answers.
+    """
     # Entities with the registry entity each mention was linked to, dates with their resolved
     # value and precision, quotes with speaker/cue/kind/channel, events with actor codes.
     with open_store(ctx) as store:
@@ -218,8 +202,8 @@ def article_command(
         except AmbiguousId as e:
             err.print(f"error: {e}", markup=False)
             raise typer.Exit(1) from None
-        if article is not None:
-            _link_event_actors(article)
+        # The detail links unlinked event actors through the article's mentions (in place).
+        detail = queries.article_detail(store, article) if article is not None else None
         names = _registry_names(store, article) if article is not None else {}
     if article is None:
         err.print(f"error: no article with id {article_id!r} in {store.where}", markup=False)
@@ -229,7 +213,7 @@ def article_command(
         sys.stdout.buffer.write(article.raw)
         sys.stdout.buffer.flush()
     elif format is ShowFormat.json:
-        typer.echo(json.dumps(article_json(article, names), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(detail, ensure_ascii=False, indent=2))
     else:
         console = Console(highlight=False)
         if not console.is_terminal:  # piped: room for the annotation tables

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from crisol.cli._common import err, open_store
 from crisol.link.names import fold
-from crisol.store.queries import AnnotationQueries, EntityRecord, EventRow, QuoteRow
+from crisol.store.queries import AnnotationQueries, EntityRecord, entity_detail, list_entities
 
 TOP_ALIASES = 4  # spellings shown per entity in the listing
 
@@ -79,7 +79,7 @@ def find_entity(queries: AnnotationQueries, name: str) -> Lookup:
     return Lookup()
 
 
-def _require(queries: AnnotationQueries, name: str, where: str) -> EntityRecord:
+def require_entity(queries: AnnotationQueries, name: str, where: str) -> EntityRecord:
     """The entity for ``name``, or a message (not found / which ones) and exit code 1."""
     found = find_entity(queries, name)
     if found.entity is not None:
@@ -104,7 +104,7 @@ def wide_console() -> Console:
     return console
 
 
-def _registry_table(rows: list[EntityRecord], total: int) -> Table:
+def _registry_table(rows: list[dict[str, Any]], total: int) -> Table:
     table = Table(title=f"entities: {len(rows):,} of {total:,}", title_justify="left")
     table.add_column("name", overflow="fold")
     table.add_column("type", no_wrap=True)
@@ -115,10 +115,9 @@ def _registry_table(rows: list[EntityRecord], total: int) -> Table:
     table.add_column("spellings", overflow="fold", ratio=1)
     table.add_column("id", no_wrap=True, style="dim")
     for e in rows:
-        others = [f"{t} ({n})" for t, n in e.aliases if t != e.name][:TOP_ALIASES]
-        table.add_row(Text(e.name), e.data.get("type") or "", e.data.get("country") or "",
-                      e.data.get("role") or "", f"{e.mentions:,}", f"{len(e.articles):,}",
-                      Text(", ".join(others)), e.id)  # fmt: skip
+        others = [f"{a['text']} ({a['count']})" for a in e["aliases"] if a["text"] != e["name"]][:TOP_ALIASES]
+        table.add_row(Text(e["name"]), e["type"] or "", e["country"] or "", e["role"] or "", f"{e['mentions']:,}",
+                      f"{e['article_count']:,}", Text(", ".join(others)), e["id"])  # fmt: skip
     return table
 
 
@@ -129,49 +128,28 @@ def entities_command(
     limit: Annotated[int, typer.Option(min=1, help="How many to show (most mentioned first).")] = 50,
     format: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
 ) -> None:
-    """List the entity registry, most mentioned first, with the spellings merged into each."""
+    """List the entity registry, most mentioned first, with the spellings merged into each.
+
+    ``--format json`` prints the items of the API's ``GET /api/entities``.
+    """
     with open_store(ctx) as store:
-        queries = AnnotationQueries(store)
-        rows = queries.list_entities(type=type.value if type else None, country=country, limit=limit)
-        total = queries.count_entities()
+        page = list_entities(store, type=type.value if type else None, country=country, limit=limit)
     if format is ListFormat.json:
-        typer.echo(json.dumps([e.to_dict() for e in rows], ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(page.items, ensure_ascii=False, indent=2))
         return
-    if not rows:
+    if not page.items:
         err.print("no entities: ingest articles (the registry is filled when they are linked)", markup=False)
         return
-    wide_console().print(_registry_table(rows, total))
+    wide_console().print(_registry_table(page.items, page.total))
 
 
 # ---- crisol entity NAME ----------------------------------------------------------------------
 
 
-@dataclass
-class EntityView:
-    """Everything ``crisol entity`` shows about one entity."""
-
-    entity: EntityRecord
-    articles: list
-    quotes: list[QuoteRow]
-    events: list[EventRow]
-
-    def to_dict(self) -> dict[str, Any]:
-        d = self.entity.to_dict()
-        d["articles"] = [a.to_dict() for a in self.articles]
-        d["quotes"] = [q.to_dict() for q in self.quotes]
-        d["events"] = [e.to_dict() for e in self.events]
-        return d
-
-
-def entity_view(queries: AnnotationQueries, entity: EntityRecord, limit: int = 200) -> EntityView:
-    """The articles an entity is in, its quotes (as speaker) and events (as source or target)."""
-    names = [entity.name, *(t for t, _ in entity.aliases)]
-    return EntityView(
-        entity,
-        queries.entity_articles(entity.id),
-        queries.quotes(speaker_entity=entity.id, limit=limit),
-        queries.events(entity_ids=[entity.id], actor_names=names, limit=limit),
-    )
+def entity_view(queries: AnnotationQueries, entity: EntityRecord, limit: int = 200) -> dict[str, Any]:
+    """The entity in full (:func:`crisol.store.queries.entity_detail`, what ``GET
+    /api/entities/ID`` answers): its articles, quotes (as speaker) and events (either side)."""
+    return entity_detail(queries, entity, limit)
 
 
 def _why(entity: EntityRecord) -> dict[str, dict[str, Any]]:
@@ -198,19 +176,26 @@ def _spellings_table(entity: EntityRecord) -> Table:
     return table
 
 
-def articles_table(refs: list, title: str = "articles") -> Table:
-    table = Table(title=f"{title} ({len(refs)})", title_justify="left")
+def articles_table(refs: list[dict[str, Any]], title: str = "articles", total: int | None = None) -> Table:
+    """Articles in the summary shape (``id``, ``published``, ``outlet``, ``title``)."""
+    shown = f"{len(refs)}" if total is None or total == len(refs) else f"{len(refs)} of {total}"
+    table = Table(title=f"{title} ({shown})", title_justify="left")
     table.add_column("id", no_wrap=True, min_width=16)
     table.add_column("published", no_wrap=True)
     table.add_column("outlet", overflow="ellipsis", max_width=24)
     table.add_column("title", overflow="fold", ratio=1)
     for a in refs:
-        published = a.published.strftime("%Y-%m-%d") if a.published else "—"
-        table.add_row(a.id, published, a.outlet or "—", Text(a.title or "—"))
+        table.add_row(a["id"], (a["published"] or "—")[:10], a["outlet"] or "—", Text(a["title"] or "—"))
     return table
 
 
-def quotes_table(rows: list[QuoteRow], title: str = "quotes") -> Table:
+def _shape(row: Any) -> dict[str, Any]:
+    """A row object (QuoteRow, EventRow) or its dict, as the dict."""
+    return row.to_dict() if hasattr(row, "to_dict") else row
+
+
+def quotes_table(rows: list, title: str = "quotes") -> Table:
+    """Quotes in the quote shape (or :class:`QuoteRow`)."""
     table = Table(title=f"{title} ({len(rows)})", title_justify="left")
     table.add_column("speaker", overflow="fold")
     table.add_column("cue", overflow="fold")
@@ -218,21 +203,25 @@ def quotes_table(rows: list[QuoteRow], title: str = "quotes") -> Table:
     table.add_column("via", overflow="fold")
     table.add_column("text", overflow="fold", ratio=1)
     table.add_column("article", no_wrap=True, style="dim")
-    for r in rows:
-        q = r.quote
-        table.add_row(Text(r.speaker_name or q.speaker or "?"), Text(q.cue or ""), q.kind, Text(q.via or ""),
-                      Text(q.text), r.article.id)  # fmt: skip
+    for q in map(_shape, rows):
+        table.add_row(Text(q["speaker"]["name"] or "?"), Text(q["cue"] or ""), q["kind"], Text(q["via"] or ""),
+                      Text(q["text"]), q["article"])  # fmt: skip
     return table
 
 
 def actor_text(actor) -> str:
-    """``Wang Yi [CHN GOV]``, or ``—`` when the event has no such actor."""
+    """``Wang Yi [CHN GOV]``, or ``—`` when the event has no such actor (an Actor or its dict)."""
     if actor is None:
         return "—"
-    return f"{actor.name} [{actor.code}]" if actor.code else actor.name
+    if isinstance(actor, dict):
+        name, code = actor["name"], " ".join(p for p in (actor.get("country"), actor.get("sector")) if p)
+    else:
+        name, code = actor.name, actor.code
+    return f"{name} [{code}]" if code else name
 
 
-def events_table(rows: list[EventRow], title: str = "events") -> Table:
+def events_table(rows: list, title: str = "events") -> Table:
+    """Events in the event shape (or :class:`EventRow`)."""
     table = Table(title=f"{title} ({len(rows)})", title_justify="left")
     table.add_column("type / mode", no_wrap=True)
     table.add_column("source → target", overflow="fold", ratio=1)
@@ -240,23 +229,25 @@ def events_table(rows: list[EventRow], title: str = "events") -> Table:
     table.add_column("when", no_wrap=True)
     table.add_column("certainty", overflow="fold")
     table.add_column("article", no_wrap=True, style="dim")
-    for r in rows:
-        e = r.event
-        kind = e.type + (f"/{e.mode}" if e.mode else "")
-        certainty = e.certainty + (f" ({e.attributed_to})" if e.attributed_to else "")
-        table.add_row(kind, Text(f"{actor_text(e.source)} → {actor_text(e.target)}"), Text(e.location or ""),
-                      e.date or "", Text(certainty), r.article.id)  # fmt: skip
+    for e in map(_shape, rows):
+        kind = e["type"] + (f"/{e['mode']}" if e["mode"] else "")
+        certainty = e["certainty"] + (f" ({e['attributed_to']})" if e["attributed_to"] else "")
+        table.add_row(kind, Text(f"{actor_text(e['source'])} → {actor_text(e['target'])}"),
+                      Text(e["location"] or ""), e["date"] or "", Text(certainty), e["article"])  # fmt: skip
     return table
 
 
-def print_entity(view: EntityView, console: Console) -> None:
-    e = view.entity
-    facts = [e.data.get("type"), e.data.get("country"), e.data.get("role")]
-    console.print(Text.assemble((e.name, "bold"), "  ", " · ".join(f for f in facts if f), ("  " + e.id, "dim")))
-    console.print(f"{e.mentions:,} mentions in {len(view.articles):,} articles", markup=False)
-    console.print(_spellings_table(e))
-    for table in (articles_table(view.articles), quotes_table(view.quotes, "quotes by it"),
-                  events_table(view.events, "events it is in")):  # fmt: skip
+def print_entity(view: dict[str, Any], entity: EntityRecord, console: Console) -> None:
+    """The entity in full (``view``: :func:`entity_view`), its spellings explained from ``entity``."""
+    facts = [view["type"], view["country"], view["role"]]
+    console.print(Text.assemble((view["name"], "bold"), "  ", " · ".join(f for f in facts if f),
+                                ("  " + view["id"], "dim")))  # fmt: skip
+    console.print(f"{view['mentions']:,} mentions in {len(view['articles']):,} articles", markup=False)
+    console.print(_spellings_table(entity))
+    tables = (articles_table(view["recent_articles"], total=len(view["articles"])),
+              quotes_table(view["quotes"], "quotes by it"),
+              events_table(view["events"], "events it is in"))  # fmt: skip
+    for table in tables:
         print_table(table, console)
 
 
@@ -276,14 +267,18 @@ def entity_command(
     format: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = ShowFormat.text,
     limit: Annotated[int, typer.Option(min=1, help="At most this many quotes and this many events.")] = 200,
 ) -> None:
-    """Show one entity: every spelling and why it was merged, its articles, quotes and events."""
+    """Show one entity: every spelling and why it was merged, its articles, quotes and events.
+
+    ``--format json`` prints what the API's ``GET /api/entities/ID?limit=LIMIT`` answers.
+    """
     with open_store(ctx) as store:
         queries = AnnotationQueries(store)
-        view = entity_view(queries, _require(queries, name, store.where), limit)
+        entity = require_entity(queries, name, store.where)
+        view = entity_view(queries, entity, limit)
     if format is ShowFormat.json:
-        typer.echo(json.dumps(view.to_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(view, ensure_ascii=False, indent=2))
         return
-    print_entity(view, wide_console())
+    print_entity(view, entity, wide_console())
 
 
 def register(app: typer.Typer) -> None:

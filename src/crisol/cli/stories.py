@@ -1,20 +1,20 @@
 """``crisol stories``, ``crisol story ID``, ``crisol diff A B`` and ``crisol link``.
 
-Thin wrappers over :mod:`crisol.link.service` (what is linked and how a story is told) and
-:mod:`crisol.present` (rendering).
+Thin wrappers over :mod:`crisol.store.queries` (stories in the shapes the REST API answers),
+:mod:`crisol.link.service` (linking) and :mod:`crisol.present` (rendering).
 """
 
 from __future__ import annotations
 
 import json
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from crisol.cli._common import err, open_store
+from crisol.cli._common import err, open_store, parse_when
 
 
 class ListFormat(str, Enum):
@@ -33,24 +33,40 @@ def stories_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="Stories to show.")] = 50,
     offset: Annotated[int, typer.Option("--offset", min=0)] = 0,
     order: Annotated[str, typer.Option("--order", help="last (latest first) or size (biggest first).")] = "last",
+    language: Annotated[Optional[str], typer.Option(help="Only stories in this language: es, en...")] = None,
+    entity: Annotated[
+        Optional[str], typer.Option(help="Only stories naming this registry entity (any spelling, or its id).")
+    ] = None,
+    since: Annotated[Optional[str], typer.Option(help="Last article on or after this date (ISO 8601).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Last article on or before this date (ISO 8601).")] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
 ) -> None:
-    """List stories: size, outlets and time span."""
-    from crisol.link.service import list_stories
+    """List stories: size, outlets and time span.
+
+    ``--format json`` prints the items of the API's ``GET /api/stories`` (same filters):
+    ``id``, ``title``, ``articles`` (ids), ``outlets``, ``size``, ``first``, ``last``...
+    """
+    from crisol.cli.entities import require_entity
+    from crisol.store.queries import AnnotationQueries, list_stories
 
     if order not in ("last", "size"):
         raise typer.BadParameter(f"--order must be 'last' or 'size', got {order!r}")
+    since_dt, until_dt = parse_when(since), parse_when(until, end_of_day=True)
     with open_store(ctx) as store:
-        page = list_stories(store, limit=limit, offset=offset, order=order)
+        entity_id = require_entity(AnnotationQueries(store), entity, store.where).id if entity else None
+        page = list_stories(store, language=language, since=since_dt, until=until_dt, entity=entity_id,
+                            sort=f"-{order}", limit=limit, offset=offset)  # fmt: skip
     if fmt is ListFormat.json:
-        typer.echo(json.dumps([s.to_dict() for s in page.data], ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(page.items, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"stories {offset + 1}–{offset + len(page.data)} of {page.total}", title_justify="left")
+    table = Table(title=f"stories {offset + 1}–{offset + len(page.items)} of {page.total}", title_justify="left")
     for col in ("id", "articles", "outlets", "from", "to", "title"):
         table.add_column(col, overflow="fold" if col == "title" else "ellipsis")
-    for s in page.data:
-        table.add_row(s.id, str(s.size), str(len(s.outlets)), s.first.date().isoformat() if s.first else "—",
-                      s.last.date().isoformat() if s.last else "—", s.title or "—")  # fmt: skip
+    for s in page.items:
+        # no outlet known (an agency credit is not an outlet): "?" rather than a misleading 0
+        outlets = str(len(s["outlets"])) if s["outlets"] else "?"
+        table.add_row(s["id"], str(s["size"]), outlets, (s["first"] or "—")[:10],
+                      (s["last"] or "—")[:10], s["title"] or "—")  # fmt: skip
     Console(highlight=False).print(table)
 
 
@@ -59,12 +75,15 @@ def story_command(
     story_id: Annotated[str, typer.Argument(help="Story id (or unique prefix), or the id of one of its articles.")],
     fmt: Annotated[StoryFormat, typer.Option("--format", help="text, json or md.")] = StoryFormat.text,
 ) -> None:
-    """One story: cited summary, timeline, quotes, actors, agreements and differences."""
-    from crisol.link.service import story_view
+    """One story: cited summary, timeline, quotes, actors, agreements and differences.
+
+    ``--format json`` prints what the API's ``GET /api/stories/ID`` answers.
+    """
     from crisol.present import render_markdown, render_text
+    from crisol.store.queries import get_story
 
     with open_store(ctx) as store:
-        view = story_view(store, story_id)
+        view = get_story(store, story_id)
     if view is None:
         err.print(f"no story {story_id!r} (try `crisol stories`)", markup=False)
         raise typer.Exit(1)

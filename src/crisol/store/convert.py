@@ -41,6 +41,7 @@ def article_row(a: Article, *, copy_of: str | None, ingested_at) -> Row:
         "analysis": a.analysis,
         "copy_of": copy_of,
         "ingested_at": ingested_at,
+        "agency": a.agency,
     }
 
 
@@ -92,7 +93,7 @@ def _event(x: Event) -> Row:
         **_actor("source", x.source), **_actor("target", x.target),
         "sentence": x.sentence, "sentence_text": x.sentence_text, "trigger": x.trigger,
         "location": x.location, "date": x.date, "date_precision": x.date_precision,
-        "certainty": x.certainty, "attributed_to": x.attributed_to,
+        "certainty": x.certainty, "attributed_to": x.attributed_to, "date_source": x.date_source,
     }  # fmt: skip
 
 
@@ -139,6 +140,7 @@ def article_from_row(r: Mapping[str, Any], raw: bytes = b"") -> Article:
         language_score=r["language_score"],
         analysis=r["analysis"],
         copy_of=r["copy_of"],
+        agency=r["agency"],
     )
 
 
@@ -175,6 +177,6 @@ FROM_ROW: dict[str, Callable[[Mapping[str, Any]], Any]] = {
         target=_actor_from(r, "target"), sentence=r["sentence"],
         sentence_text=r["sentence_text"], trigger=r["trigger"], location=r["location"],
         date=r["date"], date_precision=r["date_precision"], certainty=r["certainty"],
-        attributed_to=r["attributed_to"], id=r["event_id"],
+        attributed_to=r["attributed_to"], id=r["event_id"], date_source=r["date_source"],
     ),  # fmt: skip
 }

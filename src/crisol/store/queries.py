@@ -1,12 +1,33 @@
-"""Read queries over the annotation tables: registry entities, quotes, events, mentions.
+"""The read side, in one place: articles, stories, entities, quotes and events, each in ONE
+JSON shape, whoever asks (``crisol ... --format json``, the REST API under ``/api``, the web pages).
 
-The read side (``crisol entities``, ``entity``, ``events``, ``article``, ``export``) asks these
-questions; :class:`AnnotationQueries` keeps their SQL in the store layer, beside
-:class:`~crisol.store.link.LinkStore` (which writes the registry). Rows come back as small value
-objects whose ``to_dict()`` is the public JSON shape (field names are only ever added).
+Three ways in, one shape out (docs/api.md lists the shapes):
+
+- listings (:func:`list_articles`, :func:`list_stories`, :func:`list_entities`,
+  :func:`list_quotes`, :func:`list_events`) take the same filters where they apply
+  (:class:`Filters` on the article: outlet, language, publication window; ``entity``), a
+  ``sort`` key (``-`` for descending) and ``limit`` / ``offset``, and return a :class:`Page`
+  of plain dicts with the ``total`` matching;
+- one object in full: :func:`get_article`, :func:`get_story`, :func:`get_entity`;
+- :class:`AnnotationQueries` streams quotes and events (exports; the event table's actor-name
+  and date-window filters) and looks entities up by name; its rows are the value objects
+  (:class:`QuoteRow`, :class:`EventRow`, :class:`EntityRecord`) whose ``to_dict()`` *is* the
+  shape the listings return (an entity's: in full, its listing summary plus ``articles`` and
+  ``merges``), so the two paths cannot drift apart.
+
+Each page costs a fixed number of statements whatever its length: the rows, the total, and
+one batched look-up per kind of context (stories of the articles, registry names).
+Fields are only ever added.
 
 >>> from crisol.store import open_store
->>> q = AnnotationQueries(open_store(":memory:"))
+>>> store = open_store(":memory:")
+>>> list_events(store, type="CONSULT").total
+0
+>>> list_articles(store, sort="title")
+Traceback (most recent call last):
+...
+ValueError: sort must be one of -published, published, -ingested, ingested, -id, id; got 'title'
+>>> q = AnnotationQueries(store)
 >>> q.list_entities(), q.quotes(), q.events()
 ([], [], [])
 """
@@ -14,56 +35,69 @@ objects whose ``to_dict()`` is the public JSON shape (field names are only ever 
 from __future__ import annotations
 
 import calendar
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Iterable, Iterator, Sequence
+from itertools import combinations
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import Connection, Select, and_, func, or_, select
+from sqlalchemy import Connection, Select, and_, exists, func, or_, select
 
-from crisol.model import Actor, Event, Quote
+from crisol.model import Actor, Article, Event, Quote
 from crisol.store import convert
 from crisol.store import schema as s
-from crisol.store.link import entities, entity_aliases, story_articles
+from crisol.store.link import entities, entity_aliases, stories, story_articles
 from crisol.store.store import Store, _chunks
 
-# Article columns carried beside each quote and event, so a row names where it was read.
-_ARTICLE_COLS = (s.articles.c.outlet, s.articles.c.title, s.articles.c.url, s.articles.c.published)
+MAX_LIMIT = 500  # the most items one API page holds (the library itself takes any limit)
 
 # Meteorological northern-hemisphere seasons, as the date resolver writes them ("2024-summer");
 # winter starts in December of its year and ends in February of the next.
 SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 14)}
 
+# Article columns carried beside each quote and event, so a row names where it was read.
+_CONTEXT_COLS = (s.articles.c.outlet, s.articles.c.language, s.articles.c.title, s.articles.c.url,
+                 s.articles.c.published)  # fmt: skip
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# ==== the shapes ================================================================================
+
 
 @dataclass
 class ArticleRef:
-    """Where a quote or an event was read: the article's id, outlet, title, url and date."""
+    """Where a quote or an event was read: the article's id, outlet, language, title, url, date
+    and the story it is in (once linked)."""
 
     id: str
     outlet: str | None
     title: str | None
     url: str | None
     published: datetime | None
-    story: str | None = None  # the story the article is in, once linked
+    story: str | None = None
+    language: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        published = self.published.isoformat() if self.published else None
-        return {"id": self.id, "outlet": self.outlet, "title": self.title, "url": self.url,
-                "published": published, "story": self.story}  # fmt: skip
+        """The article fields every quote and event carries (``article`` is the id)."""
+        return {"article": self.id, "outlet": self.outlet, "language": self.language, "title": self.title,
+                "url": self.url, "published": _iso(self.published), "story": self.story}  # fmt: skip
 
 
-@dataclass
-class ArticleFilter:
-    """Which articles' quotes or events to read (as ``crisol articles`` filters them)."""
-
-    outlet: str | None = None
-    language: str | None = None
-    published_since: datetime | None = None
-    published_until: datetime | None = None
+def article_summary(r: Mapping[str, Any], story: str | None = None) -> dict[str, Any]:
+    """An article in a listing: the fields of the article in full, without text or annotations."""
+    return {"id": r["id"], "title": r["title"], "outlet": r["outlet"], "language": r["language"],
+            "published": _iso(r["published"]), "url": r["url"], "source": r["source"],
+            "copy_of": r["copy_of"], "analysis": r["analysis"], "story": story}  # fmt: skip
 
 
 @dataclass
 class EntityRecord:
-    """A registry entity in its public shape (the ``data`` JSON of an ``entities`` row)."""
+    """A registry entity: its columns and the ``data`` the linker stores (spellings, articles,
+    merges). ``to_dict()`` is the entity's public shape."""
 
     data: dict[str, Any]
 
@@ -94,13 +128,25 @@ class EntityRecord:
         return list(self.data.get("merges", ()))
 
     def to_dict(self) -> dict[str, Any]:
-        d = self.data
-        return {
-            "id": d["id"], "name": d["name"], "type": d["type"], "country": d.get("country"),
-            "role": d.get("role"), "mentions": self.mentions,
-            "aliases": [{"text": t, "count": n} for t, n in self.aliases],
-            "articles": self.articles, "merges": self.merges,
-        }  # fmt: skip
+        """The entity in full: the summary of a listing, its articles' ids and its merges."""
+        aliases = [{"text": t, "count": n} for t, n in self.aliases]
+        return {**entity_summary(self.data, aliases, len(self.articles)), "articles": self.articles,
+                "merges": self.merges}  # fmt: skip
+
+
+def entity_summary(r: Mapping[str, Any], aliases: list[dict[str, Any]], article_count: int) -> dict[str, Any]:
+    """An entity in a listing: its columns, every spelling (``{text, count}``, most seen first),
+    ``mentions`` (their sum) and how many articles name it."""
+    return {"id": r["id"], "name": r["name"], "type": r.get("type"), "country": r.get("country"),
+            "role": r.get("role"), "mentions": sum(a["count"] for a in aliases), "aliases": aliases,
+            "article_count": article_count}  # fmt: skip
+
+
+def _entity_record(r: Mapping[str, Any]) -> EntityRecord:
+    """The record from an ``entities`` row: its columns win over the stored ``data``."""
+    data = dict(r["data"] or {})
+    data.update({k: r[k] for k in ("id", "name", "type", "country", "role")})
+    return EntityRecord(data)
 
 
 @dataclass
@@ -110,17 +156,19 @@ class QuoteRow:
     quote: Quote
     article: ArticleRef
     speaker_name: str | None = None  # canonical name of quote.speaker_entity
+    position: int | None = None  # its place among the article's quotes
+
+    @property
+    def id(self) -> str:
+        return f"{self.article.id}:{self.position}"
 
     def to_dict(self) -> dict[str, Any]:
         q = self.quote
         return {
-            "speaker": {"name": self.speaker_name or q.speaker, "text": q.speaker,
-                        "entity_id": q.speaker_entity},
-            "cue": q.cue, "text": q.text, "kind": q.kind, "via": q.via,
-            "article": self.article.id, "outlet": self.article.outlet,
-            "title": self.article.title, "url": self.article.url,
-            "published": self.article.to_dict()["published"], "story": self.article.story,
-            "sentence": q.sentence, "start": q.start, "end": q.end,
+            "id": self.id, "text": q.text, "kind": q.kind,
+            "speaker": {"name": self.speaker_name or q.speaker, "text": q.speaker, "entity_id": q.speaker_entity},
+            "cue": q.cue, "via": q.via, "sentence": q.sentence, "start": q.start, "end": q.end,
+            **self.article.to_dict(),
         }  # fmt: skip
 
 
@@ -150,12 +198,451 @@ class EventRow:
             "id": self.id, "type": e.type, "mode": e.mode,
             "source": actor_dict(e.source), "target": actor_dict(e.target),
             "location": e.location, "date": e.date, "date_precision": e.date_precision,
+            "date_source": e.date_source,  # text or published: where the date came from (stored column)
             "certainty": e.certainty, "attributed_to": e.attributed_to,
             "sentence": e.sentence_text, "sentence_index": e.sentence, "trigger": e.trigger,
-            "article": self.article.id, "outlet": self.article.outlet,
-            "title": self.article.title, "url": self.article.url,
-            "published": self.article.to_dict()["published"], "story": self.article.story,
+            **self.article.to_dict(),
         }  # fmt: skip
+
+
+def _story_item(r: Mapping[str, Any], members: Sequence[tuple[str, str | None]]) -> dict[str, Any]:
+    """A story in a listing; ``members`` are its (article id, outlet) in story order."""
+    return {"id": r["id"], "title": r["title"], "language": r["language"], "size": r["size"],
+            "first": _iso(r["first"]), "last": _iso(r["last"]), "updated": _iso(r["updated"]),
+            "articles": [m for m, _ in members], "outlets": sorted({o for _, o in members if o})}  # fmt: skip
+
+
+# ==== filters, sorting, paging ==================================================================
+
+
+@dataclass
+class Page:
+    """A page of a listing: ``items`` (dicts in the public shape) and the ``total`` matching."""
+
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+
+def _spellings(store: Store, outlet: str) -> list[str]:
+    """The stored spellings of an outlet, in any case (read from the outlet index alone).
+
+    Filtering on this list lets the engine look the outlet up in its index; ``lower(outlet) =
+    ...`` (or an IN subquery) would read every article row, and article rows are wide.
+    """
+    a = s.articles
+    query = select(a.c.outlet).where(func.lower(a.c.outlet) == outlet.lower()).distinct()
+    with store._conn() as conn:
+        return list(conn.scalars(query)) or [outlet]
+
+
+@dataclass
+class Filters:
+    """Filters on the article a row belongs to: outlet (any case), language, publication window."""
+
+    outlet: str | None = None
+    language: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    outlets: list[str] | None = None  # the outlet's stored spellings, once looked up
+
+    def resolved(self, store: Store) -> Filters:
+        if self.outlet and self.outlets is None:
+            self.outlets = _spellings(store, self.outlet)
+        return self
+
+    def apply(self, query: Select) -> Select:
+        a = s.articles
+        if self.outlet:
+            query = query.where(a.c.outlet.in_(self.outlets if self.outlets is not None else [self.outlet]))
+        if self.language:
+            query = query.where(a.c.language == self.language.lower())
+        if self.since:
+            query = query.where(a.c.published >= self.since)
+        if self.until:
+            query = query.where(a.c.published <= self.until)
+        return query
+
+
+ArticleFilter = Filters  # the name the export command knows (same fields, same order)
+
+
+@dataclass
+class Ordering:
+    """A sort key (a column, ascending or not) and the columns that break its ties."""
+
+    column: Any
+    descending: bool
+    tiebreak: Sequence[Any]
+
+    def terms(self) -> list[Any]:
+        col = self.column.desc() if self.descending else self.column.asc()
+        return [col.nulls_last(), *self.tiebreak]
+
+
+def _order(sort: str, keys: Mapping[str, Any], tiebreak: Sequence[Any]) -> Ordering:
+    """The ordering for a sort key such as ``-published``; ValueError names the options."""
+    name = sort.lstrip("-")
+    if name not in keys:
+        options = ", ".join(o for k in keys for o in (f"-{k}", k))
+        raise ValueError(f"sort must be one of {options}; got {sort!r}")
+    return Ordering(keys[name], sort.startswith("-"), tiebreak)
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if limit < 1:
+        raise ValueError(f"limit must be 1 or more; got {limit}")
+    if offset < 0:
+        raise ValueError(f"offset must be 0 or more; got {offset}")
+
+
+Shape = Callable[[Connection, list[Mapping[str, Any]]], list[dict[str, Any]]]
+
+
+def _page(store: Store, query: Select, order: Ordering, limit: int, offset: int, shape: Shape) -> Page:
+    """Count, fetch one page in order, and shape its rows (with the same connection)."""
+    _check_page(limit, offset)
+    count = select(func.count()).select_from(query.order_by(None).subquery())
+    with store._conn() as conn:
+        total = int(conn.scalar(count) or 0)
+        if conn.dialect.name == "postgresql":
+            rows = _nulls_last_page(conn, query, order, limit, offset, total)
+        else:  # SQLite sorts NULL first: its DESC index scan already puts them last
+            rows = conn.execute(query.order_by(*order.terms()).limit(limit).offset(offset)).mappings().all()
+        items = shape(conn, [dict(r) for r in rows]) if rows else []
+    return Page(items, total, limit, offset)
+
+
+def _nulls_last_page(conn, query: Select, order: Ordering, limit: int, offset: int, total: int) -> list[Any]:
+    """PostgreSQL: rows with a value, then the NULLs, each part read in index order.
+
+    ``ORDER BY x DESC NULLS LAST`` cannot walk an ascending index (a backward scan gives NULLS
+    FIRST), so with 100k articles every page would sort the whole table; two index-ordered
+    queries, split at the count of NULLs, give the same page.
+    """
+    col = order.column
+    nulls = int(conn.scalar(select(func.count()).select_from(query.where(col.is_(None)).order_by(None).subquery())))
+    valued = total - nulls
+    rows: list[Any] = []
+    if offset < valued:
+        ordered = col.desc() if order.descending else col.asc()
+        part = query.where(col.is_not(None)).order_by(ordered, *order.tiebreak).limit(limit).offset(offset)
+        rows += conn.execute(part).mappings().all()
+    if len(rows) < limit and nulls:
+        part = query.where(col.is_(None)).order_by(*order.tiebreak)
+        rows += conn.execute(part.limit(limit - len(rows)).offset(max(0, offset - valued))).mappings().all()
+    return rows
+
+
+def _empty_page(limit: int, offset: int) -> Page:
+    _check_page(limit, offset)
+    return Page([], 0, limit, offset)
+
+
+def _none_match(store: Store, table, conditions: list[Any]) -> bool:
+    """Whether no row of ``table`` meets ``conditions`` (one indexed probe).
+
+    Lists of quotes and events are ordered by their article's date, which walks the articles
+    index; when nothing can match (a store ingested without analysis, a type never seen) that
+    walk would read every article before answering empty.
+    """
+    with store._conn() as conn:
+        return conn.execute(select(1).select_from(table).where(*conditions).limit(1)).first() is None
+
+
+# ==== batched context look-ups (one statement per chunk of a page, never one per row) ===========
+
+
+def _stories_of(conn: Connection, article_ids: Iterable[str]) -> dict[str, str]:
+    """The story each article is in (articles not linked yet are left out)."""
+    sa = story_articles
+    out: dict[str, str] = {}
+    for chunk in _chunks(sorted(set(article_ids))):
+        q = select(sa.c.article_id, sa.c.story_id).where(sa.c.article_id.in_(chunk))
+        out.update({r.article_id: r.story_id for r in conn.execute(q)})
+    return out
+
+
+def _names(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for chunk in _chunks(sorted({i for i in ids if i})):
+        q = select(entities.c.id, entities.c.name).where(entities.c.id.in_(chunk))
+        out.update({r.id: r.name for r in conn.execute(q)})
+    return out
+
+
+def entities_by_name(mentions: Iterable[tuple[str | None, str | None, str | None]]) -> dict[str, str]:
+    """Registry entity by (case-folded) name, from an article's ``(text, canonical, entity_id)``.
+
+    >>> entities_by_name([("Kim", "Kim Jong-un", "per:kim"), ("Seúl", None, None)])
+    {'kim jong-un': 'per:kim', 'kim': 'per:kim'}
+    """
+    out: dict[str, str] = {}
+    for text, canonical, entity_id in mentions:
+        if entity_id:
+            for name in (canonical, text):
+                if name:
+                    out.setdefault(name.casefold(), entity_id)
+    return out
+
+
+def link_actors(event: Event, by_name: dict[str, str], countries: Mapping[str, str] | None = None) -> Event:
+    """Give an unlinked actor the registry entity of the article's mention with its name, and
+    an actor with no country the country the registry knows for its entity.
+
+    The annotator names actors as the text does and the linker links mentions, not actors: the
+    mention with that name (or canonical name) in the same article says which entity it is. The
+    registry gathers evidence from every article, so it may know a country one article never
+    states ("the minister" of one article is "the Spanish minister" of another).
+    """
+    for actor in (event.source, event.target):
+        if actor is not None and actor.entity_id is None and actor.name:
+            actor.entity_id = by_name.get(actor.name.casefold())
+        if actor is not None and actor.country is None and actor.entity_id and countries:
+            actor.country = countries.get(actor.entity_id)
+    return event
+
+
+def _countries(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
+    """Registry country of each entity that has one."""
+    out: dict[str, str] = {}
+    # one statement even for no ids: a page costs the same statements whatever its rows
+    for chunk in list(_chunks(sorted({i for i in ids if i}))) or [[]]:
+        q = select(entities.c.id, entities.c.country).where(entities.c.id.in_(chunk), entities.c.country.is_not(None))
+        out.update({r.id: r.country for r in conn.execute(q)})
+    return out
+
+
+def _linked_names(conn: Connection, article_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Per article: registry entity by folded name, from its linked mentions."""
+    m = s.mentions
+    rows: dict[str, list[tuple[str | None, str | None, str | None]]] = {}
+    for chunk in _chunks(sorted(set(article_ids))):
+        q = select(m.c.article_id, m.c.text, m.c.canonical, m.c.entity_id).where(
+            m.c.article_id.in_(chunk), m.c.entity_id.is_not(None)
+        )
+        for r in conn.execute(q):
+            rows.setdefault(r.article_id, []).append((r.text, r.canonical, r.entity_id))
+    return {aid: entities_by_name(found) for aid, found in rows.items()}
+
+
+def _ref(r: Mapping[str, Any], stories_of: Mapping[str, str]) -> ArticleRef:
+    aid = r["article_id"]
+    return ArticleRef(aid, r["outlet"], r["title"], r["url"], r["published"], stories_of.get(aid), r["language"])
+
+
+def _quote_rows(conn: Connection, rows: list[Mapping[str, Any]]) -> list[QuoteRow]:
+    """Quote rows (quote columns + the article's context columns) as :class:`QuoteRow`."""
+    stories_of = _stories_of(conn, (r["article_id"] for r in rows))
+    names = _names(conn, (r["speaker_entity"] for r in rows))
+    make = convert.FROM_ROW["quotes"]
+    return [QuoteRow(make(r), _ref(r, stories_of), names.get(r["speaker_entity"]), r["position"]) for r in rows]
+
+
+def _event_rows(conn: Connection, rows: list[Mapping[str, Any]]) -> list[EventRow]:
+    """Event rows as :class:`EventRow`, their unlinked actors linked through the article's mentions."""
+    ids = {r["article_id"] for r in rows}
+    stories_of, linked = _stories_of(conn, ids), _linked_names(conn, ids)
+    make = convert.FROM_ROW["events"]
+    events = [link_actors(make(r), linked.get(r["article_id"], {})) for r in rows]
+    countries = _countries(conn, (x.entity_id for e in events for x in (e.source, e.target) if x is not None))
+    return [EventRow(link_actors(e, {}, countries), _ref(r, stories_of), r["position"]) for e, r in zip(events, rows)]
+
+
+def _with_context(table) -> Select:
+    """The child table's rows with their article's context columns."""
+    a = s.articles
+    return select(table, *_CONTEXT_COLS).join(a, a.c.id == table.c.article_id)
+
+
+# ==== articles ==================================================================================
+
+ARTICLE_SORTS = {"published": s.articles.c.published, "ingested": s.articles.c.ingested_at, "id": s.articles.c.id}
+_SUMMARY_COLS = (s.articles.c.id, s.articles.c.title, s.articles.c.outlet, s.articles.c.language,
+                 s.articles.c.published, s.articles.c.url, s.articles.c.source, s.articles.c.copy_of,
+                 s.articles.c.analysis)  # fmt: skip
+
+
+def _mentions_entity(entity: str):
+    m = s.mentions
+    return exists().where(and_(m.c.article_id == s.articles.c.id, m.c.entity_id == entity))
+
+
+def _article_items(conn: Connection, rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    stories_of = _stories_of(conn, (r["id"] for r in rows))
+    return [article_summary(r, stories_of.get(r["id"])) for r in rows]
+
+
+def list_articles(
+    store: Store,
+    filters: Filters | None = None,
+    *,
+    entity: str | None = None,
+    sort: str = "-published",
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Article summaries; ``entity`` keeps those mentioning a registry entity."""
+    a = s.articles
+    query = (filters or Filters()).resolved(store).apply(select(*_SUMMARY_COLS))
+    if entity:
+        query = query.where(_mentions_entity(entity))
+    return _page(store, query, _order(sort, ARTICLE_SORTS, [a.c.id]), limit, offset, _article_items)
+
+
+def article_summaries(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Article summaries for ``ids``, in that order (unknown ids are left out)."""
+    rows: dict[str, dict[str, Any]] = {}
+    with store._conn() as conn:
+        for chunk in _chunks(list(ids)):
+            found = conn.execute(select(*_SUMMARY_COLS).where(s.articles.c.id.in_(chunk))).mappings()
+            rows.update({r["id"]: r for r in _article_items(conn, [dict(r) for r in found])})
+    return [rows[i] for i in ids if i in rows]
+
+
+def article_detail(store: Store, article: Article) -> dict[str, Any]:
+    """An article in full (:meth:`Article.to_dict`) with registry names and its story.
+
+    Its ``quotes`` and ``events`` are in the quote and event shapes of the listings; each
+    mention carries ``entity_name``; ``entities`` repeats ``mentions`` under the name
+    ``crisol analyze --format json`` uses.
+    """
+    d = article.to_dict()
+    with store._conn() as conn:
+        story = _stories_of(conn, [article.id]).get(article.id)
+        ids = {m.entity_id for m in article.mentions} | {q.speaker_entity for q in article.quotes}
+        ids |= {x.entity_id for e in article.events for x in (e.source, e.target) if x is not None}
+        names = _names(conn, ids)
+        by_name = entities_by_name((m.text, m.canonical, m.entity_id) for m in article.mentions)
+        countries = _countries(conn, ids | set(by_name.values()))
+    ref = ArticleRef(article.id, article.outlet, article.title, article.url, article.published, story,
+                     article.language)  # fmt: skip
+    for m in d["mentions"]:
+        m["entity_name"] = names.get(m["entity_id"]) if m["entity_id"] else None
+    d["entities"] = d["mentions"]
+    d["quotes"] = [QuoteRow(q, ref, names.get(q.speaker_entity or ""), i).to_dict()
+                   for i, q in enumerate(article.quotes)]  # fmt: skip
+    d["events"] = [EventRow(link_actors(e, by_name, countries), ref, i).to_dict() for i, e in enumerate(article.events)]
+    d["story"] = story
+    return d
+
+
+def get_article(store: Store, id_or_prefix: str) -> dict[str, Any] | None:
+    """One article in full (see :func:`article_detail`), or None; an ambiguous prefix raises
+    :class:`~crisol.store.AmbiguousId`."""
+    article = store.get_article(id_or_prefix)
+    return article_detail(store, article) if article is not None else None
+
+
+def outlets(store: Store) -> list[dict[str, Any]]:
+    """Outlets with their number of articles (for filter menus)."""
+    a = s.articles
+    n = func.count().label("articles")
+    query = select(a.c.outlet, n).where(a.c.outlet.is_not(None)).group_by(a.c.outlet).order_by(n.desc(), a.c.outlet)
+    with store._conn() as conn:
+        return [{"outlet": o, "articles": c} for o, c in conn.execute(query)]
+
+
+# ==== quotes ====================================================================================
+
+QUOTE_SORTS = {"published": s.articles.c.published, "speaker": s.quotes.c.speaker}
+
+
+def list_quotes(
+    store: Store,
+    filters: Filters | None = None,
+    *,
+    entity: str | None = None,
+    speaker: str | None = None,
+    kind: str | None = None,
+    article: str | None = None,
+    sort: str = "-published",
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Quotes with their article's context; ``entity`` is the speaker's registry id,
+    ``speaker`` the speaker as written (any case)."""
+    q = s.quotes
+    conditions = []
+    if entity:
+        conditions.append(q.c.speaker_entity == entity)
+    if speaker:
+        conditions.append(func.lower(q.c.speaker) == speaker.lower())
+    if kind:
+        conditions.append(q.c.kind == kind)
+    if article:
+        conditions.append(q.c.article_id == article)
+    order = _order(sort, QUOTE_SORTS, [q.c.article_id, q.c.position])
+    if _none_match(store, q, conditions):
+        return _empty_page(limit, offset)
+    query = (filters or Filters()).resolved(store).apply(_with_context(q)).where(*conditions)
+    return _page(store, query, order, limit, offset, lambda conn, rows: [r.to_dict() for r in _quote_rows(conn, rows)])
+
+
+# ==== events ====================================================================================
+
+EVENT_SORTS = {"published": s.articles.c.published, "date": s.events.c.date, "type": s.events.c.type}
+
+
+def _event_conditions(type, certainty, entity, article) -> list[Any]:
+    e = s.events
+    conditions = []
+    if type:
+        conditions.append(e.c.type == type.upper())  # PLOVER types are stored in capitals (indexed)
+    if certainty:
+        conditions.append(e.c.certainty == certainty.lower())
+    if entity:
+        conditions.append(or_(e.c.source_entity == entity, e.c.target_entity == entity))
+    if article:
+        conditions.append(e.c.article_id == article)
+    return conditions
+
+
+def _events_query(store, filters, type, certainty, entity, article) -> Select:
+    query = (filters or Filters()).resolved(store).apply(_with_context(s.events))
+    return query.where(*_event_conditions(type, certainty, entity, article))
+
+
+def list_events(
+    store: Store,
+    filters: Filters | None = None,
+    *,
+    type: str | None = None,
+    certainty: str | None = None,
+    entity: str | None = None,
+    article: str | None = None,
+    sort: str = "-published",
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """PLOVER events; ``entity`` is the stored registry id of either actor, ``type`` and
+    ``certainty`` match exactly (any case)."""
+    e = s.events
+    order = _order(sort, EVENT_SORTS, [e.c.article_id, e.c.position])
+    if _none_match(store, e, _event_conditions(type, certainty, entity, article)):
+        return _empty_page(limit, offset)
+    query = _events_query(store, filters, type, certainty, entity, article)
+    return _page(store, query, order, limit, offset, lambda conn, rows: [r.to_dict() for r in _event_rows(conn, rows)])
+
+
+def event_counts(
+    store: Store,
+    filters: Filters | None = None,
+    *,
+    type: str | None = None,
+    certainty: str | None = None,
+    entity: str | None = None,
+) -> list[dict[str, Any]]:
+    """Events per publication day and type (for a chart): ``[{day, type, count}]``."""
+    query = _events_query(store, filters, type, certainty, entity, None).subquery()
+    with store._conn() as conn:
+        rows = conn.execute(select(query.c.published, query.c.type)).all()
+    counts: dict[tuple[str, str], int] = {}
+    for published, etype in rows:
+        key = (published.date().isoformat() if published else "", etype)
+        counts[key] = counts.get(key, 0) + 1
+    return [{"day": d or None, "type": t, "count": n} for (d, t), n in sorted(counts.items())]
 
 
 def date_span(value: str | None) -> tuple[date, date] | None:
@@ -196,8 +683,413 @@ def _overlaps(span: tuple[date, date] | None, since: date | None, until: date | 
     return (since is None or span[1] >= since) and (until is None or span[0] <= until)
 
 
+# ==== events across sources =====================================================================
+
+# Grouping reads every per-article event of the selection, the articles telling them and the
+# other articles of their stories (:func:`crisol.link.events.stored_events`), then groups them in
+# memory. A selection holding more per-article events than this is refused with the advice to
+# narrow it (a type, a shorter date window): in a big store, ask for a week or a type.
+MAX_GROUPED_REPORTS = 5000
+CROSS_SORTS = ("support", "-date", "date")
+# The last groupings asked for, keyed by their filters and the state of the events and stories:
+# paging through one selection groups it once.
+_CROSS: OrderedDict[tuple, list[dict[str, Any]]] = OrderedDict()
+CROSS_KEPT = 8
+_CROSS_LOCK = threading.Lock()  # the API answers from several threads
+
+
+class TooBroad(ValueError):
+    """More per-article events in a selection than one grouping reads."""
+
+    def __init__(self, reports: int, limit: int):
+        self.reports, self.limit = reports, limit
+        super().__init__(f"since/until: {reports:,} reports of events fall in this selection and grouping them "
+                         f"across sources reads at most {limit:,}: give a type or a shorter date window")  # fmt: skip
+
+
+def count_event_reports(store: Store, type: str | None = None, since: date | None = None,
+                        until: date | None = None) -> int:  # fmt: skip
+    """How many per-article events grouping this selection reads, at most (the window widened by
+    the reporting gap, as :func:`crisol.link.events.stored_events` reads it; one index range)."""
+    from crisol.link.events import REPORTING_GAP
+
+    e = s.events
+    query = select(func.count()).select_from(e).where(*_event_conditions(type, None, None, None))
+    if since or until:
+        query = query.where(e.c.date.is_not(None))
+    if since:  # resolved dates are ISO text: a month ("2025-03") or a season sorts after its days' prefix
+        query = query.where(e.c.date >= (since - REPORTING_GAP).isoformat()[:7])
+    if until:
+        query = query.where(e.c.date <= (until + REPORTING_GAP).isoformat() + "~")
+    with store._conn() as conn:
+        return int(conn.scalar(query) or 0)
+
+
+def actor_keys(store: Store, entity: str | None = None, actor: str | None = None) -> tuple[set[str], set[str]]:
+    """(registry ids, folded names) an event's actor may carry to match ``entity`` (a registry
+    id: its name and spellings count for unlinked actors) or ``actor`` (a name, any case: the
+    registry entities spelled so, and the name itself)."""
+    from crisol.link.similarity import fold
+
+    al = entity_aliases
+    ids: set[str] = {entity} if entity else set()
+    names: set[str] = {fold(actor)} if actor else set()
+    with store._conn() as conn:
+        if actor:
+            low = actor.strip().lower()
+            ids |= set(conn.scalars(select(entities.c.id).where(func.lower(entities.c.name) == low)))
+            ids |= set(conn.scalars(select(al.c.entity_id).where(func.lower(al.c.text) == low)))
+        for chunk in _chunks(sorted(ids)):
+            names |= {fold(n) for n in conn.scalars(select(entities.c.name).where(entities.c.id.in_(chunk)))}
+            names |= {fold(t) for t in conn.scalars(select(al.c.text).where(al.c.entity_id.in_(chunk)))}
+    return ids, names
+
+
+def _has_actor(event, entity_ids: set[str], names: set[str]) -> bool:
+    """Whether a report of the cross-source event has an actor that is one of the entities, or
+    is unlinked and carries one of the (folded) names."""
+    from crisol.link.similarity import fold
+
+    for r in event.coded:
+        for a in (r.event.source, r.event.target):
+            if a is None:
+                continue
+            if a.entity_id:
+                if a.entity_id in entity_ids:
+                    return True
+            elif a.name and fold(a.name) in names:
+                return True
+    return False
+
+
+def _linked_at(conn: Connection) -> Any:
+    """When stories last changed: linking (which also writes the relations) moves it on."""
+    return conn.scalar(select(func.max(stories.c.updated)))
+
+
+def list_cross_events(
+    store: Store,
+    *,
+    type: str | None = None,
+    entity_ids: Iterable[str] = (),
+    actor_names: Iterable[str] = (),
+    since: date | None = None,
+    until: date | None = None,
+    certainty: str | None = None,
+    sort: str = "support",
+    limit: int = 50,
+    offset: int = 0,
+    max_reports: int | None = None,
+) -> Page:
+    """Events across sources (:class:`crisol.link.events.CrossEvent`, in its ``to_dict()``
+    shape): one item per event however many articles report it, with ``num_articles``,
+    ``num_outlets``, ``num_independent_sources``, ``certainty``, ``articles`` and ``outlets``.
+
+    ``entity_ids`` / ``actor_names`` (folded, see :func:`actor_keys`): an actor of some report is
+    one of them; ``since``/``until``: the event's date overlaps the window; ``certainty``: the
+    surest level its reports give. ``sort``: ``support`` (most independent sources first),
+    ``-date`` (newest first) or ``date``; undated events come last. Raises :class:`TooBroad`
+    when the selection holds more than ``max_reports`` (default :data:`MAX_GROUPED_REPORTS`)
+    per-article events.
+    """
+    _check_page(limit, offset)
+    if sort not in CROSS_SORTS:
+        raise ValueError(f"sort must be one of {', '.join(CROSS_SORTS)}; got {sort!r}")
+    most = MAX_GROUPED_REPORTS if max_reports is None else max_reports
+    reports = count_event_reports(store, type, since, until)
+    if reports > most:
+        raise TooBroad(reports, most)
+    ids, names = frozenset(entity_ids), frozenset(actor_names)
+    with store._conn() as conn:  # the selection's size and the linking state: what the grouping depends on
+        key = (store.where, type and type.upper(), since, until, ids, names, certainty, sort, reports, _linked_at(conn))
+    with _CROSS_LOCK:
+        rows = _CROSS.get(key)
+    if rows is None:
+        rows = _cross_rows(store, type, ids, names, since, until, certainty, sort) if reports else []
+    with _CROSS_LOCK:
+        _CROSS[key] = rows
+        while len(_CROSS) > CROSS_KEPT:
+            _CROSS.popitem(last=False)
+    return Page(rows[offset : offset + limit], len(rows), limit, offset)
+
+
+def _cross_rows(store: Store, type, ids, names, since, until, certainty, sort) -> list[dict[str, Any]]:
+    from crisol.link.events import stored_events
+
+    found = stored_events(store, type=type.upper() if type else None, since=since, until=until)
+    if ids or names:
+        found = [e for e in found if _has_actor(e, set(ids), set(names))]
+    if since or until:
+        found = [e for e in found if _overlaps(date_span(e.date), since, until)]
+    if certainty:
+        found = [e for e in found if e.certainty == certainty.lower()]
+    if sort != "support":  # by date, undated last either way (the sort is stable)
+        dated = [e for e in found if date_span(e.date)]
+        dated.sort(key=lambda e: date_span(e.date), reverse=sort == "-date")
+        found = dated + [e for e in found if not date_span(e.date)]
+    return [e.to_dict() for e in found]
+
+
+# ==== entities ==================================================================================
+
+
+def _mention_totals():
+    al = entity_aliases
+    return select(al.c.entity_id, func.sum(al.c.count).label("n")).group_by(al.c.entity_id).subquery()
+
+
+def _entities_query(type: str | None, country: str | None, columns_only: bool = False):
+    """Registry entities (any case of type and country) beside their mention totals; with
+    ``columns_only``, without the registry's ``data``."""
+    totals = _mention_totals()
+    cols = [c for c in entities.c if c.name != "data"] if columns_only else [entities]
+    query = select(*cols).outerjoin(totals, totals.c.entity_id == entities.c.id)
+    if type:
+        query = query.where(func.upper(entities.c.type) == type.upper())
+    if country:
+        query = query.where(func.upper(entities.c.country) == country.upper())
+    return query, totals
+
+
+def _entity_items(conn: Connection, rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Entity rows (their columns, not the registry's ``data``, which holds every article id
+    and grows with the store) with their spellings and article counts, batched."""
+    al, m = entity_aliases, s.mentions
+    ids = [r["id"] for r in rows]
+    aliases: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    counts: dict[str, int] = {}
+    for chunk in _chunks(ids):
+        q = select(al.c.entity_id, al.c.text, al.c.count).where(al.c.entity_id.in_(chunk))
+        for r in conn.execute(q):
+            aliases[r.entity_id].append({"text": r.text, "count": int(r.count)})
+        n = func.count(func.distinct(m.c.article_id))
+        q = select(m.c.entity_id, n).where(m.c.entity_id.in_(chunk)).group_by(m.c.entity_id)
+        counts.update({eid: int(c) for eid, c in conn.execute(q)})
+    for spellings in aliases.values():  # most seen first, then by code point (as EntityRecord does,
+        spellings.sort(key=lambda a: (-a["count"], a["text"]))  # whatever the engine's collation)
+    return [entity_summary(r, aliases[r["id"]], counts.get(r["id"], 0)) for r in rows]
+
+
+def list_entities(
+    store: Store,
+    *,
+    type: str | None = None,
+    country: str | None = None,
+    q: str | None = None,
+    sort: str = "-mentions",
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Registry entities in their listing shape (:func:`entity_summary`; mentions = the sum of
+    their spellings' counts); ``q`` matches the start of the name or of any spelling, any case."""
+    ent, al = entities, entity_aliases
+    query, totals = _entities_query(type, country, columns_only=True)
+    if q:
+        like = q.strip().replace("\\", "").replace("%", "").replace("_", "").lower() + "%"
+        spelled = exists().where(and_(al.c.entity_id == ent.c.id, func.lower(al.c.text).like(like)))
+        query = query.where(or_(func.lower(ent.c.name).like(like), spelled))
+    keys = {"mentions": func.coalesce(totals.c.n, 0), "name": ent.c.name}
+    return _page(store, query, _order(sort, keys, [ent.c.id]), limit, offset, _entity_items)
+
+
+def cooccurring(store: Store, entity_id: str, limit: int = 25) -> list[dict[str, Any]]:
+    """Entities mentioned in the same articles as ``entity_id``, most shared articles first:
+    ``[{id, name, type, shared_articles}]``."""
+    m, other = s.mentions, s.mentions.alias("other")
+    shared = func.count(func.distinct(other.c.article_id)).label("shared_articles")
+    query = (
+        select(other.c.entity_id.label("id"), entities.c.name, entities.c.type, shared)
+        .select_from(m.join(other, other.c.article_id == m.c.article_id)
+                     .join(entities, entities.c.id == other.c.entity_id))  # fmt: skip
+        .where(m.c.entity_id == entity_id, other.c.entity_id != entity_id)
+        .group_by(other.c.entity_id, entities.c.name, entities.c.type)
+        .order_by(shared.desc(), other.c.entity_id)
+        .limit(limit)
+    )
+    with store._conn() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def shared_article_links(store: Store, entity_id: str, others: Sequence[str]) -> dict[tuple[str, str], int]:
+    """Among ``others`` (entities named beside ``entity_id``): for each pair, how many of
+    ``entity_id``'s articles name both (the edges of its network, in one statement)."""
+    if len(others) < 2:
+        return {}
+    m = s.mentions
+    mine = select(m.c.article_id).where(m.c.entity_id == entity_id)
+    query = (select(m.c.article_id, m.c.entity_id)
+             .where(m.c.entity_id.in_(list(others)), m.c.article_id.in_(mine)).distinct())  # fmt: skip
+    per_article: dict[str, set[str]] = {}
+    with store._conn() as conn:
+        for r in conn.execute(query):
+            per_article.setdefault(r.article_id, set()).add(r.entity_id)
+    links: Counter = Counter()
+    for ids in per_article.values():
+        links.update(combinations(sorted(ids), 2))
+    return dict(links)
+
+
+def get_entity(store: Store, entity_id: str, limit: int = 200, neighbours: int = 25) -> dict[str, Any] | None:
+    """One entity in full: the entity shape, with ``articles`` from the mentions themselves,
+    plus ``recent_articles`` (article summaries, newest first), ``quotes`` it said, ``events``
+    it is in (as either actor, by registry id or an unlinked actor with one of its spellings),
+    at most ``limit`` of each, and ``cooccurring`` entities."""
+    queries = AnnotationQueries(store)
+    record = queries.get_entities([entity_id]).get(entity_id)
+    if record is None:
+        return None
+    return entity_detail(queries, record, limit, neighbours)
+
+
+def entity_detail(queries: AnnotationQueries, record: EntityRecord, limit: int = 200,
+                  neighbours: int = 25) -> dict[str, Any]:  # fmt: skip
+    """:func:`get_entity` for a record already found (by name, say)."""
+    store = queries.store
+    d = record.to_dict()
+    d["articles"] = queries.entity_article_ids(record.id)  # from the mentions, newest first
+    d["article_count"] = len(d["articles"])
+    d["recent_articles"] = article_summaries(store, d["articles"][:limit])
+    d["quotes"] = [q.to_dict() for q in queries.quotes(speaker_entity=record.id, limit=limit)]
+    names = [record.name, *(t for t, _ in record.aliases)]
+    d["events"] = [e.to_dict() for e in queries.events(entity_ids=[record.id], actor_names=names, limit=limit)]
+    d["cooccurring"] = cooccurring(store, record.id, neighbours)
+    return d
+
+
+# ==== stories ===================================================================================
+
+STORY_SORTS = {"last": stories.c["last"], "first": stories.c["first"], "size": stories.c.size,
+               "updated": stories.c.updated}  # fmt: skip
+
+
+def _story_items(conn: Connection, rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Story rows with their members and outlets (one statement for the whole page)."""
+    a, sa = s.articles, story_articles
+    ids = [r["id"] for r in rows]
+    members: dict[str, list[tuple[str, str | None]]] = {i: [] for i in ids}
+    for chunk in _chunks(ids):
+        q = (select(sa.c.story_id, sa.c.article_id, a.c.outlet).join(a, a.c.id == sa.c.article_id)
+             .where(sa.c.story_id.in_(chunk)).order_by(sa.c.story_id, sa.c.position))  # fmt: skip
+        for r in conn.execute(q):
+            members[r.story_id].append((r.article_id, r.outlet))
+    untitled = {r["id"]: members[r["id"]][0][0] for r in rows if not r["title"] and members[r["id"]]}
+    leads = _leads(conn, list(untitled.values())) if untitled else {}
+    items = [_story_item(r, members[r["id"]]) for r in rows]
+    for item in items:
+        if item["id"] in untitled:
+            item["title"] = leads.get(untitled[item["id"]])
+    return items
+
+
+TITLE_CHARS = 160  # a first sentence standing in for a missing headline is cut here (as present does)
+
+
+def _leads(conn: Connection, article_ids: list[str]) -> dict[str, str]:
+    """The first sentence of each article (its text's start when it has no sentences), cut at
+    :data:`TITLE_CHARS`: the title of a story none of whose articles has a headline."""
+    out: dict[str, str] = {}
+    st, a = s.sentences, s.articles
+    for chunk in _chunks(article_ids):
+        q = select(st.c.article_id, st.c.text).where(st.c.article_id.in_(chunk), st.c.position == 0)
+        out.update({r.article_id: r.text for r in conn.execute(q)})
+        rest = [i for i in chunk if i not in out]
+        if rest:
+            q = select(a.c.id, func.substr(a.c.text, 1, 4 * TITLE_CHARS)).where(a.c.id.in_(rest))
+            out.update({i: t for i, t in conn.execute(q)})
+    return {i: _cut(" ".join(t.split())) for i, t in out.items() if t and t.strip()}
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= TITLE_CHARS else text[: TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def list_stories(
+    store: Store,
+    *,
+    language: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    entity: str | None = None,
+    sort: str = "-last",
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Live stories (not merged into another) with their articles and outlets;
+    ``since``/``until`` bound their last article."""
+    st, sa = stories, story_articles
+    query = select(st).where(st.c.merged_into.is_(None))
+    if language:
+        query = query.where(st.c.language == language.lower())
+    if since:
+        query = query.where(st.c["last"] >= since)
+    if until:
+        query = query.where(st.c["last"] <= until)
+    if entity:
+        m = s.mentions
+        query = query.where(
+            exists().where(and_(sa.c.story_id == st.c.id, m.c.article_id == sa.c.article_id, m.c.entity_id == entity))
+        )
+    return _page(store, query, _order(sort, STORY_SORTS, [st.c.id]), limit, offset, _story_items)
+
+
+# Telling a story embeds all its sentences (seconds for a big one): the linker stores the view
+# of every story it touches (table ``story_views``), and a story read before that is told once
+# and stored. The last views are also kept in memory, keyed by the story's members, so a story
+# that gained an article is looked up again.
+_VIEWS: OrderedDict[tuple, dict] = OrderedDict()
+VIEWS_KEPT = 64
+
+
+def _story_view(store: Store, sid: str, members: tuple[str, ...]) -> dict | None:
+    from crisol.link.service import stored_story_view
+
+    key = (store.where, sid, members)
+    if key in _VIEWS:
+        _VIEWS.move_to_end(key)
+        return _VIEWS[key]
+    view = stored_story_view(store, sid, members)
+    if view is not None:
+        _VIEWS[key] = view
+        while len(_VIEWS) > VIEWS_KEPT:
+            _VIEWS.popitem(last=False)
+    return view
+
+
+def get_story(store: Store, story_id: str) -> dict[str, Any] | None:
+    """One story in full, or None: the listing's fields (id, title, size, first, last, updated,
+    outlets) and the told story (:func:`crisol.link.service.story_view`: articles, summary with
+    citations, relations, timeline, quotes, events, differences, sources, history...).
+
+    The title is the listing's: the one the story's presentation chose when it was last linked
+    (stored with it), else its first article's headline, else that article's first sentence.
+
+    ``story_id`` may be a unique prefix, or the id of one of its articles.
+    """
+    from crisol.link.service import resolve_story
+
+    sid = resolve_story(store, story_id)
+    if sid is None:
+        return None
+    with store._conn() as conn:
+        row = conn.execute(select(stories).where(stories.c.id == sid)).mappings().first()
+        listed = _story_items(conn, [dict(row)])[0] if row is not None else {"id": sid}
+    view = _story_view(store, sid, tuple(listed.get("articles", ())))
+    if view is None:
+        return None
+    # The told story's article order wins; its title is the listing's (the linker's stored title),
+    # so a story is called the same in the listing, in full and in search, and listings stay cheap.
+    return {**listed, **view, "title": listed.get("title") or view.get("title")}
+
+
+# ==== streaming and look-ups (the CLI's event table, exports, name look-up) =====================
+
+
 class AnnotationQueries:
-    """Read-only questions about entities, quotes, events and mentions, through a Store."""
+    """Read-only questions about entities, quotes and events through a Store, row by row.
+
+    Rows are :class:`EntityRecord`, :class:`QuoteRow` and :class:`EventRow`, whose ``to_dict()``
+    is the shape the listings above return.
+    """
 
     def __init__(self, store: Store):
         self.store = store
@@ -206,21 +1098,12 @@ class AnnotationQueries:
     def list_entities(self, type: str | None = None, country: str | None = None,
                       limit: int | None = None, offset: int = 0) -> list[EntityRecord]:  # fmt: skip
         """Registry entities, most mentioned first (mentions = the sum of their alias counts)."""
-        mentions = (
-            select(entity_aliases.c.entity_id, func.sum(entity_aliases.c.count).label("n"))
-            .group_by(entity_aliases.c.entity_id)
-            .subquery()
-        )
-        q = select(entities.c.data).outerjoin(mentions, mentions.c.entity_id == entities.c.id)
-        if type:
-            q = q.where(func.upper(entities.c.type) == type.upper())
-        if country:
-            q = q.where(func.upper(entities.c.country) == country.upper())
-        q = q.order_by(func.coalesce(mentions.c.n, 0).desc(), entities.c.name, entities.c.id).offset(offset)
+        q, totals = _entities_query(type, country)
+        q = q.order_by(func.coalesce(totals.c.n, 0).desc(), entities.c.name, entities.c.id).offset(offset)
         if limit is not None:
             q = q.limit(limit)
         with self.store._conn() as conn:
-            return [EntityRecord(d) for d in conn.execute(q).scalars()]
+            return [_entity_record(r) for r in conn.execute(q).mappings()]
 
     def count_entities(self) -> int:
         with self.store._conn() as conn:
@@ -231,8 +1114,8 @@ class AnnotationQueries:
         out: dict[str, EntityRecord] = {}
         with self.store._conn() as conn:
             for chunk in _chunks(sorted(set(ids))):
-                for d in conn.execute(select(entities.c.data).where(entities.c.id.in_(chunk))).scalars():
-                    out[d["id"]] = EntityRecord(d)
+                for r in conn.execute(select(entities).where(entities.c.id.in_(chunk))).mappings():
+                    out[r["id"]] = _entity_record(r)
         return out
 
     def entity_names(self, ids: Iterable[str]) -> dict[str, str]:
@@ -248,36 +1131,32 @@ class AnnotationQueries:
             for r in conn.execute(select(entity_aliases.c.entity_id, entity_aliases.c.text)):
                 yield r.entity_id, r.text, False
 
-    def entity_articles(self, entity_id: str) -> list[ArticleRef]:
+    def entity_article_ids(self, entity_id: str) -> list[str]:
         """The articles mentioning an entity, newest first."""
         m, a = s.mentions, s.articles
         ids = select(m.c.article_id).where(m.c.entity_id == entity_id).distinct()
-        q = (select(a.c.id, *_ARTICLE_COLS).where(a.c.id.in_(ids))
-             .order_by(a.c.published.desc().nulls_last(), a.c.id))  # fmt: skip
+        q = select(a.c.id).where(a.c.id.in_(ids)).order_by(a.c.published.desc().nulls_last(), a.c.id)
         with self.store._conn() as conn:
-            return [ArticleRef(r.id, r.outlet, r.title, r.url, r.published) for r in conn.execute(q)]
+            return list(conn.scalars(q))
 
     # ---- quotes ----------------------------------------------------------------------------
     def quotes(self, speaker_entity: str | None = None, article_id: str | None = None,
-               limit: int | None = None, articles: ArticleFilter | None = None) -> list[QuoteRow]:  # fmt: skip
+               limit: int | None = None, articles: Filters | None = None) -> list[QuoteRow]:  # fmt: skip
         """Quotes, newest article first, optionally by one registry speaker or in one article."""
         return list(self.iter_quotes(speaker_entity, article_id, limit, articles))
 
     def iter_quotes(self, speaker_entity: str | None = None, article_id: str | None = None,
-                    limit: int | None = None, articles: ArticleFilter | None = None) -> Iterator[QuoteRow]:  # fmt: skip
+                    limit: int | None = None, articles: Filters | None = None) -> Iterator[QuoteRow]:  # fmt: skip
         t = s.quotes
-        q = self._with_article(select(t), t, articles)
+        q = self._ordered(t, articles)
         if speaker_entity is not None:
             q = q.where(t.c.speaker_entity == speaker_entity)
         if article_id is not None:
             q = q.where(t.c.article_id == article_id)
         if limit is not None:
             q = q.limit(limit)
-        make = convert.FROM_ROW["quotes"]
         for conn, batch in self._batches(q):
-            names = _names(conn, (r["speaker_entity"] for r in batch))
-            for r in batch:
-                yield QuoteRow(make(r), _ref(r), names.get(r["speaker_entity"]))
+            yield from _quote_rows(conn, batch)
 
     # ---- events ----------------------------------------------------------------------------
     def events(self, **filters: Any) -> list[EventRow]:
@@ -294,7 +1173,7 @@ class AnnotationQueries:
         until: date | None = None,
         article_id: str | None = None,
         limit: int | None = None,
-        articles: ArticleFilter | None = None,
+        articles: Filters | None = None,
     ) -> Iterator[EventRow]:
         """Events, newest article first.
 
@@ -304,43 +1183,30 @@ class AnnotationQueries:
         ``articles`` chooses the articles (outlet, language, publication date) they are read in.
         """
         t = s.events
-        q = self._with_article(select(t), t, articles)
+        q = self._ordered(t, articles).where(*_event_conditions(type, certainty, None, article_id))
         actors = _actor_clause(t, entity_ids, actor_names)
         if actors is not None:
             q = q.where(actors)
-        if type:
-            q = q.where(t.c.type == type.upper())  # PLOVER types are stored in capitals (indexed)
-        if certainty:
-            q = q.where(t.c.certainty == certainty.lower())
-        if article_id is not None:
-            q = q.where(t.c.article_id == article_id)
         if since is not None or until is not None:
             # Only resolved dates can overlap a window; the exact overlap is checked below.
             q = q.where(t.c.date.is_not(None))
         elif limit is not None:
             q = q.limit(limit)
-        make = convert.FROM_ROW["events"]
         n = 0
         for conn, batch in self._batches(q):
             batch = [r for r in batch if _overlaps(date_span(r["date"]), since, until)]
-            linked = _linked_names(conn, {r["article_id"] for r in batch})
-            for r in batch:
-                event = make(r)
-                link_actors(event, linked.get(r["article_id"], {}))
-                yield EventRow(event, _ref(r), r["position"])
+            for row in _event_rows(conn, batch):
+                yield row
                 n += 1
                 if limit is not None and n >= limit:
                     return
 
     # ---- helpers ---------------------------------------------------------------------------
-    def _with_article(self, q: Select, t, articles: ArticleFilter | None) -> Select:
-        """Join the article columns (and its story) on, filter on the article, order newest
-        article first."""
-        f = articles or ArticleFilter()
-        a, sa = s.articles, story_articles
-        q = (q.add_columns(*_ARTICLE_COLS, sa.c.story_id).join(a, a.c.id == t.c.article_id)
-             .outerjoin(sa, sa.c.article_id == t.c.article_id))  # fmt: skip
-        q = self.store._filtered(q, f.outlet, f.language, f.published_since, f.published_until)
+    def _ordered(self, t, articles: Filters | None) -> Select:
+        """The child table's rows with their article's context, filtered on the article,
+        newest article first (the listings' default order)."""
+        a = s.articles
+        q = (articles or Filters()).resolved(self.store).apply(_with_context(t))
         return q.order_by(a.c.published.desc().nulls_last(), t.c.article_id, t.c.position)
 
     def _batches(self, q: Select, size: int = 500) -> Iterator[tuple[Connection, list[dict[str, Any]]]]:
@@ -350,58 +1216,6 @@ class AnnotationQueries:
             result = conn.execute(q).mappings()
             while batch := result.fetchmany(size):
                 yield conn, [dict(r) for r in batch]
-
-
-def _names(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for chunk in _chunks(sorted({i for i in ids if i})):
-        q = select(entities.c.id, entities.c.name).where(entities.c.id.in_(chunk))
-        out.update({r.id: r.name for r in conn.execute(q)})
-    return out
-
-
-def entities_by_name(mentions: Iterable[tuple[str | None, str | None, str | None]]) -> dict[str, str]:
-    """Registry entity by (case-folded) name, from an article's ``(text, canonical, entity_id)``.
-
-    >>> entities_by_name([("Kim", "Kim Jong-un", "per:kim"), ("Seúl", None, None)])
-    {'kim jong-un': 'per:kim', 'kim': 'per:kim'}
-    """
-    out: dict[str, str] = {}
-    for text, canonical, entity_id in mentions:
-        if entity_id:
-            for name in (canonical, text):
-                if name:
-                    out.setdefault(name.casefold(), entity_id)
-    return out
-
-
-def link_actors(event: Event, by_name: dict[str, str]) -> Event:
-    """Give an unlinked actor the registry entity of the article's mention with its name.
-
-    The annotator names actors as the text does and the linker links mentions, not actors: the
-    mention with that name (or canonical name) in the same article says which entity it is.
-    """
-    for actor in (event.source, event.target):
-        if actor is not None and actor.entity_id is None and actor.name:
-            actor.entity_id = by_name.get(actor.name.casefold())
-    return event
-
-
-def _linked_names(conn: Connection, article_ids: set[str]) -> dict[str, dict[str, str]]:
-    """Per article: registry entity by folded name, from its linked mentions."""
-    m = s.mentions
-    rows: dict[str, list[tuple[str | None, str | None, str | None]]] = {}
-    for chunk in _chunks(sorted(article_ids)):
-        q = select(m.c.article_id, m.c.text, m.c.canonical, m.c.entity_id).where(
-            m.c.article_id.in_(chunk), m.c.entity_id.is_not(None)
-        )
-        for r in conn.execute(q):
-            rows.setdefault(r.article_id, []).append((r.text, r.canonical, r.entity_id))
-    return {aid: entities_by_name(found) for aid, found in rows.items()}
-
-
-def _ref(r: dict[str, Any]) -> ArticleRef:
-    return ArticleRef(r["article_id"], r["outlet"], r["title"], r["url"], r["published"], r["story_id"])
 
 
 def _actor_clause(t, entity_ids: Sequence[str], names: Sequence[str]):
@@ -424,14 +1238,10 @@ def _actor_clause(t, entity_ids: Sequence[str], names: Sequence[str]):
 
 
 __all__ = [
-    "AnnotationQueries",
-    "ArticleFilter",
-    "ArticleRef",
-    "EntityRecord",
-    "EventRow",
-    "QuoteRow",
-    "actor_dict",
-    "date_span",
-    "entities_by_name",
-    "link_actors",
-]
+    "CROSS_SORTS", "MAX_GROUPED_REPORTS", "MAX_LIMIT", "AnnotationQueries", "TooBroad", "actor_keys",
+    "count_event_reports", "list_cross_events", "ArticleFilter", "ArticleRef", "EntityRecord", "EventRow", "Filters",
+    "Page", "QuoteRow", "actor_dict", "article_detail", "article_summaries", "article_summary", "cooccurring",
+    "date_span", "entities_by_name", "entity_detail", "entity_summary", "event_counts", "get_article",
+    "get_entity", "get_story", "link_actors", "list_articles", "list_entities", "list_events", "list_quotes",
+    "list_stories", "outlets", "shared_article_links",
+]  # fmt: skip

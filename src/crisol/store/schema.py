@@ -94,6 +94,8 @@ articles = Table(
     # The first stored article with the same clean text: exact copies from other places.
     Column("copy_of", ID, ForeignKey("articles.id"), index=True),
     Column("ingested_at", UTCDateTime, nullable=False),
+    # The wire agency the byline credits (migration 0006_sources; NULL: none, or stored before).
+    Column("agency", String(200)),
 )
 
 # The input bytes of each article, byte for byte, apart from the rows listing articles.
@@ -194,6 +196,8 @@ events = _child(
     Column("date_precision", String(16)),
     Column("certainty", String(16), nullable=False),
     Column("attributed_to", Text),
+    # "text" or "published": where the date came from (0006_sources; NULL: no date, or stored before).
+    Column("date_source", String(16)),
 )
 
 # One row per input file (fingerprint: size, mtime, head hash), written in the same transaction

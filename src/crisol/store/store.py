@@ -10,6 +10,7 @@ one runs in its own short transaction.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import defaultdict
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from datetime import datetime
 from typing import Any, Iterable, Iterator, Literal, Sequence
 
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
+from sqlalchemy.exc import OperationalError
 
 from crisol.errors import StoreError
 from crisol.model import Article, Rejection
@@ -28,6 +30,14 @@ from crisol.store import schema as s
 CHUNK = 500
 
 Order = Literal["published", "ingested", "id"]
+
+log = logging.getLogger(__name__)
+
+# SQLite planner statistics (Store.optimize): rows sampled per index, and how much the articles
+# table may grow or shrink before they are taken again.
+ANALYSIS_LIMIT = 1000
+STATS_DRIFT = 2.0
+ANALYZE_WAIT_MS = 2000  # how long refreshing them waits for another writer
 
 # PostgreSQL advisory lock taken by every write transaction (any constant unique to crisol).
 WRITE_LOCK = 7460938
@@ -106,6 +116,14 @@ class RunInfo:
     counts: dict[str, Any] = field(default_factory=dict)
 
 
+def _analysed_rows(conn: Connection) -> int | None:
+    """The size of ``articles`` when SQLite last took its statistics (None: never)."""
+    if conn.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")) == 0:
+        return None
+    stat = conn.scalar(text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'articles' LIMIT 1"))
+    return int(stat.split()[0]) if stat else None
+
+
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
@@ -126,6 +144,7 @@ class Store:
         self.engine = engine
         self.where = where  # the URL without password, for messages
         self._local = threading.local()
+        self._added = 0  # articles this object added since the statistics were last checked
 
     def __repr__(self) -> str:
         return f"Store({self.where!r})"
@@ -137,7 +156,55 @@ class Store:
         self.close()
 
     def close(self) -> None:
+        """Release the connections; a store that added articles first refreshes SQLite's index
+        statistics when they are missing or stale (:meth:`optimize`)."""
+        if self._added:
+            try:
+                self.optimize()
+            except OperationalError as e:  # locked by another writer: the next close will do it
+                log.info("%s: index statistics not refreshed: %s", self.where, e.orig)
         self.engine.dispose()
+
+    # ---- planner statistics ----------------------------------------------------------------
+
+    def optimize(self) -> bool:
+        """Give SQLite's query planner index statistics when it has none, or when the articles
+        table has grown or shrunk :data:`STATS_DRIFT` times since they were taken; True when
+        they were refreshed.
+
+        Without statistics SQLite guesses, and may count an outlet's articles through the
+        language index or sort a page instead of reading it from ``(outlet, published)``. Each
+        index is sampled on about :data:`ANALYSIS_LIMIT` rows, so this costs milliseconds at any
+        size. PostgreSQL's autovacuum analyses tables as they change: nothing to do there.
+
+        >>> from crisol.store import open_store
+        >>> open_store(":memory:").optimize()  # nothing stored: nothing to learn
+        False
+        """
+        if self.engine.dialect.name != "sqlite":
+            return False
+        with self.engine.connect() as conn:
+            rows = int(conn.scalar(text("SELECT coalesce(max(rowid), 0) FROM articles")) or 0)
+            known = _analysed_rows(conn)
+        stale = known is None or not known / STATS_DRIFT <= rows <= known * STATS_DRIFT
+        if rows == 0 or not stale:
+            self._added = 0
+            return False
+        with self.engine.connect() as conn:
+            # Another writer holding the store is waited for briefly, not for the whole busy
+            # timeout: statistics can wait for the next time (OperationalError tells the caller).
+            previous = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={ANALYZE_WAIT_MS}")
+            try:
+                conn.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
+                conn.exec_driver_sql("ANALYZE")
+                conn.commit()
+            finally:
+                conn.rollback()
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(previous)}")
+                conn.commit()
+        self._added = 0
+        return True
 
     # ---- transactions ----------------------------------------------------------------------
 
@@ -192,6 +259,7 @@ class Store:
             self._link_copies(conn, fresh)
             self._insert(conn, fresh)
             fresh_ids = {a.id for a in fresh}
+            self._added += len(fresh)
             results, seen = [], set()
             for a in articles:
                 new = a.id in fresh_ids and a.id not in seen

@@ -1,4 +1,6 @@
-"""What each page shows, gathered from the store through the library's read functions.
+"""What each page shows, gathered from the store through :mod:`crisol.store.queries`, the read
+layer the CLI and the REST API use too: a page shows the same objects, in the same shapes, as
+``crisol ... --format json`` prints and ``/api`` answers.
 
 Each ``*_page`` function returns the template context of one page (plain values; the templates
 escape everything), or None when the thing asked for does not exist.
@@ -9,28 +11,27 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import date
-from itertools import combinations
 from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from crisol.cli.entities import entity_view, find_entity
-from crisol.link.service import list_stories, resolve_story, story_view
+from crisol.cli.entities import find_entity
 from crisol.present.render import labels
 from crisol.store import Store
+from crisol.store import queries
 from crisol.store.link import LinkStore
-from crisol.store.queries import AnnotationQueries, EventRow, date_span
+from crisol.store.queries import AnnotationQueries, date_span
 from crisol.web import charts
 from crisol.web.highlight import highlight_article
 
 HOME_STORIES = 12
 RAW_CHARS = 200_000  # the raw input shown on an article page is cut here (the download is whole)
 EVENTS_SHOWN = 500
+GROUPED_SHOWN = 100  # events across sources shown, best supported first
 NEIGHBOURS = 12  # co-occurring entities drawn in an entity's network
-NETWORK_ARTICLES = 200  # articles read to find them
+ENTITY_ITEMS = 200  # articles, quotes and events shown on an entity page
 CERTAINTIES = ("asserted", "attributed", "alleged", "denied", "hypothetical")
 
 
@@ -85,38 +86,18 @@ def _query(params: dict[str, Any]) -> str:
 
 
 def home_page(store: Store) -> dict[str, Any]:
-    latest = list_stories(store, limit=HOME_STORIES, order="last")
-    biggest = list_stories(store, limit=HOME_STORIES, order="size")
-    recent = store.list_articles(limit=HOME_STORIES, order="published")
-    return {"latest": [r.to_dict() for r in latest.data], "biggest": [r.to_dict() for r in biggest.data],
-            "total": latest.total, "articles": recent.items, "article_total": recent.total}  # fmt: skip
+    latest = queries.list_stories(store, sort="-last", limit=HOME_STORIES)
+    biggest = queries.list_stories(store, sort="-size", limit=HOME_STORIES)
+    recent = queries.list_articles(store, limit=HOME_STORIES)
+    return {"latest": latest.items, "biggest": biggest.items, "total": latest.total, "articles": recent.items,
+            "article_total": recent.total}  # fmt: skip
 
 
 # ---- story ------------------------------------------------------------------------------------
 
 
-# Presenting a story embeds all its sentences (seconds for a big story): the last views are
-# kept, keyed by the story's members, so a story that gained an article is presented again.
-_VIEWS: OrderedDict[tuple, dict] = OrderedDict()
-VIEWS_KEPT = 64
-
-
-def cached_story_view(store: Store, sid: str) -> dict | None:
-    key = (store.where, sid, tuple(LinkStore(store).story_members(sid)))
-    if key in _VIEWS:
-        _VIEWS.move_to_end(key)
-        return _VIEWS[key]
-    view = story_view(store, sid)
-    if view is not None:
-        _VIEWS[key] = view
-        while len(_VIEWS) > VIEWS_KEPT:
-            _VIEWS.popitem(last=False)
-    return view
-
-
 def story_page(store: Store, story_id: str, urls: Urls) -> dict[str, Any] | None:
-    sid = resolve_story(store, story_id)
-    view = cached_story_view(store, sid) if sid else None
+    view = queries.get_story(store, story_id)  # kept in memory while its members stay the same
     if view is None:
         return None
     names = labels(view)
@@ -187,16 +168,14 @@ def article_page(store: Store, article_id: str, urls: Urls) -> dict[str, Any] | 
     article = store.get_article(article_id)
     if article is None:
         return None
-    queries = AnnotationQueries(store)
-    linked = {m.entity_id for m in article.mentions if m.entity_id}
+    detail = queries.article_detail(store, article)
+    names = {m["entity_id"]: m["entity_name"] for m in detail["mentions"] if m["entity_id"] and m["entity_name"]}
     body = highlight_article(article, lambda m: urls.entity(m.entity_id) if m.entity_id else None)
-    story = LinkStore(store).story_of(article.id)
     raw = store.raw_bytes(article.id) or b""
     raw_text = raw.decode("utf-8", errors="replace")
     return {
-        "article": article, "body": body, "story": story,
-        "entities": _article_entities(article, queries.entity_names(linked)),
-        "events": queries.events(article_id=article.id),
+        "article": article, "body": body, "story": detail["story"],
+        "entities": _article_entities(article, names), "events": detail["events"],
         "raw_text": raw_text[:RAW_CHARS], "raw_cut": len(raw_text) > RAW_CHARS, "raw_size": len(raw),
     }  # fmt: skip
 
@@ -217,46 +196,32 @@ def _article_entities(article, names: dict[str, str]) -> list[dict[str, Any]]:
 
 def entity_page(store: Store, name: str, urls: Urls) -> dict[str, Any] | None:
     """One entity (by id or any spelling); ``candidates`` when the name is ambiguous."""
-    queries = AnnotationQueries(store)
-    found = find_entity(queries, name)
+    aq = AnnotationQueries(store)
+    found = find_entity(aq, name)
     if found.entity is None:
-        return {"candidates": found.candidates, "name": name} if found.candidates else None
-    view = entity_view(queries, found.entity)
-    dated = [q.article.published.date().isoformat() for q in view.quotes if q.article.published]
-    dated += [e.event.date or (e.article.published.date().isoformat() if e.article.published else None)
-              for e in view.events]  # fmt: skip
-    return {"entity": found.entity, "view": view, "network": _network(store, queries, found.entity, urls),
+        return {"candidates": [c.to_dict() for c in found.candidates], "name": name} if found.candidates else None
+    view = queries.entity_detail(aq, found.entity, ENTITY_ITEMS, NEIGHBOURS)
+    dated = [(q["published"] or "")[:10] or None for q in view["quotes"]]
+    dated += [_event_when(e) or None for e in view["events"]]
+    return {"entity": view, "network": _network(store, view, urls),
             "activity": charts.bar_chart(charts.counts_over_time(dated)),
-            "quotes": sorted(view.quotes, key=lambda q: q.article.published or _MIN, reverse=True),
-            "events": sorted(view.events, key=_event_when, reverse=True)}  # fmt: skip
+            "quotes": sorted(view["quotes"], key=lambda q: q["published"] or "", reverse=True),
+            "events": sorted(view["events"], key=_event_when, reverse=True)}  # fmt: skip
 
 
-_MIN = __import__("datetime").datetime.min.replace(tzinfo=__import__("datetime").timezone.utc)
+def _event_when(e: dict[str, Any]) -> str:
+    """An event's own date, else the day its article was published (ISO text, "" if neither)."""
+    return e["date"] or (e["published"] or "")[:10]
 
 
-def _event_when(row: EventRow) -> str:
-    return row.event.date or (row.article.published.date().isoformat() if row.article.published else "")
-
-
-def _network(store: Store, queries: AnnotationQueries, entity, urls: Urls) -> charts.Network | None:
+def _network(store: Store, entity: dict[str, Any], urls: Urls) -> charts.Network | None:
     """Entities named in the same articles as ``entity``: the most shared ones and their links."""
-    per_article: list[set[str]] = []
-    for aid in entity.articles[:NETWORK_ARTICLES]:
-        article = store.get_article(aid)
-        if article is not None:
-            per_article.append({m.entity_id for m in article.mentions if m.entity_id and m.entity_id != entity.id})
-    shared = Counter(e for ids in per_article for e in ids)
-    top = [e for e, _ in shared.most_common(NEIGHBOURS)]
+    top = entity["cooccurring"][:NEIGHBOURS]
     if not top:
         return None
-    names = queries.entity_names(top)
-    chosen = set(top)
-    links: Counter = Counter()
-    for ids in per_article:
-        for a, b in combinations(sorted(ids & chosen), 2):
-            links[(a, b)] += 1
-    neighbours = [(e, names.get(e, e), shared[e]) for e in top]
-    return charts.network((entity.id, entity.name), neighbours, dict(links), href=urls.entity)
+    links = queries.shared_article_links(store, entity["id"], [n["id"] for n in top])
+    neighbours = [(n["id"], n["name"], n["shared_articles"]) for n in top]
+    return charts.network((entity["id"], entity["name"]), neighbours, links, href=urls.entity)
 
 
 # ---- events -----------------------------------------------------------------------------------
@@ -284,30 +249,65 @@ class EventFilters:
         return out
 
 
-def select_events(store: Store, f: EventFilters, limit: int | None) -> list[EventRow]:
-    """Events matching the filters; an actor is looked up in the registry first (every spelling
-    of the entities it names counts), else matched as a plain actor name."""
-    queries = AnnotationQueries(store)
-    entity_ids: list[str] = []
-    names: list[str] = []
-    if f.actor:
-        found = find_entity(queries, f.actor)
-        chosen = [found.entity] if found.entity else found.candidates
-        entity_ids = [e.id for e in chosen]
-        names = [f.actor, *(t for e in chosen for t in (e.name, *(a for a, _ in e.aliases)))]
+def _actor_filter(aq: AnnotationQueries, actor: str) -> tuple[list[str], list[str]]:
+    """(entity ids, names) an actor filter matches: the registry entities it names (every
+    spelling counts), else the plain name."""
+    if not actor:
+        return [], []
+    found = find_entity(aq, actor)
+    chosen = [found.entity] if found.entity else found.candidates
+    return [e.id for e in chosen], [actor, *(t for e in chosen for t in (e.name, *(a for a, _ in e.aliases)))]
+
+
+def select_events(store: Store, f: EventFilters, limit: int | None) -> list[dict[str, Any]]:
+    """Events (in the event shape) matching the filters; an actor is looked up in the registry
+    first (every spelling of the entities it names counts), else matched as a plain actor name."""
+    aq = AnnotationQueries(store)
+    entity_ids, names = _actor_filter(aq, f.actor)
     since = date_span(f.since)[0] if f.since else None
     until = date_span(f.until)[1] if f.until else None
-    return queries.events(entity_ids=entity_ids, actor_names=names, type=f.type or None,
+    rows = aq.iter_events(entity_ids=entity_ids, actor_names=names, type=f.type or None,
                           certainty=f.certainty or None, since=since, until=until, limit=limit)  # fmt: skip
+    return [r.to_dict() for r in rows]
+
+
+def grouped_events(store: Store, f: EventFilters, limit: int = GROUPED_SHOWN) -> dict[str, Any]:
+    """Events across sources for the filters, most independent sources first: ``{rows, total,
+    too_broad}`` (``too_broad``: why a selection holding too many reports was not grouped)."""
+    from crisol.link.similarity import fold
+
+    entity_ids, names = _actor_filter(AnnotationQueries(store), f.actor)
+    since = date_span(f.since)[0] if f.since else None
+    until = date_span(f.until)[1] if f.until else None
+    try:
+        got = queries.list_cross_events(store, type=f.type or None, entity_ids=entity_ids,
+                                        actor_names={fold(n) for n in names}, since=since, until=until,
+                                        certainty=f.certainty or None, limit=limit)  # fmt: skip
+    except queries.TooBroad as e:
+        return {"rows": [], "total": 0, "too_broad": f"{e.reports:,} reports of events match: too many to group "
+                f"across sources (at most {e.limit:,}). Give a type or a shorter date window."}  # fmt: skip
+    return {"rows": [{**e, "links": _report_links(e)} for e in got.items], "total": got.total, "too_broad": None}
+
+
+def _report_links(e: dict[str, Any]) -> list[dict[str, Any]]:
+    """The articles reporting a grouped event: id, outlet (or the id's start) and the sentence."""
+    told = {}
+    for r in e["sentences"]:
+        told.setdefault(r["article"], r)
+    return [{"id": a, "label": (told.get(a) or {}).get("outlet") or a[:8],
+             "sentence": s if (s := (told.get(a) or {}).get("sentence", -1)) >= 0 else None}
+            for a in e["articles"]]  # fmt: skip
 
 
 def events_page(store: Store, f: EventFilters) -> dict[str, Any]:
     problems = f.problems()
     rows = [] if problems else select_events(store, f, None)
+    grouped = grouped_events(store, f) if not problems else {"rows": [], "total": 0, "too_broad": None}
     when = [_event_when(r) or None for r in rows]
     return {"filters": f, "problems": problems, "rows": rows[:EVENTS_SHOWN], "total": len(rows),
+            "grouped": grouped["rows"], "grouped_total": grouped["total"], "too_broad": grouped["too_broad"],
             "chart": charts.bar_chart(charts.counts_over_time(when)),
-            "types": sorted({r.event.type for r in rows}), "certainties": CERTAINTIES}  # fmt: skip
+            "types": sorted({r["type"] for r in rows}), "certainties": CERTAINTIES}  # fmt: skip
 
 
 # ---- search -----------------------------------------------------------------------------------

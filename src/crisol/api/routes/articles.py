@@ -12,7 +12,7 @@ from crisol.api.models import ArticlePublic, ArticlesPublic, OutletPublic
 from crisol.api.params import ArticleFilters, Paging, checked
 from crisol.api.problems import Problem
 from crisol.store import AmbiguousId, Store
-from crisol.store import queries_api as qa
+from crisol.store import queries as qa
 
 router = APIRouter(tags=["articles"])
 
@@ -43,11 +43,12 @@ def list_articles(
 
 @router.get("/articles/{id}", response_model=ArticlePublic)
 def get_article(store: StoreDep, id: str) -> ArticlePublic:
-    """One article in full (an unambiguous id prefix is enough)."""
-    article = store.get_article(resolve(store, id))
+    """One article in full (an unambiguous id prefix is enough): its quotes and events in the
+    shapes of ``/quotes`` and ``/events``, each mention with its registry name, its story."""
+    article = qa.get_article(store, resolve(store, id))
     if article is None:  # deleted between the two calls
         raise Problem(404, f"no article with id {id!r}", kind="not-found", input="id")
-    return ArticlePublic.model_validate(article.to_dict())
+    return ArticlePublic.model_validate(article)
 
 
 @router.get("/articles/{id}/raw", response_class=Response,

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query
 
 from crisol.api.deps import StoreDep
 from crisol.api.models import EntitiesPublic, EntityDetailPublic
-from crisol.api.params import Paging, checked
+from crisol.api.params import MAX_LIMIT, Paging, checked
 from crisol.api.problems import Problem
-from crisol.store import queries_api as qa
+from crisol.store import queries as qa
 
 router = APIRouter(tags=["entities"])
 
@@ -30,12 +30,15 @@ def list_entities(
 
 
 @router.get("/entities/{id}", response_model=EntityDetailPublic)
-def get_entity(store: StoreDep, id: str) -> EntityDetailPublic:
-    """One entity: spellings with counts, articles mentioning it, co-occurring entities.
-
-    Its quotes and events: ``/quotes?entity=ID`` and ``/events?entity=ID``.
-    """
-    entity = qa.get_entity(store, id)
+def get_entity(
+    store: StoreDep,
+    id: str,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="At most this many articles, quotes and events.")] = 50,
+) -> EntityDetailPublic:
+    """One entity: spellings with counts, the articles naming it (the latest in full), the
+    entities named beside it, and at most ``limit`` quotes by it and events it is in (all of
+    them, paged: ``/quotes?entity=ID``, ``/events?entity=ID``, ``/articles?entity=ID``)."""
+    entity = qa.get_entity(store, id, limit=limit)
     if entity is None:
         raise Problem(404, f"no entity with id {id!r}", kind="not-found", input="id")
-    return EntityDetailPublic(**entity, cooccurring=qa.cooccurring(store, id))
+    return EntityDetailPublic(**entity)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from crisol.api.deps import StoreDep
 from crisol.api.models import QuotesPublic
 from crisol.api.params import ArticleFilters, Paging, checked
-from crisol.store import queries_api as qa
+from crisol.store import queries as qa
 
 router = APIRouter(tags=["quotes"])
 

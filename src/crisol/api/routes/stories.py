@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -10,8 +10,7 @@ from crisol.api.deps import StoreDep
 from crisol.api.models import StoriesPublic, StoryDetailPublic
 from crisol.api.params import Paging, checked, parse_when
 from crisol.api.problems import Problem
-from crisol.store import Store
-from crisol.store import queries_api as qa
+from crisol.store import queries as qa
 
 router = APIRouter(tags=["stories"])
 
@@ -25,30 +24,20 @@ def list_stories(
     until: Annotated[str | None, Query(description="Last article on or before.")] = None,
     entity: Annotated[str | None, Query(description="Registry id mentioned in the story.")] = None,
 ) -> StoriesPublic:
-    """Stories, most recently active first (sort: last, first, size, updated)."""
+    """Stories, most recently active first (sort: last, first, size, updated), each with its
+    articles and outlets."""
     got = checked(qa.list_stories, store, language=language, since=parse_when(since, "since"),
                   until=parse_when(until, "until", end_of_day=True), entity=entity,
                   sort=page.sort or "-last", limit=page.limit, offset=page.offset)  # fmt: skip
     return StoriesPublic(data=got.items, count=got.total, limit=got.limit, offset=got.offset)
 
 
-def story_detail(store: Store, story_id: str) -> dict[str, Any] | None:
-    """The linking stage's story view when it provides one, else the story's own rows."""
-    try:
-        from crisol.link import service
-    except ImportError:
-        service = None
-    view = getattr(service, "story_view", None)
-    if view is not None:
-        return view(store, story_id)
-    return qa.get_story(store, story_id)
-
-
 @router.get("/stories/{id}", response_model=StoryDetailPublic)
 def get_story(store: StoreDep, id: str) -> StoryDetailPublic:
-    """One story: its articles and, when linking provides them, summary, timeline, quotes, events
-    and differences."""
-    story = story_detail(store, id)
+    """One story in full, as ``crisol story ID --format json`` prints it: the listing's fields and
+    the cited summary, relations between its articles, timeline, quotes, events, differences.
+    An unambiguous id prefix, or the id of one of its articles, is enough."""
+    story = qa.get_story(store, id)
     if story is None:
         raise Problem(404, f"no story with id {id!r}", kind="not-found", input="id")
     return StoryDetailPublic(**story)
