@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 import os
 import platform
+import socket
+import subprocess
 import sys
+import tempfile
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
@@ -41,3 +45,34 @@ def write_jsonl(path: Path | None, rows: Iterable[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: str, port: int, wait: float = 180.0) -> subprocess.Popen:
+    """``crisol --db DB serve`` (no analysis) on 127.0.0.1:``port``, once it answers."""
+    import httpx
+
+    cmd = [sys.executable, "-c", "from crisol.cli import main; main()", "--db", db, "serve", "--port", str(port),
+           "--no-analyze", "--log-level", "warning"]  # fmt: skip
+    # its messages go to a file: a pipe nobody reads would stall the server once full
+    log = tempfile.TemporaryFile(mode="w+")
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, text=True)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"crisol serve over {db} exited: {log.read()[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/stories?limit=1", timeout=5).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"crisol serve over {db} did not answer within {wait:.0f} s")

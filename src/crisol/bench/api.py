@@ -25,7 +25,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -37,7 +36,7 @@ from typing import Annotated, Any, Iterator, Optional
 
 import typer
 
-from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
+from crisol.bench._common import emit_metrics, free_port, shared_dir, start_server, write_jsonl
 
 NAME = "api"
 
@@ -117,34 +116,6 @@ def build_store(url: str, rows: list[dict[str, str]], articles: int, batch: int 
         fts.catch_up(store)
         total = store.count_articles()
     return {"articles": total, "added": max(0, total - have), "build_s": round(time.perf_counter() - started, 1)}
-
-
-# ---- 2. the server --------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(url: str, port: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-c", "from crisol.cli import main; main()", "--db", url, "serve", "--port", str(port),
-           "--no-analyze", "--log-level", "warning"]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    import httpx
-
-    for _ in range(600):
-        if proc.poll() is not None:
-            raise RuntimeError(f"crisol serve exited: {proc.stderr.read()[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/articles?limit=1", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("crisol serve did not answer within 120 s")
 
 
 # ---- 3. the ingest beside -------------------------------------------------------------------

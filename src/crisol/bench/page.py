@@ -30,11 +30,8 @@ import hashlib
 import math
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +40,7 @@ from urllib.parse import quote
 
 import typer
 
-from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
+from crisol.bench._common import emit_metrics, free_port, shared_dir, start_server, write_jsonl
 
 NAME = "page"
 
@@ -155,36 +152,6 @@ def build_store(label: str, paths: list[Path], workdir: Path, rebuild: bool = Fa
         raise RuntimeError(f"[{label}] nothing was stored from {paths}: {report}")
     done.write_text(f"{report.new} articles\n")
     return db
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(db: str, port: int) -> subprocess.Popen:
-    """``crisol --db DB serve`` on 127.0.0.1:``port``, once it answers."""
-    import httpx
-
-    cmd = [sys.executable, "-c", "from crisol.cli import main; main()", "--db", db, "serve", "--port", str(port),
-           "--no-analyze", "--log-level", "warning"]  # fmt: skip
-    # its messages go to a file: a pipe nobody reads would stall the server once full
-    log = tempfile.TemporaryFile(mode="w+")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, text=True)
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            log.seek(0)
-            raise RuntimeError(f"crisol serve over {db} exited: {log.read()[-2000:]}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/stories?limit=1", timeout=5).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"crisol serve over {db} did not answer within 180 s")
 
 
 # ---- which pages ----------------------------------------------------------------------------

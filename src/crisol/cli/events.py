@@ -192,7 +192,7 @@ def select_cross_events(store, queries: AnnotationQueries, actor: str | None, ty
     found = stored_events(store, type=type, since=since, until=until)
     if actor:
         entity_ids, names = _actor_keys(queries, actor)
-        found = [e for e in found if _has_actor(e, entity_ids, names)]
+        found = [e for e in found if e.has_actor(entity_ids, names)]
     if since or until:
         found = [e for e in found if _overlaps(date_span(e.date), since, until)]
     if certainty:
@@ -207,19 +207,6 @@ def _actor_keys(queries: AnnotationQueries, actor: str) -> tuple[set[str], set[s
         err.print(f"--actor {actor!r}: events of {', '.join(e.name for e in chosen)}", markup=False)
     names = {fold(actor), *(fold(t) for e in chosen for t in (e.name, *(a for a, _ in e.aliases)))}
     return {e.id for e in chosen}, names
-
-
-def _has_actor(e: CrossEvent, entity_ids: set[str], names: set[str]) -> bool:
-    for r in e.coded:
-        for a in (r.event.source, r.event.target):
-            if a is None:
-                continue
-            if a.entity_id:
-                if a.entity_id in entity_ids:
-                    return True
-            elif a.name and fold(a.name) in names:
-                return True
-    return False
 
 
 def _overlaps(span, since: date | None, until: date | None) -> bool:

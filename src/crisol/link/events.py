@@ -410,6 +410,22 @@ class CrossEvent:
         modes = Counter(r.event.mode for r in self.coded if r.event.mode)
         return modes.most_common(1)[0][0] if modes else None
 
+    def has_actor(self, entity_ids: set[str], names: set[str]) -> bool:
+        """Whether a report has an actor that is one of the entities, or is unlinked and
+        carries one of the (folded) names."""
+        from crisol.link.similarity import fold
+
+        for r in self.coded:
+            for a in (r.event.source, r.event.target):
+                if a is None:
+                    continue
+                if a.entity_id:
+                    if a.entity_id in entity_ids:
+                        return True
+                elif a.name and fold(a.name) in names:
+                    return True
+        return False
+
     def actors(self) -> tuple[Actor | None, Actor | None]:
         """Source and target, each with its best name (a proper name over a description) and
         its codes. Meetings and agreements are told either way round: they are oriented as most

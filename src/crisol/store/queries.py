@@ -745,23 +745,6 @@ def actor_keys(store: Store, entity: str | None = None, actor: str | None = None
     return ids, names
 
 
-def _has_actor(event, entity_ids: set[str], names: set[str]) -> bool:
-    """Whether a report of the cross-source event has an actor that is one of the entities, or
-    is unlinked and carries one of the (folded) names."""
-    from crisol.link.similarity import fold
-
-    for r in event.coded:
-        for a in (r.event.source, r.event.target):
-            if a is None:
-                continue
-            if a.entity_id:
-                if a.entity_id in entity_ids:
-                    return True
-            elif a.name and fold(a.name) in names:
-                return True
-    return False
-
-
 def _linked_at(conn: Connection) -> Any:
     """When stories last changed: linking (which also writes the relations) moves it on."""
     return conn.scalar(select(func.max(stories.c.updated)))
@@ -818,7 +801,7 @@ def _cross_rows(store: Store, type, ids, names, since, until, certainty, sort) -
 
     found = stored_events(store, type=type.upper() if type else None, since=since, until=until)
     if ids or names:
-        found = [e for e in found if _has_actor(e, set(ids), set(names))]
+        found = [e for e in found if e.has_actor(set(ids), set(names))]
     if since or until:
         found = [e for e in found if _overlaps(date_span(e.date), since, until)]
     if certainty:
