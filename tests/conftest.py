@@ -25,3 +25,15 @@ def shared() -> Path:
     if path is None:
         pytest.skip("../shared is not present")
     return path
+
+
+@pytest.fixture(scope="session")
+def cross_sources():
+    """tests/fixtures/events/cross_sources.py: hand-written articles reporting events across
+    sources, as Articles (``article``, ``load``) and as a store (``build_store(url)``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("crisol_test_cross_sources", FIXTURES / "events" / "cross_sources.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

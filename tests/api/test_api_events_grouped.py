@@ -4,50 +4,34 @@ when a selection is too broad to group.
 
 The store holds the hand-written articles of tests/fixtures/events/cross_sources.json (one
 meeting told by four outlets, one a rewrite, two crediting one agency; and look-alikes), built
-as tests/cli/test_events_cross_cli.py builds it (no spaCy).
+by its ``build_store`` (no spaCy).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
-from crisol.store import open_store
 from crisol.store import queries
-from crisol.store.link import LinkStore
-
-_CLI_TEST = Path(__file__).resolve().parents[1] / "cli" / "test_events_cross_cli.py"
-_spec = importlib.util.spec_from_file_location("_events_cross_fixture", _CLI_TEST)
-cross = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cross)
-
-
-def build(url: str) -> None:
-    data = json.loads(cross.FIXTURE.read_text(encoding="utf-8"))
-    with open_store(url) as store:
-        store.add_articles([cross._article(s) for s in data["articles"]])
-        links = LinkStore(store)
-        links.save_entities([
-            {"id": "per:mendez", "name": "Rosa Méndez", "type": "PER", "country": "CHL", "aliases": {"Rosa Méndez": 5}},
-            {"id": "per:ferrer", "name": "Tomás Ferrer", "type": "PER", "country": "URY", "aliases": {"Tomás Ferrer": 4}},
-            {"id": "per:costa", "name": "Ana Costa", "type": "PER", "country": "URY", "aliases": {"Ana Costa": 1}},
-        ])  # fmt: skip
-        for sid in ("st-visit", "st-later"):
-            members = [s["id"] for s in data["articles"] if s["story"] == sid]
-            for n, aid in enumerate(members, 1):
-                links.add_to_story(sid, aid, 1.0, None, "es", n, None, None)
-        links.add_relations([{**r, "pairs": [], "dropped": [], "added": []} for r in data["relations"]])
 
 
 @pytest.fixture
-def api(db_url, make_client):
-    build(db_url)
+def api(db_url, make_client, cross_sources):
+    cross_sources.build_store(db_url)
     with make_client(db_url) as c:
         c.db_url = db_url
         yield c
+
+
+def _cli_events(db: str) -> list[dict]:
+    from typer.testing import CliRunner
+
+    from crisol.cli import app
+
+    result = CliRunner().invoke(app, ["--db", db, "events", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
 
 
 def grouped(api, **params) -> dict:
@@ -66,7 +50,7 @@ def test_one_meeting_told_by_four_outlets_is_one_item_with_its_counts(api):
     assert (top["date"], top["date_source"], top["certainty"]) == ("2026-05-11", "text", "asserted")
     assert {s["article"] for s in top["sentences"]} == set(top["articles"])
     # the same events, in the same shape, as `crisol events --format json`
-    assert [e["id"] for e in page["data"]] == [e["id"] for e in cross.listed(api.db_url)]
+    assert [e["id"] for e in page["data"]] == [e["id"] for e in _cli_events(api.db_url)]
 
 
 def test_filters_sorting_and_paging(api):

@@ -11,70 +11,17 @@ import csv
 import io
 import json
 import shutil
-from datetime import datetime
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from crisol.cli import app
 from crisol.cli.events import CROSS_CSV_COLUMNS
-from crisol.model import Actor, Article, Event, Mention, RemovedLine, Sentence, TimeExpression
-from crisol.store import open_store
-from crisol.store.link import LinkStore
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "events" / "cross_sources.json"
-
-
-def _article(spec: dict) -> Article:
-    text, sentences = "", []
-    for i, s in enumerate(spec["sentences"]):
-        start = len(text)
-        text += s + " "
-        sentences.append(Sentence(i, start, start + len(s), s))
-
-    def at(surface: str, idx: int) -> int:
-        return sentences[idx].start + sentences[idx].text.index(surface)
-
-    def actor(a):
-        return Actor(a[0], None, a[1], a[2]) if a else None
-
-    events = [Event(e["type"], e.get("mode"), actor(e.get("source")), actor(e.get("target")), e["sentence"],
-                    sentences[e["sentence"]].text, e["trigger"], e.get("location"), e.get("date"),
-                    e.get("date_precision"), e.get("certainty", "asserted"), e.get("attributed_to"),
-                    f"{spec['id']}-e{n}", e.get("date_source"))
-              for n, e in enumerate(spec.get("events", []))]  # fmt: skip
-    return Article(
-        id=spec["id"], source=spec["id"], raw=text.encode(), raw_format="text", text=text.rstrip(),
-        outlet=spec.get("outlet"), url=f"https://example.org/{spec['id']}", language=spec["language"],
-        published=datetime.fromisoformat(spec["published"]), analysis="full",
-        removed=[RemovedLine(r["text"], r["reason"]) for r in spec.get("removed", [])], sentences=sentences,
-        mentions=[Mention(t, label, at(t, i), at(t, i) + len(t), i, entity, None, country)
-                  for t, label, entity, country, i in spec.get("mentions", [])],
-        dates=[TimeExpression(t, at(t, i), at(t, i) + len(t), i, value, precision)
-               for t, i, value, precision in spec.get("dates", [])],
-        events=events,
-    )  # fmt: skip
-
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+def db(tmp_path_factory, cross_sources) -> str:
     path = str(tmp_path_factory.mktemp("events-cross") / "store.db")
-    articles = [_article(s) for s in data["articles"]]
-    with open_store(path) as store:
-        store.add_articles(articles)
-        links = LinkStore(store)
-        links.save_entities([
-            {"id": "per:mendez", "name": "Rosa Méndez", "type": "PER", "country": "CHL", "aliases": {"Rosa Méndez": 5}},
-            {"id": "per:ferrer", "name": "Tomás Ferrer", "type": "PER", "country": "URY", "aliases": {"Tomás Ferrer": 4}},
-            {"id": "per:costa", "name": "Ana Costa", "type": "PER", "country": "URY", "aliases": {"Ana Costa": 1}},
-        ])  # fmt: skip
-        for sid in ("st-visit", "st-later"):
-            members = [s["id"] for s in data["articles"] if s["story"] == sid]
-            for n, aid in enumerate(members, 1):
-                links.add_to_story(sid, aid, 1.0, None, "es", n, None, None)
-        links.add_relations([{**r, "pairs": [], "dropped": [], "added": []} for r in data["relations"]])
+    cross_sources.build_store(path)
     return path
 
 

@@ -7,53 +7,19 @@ in passing), and look-alikes that are other events.
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from crisol.link.dedup import Relation
 from crisol.link.events import date_source_of, group_events
-from crisol.model import Actor, Article, Event, Mention, RemovedLine, Sentence, TimeExpression
+from crisol.model import Actor, Article, Event, Mention, Sentence
 from crisol.present.events import event_entry, merge_events, timeline
 from crisol.present.sources import independent_sources
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "events" / "cross_sources.json"
-
-
-def _article(spec: dict) -> Article:
-    text, sentences = "", []
-    for i, s in enumerate(spec["sentences"]):
-        start = len(text)
-        text += s + " "
-        sentences.append(Sentence(i, start, start + len(s), s))
-
-    def at(surface: str, idx: int) -> int:
-        return sentences[idx].start + sentences[idx].text.index(surface)
-
-    mentions = [Mention(t, label, at(t, i), at(t, i) + len(t), i, entity, None, country)
-                for t, label, entity, country, i in spec.get("mentions", [])]  # fmt: skip
-    dates = [TimeExpression(t, at(t, i), at(t, i) + len(t), i, value, precision)
-             for t, i, value, precision in spec.get("dates", [])]  # fmt: skip
-    events = []
-    for e in spec.get("events", []):
-        actor = lambda a: Actor(a[0], None, a[1], a[2]) if a else None  # noqa: E731
-        events.append(Event(e["type"], e.get("mode"), actor(e.get("source")), actor(e.get("target")),
-                            e["sentence"], sentences[e["sentence"]].text, e["trigger"], e.get("location"),
-                            e.get("date"), e.get("date_precision"), e.get("certainty", "asserted"),
-                            e.get("attributed_to"), f"{spec['id']}-e{len(events)}", e.get("date_source")))  # fmt: skip
-    return Article(id=spec["id"], source=spec["id"], raw=b"", raw_format="text", text=text.rstrip(),
-                   outlet=spec.get("outlet"), url=f"https://example.org/{spec['id']}", language=spec["language"],
-                   published=datetime.fromisoformat(spec["published"]) if spec.get("published") else None,
-                   removed=[RemovedLine(r["text"], r["reason"]) for r in spec.get("removed", [])],
-                   sentences=sentences, mentions=mentions, dates=dates, events=events)  # fmt: skip
-
-
 @pytest.fixture(scope="module")
-def fixture() -> tuple[list[Article], list[Relation], dict[str, str]]:
-    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    articles = [_article(s) for s in data["articles"]]
+def fixture(cross_sources) -> tuple[list[Article], list[Relation], dict[str, str]]:
+    data = cross_sources.load()
+    articles = [cross_sources.article(s) for s in data["articles"]]
     relations = [Relation(r["a"], r["b"], r["kind"], r["score"]) for r in data["relations"]]
     return articles, relations, {s["id"]: s["story"] for s in data["articles"]}
 
