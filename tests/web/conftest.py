@@ -32,3 +32,29 @@ def web_db(tmp_path_factory) -> str:
         report = ingest([str(p) for p in INPUTS], store)
         assert report.new > 0, report
     return str(path)
+
+
+@pytest.fixture(scope="session")
+def served_url(web_db):
+    """What ``crisol serve`` serves (the REST API with the pages at the root) over ``web_db``,
+    on loopback in a thread; its base URL."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from crisol.bench._common import free_port
+    from crisol.cli.serve import build_app
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(build_app(web_db, analyze=False), host="127.0.0.1", port=port,
+                                           log_level="warning"))  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)

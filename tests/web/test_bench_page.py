@@ -8,9 +8,6 @@ Skipped (with the reason) when the ``playwright`` package or the chromium execut
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -22,37 +19,10 @@ if not Path(bench.CHROMIUM).is_file():
     pytest.skip(f"no chromium at {bench.CHROMIUM} (apt-get install -y chromium)", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def served(web_db):
-    """What ``crisol serve`` serves, over the examples (+ tests/fixtures/web), on loopback."""
-    import uvicorn
-
-    from crisol.cli.serve import build_app
-
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(build_app(web_db, analyze=False), host="127.0.0.1", port=port,
-                                           log_level="warning"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
-
-
-@pytest.fixture(scope="module")
-def rows(served):
+def rows(served_url):
     with bench.Browser() as browser:
-        return bench.measure_site(served, "examples", runs=0, profiles=["desktop", "phone"], browser=browser)
+        return bench.measure_site(served_url, "examples", runs=0, profiles=["desktop", "phone"], browser=browser)
 
 
 def test_every_page_was_weighed(rows):

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import struct
-import threading
-import time
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -97,41 +94,6 @@ def assert_not_blank(path: Path) -> None:
 # ---- server and browser -------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve_app(db: str):
-    """What ``crisol serve`` serves (the REST API with the pages at the root); the pages alone
-    if the serve command is not there."""
-    try:
-        from crisol.cli.serve import build_app
-    except ImportError:
-        from crisol.web import create_web_app
-
-        return create_web_app(db)
-    return build_app(db, analyze=False)
-
-
-@pytest.fixture(scope="module")
-def base_url(web_db):
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(serve_app(web_db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
-
-
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
@@ -178,8 +140,8 @@ def labelled_controls(pg) -> None:
 # ---- the tests ----------------------------------------------------------------------------------
 
 
-def test_home_to_story_to_cited_sentence(page, base_url, tmp_path):
-    page.goto(base_url + "/")
+def test_home_to_story_to_cited_sentence(page, served_url, tmp_path):
+    page.goto(served_url + "/")
     assert page.locator("h1").inner_text() == "Stories"
     labelled_controls(page)
     shot(page, tmp_path, "home-desktop")
@@ -205,13 +167,13 @@ def test_home_to_story_to_cited_sentence(page, base_url, tmp_path):
     assert page.problems == []
 
 
-def test_article_text_is_never_run(page, base_url, tmp_path, web_db):
+def test_article_text_is_never_run(page, served_url, tmp_path, web_db):
     from crisol.store import open_store
 
     with open_store(web_db) as store:
         hostile = [a for a in store.list_articles(limit=1000).items if "<script>" in (a.title or "")]
     assert hostile
-    page.goto(f"{base_url}/articles/{hostile[0].id}")
+    page.goto(f"{served_url}/articles/{hostile[0].id}")
     assert "<script>alert" in page.locator("h1").inner_text()  # shown as text
     assert "<script>alert('x')</script>" in page.locator("#article-body").inner_text()
     assert page.evaluate("document.scripts.length") == 1
@@ -230,8 +192,8 @@ def test_article_text_is_never_run(page, base_url, tmp_path, web_db):
     assert page.problems == []
 
 
-def test_entity_page_from_article(page, base_url, tmp_path):
-    page.goto(base_url + "/")
+def test_entity_page_from_article(page, served_url, tmp_path):
+    page.goto(served_url + "/")
     page.locator("section[aria-labelledby=biggest-h] .card a").first.click()
     page.locator("#sources .source h3 a").first.click()
     page.locator("#article-body a.ent").first.click()
@@ -242,8 +204,8 @@ def test_entity_page_from_article(page, base_url, tmp_path):
     assert page.problems == []
 
 
-def test_filter_events_and_download_csv(page, base_url, tmp_path):
-    page.goto(base_url + "/events")
+def test_filter_events_and_download_csv(page, served_url, tmp_path):
+    page.goto(served_url + "/events")
     total = int(page.locator("#events-count").inner_text().split()[0])
     assert total > 0
     first_type = page.locator("table.events tbody tr td:nth-child(2)").first.inner_text().split("/")[0]
@@ -261,15 +223,15 @@ def test_filter_events_and_download_csv(page, base_url, tmp_path):
     labelled_controls(page)
     csv_href = page.locator("a", has_text="Download CSV").get_attribute("href")
     assert f"type={first_type}" in csv_href
-    response = page.request.get(base_url + csv_href)
+    response = page.request.get(served_url + csv_href)
     assert response.ok and response.text().splitlines()[0].startswith("event_id,date")
     assert len(response.text().strip().splitlines()) == filtered + 1
     shot(page, tmp_path, "events-filtered")
     assert page.problems == []
 
 
-def test_search_from_the_header(page, base_url, tmp_path):
-    page.goto(base_url + "/")
+def test_search_from_the_header(page, served_url, tmp_path):
+    page.goto(served_url + "/")
     page.get_by_label("Search articles, quotes, entities and stories").fill("puerto")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/search\?q=puerto"))
@@ -282,8 +244,8 @@ def test_search_from_the_header(page, base_url, tmp_path):
     assert page.problems == []
 
 
-def test_keyboard_skip_link(page, base_url):
-    page.goto(base_url + "/events")
+def test_keyboard_skip_link(page, served_url):
+    page.goto(served_url + "/events")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
@@ -293,7 +255,7 @@ def test_keyboard_skip_link(page, base_url):
 
 
 @pytest.mark.parametrize("path", ["/", "story", "article", "/events", "/search?q=agua", "entity"])
-def test_phone_width(browser, base_url, tmp_path, web_db, path):
+def test_phone_width(browser, served_url, tmp_path, web_db, path):
     from crisol.store import open_store, queries
 
     with open_store(web_db) as store:
@@ -303,7 +265,7 @@ def test_phone_width(browser, base_url, tmp_path, web_db, path):
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
     try:
         pg = context.new_page()
-        pg.goto(base_url + where.get(path, path))
+        pg.goto(served_url + where.get(path, path))
         no_sideways_scroll(pg)
         name = "phone-" + (path.strip("/").split("?")[0] or "home")
         shot(pg, tmp_path, name)
