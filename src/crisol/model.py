@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Literal
 
 # Where a publication date came from, most to least trustworthy.
@@ -203,6 +203,23 @@ class Article:
         d["fetched"] = self.fetched.isoformat() if self.fetched else None
         d["text_hash"] = self.text_hash
         return d
+
+
+def time_key(when: datetime | None) -> tuple[bool, datetime]:
+    """A sort key for publication times: undated last, naive times read as UTC, so dated and
+    undated, naive and aware times can share one sort (comparing naive with aware raises).
+
+    >>> from datetime import datetime, timezone
+    >>> aware = datetime(2025, 7, 1, tzinfo=timezone.utc)
+    >>> sorted([None, aware, datetime(2025, 6, 1)], key=time_key)[0].month, time_key(None) > time_key(aware)
+    (6, True)
+    """
+    if when is None:
+        return True, _EPOCH
+    return False, when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass

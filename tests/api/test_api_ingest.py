@@ -79,10 +79,12 @@ def test_bad_json_bodies_are_problems_naming_the_body(empty_client):
     r = empty_client.post("/articles", content=b'{"title": "sin cerrar"', headers={"content-type": "application/json"})
     assert r.status_code == 422 and r.json()["input"] == "request body"
     assert "malformed" in r.json()["detail"] or "JSON" in r.json()["detail"]
-    r = empty_client.post("/articles", content=b"  ")
+    r = empty_client.post("/articles", content=b"  ", headers={"content-type": "application/json"})
     assert r.status_code == 400 and r.json()["input"] == "request body"
-    r = empty_client.post("/articles/upload", data={"x": "1"})
+    r = empty_client.post("/articles/upload", files={"x": ("x.txt", b"1")})  # a multipart without its file
     assert r.status_code == 422 and r.json()["input"] == "file"
+    r = empty_client.post("/articles/upload", data={"x": "1"})  # url-encoded: what a foreign form sends
+    assert r.status_code == 415
 
 
 def test_background_ingest_is_a_job_to_poll(empty_client):

@@ -15,6 +15,7 @@ from fastapi.openapi.utils import get_openapi
 
 import crisol
 from crisol.api import problems
+from crisol.api.guard import Guard, GuardMiddleware
 from crisol.api.ingest import Ingestor
 from crisol.api.models import ArticleCreate
 from crisol.api.routes import articles, entities, events, ingest, quotes, search, stories
@@ -25,11 +26,14 @@ ROUTERS = (articles, ingest, stories, entities, quotes, events, search)
 API_PREFIX = "/api"  # the web pages own the root (crisol.web); the schema stays at /openapi.json
 
 
-def create_app(store_url: str, *, analyze: bool = True, stages: Stages | None = None) -> FastAPI:
+def create_app(store_url: str, *, analyze: bool = True, stages: Stages | None = None,
+               guard: Guard | None = None) -> FastAPI:
     """The API over the store at ``store_url`` (a path or a postgresql:// URL).
 
     ``analyze=False`` stores posted articles without the annotation stage (faster); ``stages``
-    replaces the pipeline's stage functions (tests).
+    replaces the pipeline's stage functions (tests). ``guard`` says who may call it
+    (:mod:`crisol.api.guard`; ``crisol serve`` sets hosts and a token); without one, writes are
+    still refused from other browser origins and in the content types a foreign page can send.
     """
     store = open_store(store_url)
 
@@ -49,6 +53,8 @@ def create_app(store_url: str, *, analyze: bool = True, stages: Stages | None = 
     app.state.store = store
     app.state.ingestor = Ingestor(store, analyze=analyze, stages=stages)
     problems.install(app)
+    app.state.guard = guard or Guard(hosts=None)
+    app.add_middleware(GuardMiddleware, guard=app.state.guard)
     for module in ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
     _document_create_model(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import secrets
 import socket
 import subprocess
 import sys
@@ -54,12 +55,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The write token of the servers the benches start (crisol serve needs one for writes).
+SERVER_TOKEN = secrets.token_urlsafe(16)
+AUTH = {"Authorization": f"Bearer {SERVER_TOKEN}"}
+
+
 def start_server(db: str, port: int, wait: float = 180.0) -> subprocess.Popen:
-    """``crisol --db DB serve`` (no analysis) on 127.0.0.1:``port``, once it answers."""
+    """``crisol --db DB serve`` (no analysis) on 127.0.0.1:``port``, once it answers; writes need
+    the headers :data:`AUTH`."""
     import httpx
 
     cmd = [sys.executable, "-c", "from crisol.cli import main; main()", "--db", db, "serve", "--port", str(port),
-           "--no-analyze", "--log-level", "warning"]  # fmt: skip
+           "--no-analyze", "--log-level", "warning", "--token", SERVER_TOKEN]  # fmt: skip
     # its messages go to a file: a pipe nobody reads would stall the server once full
     log = tempfile.TemporaryFile(mode="w+")
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, text=True)

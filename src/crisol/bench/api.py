@@ -36,7 +36,7 @@ from typing import Annotated, Any, Iterator, Optional
 
 import typer
 
-from crisol.bench._common import emit_metrics, free_port, shared_dir, start_server, write_jsonl
+from crisol.bench._common import AUTH, emit_metrics, free_port, shared_dir, start_server, write_jsonl
 
 NAME = "api"
 
@@ -138,7 +138,7 @@ class Ingest:
 
         started, n = time.perf_counter(), 0
         salt = f"live-{os.getpid()}-{time.time_ns()}-"
-        with httpx.Client(base_url=self.base, timeout=60) as client:
+        with httpx.Client(base_url=self.base, timeout=60, headers=AUTH) as client:
             while not self._stop.is_set():
                 records = [variant(self.rows, n + i, salt) for i in range(self.batch)]
                 n += self.batch

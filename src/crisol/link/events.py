@@ -36,7 +36,7 @@ near duplicates and rewrites count once with their origin, articles crediting on
 count once), each separately, plus the certainty: the surest level any report gives, and every
 level with the articles giving it.
 
->>> from crisol.model import Actor, Article, Event, Mention
+>>> from crisol.model import Actor, Article, Event, time_key, Mention
 >>> def art(aid, outlet, who):
 ...     e = Event("CONSULT", "meet", Actor(who, country="ESP", sector="GOV"), Actor("Ana Sol", country="PER"),
 ...               0, f"{who} met Ana Sol.", "met", date="2025-03-02", date_precision="day")
@@ -63,7 +63,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from crisol.link.dedup import Relation
 from crisol.link.similarity import fold
-from crisol.model import Actor, Article, Event
+from crisol.model import Actor, Article, Event, time_key
 
 if TYPE_CHECKING:
     from crisol.present.sources import Sources
@@ -708,10 +708,10 @@ def group_events(articles: Sequence[Article], relations: Sequence[Relation] = ()
     info = {a.id: a for a in articles}
     if mentions:
         _add_mentions(groups, articles, indexes, story)
-    order = {a.id: (a.published or datetime.max.replace(tzinfo=None), n) for n, a in enumerate(articles)}
+    order = {a.id: (time_key(a.published), n) for n, a in enumerate(articles)}
     out = []
     for g in groups:
-        g.sort(key=lambda r: (r.support != "coded", _naive(order[r.article][0]), order[r.article][1], r.index))
+        g.sort(key=lambda r: (r.support != "coded", order[r.article], r.index))
         out.append(CrossEvent(g, info, sources, _event_id(g)))
     out.sort(key=lambda e: (-e.num_independent_sources, -e.num_articles, e.date or "~", e.id))
     return out
@@ -725,10 +725,6 @@ def _mention_countries(articles: Sequence[Article]) -> dict[str, str]:
             if m.entity_id and m.country:
                 votes.setdefault(m.entity_id, Counter())[m.country] += 1
     return {e: c.most_common(1)[0][0] for e, c in votes.items()}
-
-
-def _naive(t: datetime) -> datetime:
-    return t.replace(tzinfo=None)
 
 
 # 5. Reports the parser missed: a sentence naming both actors beside a trigger word ---------------

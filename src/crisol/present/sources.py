@@ -12,7 +12,7 @@ an agency named in the body as the source of one claim ("dijo Medina, según la 
 "according to the news agency EFE": ``where="cited"``). In the lead, in the closing paragraph, or
 as a credit verb closing a paragraph ("..., reseña Europa Press.") it credits the text.
 
->>> from crisol.model import Article, RemovedLine
+>>> from crisol.model import Article, time_key, RemovedLine
 >>> a = Article(id="x", source="-", raw=b"", raw_format="text", language="es",
 ...             text="El Gobierno aprobó ayer el plan.", removed=[RemovedLine("Madrid (EFE).", "credit")])
 >>> detect_agency(a)
@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 from typing import Sequence
 
 from crisol.link.dedup import Relation
-from crisol.model import Article
+from crisol.model import Article, time_key
 from crisol.present import cues as _cues
 from crisol.present.groups import UnionFind
 
@@ -199,7 +198,7 @@ def independent_sources(articles: Sequence[Article], relations: Sequence[Relatio
         if aid in known and name:
             uf.union(by_agency.setdefault(name.casefold(), aid), aid)
     later = rewrites(relations)
-    order = {a.id: (a.id in later, a.published or datetime.max, n) for n, a in enumerate(articles)}
+    order = {a.id: (a.id in later, time_key(a.published), n) for n, a in enumerate(articles)}
     origin_of = {}
     for group in uf.groups():
         first = min(group, key=lambda x: order[x])
