@@ -38,6 +38,9 @@ class RawArticle:
     format: RawFormat
     location: str | None = None  # inside the input: "line 12", "record 3", "item 7"
     meta: dict[str, Any] = field(default_factory=dict)
+    # The input's resolved path (set by the reader); the id hashes it in place of ``source``, so
+    # it does not depend on how the path was typed. None: ``source`` is used.
+    origin: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def where(self) -> str:
@@ -51,8 +54,10 @@ class RawArticle:
         The same input ingested twice gets the same id (so nothing is added twice); the same bytes
         from two places get two ids, linked later through ``Article.text_hash``.
         """
+        place = self.origin or self.source
+        where = f"{place} ({self.location})" if self.location else place
         h = hashlib.sha256()
-        h.update(self.where.encode("utf-8", "surrogateescape"))
+        h.update(where.encode("utf-8", "surrogateescape"))
         h.update(b"\0")
         h.update(self.data)
         return h.hexdigest()[:16]

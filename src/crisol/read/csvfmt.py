@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from crisol.model import RawArticle, Rejection
 from crisol.read.decode import Undecodable, decode
+from crisol.read.guard import guarded
 from crisol.read.inputs import InputFile
 from crisol.read.limits import MAX_RECORD_BYTES
 from crisol.read.records import to_article
@@ -43,7 +44,8 @@ def read_csv(inp: InputFile, stream: ByteStream) -> Iterator[RawArticle | Reject
         if not any(cell.strip() for cell in row):
             continue
         rows += 1
-        yield _row(inp.source, header, row, data, f"line {start}", encoding)
+        yield guarded(inp.source, f"line {start}", _row, inp.source, header, row, data,
+                      f"line {start}", encoding)
     if lines.gap is not None:
         yield Rejection(inp.source, lines.gap.reason, f"line {lines.number + 1}")
     elif not rows:

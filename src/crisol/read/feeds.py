@@ -16,6 +16,7 @@ from typing import Any
 import feedparser
 
 from crisol.model import RawArticle, Rejection
+from crisol.read.guard import guarded
 from crisol.read.inputs import InputFile
 from crisol.read.limits import MAX_FEED_BYTES, human_size
 from crisol.read.sniff import sniff
@@ -60,7 +61,8 @@ def read_feed(inp: InputFile, stream: ByteStream) -> Iterator[RawArticle | Rejec
         spans = [json.dumps(e, default=str, ensure_ascii=False).encode() for e in entries]
     feed = parsed.feed
     for number, (entry, raw) in enumerate(zip(entries, spans, strict=True), 1):
-        article = _article(inp.source, fmt, feed, entry, raw, f"item {number}")
+        article = guarded(inp.source, f"item {number}", _article, inp.source, fmt, feed, entry, raw,
+                          f"item {number}")
         if isinstance(article, RawArticle) and parsed.get("encoding"):
             article.meta["encoding"] = parsed["encoding"]
         yield article

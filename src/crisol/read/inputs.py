@@ -35,6 +35,20 @@ class InputFile:
     mtime_ns: int = field(default=0, repr=False)
 
     @cached_property
+    def identity(self) -> str:
+        """Where the input is, however it was spelled: the resolved path, or ``source`` (stdin).
+
+        Both the fingerprint and the ids of the input's articles hash it, so ``ingest data``
+        and ``ingest /home/me/data`` name the same inputs and the same articles.
+        """
+        if self.path is None:
+            return self.source
+        try:
+            return str(self.path.resolve())
+        except (OSError, RuntimeError):  # a symlink loop: the absolute path is the best we have
+            return os.path.abspath(self.path)
+
+    @cached_property
     def fingerprint(self) -> str:
         """Stable and cheap: the resolved path, size, mtime and a hash of both 64 KiB ends.
 
@@ -42,8 +56,7 @@ class InputFile:
         (new size, new mtime or new bytes at either end) gets a new fingerprint.
         """
         h = hashlib.sha256()
-        where = str(self.path.resolve()) if self.path is not None else self.source
-        h.update(f"{where}\0{self.size}\0{self.mtime_ns}\0".encode("utf-8", "surrogateescape"))
+        h.update(f"{self.identity}\0{self.size}\0{self.mtime_ns}\0".encode("utf-8", "surrogateescape"))
         if self.data is not None:
             h.update(self.data[:_EDGE])
             h.update(self.data[-_EDGE:])

@@ -30,3 +30,10 @@ def human_size(n: int) -> str:
         return f"{n} bytes"
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return f"{text} {unit}"
+
+
+# JSON nested deeper than this is not an article record (and would exhaust Python's stack in
+# the parser and in every function that walks the value).
+MAX_JSON_DEPTH = 200
+# A run of whitespace this long between JSON values is padding or a decompression bomb.
+MAX_WHITESPACE_RUN = 1 * MB

@@ -17,7 +17,7 @@ from email.message import Message
 from typing import Any
 
 from crisol.model import RawArticle, Rejection
-from crisol.read.decode import Undecodable, decode, meta_charset
+from crisol.read.decode import Undecodable, decode, decode_text, meta_charset
 from crisol.read.inputs import InputFile
 from crisol.read.limits import MAX_FEED_BYTES, human_size
 from crisol.read.stream import ByteStream, StreamBroken, TooLarge
@@ -58,10 +58,9 @@ def _article(source: str, message: Message, part: Message) -> RawArticle | Rejec
     kind = "html" if part.get_content_type() == "text/html" else "text"
     declared = [part.get_content_charset(), meta_charset(body) if kind == "html" else None]
     try:
-        text, encoding = decode(body, declared)
+        meta = decode_text(body, declared).meta(kind)
     except Undecodable as e:
         return Rejection(source, f"cannot decode the MIME part: {e}")
-    meta: dict[str, Any] = {kind: text, "encoding": encoding}
     meta.update(_headers(message, part))
     return RawArticle(source=source, data=body, format=kind, meta=meta)  # type: ignore[arg-type]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crisol.model import RawArticle, Rejection
-from crisol.read.decode import Undecodable, decode, meta_charset, strip_bom
+from crisol.read.decode import Undecodable, decode_text, meta_charset, strip_bom
 from crisol.read.inputs import InputFile
 from crisol.read.limits import MAX_ARTICLE_BYTES, human_size
 from crisol.read.sniff import binary_kind
@@ -45,14 +45,14 @@ def _whole(inp: InputFile, stream: ByteStream, kind: str) -> RawArticle | Reject
         return Rejection(inp.source, "empty file")
     declared = [meta_charset(data)] if kind == "html" else []
     try:
-        text, encoding = decode(data, declared)
+        found = decode_text(data, declared)
     except Undecodable as e:
         return Rejection(inp.source, f"cannot decode as text: {e}")
-    if not text.strip():
+    if not found.text.strip():
         return Rejection(inp.source, "empty file")
     return RawArticle(
         source=inp.source, data=data, format=kind,  # type: ignore[arg-type]
-        meta={kind: text, "encoding": encoding},
+        meta=found.meta(kind),
     )
 
 

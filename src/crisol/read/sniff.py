@@ -13,7 +13,7 @@ import codecs
 import json
 import re
 
-from crisol.read.decode import Undecodable, decode, utf16_codec
+from crisol.read.decode import Undecodable, decode, wide_codec
 from crisol.read.records import FIELDS
 
 # Signatures of common non-text files, first match wins: (offset, magic bytes, description).
@@ -132,7 +132,7 @@ def binary_kind(head: bytes) -> str | None:
     kind = _magic_kind(head)
     if kind is not None:
         return kind
-    if not head or utf16_codec(head) is not None:
+    if not head or wide_codec(head) is not None:
         return None
     controls = len(head) - len(head.translate(None, _CONTROL))
     if controls / len(head) > MAX_CONTROL_RATIO:
@@ -148,12 +148,12 @@ def _magic_kind(head: bytes) -> str | None:
 
 
 def _ascii_view(head: bytes) -> bytes:
-    """The head as ASCII-compatible bytes: BOM removed, UTF-16 transcoded."""
+    """The head as ASCII-compatible bytes: BOM removed, UTF-16 and UTF-32 transcoded."""
     if head.startswith(codecs.BOM_UTF8):
         return head[3:]
-    codec = utf16_codec(head)
+    codec = wide_codec(head)
     if codec is not None:
-        even = head[: len(head) // 2 * 2]
+        even = head[: len(head) // 4 * 4]
         return even.decode(codec, "replace").encode("utf-8")
     return head
 
@@ -183,19 +183,23 @@ def _json_kind(text: bytes) -> str:
     lines = text.split(b"\n")
     complete = lines[:-1] if len(lines) > 1 else []
     for line in complete[:5]:
-        if line.startswith(b"{") and _is_json(line):
+        if line.startswith(b"{") and _is_json(line) is not False:
             return "jsonl"
-    if not complete and not _is_json(text):
+    if not complete and _is_json(text) is not True:
         # one line longer than the head: JSON Lines records with long texts look like this
         return "jsonl"
     return "json"
 
 
-def _is_json(line: bytes) -> bool:
+def _is_json(line: bytes) -> bool | None:
+    """True when ``line`` is one JSON value; None when it nests too deeply to tell (JSON Lines
+    then: its reader rejects such a line by name and reads the others)."""
     try:
         json.loads(line)
     except ValueError:
         return False
+    except RecursionError:
+        return None
     return True
 
 

@@ -15,14 +15,14 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
 from crisol.model import RawArticle, Rejection
-from crisol.read.decode import Undecodable, decode, meta_charset
+from crisol.read.decode import Undecodable, decode_text, meta_charset
+from crisol.read.guard import guarded
 from crisol.read.inputs import InputFile
 from crisol.read.limits import MAX_RECORD_BYTES, human_size
 from crisol.read.sniff import sniff
@@ -63,7 +63,7 @@ def read_warc(inp: InputFile, stream: ByteStream) -> Iterator[RawArticle | Rejec
         if frame.data is None:
             skipped["too large"] += 1
             continue
-        article = _article(inp.source, frame, skipped)
+        article = guarded(inp.source, frame.where, _article, inp.source, frame, skipped)
         if article is not None:
             yield article
     if skipped:
@@ -100,10 +100,10 @@ def _article(source: str, frame: Frame, skipped: Counter[str]) -> RawArticle | R
     if not payload.strip():
         return Rejection(source, "HTTP 200 response with an empty body", frame.where)
     try:
-        html, encoding = decode(payload, [_charset(content_type), meta_charset(payload)])
+        meta = decode_text(payload, [_charset(content_type), meta_charset(payload)]).meta("html")
     except Undecodable as e:
         return Rejection(source, f"cannot decode the page: {e}", frame.where)
-    meta: dict[str, Any] = {"html": html, "encoding": encoding, "date_field": "fetch"}
+    meta["date_field"] = "fetch"
     for key, header in (("url", "WARC-Target-URI"), ("fetched", "WARC-Date")):
         value = record.rec_headers.get_header(header)
         if value:
