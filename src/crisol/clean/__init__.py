@@ -20,8 +20,9 @@ padding...), so nothing is lost silently.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from crisol.clean.dates import date_from_url, find_date, is_future, parse_date
@@ -66,8 +67,11 @@ def clean(raw: RawArticle, now: datetime | None = None) -> Article:
       next source tried; with none, ``published`` stays None. Aware when the source states a
       zone, naive (the outlet's local time) otherwise.
     """
+    # 0. text a database cannot hold (NUL, lone surrogates) out of everything the input says
+    raw, unstorable = _storable_raw(raw)
     # 1. main text: the input's text, or trafilatura's extraction of its HTML
     source = _main_text(raw)
+    source.text = unstorable.clean(source.text)
     # 2. crisol's line classifier: boilerplate out, each removal with its reason
     title_hint = _meta_str(raw, "title") or (source.page.title if source.page else None)
     decisions = classify_lines(source.text, title=title_hint, prelude=not source.from_html)
@@ -82,8 +86,13 @@ def clean(raw: RawArticle, now: datetime | None = None) -> Article:
         raw_format=raw.format,
         text=text,
         location=raw.location,
-        removed=_removed(decisions, source.from_html),
+        removed=[*_repairs(raw, source.from_html), *unstorable.removed(),
+                 *_removed(decisions, source.from_html)],
     )
+    # the input's name (a file name in no valid encoding) is stored too; it is not article text
+    names = _Unstorable()
+    article.source = names.clean(article.source)
+    article.location = names.clean(article.location) if article.location else None
     # 3. metadata: title, url, outlet, authors
     _fill_metadata(article, raw, source, decisions)
     # 4. language, before dates: it decides how "05/06/2025" reads
@@ -149,6 +158,65 @@ def _removed(decisions: list[LineDecision], from_html: bool) -> list[RemovedLine
         elif d.trimmed:  # a credit cut from the end of a kept paragraph
             removed.append(RemovedLine(d.trimmed, "credit", line))
     return removed
+
+
+# 0. text a database can store -----------------------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass
+class _Unstorable:
+    """Counts of what :meth:`clean` took out of strings: PostgreSQL text cannot hold U+0000 and
+    no UTF-8 store can hold a lone surrogate (U+D800-U+DFFF, from undecodable bytes)."""
+
+    nul: int = 0
+    surrogates: int = 0
+
+    def clean(self, text: str) -> str:
+        if "\x00" in text:
+            self.nul += text.count("\x00")
+            text = text.replace("\x00", "")
+        if _SURROGATE.search(text):
+            text, n = _SURROGATE.subn("\ufffd", text)
+            self.surrogates += n
+        return text
+
+    def removed(self) -> list[RemovedLine]:
+        out = []
+        if self.nul:
+            out.append(RemovedLine(f"{self.nul} NUL character{'s' * (self.nul != 1)} (U+0000) "
+                                   "removed: a database cannot store them", "unstorable-character"))
+        if self.surrogates:
+            n = self.surrogates
+            out.append(RemovedLine(f"{n} lone surrogate{'s' * (n != 1)} (U+D800-U+DFFF) replaced "
+                                   "by U+FFFD: a database cannot store them", "unstorable-character"))
+        return out
+
+
+def _storable_raw(raw: RawArticle) -> tuple[RawArticle, _Unstorable]:
+    """``raw`` with NUL removed and lone surrogates replaced in its meta strings (the id, which
+    hashes the bytes, does not change); the counts, for ``Article.removed``."""
+    found = _Unstorable()
+    meta = {key: _storable_value(value, found) for key, value in (raw.meta or {}).items()}
+    if not found.nul and not found.surrogates:
+        return raw, found
+    return replace(raw, meta=meta), found
+
+
+def _storable_value(value: object, found: _Unstorable) -> object:
+    if isinstance(value, str):
+        return found.clean(value)
+    if isinstance(value, list):
+        return [_storable_value(v, found) for v in value]
+    return value
+
+
+def _repairs(raw: RawArticle, from_html: bool) -> list[RemovedLine]:
+    """What the reader replaced while decoding (``meta["repairs"]``), as removed parts."""
+    repairs = (raw.meta or {}).get("repairs") or []
+    return [RemovedLine(str(r.get("text")), "encoding-repair", None if from_html else r.get("line"))
+            for r in repairs if isinstance(r, dict)]
 
 
 # 3. metadata -----------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ def failure(e: BaseException, doing: str) -> str:
     text = str(e)
     if len(text) > 200:
         text = text[:200] + "…"
+    # the message may quote the input: keep the reason storable (no NUL, no lone surrogate)
+    text = text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode("utf-8")
     return f"internal error {doing} ({type(e).__name__}: {text}{at}); please report this input"
 
 
