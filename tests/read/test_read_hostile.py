@@ -9,6 +9,7 @@ import codecs
 import gzip
 import json
 import time
+import uuid
 
 import pytest
 
@@ -120,7 +121,7 @@ def test_non_text_codec_declared_in_a_mime_part_is_ignored(read_data, codec) -> 
 def _warc_record(block: bytes, url: str, length: int | None = None) -> bytes:
     size = len(block) if length is None else length
     head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
-            f"WARC-Date: 2025-01-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:{abs(hash(url))}>\r\n"
+            f"WARC-Date: 2025-01-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}>\r\n"
             f"Content-Type: application/http; msgtype=response\r\n"
             f"Content-Length: {size}\r\n\r\n").encode()
     return head + block + b"\r\n\r\n"

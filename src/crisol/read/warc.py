@@ -9,6 +9,7 @@ are skipped and counted in a debug log line.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
@@ -36,7 +37,11 @@ _MAX_HEADER = 64 * 1024
 _BLANK = re.compile(rb"[\r\n \t]*")
 _VERSION = rb"WARC/(?:1\.[01]|0\.1[78])\r\n"  # 1.0, 1.1, and Heritrix's old 0.17 / 0.18
 _RECORD_START = re.compile(_VERSION)
-_NEXT_RECORD = re.compile(rb"\n" + _VERSION)
+# A record header met while resynchronising: the version line, then a header field. No newline
+# is required before it: a record cut short runs straight into the next one.
+_NEXT_RECORD = re.compile(_VERSION + rb"(?=[A-Za-z][\w-]*:)")
+# Bytes kept at the end of a piece searched for _NEXT_RECORD (it may straddle two pieces).
+_TAIL = 32
 _CONTENT_LENGTH = re.compile(rb"\r\nContent-Length:[ \t]*(\d+)[ \t]*\r\n", re.I)
 _RESPONSE = re.compile(rb"\r\nWARC-Type:[ \t]*response[ \t]*\r\n", re.I)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -71,7 +76,35 @@ def read_warc(inp: InputFile, stream: ByteStream) -> Iterator[RawArticle | Rejec
                   ", ".join(f"{k}: {v}" for k, v in skipped.most_common()))
 
 
+class _ToDebug(logging.Handler):
+    """warcio's log lines ("Replacing spaces in invalid WARC-Target-URI...") go to crisol's debug
+    log: crisol's own messages are the only ones a user sees."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.debug("warcio: %s", record.getMessage())
+
+
+_WARCIO_LOG = logging.getLogger("warcio")
+_WARCIO_LOG.addHandler(_ToDebug())
+_WARCIO_LOG.propagate = False
+
+
+@contextlib.contextmanager
+def _quiet(where: str) -> Iterator[None]:
+    """Capture what warcio writes to stderr itself (damaged Content-Encoding...) into the debug log."""
+    captured = io.StringIO()
+    with contextlib.redirect_stderr(captured):
+        yield
+    if captured.getvalue().strip():
+        log.debug("warcio on %s: %s", where, captured.getvalue().strip())
+
+
 def _article(source: str, frame: Frame, skipped: Counter[str]) -> RawArticle | Rejection | None:
+    with _quiet(frame.where):
+        return _parse_record(source, frame, skipped)
+
+
+def _parse_record(source: str, frame: Frame, skipped: Counter[str]) -> RawArticle | Rejection | None:
     try:
         record = next(ArchiveIterator(io.BytesIO(frame.data)))
         if record.rec_type != "response":
@@ -230,8 +263,15 @@ class Framer:
         length = int(m.group(1))
         total = header_end + len(_HEADER_END) + length + len(_RECORD_END)
         if length > MAX_RECORD_BYTES:
-            return self._too_large(where, header, total)
+            return self._too_large(where, header, length, total)
         if not self._fill(total):
+            # the stream ends (or breaks) first: is the next record inside this one?
+            m = _NEXT_RECORD.search(self.buf, header_end)
+            if m is not None:
+                self._consume(m.start())
+                return Frame(self.number, where, problem=(
+                    f"record cut short or its Content-Length ({length}) is wrong: another "
+                    f"record header comes {m.start()} bytes into it; skipped to the next record"))
             if self.gap is not None:
                 return self._gap_frame(where)
             return self._bad(where, f"record cut short: the file ends {len(self.buf)} bytes into "
@@ -270,9 +310,9 @@ class Framer:
         while True:
             m = _NEXT_RECORD.search(self.buf)
             if m is not None:
-                self._consume(m.start() + 1)
+                self._consume(m.start())
                 return
-            self._consume(max(0, len(self.buf) - 16))  # keep a possible partial header
+            self._consume(max(0, len(self.buf) - _TAIL))  # keep a possible partial header
             if not self._more():
                 # at a gap the next gzip member starts afresh: drop the damaged rest
                 self._consume(len(self.buf))
@@ -280,17 +320,47 @@ class Framer:
                     self.gap = None
                 return
 
-    def _too_large(self, where: str, header: bytes, total: int) -> Frame:
-        """Skip a record too large to be an article without keeping it in memory."""
+    def _too_large(self, where: str, header: bytes, length: int, total: int) -> Frame:
+        """Skip a record too large to be an article without keeping it in memory.
+
+        Its Content-Length may be wrong (absurd, or the record was cut short): while skipping,
+        the bytes from the first record header met inside it are kept (up to
+        :data:`MAX_RECORD_BYTES`); when the stream ends before the record does, reading resumes
+        at that header, so the records after a bad length are not lost.
+        """
         size = total
+        kept: bytearray | None = None
+        tail, start, keeping = b"", 1, True  # start 1: not this record's own header
         while total > 0:
             if not self.buf and not self._more():
                 break
             take = min(total, len(self.buf))
+            piece = bytes(self.buf[:take])
+            if kept is not None:
+                kept += piece
+                if len(kept) > MAX_RECORD_BYTES:  # a real large record after all: stop keeping
+                    kept, keeping = None, False
+            elif keeping:
+                window = tail + piece
+                m = _NEXT_RECORD.search(window, start)
+                if m is not None:
+                    kept = bytearray(window[m.start():])
+                tail, start = window[-_TAIL:], 0
             self._consume(take)
             total -= take
-        if total > 0 and self.gap is not None:
-            return self._gap_frame(where)
+        if total > 0:  # the stream ended or broke inside the record: its length was wrong
+            if kept is not None:
+                self.buf[:0] = kept
+                self.base -= len(kept)
+                return Frame(self.number, where, problem=(
+                    f"record cut short or its Content-Length ({length}) is wrong: the "
+                    f"{'stream breaks' if self.gap is not None else 'file ends'} "
+                    f"{size - total} bytes into it; skipped to the next record (found inside it)"))
+            if self.gap is not None:
+                return self._gap_frame(where)
+            return Frame(self.number, where, problem=(
+                f"record cut short: the file ends {size - total} bytes into a {size}-byte "
+                "record (Content-Length wrong?); no record follows it"))
         if _RESPONSE.search(header + b"\r\n"):
             return Frame(self.number, where, problem=f"record too large for one article "
                          f"({human_size(size)} > {human_size(MAX_RECORD_BYTES)} limit), skipped")
