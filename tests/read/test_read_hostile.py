@@ -286,3 +286,37 @@ def test_a_whole_latin1_file_is_still_latin1() -> None:
 
 def test_inputfile_identity_of_stdin_is_its_source() -> None:
     assert InputFile("-", None, b"x", 1).identity == "-"
+
+
+# -- item 9: non-articles are not stored as articles -----------------------------------------
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
+def test_arc_file_is_rejected_not_stored_with_its_headers(read_data, gz) -> None:
+    page = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>Hola</p></body></html>"
+    header = b"1 0 InternetArchive\nURL IP-address Archive-date Content-type Archive-length\n"
+    arc = (b"filedesc://bad.arc 0.0.0.0 20240101000000 text/plain %d\n" % len(header) + header
+           + b"\nhttp://d.example/ 93.184.216.34 20240101000000 text/html %d\n" % len(page)
+           + page + b"\n")
+    articles, (rejection,) = read_data(gzip.compress(arc) if gz else arc, source="bad.arc.gz")
+    assert articles == []
+    assert rejection.reason.startswith("ARC file (the Internet Archive's format before WARC)")
+
+
+@pytest.mark.parametrize("doc", [b'<?xml version="1.0"?>\n<!-- nothing here -->\n',
+                                 b"<!-- solo un comentario -->",
+                                 b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8"?>\n'])
+def test_xml_without_elements_is_rejected_as_having_no_items(read_data, doc) -> None:
+    articles, (rejection,) = read_data(doc, source="feed.xml")
+    assert articles == [] and "no items" in rejection.reason
+
+
+@pytest.mark.parametrize("text", ["hola\n", "Hola mundo", "  ok  \n\n"])
+def test_one_or_two_words_are_too_short_to_be_an_article(read_data, text) -> None:
+    articles, (rejection,) = read_data(text.encode(), source="-")
+    assert articles == [] and rejection.reason.startswith("too short to be an article")
+
+
+def test_three_words_are_an_article(read_data) -> None:
+    (article,), _ = read_data("Sube el paro".encode())
+    assert article.meta["text"] == "Sube el paro"

@@ -37,3 +37,5 @@ def human_size(n: int) -> str:
 MAX_JSON_DEPTH = 200
 # A run of whitespace this long between JSON values is padding or a decompression bomb.
 MAX_WHITESPACE_RUN = 1 * MB
+# A plain-text input with fewer words than this is not an article ("hola", a stray "ok").
+MIN_TEXT_WORDS = 3

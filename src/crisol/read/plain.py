@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from crisol.model import RawArticle, Rejection
 from crisol.read.decode import Undecodable, decode_text, meta_charset, strip_bom
 from crisol.read.inputs import InputFile
-from crisol.read.limits import MAX_ARTICLE_BYTES, human_size
-from crisol.read.sniff import binary_kind
+from crisol.read.limits import MAX_ARTICLE_BYTES, MIN_TEXT_WORDS, human_size
+from crisol.read.sniff import binary_kind, has_element
 from crisol.read.stream import ByteStream, StreamBroken, TooLarge
 
 _ARCHIVE_HINT = "; unpack it first (only gzip is decompressed on reading)"
@@ -31,10 +31,19 @@ def reject_binary(inp: InputFile, stream: ByteStream) -> Iterator[Rejection]:
 
 
 def reject_xml(inp: InputFile, stream: ByteStream) -> Iterator[Rejection]:
+    if not has_element(stream.head):
+        yield Rejection(inp.source, "XML without any element (only a declaration or comments): "
+                        "no items, not an article")
+        return
     yield Rejection(
         inp.source,
         "XML that is neither an RSS/Atom feed nor an HTML page (a sitemap? NewsML?), not read",
     )
+
+
+def reject_arc(inp: InputFile, stream: ByteStream) -> Iterator[Rejection]:
+    yield Rejection(inp.source, "ARC file (the Internet Archive's format before WARC): not read; "
+                    "convert it to WARC first")
 
 
 def _whole(inp: InputFile, stream: ByteStream, kind: str) -> RawArticle | Rejection:
@@ -50,6 +59,10 @@ def _whole(inp: InputFile, stream: ByteStream, kind: str) -> RawArticle | Reject
         return Rejection(inp.source, f"cannot decode as text: {e}")
     if not found.text.strip():
         return Rejection(inp.source, "empty file")
+    words = len(found.text.split())
+    if kind == "text" and words < MIN_TEXT_WORDS:
+        return Rejection(inp.source, f"too short to be an article ({words} word"
+                         f"{'s' * (words != 1)}; at least {MIN_TEXT_WORDS})")
     return RawArticle(
         source=inp.source, data=data, format=kind,  # type: ignore[arg-type]
         meta=found.meta(kind),

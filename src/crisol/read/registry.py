@@ -13,7 +13,7 @@ from crisol.read.guard import failure
 from crisol.read.inputs import InputFile
 from crisol.read.jsonfmt import read_json, read_jsonl
 from crisol.read.mime import read_mime
-from crisol.read.plain import read_html, read_text, reject_binary, reject_xml
+from crisol.read.plain import read_html, read_text, reject_arc, reject_binary, reject_xml
 from crisol.read.sniff import sniff
 from crisol.read.stream import ByteStream, open_stream
 from crisol.read.warc import read_warc
@@ -35,6 +35,7 @@ READERS: dict[str, Reader] = {
     "warc": read_warc,
     "binary": reject_binary,
     "xml": reject_xml,
+    "arc": reject_arc,
 }
 
 

@@ -3,7 +3,8 @@
 :func:`sniff` returns a key of :data:`crisol.read.registry.READERS`: ``warc``, ``rss``,
 ``atom``, ``jsonl``, ``json``, ``csv`` (a table with article columns), ``mime`` (MHTML, e-mail),
 ``html``, ``xml`` (XML
-that is neither a feed nor a page), ``binary`` or, when nothing else fits, ``text`` (whose
+that is neither a feed nor a page), ``arc`` (the Internet Archive's format before WARC),
+``binary`` or, when nothing else fits, ``text`` (whose
 reader still rejects bytes that do not decode as text).
 """
 
@@ -107,6 +108,8 @@ def sniff(head: bytes) -> str:
     text = _ascii_view(head).lstrip()
     if _WARC.match(text):  # before the control-byte test: payloads may be binary
         return "warc"
+    if text.startswith(b"filedesc://"):  # ARC, the Internet Archive's format before WARC
+        return "arc"
     if binary_kind(head) is not None:
         return "binary"
     if _JSON_START.match(text):  # not "[VÍDEO] Titular...": a JSON value must follow
@@ -203,6 +206,21 @@ def _is_json(line: bytes) -> bool | None:
     return True
 
 
+def has_element(head: bytes) -> bool:
+    """True when markup has an element after its declaration, comments and doctype.
+
+    >>> has_element(b'<?xml version="1.0"?><!-- nada -->'), has_element(b"<rss></rss>")
+    (False, True)
+    """
+    text = _ascii_view(head).lstrip()
+    pos = 0
+    while m := _COMMENT_OR_PI.match(text, pos):
+        if m.end() == pos:
+            break
+        pos = m.end()
+    return _ROOT_TAG.match(text, pos) is not None
+
+
 def _markup_kind(text: bytes) -> str:
     """``rss``, ``atom``, ``html`` or ``xml`` from the root element."""
     pos = 0
@@ -212,6 +230,8 @@ def _markup_kind(text: bytes) -> str:
         pos = m.end()
     root = _ROOT_TAG.match(text, pos)
     if root is None:
+        if pos and not text[pos:].strip():
+            return "xml"  # a declaration or comments, and no element: no feed, no page
         return "html" if _HTML_ANYWHERE.search(text[:1024]) else "text"
     name = root.group(2).lower()
     if name == b"rss":
