@@ -15,7 +15,7 @@ from crisol.link.stories import StoryClusterer, StoryItem, encounter_conflict, t
 
 def _item(aid, vec, t=None, who=(), everyone=(), lang="es"):
     v = np.asarray(vec, dtype=np.float32)
-    v = np.pad(v, (0, 384 - len(v)))
+    v = np.pad(v, (0, sim.DIM - len(v)))
     v /= np.linalg.norm(v)
     prof = sim.Profile(v, None, {1: 1.0}, frozenset(), frozenset(), lang)
     return StoryItem(aid, prof, t, frozenset(who), frozenset(everyone))

@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 import crisol.present
 from crisol.cli import app
 from crisol.link import dedup
+from crisol.link.similarity import DIM
 from crisol.link.service import Linker, link_stored, story_view
 from crisol.model import Article
 from crisol.store import open_store, queries
@@ -177,10 +178,10 @@ def test_sentence_vectors_embed_each_text_once_and_stay_bounded():
     one = vectors(["Primera frase de prueba.", "Segunda frase de prueba."])
     again = vectors(["Segunda frase de prueba.", "Primera frase de prueba.", "Segunda frase de prueba."])
     assert (vectors.hits, vectors.misses) == (3, 2)
-    assert (again[1] == one[0]).all() and (again[0] == one[1]).all() and again.shape == (3, 384)
+    assert (again[1] == one[0]).all() and (again[0] == one[1]).all() and again.shape == (3, DIM)
     vectors(["Tercera.", "Cuarta."])
     assert len(vectors) == 3
-    assert vectors([]).shape == (0, 384)
+    assert vectors([]).shape == (0, DIM)
 
 
 def test_migration_0007_upgrades_and_downgrades(db_url):

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Literal, Sequence
 
 import numpy as np
 
-from crisol.link.similarity import embed, fold
+from crisol.link.similarity import DIM, embed, fold, sentence_scale
 
 if TYPE_CHECKING:
     from datasketch import MinHash
@@ -215,15 +215,14 @@ def _overlap(a: set[str], b: set[str]) -> float:
 def align(a: Sequence[str], b: Sequence[str], emb_a: np.ndarray | None = None, emb_b: np.ndarray | None = None) -> list[AlignedPair]:
     """One-to-one sentence alignment: mutual best matches scoring at least :data:`ALIGN`.
 
-    The score blends embedding cosine (rescaled: e5 cosines of unrelated sentences sit near 0.75)
+    The score blends embedding cosine (rescaled by :func:`~crisol.link.similarity.sentence_scale`)
     and the overlap of content words, which paraphrases keep (names, figures, key nouns).
     """
     if not a or not b:
         return []
     emb_a = embed(list(a)) if emb_a is None else emb_a
     emb_b = embed(list(b)) if emb_b is None else emb_b
-    cos = emb_a @ emb_b.T
-    rescaled = np.clip((cos - 0.75) / 0.2, 0.0, 1.0)
+    rescaled = sentence_scale(emb_a @ emb_b.T)
     words_a = [_content_words(s) for s in a]
     words_b = [_content_words(s) for s in b]
     lex = np.array([[_overlap(x, y) for y in words_b] for x in words_a])
@@ -255,9 +254,9 @@ class SentenceVectors:
     :func:`~crisol.link.similarity.embed`; safe to share between threads.
 
     >>> vectors = SentenceVectors(size=2)
-    >>> vectors.put(["uno"], np.ones((1, 384), dtype=np.float32))
+    >>> vectors.put(["uno"], np.ones((1, DIM), dtype=np.float32))
     >>> vectors(["uno"]).shape, vectors.hits, vectors.misses
-    ((1, 384), 1, 0)
+    ((1, 512), 1, 0)
     """
 
     def __init__(self, size: int = 16_384):
@@ -280,7 +279,7 @@ class SentenceVectors:
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """Unit embeddings of ``texts``, one row each; only the unseen ones are embedded."""
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, DIM), dtype=np.float32)
         with self._lock:
             found = {t: self._items[t] for t in texts if t in self._items}
             for t in found:

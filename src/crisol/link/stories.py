@@ -29,7 +29,7 @@ import numpy as np
 
 from crisol.link import similarity as sim
 
-EMBED_DIM = 384
+EMBED_DIM = sim.DIM
 CANDIDATES = 10  # stories from the ANN index, and again from the name index
 MEMBERS = 5  # most recent members of a story compared with a new article
 GRACE_DAYS = 2.0  # no time penalty within this gap

@@ -280,7 +280,7 @@ def _stance(info: SentenceInfo, article: Article) -> tuple[str, str | None]:
     "quoted", never compared.
     """
     cues = _cues.load(info.language)
-    words = _cues.tokens(info.text)
+    words = _named_sources_out(_cues.tokens(info.text), cues)
     if cues.list("hedges").any(words):
         return "alleged", None
     attribution = cues.list("attribution")
@@ -298,6 +298,17 @@ def _stance(info: SentenceInfo, article: Article) -> tuple[str, str | None]:
     if attribution.any(words):
         return "attributed", None
     return "asserted", None
+
+
+def _named_sources_out(words: list[_cues.Token], cues: _cues.Cues) -> list[_cues.Token]:
+    """The words without "sources of <a named organisation>" ("fuentes de la AECID", "sources
+    at the ministry" when capitalised): sources with a name are an attribution, like "según la
+    AECID", not the anonymous sources that hedge a claim ("según fuentes")."""
+    drop: set[int] = set()
+    for start, end, _ in cues.list("named_source_leads").find(words):
+        if end < len(words) and words[end].text[:1].isupper():
+            drop.update(range(start, end))
+    return [w for k, w in enumerate(words) if k not in drop] if drop else words
 
 
 def stance_differences(infos: Sequence[SentenceInfo], articles: Sequence[Article], story: StoryText,

@@ -17,14 +17,14 @@ from typing import Callable, Hashable, Sequence
 import numpy as np
 
 from crisol.link.dedup import AlignedPair, align, split_sentences
-from crisol.link.similarity import embed
+from crisol.link.similarity import DIM, embed, sentence_cosine, sentence_scale
 from crisol.model import Article
 
 SentenceKey = tuple[str, int]  # (article id, sentence index)
 # Texts -> unit embeddings, one row each (:func:`crisol.link.similarity.embed`, or a cache such as
 # :class:`crisol.link.dedup.SentenceVectors` holding what the linker already embedded)
 Embedder = Callable[[Sequence[str]], np.ndarray]
-CROSS_ALIGN = 0.6  # rescaled cosine (cosine 0.87) for sentences in two languages
+CROSS_ALIGN = 0.6  # rescaled cosine (sentence_scale) for sentences in two languages
 # dedup's alignment threshold finds rewrites; saying that two outlets state the same thing needs
 # closer pairs (on real rewrites, pairs under 0.7 are mostly loose topical matches)
 GROUP_ALIGN = 0.7
@@ -95,8 +95,9 @@ class StoryText:
         return 0.0
 
     def cosine(self, a: SentenceKey, b: SentenceKey) -> float:
-        """Cosine of the embeddings of two sentences (any articles, any languages)."""
-        return float(np.dot(self.embeddings[a[0]][a[1]], self.embeddings[b[0]][b[1]]))
+        """Cosine of the embeddings of two sentences (any articles, any languages), on e5's
+        scale (:func:`~crisol.link.similarity.sentence_cosine`), where the thresholds were set."""
+        return float(sentence_cosine(np.dot(self.embeddings[a[0]][a[1]], self.embeddings[b[0]][b[1]])))
 
     def aligned(self, a: SentenceKey, b: SentenceKey) -> bool:
         ga, gb = self.group_of.get(a), self.group_of.get(b)
@@ -117,7 +118,7 @@ def build(articles: Sequence[Article], embedder: Embedder | None = None) -> Stor
     the linker embedded already)."""
     sentences = {a.id: article_sentences(a) for a in articles}
     flat = [s for a in articles for s in sentences[a.id]]
-    vectors = (embed if embedder is None else embedder)(flat) if flat else np.zeros((0, 384), dtype=np.float32)
+    vectors = (embed if embedder is None else embedder)(flat) if flat else np.zeros((0, DIM), dtype=np.float32)
     embeddings, at = {}, 0
     for a in articles:
         n = len(sentences[a.id])
@@ -134,7 +135,7 @@ def cross_align(a: Sequence[str], b: Sequence[str], emb_a: np.ndarray, emb_b: np
     0.9 cosine, a sentence on the same topic about 0.8)."""
     if not len(a) or not len(b):
         return []
-    score = np.clip((emb_a @ emb_b.T - 0.75) / 0.2, 0.0, 1.0)
+    score = sentence_scale(emb_a @ emb_b.T)
     pairs = []
     for i in range(len(a)):
         j = int(score[i].argmax())

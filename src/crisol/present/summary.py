@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import numpy as np
 
 from crisol.link.similarity import fold
 from crisol.model import Article
@@ -94,9 +93,7 @@ def _score(line: dict, g: Group, story: StoryText, sources: Sources) -> float:
 
 
 def _redundant(story: StoryText, a: tuple[str, int], b: tuple[str, int]) -> bool:
-    va = story.embeddings[a[0]][a[1]]
-    vb = story.embeddings[b[0]][b[1]]
-    return float(np.dot(va, vb)) >= REDUNDANT
+    return story.cosine(a, b) >= REDUNDANT
 
 
 def _first_appearance(line: dict, story: StoryText) -> tuple[float, str, int]:
