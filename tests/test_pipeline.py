@@ -14,7 +14,7 @@ import pytest
 
 from crisol.errors import ExtractionRejected, UnknownLanguage
 from crisol.model import Article, RawArticle, Rejection
-from crisol.pipeline import Stages, ingest, process_raw
+from crisol.pipeline import Runner, Stages, ingest
 from crisol.store import open_store
 
 
@@ -149,13 +149,25 @@ def test_annotation_runs_when_asked_and_failures_are_recorded(tmp_path, store):
     assert analyses == ["full", "none: no analysis pipeline for language 'xx'"]
 
 
-def test_process_raw_stores_once_and_reports_rejections(store):
-    raw = RawArticle("api", "una noticia".encode(), "text")
-    first = process_raw(raw, store, stages=stages())
-    again = process_raw(raw, store, stages=stages())
-    assert first.added.new and not again.added.new and again.article.text == "una noticia"
-    bad = process_raw(RawArticle("api", b"# pie", "text", "item 1"), store, stages=stages())
-    assert bad.article is None and str(bad.rejection) == "api (item 1): only boilerplate"
+def test_run_input_stores_once_lists_articles_and_reports_rejections(tmp_path, store):
+    path = Path(write(tmp_path / "posted.txt", ["una noticia", "# pie"]))
+    runner = Runner(store, stages())
+    first = runner.run_input(FakeInput("api", path))
+    again = runner.run_input(FakeInput("api", path))
+    assert [(a["new"], a["title"]) for a in first.articles] == [(True, None)]
+    assert [a["new"] for a in again.articles] == [False] and again.new == 0
+    assert [str(r) for r in first.rejected] == ["api (line 2): only boilerplate"]
+
+
+def test_every_phase_is_timed_and_the_rate_is_end_to_end(tmp_path, store):
+    report = ingest([write(tmp_path / "a.txt", ["uno", "dos", "tres"])], store, stages=stages(Annotator()),
+                    link=False, batch_size=2)  # fmt: skip
+    phases = report.phases.to_dict()
+    assert list(phases) == ["read and clean", "annotate", "store", "link", "index"]
+    assert phases["read and clean"]["items"] == 3 and phases["annotate"]["items"] == 3
+    assert phases["store"]["items"] == 3 and phases["index"]["items"] == 3
+    assert sum(p["cpu"] for p in phases.values()) <= report.cpu + 0.01
+    assert report.cpu_rate == report.read / report.cpu
 
 
 def test_batch_size_must_be_positive(store):

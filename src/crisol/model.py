@@ -210,6 +210,13 @@ class Article:
         return d
 
 
+def as_utc(when: datetime | None) -> datetime | None:
+    """``when`` as an aware UTC time, as the store hands times back (naive is read as UTC)."""
+    if when is None:
+        return None
+    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+
+
 def time_key(when: datetime | None) -> tuple[bool, datetime]:
     """A sort key for publication times: undated last, naive times read as UTC, so dated and
     undated, naive and aware times can share one sort (comparing naive with aware raises).

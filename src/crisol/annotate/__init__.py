@@ -86,7 +86,8 @@ def _parse(work: Work) -> None:
                             else "language unknown; sentences only")
         return
     pipeline = _nlp.load(lang)
-    work.doc = pipeline(article.text)
+    if work.doc is None:  # annotate_many parsed it already, in a batch
+        work.doc = pipeline(article.text)
     article.sentences = doc_sentences(work.doc)
     gazetteer = _nlp.gazetteer_of(pipeline)
     if gazetteer is None:  # a registered model without NER: syntax but no entities
@@ -132,7 +133,7 @@ PIPELINE: list[Component] = check_order([
 ])
 
 
-def annotate(article: Article) -> Article:
+def annotate(article: Article, doc: Doc | None = None) -> Article:
     """Fill sentences, mentions, dates, quotes and events of ``article`` and set ``analysis``.
 
     Returns the same object; ``article.text`` is not changed, ``article.language`` is normalised
@@ -140,7 +141,7 @@ def annotate(article: Article) -> Article:
     (raises :class:`~crisol.errors.UnknownLanguage`) is skipped and named in ``analysis``; any
     other error propagates with a note naming the article and the component.
     """
-    work = Work(article, _nlp.normalise_language(article.language))
+    work = Work(article, _nlp.normalise_language(article.language), doc)
     article.sentences, article.mentions, article.dates = [], [], []
     article.quotes, article.events = [], []
     if work.lang:
@@ -158,6 +159,37 @@ def annotate(article: Article) -> Article:
     return article
 
 
+# Texts handed to spaCy at once: batching the statistical components' matrix work is what
+# nlp.pipe saves over one call per text (docs/bench/stream.md).
+PIPE_BATCH = 32
+
+
+def annotate_many(articles: list[Article]) -> list[Article | Exception]:
+    """:func:`annotate` for a batch: the spaCy parse runs once per language over the whole batch
+    (``nlp.pipe``), the rest per article. Each article's outcome is the annotated article or
+    the exception that stopped it, so one failure never costs the others."""
+    docs: dict[int, Doc] = {}
+    by_lang: dict[str, list[Article]] = {}
+    for a in articles:
+        lang = _nlp.normalise_language(a.language)
+        if lang and lang in _nlp.languages():
+            by_lang.setdefault(lang, []).append(a)
+    for lang, group in by_lang.items():
+        try:
+            pipeline = _nlp.load(lang)
+            for a, doc in zip(group, pipeline.pipe((a.text for a in group), batch_size=PIPE_BATCH)):
+                docs[id(a)] = doc
+        except Exception:  # noqa: BLE001 - each article is parsed alone below, its error its own
+            docs = {k: v for k, v in docs.items() if k not in {id(a) for a in group}}
+    out: list[Article | Exception] = []
+    for a in articles:
+        try:
+            out.append(annotate(a, docs.get(id(a))))
+        except Exception as e:  # noqa: BLE001 - reported by the caller, per article
+            out.append(e)
+    return out
+
+
 def parse(text: str, language: str) -> Doc:
     """The spaCy Doc of ``text`` by crisol's pipeline for ``language`` (for other components).
 
@@ -166,4 +198,4 @@ def parse(text: str, language: str) -> Doc:
     return _nlp.load(_nlp.normalise_language(language) or "")(text)
 
 
-__all__ = ["annotate", "parse", "Component", "PIPELINE", "check_order", "doc_sentences"]
+__all__ = ["annotate", "annotate_many", "parse", "Component", "PIPELINE", "check_order", "doc_sentences"]

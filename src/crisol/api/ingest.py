@@ -24,9 +24,9 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
-from crisol.model import Article, Rejection
-from crisol.pipeline import IngestReport, Stages, default_stages, prepare
-from crisol.read import InputFile, read_input
+from crisol.model import Rejection
+from crisol.pipeline import IngestReport, Runner, Stages, default_stages
+from crisol.read import InputFile
 from crisol.store import Store
 from crisol.store import search as fts
 
@@ -72,6 +72,7 @@ class Ingestor:
         self.store = store
         self.analyze = analyze
         self._stages = stages
+        self._runner: Runner | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crisol-ingest")
         self._jobs: dict[str, Job] = {}
         self._ids = itertools.count(1)
@@ -104,27 +105,18 @@ class Ingestor:
     def job(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
 
+    @property
+    def runner(self) -> Runner:
+        """The process's one ingest path (kept: its linker state loads once, not per request)."""
+        if self._runner is None:
+            self._runner = Runner(self.store, self.stages, analyze=self.analyze)
+        return self._runner
+
     def ingest(self, source: str, data: bytes) -> IngestOutcome:
-        """Read, clean, annotate, store and index one input (on the worker thread)."""
-        started = time.perf_counter()
-        outcome = IngestOutcome(source, report=IngestReport(inputs=1, analyzed=self.analyze))
-        articles = self._prepare(InputFile(source=source, path=None, data=data, size=len(data)), outcome)
-        run_id = self.store.start_run()
-        outcome.report.run_id = run_id
-        with self.store.transaction():
-            added = self.store.add_articles(articles)
-            fts.index_articles(self.store, [a for a, ad in zip(articles, added) if ad.new])
-            self.store.add_rejections(run_id, outcome.rejected)
-        for article, ad in zip(articles, added):
-            outcome.articles.append({"id": ad.id, "new": ad.new, "copy_of": ad.copy_of, "title": article.title})
-            outcome.report.new += ad.new
-            outcome.report.duplicate += not ad.new
-            outcome.report.copies += bool(ad.new and ad.copy_of)
-        outcome.report.rejected = outcome.rejected
-        if self.analyze and outcome.new:
-            outcome.report.linked = self._link()
-        outcome.report.elapsed = time.perf_counter() - started
-        self.store.finish_run(run_id, outcome.report.counts())
+        """Read, clean, annotate, store, link and index one input (on the worker thread), through
+        the same :class:`~crisol.pipeline.Runner` as ``crisol ingest``."""
+        report = self.runner.run_input(InputFile(source=source, path=None, data=data, size=len(data)))
+        outcome = IngestOutcome(source, articles=list(report.articles), rejected=list(report.rejected), report=report)
         if outcome.new:
             # a server runs for weeks: refresh SQLite's planner statistics as the store grows,
             # not only when it closes (two small queries when they are still fresh)
@@ -133,29 +125,6 @@ class Ingestor:
             except OperationalError:  # another writer holds the store: the next ingest does it
                 pass
         return outcome
-
-    def _link(self) -> dict[str, Any] | None:
-        """Place the new articles into stories, as ``crisol ingest`` does after analysing."""
-        try:
-            from crisol.link.service import link_stored
-        except ImportError:  # the link stage is optional: articles are stored all the same
-            return None
-        report = link_stored(self.store)
-        return report.to_dict() if hasattr(report, "to_dict") else None
-
-    def _prepare(self, inp: InputFile, outcome: IngestOutcome) -> list[Article]:
-        articles: list[Article] = []
-        for got in read_input(inp):
-            if isinstance(got, Rejection):
-                outcome.rejected.append(got)
-                continue
-            outcome.report.read += 1
-            prepared = prepare(got, self.stages)
-            if isinstance(prepared, Rejection):
-                outcome.rejected.append(prepared)
-            else:
-                articles.append(prepared)
-        return articles
 
     # ---- search index ------------------------------------------------------------------------
 

@@ -35,7 +35,9 @@ def call(db: str, method: str, path: str, body: bytes | None = None, analyze: bo
     if not path.startswith((API_PREFIX + "/", "/docs", "/openapi.json")) and path != API_PREFIX:
         path = API_PREFIX + path  # `crisol api get /stories/1` means the API's /stories/1
     with TestClient(build_app(db, analyze=analyze), raise_server_exceptions=False) as client:
-        return client.request(method, path, content=body)
+        # in-process, as the user at this terminal: a JSON body, as any API client sends it
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        return client.request(method, path, content=body, headers=headers)
 
 
 def _print(response) -> None:

@@ -14,20 +14,35 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from crisol.cli._common import err, open_store
-from crisol.pipeline import IngestReport, ingest
+from crisol.pipeline import BATCH_SIZE, IngestReport, ingest
 
 
 def _progress() -> Progress:
     return Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description:<16}"),
         BarColumn(),
-        TextColumn("{task.fields[articles]} articles · {task.fields[rate]:.1f} articles/s"),
-        TextColumn("· {task.fields[inputs]} inputs · {task.fields[rejected]} rejected"),
+        TextColumn("{task.fields[articles]} read · {task.fields[stored]} stored · {task.fields[linked]} linked"),
+        TextColumn("· {task.fields[rate]:.1f} articles/s end to end · {task.fields[rejected]} rejected"),
         TimeElapsedColumn(),
         console=err,
         transient=True,
     )
+
+
+def phase_table(report: IngestReport) -> Table:
+    """Where the time went: per phase, the articles it handled, CPU and wall seconds, rate."""
+    table = Table(title="phases", title_justify="left")
+    for name, justify in (("phase", "left"), ("articles", "right"), ("CPU s", "right"), ("wall s", "right"),
+                          ("articles / CPU-s", "right")):  # fmt: skip
+        table.add_column(name, justify=justify)
+    for name, stat in report.phases.stats.items():
+        rate = f"{stat.items / stat.cpu:,.1f}" if stat.cpu > 0 and stat.items else "—"
+        table.add_row(name, f"{stat.items:,}", f"{stat.cpu:.1f}", f"{stat.wall:.1f}", rate)
+    table.add_row("present", "—", "—", "—", "when a story is first read")
+    table.add_row("end to end", f"{report.read:,}", f"{report.cpu:.1f}", f"{report.elapsed:.1f}",
+                  f"{report.cpu_rate:,.1f}" if report.cpu > 0 else "—", style="bold")  # fmt: skip
+    return table
 
 
 def summary_table(report: IngestReport) -> Table:
@@ -50,14 +65,13 @@ def summary_table(report: IngestReport) -> Table:
             ("stories merged", report.linked["stories_merged"]),
             ("stories split (drifted)", report.linked.get("stories_split", 0)),
             ("duplicates / rewrites found", sum(rels.values())),
-            ("stories presented (views stored)", report.linked.get("views", 0)),
         ]
     for what, n in rows:
         table.add_row(what, f"{n:,}")
-    if report.linked is not None and report.linked.get("views"):
-        table.add_row("  presenting them took", f"{report.linked.get('views_seconds', 0.0):.1f} s")
     analysis = "on" if report.analyzed else "off"
-    table.caption = f"{report.elapsed:.1f} s, {report.rate:.1f} articles/s, analysis {analysis}"
+    table.caption = (f"{report.read:,} articles in {report.elapsed:.1f} s ({report.rate:.1f} articles/s), "
+                     f"{report.cpu:.1f} CPU-s ({report.cpu_rate:.1f} articles per CPU-second), end to end; "
+                     f"analysis {analysis}")  # fmt: skip
     return table
 
 
@@ -67,8 +81,8 @@ def ingest_command(
         list[str], typer.Argument(help="Files, folders (read recursively), globs, or - for stdin.")
     ],
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, help="Articles per database transaction.")
-    ] = 200,
+        int, typer.Option("--batch-size", min=1, help="Articles per batch: annotated, stored, linked and indexed together.")
+    ] = BATCH_SIZE,
     analyze: Annotated[
         bool, typer.Option("--analyze/--no-analyze", help="Run the analysis stage (entities, events...).")
     ] = True,
@@ -76,15 +90,17 @@ def ingest_command(
     """Read, clean, analyse and store articles. A run stopped midway resumes where it left off."""
     store = open_store(ctx)
     with store, _progress() as progress:
-        task = progress.add_task("ingesting", total=None, articles=0, rate=0.0, inputs=0, rejected=0)
+        task = progress.add_task("starting", total=None, articles=0, stored=0, linked=0, rate=0.0, rejected=0)
 
         def on_progress(r: IngestReport) -> None:
-            progress.update(task, articles=r.read, rate=r.rate, inputs=r.inputs,
+            progress.update(task, description=r.phase or "starting", articles=r.read,
+                            stored=r.phases["store"].items, linked=r.phases["link"].items, rate=r.rate,
                             rejected=len(r.rejected))  # fmt: skip
 
         report = ingest(paths, store, batch_size=batch_size, analyze=analyze, on_progress=on_progress)
     out = Console(highlight=False)
     out.print(summary_table(report))
+    out.print(phase_table(report))
     for rejection in report.rejected:
         typer.echo(str(rejection))  # one line each, never wrapped: easy to grep
     raise typer.Exit(0 if report.ok else 1)

@@ -21,9 +21,8 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
-import numpy as np
 
 from crisol.link import dedup
 from crisol.link import similarity as sim
@@ -31,7 +30,7 @@ from crisol.link.entities import EntityRegistry
 from crisol.link.names import fold as fold_name
 from crisol.link.stories import WINDOW as stories_window
 from crisol.link.stories import StoryClusterer, StoryItem
-from crisol.model import Article
+from crisol.model import Article, as_utc, time_key
 from crisol.store.link import LinkStore, StoredProfile
 from crisol.store.store import Store
 
@@ -62,6 +61,8 @@ class LinkReport:
     relations: dict[str, int] = field(default_factory=dict)
     views: int = 0  # stories presented and stored at the end of the run
     views_seconds: float = 0.0  # what that cost
+    stories_touched: set[str] = field(default_factory=set)  # joined, created, split (not merged away)
+    entities_touched: set[str] = field(default_factory=set)
 
     def to_dict(self) -> dict:
         return {"linked": self.linked, "stories_created": self.stories_created,
@@ -163,7 +164,16 @@ class Linker:
         ids = self.links.story_members(story_id)
         profiles = self.links.load_profiles(ids)
         story = Story(story_id)
-        for article in self.store._load(ids, with_raw=False):
+        articles = self.store._load(ids, with_raw=False)
+        # profiles another embedder made (a store from an older crisol) are made again, once
+        stale = [a for a in articles if a.id in profiles and sim.unpack(profiles[a.id].embedding) is None]
+        if stale:
+            fresh = sim.profiles([a.text for a in stale], [a.title for a in stale], [a.language for a in stale],
+                                 [entity_names(a) for a in stale])  # fmt: skip
+            for a, f in zip(stale, fresh):
+                profiles[a.id].embedding = sim.pack(f)
+            self.links.save_profiles([profiles[a.id] for a in stale])
+        for article in articles:
             p = profiles.get(article.id)
             if p is None:
                 continue
@@ -181,28 +191,47 @@ class Linker:
 
     @staticmethod
     def _profile_from(p: StoredProfile, article: Article) -> sim.Profile:
-        return sim.Profile(p.embedding, None, sim.terms(article.text), frozenset(p.names), sim.numbers(article.text), article.language)
+        head, title = sim.unpack(p.embedding)
+        return sim.Profile(head, title, sim.terms(article.text), frozenset(p.names), sim.numbers(article.text),
+                           article.language)  # fmt: skip
 
     # -- linking ----------------------------------------------------------------------------
     def link_pending(self, on_progress: Callable[[int], None] | None = None) -> LinkReport:
-        """Link every stored article that is not in a story yet, oldest first."""
+        """Link every stored article that is not in a story yet, oldest first (what a run killed
+        between storing and linking left behind, or ``crisol link`` after ``--no-analyze``)."""
         report = LinkReport()
         pending = self.links.unlinked_article_ids()
-        if not pending:
-            return report
-        self._load()
         for start in range(0, len(pending), BATCH):
             ids = pending[start : start + BATCH]
             articles = self.store._load(ids, with_raw=False)
             order = {aid: i for i, aid in enumerate(ids)}
             articles.sort(key=lambda a: order[a.id])
-            with self.store.transaction():
-                self._link_batch(articles, report)
+            self.link_articles(articles, report)
             if on_progress:
                 on_progress(len(articles))
         if self.views:
             self._store_views(report)
         self._touched.clear()
+        return report
+
+    def link_articles(self, articles: Sequence[Article], report: LinkReport | None = None) -> LinkReport:
+        """Link articles just stored (the ingest runner hands each batch over as it is stored:
+        no reload, no scan of the store): undated ones first, then by publication time, in
+        transactions of :data:`BATCH`. The stories and entities they touched are added to
+        ``report.stories_touched`` and ``report.entities_touched`` (for the search index)."""
+        report = report if report is not None else LinkReport()
+        if not articles:
+            return report
+        self._load()
+        for a in articles:  # as the store holds them: comparable with the stored members' times
+            a.published, a.fetched = as_utc(a.published), as_utc(a.fetched)
+        ordered = sorted(articles, key=lambda a: (a.published is not None, time_key(a.published)))
+        for start in range(0, len(ordered), BATCH):
+            with self.store.transaction():
+                self._link_batch(ordered[start : start + BATCH], report)
+        report.stories_touched.update(self._touched)
+        if not self.views:  # nothing to present at the end: the touched set is the report's
+            self._touched.clear()
         return report
 
     def _store_views(self, report: LinkReport) -> None:
@@ -230,13 +259,14 @@ class Linker:
             self.links.set_mention_entities(a.id, ids)
             self._link_speakers(a)
         self.links.save_entities([self.registry.get(i).to_dict() for i in sorted(touched)])
+        report.entities_touched.update(touched)
         # 2. profiles, in one embedding batch
         profiles = sim.profiles([a.text for a in articles], [a.title for a in articles],
                                 [a.language for a in articles], [entity_names(a) for a in articles])  # fmt: skip
         stored = []
         for a, p in zip(articles, profiles):
             who, everyone = participants(a), persons(a)
-            stored.append(StoredProfile(a.id, p.embedding, sorted(p.names), [sorted(who), sorted(everyone)]))
+            stored.append(StoredProfile(a.id, sim.pack(p), sorted(p.names), [sorted(who), sorted(everyone)]))
             self._link_one(a, StoryItem(a.id, p, _time(a), who, everyone, a.title), report)
         self.links.save_profiles(stored)
 
@@ -287,6 +317,7 @@ class Linker:
         if assignment.split_from is not None:
             self._touched.add(assignment.split_from)
         self._touched.difference_update(assignment.merged)  # merged away: no longer shown
+        report.stories_touched.difference_update(assignment.merged)
         self.links.drop_views(assignment.merged)
         self.links.add_history(self.clusterer.history)
         self.clusterer.history.clear()

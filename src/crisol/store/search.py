@@ -438,13 +438,25 @@ def _recorded(conn: Connection, kind: str) -> str | None:
     )
 
 
-def entity_docs(conn: Connection) -> list[Doc]:
-    """Every registry entity, searchable by all its spellings (names are folded, not stemmed)."""
+def _only(column: str, ids: Sequence[str] | None) -> tuple[str, dict[str, Any]]:
+    """A WHERE clause limiting ``column`` to ``ids`` (none: every row), and its parameters."""
+    if ids is None:
+        return "", {}
+    names = {f"id{k}": i for k, i in enumerate(ids)}
+    return f" WHERE {column} IN ({', '.join(':' + n for n in names) or 'NULL'})", names
+
+
+def entity_docs(conn: Connection, ids: Sequence[str] | None = None) -> list[Doc]:
+    """Registry entities (every one, or ``ids``), searchable by all their spellings (names are
+    folded, not stemmed)."""
     aliases: dict[str, list[str]] = {}
-    for eid, alias in conn.execute(text("SELECT entity_id, text FROM entity_aliases ORDER BY count DESC")):
+    where, params = _only("entity_id", ids)
+    rows = conn.execute(text(f"SELECT entity_id, text FROM entity_aliases{where} ORDER BY count DESC"), params)
+    for eid, alias in rows:
         aliases.setdefault(eid, []).append(alias)
     docs = []
-    for eid, name, etype in conn.execute(text("SELECT id, name, type FROM entities")):
+    where, params = _only("id", ids)
+    for eid, name, etype in conn.execute(text(f"SELECT id, name, type FROM entities{where}"), params):
         spellings = [a for a in aliases.get(eid, []) if a != name]
         body = " · ".join(spellings)
         docs.append(Doc("entity", eid, name, body or None,
@@ -452,18 +464,22 @@ def entity_docs(conn: Connection) -> list[Doc]:
     return docs
 
 
-def story_docs(conn: Connection) -> list[Doc]:
-    """Every story, searchable by its title and its articles' titles."""
+def story_docs(conn: Connection, ids: Sequence[str] | None = None) -> list[Doc]:
+    """Stories (every live one, or ``ids``), searchable by their title and their articles'
+    titles."""
     titles: dict[str, list[str]] = {}
+    where, params = _only("sa.story_id", ids)
     rows = conn.execute(text(
-        "SELECT sa.story_id, a.title FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-        "ORDER BY sa.story_id, sa.position"
-    ))  # fmt: skip
+        "SELECT sa.story_id, a.title FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+        f"{where} ORDER BY sa.story_id, sa.position"
+    ), params)  # fmt: skip
     for sid, title in rows:
         if title:
             titles.setdefault(sid, []).append(title)
     docs = []
-    stories = conn.execute(text('SELECT id, title, language, "last" FROM stories WHERE merged_into IS NULL'))
+    where, params = _only("id", ids)
+    where = f"{where} AND merged_into IS NULL" if where else " WHERE merged_into IS NULL"
+    stories = conn.execute(text(f'SELECT id, title, language, "last" FROM stories{where}'), params)
     for sid, title, lang, last in stories:
         body = "\n".join(dict.fromkeys(t for t in titles.get(sid, []) if t != title))
         if isinstance(last, str):  # SQLite hands back text to a plain SELECT
@@ -484,6 +500,37 @@ def _refresh(conn: Connection, kind: str, make) -> int:
     write_docs(conn, docs)
     _remove(conn, [(STATE, kind)])
     conn.execute(insert(search_docs).values(kind=STATE, ref=kind, body=sig))
+    return len(docs)
+
+
+def in_step(store: Store) -> dict[str, bool]:
+    """Whether the story and entity documents match their tables now (taken before linking a
+    batch, handed to :func:`index_changes` after it)."""
+    with store._conn() as conn:
+        return {kind: _recorded(conn, kind) == _signature(conn, kind) for kind in ("entity", "story")}
+
+
+def index_changes(store: Store, articles: Iterable[Article], story_ids: Iterable[str] = (),
+                  entity_ids: Iterable[str] = (), was_in_step: dict[str, bool] | None = None) -> int:
+    """Index new articles and re-index the stories and entities they changed (a story merged
+    away loses its document), in one transaction; then record the tables' state, so
+    :func:`catch_up` finds nothing left to redo. What the ingest runner calls per batch: its cost
+    follows the batch, not the size of the store."""
+    stories, entities = sorted(set(story_ids)), sorted(set(entity_ids))
+    with store.transaction(), store._conn() as conn:
+        # The recorded state moves on only when the index was in step before this batch
+        # (``was_in_step``); else catch_up re-indexes everything once.
+        in_step = was_in_step or {}
+        docs = [d for a in articles for d in article_docs(a)]
+        for kind, ids, make in (("story", stories, story_docs), ("entity", entities, entity_docs)):
+            for chunk in (ids[k : k + 500] for k in range(0, len(ids), 500)):
+                _remove(conn, [(kind, i) for i in chunk])
+                docs += make(conn, chunk)
+        write_docs(conn, docs)
+        for kind in ("entity", "story"):
+            if in_step.get(kind):
+                _remove(conn, [(STATE, kind)])
+                conn.execute(insert(search_docs).values(kind=STATE, ref=kind, body=_signature(conn, kind)))
     return len(docs)
 
 

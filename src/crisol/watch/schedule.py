@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 from urllib.parse import urlsplit
 
-from crisol.model import Article, RawArticle, Rejection
-from crisol.pipeline import Stages, find_annotator, prepare
+from crisol.model import Article, Rejection
+from crisol.pipeline import Runner, Stages, find_annotator, prepare
 from crisol.store import Store
 from crisol.store.watch import NewVersion, PollRecord, UrlState, WatchStore
 from crisol.watch.clock import Clock, to_datetime
@@ -37,6 +37,10 @@ from crisol.watch.urls import UnsupportedURL, canonical_url, fetchable_url, host
 log = logging.getLogger(__name__)
 
 PAGE_ATTEMPTS = 3  # polls that may try a page before it is marked failed
+# Stored articles are linked and indexed this many at a time, or this many seconds after the
+# first of them was stored, whichever comes first.
+FOLLOW_UP_BATCH = 32
+FOLLOW_UP_WAIT = 5.0
 MAX_SITEMAP_DEPTH = 1  # a sitemap index's children, not deeper
 MAX_CHILD_SITEMAPS = 20  # newest children of a sitemap index read per poll
 RECHECK_WINDOW = 2 * 86400.0  # articles first seen this recently are re-checked (``recheck``)
@@ -116,7 +120,17 @@ class Watcher:
 
         self._clean = Stages(expand=None, read_input=None, clean=clean, annotate=None)  # type: ignore[arg-type]
         # ``annotator`` replaces crisol's own annotate stage (tests, other pipelines).
-        self._annotator = (annotator or find_annotator()) if analyze else None
+        annotate = (annotator or find_annotator()) if analyze else None
+        many = None
+        if annotate is not None and annotator is None:
+            import crisol.annotate
+
+            many = getattr(crisol.annotate, "annotate_many", None)
+        # The one ingest path: what a watcher stores is annotated, linked and indexed by the same
+        # Runner as `crisol ingest` (the watcher keeps its own fetching and URL bookkeeping).
+        self.runner = Runner(store, Stages(None, None, clean, annotate, many), link=analyze)  # type: ignore[arg-type]
+        self._unlinked: list[Article] = []  # stored, waiting to be linked and indexed
+        self._unlinked_since = 0.0
         self.report = WatchReport()
         self._seq = itertools.count()
         # Tasks wait on a timer (retries, new tasks) until due, then in their host's queue; the
@@ -140,6 +154,7 @@ class Watcher:
         start = self.clock.now()
         stop_at = start + max_duration if max_duration is not None else None
         self.ws.sync_sources(self.sources)
+        self.runner.start()  # what a killed watch stored but did not link or index
         self._plan_polls(start, once)
         self._resume_pending()
         pool = ThreadPoolExecutor(self.workers, thread_name_prefix="crisol-watch")
@@ -150,6 +165,7 @@ class Watcher:
                 if not stopping:
                     self._start_due_polls(now, once)
                     self._dispatch(pool, now)
+                self._follow_up(force=False)
                 if self._finished(once, stopping):
                     break
                 self._wait(now, stop_at, once)
@@ -158,8 +174,21 @@ class Watcher:
         finally:
             # Ctrl-C: requests in flight are abandoned (their URLs stay pending for the next run).
             pool.shutdown(wait=not self.report.interrupted, cancel_futures=True)
+            if not self.report.interrupted:
+                self._follow_up(force=True)  # else the next run's start links them
             self.report.elapsed = time.perf_counter() - started_wall
         return self.report
+
+    def _follow_up(self, force: bool) -> None:
+        """Link and index the stored articles waiting for it: in batches (embedding and linking
+        cost less per article together), at the latest :data:`FOLLOW_UP_WAIT` seconds after the
+        first one was stored, so a new article reaches its story and search within seconds."""
+        if not self._unlinked:
+            return
+        waited = time.perf_counter() - self._unlinked_since
+        if force or len(self._unlinked) >= FOLLOW_UP_BATCH or waited >= FOLLOW_UP_WAIT:
+            batch, self._unlinked = self._unlinked, []
+            self.runner.follow_up(batch)
 
     def _finished(self, once: bool, stopping: bool) -> bool:
         if self._running:
@@ -467,9 +496,7 @@ class Watcher:
         aliases = self._aliases(task, resp, article)
         if prev is None and self._is_alias_of_stored(task, aliases, article, at):
             return
-        if self._annotator is not None:
-            article = prepare(RawArticle(task.url, article.raw, "html"),
-                              Stages(None, None, lambda _raw, now=None: article, self._annotator))  # type: ignore[arg-type]
+        article = self.runner.annotate([article])[0]
         added = self.ws.store_version(
             NewVersion(article, task.url, task.request.origin, src.name, at, resp.etag, resp.last_modified,
                        resp.body_hash, item_date, aliases),
@@ -477,6 +504,10 @@ class Watcher:
         )  # fmt: skip
         kind = "updated" if prev is not None and prev.article_id else "new"
         self.report.bump(src.name, kind if added.new else "unchanged")
+        if added.new:
+            if not self._unlinked:
+                self._unlinked_since = time.perf_counter()
+            self._unlinked.append(article)
         self.on_event(kind if added.new else "unchanged", src.name, task.url, article.title or "")
 
     def _aliases(self, task: _Task, resp: Response, article: Article) -> list[str]:
