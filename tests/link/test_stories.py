@@ -104,9 +104,25 @@ def st_members():
     return st.MEMBERS
 
 
-def test_a_story_that_drifts_splits_and_keeps_its_history():
-    # Embedding-only model: each article is close to the previous ones, but the chain turns
-    # from one topic (x axis) to another (y axis).
+def test_a_chain_that_turns_to_another_topic_starts_a_new_story():
+    # Each article is close to the previous one, but the chain turns from one topic (x axis) to
+    # another (y axis): once an article no longer fits the story's first and latest members as
+    # a whole, it starts a story of its own instead of dragging the story along.
+    c = StoryClusterer(threshold=0.9)
+    c.model = sim.SimilarityModel(np.array([1.0, 0, 0, 0, 0]), 0.0, 0.9)
+    out = [c.add(_item(f"d{k}", [np.cos(k * np.pi / 30), np.sin(k * np.pi / 30), 0])) for k in range(16)]
+    first, last = out[0].story, out[-1].story
+    assert first != last and not any(a.split_from for a in out)
+    members = {a.article for a in out if a.story == first}
+    assert "d0" in members and "d15" not in members
+
+
+def test_a_story_that_drifts_splits_and_keeps_its_history(monkeypatch):
+    # Without the whole-story check at joining (as for a story that drifted before it), the
+    # drift check splits the story. Embedding-only model, the chain turning as above.
+    from crisol.link import stories as st
+
+    monkeypatch.setattr(st, "WHOLE_FIT_FROM", 10**9)
     c = StoryClusterer(threshold=0.9)
     c.model = sim.SimilarityModel(np.array([1.0, 0, 0, 0, 0]), 0.0, 0.9)
     out = [c.add(_item(f"d{k}", [np.cos(k * np.pi / 30), np.sin(k * np.pi / 30), 0])) for k in range(16)]
@@ -128,9 +144,10 @@ def test_a_long_story_that_stays_on_topic_does_not_split():
     assert len({a.story for a in out}) == 1 and not any(a.split_from for a in out)
 
 
-def test_undated_stories_age_from_when_time_is_first_known():
+def test_undated_stories_age_from_when_time_is_first_known(monkeypatch):
     from crisol.link import stories as st
 
+    monkeypatch.setattr(st, "UNDATED_QUIET", 2)  # its own articles' clock has run out too
     c = StoryClusterer()
     t0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
     undated = c.add(_item("u", [1, 0, 0]))  # no date: placed first, with no clock yet
@@ -139,3 +156,15 @@ def test_undated_stories_age_from_when_time_is_first_known():
     assert undated.story in c.stories  # 10 days after its clock started: still live
     c.add(_item("d3", [0, 1, 1], t=t0 + st.WINDOW + timedelta(days=2)))
     assert undated.story not in c.stories
+
+
+def test_an_undated_story_outlives_dated_articles_of_other_months():
+    """In a backfill mixing undated articles with dated ones from other months, the dated clock
+    alone must not close a story whose undated articles keep coming."""
+    c = StoryClusterer()
+    t0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    undated = c.add(_item("u1", [1, 0, 0]))
+    c.add(_item("d1", [0, 1, 0], t=t0))
+    c.add(_item("d2", [0, 0, 1], t=t0 + timedelta(days=90)))
+    again = c.add(_item("u2", [1, 0.01, 0]))
+    assert again.story == undated.story

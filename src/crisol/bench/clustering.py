@@ -118,17 +118,60 @@ def _text_id(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def cluster_texts(texts: dict[str, tuple[str, str | None]]) -> dict[str, str]:
-    """Stream ``{id: (text, language)}`` through the story clusterer in id order: id -> story."""
+def cluster_texts(texts: dict[str, tuple[str, str | None]], model=None, profiles=None) -> dict[str, str]:
+    """Stream ``{id: (text, language)}`` through the story clusterer in id order: id -> story
+    (followed through merges and splits, so an article of a story closed by a split keeps it)."""
     from crisol.link import similarity as sim
     from crisol.link.stories import StoryClusterer, StoryItem
 
     ids = sorted(texts)
-    profiles = sim.profiles([texts[i][0] for i in ids], languages=[texts[i][1] for i in ids])
-    clusterer = StoryClusterer()
+    if profiles is None:
+        profiles = sim.profiles([texts[i][0] for i in ids], languages=[texts[i][1] for i in ids])
+    clusterer = StoryClusterer(model)
+    story_of: dict[str, str] = {}
+    members: dict[str, set[str]] = defaultdict(set)
     for i, p in zip(ids, profiles):
-        clusterer.add(StoryItem(i, p))
-    return {m.id: sid for sid, s in clusterer.stories.items() for m in s.members}
+        a = clusterer.add(StoryItem(i, p))
+        for old in a.merged:
+            for m in members.pop(old, set()):
+                story_of[m] = a.story
+                members[a.story].add(m)
+        for m in a.moved:
+            members[story_of[m]].discard(m)
+            story_of[m] = a.story
+            members[a.story].add(m)
+        story_of[i] = a.story
+        members[a.story].add(i)
+    return story_of
+
+
+def fit_story_threshold(rows: list[dict], grid: Iterable[float] = tuple(np.arange(0.45, 0.76, 0.025))) -> tuple[float, list[dict]]:
+    """The story threshold that maximises "same story" F1 (overall <= 1.5) over the labelled
+    training pairs, their texts clustered online as a stream: (threshold, the sweep)."""
+    from dataclasses import replace
+
+    from crisol.link import similarity as sim
+
+    train = [r for r in rows if is_training_pair(r)]
+    texts: dict[str, tuple[str, str | None]] = {}
+    for r in train:
+        r["_a"], r["_b"] = _text_id(r["text1"]), _text_id(r["text2"])
+        texts.setdefault(r["_a"], (r["text1"], r["lang1"]))
+        texts.setdefault(r["_b"], (r["text2"], r["lang2"]))
+    ids = sorted(texts)
+    profiles = sim.profiles([texts[i][0] for i in ids], languages=[texts[i][1] for i in ids])
+    base = sim.default_model()
+    sweep = []
+    for t in grid:
+        pred = cluster_texts(texts, replace(base, story_threshold=round(float(t), 3)), profiles)
+        same = [float(r["overall"]) <= 1.5 for r in train]
+        lab = labelled_pairs([pred[r["_a"]] == pred[r["_b"]] for r in train], same)
+        sweep.append({"threshold": round(float(t), 3), **{k: round(v, 4) for k, v in lab.items()}})
+    # The middle of the plateau (F1 within 0.01 of the best), not its edge: F1 falls off a
+    # cliff just past it, and the plateau's middle keeps the choice stable across runs.
+    top = max(x["f1"] for x in sweep)
+    plateau = [x["threshold"] for x in sweep if x["f1"] >= top - 0.01]
+    return plateau[len(plateau) // 2], sweep
 
 
 def evaluate_pairs(rows: list[dict]) -> dict:
@@ -252,11 +295,23 @@ def command(
     gold: Annotated[Optional[Path], typer.Option("--gold", help="Gold TSV for --examples (name<TAB>story).")] = None,
     seeds: Annotated[bool, typer.Option("--seeds/--no-seeds", help="Also the ../shared/seeds stream in 3 orders.")] = True,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write per-pair and per-article results as JSONL.")] = None,
+    fit: Annotated[bool, typer.Option("--fit", help="Choose the story threshold on the training pairs' stream and write it into the shipped model first.")] = False,
 ) -> None:
     """Same-story precision / recall / F1 (pairwise and BCubed) of the story clusters."""
     pairs = pairs or default_pairs()
     if pairs is None or not pairs.exists():
         raise typer.BadParameter(f"pairs file not found: {pairs} (pass PAIRS.jsonl)")
+    if fit:
+        from crisol.link import similarity as sim
+
+        threshold, sweep = fit_story_threshold(load_pairs(pairs))
+        for row in sweep:
+            typer.echo(f"  story threshold {row['threshold']:.3f}: P {row['p']:.3f} R {row['r']:.3f} F1 {row['f1']:.3f}")
+        model = sim.default_model()
+        model.story_threshold = threshold
+        model.save(sim.model_path())
+        sim.default_model.cache_clear()
+        typer.echo(f"story threshold {threshold} written to {sim.model_path()}")
     metrics: dict = {"benchmark": NAME}
     rows_out: list[dict] = []
 

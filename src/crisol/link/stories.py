@@ -44,7 +44,14 @@ NAME_POSTINGS = 50  # cap on stories remembered per name
 # scored against its first MEMBERS (anchors); when no pair reaches DRIFT x the joining
 # threshold, the latest ones split off into a story of their own.
 DRIFT = 1.0
+# From this size on, joining also needs the article's mean score with the story's first and
+# latest members to clear the threshold (see StoryClusterer._whole_fit).
+WHOLE_FIT_FROM = 3
 WINDOW = timedelta(days=30)
+# A story of undated articles also waits until this many articles arrived since it took one
+# before it is evicted (about two days of a 2,000-a-day monitor): dated articles of other
+# months must not close it while its own undated articles keep coming.
+UNDATED_QUIET = 5000
 EVICT_STEP = timedelta(hours=6)
 EVICT_EVERY = 512
 
@@ -94,6 +101,9 @@ class Story:
     # The clusterer's clock (newest article time) when the story last took an article: what
     # ages a story whose members are all undated.
     seen: datetime | None = None
+    # How many articles the clusterer had taken when the story last took one: undated articles'
+    # clock (the dated articles' clock may run ahead of them by months in a mixed backfill).
+    seen_count: int = 0
     languages: Counter = field(default_factory=Counter)
     # The first MEMBERS members with their TF-IDF vectors: what the story was about at first,
     # to notice when its latest articles have drifted to something else.
@@ -184,7 +194,7 @@ class StoryClusterer:
     """Online story clustering with bounded work per article.
 
     ``threshold`` is the score (after encounter and time adjustments) above which an article
-    joins a story; by default the similarity model's own thresholds (one for articles in the
+    joins a story; by default the similarity model's story thresholds (one for articles in the
     story's language, one across languages).
     """
 
@@ -215,7 +225,9 @@ class StoryClusterer:
                 sid = self._keys.get(int(key))
                 if sid in self.stories:
                     found[sid] = self.stories[sid]
-        for name in item.profile.names:
+        # The rarest names first: a common one ("Rusia") would fill the candidate list with
+        # stories that merely share it before a distinctive one ("Lavrov") is looked up.
+        for name in sorted(item.profile.names, key=lambda n: (len(self._by_name.get(n, ())), n)):
             for sid in self._by_name.get(name, [])[-CANDIDATES:]:
                 if sid in self.stories and len(found) < 3 * CANDIDATES:
                     found[sid] = self.stories[sid]
@@ -241,15 +253,27 @@ class StoryClusterer:
             if any(encounter_conflict(item, m) for m in st.members[-MEMBERS:]):
                 best[k] *= CONFLICT_PENALTY
             best[k] *= time_factor(item.time, st)
+            if st.size >= WHOLE_FIT_FROM and best[k] >= self._threshold(item, st) and \
+                    self._whole_fit(item, st, vector) * time_factor(item.time, st) < self._threshold(item, st):
+                best[k] = 0.0  # close to one member, not to the story
         return best
+
+    def _whole_fit(self, item: StoryItem, story: Story, vector: sim.SparseVector) -> float:
+        """The article's mean score with the story's first and latest members: a story grows by
+        articles about its event, not by a chain in which each new article resembles only the
+        last one (a topic followed for months: an election, a football league)."""
+        anchors = {a.id for a, _ in story.anchors}
+        pairs = list(story.anchors) + [(m, self._vector(m)) for m in story.members[-MEMBERS:] if m.id not in anchors]
+        x = sim.features_many(item.profile, [m.profile for m, _ in pairs], vector, [v for _, v in pairs])
+        return float(np.mean(self.model.score(x)))
 
     def _threshold(self, item: StoryItem, story: Story) -> float:
         if self._fixed_threshold is not None:
             return self._fixed_threshold
         languages = {m.profile.language for m in story.members[-MEMBERS:]}
         if item.profile.language in languages:
-            return self.model.threshold
-        return self.model.threshold_for(item.profile.language, next(iter(languages - {None}), None))
+            return self.model.story_threshold_for(item.profile.language, item.profile.language)
+        return self.model.story_threshold_for(item.profile.language, next(iter(languages - {None}), None))
 
     def _vector(self, member: StoryItem) -> sim.SparseVector:
         """A member's TF-IDF vector, built once with the IDF of when it was first needed."""
@@ -306,6 +330,7 @@ class StoryClusterer:
         # The member keeps its TF-IDF vector (a few KiB of arrays), not its term dict (tens of KiB).
         self._vectors[item.id] = vector
         story.add(_compact(item))
+        story.seen_count = self._added
         if item.time is None:
             story.seen = self._newest or story.seen
         if len(story.members) <= MEMBERS:
@@ -386,7 +411,9 @@ class StoryClusterer:
         if self._newest is None:
             return []
         cutoff = self._newest - WINDOW
-        old = [sid for sid, st in self.stories.items() if max((t for t in (st.last, st.seen) if t), default=self._newest) < cutoff]
+        old = [sid for sid, st in self.stories.items()
+               if max((t for t in (st.last, st.seen) if t), default=self._newest) < cutoff
+               and (st.last is not None or self._added - st.seen_count > UNDATED_QUIET)]  # fmt: skip
         for sid in old:
             self._forget(sid)
         if old:
