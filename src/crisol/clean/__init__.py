@@ -3,7 +3,8 @@ language), or :class:`~crisol.errors.ExtractionRejected` says why it cannot.
 
 Every line the cleaner drops is kept in ``Article.removed`` with its reason (caption, credit,
 byline, dateline, related-links, headline-list, masthead, repeated-headline, share-prompt,
-padding...), so nothing is lost silently.
+padding...), so nothing is lost silently; so are the repairs (encoding-repair,
+unstorable-character) and a page too large for the full extractor (fast-extraction).
 
 >>> from crisol.model import RawArticle
 >>> body = ("Kim recibe al canciller ruso en Wonsan\\nPor Diario Ejemplo\\n"
@@ -86,7 +87,7 @@ def clean(raw: RawArticle, now: datetime | None = None) -> Article:
         raw_format=raw.format,
         text=text,
         location=raw.location,
-        removed=[*_repairs(raw, source.from_html), *unstorable.removed(),
+        removed=[*_repairs(raw, source.from_html), *unstorable.removed(), *_extraction_notes(source),
                  *_removed(decisions, source.from_html)],
     )
     # the input's name (a file name in no valid encoding) is stored too; it is not article text
@@ -127,6 +128,14 @@ def _from_page(raw: RawArticle, html: str | bytes) -> _Source:
     if page is None:
         raise ExtractionRejected(raw.source, "no main text found in HTML", raw.location)
     return _Source(text=page.text, from_html=True, page=page)
+
+
+def _extraction_notes(source: _Source) -> list[RemovedLine]:
+    """A page too large for trafilatura's full cascade was extracted by its fast mode: say so
+    (reason ``fast-extraction``), since the fallbacks it skipped may have found other text."""
+    if source.page is None or source.page.extractor_note is None:
+        return []
+    return [RemovedLine(source.page.extractor_note, "fast-extraction")]
 
 
 def _decode(raw: RawArticle) -> str:

@@ -6,6 +6,12 @@ and promotion lines it kept, which gains precision without losing text. Only whe
 mode finds nothing is ``favor_recall`` tried: on trafilatura's own evaluation set (see
 docs/bench/extraction.md) the standard mode had the higher segment recall (0.960 against 0.952).
 
+The cost of a page is bounded: trafilatura's fallbacks (readability, justext) grow with the square
+of the page (justext's neighbour search over a long run of short list items), so a page with more
+elements or text nodes than :data:`~crisol.read.limits.MAX_PAGE_ELEMENTS` /
+:data:`~crisol.read.limits.MAX_PAGE_TEXT_NODES` goes through trafilatura's fast mode (no
+fallbacks, linear in the page) and :attr:`PageText.extractor` says so.
+
 >>> fragment_text("<p>Primer párrafo.</p><p>Segundo <b>párrafo</b>.</p><script>x()</script>")
 'Primer párrafo.\\nSegundo párrafo.'
 """
@@ -34,16 +40,63 @@ class PageText:
     published_meta: str | None = None  # full timestamp from the page's meta tags, when present
     url: str | None = None
     language: str | None = None  # as declared by <html lang>, a tie-breaker only
+    extractor: str = "trafilatura"  # or "trafilatura-fast": no readability/justext fallbacks
+    extractor_note: str | None = None  # why the fast extractor was used
+
+
+@dataclass(frozen=True)
+class PageSize:
+    """How big a page's DOM is: what the extraction cost grows with."""
+
+    elements: int
+    text_nodes: int  # non-blank text nodes (about the paragraphs justext sees)
+
+    @property
+    def too_large(self) -> bool:
+        from crisol.read.limits import MAX_PAGE_ELEMENTS, MAX_PAGE_TEXT_NODES
+
+        return self.elements > MAX_PAGE_ELEMENTS or self.text_nodes > MAX_PAGE_TEXT_NODES
+
+    def note(self) -> str:
+        from crisol.read.limits import MAX_PAGE_ELEMENTS, MAX_PAGE_TEXT_NODES
+
+        return (f"page too large for the full extractor ({self.elements:,} elements, {self.text_nodes:,} "
+                f"text nodes; limits {MAX_PAGE_ELEMENTS:,} and {MAX_PAGE_TEXT_NODES:,}): main text by "
+                "trafilatura's fast mode, without the readability and justext fallbacks")
+
+
+def page_size(html: str | bytes) -> PageSize:
+    """Elements and non-blank text nodes of ``html`` (one lxml parse, linear in the page).
+
+    >>> page_size("<html><body><ul><li>uno</li><li>dos</li><li> </li></ul></body></html>")
+    PageSize(elements=6, text_nodes=2)
+    """
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    data = html.encode("utf-8", "surrogatepass") if isinstance(html, str) else html
+    try:
+        tree = lxml_html.fromstring(data)
+    except (etree.ParserError, ValueError, TypeError):  # empty or no elements: trafilatura decides
+        return PageSize(0, 0)
+    root = tree.getroottree()
+    return PageSize(int(root.xpath("count(//*)")), int(root.xpath("count(//text()[normalize-space()])")))
 
 
 def extract_page(html: str | bytes, url: str | None = None) -> PageText | None:
-    """Main text and metadata of a whole HTML page, or None when trafilatura finds no text."""
+    """Main text and metadata of a whole HTML page, or None when trafilatura finds no text.
+
+    A page larger than the limits (:class:`PageSize`) is extracted in trafilatura's fast mode.
+    """
     import trafilatura
 
+    size = page_size(html)
+    fast = size.too_large
     for favor_recall in (False, True):
         doc = trafilatura.bare_extraction(
             html,
             url=url,
+            fast=fast,
             include_comments=False,
             favor_recall=favor_recall,
             include_tables=True,
@@ -66,6 +119,8 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageText | None:
         published_meta=published_meta(html),
         url=_clean(doc.url) or url,
         language=declared_language(html),
+        extractor="trafilatura-fast" if fast else "trafilatura",
+        extractor_note=size.note() if fast else None,
     )
 
 

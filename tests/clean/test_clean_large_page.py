@@ -1,0 +1,88 @@
+"""Issue 11, item 5: the cost of cleaning one HTML page is bounded.
+
+trafilatura's fallbacks grow with the square of the page (justext's neighbour search walks the
+whole run of short paragraphs for each of them: a list of 16,000 short items took 35 s, a 2.9 MB
+link list 159 s). Pages past the size limits go through trafilatura's fast mode, which is linear,
+and the article says so in its removed parts (reason ``fast-extraction``).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from crisol.clean import clean
+from crisol.clean.html import extract_page, page_size
+from crisol.model import RawArticle
+from crisol.read.limits import MAX_PAGE_ELEMENTS, MAX_PAGE_TEXT_NODES
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "clean"
+
+ARTICLE = (
+    "El gobierno anunció ayer un nuevo plan de infraestructuras que incluye la construcción de tres "
+    "hospitales y la renovación de la red ferroviaria en el norte del país, según fuentes oficiales "
+    "consultadas por este diario."
+)
+
+
+def page(items: list[str], article: str = ARTICLE) -> bytes:
+    return ("<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>Un plan de obras</title>"
+            f"</head><body><article><h1>Un plan de obras</h1><p>{article}</p></article>"
+            f"<ul>{''.join(items)}</ul></body></html>").encode()  # fmt: skip
+
+
+def link_list(n: int) -> list[str]:
+    return [f'<li><a href="/seccion/noticia-{i}.html">Noticia número {i} de la portada</a></li>' for i in range(n)]
+
+
+def short_items(n: int) -> list[str]:
+    """Short paragraphs without links: the run justext's neighbour search walks for each one."""
+    return [f"<li>Etiqueta {i}</li>" for i in range(n)]
+
+
+def test_a_3_mb_link_list_page_goes_through_the_linear_extractor():
+    html = page(link_list(36_000))
+    assert len(html) > 3_000_000
+    size = page_size(html)
+    assert size.elements > MAX_PAGE_ELEMENTS and size.too_large
+    started = time.monotonic()
+    art = clean(RawArticle("portada.html", html, "html"))
+    assert time.monotonic() - started < 60  # the old cascade took minutes; timings are in the bench
+    assert "nuevo plan de infraestructuras" in art.text
+    (note,) = [r for r in art.removed if r.reason == "fast-extraction"]
+    assert "fast mode" in note.text and f"{size.elements:,} elements" in note.text
+
+
+def test_a_long_run_of_short_items_goes_through_the_linear_extractor():
+    html = page(short_items(MAX_PAGE_TEXT_NODES + 1_000))
+    size = page_size(html)
+    assert size.text_nodes > MAX_PAGE_TEXT_NODES and size.elements < MAX_PAGE_ELEMENTS
+    extracted = extract_page(html)
+    assert extracted is not None and extracted.extractor == "trafilatura-fast"
+    assert "nuevo plan de infraestructuras" in extracted.text
+
+
+def test_a_page_under_the_limits_keeps_the_full_cascade():
+    html = page(short_items(200))
+    extracted = extract_page(html)
+    assert extracted is not None and extracted.extractor == "trafilatura" and extracted.extractor_note is None
+
+
+def test_a_normal_article_page_extracts_the_same_text_as_trafilatura_standard_mode():
+    import trafilatura
+
+    html = (FIXTURES / "es_page.html").read_bytes()
+    assert not page_size(html).too_large
+    extracted = extract_page(html)
+    assert extracted is not None and extracted.extractor == "trafilatura"
+    before = trafilatura.bare_extraction(
+        html, include_comments=False, include_tables=True, with_metadata=True, deduplicate=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )  # fmt: skip
+    assert extracted.text == before.text.strip()
+    art = clean(RawArticle("es_page.html", html, "html"))
+    assert "fast-extraction" not in {r.reason for r in art.removed}
+
+
+def test_page_size_of_what_lxml_cannot_parse_is_zero():
+    assert page_size(b"").elements == 0 and page_size("   ").text_nodes == 0
