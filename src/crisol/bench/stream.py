@@ -21,9 +21,9 @@ It reports, ending with one JSON line:
   whose ``overall`` is <= 1.5, or <= 2, is a gold "same story" edge; gold clusters are the
   connected components): precision/recall over the labelled pairs, pairwise and BCubed over
   the SemEval articles, read back from the store;
-- **coherence audit**: for every story of 3 or more articles, each member's best similarity
-  (the similarity model's score) to the other members; the weakest members, so a person can
-  read the worst (``--out`` writes them all).
+- **coherence audit**: for every story of 3 or more articles, each member's best and mean
+  similarity (the similarity model's score) to the other members; the weakest members, so a
+  person can read the worst (``--out`` writes them all, with the closest member's title).
 
 Presenting is lazy (on first read): ``--present K`` also presents the K largest stories at the
 end and reports their cost, as a reader opening them would pay it.
@@ -263,6 +263,7 @@ def audit(store, members: dict[str, list[str]], key_of: dict[str, str]) -> list[
             a = loaded[i][0]
             rows.append({"story": sid, "size": len(ids), "article": i, "key": key_of.get(i), "title": _label(a),
                          "outlet": a.outlet, "best": round(float(scores[best]), 3),
+                         "mean": round(float(np.mean(scores)), 3),
                          "closest": _label(loaded[others[best]][0])})  # fmt: skip
     rows.sort(key=lambda r: r["best"])
     return rows
@@ -441,7 +442,8 @@ def command(
     typer.echo(f"coherence: {len(weak)} of {len(result['audit'])} members of stories of 3+ score under {COHERENT} "
                "with every other member; the weakest:")  # fmt: skip
     for r in result["audit"][:15]:
-        typer.echo(f"  {r['best']:.3f}  [{r['story']}, {r['size']}] {(r['title'] or '')[:70]!r}  ~ {(r['closest'] or '')[:50]!r}")
+        typer.echo(f"  best {r['best']:.3f} mean {r['mean']:.3f}  [{r['story']}, {r['size']}] {(r['title'] or '')[:70]!r}"
+                   f"  ~ {(r['closest'] or '')[:50]!r}")  # fmt: skip
     write_jsonl(out, result["audit"])
     emit_metrics(metrics)
     failed = check_floors(metrics) if check else []

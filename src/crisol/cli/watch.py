@@ -67,6 +67,8 @@ def _summary(report) -> Table:
             ("new articles", report.new), ("updated (new version)", report.updated),
             ("unchanged", report.unchanged), ("rejected (no article)", report.rejected),
             ("failed", report.failed), ("requests", report.requests)]  # fmt: skip
+    if report.linked:
+        rows += [("placed in stories", report.linked["linked"]), ("  stories started", report.linked["stories_created"])]
     for what, n in rows:
         table.add_row(what, f"{n:,}")
     table.caption = f"{report.elapsed:.1f} s" + (" (interrupted)" if report.interrupted else "")

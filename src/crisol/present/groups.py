@@ -144,13 +144,37 @@ def cross_align(a: Sequence[str], b: Sequence[str], emb_a: np.ndarray, emb_b: np
     return pairs
 
 
+# Each article is aligned with at most this many others of its story, the closest in meaning
+# (every pair below that size): presenting a story costs O(n), not O(n^2), as it grows.
+ALIGN_PARTNERS = 12
+
+
+def _partners(story: StoryText, ids: list[str]) -> set[tuple[str, str]]:
+    """The pairs of articles to align: every pair in a story of up to ALIGN_PARTNERS + 1
+    articles; beyond, each article with its ALIGN_PARTNERS nearest (mean sentence embedding)."""
+    order = {a: n for n, a in enumerate(ids)}
+    if len(ids) <= ALIGN_PARTNERS + 1:
+        return {(a, b) for a in ids for b in ids if order[a] < order[b]}
+    means = np.stack([story.embeddings[a].mean(axis=0) if len(story.embeddings[a]) else np.zeros(DIM) for a in ids])
+    means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-9)
+    sims = means @ means.T
+    np.fill_diagonal(sims, -np.inf)
+    out = set()
+    for i, a in enumerate(ids):
+        for j in np.argsort(-sims[i])[:ALIGN_PARTNERS]:
+            b = ids[int(j)]
+            out.add((a, b) if order[a] < order[b] else (b, a))
+    return out
+
+
 def _align_all(story: StoryText, ids: list[str], languages: dict[str, str | None]) -> None:
     """Join aligned pairs into groups, best pairs first, never putting two sentences of one
     article in one group (so a chain of loose alignments cannot glue two statements together)."""
     found: list[tuple[float, SentenceKey, SentenceKey]] = []
+    partners = _partners(story, ids)
     for x, a in enumerate(ids):
         for b in ids[x + 1 :]:
-            if a == b or not story.sentences[a] or not story.sentences[b]:
+            if a == b or not story.sentences[a] or not story.sentences[b] or (a, b) not in partners:
                 continue
             same = languages[a] == languages[b] or not languages[a] or not languages[b]
             pairs = (align if same else cross_align)(story.sentences[a], story.sentences[b],

@@ -87,6 +87,7 @@ class WatchReport:
     rejected: int = 0
     failed: int = 0
     requests: int = 0
+    linked: dict[str, Any] | None = None  # what the runner's link phase did (stories started...)
     elapsed: float = 0.0
     interrupted: bool = False
     errors: deque = field(default_factory=lambda: deque(maxlen=1000))  # (source, url, reason)
@@ -176,6 +177,7 @@ class Watcher:
             pool.shutdown(wait=not self.report.interrupted, cancel_futures=True)
             if not self.report.interrupted:
                 self._follow_up(force=True)  # else the next run's start links them
+            self.report.linked = self.runner.report.linked
             self.report.elapsed = time.perf_counter() - started_wall
         return self.report
 
