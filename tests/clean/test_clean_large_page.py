@@ -86,3 +86,39 @@ def test_a_normal_article_page_extracts_the_same_text_as_trafilatura_standard_mo
 
 def test_page_size_of_what_lxml_cannot_parse_is_zero():
     assert page_size(b"").elements == 0 and page_size("   ").text_nodes == 0
+
+
+class _Paragraph:
+    """What justext's revision reads and writes of a paragraph."""
+
+    def __init__(self, cf_class: str, heading: bool, text: str):
+        self.cf_class, self.heading, self.text, self.class_type = cf_class, heading, text, ""
+
+
+def test_linear_justext_revision_gives_justext_classes():
+    import random
+
+    from justext.core import revise_paragraph_classification
+
+    from crisol.clean.html import linear_revise_paragraph_classification
+
+    rng = random.Random(11)
+    for case in range(3_000):
+        n = rng.randint(0, 40)
+        weights = rng.choice([(1, 1, 1, 1), (1, 1, 8, 1), (1, 1, 1, 8), (0, 1, 5, 5), (5, 0, 5, 5)])
+        spec = [(rng.choices(["good", "bad", "short", "neargood"], weights)[0], rng.random() < 0.3,
+                 "x" * rng.choice([0, 3, 40, 120, 300])) for _ in range(n)]  # fmt: skip
+        theirs, ours = [_Paragraph(*s) for s in spec], [_Paragraph(*s) for s in spec]
+        distance = rng.choice([0, 50, 150, 200])
+        revise_paragraph_classification(theirs, distance)
+        linear_revise_paragraph_classification(ours, distance)
+        assert [p.class_type for p in ours] == [p.class_type for p in theirs], (case, spec)
+
+
+def test_trafilatura_calls_the_linear_revision():
+    import trafilatura.external
+
+    from crisol.clean.html import linear_revise_paragraph_classification
+
+    extract_page(page(short_items(10)))
+    assert trafilatura.external.revise_paragraph_classification is linear_revise_paragraph_classification
