@@ -180,10 +180,38 @@ class Outcome:
 _ctx = threading.local()  # per request: allow_private, deadline (monotonic), blocked reason
 
 
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")  # RFC 8215: local use, its layout is the operator's
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+
+
+def embedded_ipv4(addr: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries and reaches: IPv4-mapped (``::ffff:a.b.c.d``),
+    6to4 (``2002:AABB:CCDD::/48``: the IPv4 address in bits 16-48), NAT64's well-known prefix
+    (``64:ff9b::a.b.c.d``, RFC 6052) and the deprecated IPv4-compatible form (``::a.b.c.d``);
+    None for any other.
+
+    >>> [str(embedded_ipv4(ipaddress.IPv6Address(a))) for a in ("2002:7f00:1::", "64:ff9b::10.0.0.1", "::1")]
+    ['127.0.0.1', '10.0.0.1', 'None']
+    """
+    if addr.ipv4_mapped:
+        return addr.ipv4_mapped
+    if addr.sixtofour:
+        return addr.sixtofour
+    if addr in _NAT64 or (addr in _IPV4_COMPATIBLE and int(addr) > 1):
+        return ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)
+    return None
+
+
 def _blocked_reason(ip: str) -> str | None:
     addr = ipaddress.ip_address(ip)
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        addr = addr.ipv4_mapped
+    if isinstance(addr, ipaddress.IPv6Address):
+        inner = embedded_ipv4(addr)
+        if inner is not None:  # the IPv4 address it reaches decides (2002:7f00:1:: is 127.0.0.1)
+            reason = _blocked_reason(str(inner))
+            return f"{ip} reaches {inner}: {reason}" if reason else None
+        if addr in _LOCAL_NAT64:
+            return f"{ip} is a local-use NAT64 address"
     for attr, what in (("is_loopback", "loopback"), ("is_link_local", "link-local"), ("is_unspecified", "unspecified"),
                        ("is_multicast", "multicast"), ("is_private", "private"),
                        ("is_reserved", "reserved")):  # fmt: skip

@@ -11,6 +11,7 @@ is stored once.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -57,7 +58,10 @@ def canonical_url(url: str) -> str:
     >>> canonical_url("https://amp.example.org/2025/06/05/visita.amp.html")
     'https://example.org/2025/06/05/visita.html'
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as e:  # "Invalid IPv6 URL", a bracketed host that is no address
+        raise UnsupportedURL(url, str(e)) from None
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
         raise UnsupportedURL(url, f"only http and https are fetched, not {scheme or 'a relative URL'!r}")
@@ -66,10 +70,10 @@ def canonical_url(url: str) -> str:
         unwrapped = _from_amp_cache(parts)
         if unwrapped is not None:
             return canonical_url(unwrapped)
-    netloc = host
+    netloc = _bracketed(host)
     port = _port(url, parts)
     if port is not None and port != DEFAULT_PORTS[scheme]:
-        netloc = f"{host}:{port}"
+        netloc = f"{netloc}:{port}"
     path = _path(parts.path)
     query = _query(parts.query)
     return urlunsplit((scheme, netloc, path, query, ""))
@@ -93,19 +97,42 @@ def host_of(url: str) -> str:
 
     >>> host_of("https://Example.com:443/x"), host_of("http://127.0.0.1:8080/")
     ('example.com', '127.0.0.1:8080')
+    >>> host_of("http://[::1]:8080/"), host_of("https://[2001:DB8:0::1]/")
+    ('[::1]:8080', '[2001:db8::1]')
     """
     parts = urlsplit(url)
-    host = (parts.hostname or "").rstrip(".")
+    host = _bracketed((parts.hostname or "").rstrip("."))
     port = parts.port
     if port is None or port == DEFAULT_PORTS.get(parts.scheme.lower()):
         return host
     return f"{host}:{port}"
 
 
+def _bracketed(host: str) -> str:
+    """``host`` as a URL spells it: an IPv6 literal in brackets, in its one compressed form.
+
+    >>> _bracketed("::1"), _bracketed("2001:DB8:0:0::1"), _bracketed("example.org")
+    ('[::1]', '[2001:db8::1]', 'example.org')
+    """
+    if ":" not in host:
+        return host
+    try:
+        return f"[{ipaddress.IPv6Address(host.split('%', 1)[0]).compressed}]"
+    except ValueError:
+        return f"[{host}]"
+
+
 def _host(url: str, parts) -> str:
     host = (parts.hostname or "").rstrip(".").lower()
     if not host:
         raise UnsupportedURL(url, "the URL has no host")
+    if ":" in host:  # an IPv6 literal: no IDNA, no variant subdomains
+        if "%" in host:
+            raise UnsupportedURL(url, "an IPv6 zone id (%...) names a local interface, not a public host")
+        try:
+            return ipaddress.IPv6Address(host).compressed
+        except ValueError:
+            raise UnsupportedURL(url, f"{host!r} is not a valid IPv6 address") from None
     try:
         host = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError:
