@@ -9,7 +9,7 @@ from typing import Annotated, Callable, TypeVar
 from fastapi import Depends, Query
 
 from crisol.api.problems import Problem
-from crisol.store.queries import MAX_LIMIT, Filters
+from crisol.store.queries import MAX_LIMIT, MAX_OFFSET, Filters
 
 T = TypeVar("T")
 
@@ -44,7 +44,7 @@ class PageParams:
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip (at most {MAX_OFFSET:,}).")] = 0,
     sort: Annotated[str | None, Query(description="Sort key; a leading - sorts descending.")] = None,
 ) -> PageParams:
     return PageParams(limit, offset, sort)

@@ -51,6 +51,10 @@ from crisol.store.link import entities, entity_aliases, stories, story_articles
 from crisol.store.store import Store, _chunks
 
 MAX_LIMIT = 500  # the most items one API page holds (the library itself takes any limit)
+# The deepest page any listing serves: far beyond any store, and far inside the engines'
+# 64-bit integers (an offset of 2**63 overflowed SQLite's binding: a 500 on every listing).
+MAX_OFFSET = 1_000_000_000
+_MAX_SQL_LIMIT = 2**62
 
 # Meteorological northern-hemisphere seasons, as the date resolver writes them ("2024-summer");
 # winter starts in December of its year and ends in February of the next.
@@ -291,10 +295,10 @@ def _order(sort: str, keys: Mapping[str, Any], tiebreak: Sequence[Any]) -> Order
 
 
 def _check_page(limit: int, offset: int) -> None:
-    if limit < 1:
-        raise ValueError(f"limit must be 1 or more; got {limit}")
-    if offset < 0:
-        raise ValueError(f"offset must be 0 or more; got {offset}")
+    if limit < 1 or limit > _MAX_SQL_LIMIT:
+        raise ValueError(f"limit must be between 1 and {_MAX_SQL_LIMIT}; got {limit}")
+    if offset < 0 or offset > MAX_OFFSET:
+        raise ValueError(f"offset must be between 0 and {MAX_OFFSET:,}; got {offset}")
 
 
 Shape = Callable[[Connection, list[Mapping[str, Any]]], list[dict[str, Any]]]
@@ -1221,7 +1225,7 @@ def _actor_clause(t, entity_ids: Sequence[str], names: Sequence[str]):
 
 
 __all__ = [
-    "CROSS_SORTS", "MAX_GROUPED_REPORTS", "MAX_LIMIT", "AnnotationQueries", "TooBroad", "actor_keys",
+    "CROSS_SORTS", "MAX_GROUPED_REPORTS", "MAX_LIMIT", "MAX_OFFSET", "AnnotationQueries", "TooBroad", "actor_keys",
     "count_event_reports", "list_cross_events", "ArticleFilter", "ArticleRef", "EntityRecord", "EventRow", "Filters",
     "Page", "QuoteRow", "actor_dict", "article_detail", "article_summaries", "article_summary", "cooccurring",
     "date_span", "entities_by_name", "entity_detail", "entity_summary", "event_counts", "get_article",

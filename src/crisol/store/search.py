@@ -159,14 +159,31 @@ class Query:
 
 
 _TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+# The engines' cost grows faster than the number of terms (each one ANDed with the rest, under
+# up to three forms): a query is held to what a person types. Its words are what costs (a
+# repeated one counts once); the length only bounds the parsing and the echo of the query.
+MAX_QUERY_CHARS = 10_000
+MAX_QUERY_TERMS = 32  # distinct words, counting every word of a phrase and each OR alternative
+
+
+class QueryTooLong(ValueError):
+    """A query beyond :data:`MAX_QUERY_CHARS` characters or :data:`MAX_QUERY_TERMS` distinct words."""
 
 
 def parse_query(q: str) -> Query:
     """Words must all appear; ``"a phrase"`` in order; ``word*`` a prefix; ``a OR b`` either.
 
+    A term written twice counts once (``Kim Kim Kim`` is ``Kim``); a query longer than
+    :data:`MAX_QUERY_CHARS` characters, or whose distinct terms hold more than
+    :data:`MAX_QUERY_TERMS` words, raises :class:`QueryTooLong`.
+
     >>> [[t.words for t in g] for g in parse_query('Lavrov "Corea del Norte" OR Pionyang').groups]
     [[('lavrov',)], [('corea', 'del', 'norte'), ('pionyang',)]]
+    >>> [[t.words for t in g] for g in parse_query("Kim kim KIM Jong").groups]
+    [[('kim',)], [('jong',)]]
     """
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryTooLong(f"the query is {len(q):,} characters long; the limit is {MAX_QUERY_CHARS:,}")
     query = Query(q)
     join_next = False
     for m in _TOKEN.finditer(q):
@@ -180,11 +197,28 @@ def parse_query(q: str) -> Query:
             continue
         term = Term(words, prefix=phrase is None and raw.endswith("*") and len(words) == 1)
         if join_next:
-            query.groups[-1].append(term)
+            if term not in query.groups[-1]:
+                query.groups[-1].append(term)
         else:
             query.groups.append([term])
         join_next = False
+    query.groups = _distinct(query.groups)
+    words = sum(len(t.words) for t in {t for g in query.groups for t in g})
+    if words > MAX_QUERY_TERMS:
+        raise QueryTooLong(f"the query has {words} distinct words; the limit is {MAX_QUERY_TERMS}")
     return query
+
+
+def _distinct(groups: list[list[Term]]) -> list[list[Term]]:
+    """Groups without repeats: the same alternatives in any order are one group."""
+    seen: set[frozenset[Term]] = set()
+    out = []
+    for g in groups:
+        key = frozenset(g)
+        if key not in seen:
+            seen.add(key)
+            out.append(g)
+    return out
 
 
 def _fts5(query: Query) -> str:
@@ -763,7 +797,7 @@ def _hits(conn: Connection, ranked: Sequence[Any], query: Query) -> list[SearchH
 
 
 __all__ = [
-    "KINDS", "Doc", "Query", "SearchHit", "SearchResults", "Term", "article_docs", "catch_up",
+    "KINDS", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "Doc", "Query", "QueryTooLong", "SearchHit", "SearchResults", "Term", "article_docs", "catch_up",
     "fold", "index_articles", "missing_article_ids", "parse_query", "search", "snippet", "stem",
     "stems", "write_docs",
 ]  # fmt: skip

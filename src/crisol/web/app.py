@@ -27,6 +27,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from crisol.cli.events import EVENT_CSV_COLUMNS, event_csv_row
 from crisol.store import Store, open_store
+from crisol.store.queries import MAX_OFFSET
 from crisol.web import views
 
 HERE = Path(__file__).parent
@@ -162,7 +163,8 @@ def router(store: Store | str, prefix: str = "") -> APIRouter:
         from crisol.store.search import KINDS
 
         kind = kind if kind in KINDS else ""
-        return page(request, "search.html", **views.search_page(db, q, kind, max(0, offset), urls))
+        ctx = views.search_page(db, q, kind, min(max(0, offset), MAX_OFFSET), urls)
+        return page(request, "search.html", 400 if ctx.get("problems") else 200, **ctx)
 
     @r.get("/static/{name}")
     def static(request: Request, name: str, v: str = ""):

@@ -23,7 +23,9 @@ def search(
     ingestor: IngestorDep,
     filters: ArticleFilters,
     page: Paging,
-    q: Annotated[str, Query(min_length=1, description='Words (all must match), "a phrase", word*, a OR b.')],
+    q: Annotated[str, Query(min_length=1, max_length=fts.MAX_QUERY_CHARS, description=(
+        'Words (all must match), "a phrase", word*, a OR b. A repeated term counts once; at most '
+        f"{fts.MAX_QUERY_TERMS} distinct words and {fts.MAX_QUERY_CHARS:,} characters (else a 422 problem naming q)."))],
     kind: Annotated[list[Kind] | None, Query(description="Only these kinds (repeatable).")] = None,
 ) -> SearchResultsPublic:
     """Ranked matches, best first, with highlighted snippets; accents and word endings do not
@@ -32,7 +34,10 @@ def search(
         raise Problem(422, f"search results are sorted by score only; got sort={page.sort!r}",
                       kind="invalid-parameters", input="sort")  # fmt: skip
     ingestor.catch_up_soon()
-    got = fts.search(store, q, kinds=kind, language=filters.language, outlet=filters.outlet,
-                     since=filters.since, until=filters.until, limit=page.limit, offset=page.offset)  # fmt: skip
+    try:
+        got = fts.search(store, q, kinds=kind, language=filters.language, outlet=filters.outlet,
+                         since=filters.since, until=filters.until, limit=page.limit, offset=page.offset)  # fmt: skip
+    except fts.QueryTooLong as e:
+        raise Problem(422, f"q: {e}", kind="query-too-long", input="q") from None
     data = [{**h.__dict__, "published": h.published.isoformat() if h.published else None} for h in got.hits]
     return SearchResultsPublic(query=q, data=data, count=got.total, limit=got.limit, offset=got.offset)
