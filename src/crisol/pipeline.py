@@ -108,6 +108,7 @@ class IngestReport:
     cpu: float = 0.0  # CPU seconds of the process during the run (every thread)
     phases: "Phases" = field(default_factory=lambda: Phases())
     phase: str = ""  # the phase running now (progress displays)
+    in_phase: int = 0  # articles done so far by the phase running now, in its current batch
     articles: list[dict[str, Any]] = field(default_factory=list)  # per stored article, when kept
 
     @property
@@ -371,8 +372,13 @@ class Runner:
         entities: set[str] = set()
         if self.link and articles:
             self.tick("link")
+            def linked_some(n: int) -> None:  # the display moves while a batch is linked
+                self.report.in_phase += n
+                self.tick()
+
             with self.report.phases.timed("link", len(articles)):
-                linked = self.linker.link_articles(articles)
+                linked = self.linker.link_articles(articles, on_progress=linked_some)
+            self.report.in_phase = 0
             stories, entities = linked.stories_touched, linked.entities_touched
             self._merge_link_report(linked)
         self.tick("index")

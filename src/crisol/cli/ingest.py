@@ -23,7 +23,7 @@ def _progress() -> Progress:
         TextColumn("{task.description:<16}"),
         BarColumn(),
         TextColumn("{task.fields[articles]} read · {task.fields[stored]} stored · {task.fields[linked]} linked"),
-        TextColumn("· {task.fields[rate]:.1f} articles/s end to end · {task.fields[rejected]} rejected"),
+        TextColumn("· {task.fields[done]} done, {task.fields[rate]:.1f} articles/s end to end · {task.fields[rejected]} rejected"),
         TimeElapsedColumn(),
         console=err,
         transient=True,
@@ -94,12 +94,14 @@ def ingest_command(
     """Read, clean, analyse and store articles. A run stopped midway resumes where it left off."""
     store = open_store(ctx)
     with store, _progress() as progress:
-        task = progress.add_task("starting", total=None, articles=0, stored=0, linked=0, rate=0.0, rejected=0)
+        task = progress.add_task("starting", total=None, articles=0, stored=0, linked=0, done=0, rate=0.0, rejected=0)
 
         def on_progress(r: IngestReport) -> None:
+            # "done": through every phase (indexed is the last); the rate counts only those
+            done = r.phases["index"].items
             progress.update(task, description=r.phase or "starting", articles=r.read,
-                            stored=r.phases["store"].items, linked=r.phases["link"].items, rate=r.rate,
-                            rejected=len(r.rejected))  # fmt: skip
+                            stored=r.phases["store"].items, linked=r.phases["link"].items + r.in_phase, done=done,
+                            rate=done / r.elapsed if r.elapsed > 0 else 0.0, rejected=len(r.rejected))  # fmt: skip
 
         report = ingest(paths, store, batch_size=batch_size, analyze=analyze, on_progress=on_progress)
     out = Console(highlight=False)

