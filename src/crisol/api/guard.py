@@ -13,7 +13,11 @@ the answers too. The :class:`Guard` middleware stops both:
   server's token (``Authorization: Bearer TOKEN`` or ``X-Crisol-Token``), which a page on another
   origin can neither read nor send without a CORS preflight that this server never grants;
 - **reads**, on a server that is private (bound beyond loopback), need the token as well: in a
-  header, or once as ``?token=`` which sets a same-site cookie for the browser.
+  header, or once as ``?token=`` which sets a same-site cookie for the browser;
+- **bodies** are bounded before they are read: a ``Content-Length`` beyond ``max_body`` is
+  refused (413) without reading a byte, and a body sent without one (chunked) is counted as it
+  arrives and refused as soon as it crosses the limit, so no request holds more than the limit
+  and one chunk in memory.
 
 Every refusal is a problem+json answer that says what to do.
 """
@@ -29,7 +33,11 @@ from http.cookies import SimpleCookie
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qs
 
+from starlette.exceptions import HTTPException
+
 from crisol.api.problems import MEDIA_TYPE, TYPE_BASE
+from crisol.read import MAX_FEED_BYTES
+from crisol.read.limits import human_size
 
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -38,6 +46,8 @@ WRITE_TYPES = ("application/json", "application/x-ndjson", "application/jsonl", 
                "multipart/form-data")  # fmt: skip
 TOKEN_HEADER = "x-crisol-token"
 COOKIE = "crisol_token"
+# The largest request body: the largest input the readers take, plus a multipart upload's framing.
+MAX_BODY_BYTES = MAX_FEED_BYTES + 64 * 1024
 
 
 def new_token() -> str:
@@ -81,9 +91,10 @@ class Guard:
     hosts: frozenset[str] | None = LOOPBACK_NAMES
     token: str | None = None
     private: bool = False
+    max_body: int | None = MAX_BODY_BYTES  # bytes a request body may hold (None: no limit)
 
-    def refusal(self, scope: dict[str, Any]) -> tuple[int, str, str, dict[str, str]] | None:
-        """(status, kind, detail, headers) when the request must be refused, else None."""
+    def refusal(self, scope: dict[str, Any]) -> tuple | None:
+        """(status, kind, detail, headers[, input]) when the request must be refused, else None."""
         headers = _headers(scope)
         if self.hosts is not None:
             name = host_name(headers.get("host", ""))
@@ -92,10 +103,25 @@ class Guard:
                         "start it with --allow-host NAME to reach it by that name", {})  # fmt: skip
         method = scope.get("method", "GET")
         if method in WRITE_METHODS:
-            return self._write_refusal(scope, headers)
-        if self.private and not self._has_token(scope, headers):
+            refusal = self._write_refusal(scope, headers)
+            if refusal is not None:
+                return refusal
+        elif self.private and not self._has_token(scope, headers):
             return (401, "token-required", "this server is private: send Authorization: Bearer TOKEN, "
                     "or open any page once with ?token=TOKEN", {"WWW-Authenticate": "Bearer"})  # fmt: skip
+        return self._declared_too_large(headers)
+
+    def _declared_too_large(self, headers) -> tuple[int, str, str, dict[str, str], str] | None:
+        declared = headers.get("content-length")
+        if declared is None:
+            return None
+        if not declared.strip().isdigit():
+            return (400, "bad-content-length", f"Content-Length must be a number of bytes; got {declared[:40]!r}",
+                    {}, "request body")  # fmt: skip
+        size = int(declared)
+        if self.max_body is not None and size > self.max_body:
+            return (413, "input-too-large", body_too_large(size, self.max_body), {"Connection": "close"},
+                    "request body")  # fmt: skip
         return None
 
     def _write_refusal(self, scope, headers) -> tuple[int, str, str, dict[str, str]] | None:
@@ -133,6 +159,37 @@ class Guard:
         return any(g and hmac.compare_digest(g.encode(), self.token.encode()) for g in given)
 
 
+def body_too_large(size: int | None, limit: int) -> str:
+    said = f"is {human_size(size)}" if size is not None else "grew past the limit"
+    return f"the request body {said}; the limit is {human_size(limit)} (send a large input in several requests)"
+
+
+class BodyTooLarge(HTTPException):
+    """Raised while a body is read, as soon as it crosses the limit: a 413 problem naming it."""
+
+    kind = "input-too-large"
+    input = "request body"
+
+    def __init__(self, limit: int):
+        super().__init__(413, body_too_large(None, limit), headers={"Connection": "close"})
+
+
+def limited_receive(receive, limit: int):
+    """``receive`` counting the body's bytes: :class:`BodyTooLarge` once they pass ``limit``."""
+    seen = 0
+
+    async def wrapped():
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(limit)
+        return message
+
+    return wrapped
+
+
 def query_token(scope: dict[str, Any]) -> list[str]:
     query = scope.get("query_string", b"").decode("latin-1")
     return parse_qs(query).get("token", [])[:1]
@@ -159,9 +216,23 @@ class GuardMiddleware:
         refusal = self.guard.refusal(scope)
         if refusal is not None:
             return await _refuse(scope, send, *refusal)
+        if self.guard.max_body is not None:
+            receive = limited_receive(receive, self.guard.max_body)
         if self.guard.private and scope.get("method") == "GET" and query_token(scope):
-            return await self.app(scope, receive, _set_cookie(send, self.guard.token))
-        return await self.app(scope, receive, send)
+            send = _set_cookie(send, self.guard.token)
+        started = False
+
+        async def tracked(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            return await self.app(scope, receive, tracked)
+        except BodyTooLarge as e:  # read outside the routes' handlers: answered here
+            if started:
+                raise
+            return await _refuse(scope, send, 413, e.kind, e.detail, dict(e.headers or {}), e.input)
 
 
 def _set_cookie(send, token: str | None):
@@ -174,11 +245,15 @@ def _set_cookie(send, token: str | None):
     return wrapped
 
 
-async def _refuse(scope, send, status: int, kind: str, detail: str, headers: dict[str, str]) -> None:
+async def _refuse(scope, send, status: int, kind: str, detail: str, headers: dict[str, str],
+                  input: str | None = None) -> None:  # fmt: skip
     from http import HTTPStatus
 
-    body = json.dumps({"type": TYPE_BASE + kind, "title": HTTPStatus(status).phrase, "status": status,
-                       "detail": detail, "instance": scope.get("path", "")}).encode()  # fmt: skip
+    problem = {"type": TYPE_BASE + kind, "title": HTTPStatus(status).phrase, "status": status,
+               "detail": detail, "instance": scope.get("path", "")}  # fmt: skip
+    if input is not None:
+        problem["input"] = input
+    body = json.dumps(problem).encode()
     raw = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})

@@ -33,6 +33,20 @@ from crisol.store import search as fts
 log = logging.getLogger(__name__)
 
 CATCH_UP_EVERY = 5.0  # seconds between two look-ups of articles stored without being indexed
+# Inputs waiting for (or in) the worker, posted ones and background jobs alike: each holds its
+# bytes (up to the body limit) until its turn, so the queue is what bounds the memory they take.
+MAX_QUEUED = 8
+KEPT_JOBS = 256  # finished background jobs remembered for polling (the oldest are forgotten)
+RETRY_AFTER = 5  # seconds a client told "the queue is full" should wait before trying again
+
+
+class QueueFull(Exception):
+    """The worker has :data:`MAX_QUEUED` inputs waiting: the client should retry later."""
+
+    def __init__(self, queued: int):
+        self.queued = queued
+        super().__init__(f"{queued} inputs are already waiting to be ingested (the limit); "
+                         f"retry in {RETRY_AFTER} s")  # fmt: skip
 
 
 @dataclass
@@ -68,8 +82,12 @@ class Job:
 class Ingestor:
     """The single writer of an API process: ingests inputs and keeps the search index current."""
 
-    def __init__(self, store: Store, *, analyze: bool = True, stages: Stages | None = None):
+    def __init__(self, store: Store, *, analyze: bool = True, stages: Stages | None = None,
+                 max_queued: int = MAX_QUEUED):  # fmt: skip
         self.store = store
+        self.max_queued = max_queued
+        self._queued = 0
+        self._queue_lock = threading.Lock()
         self.analyze = analyze
         self._stages = stages
         self._runner: Runner | None = None
@@ -93,13 +111,36 @@ class Ingestor:
 
     # ---- ingesting ---------------------------------------------------------------------------
 
+    @property
+    def queued(self) -> int:
+        """Inputs submitted and not finished (the one being ingested included)."""
+        return self._queued
+
     def submit(self, source: str, data: bytes) -> Future:
-        """Queue one input; the future gives its :class:`IngestOutcome`."""
-        return self._executor.submit(self.ingest, source, data)
+        """Queue one input; the future gives its :class:`IngestOutcome`. Raises
+        :class:`QueueFull` when :attr:`max_queued` inputs are already waiting."""
+        with self._queue_lock:
+            if self._queued >= self.max_queued:
+                raise QueueFull(self._queued)
+            self._queued += 1
+        try:
+            future = self._executor.submit(self.ingest, source, data)
+        except BaseException:
+            self._done(None)
+            raise
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _future: Future | None) -> None:
+        with self._queue_lock:
+            self._queued -= 1
 
     def submit_job(self, source: str, data: bytes) -> Job:
         job = Job(str(next(self._ids)), source, datetime.now(timezone.utc), self.submit(source, data))
         self._jobs[job.id] = job
+        if len(self._jobs) > KEPT_JOBS:  # forget the oldest finished jobs; never a waiting one
+            for old in [k for k, j in self._jobs.items() if j.future.done()][: len(self._jobs) - KEPT_JOBS]:
+                del self._jobs[old]
         return job
 
     def job(self, job_id: str) -> Job | None:

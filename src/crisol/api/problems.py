@@ -25,7 +25,8 @@ class Problem(Exception):
     """An error to answer as problem details; ``kind`` becomes the ``type`` URI's last part."""
 
     def __init__(self, status: int, detail: str, *, kind: str | None = None, input: str | None = None,
-                 errors: list[dict[str, Any]] | None = None, title: str | None = None):  # fmt: skip
+                 errors: list[dict[str, Any]] | None = None, title: str | None = None,
+                 headers: dict[str, str] | None = None):  # fmt: skip
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -33,6 +34,7 @@ class Problem(Exception):
         self.title = title or HTTPStatus(status).phrase
         self.input = input
         self.errors = errors
+        self.headers = headers or {}
 
 
 def problem_response(request: Request, problem: Problem) -> JSONResponse:
@@ -47,7 +49,7 @@ def problem_response(request: Request, problem: Problem) -> JSONResponse:
         body["input"] = problem.input
     if problem.errors is not None:
         body["errors"] = problem.errors
-    return JSONResponse(body, status_code=problem.status, media_type=MEDIA_TYPE)
+    return JSONResponse(body, status_code=problem.status, media_type=MEDIA_TYPE, headers=problem.headers or None)
 
 
 def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -67,7 +69,8 @@ def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
 
 def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
-    response = problem_response(request, Problem(exc.status_code, detail))
+    kind, name = getattr(exc, "kind", None), getattr(exc, "input", None)  # crisol.api.guard.BodyTooLarge
+    response = problem_response(request, Problem(exc.status_code, detail, kind=kind, input=name))
     for key, value in (exc.headers or {}).items():
         response.headers[key] = value
     return response

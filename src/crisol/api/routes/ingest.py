@@ -15,7 +15,7 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from crisol.api.deps import IngestorDep
-from crisol.api.ingest import IngestOutcome, Ingestor, Job
+from crisol.api.ingest import RETRY_AFTER, IngestOutcome, Ingestor, Job, QueueFull
 from crisol.api.models import ArticleCreate, IngestJobPublic, IngestPublic, ProblemPublic
 from crisol.api.problems import Problem
 from crisol.read import MAX_FEED_BYTES
@@ -77,13 +77,16 @@ def job_public(job: Job) -> IngestJobPublic:
 
 async def _ingest(request: Request, ingestor: Ingestor, source: str, data: bytes, background: bool) -> JSONResponse:
     _check_size(data, source)
-    if background:
-        job = ingestor.submit_job(source, data)
-        where = request.app.url_path_for("get_job", id=job.id)
-        return JSONResponse(job_public(job).model_dump(), status_code=202, headers={"Location": where})
+    try:
+        if background:
+            job = ingestor.submit_job(source, data)
+            where = request.app.url_path_for("get_job", id=job.id)
+            return JSONResponse(job_public(job).model_dump(), status_code=202, headers={"Location": where})
+        future = ingestor.submit(source, data)
+    except QueueFull as e:
+        raise Problem(503, str(e), kind="queue-full", input=source, headers={"Retry-After": str(RETRY_AFTER)}) from None
     # The worker thread does the work; this request waits without holding the event loop.
-    outcome = await asyncio.wrap_future(ingestor.submit(source, data))
-    return _answer(outcome)
+    return _answer(await asyncio.wrap_future(future))
 
 
 @router.post(
