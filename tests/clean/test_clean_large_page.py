@@ -84,6 +84,36 @@ def test_a_normal_article_page_extracts_the_same_text_as_trafilatura_standard_mo
     assert "fast-extraction" not in {r.reason for r in art.removed}
 
 
+def test_a_page_past_trafilaturas_limit_goes_through_the_density_extractor(monkeypatch):
+    import crisol.read.limits
+
+    monkeypatch.setattr(crisol.read.limits, "MAX_TRAFILATURA_ELEMENTS", 1_000)
+    html = page(link_list(2_000)).replace(
+        b"<head>", b"<head><meta property='article:published_time' content='2025-09-18T14:30:00-03:00'>")
+    art = clean(RawArticle("portada.html", html, "html"))
+    assert "nuevo plan de infraestructuras" in art.text and "Noticia número" not in art.text
+    assert art.title == "Un plan de obras" and art.published is not None
+    (note,) = [r for r in art.removed if r.reason == "fast-extraction"]
+    assert "crisol's text-density extractor" in note.text and "limit 1,000 elements" in note.text
+
+
+def test_a_10_mb_link_list_page_costs_one_tree_not_trafilaturas_copies():
+    html = page(link_list(114_000))
+    assert 9_000_000 < len(html) < 10_000_000  # under the 10 MB article limit
+    extracted = extract_page(html)
+    assert extracted is not None and extracted.extractor == "crisol-density"
+    assert extracted.text.startswith("Un plan de obras\nEl gobierno anunció")
+
+
+def test_density_extractor_reads_undeclared_utf8_and_declared_latin1():
+    from crisol.clean.html import _parse, density_text
+
+    utf8 = page([])
+    latin1 = utf8.decode().encode("latin-1").replace(b"<meta charset='utf-8'>", b"<meta charset='iso-8859-1'>")
+    for html in (utf8.replace(b"<meta charset='utf-8'>", b""), latin1):
+        assert "anunció ayer" in density_text(_parse(html))
+
+
 def test_page_size_of_what_lxml_cannot_parse_is_zero():
     assert page_size(b"").elements == 0 and page_size("   ").text_nodes == 0
 

@@ -10,7 +10,9 @@ The cost of a page is bounded: trafilatura's fallbacks (readability, justext) gr
 of the page (justext's neighbour search over a long run of short list items), so a page with more
 elements or text nodes than :data:`~crisol.read.limits.MAX_PAGE_ELEMENTS` /
 :data:`~crisol.read.limits.MAX_PAGE_TEXT_NODES` goes through trafilatura's fast mode (no
-fallbacks, linear in the page) and :attr:`PageText.extractor` says so. Below the limits,
+fallbacks, linear in the page) and :attr:`PageText.extractor` says so; a page past
+:data:`~crisol.read.limits.MAX_TRAFILATURA_ELEMENTS` (whose tree copies inside trafilatura would
+cost hundreds of MB) goes through crisol's own :func:`density_text`. Below the limits,
 justext's paragraph revision runs as :func:`linear_revise_paragraph_classification` (the same
 classes in linear time), so the full cascade stays cheap up to them.
 
@@ -20,6 +22,7 @@ classes in linear time), so the full cascade stays cheap up to them.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 
@@ -42,7 +45,7 @@ class PageText:
     published_meta: str | None = None  # full timestamp from the page's meta tags, when present
     url: str | None = None
     language: str | None = None  # as declared by <html lang>, a tie-breaker only
-    extractor: str = "trafilatura"  # or "trafilatura-fast": no readability/justext fallbacks
+    extractor: str = "trafilatura"  # "trafilatura-fast" (no fallbacks) or "crisol-density"
     extractor_note: str | None = None  # why the fast extractor was used
 
 
@@ -55,16 +58,28 @@ class PageSize:
 
     @property
     def too_large(self) -> bool:
+        """Too large for trafilatura's full cascade (its fallbacks grow with the square)."""
         from crisol.read.limits import MAX_PAGE_ELEMENTS, MAX_PAGE_TEXT_NODES
 
         return self.elements > MAX_PAGE_ELEMENTS or self.text_nodes > MAX_PAGE_TEXT_NODES
 
-    def note(self) -> str:
-        from crisol.read.limits import MAX_PAGE_ELEMENTS, MAX_PAGE_TEXT_NODES
+    @property
+    def too_large_for_trafilatura(self) -> bool:
+        """Too large for trafilatura at all: its copies of the tree cost ~2 KB per element."""
+        from crisol.read.limits import MAX_TRAFILATURA_ELEMENTS
 
-        return (f"page too large for the full extractor ({self.elements:,} elements, {self.text_nodes:,} "
-                f"text nodes; limits {MAX_PAGE_ELEMENTS:,} and {MAX_PAGE_TEXT_NODES:,}): main text by "
-                "trafilatura's fast mode, without the readability and justext fallbacks")
+        return self.elements > MAX_TRAFILATURA_ELEMENTS
+
+    def note(self, extractor: str) -> str:
+        from crisol.read.limits import MAX_PAGE_ELEMENTS, MAX_PAGE_TEXT_NODES, MAX_TRAFILATURA_ELEMENTS
+
+        counts = f"{self.elements:,} elements, {self.text_nodes:,} text nodes"
+        if extractor == "crisol-density":
+            return (f"page too large for trafilatura ({counts}; limit {MAX_TRAFILATURA_ELEMENTS:,} elements): "
+                    "main text by crisol's text-density extractor (paragraphs with little link text)")
+        return (f"page too large for the full extractor ({counts}; limits {MAX_PAGE_ELEMENTS:,} and "
+                f"{MAX_PAGE_TEXT_NODES:,}): main text by trafilatura's fast mode, without the "
+                "readability and justext fallbacks")
 
 
 def page_size(html: str | bytes) -> PageSize:
@@ -73,27 +88,53 @@ def page_size(html: str | bytes) -> PageSize:
     >>> page_size("<html><body><ul><li>uno</li><li>dos</li><li> </li></ul></body></html>")
     PageSize(elements=6, text_nodes=2)
     """
+    return _size(_parse(html))
+
+
+def _parse(html: str | bytes):  # -> lxml.html.HtmlElement | None
     from lxml import etree
     from lxml import html as lxml_html
 
+    # UTF-8 when the bytes are UTF-8 (lxml alone would take undeclared bytes for Latin-1), else
+    # what the page declares
     data = html.encode("utf-8", "surrogatepass") if isinstance(html, str) else html
     try:
-        tree = lxml_html.fromstring(data)
+        utf8 = isinstance(html, str) or _is_utf8(data)
+        parser = lxml_html.HTMLParser(encoding="utf-8") if utf8 else None
+        return lxml_html.fromstring(data, parser=parser)
     except (etree.ParserError, ValueError, TypeError):  # empty or no elements: trafilatura decides
+        return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _size(tree) -> PageSize:
+    if tree is None:
         return PageSize(0, 0)
     root = tree.getroottree()
     return PageSize(int(root.xpath("count(//*)")), int(root.xpath("count(//text()[normalize-space()])")))
 
 
 def extract_page(html: str | bytes, url: str | None = None) -> PageText | None:
-    """Main text and metadata of a whole HTML page, or None when trafilatura finds no text.
+    """Main text and metadata of a whole HTML page, or None when no text is found.
 
-    A page larger than the limits (:class:`PageSize`) is extracted in trafilatura's fast mode.
+    The extractor depends on the page's size (:class:`PageSize`): trafilatura's full cascade,
+    its fast mode past the cascade's limits, crisol's :func:`density_text` past trafilatura's.
     """
     import trafilatura
 
     _use_linear_justext()
-    size = page_size(html)
+    tree = _parse(html)
+    size = _size(tree)
+    if size.too_large_for_trafilatura:
+        return _density_page(tree, html, url, size)
+    del tree  # trafilatura parses the page itself; only one tree in memory at a time
     fast = size.too_large
     for favor_recall in (False, True):
         doc = trafilatura.bare_extraction(
@@ -123,8 +164,105 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageText | None:
         url=_clean(doc.url) or url,
         language=declared_language(html),
         extractor="trafilatura-fast" if fast else "trafilatura",
-        extractor_note=size.note() if fast else None,
+        extractor_note=size.note("trafilatura-fast") if fast else None,
     )
+
+
+# crisol's own extractor for pages too large for trafilatura: one pass over one lxml tree.
+_DENSITY_SKIP = frozenset(
+    "script style noscript template head nav header footer aside form select option button iframe svg "
+    "object embed canvas menu".split()
+)
+_DENSITY_MIN_CHARS = 40  # a shorter block is kept only as a heading
+_DENSITY_MAX_LINKS = 0.3  # share of a block's characters inside links
+_HEADINGS = frozenset("h1 h2 h3".split())
+
+
+def density_text(tree) -> str:
+    """Main text of a parsed page by text density: blocks (paragraphs, list items, cells...) with
+    at least 40 characters of which at most 30% are link text, plus headings, in page order.
+
+    Linear in the page and with no copy of the tree; crisol's line classifier then removes the
+    boilerplate that remains.
+
+    >>> from lxml import html
+    >>> density_text(html.fromstring(
+    ...     "<html><body><nav><a href='/'>Inicio</a></nav><h1>Un plan</h1>"
+    ...     "<p>El gobierno anunció ayer un plan de obras para el norte del país.</p>"
+    ...     "<ul><li><a href='/1'>Otra noticia con un titular bastante largo aquí</a></li></ul>"
+    ...     "</body></html>"))
+    'Un plan\\nEl gobierno anunció ayer un plan de obras para el norte del país.'
+    """
+    from lxml import etree
+
+    lines: list[str] = []
+    parts: list[str] = []
+    link_chars = [0]
+    in_link = skip = 0
+    heading = False
+
+    def flush() -> None:
+        nonlocal heading
+        text = " ".join(" ".join(parts).split())
+        total = len(text)
+        if total and (heading or (total >= _DENSITY_MIN_CHARS and link_chars[0] <= _DENSITY_MAX_LINKS * total)):
+            lines.append(text)
+        parts.clear()
+        link_chars[0] = 0
+        heading = False
+
+    def add(text: str | None) -> None:
+        if text and not skip:
+            parts.append(text)
+            if in_link:
+                link_chars[0] += len(text.strip())
+
+    for event, el in etree.iterwalk(tree, events=("start", "end")):
+        tag = el.tag.lower() if isinstance(el.tag, str) else None
+        if event == "start":
+            if tag in _DENSITY_SKIP:
+                skip += 1
+            elif tag in _BLOCKS:
+                flush()
+                heading = tag in _HEADINGS
+            if tag == "a":
+                in_link += 1
+            if tag is not None:
+                add(el.text)
+            continue
+        if tag == "a":
+            in_link -= 1
+        if tag in _DENSITY_SKIP:
+            skip -= 1
+        elif tag in _BLOCKS:
+            flush()
+        add(el.tail)
+    flush()
+    return "\n".join(lines)
+
+
+def _density_page(tree, html: str | bytes, url: str | None, size: PageSize) -> PageText | None:
+    text = density_text(tree)
+    if not text:
+        return None
+    title = _meta_content(tree, "og:title") or tree.findtext(".//title")
+    return PageText(
+        text=text,
+        title=_clean(title),
+        sitename=_clean(_meta_content(tree, "og:site_name")),
+        published_meta=published_meta(html),
+        url=url or _clean(_meta_content(tree, "og:url")),
+        language=declared_language(html),
+        extractor="crisol-density",
+        extractor_note=size.note("crisol-density"),
+    )
+
+
+def _meta_content(tree, prop: str) -> str | None:
+    for el in tree.iter("meta"):
+        if prop in (el.get("property"), el.get("name")):
+            return el.get("content")
+    return None
 
 
 def linear_revise_paragraph_classification(paragraphs: list, max_heading_distance: int = 200) -> None:

@@ -48,3 +48,7 @@ MIN_TEXT_WORDS = 3
 # elements and 2,766 text nodes; 99% under 2,547 and 1,253).
 MAX_PAGE_ELEMENTS = 40_000
 MAX_PAGE_TEXT_NODES = 5_000
+# Past this many elements a page is not given to trafilatura at all: even its fast mode copies the
+# tree several times (~2 KB per element: a 9.8 MB page of 228,000 elements took 500 MB and 4.7 s);
+# crisol's own text-density extractor reads the one tree already parsed.
+MAX_TRAFILATURA_ELEMENTS = 100_000
