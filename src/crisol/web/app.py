@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
 
+from crisol.api.routes.stories import merged_target
 from crisol.cli.events import EVENT_CSV_COLUMNS, event_csv_row
 from crisol.store import Store, open_store
 from crisol.store.queries import MAX_OFFSET
@@ -111,6 +112,9 @@ def router(store: Store | str, prefix: str = "") -> APIRouter:
 
     @r.get("/stories/{story_id}", response_class=HTMLResponse)
     def story(request: Request, story_id: str):
+        target = merged_target(db, story_id)
+        if target is not None:  # merged into another story: that one tells it now
+            return RedirectResponse(urls.story(target), status_code=307)
         ctx = views.story_page(db, story_id, urls)
         if ctx is None:
             return missing(request, "story", story_id)
