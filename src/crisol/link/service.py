@@ -18,6 +18,7 @@ registry, the duplicate index, the recent stories) is rebuilt from the store whe
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -392,11 +393,42 @@ def store_view(store: Store, story_id: str, embedder: Callable | None = None) ->
     return view
 
 
+class UnsavedViews:
+    """Views presented while another writer held the store, kept in this process (bounded,
+    oldest out) until they can be stored: without it, every reader of a changed story would
+    present it again for as long as an ingest beside the server holds the write lock."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._items: dict[str, tuple[datetime, dict]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, story_id: str, updated: datetime) -> dict | None:
+        with self._lock:
+            found = self._items.get(story_id)
+        return found[1] if found is not None and found[0] >= updated else None
+
+    def put(self, story_id: str, updated: datetime, view: dict) -> None:
+        with self._lock:
+            self._items.pop(story_id, None)
+            self._items[story_id] = (updated, view)
+            while len(self._items) > self.size:
+                self._items.pop(next(iter(self._items)))
+
+    def discard(self, story_id: str) -> None:
+        with self._lock:
+            self._items.pop(story_id, None)
+
+
+UNSAVED_VIEWS = UnsavedViews()
+
+
 def stored_story_view(store: Store, story_id: str, members: Sequence[str] | None = None) -> dict | None:
     """The view of the story ``story_id`` (an exact id): the stored one while it is at least
     as new as the story (and, given ``members``, shows those articles in that order); else
     presented now and stored, so a story that changed is presented once more, then served.
-    A store that cannot take the write now (another writer holds it) still gets the view."""
+    A store that cannot take the write now (another writer holds it) still gets the view, and
+    the view is kept in this process (:data:`UNSAVED_VIEWS`) until a later read can store it."""
     from sqlalchemy.exc import SQLAlchemyError
 
     links = LinkStore(store)
@@ -408,10 +440,16 @@ def stored_story_view(store: Store, story_id: str, members: Sequence[str] | None
         made_at, view = found
         if made_at >= updated and (members is None or view.get("articles") == list(members)):
             return view
-    view = story_view(store, story_id, dedup.SHARED_VECTORS)
+    view = UNSAVED_VIEWS.get(story_id, updated)
+    if view is not None and members is not None and view.get("articles") != list(members):
+        view = None
+    if view is None:
+        view = story_view(store, story_id, dedup.SHARED_VECTORS)
     if view is not None:
         try:
             links.save_view(story_id, updated, view, wait_ms=VIEW_WRITE_WAIT_MS)
+            UNSAVED_VIEWS.discard(story_id)
         except SQLAlchemyError as e:  # a cache write: the reader is answered all the same
-            log.warning("could not store the view of story %s: %s", story_id, e)
+            UNSAVED_VIEWS.put(story_id, updated, view)
+            log.warning("could not store the view of story %s (kept in memory until it can be): %s", story_id, e)
     return view
