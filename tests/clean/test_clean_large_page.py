@@ -114,6 +114,19 @@ def test_density_extractor_reads_undeclared_utf8_and_declared_latin1():
         assert "anunció ayer" in density_text(_parse(html))
 
 
+def test_a_page_of_millions_of_tags_is_rejected_before_it_is_parsed():
+    import pytest
+
+    from crisol.errors import ExtractionRejected
+    from crisol.read.limits import MAX_PAGE_TAGS
+
+    html = page(["<i/>" * (MAX_PAGE_TAGS + 1)])
+    with pytest.raises(ExtractionRejected) as err:
+        clean(RawArticle("dump.html", html, "html", location="record 2"))
+    assert "tags (limit 500,000)" in err.value.reason and "not an article page" in err.value.reason
+    assert err.value.location == "record 2"
+
+
 def test_page_size_of_what_lxml_cannot_parse_is_zero():
     assert page_size(b"").elements == 0 and page_size("   ").text_nodes == 0
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from crisol.clean.dates import date_from_url, find_date, is_future, parse_date
-from crisol.clean.html import PageText, extract_page, fragment_text
+from crisol.clean.html import PageText, extract_page, fragment_text, tag_count
 from crisol.clean.language import detect_language
 from crisol.clean.lines import LineDecision, byline_name, classify_lines, without_date
 from crisol.clean.metadata import Byline, masthead_name, normalise_outlet, outlet_from_url, parse_byline, split_authors
@@ -124,6 +124,12 @@ def _main_text(raw: RawArticle) -> _Source:
 
 
 def _from_page(raw: RawArticle, html: str | bytes) -> _Source:
+    from crisol.read.limits import MAX_PAGE_TAGS
+
+    tags = tag_count(html)
+    if tags > MAX_PAGE_TAGS:
+        raise ExtractionRejected(raw.source, f"page has {tags:,} tags (limit {MAX_PAGE_TAGS:,}): a dump or a "
+                                 "generated file, not an article page", raw.location)  # fmt: skip
     page = extract_page(html, url=_meta_str(raw, "url"))
     if page is None:
         raise ExtractionRejected(raw.source, "no main text found in HTML", raw.location)

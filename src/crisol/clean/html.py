@@ -82,6 +82,15 @@ class PageSize:
                 "readability and justext fallbacks")
 
 
+def tag_count(html: str | bytes) -> int:
+    """How many tags ``html`` opens, at most (``<`` minus ``</``): counted before any parse.
+
+    >>> tag_count("<html><body><p>uno</p><br/><!-- x --></body></html>")
+    5
+    """
+    return html.count("<" if isinstance(html, str) else b"<") - html.count("</" if isinstance(html, str) else b"</")
+
+
 def page_size(html: str | bytes) -> PageSize:
     """Elements and non-blank text nodes of ``html`` (one lxml parse, linear in the page).
 

@@ -52,3 +52,7 @@ MAX_PAGE_TEXT_NODES = 5_000
 # tree several times (~2 KB per element: a 9.8 MB page of 228,000 elements took 500 MB and 4.7 s);
 # crisol's own text-density extractor reads the one tree already parsed.
 MAX_TRAFILATURA_ELEMENTS = 100_000
+# A page with more tags than this is not an article page (a dump, a generated file): rejected
+# before it is parsed, whose tree would cost ~150 bytes per element (2.4 million tags in 9.6 MB:
+# 345 MB). Counted as "<" minus "</", an overestimate; real pages have at most ~10,000 elements.
+MAX_PAGE_TAGS = 500_000
