@@ -245,6 +245,12 @@ def _short_items(d: Path, full: bool) -> list[str]:
     return [_write(d, "etiquetas.html", page(1, extra=items).encode())]
 
 
+def _many_elements(d: Path, full: bool) -> list[str]:
+    """Over trafilatura's element limit (crisol's density extractor); in full, over the tag limit."""
+    extra = "<i/>" * 2_400_000 if full else "<i></i>" * 110_000
+    return [_write(d, "elementos.html", page(1, extra=extra).encode())]
+
+
 def _deep_html(d: Path, full: bool) -> list[str]:
     n = 800_000 if full else 100_000
     return [_write(d, "deep.html", page(1, extra="<div>" * n + "fondo" + "</div>" * n).encode())]
@@ -358,6 +364,8 @@ KINDS: list[Kind] = [
          _bomb(jsonl_line(0).encode() + b"\n", "bomb.jsonl.gz", 20 * MB, 1_000 * MB), 1),
     Kind("html-link-list", "article + link list (0.5 MB quick; 3 MB and 9.8 MB full)", _link_list, None),
     Kind("html-short-items", "article + run of short list items (8,000 quick; 120,000 full)", _short_items, 1),
+    Kind("html-many-elements", "article + 110,000 empty elements (2.4 million tags in 9.6 MB full)",
+         _many_elements, None),
     Kind("html-deep-nesting", "article + <div> nested 100,000 levels (800,000 full)", _deep_html, 1),
     Kind("binary-garbage", "random bytes (.bin, .txt) and a PNG named .html", _binary, 0),
     Kind("empty-files", "empty .txt, .jsonl, .gz and a blank .html", _empty, 0),
@@ -388,6 +396,7 @@ class Result:
     sentinel: bool = False  # the good file after the hostile inputs was stored
     rejected: int = 0
     reasons: Counter = field(default_factory=Counter)
+    notes: Counter = field(default_factory=Counter)  # what the cleaner repaired or degraded, per article
     cpu: float = 0.0
     wall: float = 0.0
     peak_mb: float = 0.0  # peak growth of resident memory during the kind
@@ -399,7 +408,8 @@ class Result:
 
     def row(self) -> dict[str, Any]:
         return {"kind": self.kind, "about": self.about, "holds": self.holds, "stored": self.stored,
-                "sentinel": self.sentinel, "rejected": self.rejected, "reasons": dict(self.reasons),
+                "sentinel": self.sentinel, "notes": dict(self.notes), "rejected": self.rejected,
+                "reasons": dict(self.reasons),
                 "cpu_s": round(self.cpu, 3), "wall_s": round(self.wall, 3), "peak_mb": round(self.peak_mb, 1),
                 "failures": self.failures}  # fmt: skip
 
@@ -487,6 +497,8 @@ def run_kind(kind: Kind, full: bool, work: Path) -> Result:
                 result.failures.append(f"exception escaped ingest: {type(e).__name__}: {str(e)[:200]} "
                                        f"at {tb[-2].strip().splitlines()[0] if len(tb) > 1 else '?'}")  # fmt: skip
             sentinel_stored = bool(store.ids_from_source(sentinel))
+            if report is not None:
+                result.notes = _notes(store)
     finally:
         result.cpu, result.wall = time.process_time() - cpu, time.perf_counter() - wall
         sys.stdin = old_stdin
@@ -504,6 +516,21 @@ def run_kind(kind: Kind, full: bool, work: Path) -> Result:
             if r.reason.startswith(_INTERNAL):
                 result.failures.append(f"internal error: {r}")
     return result
+
+
+# Removed parts that say the cleaner repaired the input or used a cheaper extractor.
+_NOTE_REASONS = ("fast-extraction", "encoding-repair", "unstorable-character")
+
+
+def _notes(store: Any) -> Counter:
+    notes: Counter = Counter()
+    for article in store.iter_articles():
+        for part in article.removed:
+            if part.reason == "fast-extraction":
+                notes["crisol-density" if "text-density" in part.text else "trafilatura-fast"] += 1
+            elif part.reason in _NOTE_REASONS:
+                notes[part.reason] += 1
+    return notes
 
 
 def _short_reason(reason: str, width: int = 70) -> str:
@@ -525,8 +552,8 @@ def run(full: bool = False, only: list[str] | None = None) -> list[Result]:
 
 def table(results: list[Result]) -> str:
     """The per-kind table (Markdown), as docs/bench/robustness.md records it."""
-    lines = ["| kind | stored / holds | rejected | reasons | CPU s | peak MB | failures |",
-             "|---|---|---|---|---:|---:|---:|"]  # fmt: skip
+    lines = ["| kind | stored / holds | notes | rejected | reasons | CPU s | peak MB | failures |",
+             "|---|---|---|---|---|---:|---:|---:|"]  # fmt: skip
     for r in results:
         holds = "?" if r.holds is None else str(r.holds)
         mark = "" if r.as_expected else " !"
@@ -534,7 +561,8 @@ def table(results: list[Result]) -> str:
             mark += " (sentinel lost)"
         reasons = "; ".join(f"{reason} ×{n}" if n > 1 else reason for reason, n in r.reasons.most_common())
         reasons = reasons.replace("|", "\\|") or "-"
-        lines.append(f"| {r.kind} | {r.stored} / {holds}{mark} | {r.rejected} | {reasons} | {r.cpu:.2f} | "
+        notes = ", ".join(f"{note} ×{n}" if n > 1 else note for note, n in sorted(r.notes.items())) or "-"
+        lines.append(f"| {r.kind} | {r.stored} / {holds}{mark} | {notes} | {r.rejected} | {reasons} | {r.cpu:.2f} | "
                      f"{r.peak_mb:.1f} | {len(r.failures)} |")  # fmt: skip
     return "\n".join(lines)
 
