@@ -17,7 +17,7 @@ import crisol
 from crisol.api import problems
 from crisol.api.guard import Guard, GuardMiddleware
 from crisol.api.ingest import Ingestor
-from crisol.api.models import ArticleCreate
+from crisol.api.models import ArticleCreate, ProblemPublic
 from crisol.api.routes import articles, entities, events, ingest, quotes, search, stories
 from crisol.pipeline import Stages
 from crisol.store import open_store
@@ -70,7 +70,63 @@ def _document_create_model(app: FastAPI) -> None:
                                  routes=app.routes)  # fmt: skip
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components["ArticleCreate"] = ArticleCreate.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.setdefault("ProblemPublic", ProblemPublic.model_json_schema())
+            document_problems(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi
+
+
+# What every answer may be beside the route's own: the guard's refusals (crisol.api.guard), the
+# store being unavailable, and what writes and look-ups by id can answer.
+_ANY = {
+    "401": "The server's token is needed (writes; reads too on a server bound beyond loopback).",
+    "421": "The Host header names no host this server answers to (start it with --allow-host NAME).",
+    "503": "The store is unavailable.",
+}
+_WRITE = {
+    "400": "An empty body, or a Content-Length that is no number.",
+    "403": "A write from another origin or site.",
+    "413": "The body is larger than the limit (checked before it is read).",
+    "415": "Writes must be JSON (or JSON Lines) or a multipart upload.",
+    "422": "The body is no article or list of articles, or nothing in it could be read (each record's reason listed).",
+    "503": "The ingest queue is full (`Retry-After` says when to retry), or the store is unavailable.",
+}
+_VALIDATION = "A parameter is invalid; `input` names it."
+_BY_ID = {"404": "Nothing has that id."}
+_AMBIGUOUS = {"409": "The id prefix names more than one article."}
+_PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ProblemPublic"}}}
+
+
+def document_problems(schema: dict) -> None:
+    """Every error answer of every operation documented as ``application/problem+json``
+    (ProblemPublic, not FastAPI's validation shape), with the statuses the guard, the ingest
+    queue and look-ups by id can answer, and the 200/202 answers of the writes."""
+    for path, operations in schema.get("paths", {}).items():
+        for method, op in operations.items():
+            responses = op.setdefault("responses", {})
+            extra = dict(_ANY)
+            if method in ("post", "put", "patch", "delete"):
+                extra.update(_WRITE)
+            if "{id}" in path:
+                extra.update(_BY_ID)
+            if path.startswith(API_PREFIX + "/articles/{id}"):
+                extra.update(_AMBIGUOUS)
+            for status, description in extra.items():
+                responses.setdefault(status, {"description": description})
+            for status, response in responses.items():
+                if status[:1] in ("4", "5"):
+                    response["content"] = _PROBLEM
+                    if response.get("description") in (None, "", "Validation Error", "Successful Response"):
+                        response["description"] = extra.get(status, _VALIDATION if status == "422" else "A problem (RFC 7807).")
+            if method == "post" and "201" in responses:  # the ingest routes
+                created = responses["201"]
+                responses.setdefault("200", {"description": "Everything was already stored.",
+                                             "content": created.get("content", {})})  # fmt: skip
+                responses.setdefault("202", {
+                    "description": "Queued (?background=true): the job to poll; `Location` is its URL.",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestJobPublic"}}}})
+    components = schema.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)

@@ -75,6 +75,21 @@ def job_public(job: Job) -> IngestJobPublic:
                            result=result, error=error)  # fmt: skip
 
 
+_JSON_STARTS = {b'"': "a string", b"n": "null", b"t": "true", b"f": "false"}
+
+
+def _check_json_shape(data: bytes, content_type: str) -> None:
+    """A JSON body is an article object or a list of them: not null, a string, a number."""
+    if content_type.split(";", 1)[0].strip().lower() != "application/json":
+        return
+    head = data.lstrip(b" \t\r\n").removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")[:1]
+    if head in (b"{", b"["):
+        return
+    what = _JSON_STARTS.get(head) or ("a number" if head in b"-0123456789" else "no JSON value")
+    raise Problem(422, f"the {BODY} must be an article (a JSON object) or a list of them; it is {what}",
+                  kind="invalid-body", input=BODY)  # fmt: skip
+
+
 async def _ingest(request: Request, ingestor: Ingestor, source: str, data: bytes, background: bool) -> JSONResponse:
     _check_size(data, source)
     try:
@@ -96,7 +111,10 @@ async def _ingest(request: Request, ingestor: Ingestor, source: str, data: bytes
 async def post_articles(request: Request, ingestor: IngestorDep, background: Background = False):
     """Store one article or a list: ``{title, text, date, outlet, url, language}`` or news-please
     fields (``maintext``, ``date_publish``, ``source_domain``...). JSON Lines works too."""
-    return await _ingest(request, ingestor, BODY, await request.body(), background)
+    data = await request.body()
+    _check_size(data, BODY)
+    _check_json_shape(data, request.headers.get("content-type", ""))
+    return await _ingest(request, ingestor, BODY, data, background)
 
 
 @router.post("/articles/upload", status_code=201, response_model=IngestPublic, responses=_ERRORS)
