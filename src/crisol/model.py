@@ -234,6 +234,18 @@ def time_key(when: datetime | None) -> tuple[bool, datetime]:
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+def storable(text: str) -> str:
+    r"""``text`` as every store can hold it: a file name's undecodable bytes (surrogate escapes,
+    as ``os.fsdecode`` gives them) become U+FFFD, NUL is dropped.
+
+    >>> storable("informe-\udce9t\udce9.txt\x00") == "informe-\ufffdt\ufffd.txt"
+    True
+    """
+    if text.isascii() and "\x00" not in text:
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace").replace("\x00", "")
+
+
 @dataclass
 class Rejection:
     """An input (or part of one) that could not be read, with the reason, for the run report."""
@@ -241,6 +253,10 @@ class Rejection:
     source: str
     reason: str
     location: str | None = None
+
+    def __post_init__(self) -> None:  # a name or a reason the store could not hold would sink the run
+        self.source, self.reason = storable(self.source), storable(self.reason)
+        self.location = storable(self.location) if self.location is not None else None
 
     @property
     def where(self) -> str:

@@ -43,12 +43,8 @@ def test_deeply_nested_json_is_a_422_problem_not_a_500(empty_client, body):
     assert "deep" in problem["detail"] or "no article" in problem["detail"]
 
 
-ONE_WORD = pytest.mark.xfail(strict=True, reason="needs the reader change to src/crisol/read/records.py."
-                             "to_article (the plain-text rule, MIN_TEXT_WORDS, for a record's text too)")  # fmt: skip
-
-
 @pytest.mark.parametrize("article", [{"title": "Hola", "text": "x"}, {"title": "Hola"}, {"text": "   "},
-                                     pytest.param({"title": "Hola", "text": "Hola"}, marks=ONE_WORD)])  # fmt: skip
+                                     {"title": "Hola", "text": "Hola"}])  # fmt: skip
 def test_an_article_needs_a_few_words_of_text(empty_client, article):
     refused(empty_client.post("/articles", json=article))
     assert empty_client.get("/articles").json()["count"] == 0
@@ -59,8 +55,6 @@ def test_a_list_must_hold_objects(empty_client):
     assert "expected a JSON object" in problem["detail"]
 
 
-@pytest.mark.xfail(strict=True, reason="needs the reader change to src/crisol/read/records.py.to_article "
-                   "(read `html` when no text field is given); see issue 11, item 16")  # fmt: skip
 def test_the_documented_html_field_is_read_as_html(empty_client):
     page = ("<html><head><title>x</title></head><body><nav>Inicio | Deportes</nav><article><p>El mercado de "
             "abastos reabrió el lunes tras las obras de la cubierta.</p><p>Los puestos vuelven a abrir a las "

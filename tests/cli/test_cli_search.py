@@ -127,3 +127,10 @@ def test_articles_stored_without_the_index_are_found(tmp_path):
     assert [h["title"] for h in hits(db, "ferry")] == [record["title"]]
     with open_store(db) as store:
         assert not fts.missing_article_ids(store)
+
+
+def test_a_query_past_the_limits_exits_2_naming_it(tmp_path):
+    from crisol.cli import app
+
+    r = CliRunner().invoke(app, ["--db", str(tmp_path / "e.db"), "search", " ".join(f"w{k}" for k in range(40))])
+    assert r.exit_code == 2 and "QUERY" in r.output

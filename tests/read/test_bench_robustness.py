@@ -35,7 +35,6 @@ def test_every_hostile_kind_gives_articles_or_named_rejections():
             assert NOTES[r.kind] in r.notes, (r.kind, r.notes)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: a non-UTF-8 file name crashes the store lookup in pipeline.py")
 def test_a_file_name_that_is_not_utf8_is_ingested():
     (r,) = run(full=False, only=["bad-filename"])
     assert r.failures == [] and r.stored == 1 and r.sentinel

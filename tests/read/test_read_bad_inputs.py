@@ -82,8 +82,8 @@ def test_utf8_bom_is_stripped(read, tmp_path) -> None:
 def test_bom_before_html_and_json_does_not_hide_the_format(read_data) -> None:
     (page,), _ = read_data(codecs.BOM_UTF8 + b"<!doctype html><html><body><p>x</p></body></html>")
     assert page.format == "html"
-    (rec,), _ = read_data(codecs.BOM_UTF8 + b'{"title": "T", "text": "Cuerpo"}\n')
-    assert rec.meta["text"] == "Cuerpo"
+    (rec,), _ = read_data(codecs.BOM_UTF8 + b'{"title": "T", "text": "Un cuerpo breve"}\n')
+    assert rec.meta["text"] == "Un cuerpo breve"
 
 
 def test_truncated_gzip_is_rejected_naming_the_input(read, read_fixtures, tmp_path) -> None:
@@ -128,7 +128,7 @@ def test_malformed_json_lines_are_rejected_and_good_lines_load(read_data) -> Non
 
 
 def test_first_jsonl_line_malformed_is_still_json_lines(read_data) -> None:
-    good = json.dumps({"title": "Bien", "text": "Correcto."})
+    good = json.dumps({"title": "Bien", "text": "Un texto correcto y completo."})
     cut = '{"title": "Cortada", "text": "sin cer'
     articles, (rejection,) = read_data(f"{cut}\n{good}\n{good}\n".encode())
     assert len(articles) == 2 and rejection.location == "line 1"
@@ -144,7 +144,7 @@ def test_jsonl_with_a_stray_latin1_byte_keeps_the_record(read_data) -> None:
 
 
 def test_malformed_json_list_reports_item_and_line(read_data) -> None:
-    doc = '[\n {"title": "A", "text": "uno"},\n {"title": "B", "text": "dos",,}\n]'
+    doc = '[\n {"title": "A", "text": "uno dos tres"},\n {"title": "B", "text": "dos",,}\n]'
     (article,), (rejection,) = read_data(doc.encode())
     assert article.location == "item 1"
     assert rejection.location == "item 2, line 3"
@@ -152,7 +152,7 @@ def test_malformed_json_list_reports_item_and_line(read_data) -> None:
 
 
 def test_unclosed_json_list_keeps_items_read(read_data) -> None:
-    doc = '[{"title": "A", "text": "uno"}, {"title": "B", "text": "dos"}'
+    doc = '[{"title": "A", "text": "uno dos tres"}, {"title": "B", "text": "dos tres cuatro"}'
     articles, (rejection,) = read_data(doc.encode())
     assert len(articles) == 2
     assert "not closed" in rejection.reason

@@ -76,7 +76,7 @@ def test_single_json_object_has_no_location(read_data) -> None:
 
 
 def test_record_with_only_a_download_date_says_so(read_data) -> None:
-    line = b'{"maintext": "Texto.", "date_download": "2025-06-03 10:02:45", "title": "T"}'
+    line = b'{"maintext": "Un texto breve.", "date_download": "2025-06-03 10:02:45", "title": "T"}'
     (article,), _ = read_data(line)
     assert article.meta["date"] == article.meta["fetched"] == "2025-06-03 10:02:45"
     assert article.meta["date_field"] == "fetch"

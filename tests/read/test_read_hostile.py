@@ -53,7 +53,7 @@ def test_jsonl_line_just_under_the_depth_limit_is_read(read_data) -> None:
 
 
 def test_brackets_inside_strings_do_not_count_as_depth(read_data) -> None:
-    line = json.dumps({"title": "[" * 5000, "text": "{" * 5000 + " texto"})
+    line = json.dumps({"title": "[" * 5000, "text": "{" * 5000 + " un texto breve"})
     (article,), rejections = read_data(line.encode())
     assert rejections == [] and article.meta["title"] == "[" * 5000
 

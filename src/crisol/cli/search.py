@@ -108,6 +108,12 @@ def search_command(
     if not query.strip():
         raise typer.BadParameter("give at least one word to search for", param_hint="QUERY")
     since_dt, until_dt = _when(since, "--since"), _when(until, "--until", end_of_day=True)
+    from crisol.store import search as fts
+
+    try:
+        fts.parse_query(query)  # the same limits as the API's q (words, length)
+    except fts.QueryTooLong as e:
+        raise typer.BadParameter(str(e), param_hint="QUERY") from None
     with open_store(ctx) as store:
         fts.catch_up(store)  # index what was stored without it (cheap when nothing is missing)
         results = fts.search(store, query, kinds=[k.value for k in kind or ()], language=language,

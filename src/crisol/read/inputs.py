@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
 
-from crisol.model import Rejection
+from crisol.model import Rejection, storable
 
 STDIN = "-"
 _EDGE = 64 * 1024  # bytes hashed at each end of a file for its fingerprint
@@ -33,6 +33,10 @@ class InputFile:
     data: bytes | None = None  # only for stdin and pipes (read once)
     size: int = 0
     mtime_ns: int = field(default=0, repr=False)
+
+    def __post_init__(self) -> None:
+        # the name as stores can hold it (a file name that is not UTF-8); ``path`` keeps the bytes
+        self.source = storable(self.source)
 
     @cached_property
     def identity(self) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from crisol.model import RawArticle, Rejection
 from crisol.read.decode import Undecodable, decode
+from crisol.read.limits import MIN_TEXT_WORDS
 
 # meta key -> record fields, first present wins (news-please names first).
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -59,9 +60,18 @@ def to_article(
         if value:
             meta[key] = value
     text = meta.pop("text", None)
-    if not isinstance(text, str) or not text.strip():
-        return Rejection(source, _no_text(record), location)
-    meta["html" if len(_HTML_TAG.findall(text, 0, 20_000)) >= _MIN_HTML_TAGS else "text"] = text
+    if isinstance(text, str) and text.strip():
+        is_html = len(_HTML_TAG.findall(text, 0, 20_000)) >= _MIN_HTML_TAGS
+        words = len(text.split())
+        if not is_html and words < MIN_TEXT_WORDS:
+            return Rejection(source, f"too short to be an article ({words} word{'s' * (words != 1)}; "
+                             f"at least {MIN_TEXT_WORDS})", location)  # fmt: skip
+        meta["html" if is_html else "text"] = text
+    else:
+        html = _scalar(record.get("html", record.get("HTML")))  # the page itself: cleaned as HTML
+        if not html:
+            return Rejection(source, _no_text(record), location)
+        meta["html"] = html
     meta["encoding"] = encoding
     if "date" in meta:
         meta["date_field"] = "metadata"
@@ -78,7 +88,7 @@ def _no_text(record: dict[str, Any]) -> str:
         only = " (it has only a summary/description)" if has_summary else ""
         return f"record has no article text: '{present[0]}' is empty{only}"
     keys = ", ".join(list(record)[:12]) or "none"
-    return (f"record has no article text: no {'/'.join(FIELDS['text'][:4])} field "
+    return (f"record has no article text: no {'/'.join(FIELDS['text'][:4])}/html field "
             f"(its keys: {keys})")
 
 
