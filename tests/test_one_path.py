@@ -89,3 +89,23 @@ def test_a_run_killed_after_storing_links_and_indexes_on_the_next_run(tmp_path, 
         assert report.linked["linked"] == len(ids)
         assert all(LinkStore(store).story_of(i) for i in ids)
         assert not fts.missing_article_ids(store)
+
+
+def test_a_server_starting_links_what_a_killed_ingest_left(tmp_path):
+    """The API door's resume: articles stored but not linked (an ingest killed between the two)
+    are placed in stories when the server starts, before any request."""
+    import time
+
+    from crisol.api import create_app
+
+    db = str(tmp_path / "left.db")
+    with open_store(db) as store:
+        Runner(store, link=False).run([str(EXAMPLES / "noticias.jsonl")])  # stored and indexed only
+        ids = [a.id for a in store.iter_articles()]
+        assert ids and not any(LinkStore(store).story_of(i) for i in ids)
+    with TestClient(create_app(db)) as client:
+        deadline = time.monotonic() + 120
+        while client.get("/api/stories").json()["count"] == 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+    with open_store(db) as store:
+        assert all(LinkStore(store).story_of(i) for i in ids)

@@ -177,8 +177,14 @@ class Ingestor:
         if now - self._last_catch_up < CATCH_UP_EVERY or not self._catching_up.acquire(blocking=False):
             return
         self._last_catch_up = now
-        future = self._executor.submit(fts.catch_up, self.store)
+        # The first time (the server starting): the runner's own start, which also links what a
+        # killed ingest stored but did not link; then the search index's catch-up.
+        first = self._runner is None or not self._runner._started
+        future = self._executor.submit(self._start if first else fts.catch_up, self.store)
         future.add_done_callback(self._caught_up)
+
+    def _start(self, store: Store) -> None:
+        self.runner.start()
 
     def _caught_up(self, future: Future) -> None:
         self._catching_up.release()
