@@ -39,6 +39,7 @@ def create_app(store_url: str, *, analyze: bool = True, stages: Stages | None = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        app.state.ingestor.open()
         app.state.ingestor.catch_up_soon()
         yield
         app.state.ingestor.close()

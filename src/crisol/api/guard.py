@@ -132,7 +132,10 @@ class Guard:
         if origin is not None and origin != own_origin(scope, headers):
             return 403, "cross-origin-write", f"writes from the origin {origin!r} are refused", {}
         kind = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        if kind not in WRITE_TYPES:
+        has_body = headers.get("content-length", "0").strip() not in ("", "0") or "transfer-encoding" in headers
+        # A body a foreign page could send must be refused; a request without one (a PUT to a
+        # read-only path) goes on to its 405 or its "empty body" problem.
+        if has_body and kind not in WRITE_TYPES:
             return (415, "unsupported-media-type", f"writes must be JSON or a multipart upload; got "
                     f"{kind or 'no Content-Type'}", {})  # fmt: skip
         if self.token is not None and not self._has_token(scope, headers, cookie=False):

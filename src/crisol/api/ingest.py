@@ -108,6 +108,14 @@ class Ingestor:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self._closed = True
+
+    def open(self) -> None:
+        """A worker again after :meth:`close` (an application started a second time, as test
+        clients do): the closed one takes no work."""
+        if getattr(self, "_closed", False):
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crisol-ingest")
+            self._closed = False
 
     # ---- ingesting ---------------------------------------------------------------------------
 
