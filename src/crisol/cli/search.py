@@ -115,7 +115,7 @@ def search_command(
     except fts.QueryTooLong as e:
         raise typer.BadParameter(str(e), param_hint="QUERY") from None
     with open_store(ctx) as store:
-        fts.catch_up(store)  # index what was stored without it (cheap when nothing is missing)
+        fts.catch_up_if_free(store)  # index what was stored without it (cheap when nothing is missing)
         results = fts.search(store, query, kinds=[k.value for k in kind or ()], language=language,
                              outlet=outlet, since=since_dt, until=until_dt, limit=limit, offset=offset)  # fmt: skip
     if format is ListFormat.json:

@@ -29,6 +29,8 @@ ingest``, linking) since; it is cheap when nothing is missing.
 
 from __future__ import annotations
 
+import logging
+
 import html
 import re
 import unicodedata
@@ -566,6 +568,22 @@ def index_changes(store: Store, articles: Iterable[Article], story_ids: Iterable
                 _remove(conn, [(STATE, kind)])
                 conn.execute(insert(search_docs).values(kind=STATE, ref=kind, body=_signature(conn, kind)))
     return len(docs)
+
+
+def catch_up_if_free(store: Store) -> int:
+    """:func:`catch_up`, unless another writer holds the store (an ingest beside a server): then
+    nothing, quietly; search answers from the index as it is, and the writer indexes its own."""
+    from sqlalchemy.exc import OperationalError
+
+    if not missing_article_ids(store, limit=1) and all(in_step(store).values()):
+        return 0  # in step: nothing to write (the usual case: ingests index what they store)
+    try:
+        return catch_up(store)
+    except OperationalError as e:
+        if "lock" not in str(e).lower():
+            raise
+        logging.getLogger(__name__).info("search index catch-up skipped: another writer holds the store")
+        return 0
 
 
 def catch_up(store: Store, chunk: int = 500) -> int:

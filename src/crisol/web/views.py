@@ -342,7 +342,7 @@ def search_page(store: Store, q: str, kind: str, offset: int, urls: Urls, limit:
         fts.parse_query(q)
     except fts.QueryTooLong as e:
         return {"q": q, "kind": kind, "results": None, "kinds": fts.KINDS, "problems": [f"Search: {e}."]}
-    fts.catch_up(store)  # index what `crisol ingest` stored since (cheap when nothing is missing)
+    fts.catch_up_if_free(store)  # index what `crisol ingest` stored since (cheap when nothing is missing)
     results = fts.search(store, q, kinds=[kind] if kind else None, limit=limit, offset=offset)
     hits = [{"hit": h, "snippet": snippet_markup(h.snippet), "href": hit_href(h, urls, store)} for h in results.hits]
     return {"q": q, "kind": kind, "results": results, "hits": hits, "kinds": fts.KINDS,
