@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from crisol.errors import InputRejected, UnknownLanguage
 from crisol.model import Article, RawArticle, Rejection
-from crisol.store import Added, InputRecord, Store
+from crisol.store import InputRecord, Store
 
 log = logging.getLogger(__name__)
 
@@ -259,10 +259,10 @@ class Runner:
     """The one ingest path, kept for the life of a process (a CLI run, a server, a watcher).
 
     ``run(paths)`` ingests files and folders (``crisol ingest``); ``run_input(item)`` one input
-    already in memory (a posted body, an upload); ``store_batch(articles, extra)`` stores
-    articles a caller prepared with its own bookkeeping written in the same transaction
-    (``crisol watch``: the URL's state); ``follow_up(articles)`` links and indexes what was
-    stored. ``link`` (default: when analysing) places articles into stories.
+    already in memory (a posted body, an upload); a caller that stores articles with its own
+    bookkeeping (``crisol watch``: the URL's state in the same transaction) uses ``annotate``
+    and ``follow_up(articles)``, which links and indexes what was stored. ``link`` (default:
+    when analysing) places articles into stories.
     """
 
     def __init__(self, store: Store, stages: Stages | None = None, *, analyze: bool = True,
@@ -288,6 +288,11 @@ class Runner:
         self.report.run_id = self.store.start_run()
         self.start()
         return self.report
+
+    @property
+    def started(self) -> bool:
+        """Whether :meth:`start` has run in this process."""
+        return self._started
 
     def start(self) -> None:
         """Once per process: link what a killed run stored but did not link, and index what it
@@ -477,17 +482,6 @@ class Runner:
                 self.report.articles.append({"id": a.id, "new": a.new, "copy_of": a.copy_of, "title": article.title})
         self.follow_up(fresh)
         self.tick("read and clean")
-
-    def store_batch(self, articles: list[Article], write: Callable[[], Any] | None = None) -> list[Added]:
-        """Store articles prepared by the caller, with ``write()`` (its own bookkeeping) in the
-        same transaction, then link and index the new ones."""
-        with self.report.phases.timed("store", len(articles)):
-            with self.store.transaction():
-                added = self.store.add_articles(articles)
-                if write is not None:
-                    write()
-        self.follow_up([a for a, ad in zip(articles, added) if ad.new])
-        return added
 
 
 def ingest(

@@ -187,7 +187,7 @@ class Ingestor:
         self._last_catch_up = now
         # The first time (the server starting): the runner's own start, which also links what a
         # killed ingest stored but did not link; then the search index's catch-up.
-        first = self._runner is None or not self._runner._started
+        first = self._runner is None or not self._runner.started
         future = self._executor.submit(self._start if first else fts.catch_up, self.store)
         future.add_done_callback(self._caught_up)
 
