@@ -118,6 +118,17 @@ def _text_id(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
+def pair_texts(rows: list[dict]) -> dict[str, tuple[str, str | None]]:
+    """Every distinct text of the pairs: text id -> (text, language); each row gets its two
+    texts' ids as ``_a`` and ``_b``."""
+    texts: dict[str, tuple[str, str | None]] = {}
+    for r in rows:
+        r["_a"], r["_b"] = _text_id(r["text1"]), _text_id(r["text2"])
+        texts.setdefault(r["_a"], (r["text1"], r["lang1"]))
+        texts.setdefault(r["_b"], (r["text2"], r["lang2"]))
+    return texts
+
+
 def cluster_texts(texts: dict[str, tuple[str, str | None]], model=None, profiles=None) -> dict[str, str]:
     """Stream ``{id: (text, language)}`` through the story clusterer in id order: id -> story
     (followed through merges and splits, so an article of a story closed by a split keeps it)."""
@@ -153,11 +164,7 @@ def fit_story_threshold(rows: list[dict], grid: Iterable[float] = tuple(np.arang
     from crisol.link import similarity as sim
 
     train = [r for r in rows if is_training_pair(r)]
-    texts: dict[str, tuple[str, str | None]] = {}
-    for r in train:
-        r["_a"], r["_b"] = _text_id(r["text1"]), _text_id(r["text2"])
-        texts.setdefault(r["_a"], (r["text1"], r["lang1"]))
-        texts.setdefault(r["_b"], (r["text2"], r["lang2"]))
+    texts = pair_texts(train)
     ids = sorted(texts)
     profiles = sim.profiles([texts[i][0] for i in ids], languages=[texts[i][1] for i in ids])
     base = sim.default_model()
@@ -176,11 +183,7 @@ def fit_story_threshold(rows: list[dict], grid: Iterable[float] = tuple(np.arang
 
 def evaluate_pairs(rows: list[dict]) -> dict:
     """Cluster every distinct SemEval text, then score against the labelled pairs."""
-    texts: dict[str, tuple[str, str | None]] = {}
-    for r in rows:
-        r["_a"], r["_b"] = _text_id(r["text1"]), _text_id(r["text2"])
-        texts.setdefault(r["_a"], (r["text1"], r["lang1"]))
-        texts.setdefault(r["_b"], (r["text2"], r["lang2"]))
+    texts = pair_texts(rows)
     pred = cluster_texts(texts)
     report: dict = {"articles": len(texts), "pairs": len(rows), "stories": len(set(pred.values()))}
     subsets = {"heldout": [r for r in rows if not is_training_pair(r)], "all": rows}

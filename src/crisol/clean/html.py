@@ -284,18 +284,11 @@ def linear_revise_paragraph_classification(paragraphs: list, max_heading_distanc
     tests/clean/test_clean_large_page.py checks the result against justext's on random pages.
     """
     n = len(paragraphs)
-    # good headings (justext's pass, verbatim)
+    # good headings (justext's pass)
     for i, paragraph in enumerate(paragraphs):
         paragraph.class_type = paragraph.cf_class
-        if not (paragraph.heading and paragraph.class_type == "short"):
-            continue
-        j, distance = i + 1, 0
-        while j < n and distance <= max_heading_distance:
-            if paragraphs[j].class_type == "good":
-                paragraph.class_type = "neargood"
-                break
-            distance += len(paragraphs[j].text)
-            j += 1
+        if paragraph.heading and paragraph.class_type == "short" and _good_follows(paragraphs, i, max_heading_distance):
+            paragraph.class_type = "neargood"
 
     # classify short: every neighbour is read from the classes as they stand before the pass
     classes = [p.class_type for p in paragraphs]
@@ -326,17 +319,23 @@ def linear_revise_paragraph_classification(paragraphs: list, max_heading_distanc
         if paragraph.class_type in ("good", "bad"):
             prev = paragraph.class_type
 
-    # more good headings (justext's pass, verbatim)
+    # more good headings (justext's pass)
     for i, paragraph in enumerate(paragraphs):
-        if not (paragraph.heading and paragraph.class_type == "bad" and paragraph.cf_class != "bad"):
-            continue
-        j, distance = i + 1, 0
-        while j < n and distance <= max_heading_distance:
-            if paragraphs[j].class_type == "good":
-                paragraph.class_type = "good"
-                break
-            distance += len(paragraphs[j].text)
-            j += 1
+        if paragraph.heading and paragraph.class_type == "bad" and paragraph.cf_class != "bad" and \
+                _good_follows(paragraphs, i, max_heading_distance):
+            paragraph.class_type = "good"
+
+
+def _good_follows(paragraphs, i: int, max_distance: int) -> bool:
+    """Whether a good paragraph comes within ``max_distance`` characters after paragraph ``i``
+    (justext's heading test)."""
+    distance, j = 0, i + 1
+    while j < len(paragraphs) and distance <= max_distance:  # no slice: a copy per heading
+        if paragraphs[j].class_type == "good":
+            return True
+        distance += len(paragraphs[j].text)
+        j += 1
+    return False
 
 
 def _nearest(classes: list[str], order: range) -> tuple[list[str], list[str]]:
