@@ -252,9 +252,10 @@ class StoryClusterer:
         for k, st in enumerate(stories):
             if any(encounter_conflict(item, m) for m in st.members[-MEMBERS:]):
                 best[k] *= CONFLICT_PENALTY
-            best[k] *= time_factor(item.time, st)
-            if st.size >= WHOLE_FIT_FROM and best[k] >= self._threshold(item, st) and \
-                    self._whole_fit(item, st, vector) * time_factor(item.time, st) < self._threshold(item, st):
+            decay = time_factor(item.time, st)
+            best[k] *= decay
+            if st.size >= WHOLE_FIT_FROM and best[k] >= (bar := self._threshold(item, st)) and \
+                    self._whole_fit(item, st, vector) * decay < bar:
                 best[k] = 0.0  # close to one member, not to the story
         return best
 
