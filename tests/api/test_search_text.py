@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from crisol.store.search import _fts5, _tsquery, fold, parse_query, snippet, stems
+from crisol.store.search import _fts5, _tsquery, parse_query, snippet
+from crisol.text import fold, stems
 
 
 def test_fold_removes_accents_and_case_but_keeps_letters():

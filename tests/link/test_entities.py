@@ -252,7 +252,7 @@ def test_candidates_come_from_indexes_not_a_scan():
 def test_seed_articles_link_into_one_entity_per_person_and_place(shared):
     """The five seed articles, annotated for real: each person and place is one entity."""
     from crisol.annotate import annotate
-    from crisol.link.names import fold as fold_name
+    from crisol.text import fold_name
 
     reg = EntityRegistry()
     articles = []

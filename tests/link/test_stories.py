@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
-import shutil
 from datetime import datetime, timedelta, timezone
 
 import numpy as np
-import pytest
 
 from crisol.link import similarity as sim
 from crisol.link.stories import StoryClusterer, StoryItem, encounter_conflict, time_factor, Story

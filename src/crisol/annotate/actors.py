@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import re
 import warnings
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Iterable, Sequence
 from spacy.tokens import Doc, Token
 
 from crisol.model import Actor, Mention
+from crisol.text import fold
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 MAX_PHRASE = 3  # longest sector phrase, in words ("jefe de estado")
@@ -42,12 +42,6 @@ ABROAD_ROLES = ("foreign-minister", "ambassador", "diplomat", "envoy")
 # spaCy labels (both models) to the labels of crisol mentions; others are not actors.
 LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC",
           "MISC": "MISC", "NORP": "NORP"}
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of a word or name."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)

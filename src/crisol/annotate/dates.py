@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -52,6 +51,7 @@ from typing import Any, Iterator, Literal, Sequence
 
 from crisol.errors import UnknownLanguage
 from crisol.model import Sentence, TimeExpression
+from crisol.text import fold_accents
 
 Tense = Literal["past", "future"] | None
 
@@ -61,31 +61,8 @@ _WEEKDAY_ABBR = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # --- text folding ----------------------------------------------------------------------------
 
 
-def _fold(text: str) -> tuple[str, Sequence[int]]:
-    """Strip accents keeping case; return the folded text and, per folded char, its offset.
-
-    Folding a character can drop a combining mark, so the offsets map matches back to the
-    original text (and "miercoles" matches "miércoles").
-    """
-    if text.isascii():
-        return text, range(len(text))
-    pieces = [_fold_char(c) for c in text]
-    folded = "".join(pieces)
-    if len(folded) == len(text) and "" not in pieces:
-        return folded, range(len(text))  # the usual case: one character for one
-    offsets = [i for i, piece in enumerate(pieces) for _ in piece]
-    return folded, offsets
-
-
-@lru_cache(maxsize=8192)
-def _fold_char(c: str) -> str:
-    if c.isascii():
-        return c
-    return "".join(d for d in unicodedata.normalize("NFD", c) if unicodedata.category(d) != "Mn")
-
-
 def _fold_word(word: str) -> str:
-    return _fold(word)[0].lower()
+    return fold_accents(word)[0].lower()
 
 
 # --- language data ---------------------------------------------------------------------------
@@ -132,7 +109,7 @@ def _alternation(words: dict[str, Any]) -> str:
 
 
 def _compile(pattern: str, slots: dict[str, str]) -> re.Pattern[str]:
-    text = _fold(pattern)[0]
+    text = fold_accents(pattern)[0]
     for name, alt in slots.items():
         text = text.replace("{" + name + "}", alt)
     return re.compile(r"(?<!\w)" + _spaces(text) + r"(?!\w)", re.IGNORECASE)
@@ -202,9 +179,9 @@ def _load_lexicon(language: str) -> _Lexicon:
         "season": _alternation(folded["seasons"]),
         "number": r"(?:\d{1,3}|" + _alternation(folded["numbers"])[3:],
         "unit": _alternation(folded["units"]),
-        "day": "(?:" + _fold(data["day"])[0] + ")",
+        "day": "(?:" + fold_accents(data["day"])[0] + ")",
         "year": data["year"],
-        "approx": "(?:" + _fold(data["approx"])[0] + ")",
+        "approx": "(?:" + fold_accents(data["approx"])[0] + ")",
     }
     literal = frozenset(w for t in data.get("triggers", ()) for w in re.findall(r"\w+", _fold_word(t)))
     patterns = tuple(
@@ -241,7 +218,7 @@ class _Match:
 
 
 def _candidates(text: str, lex: _Lexicon) -> list[_Match]:
-    folded, offsets = _fold(text)
+    folded, offsets = fold_accents(text)
     if not folded:
         return []
 
@@ -387,7 +364,7 @@ def resolve(
     if not chosen:
         return TimeExpression(expression, 0, len(expression), 0, None, "unresolved", "unrecognised")
     m = max(chosen, key=lambda c: c.end - c.start)
-    where = _fold(context)[0].lower().find(_fold(expression)[0].lower()) if context else -1
+    where = fold_accents(context)[0].lower().find(fold_accents(expression)[0].lower()) if context else -1
     if where >= 0:
         tense = _tense(context, where + m.start, where + m.end, lex)
     else:

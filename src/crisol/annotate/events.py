@@ -32,9 +32,10 @@ from typing import Iterator, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
-from crisol.annotate.actors import (actor_from, demonym_country, fold, is_person,
+from crisol.annotate.actors import (actor_from, demonym_country, is_person,
                                     load_actor_words, lookup, phrase_tokens, place_actor)
 from crisol.errors import UnknownLanguage
+from crisol.text import fold
 from crisol.model import Actor, Article, Event, Mention, Quote
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"

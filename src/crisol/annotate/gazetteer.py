@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import csv
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +36,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+from crisol.text import fold
 
 DEMONYM_SPANS = "demonyms"  # doc.spans key for demonym matches
 BIG_CITY = 1_000_000  # a main city name this big is never treated as a common word
@@ -150,12 +150,6 @@ def load_cues(lang: str) -> Cues:
     data = json.loads(_resource(lang, "gazetteer_cues.json").read_text(encoding="utf-8"))
     sets = {k: frozenset(v) for k, v in data.items() if isinstance(v, list)}
     return Cues(label_map=data["label_map"], role_phrases=data.get("role_phrases", {}), **sets)
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: 'Shoigú' and 'shoigu' compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _add_people(gaz: Gazetteer) -> None:

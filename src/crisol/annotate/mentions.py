@@ -34,7 +34,8 @@ from typing import Sequence
 
 from spacy.tokens import Doc, Span
 
-from crisol.annotate.gazetteer import DEMONYM_SPANS, NOT_NAME_POS, Gazetteer, fold, sentence_initial
+from crisol.annotate.gazetteer import DEMONYM_SPANS, NOT_NAME_POS, Gazetteer, sentence_initial
+from crisol.text import fold
 from crisol.model import Mention, Sentence
 
 ARTICLES = frozenset({"el", "la", "los", "las", "the", "l'"})  # part of names: La Paz, The Hague

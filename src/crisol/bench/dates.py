@@ -26,7 +26,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from crisol.annotate.dates import _fold, find_dates, resolve
+from crisol.annotate.dates import find_dates, resolve
+from crisol.text import fold_accents
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
 
 NAME = "dates"
@@ -189,8 +190,8 @@ def sentence_metrics(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _occurrences(text: str, expression: str) -> list[tuple[int, int]]:
-    folded, offsets = _fold(text)
-    needle = re.escape(_fold(expression)[0]).replace(r"\ ", r"\s+")
+    folded, offsets = fold_accents(text)
+    needle = re.escape(fold_accents(expression)[0]).replace(r"\ ", r"\s+")
     return [(offsets[m.start()], offsets[m.end() - 1] + 1)
             for m in re.finditer(rf"(?<!\w){needle}(?!\w)", folded, re.IGNORECASE)]
 

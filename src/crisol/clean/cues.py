@@ -4,7 +4,7 @@ Every language's lists are merged: a page's language is only known once it is cl
 sites mix languages in their chrome ("Share", "Síguenos"). Matching is done on a *folded* form
 (casefolded, accents stripped, spaces collapsed) so "LEA TAMBIÉN" matches the cue "lea también".
 
->>> fold("  Lea TAMBIÉN: ")
+>>> fold_words("  Lea TAMBIÉN: ")
 'lea tambien:'
 """
 
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from crisol.text import fold_words
 
 # Lists merged across languages (sets of folded cues).
 _LIST_KEYS = (
@@ -30,13 +30,6 @@ _LIST_KEYS = (
     "label_prefixes",
     "caption_markers",
 )
-
-
-def fold(text: str) -> str:
-    """Casefold, strip accents and collapse whitespace: the form cues are compared in."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.split())
 
 
 @dataclass(frozen=True)
@@ -85,17 +78,17 @@ def load_cues() -> Cues:
     for lang in _languages():
         data = _load(lang)
         for key in _LIST_KEYS:
-            lists[key].update(fold(c) for c in data.get(key, []))
+            lists[key].update(fold_words(c) for c in data.get(key, []))
         agencies.update(data.get("credit_agencies", []))
         # patterns are folded like the lines they are matched against
-        masthead += [re.compile(fold(p)) for p in data.get("masthead_patterns", [])]
-        promo += [re.compile(fold(p)) for p in data.get("promo_patterns", [])]
+        masthead += [re.compile(fold_words(p)) for p in data.get("masthead_patterns", [])]
+        promo += [re.compile(fold_words(p)) for p in data.get("promo_patterns", [])]
         dates = data.get("dates", {})
-        months.update({fold(k): v for k, v in dates.get("months", {}).items()})
-        weekdays.update(fold(w) for w in dates.get("weekdays", []))
-        joiners.update(fold(w) for w in dates.get("joiners", []))
-        dateline_words.update(fold(w) for w in dates.get("dateline_words", []))
-        timezones.update({fold(k): v for k, v in dates.get("timezones", {}).items()})
+        months.update({fold_words(k): v for k, v in dates.get("months", {}).items()})
+        weekdays.update(fold_words(w) for w in dates.get("weekdays", []))
+        joiners.update(fold_words(w) for w in dates.get("joiners", []))
+        dateline_words.update(fold_words(w) for w in dates.get("dateline_words", []))
+        timezones.update({fold_words(k): v for k, v in dates.get("timezones", {}).items()})
     return Cues(
         lists={k: frozenset(v) for k, v in lists.items()},
         # longest first, so "AFP via Getty Images" wins over "Getty Images"

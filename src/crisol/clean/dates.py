@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-from crisol.clean.cues import fold, load_cues
+from crisol.text import fold_words
+from crisol.clean.cues import load_cues
 
 FUTURE_TOLERANCE = timedelta(days=1)  # time zones and clocks: a little ahead is not the future
 _YEARS = range(1900, 2101)
@@ -116,9 +117,9 @@ def _numeric_month(m: re.Match[str], dayfirst: bool) -> tuple[int, str] | None:
 def find_date(text: str, dayfirst: bool = True) -> DateMatch | None:
     """The first full date (day, month, year, optional time and zone) in ``text``.
 
-    Positions refer to ``fold(text)``. ``dayfirst`` decides "05/06/2025" (True: 5 June).
+    Positions refer to ``fold_words(text)``. ``dayfirst`` decides "05/06/2025" (True: 5 June).
     """
-    folded = fold(text)
+    folded = fold_words(text)
     best: DateMatch | None = None
     for kind, pattern in _patterns().items():
         if kind == "time":

@@ -41,7 +41,8 @@ from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz
 
-from crisol.clean.cues import Cues, fold, load_cues
+from crisol.text import fold_words
+from crisol.clean.cues import Cues, load_cues
 from crisol.clean.dates import find_date
 
 KEEP_REASONS = frozenset({"title", "standfirst", "body", "subheading"})
@@ -99,7 +100,7 @@ class _Line:
 
     @cached_property
     def folded(self) -> str:
-        return fold(self.text)
+        return fold_words(self.text)
 
     @cached_property
     def bare(self) -> str:
@@ -355,7 +356,7 @@ def _credit_start(line: _Line, closing, tail, separated) -> tuple[int, bool] | N
     m = separated.search(line.text)
     if m and m.start() > 0:
         # "(AP Photo/J. Scott Applewhite)" names itself a photo credit, as "Foto:" does
-        named = bool(_PHOTO_WORD.search(fold(m.group(0))))
+        named = bool(_PHOTO_WORD.search(fold_words(m.group(0))))
         return m.start(), named
     return None
 
@@ -378,7 +379,7 @@ def without_date(text: str) -> str:
     """``text`` without the first full date in it ("Por Ana Gil | 3 de marzo de 2025" -> "Por Ana Gil")."""
     text = " ".join(text.split())
     found = find_date(text)
-    if found is None or len(fold(text)) != len(text):  # positions are in the folded text
+    if found is None or len(fold_words(text)) != len(text):  # positions are in the folded text
         return text
     return (text[: found.start] + " " + text[found.end :]).strip(_STRIP)
 
@@ -393,7 +394,7 @@ def byline_name(text: str, cues: Cues | None = None) -> str | None:
     """
     cues = cues or load_cues()
     text = " ".join(text.split()).rstrip(".")
-    folded = fold(text)
+    folded = fold_words(text)
     for prefix in sorted(cues["byline_prefixes"], key=len, reverse=True):
         if folded == prefix and prefix in ("redaccion",):
             return text
@@ -468,7 +469,7 @@ def _navigation(line: _Line, cues: Cues) -> str | None:
 
 def _byline_first(line: _Line, cues: Cues) -> str | None:
     """ "Por Redacción / EFE": a byline naming an agency is still a byline, not a photo credit."""
-    if line.words <= 10 and any(fold(line.text).startswith(p + " ") for p in cues["byline_prefixes"]):
+    if line.words <= 10 and any(fold_words(line.text).startswith(p + " ") for p in cues["byline_prefixes"]):
         return _byline(line, cues)
     return None
 
@@ -520,7 +521,7 @@ def _find_title(lines: list[_Line], title: str | None) -> _Line | None:
     """The headline line: near-equal to the metadata title, else the first headline-like line."""
     candidates = [ln for ln in lines if ln.reason is None]
     if title:
-        ft = fold(title)
+        ft = fold_words(title)
         for ln in candidates[:8]:
             if fuzz.ratio(ln.folded, ft) >= 90:
                 return ln
@@ -536,7 +537,7 @@ def _find_title(lines: list[_Line], title: str | None) -> _Line | None:
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]{5,}", fold(text))}
+    return {w for w in re.findall(r"[a-z]{5,}", fold_words(text))}
 
 
 def _body_words(lines: list[_Line]) -> set[str]:
@@ -574,7 +575,7 @@ def _prelude(lines: list[_Line], title_line: _Line) -> None:
 
 def _repeated_headline(lines: list[_Line], headline: str, title_line: _Line | None) -> None:
     """Lines repeating or abbreviating the headline (image captions reuse it)."""
-    fh = fold(headline)
+    fh = fold_words(headline)
     for ln in lines:
         if ln is title_line or ln.reason is not None or ln.words < 3:
             continue

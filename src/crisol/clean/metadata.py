@@ -24,7 +24,8 @@ import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from crisol.clean.cues import Cues, fold, load_cues
+from crisol.text import fold_words
+from crisol.clean.cues import Cues, load_cues
 
 _PART_SEP = re.compile(r"\s*(?:[|/·•]|\s[-–—]\s)\s*")
 _NAME_SEP = re.compile(r"\s*(?:;|,|\s+y\s+|\s+e\s+|\s+and\s+|&)\s*", re.I)
@@ -73,8 +74,8 @@ def split_byline(name: str, cues: Cues | None = None) -> tuple[list[str], str | 
 
 
 def _is_agency(piece: str, cues: Cues) -> bool:
-    folded = fold(piece)
-    return piece in cues.agencies or folded in {fold(a) for a in cues.agencies} or folded in GENERIC_AGENCIES
+    folded = fold_words(piece)
+    return piece in cues.agencies or folded in {fold_words(a) for a in cues.agencies} or folded in GENERIC_AGENCIES
 
 
 def normalise_outlet(value: str | None) -> str | None:
@@ -135,10 +136,10 @@ def _trailing_agency(part: str, cues: Cues) -> tuple[str, str | None]:
 def _is_outlet(piece: str, cues: Cues) -> bool:
     """An organisation rather than a person: one word, digits, an agency, a newsroom word."""
     tokens = piece.split()
-    folded = fold(piece)
+    folded = fold_words(piece)
     if len(tokens) == 1 or any(c.isdigit() for c in piece):
         return True
-    if piece in cues.agencies or folded in {fold(a) for a in cues.agencies}:
+    if piece in cues.agencies or folded in {fold_words(a) for a in cues.agencies}:
         return True
     return any(t in cues["outlet_words"] for t in folded.split())
 
@@ -146,9 +147,9 @@ def _is_outlet(piece: str, cues: Cues) -> bool:
 def _strip_newsroom(piece: str, cues: Cues) -> str | None:
     """ "Redacción El Diario" -> "El Diario"; "Redacción" alone names no outlet."""
     tokens = piece.split()
-    if fold(tokens[0]) in _NEWSROOM and len(tokens) > 1:
+    if fold_words(tokens[0]) in _NEWSROOM and len(tokens) > 1:
         return " ".join(tokens[1:])
-    if len(tokens) == 1 and fold(tokens[0]) in _NEWSROOM:
+    if len(tokens) == 1 and fold_words(tokens[0]) in _NEWSROOM:
         return None
     return piece
 
@@ -163,7 +164,7 @@ def split_authors(value: str | list[str] | None) -> list[str]:
         for name in _NAME_SEP.split(str(item)):
             name = " ".join(name.split())
             # "Redacción", "Agencias" sign for a newsroom or the wires, not a person
-            if name and name not in names and fold(name) not in _NEWSROOM | GENERIC_AGENCIES:
+            if name and name not in names and fold_words(name) not in _NEWSROOM | GENERIC_AGENCIES:
                 names.append(name)
     return names
 

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crisol.cli._common import err, open_store
-from crisol.link.names import fold
+from crisol.text import fold_name
 from crisol.store.queries import AnnotationQueries, EntityRecord, entity_detail, list_entities
 
 TOP_ALIASES = 4  # spellings shown per entity in the listing
@@ -59,12 +59,12 @@ def find_entity(queries: AnnotationQueries, name: str) -> Lookup:
     known = queries.get_entities([name])
     if known:
         return Lookup(entity=known[name])
-    key = fold(name)
+    key = fold_name(name)
     if not key:
         return Lookup()
     canonical, alias, partial = set(), set(), set()
     for entity_id, text, is_name in queries.iter_names():
-        folded = fold(text)
+        folded = fold_name(text)
         if folded == key:
             (canonical if is_name else alias).add(entity_id)
         elif f" {key} " in f" {folded} ":

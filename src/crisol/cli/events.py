@@ -51,7 +51,7 @@ from rich.text import Text
 from crisol.cli._common import err, open_store
 from crisol.cli.entities import actor_text, events_table, find_entity, print_table, wide_console
 from crisol.link.events import CrossEvent, stored_events
-from crisol.link.similarity import fold
+from crisol.text import fold
 from crisol.store.queries import AnnotationQueries, EventRow, date_span
 
 

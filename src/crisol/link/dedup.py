@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Literal, Sequence
 
 import numpy as np
 
-from crisol.link.similarity import DIM, embed, fold, sentence_scale
+from crisol.link.similarity import DIM, embed, sentence_scale
+from crisol.text import fold
 
 if TYPE_CHECKING:
     from datasketch import MinHash

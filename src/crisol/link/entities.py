@@ -34,13 +34,13 @@ from typing import Any, Iterable
 from jellyfish import levenshtein_distance
 
 from crisol.errors import CrisolError
+from crisol.text import fold_name
 from crisol.link.names import (
     AliasTable,
     Comparison,
     PersonName,
     acronym,
     compare_persons,
-    fold,
     is_acronym,
     joined,
     person_name,
@@ -193,7 +193,7 @@ class EntityRegistry:
         """
         context = context or MatchContext()
         kind = _type(label)
-        if not fold(name) or kind == "NORP":
+        if not fold_name(name) or kind == "NORP":
             return None, None
         found = self._match_exact(name, kind)
         if found[0] is None and kind != "PER":
@@ -278,7 +278,7 @@ class EntityRegistry:
         if kind == "NORP":
             return self._link_demonym(mention, context)
         name = mention.canonical or mention.text
-        if not fold(name):
+        if not fold_name(name):
             return None  # punctuation only: nothing to name
         if not mention.canonical and (kind == "PER" or _maybe_surname(mention)):
             resolved = self._resolve_in_article(mention, article, linked)
@@ -603,7 +603,7 @@ class EntityRegistry:
         return self._index.get(index, {}).get(key, set()) if key else set()
 
     def _new_id(self, kind: str, name: str) -> str:
-        base = f"{kind.lower()}:{re.sub(r'[^a-z0-9]+', '-', fold(name)).strip('-') or 'x'}"
+        base = f"{kind.lower()}:{re.sub(r'[^a-z0-9]+', '-', fold_name(name)).strip('-') or 'x'}"
         entity_id, n = base, 1
         while entity_id in self._entities:
             n += 1
@@ -647,7 +647,7 @@ def _canonical_person(entity: RegistryEntity) -> str:
 def _tkey(name: str) -> str:
     if is_acronym(name):
         return joined(name)  # "OUA" is not a spelling of "UUAA"
-    return " ".join(token_key(t) for t in fold(name).split())
+    return " ".join(token_key(t) for t in fold_name(name).split())
 
 
 def _deletes(key: str) -> set[str]:

@@ -56,13 +56,13 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from crisol.link.dedup import Relation
-from crisol.link.similarity import fold
+from crisol.text import fold
 from crisol.model import Actor, Article, Event, time_key
 
 if TYPE_CHECKING:
@@ -413,7 +413,7 @@ class CrossEvent:
     def has_actor(self, entity_ids: set[str], names: set[str]) -> bool:
         """Whether a report has an actor that is one of the entities, or is unlinked and
         carries one of the (folded) names."""
-        from crisol.link.similarity import fold
+        from crisol.text import fold
 
         for r in self.coded:
             for a in (r.event.source, r.event.target):

@@ -11,7 +11,7 @@ Three levels of sameness, from strict to loose, each a plain string key:
 :func:`compare_persons` compares two person names token by token (family name strict, given names
 fuzzy) and says how they relate; the registry (:mod:`crisol.link.entities`) decides with context.
 
->>> fold("Serguéi Shoigú")
+>>> fold_name("Serguéi Shoigú")
 'serguei shoigu'
 >>> person_name("Choi Son Hee").key == person_name("Choe Son-hui").key
 True
@@ -30,6 +30,7 @@ from typing import Iterable
 from pathlib import Path
 
 import jellyfish
+from crisol.text import fold_name
 
 COMMON = Path(__file__).resolve().parents[1] / "resources" / "common"
 _APOSTROPHES = "'’‘ʼ`´ʻ"
@@ -52,31 +53,13 @@ def _data() -> dict:
     return data
 
 
-@lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
-    """Lower case, accents removed, apostrophes joined, hyphens/dots/punctuation to spaces.
-
-    >>> fold("  P'yŏngyang-si ")
-    'pyongyang si'
-    >>> fold("EE.UU.")
-    'ee uu'
-    """
-    text = unicodedata.normalize("NFKD", text.translate(_HOMOGLYPHS))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("œ", "oe")
-    text = text.replace("ł", "l").replace("Ł", "L").replace("đ", "d").replace("ı", "i")
-    text = re.sub(f"[{_APOSTROPHES}]", "", text.casefold())
-    text = re.sub(r"[^\w\s]|_", " ", text)
-    return " ".join(text.split())
-
-
 def joined(text: str) -> str:
     """The folded text without spaces: "Kim Jong Un", "Kim Jong-un", "Kim Jongun" agree.
 
     >>> joined("Kim Jong-Un") == joined("Kim Jongun")
     True
     """
-    return fold(text).replace(" ", "")
+    return fold_name(text).replace(" ", "")
 
 
 def _apply(rules_name: str, token: str) -> str:
@@ -479,7 +462,7 @@ def acronym(text: str) -> str:
     'nato'
     """
     stop = _data()["_particles"] | {"of", "the", "for", "and", "et", "und", "para", "por", "en", "a"}
-    words = [w for w in fold(text).split() if w not in stop]
+    words = [w for w in fold_name(text).split() if w not in stop]
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 

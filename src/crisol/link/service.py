@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 from crisol.link import dedup
 from crisol.link import similarity as sim
 from crisol.link.entities import EntityRegistry
-from crisol.link.names import fold as fold_name
+from crisol.text import fold_name
 from crisol.link.stories import WINDOW as stories_window
 from crisol.link.stories import StoryClusterer, StoryItem
 from crisol.model import Article, as_utc, time_key

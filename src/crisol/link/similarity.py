@@ -28,7 +28,6 @@ import math
 import os
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -36,6 +35,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
+from crisol.text import fold
 
 FEATURES = ("embedding", "tfidf", "names", "numbers", "title")
 
@@ -52,16 +52,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # entity annotation is available (SemEval texts in eight languages).
 _NAME = re.compile(r"(?<![.!?¿¡]\s)(?<!^)\b([A-ZÁÉÍÓÚÑÄÖÜÇ][\wáéíóúñäöüç'-]{2,})")
 _NUMBER = re.compile(r"\b\d[\d.,]*\d\b|\b\d\b")
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents, so "Moscú" and "moscu" compare equal.
-
-    >>> fold("Pionyang y MOSCÚ")
-    'pionyang y moscu'
-    """
-    norm = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in norm if not unicodedata.combining(c))
 
 
 @dataclass

@@ -23,7 +23,6 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Iterable
 
 import numpy as np
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Sequence
 
-from crisol.link.similarity import fold
+from crisol.text import fold
 
 LANGUAGES = ("es", "en")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\w+(?:-\w+)*|[%$€£]")

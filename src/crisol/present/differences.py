@@ -30,7 +30,7 @@ from typing import Callable, Sequence
 
 from rapidfuzz import fuzz
 
-from crisol.link.similarity import fold
+from crisol.text import fold
 from crisol.model import Article, Mention
 from crisol.present import cues as _cues
 from crisol.present.events import MergedEvent, dates_compatible

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
-from crisol.link.similarity import fold
+from crisol.text import fold
 from crisol.present.cues import Cues, Token, load, tokens
 
 _GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")

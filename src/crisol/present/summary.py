@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Sequence
 
 
-from crisol.link.similarity import fold
+from crisol.text import fold
 from crisol.model import Article
 from crisol.present.cues import tokens
 from crisol.present.figures import stop_words

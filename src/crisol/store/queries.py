@@ -733,7 +733,7 @@ def actor_keys(store: Store, entity: str | None = None, actor: str | None = None
     """(registry ids, folded names) an event's actor may carry to match ``entity`` (a registry
     id: its name and spellings count for unlinked actors) or ``actor`` (a name, any case: the
     registry entities spelled so, and the name itself)."""
-    from crisol.link.similarity import fold
+    from crisol.text import fold
 
     al = entity_aliases
     ids: set[str] = {entity} if entity else set()

@@ -33,7 +33,6 @@ import logging
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -41,18 +40,17 @@ from itertools import accumulate, islice
 from operator import sub
 from typing import Any, Iterable, Sequence
 
-import snowballstemmer
 from sqlalchemy import Column, Index, Integer, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy import bindparam, delete, func, insert, literal_column, select
 from sqlalchemy.engine import Connection
 
 from crisol.model import Article
+from crisol.text import STEMMERS, fold, stem, stems
 from crisol.store import schema as s
 from crisol.store.store import Store, _chunks
 
 KINDS = ("article", "quote", "entity", "story")
-STEMMERS = {"es": "spanish", "en": "english"}
 TITLE_WEIGHT = 2.0  # a word in the title counts twice as much as one in the body
 SNIPPET_WORDS = 28  # words of context in a snippet
 STATE = "_state"  # kind of the rows remembering what entities/stories were indexed
@@ -79,53 +77,9 @@ search_docs = Table(
 )
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# Combining marks (accents, tildes, cedillas) of Latin, Greek and Cyrillic letters after NFKD.
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_STEMS: dict[str, dict[str, str]] = {lang: {} for lang in STEMMERS}  # word -> stem, per language
-MAX_CACHED = 500_000
 
 
 # ---- words ----------------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: what every indexed and queried word goes through.
-
-    >>> fold("Pionyang, Corea del Norte: EDUCACIÓN y Shoigú")
-    'pionyang, corea del norte: educacion y shoigu'
-    """
-    # NFKD splits "ó" into "o" + a combining accent, which the (C-speed) regex then drops.
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
-
-
-@lru_cache(maxsize=4)
-def _stemmer(language: str):
-    return snowballstemmer.stemmer(STEMMERS[language])
-
-
-def stem(word: str, language: str | None) -> str:
-    """The stem of a folded word in a language (the word itself for other languages)."""
-    cache = _STEMS.get(language or "")
-    if cache is None:
-        return word
-    found = cache.get(word)
-    if found is None:
-        found = _stemmer(language).stemWord(word)
-        if len(cache) < MAX_CACHED:  # the stemmer is pure Python: a word's stem is made once
-            cache[word] = found
-    return found
-
-
-def stems(text: str | None, language: str | None) -> str:
-    """The indexed form of a text: its folded words, stemmed, separated by spaces."""
-    if not text:
-        return ""
-    lang = (language or "").lower()[:2]
-    words = _WORD.findall(fold(text))
-    cache = _STEMS.get(lang)
-    if cache is None:
-        return " ".join(words)
-    return " ".join([cache.get(w) or stem(w, lang) for w in words])
 
 
 # ---- queries --------------------------------------------------------------------------------

@@ -274,7 +274,7 @@ def select_events(store: Store, f: EventFilters, limit: int | None) -> list[dict
 def grouped_events(store: Store, f: EventFilters, limit: int = GROUPED_SHOWN) -> dict[str, Any]:
     """Events across sources for the filters, most independent sources first: ``{rows, total,
     too_broad}`` (``too_broad``: why a selection holding too many reports was not grouped)."""
-    from crisol.link.similarity import fold
+    from crisol.text import fold
 
     entity_ids, names = _actor_filter(AnnotationQueries(store), f.actor)
     since = date_span(f.since)[0] if f.since else None

@@ -1,0 +1,140 @@
+"""Text normalisation every stage shares: folding (case and accents) and stemming.
+
+One module, so "Shoigú" and "shoigu" compare equal the same way in the gazetteer, the
+cleaner's cues, the linker, the presenter and the search index. It belongs to the vocabulary
+layer: it imports nothing from crisol.
+
+- :func:`fold`: lower case without accents, for comparing words and phrases;
+- :func:`fold_words`: the same with runs of whitespace collapsed, for whole lines;
+- :func:`fold_name`: a stronger form for names, where punctuation, apostrophes and look-alike
+  letters must not split one name into two;
+- :func:`fold_accents`: accents off, case kept, with a map back to the original offsets, for
+  matching patterns and pointing back into the text;
+- :func:`stem` / :func:`stems`: Snowball stems of folded words, for Spanish and English.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Sequence
+
+import snowballstemmer
+
+# Combining marks (accents, tildes, cedillas) of Latin, Greek and Cyrillic letters after NFKD.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_APOSTROPHES = "'’‘ʼ`´ʻ"
+_APOSTROPHE = re.compile(f"[{_APOSTROPHES}]")
+_NOT_WORD = re.compile(r"[^\w\s]|_")
+# Cyrillic and Greek letters that look Latin, sometimes typed into Latin names ("Velascо").
+_HOMOGLYPHS = str.maketrans(
+    "аеорсухіјѕАВЕКМНОРСТХІЈЅΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "aeopcyxijsABEKMHOPCTXIJSABEHIKMNOPTXYZ"
+)
+# Letters NFKD does not decompose into a base letter and a mark.
+_LIGATURES = str.maketrans({"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "Ł": "L",
+                            "đ": "d", "ı": "i"})  # fmt: skip
+
+STEMMERS = {"es": "spanish", "en": "english"}
+MAX_CACHED_STEMS = 500_000  # per language; the stemmer is pure Python, so each stem is made once
+_STEMS: dict[str, dict[str, str]] = {lang: {} for lang in STEMMERS}
+_WORD = re.compile(r"\w+")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents.
+
+    >>> fold("Pionyang, Corea del Norte: EDUCACIÓN y Shoigú")
+    'pionyang, corea del norte: educacion y shoigu'
+    """
+    # NFKD splits "ó" into "o" + a combining accent, which the (C-speed) regex then drops.
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
+
+
+def fold_words(text: str) -> str:
+    """:func:`fold`, with runs of whitespace made one space and the ends trimmed.
+
+    >>> fold_words("  Última   HORA ")
+    'ultima hora'
+    """
+    return " ".join(fold(text).split())
+
+
+@lru_cache(maxsize=200_000)
+def fold_name(text: str) -> str:
+    """Lower case, accents removed, apostrophes joined, hyphens/dots/punctuation to spaces.
+
+    >>> fold_name("  P'yŏngyang-si ")
+    'pyongyang si'
+    >>> fold_name("EE.UU.")
+    'ee uu'
+    """
+    text = unicodedata.normalize("NFKD", text.translate(_HOMOGLYPHS))
+    text = _COMBINING.sub("", text).translate(_LIGATURES)
+    text = _APOSTROPHE.sub("", text.casefold())
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def fold_accents(text: str) -> tuple[str, Sequence[int]]:
+    """Strip accents keeping case; return the folded text and, per folded char, its offset.
+
+    Folding a character can drop a combining mark, so the offsets map matches back to the
+    original text (and "miercoles" matches "miércoles").
+
+    >>> folded, offsets = fold_accents("el Miércoles")
+    >>> folded, offsets[-1]
+    ('el Miercoles', 11)
+    """
+    if text.isascii():
+        return text, range(len(text))
+    pieces = [_fold_char(c) for c in text]
+    folded = "".join(pieces)
+    if len(folded) == len(text) and "" not in pieces:
+        return folded, range(len(text))  # the usual case: one character for one
+    offsets = [i for i, piece in enumerate(pieces) for _ in piece]
+    return folded, offsets
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(c: str) -> str:
+    if c.isascii():
+        return c
+    return _COMBINING.sub("", unicodedata.normalize("NFD", c))
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str):
+    return snowballstemmer.stemmer(STEMMERS[language])
+
+
+def stem(word: str, language: str | None) -> str:
+    """The stem of a folded word in a language (the word itself for other languages).
+
+    >>> stem("elecciones", "es"), stem("elecciones", "fr")
+    ('eleccion', 'elecciones')
+    """
+    cache = _STEMS.get(language or "")
+    if cache is None:
+        return word
+    found = cache.get(word)
+    if found is None:
+        found = _stemmer(language).stemWord(word)
+        if len(cache) < MAX_CACHED_STEMS:
+            cache[word] = found
+    return found
+
+
+def stems(text: str | None, language: str | None) -> str:
+    """The folded words of a text, stemmed, separated by spaces.
+
+    >>> stems("Las ELECCIONES de Pionyang", "es-ES")
+    'las eleccion de pionyang'
+    """
+    if not text:
+        return ""
+    lang = (language or "").lower()[:2]
+    words = _WORD.findall(fold(text))
+    cache = _STEMS.get(lang)
+    if cache is None:
+        return " ".join(words)
+    return " ".join([cache.get(w) or stem(w, lang) for w in words])
