@@ -14,7 +14,7 @@ import pytest
 
 from crisol.errors import ExtractionRejected, UnknownLanguage
 from crisol.model import Article, RawArticle, Rejection
-from crisol.pipeline import Runner, Stages, ingest
+from crisol.service.runner import Runner, Stages, ingest
 from crisol.store import open_store
 
 

@@ -11,9 +11,10 @@ with hand-built values.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Literal
 
 # Where a publication date came from, most to least trustworthy.
@@ -221,7 +222,7 @@ def time_key(when: datetime | None) -> tuple[bool, datetime]:
     """A sort key for publication times: undated last, naive times read as UTC, so dated and
     undated, naive and aware times can share one sort (comparing naive with aware raises).
 
-    >>> from datetime import datetime, timezone
+    >>> from datetime import date, datetime, timezone
     >>> aware = datetime(2025, 7, 1, tzinfo=timezone.utc)
     >>> sorted([None, aware, datetime(2025, 6, 1)], key=time_key)[0].month, time_key(None) > time_key(aware)
     (6, True)
@@ -264,3 +265,53 @@ class Rejection:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"
+
+
+# Seasons in resolved dates ("2024-winter"): first and last month (14 = February of next year).
+SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 14)}
+
+
+def date_span(value: str | None) -> tuple[date, date] | None:
+    """The first and last day a resolved date value covers (None when it is not a date).
+
+    >>> date_span("2025-02")
+    (datetime.date(2025, 2, 1), datetime.date(2025, 2, 28))
+    >>> date_span("2024-winter")
+    (datetime.date(2024, 12, 1), datetime.date(2025, 2, 28))
+    >>> date_span("soon") is None
+    True
+    """
+    if not value:
+        return None
+    parts = value.split("-")
+    try:
+        year = int(parts[0])
+        if len(parts) == 1:
+            return date(year, 1, 1), date(year, 12, 31)
+        if parts[1] in SEASON_MONTHS:
+            first, last = SEASON_MONTHS[parts[1]]
+            end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
+            return date(year, first, 1), date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+        month = int(parts[1])
+        if len(parts) == 2:
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        day = date(year, month, int(parts[2][:2]))
+        return day, day
+    except (ValueError, IndexError):
+        return None
+
+
+def span_overlaps(span: tuple[date, date] | None, since: date | None, until: date | None) -> bool:
+    """Whether a date span (:func:`date_span`) overlaps the window ``since``..``until`` (either
+    may be open); an undated event (no span) cannot be placed inside a window.
+
+    >>> span_overlaps(date_span("2025-02"), date(2025, 2, 20), None)
+    True
+    >>> span_overlaps(None, None, None), span_overlaps(None, date(2025, 1, 1), None)
+    (True, False)
+    """
+    if since is None and until is None:
+        return True
+    if span is None:
+        return False
+    return (since is None or span[1] >= since) and (until is None or span[0] <= until)

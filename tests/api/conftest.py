@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from crisol.model import Actor, Event, Mention, Quote
-from crisol.pipeline import default_stages, prepare
+from crisol.service.runner import default_stages, prepare
 from crisol.read import InputFile, read_input
 from crisol.store import open_store
 from crisol.store import search as fts
-from crisol.store.link import LinkStore, stories, story_articles
+from crisol.store.link import LinkStore
+from crisol.store.schema import stories, story_articles
 from crisol.store.testing import BACKENDS, PG_URL, reset_postgres
 
 with warnings.catch_warnings():

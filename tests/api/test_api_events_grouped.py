@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from crisol.store import queries
+from crisol.service import events
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_bad_parameters_and_too_broad_selections_are_problems(api, monkeypatch):
     bad = api.get("/events/grouped", params={"since": "last week"})
     assert bad.status_code == 422 and bad.json()["input"] == "since"
     assert api.get("/events/grouped", params={"sort": "size"}).status_code == 422
-    monkeypatch.setattr(queries, "MAX_GROUPED_REPORTS", 2)
+    monkeypatch.setattr(events, "MAX_GROUPED_REPORTS", 2)
     broad = api.get("/events/grouped")
     assert broad.status_code == 422 and broad.json()["type"].endswith("too-broad")
     assert "type or a shorter date window" in broad.json()["detail"]

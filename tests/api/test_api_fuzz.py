@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 
 from crisol.api import create_app  # noqa: E402
 from crisol.api.guard import LOOPBACK_NAMES, Guard  # noqa: E402
-from crisol.pipeline import ingest  # noqa: E402
+from crisol.service.runner import ingest  # noqa: E402
 from crisol.store import open_store  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from crisol.pipeline import Stages, default_stages
+from crisol.service.runner import Stages, default_stages
 from crisol.store import open_store
 from crisol.store import search as fts
 

@@ -12,9 +12,9 @@ from datetime import datetime
 
 import pytest
 
-from crisol.api.routes.stories import merged_target
 from crisol.store import open_store
-from crisol.store.link import stories, story_articles
+from crisol.store.link import LinkStore
+from crisol.store.schema import stories, story_articles
 from crisol.web.app import create_web_app
 
 with warnings.catch_warnings():
@@ -48,11 +48,11 @@ def merged_db(db_url, fixture_articles):
 
 def test_merges_are_followed_to_the_live_story(merged_db):
     with open_store(merged_db) as store:
-        assert merged_target(store, "s-direct") == "s-live"
-        assert merged_target(store, "s-old") == "s-live"  # two hops
-        assert merged_target(store, "s-live") is None  # live: no redirect
-        assert merged_target(store, "s-loop-a") is None and merged_target(store, "s-dangling") is None
-        assert merged_target(store, "nothing") is None
+        assert LinkStore(store).merged_target("s-direct") == "s-live"
+        assert LinkStore(store).merged_target("s-old") == "s-live"  # two hops
+        assert LinkStore(store).merged_target("s-live") is None  # live: no redirect
+        assert LinkStore(store).merged_target("s-loop-a") is None and LinkStore(store).merged_target("s-dangling") is None
+        assert LinkStore(store).merged_target("nothing") is None
 
 
 @pytest.mark.parametrize("old", ["s-old", "s-mid", "s-direct"])

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from crisol.store import open_store
+from crisol.service import views
 from crisol.store import queries
-from crisol.store.link import stories, story_articles
+from crisol.store.schema import stories, story_articles
 
 
 def test_the_listing_and_the_full_story_show_the_same_title(client):
@@ -32,7 +33,7 @@ def test_a_story_without_any_headline_is_titled_by_its_first_articles_lead(db_ur
             conn.execute(story_articles.insert(), [{"article_id": a.id, "story_id": "s-untitled", "score": 1.0,
                                                     "position": i} for i, a in enumerate(harbour)])  # fmt: skip
         listed = queries.list_stories(store).items[0]
-        full = queries.get_story(store, "s-untitled")
+        full = views.get_story(store, "s-untitled")
     lead = " ".join(harbour[0].text.split())
     assert listed["title"] and lead.startswith(listed["title"].rstrip("…"))
     assert len(listed["title"]) <= queries.TITLE_CHARS

@@ -11,7 +11,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from crisol.cli import app
-from crisol.pipeline import ingest
+from crisol.service.runner import ingest
 from crisol.store import open_store
 
 with warnings.catch_warnings():

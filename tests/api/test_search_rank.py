@@ -18,7 +18,7 @@ QUERIES = ["eleccion", "sequía OR elecciones", "Valdemora", "riego", "\"pleno d
 
 
 def _rum_available(store) -> bool:
-    with store._conn() as conn:
+    with store.connection() as conn:
         return bool(conn.scalar(text("SELECT count(*) FROM pg_available_extensions WHERE name = 'rum'")))
 
 
@@ -27,7 +27,7 @@ def _everything(store, q):
 
 
 def test_postgresql_ranks_with_rum_when_the_server_has_it(filled):
-    with open_store(filled) as store, store._conn() as conn:
+    with open_store(filled) as store, store.connection() as conn:
         rum = fts.uses_rum(conn)
         available = store.engine.dialect.name == "postgresql" and _rum_available(store)
     if store.engine.dialect.name != "postgresql":
@@ -40,7 +40,7 @@ def test_postgresql_ranks_with_rum_when_the_server_has_it(filled):
 
 def test_rum_and_plain_ranking_find_the_same_documents(filled, monkeypatch):
     with open_store(filled) as store:
-        with store._conn() as conn:
+        with store.connection() as conn:
             if not fts.uses_rum(conn):
                 pytest.skip("no RUM index on this engine")
         ranked = {q: _everything(store, q) for q in QUERIES}

@@ -177,7 +177,7 @@ def test_ingest_reads_stdin(runner, db):
 
 @pytest.mark.slow
 def test_ingest_with_analysis_stores_the_annotations(runner, db, news):
-    from crisol.pipeline import find_annotator
+    from crisol.service.runner import find_annotator
 
     if find_annotator() is None:
         pytest.skip("crisol.annotate.annotate is not available yet")

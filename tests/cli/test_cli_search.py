@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from crisol.cli import app
-from crisol.pipeline import default_stages, prepare
+from crisol.service.runner import default_stages, prepare
 from crisol.read import InputFile, read_input
 from crisol.store import open_store
 from crisol.store import search as fts

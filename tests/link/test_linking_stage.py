@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crisol.pipeline import ingest
+from crisol.service.runner import ingest
 from crisol.store import open_store
 from crisol.store.link import LinkStore
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crisol.link import similarity as sim
-from crisol.pipeline import ingest
+from crisol.service.runner import ingest
 from crisol.store import open_store
 from crisol.store.link import LinkStore
 
@@ -27,7 +27,7 @@ def test_unrelated_pieces_on_one_topic_or_in_one_style_stay_apart(tmp_path):
         report = ingest(inputs, store)
         assert report.new == 16
         stories = LinkStore(store).list_stories(limit=100).data
-        joined = {s.id: [a.title for a in store._load(LinkStore(store).story_members(s.id), with_raw=False)] for s in stories if s.size > 1}
+        joined = {s.id: [a.title for a in store.load_articles(LinkStore(store).story_members(s.id), with_raw=False)] for s in stories if s.size > 1}
     assert not joined, joined
 
 

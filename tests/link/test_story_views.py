@@ -23,9 +23,11 @@ import crisol.present
 from crisol.cli import app
 from crisol.link import dedup
 from crisol.link.similarity import DIM
-from crisol.link.service import Linker, link_stored, story_view
+from crisol.service import views
+from crisol.service.linking import Linker, link_stored
+from crisol.service.views import story_view
 from crisol.model import Article
-from crisol.store import open_store, queries
+from crisol.store import open_store
 from crisol.store.link import LinkStore
 from crisol.store.migrate import alembic_config, current_revision, scripted_head
 from crisol.store.testing import BACKENDS, PG_URL, reset_postgres
@@ -53,14 +55,6 @@ def db_url(request, tmp_path) -> str:
         reset_postgres(PG_URL)
         return PG_URL
     return str(tmp_path / "views.db")
-
-
-@pytest.fixture(autouse=True)
-def _no_memory_views():
-    # get_story also keeps views in memory: these tests are about the stored ones
-    queries._VIEWS.clear()
-    yield
-    queries._VIEWS.clear()
 
 
 class Presents:
@@ -102,7 +96,7 @@ def test_linking_stores_the_view_and_readers_serve_it_without_presenting(db_url,
 
     Presents(monkeypatch, refuse=True)
     with open_store(db_url) as store:
-        served = queries.get_story(store, sid)
+        served = views.get_story(store, sid)
         assert served["articles"] == [first.id, second.id] and served["summary"] == stored["summary"]
     from crisol.api import create_app
 
@@ -129,12 +123,12 @@ def test_a_story_that_changed_is_presented_once_more_then_served(db_url, monkeyp
         made_at, _ = links.load_view(sid)
         assert made_at < links.story_updated(sid)
         presents = Presents(monkeypatch)
-        assert queries.get_story(store, sid)["articles"] == [first.id, second.id, third.id]
+        assert views.get_story(store, sid)["articles"] == [first.id, second.id, third.id]
         assert presents.calls == 1
         made_at, stored = links.load_view(sid)
         assert made_at == links.story_updated(sid) and third.id in stored["articles"]
-        queries._VIEWS.clear()
-        again = queries.get_story(store, sid)
+        store.memo(views.READ_VIEWS).clear()
+        again = views.get_story(store, sid)
         assert presents.calls == 1, "the refreshed view is served from the store"
         assert again["articles"] == stored["articles"]
 
@@ -154,7 +148,7 @@ def test_linking_a_new_member_refreshes_the_stored_view(db_url, monkeypatch):
         assert stored["articles"] == [first.id, second.id, third.id]
         assert {s["outlet"] for s in stored["sources"]} == {a.outlet for a in (first, second, third)}
         Presents(monkeypatch, refuse=True)
-        assert queries.get_story(store, sid)["articles"] == stored["articles"]
+        assert views.get_story(store, sid)["articles"] == stored["articles"]
 
 
 def test_presenting_after_linking_reuses_the_sentences_the_linker_embedded(tmp_path, monkeypatch):
@@ -201,7 +195,7 @@ def test_migration_0007_upgrades_and_downgrades(db_url):
         assert current_revision(store.engine) == scripted_head() == M.revision
         sid = _story_of(store, _articles()[0].id)
         assert LinkStore(store).load_view(sid) is None
-        assert queries.get_story(store, sid)["id"] == sid
+        assert views.get_story(store, sid)["id"] == sid
         assert LinkStore(store).load_view(sid) is not None
 
 
@@ -216,12 +210,12 @@ def test_a_reader_does_not_wait_for_an_ingest_to_store_a_view(tmp_path, caplog):
         sid = _story_of(store, first.id)
         with ingest.transaction():  # another writer holds SQLite's write lock (busy timeout 30 s)
             start = time.perf_counter()
-            view = queries.get_story(store, sid)
+            view = views.get_story(store, sid)
             took = time.perf_counter() - start
         assert view["articles"] == [first.id, second.id]
         assert took < 20, f"the reader waited for the writer ({took:.1f} s)"
         assert LinkStore(store).load_view(sid) is None
         assert "could not store the view" in caplog.text
-        queries._VIEWS.clear()
-        queries.get_story(store, sid)  # the lock is gone: stored now
+        store.memo(views.READ_VIEWS).clear()
+        views.get_story(store, sid)  # the lock is gone: stored now
         assert LinkStore(store).load_view(sid) is not None

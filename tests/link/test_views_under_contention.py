@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from crisol.link import service
-from crisol.pipeline import ingest
+from crisol.service import views as service
+from crisol.service.runner import ingest
 from crisol.store import open_store
 from crisol.store.link import LinkStore
 

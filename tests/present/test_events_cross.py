@@ -1,4 +1,4 @@
-"""Events across sources (crisol.link.events): grouping, counts, certainty, and the story view.
+"""Events across sources (crisol.present.cross_events): grouping, counts, certainty, and the story view.
 
 Built from hand-written annotated articles (tests/fixtures/events/cross_sources.json): one
 meeting told by four outlets (a rewrite, two articles crediting one agency, one telling it only
@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from crisol.link.dedup import Relation
-from crisol.link.events import date_source_of, group_events
+from crisol.present.cross_events import date_source_of, group_events
 from crisol.model import Actor, Article, Event, Mention, Sentence
 from crisol.present.events import event_entry, merge_events, timeline
 from crisol.present.sources import independent_sources

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from crisol.pipeline import ingest
+from crisol.service.runner import ingest
 from crisol.store import open_store
 
 OUTLETS = ["Gaceta del Valle", "Heraldo Costero", "The Harbour Times"]

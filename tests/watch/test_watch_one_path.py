@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from crisol.link.service import stored_story_view
+from crisol.service.views import stored_story_view
 from crisol.store import open_store
 from crisol.store import search as fts
 from crisol.store.link import LinkStore

@@ -25,7 +25,7 @@ def web_db(tmp_path_factory) -> str:
     if prebuilt and Path(prebuilt).is_file():
         shutil.copyfile(prebuilt, path)
         return str(path)
-    from crisol.pipeline import ingest
+    from crisol.service.runner import ingest
     from crisol.store import open_store
 
     with open_store(str(path)) as store:

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from crisol.store import open_store
+from crisol.service import events
 from crisol.store import queries
 from crisol.web import create_web_app
 
@@ -34,7 +35,7 @@ def _counts(e: dict) -> str:
 
 
 def test_grouped_events_show_their_counts_and_link_their_articles(client, store):
-    grouped = queries.list_cross_events(store, limit=100)
+    grouped = events.list_cross_events(store, limit=100)
     assert grouped.total > 0
     page = client.get("/events")
     assert page.status_code == 200
@@ -49,15 +50,15 @@ def test_grouped_events_show_their_counts_and_link_their_articles(client, store)
 
 
 def test_grouped_events_follow_the_filters(client, store):
-    top = queries.list_cross_events(store, limit=1).items[0]
+    top = events.list_cross_events(store, limit=1).items[0]
     page = client.get("/events", params={"type": top["type"].lower()})
-    expected = queries.list_cross_events(store, type=top["type"]).total
+    expected = events.list_cross_events(store, type=top["type"]).total
     assert f"{expected} event{'' if expected == 1 else 's'} told by" in html.unescape(page.text)
     assert _counts(top) in html.unescape(page.text)
 
 
 def test_a_selection_too_broad_to_group_says_how_to_narrow_it(client, monkeypatch):
-    monkeypatch.setattr(queries, "MAX_GROUPED_REPORTS", 1)
+    monkeypatch.setattr(events, "MAX_GROUPED_REPORTS", 1)
     page = client.get("/events")
     assert page.status_code == 200
     assert 'id="grouped-too-broad"' in page.text and "shorter date window" in page.text

@@ -25,7 +25,7 @@ INPUT = Path(__file__).resolve().parents[1] / "fixtures" / "web_dates" / "efe_da
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     from crisol.cli.serve import build_app
-    from crisol.pipeline import ingest
+    from crisol.service.runner import ingest
     from crisol.store import open_store
 
     db = str(tmp_path_factory.mktemp("mixed") / "crisol.db")

@@ -6,6 +6,7 @@ from crisol.model import Article, Event, Mention, Quote, Sentence
 from crisol.web import charts
 from crisol.web.app import http_url
 from crisol.web.highlight import highlight_article
+from crisol.store.search import Snippet
 from crisol.web.views import snippet_markup
 
 TEXT = 'Dijo <i>Ana Pérez</i>: «vamos a ganar». Luego & se fue.'
@@ -55,12 +56,12 @@ def test_highlight_skips_bad_offsets():
     assert "ent-ORG" not in html
 
 
-def test_snippet_markup_only_keeps_mark():
-    s = "a &lt;script&gt; <mark>puerto</mark> <b>x</b> <mark>open"
+def test_snippet_markup_escapes_text_and_marks_matches():
+    s = Snippet((("a <script> ", False), ("puerto", True), (" <b>x</b> ", False), ("<open>", True)))
     out = str(snippet_markup(s))
     assert "<mark>puerto</mark>" in out
     assert "&lt;script&gt;" in out and "&lt;b&gt;" in out
-    assert out.endswith("</mark>")
+    assert out.endswith("<mark>&lt;open&gt;</mark>") and "<script>" not in out
 
 
 def test_http_url():

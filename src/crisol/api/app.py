@@ -19,7 +19,7 @@ from crisol.api.guard import Guard, GuardMiddleware
 from crisol.api.ingest import Ingestor
 from crisol.api.models import ArticleCreate, ProblemPublic
 from crisol.api.routes import articles, entities, events, ingest, quotes, search, stories
-from crisol.pipeline import Stages
+from crisol.service.runner import Stages
 from crisol.store import open_store
 
 ROUTERS = (articles, ingest, stories, entities, quotes, events, search)

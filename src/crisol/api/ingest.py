@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 
 from crisol.model import Rejection
-from crisol.pipeline import IngestReport, Runner, Stages, default_stages
+from crisol.service.runner import IngestReport, Runner, Stages, default_stages
 from crisol.read import InputFile
 from crisol.store import Store
 from crisol.store import search as fts
@@ -163,7 +163,7 @@ class Ingestor:
 
     def ingest(self, source: str, data: bytes) -> IngestOutcome:
         """Read, clean, annotate, store, link and index one input (on the worker thread), through
-        the same :class:`~crisol.pipeline.Runner` as ``crisol ingest``."""
+        the same :class:`~crisol.service.runner.Runner` as ``crisol ingest``."""
         report = self.runner.run_input(InputFile(source=source, path=None, data=data, size=len(data)))
         outcome = IngestOutcome(source, articles=list(report.articles), rejected=list(report.rejected), report=report)
         if outcome.new:

@@ -216,7 +216,7 @@ class CrossEventSentencePublic(_Out):
     event: Optional[str] = Field(None, description="The per-article event's id, when it has one.")
 
 
-# One event however many articles report it (crisol.link.events.CrossEvent.to_dict()).
+# One event however many articles report it (crisol.present.cross_events.CrossEvent.to_dict()).
 class CrossEventPublic(_Out):
     id: str = Field(description="Stable id of the grouped event (x + 12 hex digits).")
     type: str

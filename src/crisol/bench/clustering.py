@@ -16,7 +16,7 @@ pair is positive when both are in the same gold story) and BCubed:
 2. **Streams through the real pipeline.** The bundled ``examples/`` (gold in
    ``tests/fixtures/clustering/examples_gold.tsv``) and, when ``../shared/seeds`` exists, the five
    seeds, one at a time in three shuffled orders, each ingested into a temporary store with
-   :func:`crisol.pipeline.ingest` (which links), the stories read back from the store.
+   :func:`crisol.service.runner.ingest` (which links), the stories read back from the store.
 """
 
 from __future__ import annotations
@@ -233,9 +233,8 @@ def _name(article) -> str:
 
 def ingest_stream(batches: list[list[Path]]) -> dict[str, str]:
     """Ingest each batch in turn into a fresh temporary store (linking after each): name -> story."""
-    from crisol.pipeline import ingest
+    from crisol.service.runner import ingest
     from crisol.store import open_store
-    from crisol.store.link import LinkStore
 
     with tempfile.TemporaryDirectory(prefix="crisol-bench-clustering-") as tmp:
         store = open_store(str(Path(tmp) / "stream.db"))
@@ -243,7 +242,7 @@ def ingest_stream(batches: list[list[Path]]) -> dict[str, str]:
             for batch in batches:
                 ingest([str(p) for p in batch], store)
             names = {a.id: _name(a) for a in store.iter_articles()}
-            stories = LinkStore(store).list_stories(limit=10_000).data
+            stories = store.links.list_stories(limit=10_000).data
             return {names[i]: s.id for s in stories for i in s.articles if i in names}
         finally:
             close = getattr(store, "close", None)

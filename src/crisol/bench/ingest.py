@@ -123,7 +123,7 @@ class Timing:
 
 
 def timed_ingest(mode: str, paths: list[str], db: Path, items: int, analyze: bool) -> tuple[Timing, Any]:
-    from crisol.pipeline import ingest
+    from crisol.service.runner import ingest
     from crisol.store import open_store
 
     store = open_store(str(db))
@@ -195,7 +195,7 @@ def trafilatura_alone(pages: list[Path]) -> Timing:
 
 def warm_up(tmp: Path, records: list[Record], pages: list[Path], analyze: bool) -> None:
     """Load lazily-initialised models (language detection...) outside the timed runs."""
-    from crisol.pipeline import ingest
+    from crisol.service.runner import ingest
     from crisol.store import open_store
 
     few = tmp / "warm"

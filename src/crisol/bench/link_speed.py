@@ -1,6 +1,6 @@
 """``crisol bench link-speed``: articles per second through linking as the store grows.
 
-Linking here is what :class:`crisol.link.service.Linker` runs per article once the article is
+Linking here is what :class:`crisol.service.linking.Linker` runs per article once the article is
 profiled: the duplicate index (:class:`~crisol.link.dedup.DuplicateIndex`) and the story
 clusterer (:class:`~crisol.link.stories.StoryClusterer`). Only those two calls are timed.
 

@@ -132,7 +132,7 @@ def inputs_key(paths: Iterable[Path]) -> str:
 
 def build_store(label: str, paths: list[Path], workdir: Path, rebuild: bool = False) -> Path:
     """The SQLite store of ``paths`` ingested through the whole pipeline, cached in ``workdir``."""
-    from crisol.pipeline import ingest
+    from crisol.service.runner import ingest
     from crisol.store import open_store
 
     for p in paths:

@@ -7,7 +7,7 @@ without a BOM, ARC files, a feed holding only an XML comment, one word on stdin,
 a Latin-1 paragraph, gzip bombs of whitespace, huge link-list pages, binary garbage, empty files,
 truncated gzip, and more (see :data:`KINDS`).
 
-Each kind is ingested by :func:`crisol.pipeline.ingest` (``analyze=False``, what ``crisol ingest
+Each kind is ingested by :func:`crisol.service.runner.ingest` (``analyze=False``, what ``crisol ingest
 --no-analyze`` runs) into its own temporary SQLite store, followed by one good text file (the
 sentinel: a hostile input must never cost the inputs after it). Per kind the bench reports the
 articles stored (and how many the kind holds), the rejections and their reasons, CPU seconds and
@@ -467,7 +467,7 @@ _INTERNAL = ("internal error", "unexpected error")
 
 def run_kind(kind: Kind, full: bool, work: Path) -> Result:
     """Ingest one kind (then the sentinel) into a fresh store; what happened."""
-    from crisol.pipeline import ingest
+    from crisol.service.runner import ingest
     from crisol.store import open_store
 
     result = Result(kind.name, kind.about, kind.holds)

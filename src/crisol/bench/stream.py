@@ -5,7 +5,7 @@ every distinct text of ../shared/data/semeval2022-task8/pairs.jsonl (eight langu
 bundled ``examples/`` and ../shared/seeds, in one fixed shuffled order, cut into batches of
 ``--batch`` inputs (100: what a monitor polling its sources receives at a time). Each batch is
 written as files (JSON Lines, and the example and seed files as they are) and ingested by one
-:class:`crisol.pipeline.Runner` (what ``crisol ingest``, the API and ``crisol watch`` run: read,
+:class:`crisol.service.runner.Runner` (what ``crisol ingest``, the API and ``crisol watch`` run: read,
 clean, full analysis, store, link, index) kept for the whole stream, into a fresh SQLite store.
 ``--size N`` larger than the real stream adds varied copies of the real texts (sentences
 resampled, names and figures changed, as ``bench link-speed`` varies them) for the flatness
@@ -154,7 +154,7 @@ def rss_mb() -> float:
 def run(items: list[Item], pairs: list[dict], batch: int = 100, present: int = 0,
         on_batch=None) -> dict[str, Any]:  # fmt: skip
     """Stream ``items`` through a Runner into a fresh store; everything the report needs."""
-    from crisol.pipeline import Runner
+    from crisol.service.runner import Runner
     from crisol.store import open_store
 
     with tempfile.TemporaryDirectory(prefix="crisol-bench-stream-") as tmp:
@@ -206,9 +206,8 @@ def warm_up(runner) -> None:
 
 def _read_back(store, runner, items: list[Item], pairs: list[dict]) -> dict[str, Any]:
     """Stories of every article (by its stream key), sizes, and the coherence audit."""
-    from crisol.store.link import LinkStore
 
-    links = LinkStore(store)
+    links = store.links
     key_of = {}
     for a in store.iter_articles():
         url = a.url or ""
@@ -231,17 +230,16 @@ def _read_back(store, runner, items: list[Item], pairs: list[dict]) -> dict[str,
 def audit(store, members: dict[str, list[str]], key_of: dict[str, str]) -> list[dict[str, Any]]:
     """Each member of a story of 3+: its best similarity-model score with the other members."""
     from crisol.link import similarity as sim
-    from crisol.link.service import entity_names
-    from crisol.store.link import LinkStore
+    from crisol.service.linking import entity_names
 
     model = sim.default_model()
     rows = []
-    links = LinkStore(store)
+    links = store.links
     df = sim.DocumentFrequencies()
     big = {sid: ids for sid, ids in members.items() if len(ids) >= 3}
     loaded = {}
     for sid, ids in big.items():
-        articles = store._load(ids, with_raw=False)
+        articles = store.load_articles(ids, with_raw=False)
         stored = links.load_profiles(ids)
         for a in articles:
             p = stored.get(a.id)
@@ -276,10 +274,9 @@ def _label(article) -> str:
 
 def _present(store, k: int) -> dict[str, Any]:
     """Present the ``k`` largest stories as a first reader would (lazy view, then stored)."""
-    from crisol.link.service import stored_story_view
-    from crisol.store.link import LinkStore
+    from crisol.service.views import stored_story_view
 
-    page = LinkStore(store).list_stories(limit=k, order="size").data
+    page = store.links.list_stories(limit=k, order="size").data
     out = []
     for s in page:
         cpu = time.process_time()

@@ -308,7 +308,6 @@ def run(sources: int = 200, articles: int = 20_000, delay: float = 0.5, workers:
         sim_seconds: float = 3600.0, analyze: bool = False) -> Result:  # fmt: skip
     """Both phases; returns the metrics and per-outlet rows."""
     from crisol.store import open_store
-    from crisol.store.watch import WatchStore
     from crisol.watch import FetchConfig, Fetcher, SimulatedClock, Watcher
 
     per_source = max(1, articles // sources)
@@ -357,7 +356,7 @@ def run(sources: int = 200, articles: int = 20_000, delay: float = 0.5, workers:
                  fetched_twice_both_phases=sum(1 for n in server.page_gets.values() if n > 1),
                  sim_max_requests_per_host_per_sim_s=sim_polite["max_requests_per_host_per_s"],
                  sim_politeness_ok=sim_polite["ok"], sim_min_gap_s=sim_polite["min_gap_s"], rss_mb_after_sim_hour=round(rss_mb(), 1),
-                 pending_left=WatchStore(store).count_urls("pending"))  # fmt: skip
+                 pending_left=store.watch.count_urls("pending"))  # fmt: skip
         for name, counts in sorted(report.per_source.items()):
             res.rows.append({"source": name, **counts, "sim": dict(sim.per_source.get(name, {}))})
         store.close()

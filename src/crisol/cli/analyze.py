@@ -13,13 +13,12 @@ import json
 from collections import Counter
 from dataclasses import asdict
 from enum import Enum
-from typing import Annotated, Any, Iterator, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from crisol.errors import CrisolError
 from crisol.model import Article, Rejection
 
 err = Console(stderr=True, highlight=False)
@@ -28,30 +27,6 @@ err = Console(stderr=True, highlight=False)
 class Format(str, Enum):
     text = "text"
     json = "json"
-
-
-def articles_of(path: str, language: str | None = None) -> Iterator[Article | Rejection]:
-    """Read, clean and annotate every article of one input (``-`` for stdin)."""
-    from crisol.annotate import annotate
-    from crisol.clean import clean
-    from crisol.read import expand, read_input
-
-    for inp in expand([path]):
-        if isinstance(inp, Rejection):
-            yield inp
-            continue
-        for raw in read_input(inp):
-            if isinstance(raw, Rejection):
-                yield raw
-                continue
-            try:
-                article = clean(raw)
-            except CrisolError as e:
-                yield Rejection(raw.source, str(getattr(e, "reason", e)), raw.location)
-                continue
-            if language:
-                article.language = language
-            yield annotate(article)
 
 
 def analysis_dict(article: Article) -> dict[str, Any]:
@@ -124,6 +99,8 @@ def analyze(
         "--language", "-l", help="Analyse as this language (ISO 639-1), overriding detection.")] = None,
 ) -> None:
     """Analyse one input without storing it: entities, dates, quotes and events."""
+    from crisol.service.analyze import articles_of  # lazy: it loads spaCy, which --help need not
+
     out = Console(highlight=False, soft_wrap=format is Format.json)
     rejected = 0
     for item in articles_of(path, language):

@@ -181,7 +181,7 @@ def print_article(a: Article, console: Console, names: dict[str, str] | None = N
 def _registry_names(store, a: Article) -> dict[str, str]:
     ids = {m.entity_id for m in a.mentions} | {x.speaker_entity for x in a.quotes}
     ids |= {x.entity_id for e in a.events for x in (e.source, e.target) if x is not None}
-    return queries.AnnotationQueries(store).entity_names(i for i in ids if i)
+    return store.annotations.entity_names(i for i in ids if i)
 
 
 def article_command(

@@ -8,7 +8,6 @@ exits with 1: give more of the name, or the entity id.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Annotated, Any, Optional
 
@@ -18,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crisol.cli._common import err, open_store
-from crisol.text import fold_name
+from crisol.service.entities import find_entity
 from crisol.store.queries import AnnotationQueries, EntityRecord, entity_detail, list_entities
 
 TOP_ALIASES = 4  # spellings shown per entity in the listing
@@ -39,44 +38,6 @@ class ListFormat(str, Enum):
 class ShowFormat(str, Enum):
     text = "text"
     json = "json"
-
-
-@dataclass
-class Lookup:
-    """What a name found in the registry: one entity, or the candidates when it is ambiguous."""
-
-    entity: EntityRecord | None = None
-    candidates: list[EntityRecord] = field(default_factory=list)
-
-
-def find_entity(queries: AnnotationQueries, name: str) -> Lookup:
-    """The registry entity called ``name`` (id, canonical name or any spelling seen).
-
-    Preference: the entity id; then one entity whose canonical name folds to the same text;
-    then one entity with a spelling that does; then one whose spellings contain the name's
-    words. Several left at the first level that has any: ambiguous, all returned as candidates.
-    """
-    known = queries.get_entities([name])
-    if known:
-        return Lookup(entity=known[name])
-    key = fold_name(name)
-    if not key:
-        return Lookup()
-    canonical, alias, partial = set(), set(), set()
-    for entity_id, text, is_name in queries.iter_names():
-        folded = fold_name(text)
-        if folded == key:
-            (canonical if is_name else alias).add(entity_id)
-        elif f" {key} " in f" {folded} ":
-            partial.add(entity_id)
-    for level in (canonical, alias | canonical, partial | alias | canonical):
-        if level:
-            found = queries.get_entities(level)
-            ranked = sorted(found.values(), key=lambda e: (-e.mentions, e.name))
-            if len(ranked) == 1:
-                return Lookup(entity=ranked[0])
-            return Lookup(candidates=ranked)
-    return Lookup()
 
 
 def require_entity(queries: AnnotationQueries, name: str, where: str) -> EntityRecord:
@@ -272,7 +233,7 @@ def entity_command(
     ``--format json`` prints what the API's ``GET /api/entities/ID?limit=LIMIT`` answers.
     """
     with open_store(ctx) as store:
-        queries = AnnotationQueries(store)
+        queries = store.annotations
         entity = require_entity(queries, name, store.where)
         view = entity_view(queries, entity, limit)
     if format is ShowFormat.json:

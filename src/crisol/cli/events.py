@@ -1,6 +1,6 @@
 """``crisol events``: events across sources, one row per event however many outlets report it.
 
-Each row is a cross-source event (:mod:`crisol.link.events`): the per-article PLOVER events that
+Each row is a cross-source event (:mod:`crisol.present.cross_events`): the per-article PLOVER events that
 tell one occasion, grouped, with the number of articles, of outlets and of independent sources
 (rewrites and copies count once with their origin, articles crediting one wire agency count once)
 and the certainty. Filters: ``--actor`` (a registry entity, any spelling, or a name), ``--type``,
@@ -36,23 +36,24 @@ SOURCEURLS               their URLs (";"-separated)
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Iterable, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from crisol.cli._common import err, open_store
-from crisol.cli.entities import actor_text, events_table, find_entity, print_table, wide_console
-from crisol.link.events import CrossEvent, stored_events
-from crisol.text import fold
-from crisol.store.queries import AnnotationQueries, EventRow, date_span
+from crisol.cli.entities import actor_text, events_table, print_table, wide_console
+from crisol.model import date_span
+from crisol.service.entities import ActorFilter, actor_filter
+from crisol.service.events import (CROSS_CSV_COLUMNS, EVENT_CSV_COLUMNS, cross_csv_row, event_csv_row,
+                                   select_cross_events, write_csv)
+from crisol.store.queries import AnnotationQueries
 
 
 class Certainty(str, Enum):
@@ -74,38 +75,6 @@ class EventsFormat(str, Enum):
     csv = "csv"
 
 
-# One row per event, GDELT-like: id and date, actor 1 (source), actor 2 (target), the PLOVER
-# type and mode (GDELT's event code), certainty, place, where it was read (SOURCEURL), and the
-# story the article belongs to (its other articles report the same events from other sources).
-EVENT_CSV_COLUMNS = [
-    "event_id", "date", "date_precision",
-    "source_name", "source_country", "source_sector", "source_entity",
-    "target_name", "target_country", "target_sector", "target_entity",
-    "type", "mode", "certainty", "attributed_to", "location", "trigger", "sentence",
-    "article", "outlet", "url", "published", "story",
-]  # fmt: skip
-
-
-def event_csv_row(row: dict[str, Any]) -> dict[str, Any]:
-    """An event in its JSON shape (:meth:`EventRow.to_dict`) flattened to the CSV columns."""
-    flat = {k: row.get(k) for k in EVENT_CSV_COLUMNS}
-    flat["event_id"] = row.get("id")
-    for role in ("source", "target"):
-        actor = row.get(role) or {}
-        for key, column in (("name", "name"), ("country", "country"), ("sector", "sector"), ("entity_id", "entity")):
-            flat[f"{role}_{column}"] = actor.get(key)
-    return flat
-
-
-def write_events_csv(rows: Iterable[dict[str, Any]], out) -> int:
-    writer = csv.DictWriter(out, fieldnames=EVENT_CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    n = 0
-    for n, row in enumerate(rows, 1):
-        writer.writerow({k: "" if v is None else v for k, v in event_csv_row(row).items()})
-    return n
-
-
 def _day(value: str | None, option: str, last: bool = False) -> date | None:
     """A --since/--until value: a day, or a month or year (its first day, or its last for --until)."""
     if value is None:
@@ -116,104 +85,13 @@ def _day(value: str | None, option: str, last: bool = False) -> date | None:
     return span[1] if last else span[0]
 
 
-def select_events(queries: AnnotationQueries, actor: str | None, **filters: Any) -> list[EventRow]:
-    """Events matching the filters.
-
-    ``actor`` is looked up in the registry first: every spelling of the entity it names counts
-    (all the entities it may name, when it is a part of several names: ``--actor Kim``). A name
-    the registry does not know is matched as a plain actor name, case-insensitively.
-    """
-    entity_ids: list[str] = []
-    names: list[str] = []
-    if actor:
-        found = find_entity(queries, actor)
-        chosen = [found.entity] if found.entity else found.candidates
-        if len(chosen) > 1:
-            err.print(f"--actor {actor!r}: events of {', '.join(e.name for e in chosen)}", markup=False)
-        entity_ids = [e.id for e in chosen]
-        names = [actor, *(t for e in chosen for t in (e.name, *(a for a, _ in e.aliases)))]
-    return queries.events(entity_ids=entity_ids, actor_names=names, **filters)
-
-
-# One row per cross-source event, GDELT-like (see the module docstring for each column).
-CROSS_CSV_COLUMNS = [
-    "GLOBALEVENTID", "SQLDATE", "DatePrecision", "DateSource",
-    "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1Type1Code", "Actor1EntityId",
-    "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code", "Actor2EntityId",
-    "EventCode", "EventMode", "NumMentions", "NumArticles", "NumSources", "NumIndependentSources",
-    "Certainty", "Certainties", "AttributedTo", "ActionGeo_FullName", "Stories", "ArticleIds",
-    "Outlets", "SOURCEURLS",
-]  # fmt: skip
-
-
-def cross_csv_row(e: dict[str, Any]) -> dict[str, Any]:
-    """A cross-source event in its JSON shape (:meth:`CrossEvent.to_dict`) as a CSV row."""
-    row: dict[str, Any] = {
-        "GLOBALEVENTID": e["id"], "SQLDATE": _sqldate(e["date"]), "DatePrecision": e["date_precision"],
-        "DateSource": e["date_source"], "EventCode": e["type"], "EventMode": e["mode"],
-        "NumMentions": len(e["sentences"]), "NumArticles": e["num_articles"], "NumSources": e["num_outlets"],
-        "NumIndependentSources": e["num_independent_sources"], "Certainty": e["certainty"],
-        "Certainties": ";".join(f"{k}:{len(v)}" for k, v in e["certainties"].items()),
-        "AttributedTo": ";".join(e["attributed_to"]), "ActionGeo_FullName": e["location"],
-        "Stories": ";".join(e["stories"]), "ArticleIds": ";".join(e["articles"]),
-        "Outlets": ";".join(e["outlets"]), "SOURCEURLS": ";".join(e["urls"]),
-    }  # fmt: skip
-    for n, role in ((1, "source"), (2, "target")):
-        actor = e.get(role) or {}
-        row.update({f"Actor{n}Code": actor.get("code"), f"Actor{n}Name": actor.get("name"),
-                    f"Actor{n}CountryCode": actor.get("country"), f"Actor{n}Type1Code": actor.get("sector"),
-                    f"Actor{n}EntityId": actor.get("entity_id")})  # fmt: skip
-    return row
-
-
-def _sqldate(value: str | None) -> str | None:
-    """GDELT's compact date: "2025-06-12" -> "20250612"; a month or year stays shorter."""
-    if not value:
-        return None
-    parts = value.split("-")
-    return "".join(p for p in parts if p.isdigit()) if all(p.isdigit() for p in parts) else value
-
-
-def write_cross_csv(rows: Iterable[dict[str, Any]], out) -> int:
-    writer = csv.DictWriter(out, fieldnames=CROSS_CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    n = 0
-    for n, row in enumerate(rows, 1):
-        writer.writerow({k: "" if v is None else v for k, v in cross_csv_row(row).items()})
-    return n
-
-
-def select_cross_events(store, queries: AnnotationQueries, actor: str | None, type: str | None = None,
-                        since: date | None = None, until: date | None = None,
-                        certainty: str | None = None) -> list[CrossEvent]:  # fmt: skip
-    """Cross-source events matching the filters: an actor (any report's source or target is the
-    registry entity, any spelling, or carries the name), a type, a date window the event's date
-    overlaps, and the event's certainty (the surest level its sources give)."""
-    found = stored_events(store, type=type, since=since, until=until)
-    if actor:
-        entity_ids, names = _actor_keys(queries, actor)
-        found = [e for e in found if e.has_actor(entity_ids, names)]
-    if since or until:
-        found = [e for e in found if _overlaps(date_span(e.date), since, until)]
-    if certainty:
-        found = [e for e in found if e.certainty == certainty]
+def _actor(queries: AnnotationQueries, actor: str | None) -> ActorFilter:
+    """The --actor filter: every spelling of the entities it names (all of them when it is part
+    of several names, ``--actor Kim``, said on stderr), else the plain name, any case."""
+    found = actor_filter(queries, actor)
+    if len(found.entities) > 1:
+        err.print(f"--actor {actor!r}: events of {', '.join(e.name for e in found.entities)}", markup=False)
     return found
-
-
-def _actor_keys(queries: AnnotationQueries, actor: str) -> tuple[set[str], set[str]]:
-    lookup = find_entity(queries, actor)
-    chosen = [lookup.entity] if lookup.entity else lookup.candidates
-    if len(chosen) > 1:
-        err.print(f"--actor {actor!r}: events of {', '.join(e.name for e in chosen)}", markup=False)
-    names = {fold(actor), *(fold(t) for e in chosen for t in (e.name, *(a for a, _ in e.aliases)))}
-    return {e.id for e in chosen}, names
-
-
-def _overlaps(span, since: date | None, until: date | None) -> bool:
-    if span is None:
-        return False
-    return (since is None or span[1] >= since) and (until is None or span[0] <= until)
-
 
 def cross_table(rows: list[dict[str, Any]], title: str = "events across sources") -> Table:
     table = Table(title=f"{title} ({len(rows)})", title_justify="left")
@@ -280,13 +158,16 @@ def events_command(
         limit = 100
     level = certainty.value if certainty else None
     with open_store(ctx) as store:
-        queries = AnnotationQueries(store)
+        queries = store.annotations
         if per_article:
-            rows = [r.to_dict() for r in select_events(queries, actor, type=type, since=since_day,
-                                                       until=until_day, certainty=level, limit=limit)]  # fmt: skip
+            who = _actor(queries, actor)
+            rows = [r.to_dict() for r in queries.events(entity_ids=who.ids, actor_names=who.names, type=type,
+                                                        since=since_day, until=until_day, certainty=level,
+                                                        limit=limit)]  # fmt: skip
         else:
-            found = select_cross_events(store, queries, actor, type=type, since=since_day, until=until_day,
-                                        certainty=level)  # fmt: skip
+            who = _actor(queries, actor)
+            found = select_cross_events(store, type=type, entity_ids=who.ids, actor_names=who.folded_names(),
+                                        since=since_day, until=until_day, certainty=level)  # fmt: skip
             if sort is EventsSort.date:  # newest first, undated last (the order is stable)
                 found.sort(key=lambda e: date_span(e.date) or (date.min, date.min), reverse=True)
             rows = [e.to_dict() for e in found[:limit]]
@@ -296,7 +177,8 @@ def events_command(
     out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if format is EventsFormat.csv:
-            (write_events_csv if per_article else write_cross_csv)(rows, out)
+            layout = (EVENT_CSV_COLUMNS, event_csv_row) if per_article else (CROSS_CSV_COLUMNS, cross_csv_row)
+            write_csv(rows, out, *layout)
         else:
             out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     finally:

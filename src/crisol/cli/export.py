@@ -21,9 +21,9 @@ from typing import Annotated, Any, Callable, Iterator, Optional, TextIO
 import typer
 
 from crisol.cli._common import err, open_store, parse_when
-from crisol.cli.events import EVENT_CSV_COLUMNS, event_csv_row
+from crisol.service.events import EVENT_CSV_COLUMNS, event_csv_row
 from crisol.store import Store
-from crisol.store.queries import AnnotationQueries, ArticleFilter
+from crisol.store.queries import ArticleFilter
 
 
 class ExportFormat(str, Enum):
@@ -53,7 +53,7 @@ ARTICLE_COLUMNS = [
 def entity_rows(store: Store, **_: Any) -> Iterator[dict[str, Any]]:
     """Registry entities, most mentioned first: id, name, type, country, role, aliases
     (``{text, count}``), articles, merges (why each spelling was merged)."""
-    for entity in AnnotationQueries(store).list_entities():
+    for entity in store.annotations.list_entities():
         yield entity.to_dict()
 
 
@@ -66,7 +66,7 @@ def _articles(filters: dict[str, Any]) -> ArticleFilter:
 
 def quote_rows(store: Store, **filters: Any) -> Iterator[dict[str, Any]]:
     """Quotes: speaker (``{name, text, entity_id}``), cue, text, kind, via, article and where."""
-    for row in AnnotationQueries(store).iter_quotes(articles=_articles(filters)):
+    for row in store.annotations.iter_quotes(articles=_articles(filters)):
         yield row.to_dict()
 
 
@@ -85,7 +85,7 @@ def quote_csv_row(row: dict[str, Any]) -> dict[str, Any]:
 def event_rows(store: Store, **filters: Any) -> Iterator[dict[str, Any]]:
     """Events: type, mode, source and target (``{name, entity_id, country, sector}``),
     location, date, certainty, sentence, article and where."""
-    for row in AnnotationQueries(store).iter_events(articles=_articles(filters)):
+    for row in store.annotations.iter_events(articles=_articles(filters)):
         yield row.to_dict()
 
 

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from crisol.cli._common import err, open_store
-from crisol.pipeline import BATCH_SIZE, IngestReport, ingest
+from crisol.service.runner import BATCH_SIZE, IngestReport, ingest
 
 
 def _progress() -> Progress:

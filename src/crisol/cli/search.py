@@ -8,10 +8,7 @@ articles stored without it (an ingest killed midway, an older version) are found
 
 from __future__ import annotations
 
-import dataclasses
-import html
 import json
-import re
 from enum import Enum
 from typing import Annotated, Any, Optional
 
@@ -22,28 +19,25 @@ from rich.text import Text
 
 from crisol.cli._common import err, open_store, parse_when
 from crisol.cli.articles import ListFormat
+from crisol.service.search import hit_dict
 from crisol.store import search as fts
 from crisol.store.queries import MAX_LIMIT
 
 # The kinds the index holds (typer refuses any other with exit code 2, naming --kind).
 Kind = Enum("Kind", {k: k for k in fts.KINDS}, type=str)  # type: ignore[misc]
 
-_MARK = re.compile(r"(</?mark>)")
 SHORT_ID = 12  # characters of an article id shown in the table (a prefix `crisol article` takes)
 
 
-def snippet_text(snippet: str) -> Text:
-    """A store snippet (escaped text, matches in ``<mark>``) as plain text, the matches bold.
+def snippet_text(snippet: fts.Snippet) -> Text:
+    """A search snippet as terminal text, the matching words bold.
 
-    >>> snippet_text("a <mark>b</mark> &amp; c").plain
+    >>> snippet_text(fts.Snippet((("a ", False), ("b", True), (" & c", False)))).plain
     'a b & c'
     """
-    out, bold = Text(), False
-    for piece in _MARK.split(snippet or ""):
-        if piece in ("<mark>", "</mark>"):
-            bold = piece == "<mark>"
-        elif piece:
-            out.append(html.unescape(piece), style="bold" if bold else None)
+    out = Text()
+    for piece, hit in snippet.pieces:
+        out.append(piece, style="bold" if hit else None)
     return out
 
 
@@ -57,8 +51,7 @@ def public(results: fts.SearchResults) -> dict[str, Any]:
     """What ``GET /api/search`` answers for these results (its response model, as JSON)."""
     from crisol.api.models import SearchResultsPublic
 
-    data = [{**dataclasses.asdict(h), "published": h.published.isoformat() if h.published else None}
-            for h in results.hits]  # fmt: skip
+    data = [hit_dict(h) for h in results.hits]
     page = SearchResultsPublic(query=results.query, data=data, count=results.total,
                                limit=results.limit, offset=results.offset)  # fmt: skip
     return page.model_dump(mode="json")

@@ -1,7 +1,7 @@
 """``crisol stories``, ``crisol story ID``, ``crisol diff A B`` and ``crisol link``.
 
 Thin wrappers over :mod:`crisol.store.queries` (stories in the shapes the REST API answers),
-:mod:`crisol.link.service` (linking) and :mod:`crisol.present` (rendering).
+:mod:`crisol.service.linking` (linking) and :mod:`crisol.present` (rendering).
 """
 
 from __future__ import annotations
@@ -47,13 +47,13 @@ def stories_command(
     ``id``, ``title``, ``articles`` (ids), ``outlets``, ``size``, ``first``, ``last``...
     """
     from crisol.cli.entities import require_entity
-    from crisol.store.queries import AnnotationQueries, list_stories
+    from crisol.store.queries import list_stories
 
     if order not in ("last", "size"):
         raise typer.BadParameter(f"--order must be 'last' or 'size', got {order!r}")
     since_dt, until_dt = parse_when(since), parse_when(until, end_of_day=True)
     with open_store(ctx) as store:
-        entity_id = require_entity(AnnotationQueries(store), entity, store.where).id if entity else None
+        entity_id = require_entity(store.annotations, entity, store.where).id if entity else None
         page = list_stories(store, language=language, since=since_dt, until=until_dt, entity=entity_id,
                             sort=f"-{order}", limit=limit, offset=offset)  # fmt: skip
     if fmt is ListFormat.json:
@@ -80,7 +80,7 @@ def story_command(
     ``--format json`` prints what the API's ``GET /api/stories/ID`` answers.
     """
     from crisol.present import render_markdown, render_text
-    from crisol.store.queries import get_story
+    from crisol.service.views import get_story
 
     with open_store(ctx) as store:
         view = get_story(store, story_id)
@@ -102,7 +102,7 @@ def diff_command(
     width: Annotated[int, typer.Option("--width", min=40, help="Total width of the two columns.")] = 160,
 ) -> None:
     """Two articles side by side, their sentences aligned; what one adds or drops."""
-    from crisol.link import dedup
+    from crisol.service.analyze import sentence_alignment
 
     with open_store(ctx) as store:
         first, second = store.get_article(a), store.get_article(b)
@@ -110,9 +110,8 @@ def diff_command(
         if found is None:
             err.print(f"no article {given!r}", markup=False)
             raise typer.Exit(1)
-    sa = [s.text for s in first.sentences] or dedup.split_sentences(first.text)
-    sb = [s.text for s in second.sentences] or dedup.split_sentences(second.text)
-    pairs = {p.a: p for p in dedup.align(sa, sb)}
+    sa, sb, aligned = sentence_alignment(first, second)
+    pairs = {p.a: p for p in aligned}
     by_b = {p.b for p in pairs.values()}
     table = Table(show_lines=True, width=width)
     table.add_column(f"{first.id} · {first.outlet or first.source}", ratio=1)
@@ -140,7 +139,7 @@ def diff_command(
 
 def link_command(ctx: typer.Context) -> None:
     """Link stored articles not yet in a story (ingest does this itself after storing)."""
-    from crisol.link.service import link_stored
+    from crisol.service.linking import link_stored
 
     with open_store(ctx) as store:
         report = link_stored(store)

@@ -1,7 +1,7 @@
 """A story's events: one entry per event, however many of its articles report it.
 
 The grouping is the one ``crisol events`` uses across the whole store
-(:func:`crisol.link.events.group_events`): same PLOVER type and modality, compatible actors after
+(:func:`crisol.present.cross_events.group_events`): same PLOVER type and modality, compatible actors after
 entity merging, dates and places; inside one story undated reports may meet. Each entry cites
 every article that reports it, with its supporting sentences, and counts articles, outlets and
 independent sources separately (copies and rewrites count once with their origin, articles
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from crisol.link import events as cross
+from crisol.present import cross_events as cross
 from crisol.model import Article
 from crisol.present.groups import StoryText
 from crisol.present.sources import Sources

@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from crisol.errors import StoreError
+from crisol.store.database import Database
 from crisol.store.migrate import upgrade
 from crisol.store.store import (
     Added,
@@ -31,6 +32,7 @@ from crisol.store.store import (
 )
 
 __all__ = [
+    "Database",
     "Added",
     "AmbiguousId",
     "ArticlePage",
@@ -115,7 +117,7 @@ def _engine(url: str) -> Engine:
         raise StoreError(f"{make_url(url).render_as_string(hide_password=True)}: {e}") from e
 
 
-def open_store(url_or_path: str) -> Store:
+def open_store(url_or_path: str) -> Database:
     """Open (creating or upgrading as needed) the store at a path or URL."""
     url = database_url(url_or_path)
     where = make_url(url).render_as_string(hide_password=True)
@@ -128,4 +130,4 @@ def open_store(url_or_path: str) -> Store:
     except BaseException:
         engine.dispose()
         raise
-    return Store(engine, where)
+    return Database(engine, where)

@@ -18,15 +18,6 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 from sqlalchemy import (
-    JSON,
-    Column,
-    Float,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    String,
-    Table,
-    Text,
     delete,
     func,
     insert,
@@ -35,86 +26,14 @@ from sqlalchemy import (
 )
 
 from crisol.store import schema as s
+from crisol.store.schema import (article_profiles, entities, entity_aliases, relations,
+                                 stories, story_articles, story_history, story_views)
 from crisol.store.store import Store, _chunks
 
-ENTITY = String(64)
-STORY = String(16)
+MAX_MERGE_HOPS = 64  # a chain of merges longer than this (or a loop) leads nowhere
 
-entities = Table(
-    "entities",
-    s.metadata,
-    Column("id", ENTITY, primary_key=True),
-    Column("name", Text, nullable=False, index=True),
-    Column("type", String(16), nullable=False),
-    Column("country", String(8)),
-    Column("role", String(64)),
-    Column("data", JSON, nullable=False),
-)
-entity_aliases = Table(
-    "entity_aliases",
-    s.metadata,
-    Column("entity_id", ENTITY, ForeignKey("entities.id", **s.CASCADE), primary_key=True),
-    Column("text", String(300), primary_key=True, index=True),
-    Column("count", Integer, nullable=False),
-)
-article_profiles = Table(
-    "article_profiles",
-    s.metadata,
-    Column("article_id", s.ID, ForeignKey("articles.id", **s.CASCADE), primary_key=True),
-    Column("embedding", LargeBinary, nullable=False),
-    Column("names", JSON, nullable=False),
-    Column("keys", JSON, nullable=False),
-)
-relations = Table(
-    "relations",
-    s.metadata,
-    Column("a", s.ID, ForeignKey("articles.id", **s.CASCADE), primary_key=True),
-    Column("b", s.ID, ForeignKey("articles.id", **s.CASCADE), primary_key=True, index=True),
-    Column("kind", String(16), primary_key=True),
-    Column("score", Float, nullable=False),
-    Column("detail", JSON, nullable=False),
-)
-stories = Table(
-    "stories",
-    s.metadata,
-    Column("id", STORY, primary_key=True),
-    Column("title", Text),
-    Column("language", String(8)),
-    Column("size", Integer, nullable=False),
-    Column("first", s.UTCDateTime),
-    Column("last", s.UTCDateTime, index=True),
-    Column("merged_into", STORY),
-    Column("updated", s.UTCDateTime, nullable=False),
-)
-story_articles = Table(
-    "story_articles",
-    s.metadata,
-    Column("article_id", s.ID, ForeignKey("articles.id", **s.CASCADE), primary_key=True),
-    Column("story_id", STORY, ForeignKey("stories.id", **s.CASCADE), nullable=False, index=True),
-    Column("score", Float, nullable=False),
-    Column("position", Integer, nullable=False),
-)
-story_history = Table(
-    "story_history",
-    s.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("story_id", STORY, nullable=False, index=True),
-    Column("action", String(16), nullable=False),
-    Column("article_id", s.ID),
-    Column("other_story", STORY),
-    Column("score", Float),
-    Column("at", s.UTCDateTime, nullable=False),
-)
 # What ``crisol.present`` made of a story (migration 0007): readers serve it while
 # ``story_updated`` is at least the story's ``updated``, instead of presenting it again.
-story_views = Table(
-    "story_views",
-    s.metadata,
-    Column("story_id", STORY, ForeignKey("stories.id", **s.CASCADE), primary_key=True),
-    Column("story_updated", s.UTCDateTime, nullable=False),
-    Column("computed", s.UTCDateTime, nullable=False),
-    Column("view", JSON, nullable=False),
-)
 
 
 @dataclass
@@ -167,7 +86,7 @@ class LinkStore:
         if not records:
             return
         ids = [r["id"] for r in records]
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             for chunk in _chunks(ids):
                 conn.execute(delete(entity_aliases).where(entity_aliases.c.entity_id.in_(chunk)))
                 conn.execute(delete(entities).where(entities.c.id.in_(chunk)))
@@ -188,13 +107,13 @@ class LinkStore:
                 conn.execute(insert(entity_aliases), aliases)
 
     def load_entities(self) -> list[dict[str, Any]]:
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return [row.data for row in conn.execute(select(entities.c.data).order_by(entities.c.id))]
 
     def set_mention_entities(self, article_id: str, entity_ids: Sequence[str | None]) -> None:
         """Record the registry entity of each mention (by position) of one article."""
         m = s.mentions
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             for pos, eid in enumerate(entity_ids):
                 conn.execute(
                     update(m).where(m.c.article_id == article_id, m.c.position == pos).values(entity_id=eid)
@@ -202,7 +121,7 @@ class LinkStore:
 
     def set_speaker_entities(self, article_id: str, entity_ids: Sequence[str | None]) -> None:
         q = s.quotes
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             for pos, eid in enumerate(entity_ids):
                 conn.execute(
                     update(q).where(q.c.article_id == article_id, q.c.position == pos).values(speaker_entity=eid)
@@ -211,7 +130,7 @@ class LinkStore:
     def find_entities(self, name: str, limit: int = 20) -> list[dict[str, Any]]:
         """Entities whose canonical name or any alias contains ``name`` (case-insensitive)."""
         pattern = f"%{name.lower()}%"
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             ids = conn.execute(
                 select(entity_aliases.c.entity_id)
                 .where(func.lower(entity_aliases.c.text).like(pattern))
@@ -226,7 +145,7 @@ class LinkStore:
 
     def entity_articles(self, entity_id: str) -> list[str]:
         m = s.mentions
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return list(
                 conn.execute(select(m.c.article_id).where(m.c.entity_id == entity_id).distinct()).scalars()
             )
@@ -235,7 +154,7 @@ class LinkStore:
     def save_profiles(self, profiles: Sequence[StoredProfile]) -> None:
         if not profiles:
             return
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             ids = [p.article_id for p in profiles]
             for chunk in _chunks(ids):
                 conn.execute(delete(article_profiles).where(article_profiles.c.article_id.in_(chunk)))
@@ -250,7 +169,7 @@ class LinkStore:
 
     def load_profiles(self, ids: Iterable[str]) -> dict[str, StoredProfile]:
         out: dict[str, StoredProfile] = {}
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             for chunk in _chunks(list(ids)):
                 for r in conn.execute(select(article_profiles).where(article_profiles.c.article_id.in_(chunk))):
                     out[r.article_id] = StoredProfile(
@@ -263,7 +182,7 @@ class LinkStore:
         stored: they are placed against the stories live now, before dated articles move the
         clusterer's time window on), then the dated ones in publication order."""
         a = s.articles
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             linked = select(story_articles.c.article_id)
             rows = conn.execute(
                 select(a.c.id, a.c.published, a.c.ingested_at).where(a.c.id.not_in(linked))
@@ -278,7 +197,7 @@ class LinkStore:
         """Insert relations (``Relation.to_dict()`` shape); an existing (a, b, kind) is replaced."""
         if not rels:
             return
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             for r in rels:
                 conn.execute(
                     delete(relations).where(relations.c.a == r["a"], relations.c.b == r["b"], relations.c.kind == r["kind"])
@@ -292,7 +211,7 @@ class LinkStore:
     def relations_among(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         ids = list(ids)
         out = []
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             for chunk in _chunks(ids):
                 for r in conn.execute(select(relations).where(relations.c.b.in_(chunk)).order_by(relations.c.a, relations.c.b)):
                     if r.a in ids:
@@ -300,7 +219,7 @@ class LinkStore:
         return out
 
     def relations_of(self, article_id: str) -> list[dict[str, Any]]:
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             rows = conn.execute(
                 select(relations).where((relations.c.a == article_id) | (relations.c.b == article_id))
             ).all()
@@ -316,7 +235,7 @@ class LinkStore:
         sa_ = story_articles
         now = s.utcnow()
         values = dict(language=language, size=size, first=first, last=last, merged_into=None, updated=now)
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             # a title once set stays (the presented story may have chosen a better one: set_title)
             kept = func.coalesce(stories.c.title, title)
             if conn.execute(update(stories).where(stories.c.id == story_id).values(title=kept, **values)).rowcount == 0:
@@ -338,7 +257,7 @@ class LinkStore:
         if not entries:
             return
         now = s.utcnow()
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             conn.execute(
                 insert(story_history),
                 [{"story_id": e["story"], "action": e["action"], "article_id": e.get("article"),
@@ -346,7 +265,7 @@ class LinkStore:
             )  # fmt: skip
 
     def story_history(self, story_id: str) -> list[dict[str, Any]]:
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             rows = conn.execute(
                 select(story_history).where((story_history.c.story_id == story_id) | (story_history.c.other_story == story_id))
                 .order_by(story_history.c.id)
@@ -355,7 +274,7 @@ class LinkStore:
                  "score": r.score, "at": r.at.isoformat()} for r in rows]  # fmt: skip
 
     def story_members(self, story_id: str) -> list[str]:
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return list(
                 conn.execute(
                     select(story_articles.c.article_id).where(story_articles.c.story_id == story_id).order_by(story_articles.c.position)
@@ -363,19 +282,38 @@ class LinkStore:
             )
 
     def story_of(self, article_id: str) -> str | None:
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return conn.execute(select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)).scalar()
 
     def resolve_story(self, id_or_prefix: str) -> str | None:
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             ids = conn.execute(select(stories.c.id).where(stories.c.id.like(f"{id_or_prefix}%"), stories.c.merged_into.is_(None)).limit(2)).scalars().all()
         return ids[0] if len(ids) == 1 else None
+
+    def merged_target(self, story_id: str) -> str | None:
+        """The story that the story ``story_id`` (an exact id) was merged into, following chains
+        (a merged into b, b into c: c); None when ``story_id`` names no merged story, or its chain
+        loops or ends at a story that is not there."""
+        seen: list[str] = []
+        sid = story_id
+        with self.store.connection() as conn:
+            while len(seen) <= MAX_MERGE_HOPS:
+                row = conn.execute(select(stories.c.merged_into).where(stories.c.id == sid)).first()
+                if row is None:
+                    return None
+                if row.merged_into is None:
+                    return sid if seen else None
+                if row.merged_into in seen or row.merged_into == sid:
+                    return None
+                seen.append(sid)
+                sid = row.merged_into
+        return None
 
     def list_stories(self, limit: int = 50, offset: int = 0, order: str = "last") -> StoryPage:
         """Live stories (not merged away), biggest or latest first, with members and outlets."""
         live = stories.c.merged_into.is_(None)
         key = stories.c.size.desc() if order == "size" else stories.c.last.desc()
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             total = conn.execute(select(func.count()).select_from(stories).where(live)).scalar_one()
             rows = conn.execute(select(stories).where(live).order_by(key, stories.c.id).limit(limit).offset(offset)).all()
             ids = [r.id for r in rows]
@@ -402,17 +340,17 @@ class LinkStore:
         q = select(stories.c.id).where(stories.c.merged_into.is_(None))
         if since is not None:
             q = q.where((stories.c.last >= since) | stories.c.last.is_(None))
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return list(conn.execute(q.order_by(stories.c.last.desc()).limit(limit)).scalars())
 
     def story_updated(self, story_id: str) -> datetime | None:
         """When the story last changed (a member added, merged in or moved out), or None."""
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return conn.execute(select(stories.c.updated).where(stories.c.id == story_id)).scalar()
 
     def set_title(self, story_id: str, title: str) -> None:
         """Name the story (the title its presentation chose) without marking it changed."""
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             conn.execute(update(stories).where(stories.c.id == story_id).values(title=title))
 
     def save_view(self, story_id: str, story_updated: datetime, view: dict[str, Any],
@@ -424,7 +362,7 @@ class LinkStore:
         Raises ``OperationalError`` when the store stayed locked that long."""
         outside = getattr(self.store._local, "conn", None) is None
         if wait_ms is None or not outside or self.store.engine.dialect.name != "sqlite":
-            with self.store._conn() as conn:
+            with self.store.connection() as conn:
                 self._write_view(conn, story_id, story_updated, view)
             return
         with self.store.engine.connect() as conn:
@@ -446,18 +384,18 @@ class LinkStore:
 
     def load_view(self, story_id: str) -> tuple[datetime, dict[str, Any]] | None:
         """The stored view of a story and the story's ``updated`` it was made from, or None."""
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             row = conn.execute(select(story_views.c.story_updated, story_views.c.view)
                                .where(story_views.c.story_id == story_id)).first()  # fmt: skip
         return (row.story_updated, row.view) if row is not None else None
 
     def drop_views(self, story_ids: Iterable[str]) -> None:
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             for chunk in _chunks(list(story_ids)):
                 conn.execute(delete(story_views).where(story_views.c.story_id.in_(chunk)))
 
     def story_counter(self) -> int:
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return int(conn.execute(select(func.count()).select_from(stories)).scalar_one())
 
 

@@ -34,20 +34,19 @@ ValueError: sort must be one of -published, published, -ingested, ingested, -id,
 
 from __future__ import annotations
 
-import calendar
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import combinations
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from sqlalchemy import Connection, Select, and_, exists, func, or_, select
 
-from crisol.model import Actor, Article, Event, Quote
+from crisol.model import Actor, Article, Event, Quote, date_span, span_overlaps
+from crisol.text import fold
 from crisol.store import convert
 from crisol.store import schema as s
-from crisol.store.link import entities, entity_aliases, stories, story_articles
+from crisol.store.schema import entities, entity_aliases, stories, story_articles
 from crisol.store.store import Store, _chunks
 
 MAX_LIMIT = 500  # the most items one API page holds (the library itself takes any limit)
@@ -58,7 +57,6 @@ _MAX_SQL_LIMIT = 2**62
 
 # Meteorological northern-hemisphere seasons, as the date resolver writes them ("2024-summer");
 # winter starts in December of its year and ends in February of the next.
-SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 14)}
 
 # Article columns carried beside each quote and event, so a row names where it was read.
 _CONTEXT_COLS = (s.articles.c.outlet, s.articles.c.language, s.articles.c.title, s.articles.c.url,
@@ -237,7 +235,7 @@ def _spellings(store: Store, outlet: str) -> list[str]:
     """
     a = s.articles
     query = select(a.c.outlet).where(func.lower(a.c.outlet) == outlet.lower()).distinct()
-    with store._conn() as conn:
+    with store.connection() as conn:
         return list(conn.scalars(query)) or [outlet]
 
 
@@ -294,7 +292,7 @@ def _order(sort: str, keys: Mapping[str, Any], tiebreak: Sequence[Any]) -> Order
     return Ordering(keys[name], sort.startswith("-"), tiebreak)
 
 
-def _check_page(limit: int, offset: int) -> None:
+def check_page(limit: int, offset: int) -> None:
     if limit < 1 or limit > _MAX_SQL_LIMIT:
         raise ValueError(f"limit must be between 1 and {_MAX_SQL_LIMIT}; got {limit}")
     if offset < 0 or offset > MAX_OFFSET:
@@ -306,9 +304,9 @@ Shape = Callable[[Connection, list[Mapping[str, Any]]], list[dict[str, Any]]]
 
 def _page(store: Store, query: Select, order: Ordering, limit: int, offset: int, shape: Shape) -> Page:
     """Count, fetch one page in order, and shape its rows (with the same connection)."""
-    _check_page(limit, offset)
+    check_page(limit, offset)
     count = select(func.count()).select_from(query.order_by(None).subquery())
-    with store._conn() as conn:
+    with store.connection() as conn:
         total = int(conn.scalar(count) or 0)
         if conn.dialect.name == "postgresql":
             rows = _nulls_last_page(conn, query, order, limit, offset, total)
@@ -340,7 +338,7 @@ def _nulls_last_page(conn, query: Select, order: Ordering, limit: int, offset: i
 
 
 def _empty_page(limit: int, offset: int) -> Page:
-    _check_page(limit, offset)
+    check_page(limit, offset)
     return Page([], 0, limit, offset)
 
 
@@ -351,7 +349,7 @@ def _none_match(store: Store, table, conditions: list[Any]) -> bool:
     index; when nothing can match (a store ingested without analysis, a type never seen) that
     walk would read every article before answering empty.
     """
-    with store._conn() as conn:
+    with store.connection() as conn:
         return conn.execute(select(1).select_from(table).where(*conditions).limit(1)).first() is None
 
 
@@ -498,7 +496,7 @@ def list_articles(
 def article_summaries(store: Store, ids: Sequence[str]) -> list[dict[str, Any]]:
     """Article summaries for ``ids``, in that order (unknown ids are left out)."""
     rows: dict[str, dict[str, Any]] = {}
-    with store._conn() as conn:
+    with store.connection() as conn:
         for chunk in _chunks(list(ids)):
             found = conn.execute(select(*_SUMMARY_COLS).where(s.articles.c.id.in_(chunk))).mappings()
             rows.update({r["id"]: r for r in _article_items(conn, [dict(r) for r in found])})
@@ -513,7 +511,7 @@ def article_detail(store: Store, article: Article) -> dict[str, Any]:
     ``crisol analyze --format json`` uses.
     """
     d = article.to_dict()
-    with store._conn() as conn:
+    with store.connection() as conn:
         story = _stories_of(conn, [article.id]).get(article.id)
         ids = {m.entity_id for m in article.mentions} | {q.speaker_entity for q in article.quotes}
         ids |= {x.entity_id for e in article.events for x in (e.source, e.target) if x is not None}
@@ -544,7 +542,7 @@ def outlets(store: Store) -> list[dict[str, Any]]:
     a = s.articles
     n = func.count().label("articles")
     query = select(a.c.outlet, n).where(a.c.outlet.is_not(None)).group_by(a.c.outlet).order_by(n.desc(), a.c.outlet)
-    with store._conn() as conn:
+    with store.connection() as conn:
         return [{"outlet": o, "articles": c} for o, c in conn.execute(query)]
 
 
@@ -640,7 +638,7 @@ def event_counts(
 ) -> list[dict[str, Any]]:
     """Events per publication day and type (for a chart): ``[{day, type, count}]``."""
     query = _events_query(store, filters, type, certainty, entity, None).subquery()
-    with store._conn() as conn:
+    with store.connection() as conn:
         rows = conn.execute(select(query.c.published, query.c.type)).all()
     counts: dict[tuple[str, str], int] = {}
     for published, etype in rows:
@@ -649,83 +647,22 @@ def event_counts(
     return [{"day": d or None, "type": t, "count": n} for (d, t), n in sorted(counts.items())]
 
 
-def date_span(value: str | None) -> tuple[date, date] | None:
-    """The first and last day a resolved date value covers (None when it is not a date).
-
-    >>> date_span("2025-02")
-    (datetime.date(2025, 2, 1), datetime.date(2025, 2, 28))
-    >>> date_span("2024-winter")
-    (datetime.date(2024, 12, 1), datetime.date(2025, 2, 28))
-    >>> date_span("soon") is None
-    True
-    """
-    if not value:
-        return None
-    parts = value.split("-")
-    try:
-        year = int(parts[0])
-        if len(parts) == 1:
-            return date(year, 1, 1), date(year, 12, 31)
-        if parts[1] in SEASON_MONTHS:
-            first, last = SEASON_MONTHS[parts[1]]
-            end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
-            return date(year, first, 1), date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
-        month = int(parts[1])
-        if len(parts) == 2:
-            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-        day = date(year, month, int(parts[2][:2]))
-        return day, day
-    except (ValueError, IndexError):
-        return None
-
-
-def _overlaps(span: tuple[date, date] | None, since: date | None, until: date | None) -> bool:
-    if since is None and until is None:
-        return True
-    if span is None:
-        return False  # an undated event cannot be placed inside a window
-    return (since is None or span[1] >= since) and (until is None or span[0] <= until)
-
-
-# ==== events across sources =====================================================================
-
-# Grouping reads every per-article event of the selection, the articles telling them and the
-# other articles of their stories (:func:`crisol.link.events.stored_events`), then groups them in
-# memory. A selection holding more per-article events than this is refused with the advice to
-# narrow it (a type, a shorter date window): in a big store, ask for a week or a type.
-MAX_GROUPED_REPORTS = 5000
-CROSS_SORTS = ("support", "-date", "date")
-# The last groupings asked for, keyed by their filters and the state of the events and stories:
-# paging through one selection groups it once.
-_CROSS: OrderedDict[tuple, list[dict[str, Any]]] = OrderedDict()
-CROSS_KEPT = 8
-_CROSS_LOCK = threading.Lock()  # the API answers from several threads
-
-
-class TooBroad(ValueError):
-    """More per-article events in a selection than one grouping reads."""
-
-    def __init__(self, reports: int, limit: int):
-        self.reports, self.limit = reports, limit
-        super().__init__(f"since/until: {reports:,} reports of events fall in this selection and grouping them "
-                         f"across sources reads at most {limit:,}: give a type or a shorter date window")  # fmt: skip
+# ==== events across sources: what grouping them reads (crisol.service.events groups) ==========
 
 
 def count_event_reports(store: Store, type: str | None = None, since: date | None = None,
-                        until: date | None = None) -> int:  # fmt: skip
-    """How many per-article events grouping this selection reads, at most (the window widened by
-    the reporting gap, as :func:`crisol.link.events.stored_events` reads it; one index range)."""
-    from crisol.link.events import REPORTING_GAP
-
+                        until: date | None = None, gap: timedelta = timedelta(0)) -> int:  # fmt: skip
+    """How many per-article events fall in a selection, at most: the window widened by ``gap``
+    on both sides (one index range)."""
     e = s.events
     query = select(func.count()).select_from(e).where(*_event_conditions(type, None, None, None))
     if since or until:
         query = query.where(e.c.date.is_not(None))
     if since:  # resolved dates are ISO text: a month ("2025-03") or a season sorts after its days' prefix
-        query = query.where(e.c.date >= (since - REPORTING_GAP).isoformat()[:7])
+        query = query.where(e.c.date >= (since - gap).isoformat()[:7])
     if until:
-        query = query.where(e.c.date <= (until + REPORTING_GAP).isoformat() + "~")
-    with store._conn() as conn:
+        query = query.where(e.c.date <= (until + gap).isoformat() + "~")
+    with store.connection() as conn:
         return int(conn.scalar(query) or 0)
 
 
@@ -733,12 +670,10 @@ def actor_keys(store: Store, entity: str | None = None, actor: str | None = None
     """(registry ids, folded names) an event's actor may carry to match ``entity`` (a registry
     id: its name and spellings count for unlinked actors) or ``actor`` (a name, any case: the
     registry entities spelled so, and the name itself)."""
-    from crisol.text import fold
-
     al = entity_aliases
     ids: set[str] = {entity} if entity else set()
     names: set[str] = {fold(actor)} if actor else set()
-    with store._conn() as conn:
+    with store.connection() as conn:
         if actor:
             low = actor.strip().lower()
             ids |= set(conn.scalars(select(entities.c.id).where(func.lower(entities.c.name) == low)))
@@ -749,72 +684,10 @@ def actor_keys(store: Store, entity: str | None = None, actor: str | None = None
     return ids, names
 
 
-def _linked_at(conn: Connection) -> Any:
+def stories_changed_at(store: Store) -> Any:
     """When stories last changed: linking (which also writes the relations) moves it on."""
-    return conn.scalar(select(func.max(stories.c.updated)))
-
-
-def list_cross_events(
-    store: Store,
-    *,
-    type: str | None = None,
-    entity_ids: Iterable[str] = (),
-    actor_names: Iterable[str] = (),
-    since: date | None = None,
-    until: date | None = None,
-    certainty: str | None = None,
-    sort: str = "support",
-    limit: int = 50,
-    offset: int = 0,
-    max_reports: int | None = None,
-) -> Page:
-    """Events across sources (:class:`crisol.link.events.CrossEvent`, in its ``to_dict()``
-    shape): one item per event however many articles report it, with ``num_articles``,
-    ``num_outlets``, ``num_independent_sources``, ``certainty``, ``articles`` and ``outlets``.
-
-    ``entity_ids`` / ``actor_names`` (folded, see :func:`actor_keys`): an actor of some report is
-    one of them; ``since``/``until``: the event's date overlaps the window; ``certainty``: the
-    surest level its reports give. ``sort``: ``support`` (most independent sources first),
-    ``-date`` (newest first) or ``date``; undated events come last. Raises :class:`TooBroad`
-    when the selection holds more than ``max_reports`` (default :data:`MAX_GROUPED_REPORTS`)
-    per-article events.
-    """
-    _check_page(limit, offset)
-    if sort not in CROSS_SORTS:
-        raise ValueError(f"sort must be one of {', '.join(CROSS_SORTS)}; got {sort!r}")
-    most = MAX_GROUPED_REPORTS if max_reports is None else max_reports
-    reports = count_event_reports(store, type, since, until)
-    if reports > most:
-        raise TooBroad(reports, most)
-    ids, names = frozenset(entity_ids), frozenset(actor_names)
-    with store._conn() as conn:  # the selection's size and the linking state: what the grouping depends on
-        key = (store.where, type and type.upper(), since, until, ids, names, certainty, sort, reports, _linked_at(conn))
-    with _CROSS_LOCK:
-        rows = _CROSS.get(key)
-    if rows is None:
-        rows = _cross_rows(store, type, ids, names, since, until, certainty, sort) if reports else []
-    with _CROSS_LOCK:
-        _CROSS[key] = rows
-        while len(_CROSS) > CROSS_KEPT:
-            _CROSS.popitem(last=False)
-    return Page(rows[offset : offset + limit], len(rows), limit, offset)
-
-
-def _cross_rows(store: Store, type, ids, names, since, until, certainty, sort) -> list[dict[str, Any]]:
-    from crisol.link.events import stored_events
-
-    found = stored_events(store, type=type.upper() if type else None, since=since, until=until)
-    if ids or names:
-        found = [e for e in found if e.has_actor(set(ids), set(names))]
-    if since or until:
-        found = [e for e in found if _overlaps(date_span(e.date), since, until)]
-    if certainty:
-        found = [e for e in found if e.certainty == certainty.lower()]
-    if sort != "support":  # by date, undated last either way (the sort is stable)
-        dated = [e for e in found if date_span(e.date)]
-        dated.sort(key=lambda e: date_span(e.date), reverse=sort == "-date")
-        found = dated + [e for e in found if not date_span(e.date)]
-    return [e.to_dict() for e in found]
+    with store.connection() as conn:
+        return conn.scalar(select(func.max(stories.c.updated)))
 
 
 # ==== entities ==================================================================================
@@ -893,7 +766,7 @@ def cooccurring(store: Store, entity_id: str, limit: int = 25) -> list[dict[str,
         .order_by(shared.desc(), other.c.entity_id)
         .limit(limit)
     )
-    with store._conn() as conn:
+    with store.connection() as conn:
         return [dict(r) for r in conn.execute(query).mappings()]
 
 
@@ -907,7 +780,7 @@ def shared_article_links(store: Store, entity_id: str, others: Sequence[str]) ->
     query = (select(m.c.article_id, m.c.entity_id)
              .where(m.c.entity_id.in_(list(others)), m.c.article_id.in_(mine)).distinct())  # fmt: skip
     per_article: dict[str, set[str]] = {}
-    with store._conn() as conn:
+    with store.connection() as conn:
         for r in conn.execute(query):
             per_article.setdefault(r.article_id, set()).add(r.entity_id)
     links: Counter = Counter()
@@ -1019,53 +892,11 @@ def list_stories(
     return _page(store, query, _order(sort, STORY_SORTS, [st.c.id]), limit, offset, _story_items)
 
 
-# Telling a story embeds all its sentences (seconds for a big one): the linker stores the view
-# of every story it touches (table ``story_views``), and a story read before that is told once
-# and stored. The last views are also kept in memory, keyed by the story's members, so a story
-# that gained an article is looked up again.
-_VIEWS: OrderedDict[tuple, dict] = OrderedDict()
-VIEWS_KEPT = 64
-
-
-def _story_view(store: Store, sid: str, members: tuple[str, ...]) -> dict | None:
-    from crisol.link.service import stored_story_view
-
-    key = (store.where, sid, members)
-    if key in _VIEWS:
-        _VIEWS.move_to_end(key)
-        return _VIEWS[key]
-    view = stored_story_view(store, sid, members)
-    if view is not None:
-        _VIEWS[key] = view
-        while len(_VIEWS) > VIEWS_KEPT:
-            _VIEWS.popitem(last=False)
-    return view
-
-
-def get_story(store: Store, story_id: str) -> dict[str, Any] | None:
-    """One story in full, or None: the listing's fields (id, title, size, first, last, updated,
-    outlets) and the told story (:func:`crisol.link.service.story_view`: articles, summary with
-    citations, relations, timeline, quotes, events, differences, sources, history...).
-
-    The title is the listing's: the one the story's presentation chose when it was last linked
-    (stored with it), else its first article's headline, else that article's first sentence.
-
-    ``story_id`` may be a unique prefix, or the id of one of its articles.
-    """
-    from crisol.link.service import resolve_story
-
-    sid = resolve_story(store, story_id)
-    if sid is None:
-        return None
-    with store._conn() as conn:
-        row = conn.execute(select(stories).where(stories.c.id == sid)).mappings().first()
-        listed = _story_items(conn, [dict(row)])[0] if row is not None else {"id": sid}
-    view = _story_view(store, sid, tuple(listed.get("articles", ())))
-    if view is None:
-        return None
-    # The told story's article order wins; its title is the listing's (the linker's stored title),
-    # so a story is called the same in the listing, in full and in search, and listings stay cheap.
-    return {**listed, **view, "title": listed.get("title") or view.get("title")}
+def story_listing(store: Store, story_id: str) -> dict[str, Any] | None:
+    """The listing's fields of one story (an exact id), or None for an unknown story."""
+    with store.connection() as conn:
+        row = conn.execute(select(stories).where(stories.c.id == story_id)).mappings().first()
+        return _story_items(conn, [dict(row)])[0] if row is not None else None
 
 
 # ==== streaming and look-ups (the CLI's event table, exports, name look-up) =====================
@@ -1089,17 +920,17 @@ class AnnotationQueries:
         q = q.order_by(func.coalesce(totals.c.n, 0).desc(), entities.c.name, entities.c.id).offset(offset)
         if limit is not None:
             q = q.limit(limit)
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return [_entity_record(r) for r in conn.execute(q).mappings()]
 
     def count_entities(self) -> int:
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return int(conn.scalar(select(func.count()).select_from(entities)) or 0)
 
     def get_entities(self, ids: Iterable[str]) -> dict[str, EntityRecord]:
         """Registry entities by id (unknown ids are left out)."""
         out: dict[str, EntityRecord] = {}
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             for chunk in _chunks(sorted(set(ids))):
                 for r in conn.execute(select(entities).where(entities.c.id.in_(chunk))).mappings():
                     out[r["id"]] = _entity_record(r)
@@ -1107,12 +938,12 @@ class AnnotationQueries:
 
     def entity_names(self, ids: Iterable[str]) -> dict[str, str]:
         """Canonical names of registry entities, by id (cheaper than loading their data)."""
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return _names(conn, ids)
 
     def iter_names(self) -> Iterator[tuple[str, str, bool]]:
         """Every (entity id, spelling, is the canonical name) of the registry, for name lookup."""
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             for r in conn.execute(select(entities.c.id, entities.c.name)):
                 yield r.id, r.name, True
             for r in conn.execute(select(entity_aliases.c.entity_id, entity_aliases.c.text)):
@@ -1123,7 +954,7 @@ class AnnotationQueries:
         m, a = s.mentions, s.articles
         ids = select(m.c.article_id).where(m.c.entity_id == entity_id).distinct()
         q = select(a.c.id).where(a.c.id.in_(ids)).order_by(a.c.published.desc().nulls_last(), a.c.id)
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return list(conn.scalars(q))
 
     # ---- quotes ----------------------------------------------------------------------------
@@ -1181,7 +1012,7 @@ class AnnotationQueries:
             q = q.limit(limit)
         n = 0
         for conn, batch in self._batches(q):
-            batch = [r for r in batch if _overlaps(date_span(r["date"]), since, until)]
+            batch = [r for r in batch if span_overlaps(date_span(r["date"]), since, until)]
             for row in _event_rows(conn, batch):
                 yield row
                 n += 1
@@ -1199,7 +1030,7 @@ class AnnotationQueries:
     def _batches(self, q: Select, size: int = 500) -> Iterator[tuple[Connection, list[dict[str, Any]]]]:
         """Rows of ``q`` as dicts, fetched in batches, with the connection reading them (one
         connection throughout: an in-memory SQLite store has only one)."""
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             result = conn.execute(q).mappings()
             while batch := result.fetchmany(size):
                 yield conn, [dict(r) for r in batch]
@@ -1229,6 +1060,6 @@ __all__ = [
     "count_event_reports", "list_cross_events", "ArticleFilter", "ArticleRef", "EntityRecord", "EventRow", "Filters",
     "Page", "QuoteRow", "actor_dict", "article_detail", "article_summaries", "article_summary", "cooccurring",
     "date_span", "entities_by_name", "entity_detail", "entity_summary", "event_counts", "get_article",
-    "get_entity", "get_story", "link_actors", "list_articles", "list_entities", "list_events", "list_quotes",
+    "get_entity", "link_actors", "list_articles", "list_entities", "list_events", "list_quotes",
     "list_stories", "outlets", "shared_article_links",
 ]  # fmt: skip

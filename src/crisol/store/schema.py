@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -26,7 +27,9 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 
 class UTCDateTime(TypeDecorator):
@@ -231,6 +234,194 @@ rejections = Table(
     Column("location", Text),
     Column("reason", Text, nullable=False),
     Column("at", UTCDateTime, nullable=False),
+)
+
+# ---- linking: the entity registry, article profiles, relations, stories (0003_link, 0007) ----
+
+ENTITY = String(64)
+STORY = String(16)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", ENTITY, primary_key=True),
+    Column("name", Text, nullable=False, index=True),
+    Column("type", String(16), nullable=False),
+    Column("country", String(8)),
+    Column("role", String(64)),
+    Column("data", JSON, nullable=False),
+)
+
+entity_aliases = Table(
+    "entity_aliases",
+    metadata,
+    Column("entity_id", ENTITY, ForeignKey("entities.id", **CASCADE), primary_key=True),
+    Column("text", String(300), primary_key=True, index=True),
+    Column("count", Integer, nullable=False),
+)
+
+article_profiles = Table(
+    "article_profiles",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.id", **CASCADE), primary_key=True),
+    Column("embedding", LargeBinary, nullable=False),
+    Column("names", JSON, nullable=False),
+    Column("keys", JSON, nullable=False),
+)
+
+relations = Table(
+    "relations",
+    metadata,
+    Column("a", ID, ForeignKey("articles.id", **CASCADE), primary_key=True),
+    Column("b", ID, ForeignKey("articles.id", **CASCADE), primary_key=True, index=True),
+    Column("kind", String(16), primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("detail", JSON, nullable=False),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", STORY, primary_key=True),
+    Column("title", Text),
+    Column("language", String(8)),
+    Column("size", Integer, nullable=False),
+    Column("first", UTCDateTime),
+    Column("last", UTCDateTime, index=True),
+    Column("merged_into", STORY),
+    Column("updated", UTCDateTime, nullable=False),
+)
+
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.id", **CASCADE), primary_key=True),
+    Column("story_id", STORY, ForeignKey("stories.id", **CASCADE), nullable=False, index=True),
+    Column("score", Float, nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+story_history = Table(
+    "story_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("story_id", STORY, nullable=False, index=True),
+    Column("action", String(16), nullable=False),
+    Column("article_id", ID),
+    Column("other_story", STORY),
+    Column("score", Float),
+    Column("at", UTCDateTime, nullable=False),
+)
+
+story_views = Table(
+    "story_views",
+    metadata,
+    Column("story_id", STORY, ForeignKey("stories.id", **CASCADE), primary_key=True),
+    Column("story_updated", UTCDateTime, nullable=False),
+    Column("computed", UTCDateTime, nullable=False),
+    Column("view", JSON, nullable=False),
+)
+
+
+# ---- watch: sources, feeds, URLs, versions, polls (0004_watch) --------------------------------
+
+URL = String(2048)
+NAME = String(200)
+
+watch_sources = Table(
+    "watch_sources",
+    metadata,
+    Column("name", NAME, primary_key=True),
+    Column("country", String(8)),
+    Column("language", String(16)),
+    Column("last_poll", UTCDateTime),
+    Column("last_success", UTCDateTime),
+    Column("last_error", Text),
+    Column("last_error_at", UTCDateTime),
+    Column("consecutive_errors", Integer, nullable=False),
+    Column("next_poll", UTCDateTime),
+)
+
+watch_feeds = Table(
+    "watch_feeds",
+    metadata,
+    Column("url", URL, primary_key=True),
+    Column("source", NAME, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("body_hash", String(64)),
+    Column("last_fetched", UTCDateTime),
+    Column("last_status", Integer),
+)
+
+watch_urls = Table(
+    "watch_urls",
+    metadata,
+    Column("url", URL, primary_key=True),
+    Column("link", URL, nullable=False),  # the address as the feed gave it (what is fetched)
+    # pending, stored, unchanged, rejected, failed, alias
+    Column("source", NAME, nullable=False, index=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("first_seen", UTCDateTime, nullable=False),
+    Column("last_fetched", UTCDateTime),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("body_hash", String(64)),
+    Column("text_hash", String(32)),
+    Column("article_id", ID),  # the latest version
+    Column("versions", Integer, nullable=False),
+    Column("item_date", Text),  # the feed's published/updated stamp when last seen
+    Column("attempts", Integer, nullable=False),
+    Column("error", Text),
+    Column("alias_of", URL),
+)
+
+watch_versions = Table(
+    "watch_versions",
+    metadata,
+    Column("article_id", ID, ForeignKey("articles.id", **CASCADE), primary_key=True),
+    Column("url", URL, nullable=False, index=True),
+    Column("source", NAME, nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("previous_id", ID),
+    Column("fetched", UTCDateTime, nullable=False),
+)
+
+watch_polls = Table(
+    "watch_polls",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", NAME, nullable=False, index=True),
+    Column("started", UTCDateTime, nullable=False),
+    Column("finished", UTCDateTime, nullable=False),
+    Column("ok", Boolean, nullable=False),
+    Column("new", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("error", Text),
+)
+WATCH_TABLES = (watch_sources, watch_feeds, watch_urls, watch_versions, watch_polls)
+
+
+# ---- full-text search: one row per searchable thing (0005_search) -----------------------------
+
+search_docs = Table(
+    "search_docs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("ref", String(128), nullable=False),
+    Column("article_id", String(32), index=True),
+    Column("language", String(16)),
+    Column("outlet", String(200)),
+    Column("published", UTCDateTime),
+    Column("title", Text),
+    Column("body", Text),  # NULL for articles: their text is read from `articles`
+    # PostgreSQL's index (a GIN-indexed tsvector); unused on SQLite, which indexes in search_fts.
+    Column("tsv", Text().with_variant(TSVECTOR(), "postgresql")),
+    UniqueConstraint("kind", "ref", name="uq_search_docs_kind"),
+    Index("ix_search_docs_tsv", "tsv", postgresql_using="gin"),
 )
 
 # ---- indexes for the read side's filtered, sorted listings (migration 0005_indexes) ----------

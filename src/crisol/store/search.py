@@ -12,8 +12,8 @@ it can be narrowed by) plus an index entry made of its *stemmed, accent-folded* 
   ``ts_rank`` over every match, which is what is done with the plain GIN index;
 - a query word is looked up under each of its forms (Spanish stem, English stem, folded word),
   since the language of what it should find is unknown;
-- snippets are cut from the original text around the matching words, HTML-escaped, with the
-  matches in ``<mark>``: the same on both engines.
+- snippets are cut from the original text around the matching words, the matches marked
+  (:class:`Snippet`; the faces render them): the same on both engines.
 
 Keeping the index in sync: :func:`index_articles` right after :meth:`Store.add_articles` (the
 REST API does this), and :func:`catch_up` indexes anything added by another path (``crisol
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import logging
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,14 +39,14 @@ from itertools import accumulate, islice
 from operator import sub
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import Column, Index, Integer, String, Table, Text, UniqueConstraint, text
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy import Text, text
 from sqlalchemy import bindparam, delete, func, insert, literal_column, select
 from sqlalchemy.engine import Connection
 
 from crisol.model import Article
 from crisol.text import STEMMERS, fold, stem, stems
 from crisol.store import schema as s
+from crisol.store.schema import search_docs
 from crisol.store.store import Store, _chunks
 
 KINDS = ("article", "quote", "entity", "story")
@@ -58,23 +57,6 @@ _PG_MATCH = "d.tsv @@ to_tsquery('simple', :q)"
 
 metadata = s.metadata
 
-search_docs = Table(
-    "search_docs",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("kind", String(16), nullable=False),
-    Column("ref", String(128), nullable=False),
-    Column("article_id", String(32), index=True),
-    Column("language", String(16)),
-    Column("outlet", String(200)),
-    Column("published", s.UTCDateTime),
-    Column("title", Text),
-    Column("body", Text),  # NULL for articles: their text is read from `articles`
-    # PostgreSQL's index (a GIN-indexed tsvector); unused on SQLite, which indexes in search_fts.
-    Column("tsv", Text().with_variant(TSVECTOR(), "postgresql")),
-    UniqueConstraint("kind", "ref", name="uq_search_docs_kind"),
-    Index("ix_search_docs_tsv", "tsv", postgresql_using="gin"),
-)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -232,18 +214,32 @@ def _word_forms(word: str, language: str) -> tuple[str, str]:
     return folded, stem(folded, language)
 
 
-def snippet(text: str | None, query: Query, language: str | None, words: int = SNIPPET_WORDS) -> str:
-    """The part of ``text`` with the most query words, escaped, matches in ``<mark>``.
+@dataclass(frozen=True)
+class Snippet:
+    """The part of a text shown for a search hit: its pieces in order, each with whether it is
+    a matching word. The faces render it (``<mark>`` in HTML, bold in a terminal).
 
-    >>> snippet("Ayer hubo <b>elecciones</b> en el país.", parse_query("elección"), "es")
-    'Ayer hubo &lt;b&gt;<mark>elecciones</mark>&lt;/b&gt; en el país.'
+    >>> s = snippet("Ayer hubo elecciones en el país.", parse_query("elección"), "es")
+    >>> s.text, [t for t, hit in s.pieces if hit]
+    ('Ayer hubo elecciones en el país.', ['elecciones'])
     """
+
+    pieces: tuple[tuple[str, bool], ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "".join(t for t, _ in self.pieces)
+
+
+def snippet(text: str | None, query: Query, language: str | None, words: int = SNIPPET_WORDS) -> Snippet:
+    """The part of ``text`` with the most query words, the matching words marked; "…" where it
+    is cut."""
     if not text:
-        return ""
+        return Snippet()
     matches = _matcher(query)
     words_in = _WORD.findall(text)
     if not words_in:
-        return html.escape(text[:200])
+        return Snippet(((text[:200], False),))
     # Each distinct word is folded and stemmed once (a long article repeats most of its words),
     # and only the window shown is cut into spans: a page of snippets stays cheap.
     hits = {w for w in set(words_in) if matches(w, language)}
@@ -253,16 +249,21 @@ def snippet(text: str | None, query: Query, language: str | None, words: int = S
     end = window[-1].end()
     if end < len(text) and first + words >= len(words_in):
         end = len(text)  # keep the closing punctuation of the last sentence
-    out = ["…" if start > 0 else ""]
-    pos = start
+    pieces: list[tuple[str, bool]] = [("…", False)] if start > 0 else []
+    plain, pos = [], start
     for m in window:
-        out.append(html.escape(text[pos : m.start()]))
-        word = html.escape(m.group())
-        out.append(f"<mark>{word}</mark>" if m.group() in hits else word)
+        plain.append(text[pos : m.start()])
+        if m.group() in hits:
+            pieces.append(("".join(plain), False))
+            pieces.append((m.group(), True))
+            plain = []
+        else:
+            plain.append(m.group())
         pos = m.end()
-    out.append(html.escape(text[pos:end]))
-    out.append("…" if end < len(text) else "")
-    return "".join(out)
+    plain.append(text[pos:end])
+    plain.append("…" if end < len(text) else "")
+    pieces.append(("".join(plain), False))
+    return Snippet(tuple((t, hit) for t, hit in pieces if t))
 
 
 def _best_window(hits: list[bool], words: int) -> int:
@@ -372,7 +373,7 @@ def index_articles(store: Store, articles: Iterable[Article]) -> int:
     Call it after :meth:`Store.add_articles` (in the same transaction or after it).
     """
     docs = [d for a in articles for d in article_docs(a)]
-    with store.transaction(), store._conn() as conn:
+    with store.transaction(), store.connection() as conn:
         write_docs(conn, docs)
     return len(docs)
 
@@ -387,7 +388,7 @@ def missing_article_ids(store: Store, limit: int | None = None) -> list[str]:
         (search_docs.c.kind == "article") & (search_docs.c.ref == a.c.id)
     )
     query = select(a.c.id).where(~indexed.exists()).order_by(a.c.id)
-    with store._conn() as conn:
+    with store.connection() as conn:
         return list(conn.scalars(query.limit(limit) if limit else query))
 
 
@@ -496,7 +497,7 @@ def _refresh(conn: Connection, kind: str, make) -> int:
 def in_step(store: Store) -> dict[str, bool]:
     """Whether the story and entity documents match their tables now (taken before linking a
     batch, handed to :func:`index_changes` after it)."""
-    with store._conn() as conn:
+    with store.connection() as conn:
         return {kind: _recorded(conn, kind) == _signature(conn, kind) for kind in ("entity", "story")}
 
 
@@ -507,7 +508,7 @@ def index_changes(store: Store, articles: Iterable[Article], story_ids: Iterable
     :func:`catch_up` finds nothing left to redo. What the ingest runner calls per batch: its cost
     follows the batch, not the size of the store."""
     stories, entities = sorted(set(story_ids)), sorted(set(entity_ids))
-    with store.transaction(), store._conn() as conn:
+    with store.transaction(), store.connection() as conn:
         # The recorded state moves on only when the index was in step before this batch
         # (``was_in_step``); else catch_up re-indexes everything once.
         in_step = was_in_step or {}
@@ -544,13 +545,13 @@ def catch_up(store: Store, chunk: int = 500) -> int:
     """Index whatever was stored without being indexed; returns the documents written."""
     written = 0
     while ids := missing_article_ids(store, limit=chunk):
-        with store.transaction(), store._conn() as conn:
+        with store.transaction(), store.connection() as conn:
             docs = [d for a in _articles_for_index(conn, ids) for d in article_docs(a)]
             write_docs(conn, docs)
         written += len(docs)
         if len(ids) < chunk:
             break
-    with store.transaction(), store._conn() as conn:
+    with store.transaction(), store.connection() as conn:
         written += _refresh(conn, "entity", entity_docs)
         written += _refresh(conn, "story", story_docs)
     return written
@@ -566,7 +567,7 @@ class SearchHit:
     kind: str
     ref: str
     title: str | None
-    snippet: str
+    snippet: Snippet
     score: float
     article_id: str | None = None
     language: str | None = None
@@ -722,7 +723,7 @@ def search(
     query = parse_query(q)
     if query.empty:
         return SearchResults([], 0, limit, offset, q)
-    with store._conn() as conn:
+    with store.connection() as conn:
         dialect = conn.dialect.name
         rum = uses_rum(conn)
         where, params = _filters(kinds, language, outlet, since, until)
@@ -770,6 +771,6 @@ def _hits(conn: Connection, ranked: Sequence[Any], query: Query) -> list[SearchH
 
 __all__ = [
     "KINDS", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "Doc", "Query", "QueryTooLong", "SearchHit", "SearchResults", "Term", "article_docs", "catch_up",
-    "fold", "index_articles", "missing_article_ids", "parse_query", "search", "snippet", "stem",
+    "index_articles", "missing_article_ids", "parse_query", "search", "Snippet", "snippet", "stem",
     "stems", "write_docs",
 ]  # fmt: skip

@@ -232,7 +232,9 @@ class Store:
                     self._local.conn = None
 
     @contextmanager
-    def _conn(self) -> Iterator[Connection]:
+    def connection(self) -> Iterator[Connection]:
+        """A connection for the repositories of this package: the open transaction's
+        (:meth:`transaction`), else a new one committed when the block ends."""
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             yield conn
@@ -249,7 +251,7 @@ class Store:
         nothing and comes back with ``new=False``. A new article whose clean text equals one
         stored before gets ``copy_of`` set to the first one's id (also on the ``Article``).
         """
-        with self.transaction(), self._conn() as conn:
+        with self.transaction(), self.connection() as conn:
             known = self._known(conn, [a.id for a in articles])
             fresh: list[Article] = []
             for a in articles:
@@ -307,7 +309,7 @@ class Store:
 
     def known_ids(self, ids: Iterable[str]) -> set[str]:
         """The subset of ``ids`` already stored."""
-        with self._conn() as conn:
+        with self.connection() as conn:
             return self._known(conn, list(ids))
 
     def _known(self, conn: Connection, ids: list[str]) -> set[str]:
@@ -319,7 +321,7 @@ class Store:
     def ids_from_source(self, source: str) -> set[str]:
         """Ids of the articles stored from one input (its ``source``, as the reader named it)."""
         t = s.articles
-        with self._conn() as conn:
+        with self.connection() as conn:
             return set(conn.scalars(select(t.c.id).where(t.c.source == source)))
 
     def resolve_id(self, id_or_prefix: str) -> str | None:
@@ -331,7 +333,7 @@ class Store:
         key = id_or_prefix.strip().lower()
         if not key:
             return None
-        with self._conn() as conn:
+        with self.connection() as conn:
             if conn.scalar(select(t.c.id).where(t.c.id == key)) is not None:
                 return key
             # Ids are hex: escape nothing but guard against LIKE wildcards in user input.
@@ -347,7 +349,7 @@ class Store:
         article_id = self.resolve_id(id_or_prefix)
         if article_id is None:
             return None
-        found = self._load([article_id], with_raw=True)
+        found = self.load_articles([article_id], with_raw=True)
         return found[0] if found else None
 
     def raw_bytes(self, id_or_prefix: str) -> bytes | None:
@@ -355,14 +357,14 @@ class Store:
         article_id = self.resolve_id(id_or_prefix)
         if article_id is None:
             return None
-        with self._conn() as conn:
+        with self.connection() as conn:
             return conn.scalar(
                 select(s.raw_inputs.c.data).where(s.raw_inputs.c.article_id == article_id)
             )
 
-    def _load(self, ids: Sequence[str], *, with_raw: bool) -> list[Article]:
+    def load_articles(self, ids: Sequence[str], *, with_raw: bool) -> list[Article]:
         """Articles for ``ids`` with every child list, in the order of ``ids``."""
-        with self._conn() as conn:
+        with self.connection() as conn:
             rows = conn.execute(select(s.articles).where(s.articles.c.id.in_(ids))).mappings()
             by_id = {r["id"]: convert.article_from_row(r) for r in rows}
             if with_raw:
@@ -419,7 +421,7 @@ class Store:
         cols = [t.c.id, t.c.published, t.c.outlet, t.c.language, t.c.title, t.c.source, t.c.url,
                 t.c.copy_of]  # fmt: skip
         query = self._ordered(self._filtered(select(*cols), outlet, language, since, until), order)
-        with self._conn() as conn:
+        with self.connection() as conn:
             items = [ArticleSummary(**r) for r in conn.execute(query.limit(limit).offset(offset)).mappings()]
         total = self.count_articles(outlet=outlet, language=language, since=since, until=until)
         return ArticlePage(items=items, total=total, limit=limit, offset=offset)
@@ -432,7 +434,7 @@ class Store:
         until: datetime | None = None,
     ) -> int:
         query = self._filtered(select(func.count()).select_from(s.articles), outlet, language, since, until)
-        with self._conn() as conn:
+        with self.connection() as conn:
             return int(conn.scalar(query) or 0)
 
     def iter_articles(
@@ -448,10 +450,10 @@ class Store:
         """Every matching article, fully loaded, streamed in chunks (for export and analysis)."""
         t = s.articles
         query = self._ordered(self._filtered(select(t.c.id), outlet, language, since, until), order)
-        with self._conn() as conn:
+        with self.connection() as conn:
             ids = list(conn.scalars(query))
         for part in _chunks(ids, chunk):
-            yield from self._load(part, with_raw=with_raw)
+            yield from self.load_articles(part, with_raw=with_raw)
 
     # ---- inputs, runs, rejections -----------------------------------------------------------
 
@@ -461,7 +463,7 @@ class Store:
 
     def done_inputs(self, fingerprints: Iterable[str]) -> set[str]:
         """The subset of ``fingerprints`` recorded as finished."""
-        with self._conn() as conn:
+        with self.connection() as conn:
             return self._done_in(conn, list(fingerprints))
 
     def mark_inputs_done(self, records: Sequence[InputRecord]) -> None:
@@ -470,7 +472,7 @@ class Store:
             return
         t = s.inputs
         now = s.utcnow()
-        with self.transaction(), self._conn() as conn:
+        with self.transaction(), self.connection() as conn:
             known = self._done_in(conn, [r.fingerprint for r in records])
             for r in {r.fingerprint: r for r in records}.values():
                 values = {"source": r.source, "status": r.status, "articles": r.articles,
@@ -489,7 +491,7 @@ class Store:
 
     def list_inputs(self) -> list[InputRecord]:
         t = s.inputs
-        with self._conn() as conn:
+        with self.connection() as conn:
             rows = conn.execute(select(t).order_by(t.c.finished_at, t.c.source)).mappings()
             return [
                 InputRecord(r["fingerprint"], r["source"], r["articles"], r["rejected"], r["status"])
@@ -498,18 +500,18 @@ class Store:
 
     def start_run(self) -> int:
         """Open a run record; returns its id (rejections and the final counts attach to it)."""
-        with self._conn() as conn:
+        with self.connection() as conn:
             result = conn.execute(insert(s.runs).values(started=s.utcnow(), counts={}))
             return int(result.inserted_primary_key[0])
 
     def finish_run(self, run_id: int, counts: dict[str, Any]) -> None:
-        with self._conn() as conn:
+        with self.connection() as conn:
             conn.execute(
                 update(s.runs).where(s.runs.c.id == run_id).values(finished=s.utcnow(), counts=counts)
             )
 
     def get_run(self, run_id: int) -> RunInfo | None:
-        with self._conn() as conn:
+        with self.connection() as conn:
             r = conn.execute(select(s.runs).where(s.runs.c.id == run_id)).mappings().first()
         return RunInfo(r["id"], r["started"], r["finished"], r["counts"] or {}) if r else None
 
@@ -521,7 +523,7 @@ class Store:
             {"run_id": run_id, "source": r.source, "location": r.location, "reason": r.reason, "at": now}
             for r in rejections
         ]
-        with self._conn() as conn:
+        with self.connection() as conn:
             conn.execute(insert(s.rejections), rows)
 
     def list_rejections(self, run_id: int | None = None) -> list[Rejection]:
@@ -529,5 +531,5 @@ class Store:
         query = select(t.c.source, t.c.reason, t.c.location).order_by(t.c.id)
         if run_id is not None:
             query = query.where(t.c.run_id == run_id)
-        with self._conn() as conn:
+        with self.connection() as conn:
             return [Rejection(source=a, reason=b, location=c) for a, b, c in conn.execute(query)]

@@ -18,13 +18,6 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Sequence
 
 from sqlalchemy import (
-    Boolean,
-    Column,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
-    Text,
     func,
     insert,
     select,
@@ -32,89 +25,19 @@ from sqlalchemy import (
 )
 
 from crisol.model import Article
-from crisol.store import schema as s
+from crisol.store.schema import (WATCH_TABLES, watch_feeds, watch_polls, watch_sources,
+                                 watch_urls, watch_versions)
 from crisol.store.store import Added, Store, _chunks
 
-URL = String(2048)
-NAME = String(200)
 
-watch_sources = Table(
-    "watch_sources",
-    s.metadata,
-    Column("name", NAME, primary_key=True),
-    Column("country", String(8)),
-    Column("language", String(16)),
-    Column("last_poll", s.UTCDateTime),
-    Column("last_success", s.UTCDateTime),
-    Column("last_error", Text),
-    Column("last_error_at", s.UTCDateTime),
-    Column("consecutive_errors", Integer, nullable=False),
-    Column("next_poll", s.UTCDateTime),
-)
 
 # Validators of each feed or sitemap, for conditional requests.
-watch_feeds = Table(
-    "watch_feeds",
-    s.metadata,
-    Column("url", URL, primary_key=True),
-    Column("source", NAME, nullable=False),
-    Column("etag", Text),
-    Column("last_modified", Text),
-    Column("body_hash", String(64)),
-    Column("last_fetched", s.UTCDateTime),
-    Column("last_status", Integer),
-)
 
 # One row per canonical article URL (and per alias that led to one).
-watch_urls = Table(
-    "watch_urls",
-    s.metadata,
-    Column("url", URL, primary_key=True),
-    Column("link", URL, nullable=False),  # the address as the feed gave it (what is fetched)
-    # pending, stored, unchanged, rejected, failed, alias
-    Column("source", NAME, nullable=False, index=True),
-    Column("status", String(16), nullable=False, index=True),
-    Column("first_seen", s.UTCDateTime, nullable=False),
-    Column("last_fetched", s.UTCDateTime),
-    Column("etag", Text),
-    Column("last_modified", Text),
-    Column("body_hash", String(64)),
-    Column("text_hash", String(32)),
-    Column("article_id", s.ID),  # the latest version
-    Column("versions", Integer, nullable=False),
-    Column("item_date", Text),  # the feed's published/updated stamp when last seen
-    Column("attempts", Integer, nullable=False),
-    Column("error", Text),
-    Column("alias_of", URL),
-)
 
-watch_versions = Table(
-    "watch_versions",
-    s.metadata,
-    Column("article_id", s.ID, ForeignKey("articles.id", **s.CASCADE), primary_key=True),
-    Column("url", URL, nullable=False, index=True),
-    Column("source", NAME, nullable=False, index=True),
-    Column("version", Integer, nullable=False),
-    Column("previous_id", s.ID),
-    Column("fetched", s.UTCDateTime, nullable=False),
-)
 
-watch_polls = Table(
-    "watch_polls",
-    s.metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("source", NAME, nullable=False, index=True),
-    Column("started", s.UTCDateTime, nullable=False),
-    Column("finished", s.UTCDateTime, nullable=False),
-    Column("ok", Boolean, nullable=False),
-    Column("new", Integer, nullable=False),
-    Column("updated", Integer, nullable=False),
-    Column("unchanged", Integer, nullable=False),
-    Column("failed", Integer, nullable=False),
-    Column("error", Text),
-)
 
-TABLES = (watch_sources, watch_feeds, watch_urls, watch_versions, watch_polls)
+TABLES = WATCH_TABLES  # the tables this repository owns
 
 
 @dataclass
@@ -219,7 +142,7 @@ class WatchStore:
     def sync_sources(self, sources: Iterable[Any]) -> None:
         """Make sure every source has a state row, with its current country and language."""
         t = watch_sources
-        with self.store.transaction(), self.store._conn() as conn:
+        with self.store.transaction(), self.store.connection() as conn:
             known = set(conn.scalars(select(t.c.name)))
             for src in sources:
                 values = {"country": src.country, "language": src.language}
@@ -230,13 +153,13 @@ class WatchStore:
 
     def next_polls(self) -> dict[str, datetime | None]:
         t = watch_sources
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return {n: when for n, when in conn.execute(select(t.c.name, t.c.next_poll))}
 
     def record_poll(self, poll: PollRecord, next_poll: datetime) -> None:
         """Log a poll and update its source's state (last poll, success or error, next poll)."""
         t = watch_sources
-        with self.store.transaction(), self.store._conn() as conn:
+        with self.store.transaction(), self.store.connection() as conn:
             conn.execute(insert(watch_polls).values(**poll.__dict__))
             values: dict[str, Any] = {"last_poll": poll.finished, "next_poll": next_poll}
             if poll.ok:
@@ -251,7 +174,7 @@ class WatchStore:
         q = select(t).order_by(t.c.id.desc()).limit(limit)
         if source is not None:
             q = q.where(t.c.source == source)
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             rows = conn.execute(q).mappings().all()
         return [PollRecord(**{k: r[k] for k in PollRecord.__dataclass_fields__}) for r in rows]
 
@@ -259,7 +182,7 @@ class WatchStore:
 
     def feed_state(self, url: str) -> FeedState | None:
         t = watch_feeds
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             r = conn.execute(select(t).where(t.c.url == url)).mappings().first()
         return FeedState(r["url"], r["etag"], r["last_modified"], r["body_hash"]) if r else None
 
@@ -269,7 +192,7 @@ class WatchStore:
         values = {"source": source, "last_status": status, "last_fetched": at}
         if status != 304:  # a 304 keeps the validators of the copy we have
             values.update(etag=etag, last_modified=last_modified, body_hash=body_hash)
-        with self.store.transaction(), self.store._conn() as conn:
+        with self.store.transaction(), self.store.connection() as conn:
             if conn.scalar(select(t.c.url).where(t.c.url == url)) is None:
                 conn.execute(insert(t).values(url=url, **values))
             else:
@@ -280,7 +203,7 @@ class WatchStore:
     def url_states(self, urls: Iterable[str]) -> dict[str, UrlState]:
         t = watch_urls
         found: dict[str, UrlState] = {}
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             for part in _chunks(sorted(set(urls))):
                 for r in conn.execute(select(t).where(t.c.url.in_(part))).mappings():
                     found[r["url"]] = _url_state(r)
@@ -293,7 +216,7 @@ class WatchStore:
             return
         rows = [{"url": u, "link": link, "source": src, "status": "pending", "first_seen": at, "versions": 0,
                  "attempts": 0, "item_date": d} for u, link, src, d in items]  # fmt: skip
-        with self.store.transaction(), self.store._conn() as conn:
+        with self.store.transaction(), self.store.connection() as conn:
             known = set()
             for part in _chunks(sorted({r["url"] for r in rows})):
                 known.update(conn.scalars(select(watch_urls.c.url).where(watch_urls.c.url.in_(part))))
@@ -305,7 +228,7 @@ class WatchStore:
         """URLs discovered but not fetched yet (or whose fetch failed and may be retried)."""
         t = watch_urls
         q = select(t).where(t.c.status == "pending", t.c.source.in_(list(sources))).order_by(t.c.first_seen)
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return [_url_state(r) for r in conn.execute(q).mappings()]
 
     def due_for_recheck(self, source: str, fetched_before: datetime, seen_after: datetime,
@@ -316,18 +239,18 @@ class WatchStore:
         q = (select(t).where(t.c.source == source, t.c.status == "stored", t.c.first_seen >= seen_after,
                              t.c.last_fetched < fetched_before)
              .order_by(t.c.last_fetched).limit(limit))  # fmt: skip
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return [_url_state(r) for r in conn.execute(q).mappings()]
 
     def update_url(self, url: str, **values: Any) -> None:
         t = watch_urls
-        with self.store.transaction(), self.store._conn() as conn:
+        with self.store.transaction(), self.store.connection() as conn:
             conn.execute(update(t).where(t.c.url == url).values(**values))
 
     def fail_url(self, url: str, error: str, at: datetime, give_up: bool) -> None:
         """A fetch failed: count the attempt; after the last one the URL is marked failed."""
         t = watch_urls
-        with self.store.transaction(), self.store._conn() as conn:
+        with self.store.transaction(), self.store.connection() as conn:
             conn.execute(update(t).where(t.c.url == url).values(
                 attempts=t.c.attempts + 1, error=error, last_fetched=at,
                 status="failed" if give_up else t.c.status))  # fmt: skip
@@ -338,7 +261,7 @@ class WatchStore:
         An alias never replaces a URL that holds an article of its own (stored or rejected).
         """
         t = watch_urls
-        with self.store.transaction(), self.store._conn() as conn:
+        with self.store.transaction(), self.store.connection() as conn:
             values = {"link": link, "source": source, "status": "alias", "alias_of": target, "last_fetched": at}
             status = conn.scalar(select(t.c.status).where(t.c.url == alias))
             if status is None:
@@ -349,7 +272,7 @@ class WatchStore:
     def store_version(self, v: NewVersion, previous: UrlState | None) -> Added:
         """Store the article and record it as the next version of its URL, in one transaction."""
         t = watch_urls
-        with self.store.transaction(), self.store._conn() as conn:
+        with self.store.transaction(), self.store.connection() as conn:
             added = self.store.add_articles([v.article])[0]
             number = (previous.versions if previous else 0) + 1
             prev_id = previous.article_id if previous else None
@@ -373,7 +296,7 @@ class WatchStore:
     def versions(self, url: str) -> list[dict[str, Any]]:
         """The stored versions of an article URL, oldest first."""
         t = watch_versions
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             rows = conn.execute(select(t).where(t.c.url == url).order_by(t.c.version)).mappings()
             return [dict(r) for r in rows]
 
@@ -382,7 +305,7 @@ class WatchStore:
         v, src = watch_versions, watch_sources
         q = (select(v.c.source.label("name"), src.c.country, src.c.language, v.c.url, v.c.version, v.c.previous_id)
              .select_from(v.outerjoin(src, src.c.name == v.c.source)).where(v.c.article_id == article_id))  # fmt: skip
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             row = conn.execute(q).mappings().first()
         return dict(row) if row else None
 
@@ -390,7 +313,7 @@ class WatchStore:
         q = select(func.count()).select_from(watch_urls)
         if status is not None:
             q = q.where(watch_urls.c.status == status)
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             return int(conn.scalar(q) or 0)
 
     # ---- status -------------------------------------------------------------------------
@@ -398,7 +321,7 @@ class WatchStore:
     def status(self, now: datetime, days: int = 7) -> list[SourceStatus]:
         """Per source: last poll and success, errors, articles stored, articles per day."""
         since = now - timedelta(days=days)
-        with self.store._conn() as conn:
+        with self.store.connection() as conn:
             srcs = conn.execute(select(watch_sources).order_by(watch_sources.c.name)).mappings().all()
             polls = dict(conn.execute(select(watch_polls.c.source, func.count()).group_by(watch_polls.c.source)).all())
             failed = dict(conn.execute(select(watch_polls.c.source, func.count())

@@ -24,9 +24,9 @@ from typing import Any, Callable, Literal
 from urllib.parse import urlsplit
 
 from crisol.model import Article, Rejection
-from crisol.pipeline import Runner, Stages, find_annotator, prepare
+from crisol.service.runner import Runner, Stages, find_annotator, prepare
 from crisol.store import Store
-from crisol.store.watch import NewVersion, PollRecord, UrlState, WatchStore
+from crisol.store.watch import NewVersion, PollRecord, UrlState
 from crisol.watch.clock import Clock, to_datetime
 from crisol.watch.fetch import Fetcher, FetchError, Outcome, Request, Response
 from crisol.watch.listing import Item, parse_listing
@@ -114,7 +114,7 @@ class Watcher:
                  annotator: Callable[[Article], Article] | None = None) -> None:  # fmt: skip
         self.store, self.sources, self.fetcher = store, list(sources), fetcher
         self.clock = clock or fetcher.clock
-        self.ws = WatchStore(store)
+        self.ws = store.watch
         self.workers = max(1, workers)
         self.on_event = on_event or (lambda *a: None)
         from crisol.clean import clean

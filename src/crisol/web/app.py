@@ -13,21 +13,18 @@ its store.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
 
-from crisol.api.routes.stories import merged_target
-from crisol.cli.events import EVENT_CSV_COLUMNS, event_csv_row
-from crisol.store import Store, open_store
+from crisol.service.events import event_csv_lines
+from crisol.store import AmbiguousId, Store, open_store
 from crisol.store.queries import MAX_OFFSET
 from crisol.web import views
 
@@ -104,7 +101,10 @@ def router(store: Store | str, prefix: str = "") -> APIRouter:
         return response
 
     def missing(request: Request, what: str, ident: str) -> HTMLResponse:
-        return page(request, "missing.html", 404, what=what, ident=ident)
+        return page(request, "missing.html", 404, what=what, ident=ident, ambiguous=None)
+
+    def ambiguous(request: Request, what: str, ident: str, e: AmbiguousId) -> HTMLResponse:
+        return page(request, "missing.html", 409, what=what, ident=ident, ambiguous=str(e))
 
     @r.get("/", response_class=HTMLResponse)
     def home(request: Request):
@@ -112,17 +112,23 @@ def router(store: Store | str, prefix: str = "") -> APIRouter:
 
     @r.get("/stories/{story_id}", response_class=HTMLResponse)
     def story(request: Request, story_id: str):
-        target = merged_target(db, story_id)
+        target = db.links.merged_target(story_id)
         if target is not None:  # merged into another story: that one tells it now
             return RedirectResponse(urls.story(target), status_code=307)
-        ctx = views.story_page(db, story_id, urls)
+        try:
+            ctx = views.story_page(db, story_id, urls)
+        except AmbiguousId as e:  # a prefix of several articles' ids
+            return ambiguous(request, "story", story_id, e)
         if ctx is None:
             return missing(request, "story", story_id)
         return page(request, "story.html", **ctx)
 
     @r.get("/articles/{article_id}", response_class=HTMLResponse)
     def article(request: Request, article_id: str):
-        ctx = views.article_page(db, article_id, urls)
+        try:
+            ctx = views.article_page(db, article_id, urls)
+        except AmbiguousId as e:
+            return ambiguous(request, "article", article_id, e)
         if ctx is None:
             return missing(request, "article", article_id)
         return page(request, "article.html", **ctx)
@@ -160,13 +166,18 @@ def router(store: Store | str, prefix: str = "") -> APIRouter:
             return Response("\n".join(problems) + "\n", 400, media_type="text/plain; charset=utf-8")
         rows = views.select_events(db, f, None)
         headers = {"Content-Disposition": 'attachment; filename="events.csv"'}
-        return StreamingResponse(_csv_lines(rows), media_type="text/csv; charset=utf-8", headers=headers)
+        return StreamingResponse(event_csv_lines(rows), media_type="text/csv; charset=utf-8", headers=headers)
 
     @r.get("/search", response_class=HTMLResponse)
     def search(request: Request, q: str = "", kind: str = "", offset: int = 0):
         from crisol.store.search import KINDS
 
         kind = kind if kind in KINDS else ""
+        # A GET writes nothing: the server's ingest worker, when the pages are mounted in the
+        # API, indexes what other paths stored since (a pages-only server just reads).
+        writer = getattr(request.app.state, "ingestor", None)
+        if writer is not None:
+            writer.catch_up_soon()
         ctx = views.search_page(db, q, kind, min(max(0, offset), MAX_OFFSET), urls)
         return page(request, "search.html", 400 if ctx.get("problems") else 200, **ctx)
 
@@ -185,19 +196,6 @@ def router(store: Store | str, prefix: str = "") -> APIRouter:
         return Response(path.read_bytes(), media_type=kind, headers=headers)
 
     return r
-
-
-def _csv_lines(rows) -> Iterator[str]:
-    """The GDELT-like event CSV of ``crisol events --format csv``, a line at a time."""
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=EVENT_CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in event_csv_row(row).items()})
-        yield buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
-    yield buf.getvalue()
 
 
 def create_web_app(store_url: str) -> FastAPI:

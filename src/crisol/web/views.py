@@ -9,7 +9,6 @@ escape everything), or None when the thing asked for does not exist.
 from __future__ import annotations
 
 import difflib
-import html
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -17,12 +16,13 @@ from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from crisol.cli.entities import find_entity
 from crisol.present.render import labels
 from crisol.store import Store
+from crisol.model import date_span
+from crisol.service import events as cross
+from crisol.service import views as story_views
+from crisol.service.entities import actor_filter, find_entity
 from crisol.store import queries
-from crisol.store.link import LinkStore
-from crisol.store.queries import AnnotationQueries, date_span
 from crisol.web import charts
 from crisol.web.highlight import highlight_article
 
@@ -97,7 +97,7 @@ def home_page(store: Store) -> dict[str, Any]:
 
 
 def story_page(store: Store, story_id: str, urls: Urls) -> dict[str, Any] | None:
-    view = queries.get_story(store, story_id)  # kept in memory while its members stay the same
+    view = story_views.get_story(store, story_id)  # kept in memory while its members stay the same
     if view is None:
         return None
     names = labels(view)
@@ -113,7 +113,7 @@ def story_page(store: Store, story_id: str, urls: Urls) -> dict[str, Any] | None
 def _alignments(store: Store, ids: list[str], names: dict[str, str]) -> list[dict[str, Any]]:
     """The stored relations between the story's articles, with their aligned sentence pairs."""
     out = []
-    for r in LinkStore(store).relations_among(ids):
+    for r in store.links.relations_among(ids):
         pairs = sorted(r.get("pairs") or [], key=lambda p: (p["b"], p["a"]))
         pairs = [{**p, **dict(zip(("a_html", "b_html"), word_diff(p["a_text"], p["b_text"])))} for p in pairs]
         out.append({"a": r["a"], "b": r["b"], "kind": r["kind"], "score": r["score"], "pairs": pairs,
@@ -196,7 +196,7 @@ def _article_entities(article, names: dict[str, str]) -> list[dict[str, Any]]:
 
 def entity_page(store: Store, name: str, urls: Urls) -> dict[str, Any] | None:
     """One entity (by id or any spelling); ``candidates`` when the name is ambiguous."""
-    aq = AnnotationQueries(store)
+    aq = store.annotations
     found = find_entity(aq, name)
     if found.entity is None:
         return {"candidates": [c.to_dict() for c in found.candidates], "name": name} if found.candidates else None
@@ -249,24 +249,14 @@ class EventFilters:
         return out
 
 
-def _actor_filter(aq: AnnotationQueries, actor: str) -> tuple[list[str], list[str]]:
-    """(entity ids, names) an actor filter matches: the registry entities it names (every
-    spelling counts), else the plain name."""
-    if not actor:
-        return [], []
-    found = find_entity(aq, actor)
-    chosen = [found.entity] if found.entity else found.candidates
-    return [e.id for e in chosen], [actor, *(t for e in chosen for t in (e.name, *(a for a, _ in e.aliases)))]
-
-
 def select_events(store: Store, f: EventFilters, limit: int | None) -> list[dict[str, Any]]:
     """Events (in the event shape) matching the filters; an actor is looked up in the registry
     first (every spelling of the entities it names counts), else matched as a plain actor name."""
-    aq = AnnotationQueries(store)
-    entity_ids, names = _actor_filter(aq, f.actor)
+    aq = store.annotations
+    who = actor_filter(aq, f.actor)
     since = date_span(f.since)[0] if f.since else None
     until = date_span(f.until)[1] if f.until else None
-    rows = aq.iter_events(entity_ids=entity_ids, actor_names=names, type=f.type or None,
+    rows = aq.iter_events(entity_ids=who.ids, actor_names=who.names, type=f.type or None,
                           certainty=f.certainty or None, since=since, until=until, limit=limit)  # fmt: skip
     return [r.to_dict() for r in rows]
 
@@ -274,16 +264,14 @@ def select_events(store: Store, f: EventFilters, limit: int | None) -> list[dict
 def grouped_events(store: Store, f: EventFilters, limit: int = GROUPED_SHOWN) -> dict[str, Any]:
     """Events across sources for the filters, most independent sources first: ``{rows, total,
     too_broad}`` (``too_broad``: why a selection holding too many reports was not grouped)."""
-    from crisol.text import fold
-
-    entity_ids, names = _actor_filter(AnnotationQueries(store), f.actor)
+    who = actor_filter(store.annotations, f.actor)
     since = date_span(f.since)[0] if f.since else None
     until = date_span(f.until)[1] if f.until else None
     try:
-        got = queries.list_cross_events(store, type=f.type or None, entity_ids=entity_ids,
-                                        actor_names={fold(n) for n in names}, since=since, until=until,
+        got = cross.list_cross_events(store, type=f.type or None, entity_ids=who.ids,
+                                      actor_names=who.folded_names(), since=since, until=until,
                                         certainty=f.certainty or None, limit=limit)  # fmt: skip
-    except queries.TooBroad as e:
+    except cross.TooBroad as e:
         return {"rows": [], "total": 0, "too_broad": f"{e.reports:,} reports of events match: too many to group "
                 f"across sources (at most {e.limit:,}). Give a type or a shorter date window."}  # fmt: skip
     return {"rows": [{**e, "links": _report_links(e)} for e in got.items], "total": got.total, "too_broad": None}
@@ -312,24 +300,10 @@ def events_page(store: Store, f: EventFilters) -> dict[str, Any]:
 
 # ---- search -----------------------------------------------------------------------------------
 
-_MARK = re.compile(r"(</?mark>)")
-
-
-def snippet_markup(snippet: str) -> Markup:
-    """A search snippet (HTML-escaped text with ``<mark>`` around matches) rebuilt from its
-    text: every piece is unescaped and escaped again, so only our own ``<mark>`` tags survive."""
-    out, depth = [], 0
-    for piece in _MARK.split(snippet or ""):
-        if piece == "<mark>":
-            out.append(Markup("<mark>"))
-            depth += 1
-        elif piece == "</mark>" and depth:
-            out.append(Markup("</mark>"))
-            depth -= 1
-        elif piece not in ("<mark>", "</mark>"):
-            out.append(escape(html.unescape(piece)))
-    out.extend(Markup("</mark>") for _ in range(depth))
-    return Markup("").join(out)
+def snippet_markup(snippet) -> Markup:
+    """A search snippet (:class:`crisol.store.search.Snippet`) as HTML, its text escaped and
+    the matching words in ``<mark>``."""
+    return Markup("").join(Markup("<mark>%s</mark>") % t if hit else escape(t) for t, hit in snippet.pieces)
 
 
 def search_page(store: Store, q: str, kind: str, offset: int, urls: Urls, limit: int = 20) -> dict[str, Any]:
@@ -342,7 +316,6 @@ def search_page(store: Store, q: str, kind: str, offset: int, urls: Urls, limit:
         fts.parse_query(q)
     except fts.QueryTooLong as e:
         return {"q": q, "kind": kind, "results": None, "kinds": fts.KINDS, "problems": [f"Search: {e}."]}
-    fts.catch_up_if_free(store)  # index what `crisol ingest` stored since (cheap when nothing is missing)
     results = fts.search(store, q, kinds=[kind] if kind else None, limit=limit, offset=offset)
     hits = [{"hit": h, "snippet": snippet_markup(h.snippet), "href": hit_href(h, urls, store)} for h in results.hits]
     return {"q": q, "kind": kind, "results": results, "hits": hits, "kinds": fts.KINDS,

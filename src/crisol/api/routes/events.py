@@ -2,13 +2,11 @@
 counts per day for charts, and a CSV download of the same selection (the CLI's export layout).
 
 An event of ``/events`` is one article's report of it (as in ``crisol events --per-article``);
-``/events/grouped`` lists events across sources (:mod:`crisol.link.events`, as bare ``crisol
+``/events/grouped`` lists events across sources (:mod:`crisol.present.cross_events`, as bare ``crisol
 events`` does): one item per event however many articles report it, with their counts."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Iterator, Literal
 
 from fastapi import APIRouter, Query
@@ -18,7 +16,8 @@ from crisol.api.deps import StoreDep
 from crisol.api.models import CrossEventsPublic, EventCountPublic, EventsPublic
 from crisol.api.params import ArticleFilters, Paging, checked
 from crisol.api.problems import Problem
-from crisol.cli.events import EVENT_CSV_COLUMNS, event_csv_row
+from crisol.model import date_span
+from crisol.service import events
 from crisol.store import queries as qa
 from crisol.store.queries import Filters
 
@@ -49,7 +48,7 @@ def _event_day(value: str | None, name: str, last: bool = False):
     """A day, month or year (YYYY-MM-DD, YYYY-MM, YYYY) as its first (or last) day."""
     if not value:
         return None
-    span = qa.date_span(value.strip())
+    span = date_span(value.strip())
     if span is None:
         raise Problem(422, f"{name}={value!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY",
                       kind="invalid-parameters", input=name)  # fmt: skip
@@ -79,10 +78,10 @@ def list_grouped_events(
     first, last = _event_day(since, "since"), _event_day(until, "until", last=True)
     ids, names = qa.actor_keys(store, entity, actor) if entity or actor else (set(), set())
     try:
-        got = qa.list_cross_events(store, type=type, entity_ids=ids, actor_names=names, since=first, until=last,
-                                   certainty=certainty, sort=page.sort or "support", limit=page.limit,
-                                   offset=page.offset)  # fmt: skip
-    except qa.TooBroad as e:
+        got = events.list_cross_events(store, type=type, entity_ids=ids, actor_names=names, since=first, until=last,
+                                       certainty=certainty, sort=page.sort or "support", limit=page.limit,
+                                       offset=page.offset)  # fmt: skip
+    except events.TooBroad as e:
         raise Problem(422, str(e), kind="too-broad", input="since") from None
     except ValueError as e:  # a bad sort key
         raise Problem(422, str(e), kind="invalid-parameters", input=str(e).split(" ", 1)[0]) from None
@@ -99,22 +98,18 @@ def count_events(
 
 
 def _csv_rows(store, filters: Filters, type, certainty, entity) -> Iterator[str]:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=EVENT_CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
+    return events.event_csv_lines(_all_events(store, filters, type, certainty, entity))
+
+
+def _all_events(store, filters: Filters, type, certainty, entity) -> Iterator[dict]:
     offset = 0
     while True:
         got = qa.list_events(store, filters, type=type, certainty=certainty, entity=entity,
                              sort="-published", limit=qa.MAX_LIMIT, offset=offset)  # fmt: skip
-        for e in got.items:
-            writer.writerow({k: "" if v is None else v for k, v in event_csv_row(e).items()})
-        yield buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
+        yield from got.items
         offset += len(got.items)
         if not got.items or offset >= got.total:
             return
-
 
 @router.get("/events.csv", response_class=StreamingResponse,
             responses={200: {"content": {"text/csv": {}}}})  # fmt: skip

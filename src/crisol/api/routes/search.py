@@ -11,6 +11,7 @@ from crisol.api.models import SearchResultsPublic
 from crisol.api.params import ArticleFilters, Paging
 from crisol.api.problems import Problem
 from crisol.store import search as fts
+from crisol.service.search import hit_dict
 
 router = APIRouter(tags=["search"])
 
@@ -39,5 +40,5 @@ def search(
                          since=filters.since, until=filters.until, limit=page.limit, offset=page.offset)  # fmt: skip
     except fts.QueryTooLong as e:
         raise Problem(422, f"q: {e}", kind="query-too-long", input="q") from None
-    data = [{**h.__dict__, "published": h.published.isoformat() if h.published else None} for h in got.hits]
+    data = [hit_dict(h) for h in got.hits]
     return SearchResultsPublic(query=q, data=data, count=got.total, limit=got.limit, offset=got.offset)

@@ -7,15 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 
-from sqlalchemy import select
-
 from crisol.api.deps import StoreDep
 from crisol.api.models import ProblemPublic, StoriesPublic, StoryDetailPublic
 from crisol.api.params import Paging, checked, parse_when
 from crisol.api.problems import Problem
-from crisol.store import Store
+from crisol.service import views as story_views
+from crisol.store import AmbiguousId
 from crisol.store import queries as qa
-from crisol.store.link import stories
 
 router = APIRouter(tags=["stories"])
 
@@ -37,42 +35,23 @@ def list_stories(
     return StoriesPublic(data=got.items, count=got.total, limit=got.limit, offset=got.offset)
 
 
-MAX_MERGE_HOPS = 64  # a chain of merges longer than this (or a loop) leads nowhere
-
-
-def merged_target(store: Store, story_id: str) -> str | None:
-    """The story that the story ``story_id`` (an exact id) was merged into, following chains
-    (a merged into b, b into c: c); None when ``story_id`` names no merged story, or its chain
-    loops or ends at a story that is not there."""
-    seen: list[str] = []
-    sid = story_id
-    with store._conn() as conn:
-        while len(seen) <= MAX_MERGE_HOPS:
-            row = conn.execute(select(stories.c.merged_into).where(stories.c.id == sid)).first()
-            if row is None:
-                return None
-            if row.merged_into is None:
-                return sid if seen else None
-            if row.merged_into in seen or row.merged_into == sid:
-                return None
-            seen.append(sid)
-            sid = row.merged_into
-    return None
-
-
 @router.get("/stories/{id}", response_model=StoryDetailPublic, responses={
     307: {"description": "The story was merged into another: `Location` is that story (merges followed to the end)."},
     404: {"model": ProblemPublic, "description": "No story with that id, prefix or article"},
+    409: {"model": ProblemPublic, "description": "The prefix names several articles: give more characters"},
 })  # fmt: skip
 def get_story(request: Request, store: StoreDep, id: str):
     """One story in full, as ``crisol story ID --format json`` prints it: the listing's fields and
     the cited summary, relations between its articles, timeline, quotes, events, differences.
     An unambiguous id prefix, or the id of one of its articles, is enough. The id of a story
     that was merged into another redirects (307) to the story it is part of now."""
-    target = merged_target(store, id)
+    target = store.links.merged_target(id)
     if target is not None:
         return RedirectResponse(str(request.url_for("get_story", id=target)), status_code=307)
-    story = qa.get_story(store, id)
+    try:
+        story = story_views.get_story(store, id)
+    except AmbiguousId as e:  # a prefix of several articles' ids
+        raise Problem(409, str(e), kind="ambiguous-id", input="id") from None
     if story is None:
         raise Problem(404, f"no story with id {id!r}", kind="not-found", input="id")
     return StoryDetailPublic(**story)

@@ -13,7 +13,7 @@ for rows stored before this revision.
 Existing stores are filled in, cheaply and by the rules the readers already used for rows
 without the columns: ``agency`` from the byline the cleaner kept among each article's removed
 lines (the byline rules the cleaner applies today; one pass over the byline lines, in batches);
-``date_source`` of a dated event as :func:`crisol.link.events.date_source_of` infers it: "text"
+``date_source`` of a dated event as :func:`crisol.present.cross_events.date_source_of` infers it: "text"
 when a time expression of its sentence has that value, else "published" when the date is the
 article's publication day (UTC), else "text" (one UPDATE). Undated events stay NULL.
 """

@@ -63,11 +63,10 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from crisol.link.dedup import Relation
 from crisol.text import fold
-from crisol.model import Actor, Article, Event, time_key
+from crisol.model import Actor, Article, Event, date_span, time_key
 
 if TYPE_CHECKING:
     from crisol.present.sources import Sources
-    from crisol.store.store import Store
 
 # Two outlets report one event within a few days of it (and of each other); a publication day
 # standing in for an event date is at most this far after the event.
@@ -148,13 +147,6 @@ class When:
         text, published = (self, other) if self.source == "text" else (other, self)
         # reported on the day or up to the gap after the event
         return text.first <= published.first and published.first - text.last <= REPORTING_GAP
-
-
-def date_span(value: str | None) -> tuple[date, date] | None:
-    """First and last day a resolved value covers (same rules as the store's queries)."""
-    from crisol.store.queries import date_span as span
-
-    return span(value)
 
 
 def date_source_of(event: Event, article: Article) -> str | None:
@@ -876,58 +868,10 @@ def _mention_report(article: Article, index: ArticleIndex, lead: Report, pair: t
     return None
 
 
-# 6. From the store ---------------------------------------------------------------------------------
-
-
-def stored_events(store: "Store", type: str | None = None, since: date | None = None,
-                  until: date | None = None, mentions: bool = True) -> list[CrossEvent]:  # fmt: skip
-    """Cross-source events of the stored articles (what ``crisol events`` lists).
-
-    ``type`` and the ``since``/``until`` window (widened by :data:`REPORTING_GAP`) only choose
-    which stored events are read, so every report of a listed event is in it; undated events are
-    read only without a window. The other articles of the stories involved are read too, for
-    uncoded reports. Nothing is written.
-    """
-    from crisol.store.link import LinkStore
-    from crisol.store.queries import AnnotationQueries, entities_by_name, link_actors
-
-    queries, links = AnnotationQueries(store), LinkStore(store)
-    wide_since = since - REPORTING_GAP if since else None
-    wide_until = until + REPORTING_GAP if until else None
-    story_of: dict[str, str] = {}
-    ids: list[str] = []
-    for row in queries.iter_events(type=type, since=wide_since, until=wide_until):
-        if row.article.id not in story_of:
-            ids.append(row.article.id)
-            story_of[row.article.id] = row.article.story or ""
-    stories = {sid for sid in story_of.values() if sid}
-    if mentions:
-        for sid in sorted(stories):
-            for aid in links.story_members(sid):
-                if aid not in story_of:
-                    ids.append(aid)
-                    story_of[aid] = sid
-    articles = store._load(ids, with_raw=False)
-    order = {aid: n for n, aid in enumerate(ids)}
-    articles.sort(key=lambda a: order[a.id])
-    for a in articles:
-        by_name = entities_by_name((m.text, m.canonical, m.entity_id) for m in a.mentions)
-        for e in a.events:
-            link_actors(e, by_name)
-        if type:  # the other types' events of the articles read for this one stay out
-            a.events = [e for e in a.events if e.type == type.upper()]
-    relations = [_relation(r) for r in links.relations_among(ids)]
-    countries = _mention_countries(articles)
-    linked = {x.entity_id for a in articles for e in a.events for x in (e.source, e.target) if x and x.entity_id}
-    countries.update({i: c for i, r in queries.get_entities(linked).items() if (c := r.data.get("country"))})
-    return group_events(articles, relations, story_of={k: v for k, v in story_of.items() if v}, mentions=mentions,
-                        countries=countries)  # fmt: skip
-
-
 def _relation(d: dict[str, Any]) -> Relation:
     """A stored relation (only who, kind and score matter for counting sources)."""
     return Relation(d["a"], d["b"], d["kind"], float(d["score"]), [], d.get("dropped", []), d.get("added", []))
 
 
 __all__ = ["CrossEvent", "End", "Place", "REPORTING_GAP", "Report", "When", "date_source_of",
-           "group_events", "group_reports", "stored_events"]
+           "group_events", "group_reports"]

@@ -18,7 +18,6 @@ registry, the duplicate index, the recent stories) is rebuilt from the store whe
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -32,7 +31,8 @@ from crisol.text import fold_name
 from crisol.link.stories import WINDOW as stories_window
 from crisol.link.stories import StoryClusterer, StoryItem
 from crisol.model import Article, as_utc, time_key
-from crisol.store.link import LinkStore, StoredProfile
+from crisol.service.views import store_view
+from crisol.store.link import StoredProfile
 from crisol.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -48,9 +48,6 @@ REWRITE_CANDIDATES = 5
 # ... chosen among the story's most recent members (a wire story and its rewrites arrive close
 # together), so a story of thousands of articles costs no more than a small one.
 REWRITE_POOL = 200
-# A reader storing a view it presented waits this long for another writer (an ingest), then
-# answers without storing it (the ingest stores the views of the stories it touches anyway).
-VIEW_WRITE_WAIT_MS = 500
 
 
 @dataclass
@@ -136,7 +133,7 @@ class Linker:
 
     def __init__(self, store: Store, model: sim.SimilarityModel | None = None, views: bool = True):
         self.store = store
-        self.links = LinkStore(store)
+        self.links = store.links
         self.model = model
         self.views = views  # present and store the touched stories at the end of each run
         self._ready = False
@@ -165,7 +162,7 @@ class Linker:
         ids = self.links.story_members(story_id)
         profiles = self.links.load_profiles(ids)
         story = Story(story_id)
-        articles = self.store._load(ids, with_raw=False)
+        articles = self.store.load_articles(ids, with_raw=False)
         # profiles another embedder made (a store from an older crisol) are made again, once
         stale = [a for a in articles if a.id in profiles and sim.unpack(profiles[a.id].embedding) is None]
         if stale:
@@ -204,7 +201,7 @@ class Linker:
         pending = self.links.unlinked_article_ids()
         for start in range(0, len(pending), BATCH):
             ids = pending[start : start + BATCH]
-            articles = self.store._load(ids, with_raw=False)
+            articles = self.store.load_articles(ids, with_raw=False)
             order = {aid: i for i, aid in enumerate(ids)}
             articles.sort(key=lambda a: order[a.id])
             self.link_articles(articles, report)
@@ -295,7 +292,7 @@ class Linker:
         earlier = [m for m in story.members[-REWRITE_POOL - 1 : -1] if m.id not in known]
         earlier.sort(key=lambda m: -float(m.profile.embedding @ item.profile.embedding))
         if earlier:
-            texts = {a.id: a for a in self.store._load([m.id for m in earlier[:REWRITE_CANDIDATES]], with_raw=False)}
+            texts = {a.id: a for a in self.store.load_articles([m.id for m in earlier[:REWRITE_CANDIDATES]], with_raw=False)}
             for m in earlier[:REWRITE_CANDIDATES]:
                 other = texts.get(m.id)
                 if other is None:
@@ -326,130 +323,9 @@ class Linker:
         self.links.add_history(self.clusterer.history)
         self.clusterer.history.clear()
 
+
+
 def link_stored(store: Store, on_progress: Callable[[int], None] | None = None, views: bool = True) -> LinkReport:
     """Link every stored article that is not in a story yet (what ``crisol link`` runs), then
     present and store the stories it touched (``views``)."""
     return Linker(store, views=views).link_pending(on_progress)
-
-
-# ---- the read side of linking: what `crisol story` and the API show ----------------------------
-
-
-def relation_from_dict(d: dict) -> dedup.Relation:
-    pairs = [dedup.AlignedPair(p["a"], p["b"], p["score"], p["a_text"], p["b_text"]) for p in d.get("pairs", [])]
-    return dedup.Relation(d["a"], d["b"], d["kind"], float(d["score"]), pairs, d.get("dropped", []), d.get("added", []))
-
-
-def list_stories(store: Store, limit: int = 50, offset: int = 0, order: str = "last"):
-    """A page of live stories (``StoryPage``: ``data`` rows and ``total``)."""
-    return LinkStore(store).list_stories(limit=limit, offset=offset, order=order)
-
-
-def resolve_story(store: Store, story_id: str) -> str | None:
-    """A story id from an id, a unique prefix, or an article id (the story it is in)."""
-    links = LinkStore(store)
-    found = links.resolve_story(story_id)
-    if found is None:
-        article = store.resolve_id(story_id)
-        found = links.story_of(article) if article else None
-    return found
-
-
-def story_view(store: Store, story_id: str, embedder: Callable | None = None) -> dict | None:
-    """Everything one story shows (summary, timeline, quotes, differences...), or None.
-
-    ``embedder`` embeds its sentences (:class:`crisol.link.dedup.SentenceVectors` reuses those
-    embedded before); computed every time: :func:`stored_story_view` keeps it."""
-    from crisol.present import present_story
-    from crisol.present.sources import detect_agency
-
-    sid = resolve_story(store, story_id)
-    if sid is None:
-        return None
-    links = LinkStore(store)
-    ids = links.story_members(sid)
-    articles = store._load(ids, with_raw=False)
-    order = {aid: i for i, aid in enumerate(ids)}
-    articles.sort(key=lambda a: order[a.id])
-    relations = [relation_from_dict(r) for r in links.relations_among(ids)]
-    origins = {a.id: agency for a in articles if (agency := detect_agency(a))}
-    view = present_story(sid, articles, relations, origins, embedder=embedder)
-    view["history"] = links.story_history(sid)
-    return view
-
-
-def store_view(store: Store, story_id: str, embedder: Callable | None = None) -> dict | None:
-    """Present the story ``story_id`` (an exact id) and store its view as of the story's
-    ``updated`` time; returns the view (None for an unknown story)."""
-    links = LinkStore(store)
-    updated = links.story_updated(story_id)
-    if updated is None or not links.story_members(story_id):  # unknown, or emptied by a split
-        return None
-    view = story_view(store, story_id, dedup.SHARED_VECTORS if embedder is None else embedder)
-    if view is not None:
-        links.save_view(story_id, updated, view)
-        if view.get("title"):  # listings, search and the story in full then share present's choice
-            links.set_title(story_id, view["title"])
-    return view
-
-
-class UnsavedViews:
-    """Views presented while another writer held the store, kept in this process (bounded,
-    oldest out) until they can be stored: without it, every reader of a changed story would
-    present it again for as long as an ingest beside the server holds the write lock."""
-
-    def __init__(self, size: int = 256):
-        self.size = size
-        self._items: dict[str, tuple[datetime, dict]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, story_id: str, updated: datetime) -> dict | None:
-        with self._lock:
-            found = self._items.get(story_id)
-        return found[1] if found is not None and found[0] >= updated else None
-
-    def put(self, story_id: str, updated: datetime, view: dict) -> None:
-        with self._lock:
-            self._items.pop(story_id, None)
-            self._items[story_id] = (updated, view)
-            while len(self._items) > self.size:
-                self._items.pop(next(iter(self._items)))
-
-    def discard(self, story_id: str) -> None:
-        with self._lock:
-            self._items.pop(story_id, None)
-
-
-UNSAVED_VIEWS = UnsavedViews()
-
-
-def stored_story_view(store: Store, story_id: str, members: Sequence[str] | None = None) -> dict | None:
-    """The view of the story ``story_id`` (an exact id): the stored one while it is at least
-    as new as the story (and, given ``members``, shows those articles in that order); else
-    presented now and stored, so a story that changed is presented once more, then served.
-    A store that cannot take the write now (another writer holds it) still gets the view, and
-    the view is kept in this process (:data:`UNSAVED_VIEWS`) until a later read can store it."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    links = LinkStore(store)
-    updated = links.story_updated(story_id)
-    if updated is None:
-        return None
-    found = links.load_view(story_id)
-    if found is not None:
-        made_at, view = found
-        if made_at >= updated and (members is None or view.get("articles") == list(members)):
-            return view
-    view = UNSAVED_VIEWS.get(story_id, updated)
-    if view is not None and members is not None and view.get("articles") != list(members):
-        view = None
-    if view is None:
-        view = story_view(store, story_id, dedup.SHARED_VECTORS)
-    if view is not None:
-        try:
-            links.save_view(story_id, updated, view, wait_ms=VIEW_WRITE_WAIT_MS)
-            UNSAVED_VIEWS.discard(story_id)
-        except SQLAlchemyError as e:  # a cache write: the reader is answered all the same
-            UNSAVED_VIEWS.put(story_id, updated, view)
-            log.warning("could not store the view of story %s (kept in memory until it can be): %s", story_id, e)
-    return view

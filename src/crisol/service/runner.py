@@ -4,10 +4,10 @@ survive being killed. ``crisol ingest``, the REST API and ``crisol watch`` all g
 
 Per batch (:data:`BATCH_SIZE` articles, as a monitor receives them): the articles read and
 cleaned so far are annotated together (spaCy parses them in one ``nlp.pipe``), stored in one
-transaction, linked (the runner keeps one :class:`~crisol.link.service.Linker` for its life, so
+transaction, linked (the runner keeps one :class:`~crisol.service.linking.Linker` for its life, so
 its state is loaded once, not per batch), and indexed for search: new articles, and only the
 stories and entities the batch changed. Story views are presented lazily, when a story is first
-read after it changed, and stored then (``crisol.link.service.stored_story_view``): a monitor fed
+read after it changed, and stored then (``crisol.service.views.stored_story_view``): a monitor fed
 all day touches far more stories than anyone reads, and presenting a story costs more the larger
 it is, so presenting at ingest would make each article dearer as its story grows.
 
@@ -326,7 +326,7 @@ class Runner:
     @property
     def linker(self):
         if self._linker is None:
-            from crisol.link.service import Linker
+            from crisol.service.linking import Linker
 
             self._linker = Linker(self.store, views=False)  # views: presented when first read
         return self._linker

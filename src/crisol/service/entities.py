@@ -1,0 +1,70 @@
+"""Looking an entity up the way people name it: by id, canonical name or any spelling seen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crisol.store.queries import AnnotationQueries, EntityRecord
+from crisol.text import fold, fold_name
+
+
+@dataclass
+class Lookup:
+    """What a name found in the registry: one entity, or the candidates when it is ambiguous."""
+
+    entity: EntityRecord | None = None
+    candidates: list[EntityRecord] = field(default_factory=list)
+
+
+def find_entity(queries: AnnotationQueries, name: str) -> Lookup:
+    """The registry entity called ``name`` (id, canonical name or any spelling seen).
+
+    Preference: the entity id; then one entity whose canonical name folds to the same text;
+    then one entity with a spelling that does; then one whose spellings contain the name's
+    words. Several left at the first level that has any: ambiguous, all returned as candidates.
+    """
+    known = queries.get_entities([name])
+    if known:
+        return Lookup(entity=known[name])
+    key = fold_name(name)
+    if not key:
+        return Lookup()
+    canonical, alias, partial = set(), set(), set()
+    for entity_id, text, is_name in queries.iter_names():
+        folded = fold_name(text)
+        if folded == key:
+            (canonical if is_name else alias).add(entity_id)
+        elif f" {key} " in f" {folded} ":
+            partial.add(entity_id)
+    for level in (canonical, alias | canonical, partial | alias | canonical):
+        if level:
+            found = queries.get_entities(level)
+            ranked = sorted(found.values(), key=lambda e: (-e.mentions, e.name))
+            if len(ranked) == 1:
+                return Lookup(entity=ranked[0])
+            return Lookup(candidates=ranked)
+    return Lookup()
+
+
+@dataclass
+class ActorFilter:
+    """What an actor filter ("--actor Kim") matches: the registry entities it names (each
+    spelling counts) and the names an unlinked actor may carry (the filter's own text too)."""
+
+    entities: list[EntityRecord]
+    ids: list[str]
+    names: list[str]
+
+    def folded_names(self) -> set[str]:
+        return {fold(n) for n in self.names}
+
+
+def actor_filter(queries: AnnotationQueries, actor: str | None) -> ActorFilter:
+    """The entities ``actor`` names (all those it may name, when it is part of several names)
+    and every spelling of them; a name the registry does not know is kept as a plain name."""
+    if not actor:
+        return ActorFilter([], [], [])
+    found = find_entity(queries, actor)
+    chosen = [found.entity] if found.entity else found.candidates
+    names = [actor, *(t for e in chosen for t in (e.name, *(a for a, _ in e.aliases)))]
+    return ActorFilter(chosen, [e.id for e in chosen], names)

@@ -1,0 +1,258 @@
+"""Events across sources over the store, and the events' CSV layouts.
+
+Grouping (:mod:`crisol.present.cross_events`) is pure; this module reads what it needs from the
+store (:func:`stored_events`), filters and pages it (:func:`list_cross_events`, which the REST
+API and the web pages call, and :func:`select_cross_events`, which ``crisol events`` calls),
+and writes events as CSV in one GDELT-like layout for the CLI, the API and the web pages.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from crisol.model import date_span, span_overlaps
+from crisol.present import cross_events as cross
+from crisol.store import queries
+from crisol.store.queries import entities_by_name, link_actors
+from crisol.store.store import Store
+
+
+def stored_events(store: Store, type: str | None = None, since: date | None = None,
+                  until: date | None = None, mentions: bool = True) -> list[cross.CrossEvent]:  # fmt: skip
+    """Cross-source events of the stored articles (what ``crisol events`` lists).
+
+    ``type`` and the ``since``/``until`` window (widened by :data:`cross.REPORTING_GAP`) only choose
+    which stored events are read, so every report of a listed event is in it; undated events are
+    read only without a window. The other articles of the stories involved are read too, for
+    uncoded reports. Nothing is written.
+    """
+    queries, links = store.annotations, store.links
+    wide_since = since - cross.REPORTING_GAP if since else None
+    wide_until = until + cross.REPORTING_GAP if until else None
+    story_of: dict[str, str] = {}
+    ids: list[str] = []
+    for row in queries.iter_events(type=type, since=wide_since, until=wide_until):
+        if row.article.id not in story_of:
+            ids.append(row.article.id)
+            story_of[row.article.id] = row.article.story or ""
+    stories = {sid for sid in story_of.values() if sid}
+    if mentions:
+        for sid in sorted(stories):
+            for aid in links.story_members(sid):
+                if aid not in story_of:
+                    ids.append(aid)
+                    story_of[aid] = sid
+    articles = store.load_articles(ids, with_raw=False)
+    order = {aid: n for n, aid in enumerate(ids)}
+    articles.sort(key=lambda a: order[a.id])
+    for a in articles:
+        by_name = entities_by_name((m.text, m.canonical, m.entity_id) for m in a.mentions)
+        for e in a.events:
+            link_actors(e, by_name)
+        if type:  # the other types' events of the articles read for this one stay out
+            a.events = [e for e in a.events if e.type == type.upper()]
+    relations = [cross._relation(r) for r in links.relations_among(ids)]
+    countries = cross._mention_countries(articles)
+    linked = {x.entity_id for a in articles for e in a.events for x in (e.source, e.target) if x and x.entity_id}
+    countries.update({i: c for i, r in queries.get_entities(linked).items() if (c := r.data.get("country"))})
+    return cross.group_events(articles, relations, story_of={k: v for k, v in story_of.items() if v}, mentions=mentions,
+                        countries=countries)  # fmt: skip
+
+
+# Grouping reads every per-article event of the selection, the articles telling them and the
+# other articles of their stories (:func:`stored_events`), then groups them in
+# memory. A selection holding more per-article events than this is refused with the advice to
+# narrow it (a type, a shorter date window): in a big store, ask for a week or a type.
+MAX_GROUPED_REPORTS = 5000
+CROSS_SORTS = ("support", "-date", "date")
+# The last groupings asked for, keyed by their filters and the state of the events and stories:
+# paging through one selection groups it once.
+GROUPINGS = "cross-events"
+CROSS_KEPT = 8
+
+
+class TooBroad(ValueError):
+    """More per-article events in a selection than one grouping reads."""
+
+    def __init__(self, reports: int, limit: int):
+        self.reports, self.limit = reports, limit
+        super().__init__(f"since/until: {reports:,} reports of events fall in this selection and grouping them "
+                         f"across sources reads at most {limit:,}: give a type or a shorter date window")  # fmt: skip
+
+
+def list_cross_events(
+    store: Store,
+    *,
+    type: str | None = None,
+    entity_ids: Iterable[str] = (),
+    actor_names: Iterable[str] = (),
+    since: date | None = None,
+    until: date | None = None,
+    certainty: str | None = None,
+    sort: str = "support",
+    limit: int = 50,
+    offset: int = 0,
+    max_reports: int | None = None,
+) -> queries.Page:
+    """Events across sources (:class:`crisol.present.cross_events.CrossEvent`, in its ``to_dict()``
+    shape): one item per event however many articles report it, with ``num_articles``,
+    ``num_outlets``, ``num_independent_sources``, ``certainty``, ``articles`` and ``outlets``.
+
+    ``entity_ids`` / ``actor_names`` (folded, see :func:`crisol.store.queries.actor_keys`): an actor of some report is
+    one of them; ``since``/``until``: the event's date overlaps the window; ``certainty``: the
+    surest level its reports give. ``sort``: ``support`` (most independent sources first),
+    ``-date`` (newest first) or ``date``; undated events come last. Raises :class:`TooBroad`
+    when the selection holds more than ``max_reports`` (default :data:`MAX_GROUPED_REPORTS`)
+    per-article events.
+    """
+    queries.check_page(limit, offset)
+    if sort not in CROSS_SORTS:
+        raise ValueError(f"sort must be one of {', '.join(CROSS_SORTS)}; got {sort!r}")
+    most = MAX_GROUPED_REPORTS if max_reports is None else max_reports
+    reports = queries.count_event_reports(store, type, since, until, cross.REPORTING_GAP)
+    if reports > most:
+        raise TooBroad(reports, most)
+    ids, names = frozenset(entity_ids), frozenset(actor_names)
+    # the selection's size and the linking state: what the grouping depends on
+    key = (type and type.upper(), since, until, ids, names, certainty, sort, reports,
+           queries.stories_changed_at(store))
+    memo = store.memo(GROUPINGS, CROSS_KEPT)
+    rows = memo.get(key)
+    if rows is None:
+        rows = [e.to_dict() for e in select_cross_events(
+            store, type=type, entity_ids=ids, actor_names=names, since=since, until=until, certainty=certainty, sort=sort
+        )] if reports else []
+    memo.put(key, rows)
+    return queries.Page(rows[offset : offset + limit], len(rows), limit, offset)
+
+
+def select_cross_events(store: Store, *, type: str | None = None, entity_ids: Iterable[str] = (),
+                        actor_names: Iterable[str] = (), since: date | None = None, until: date | None = None,
+                        certainty: str | None = None, sort: str = "support") -> list[cross.CrossEvent]:  # fmt: skip
+    """Cross-source events matching the filters, all of them (no cap, no cache): an actor of
+    some report is one of ``entity_ids`` or carries one of the folded ``actor_names``, the
+    event's date overlaps ``since``/``until``, its certainty (the surest level its reports give)
+    is ``certainty``; ``sort`` as :func:`list_cross_events`."""
+    ids, names = set(entity_ids), set(actor_names)
+    found = stored_events(store, type=type.upper() if type else None, since=since, until=until)
+    if ids or names:
+        found = [e for e in found if e.has_actor(ids, names)]
+    if since or until:
+        found = [e for e in found if span_overlaps(date_span(e.date), since, until)]
+    if certainty:
+        found = [e for e in found if e.certainty == certainty.lower()]
+    if sort != "support":  # by date, undated last either way (the sort is stable)
+        dated = [e for e in found if date_span(e.date)]
+        dated.sort(key=lambda e: date_span(e.date), reverse=sort == "-date")
+        found = dated + [e for e in found if not date_span(e.date)]
+    return found
+
+
+# ==== CSV ======================================================================================
+
+CSV_CHUNK = 64 * 1024  # characters per streamed chunk: few sends, little memory
+
+# One row per event, GDELT-like: id and date, actor 1 (source), actor 2 (target), the PLOVER
+# type and mode (GDELT's event code), certainty, place, where it was read (SOURCEURL), and the
+# story the article belongs to (its other articles report the same events from other sources).
+EVENT_CSV_COLUMNS = [
+    "event_id", "date", "date_precision",
+    "source_name", "source_country", "source_sector", "source_entity",
+    "target_name", "target_country", "target_sector", "target_entity",
+    "type", "mode", "certainty", "attributed_to", "location", "trigger", "sentence",
+    "article", "outlet", "url", "published", "story",
+]  # fmt: skip
+
+
+def event_csv_row(row: dict[str, Any]) -> dict[str, Any]:
+    """An event in its JSON shape (:meth:`EventRow.to_dict`) flattened to the CSV columns."""
+    flat = {k: row.get(k) for k in EVENT_CSV_COLUMNS}
+    flat["event_id"] = row.get("id")
+    for role in ("source", "target"):
+        actor = row.get(role) or {}
+        for key, column in (("name", "name"), ("country", "country"), ("sector", "sector"), ("entity_id", "entity")):
+            flat[f"{role}_{column}"] = actor.get(key)
+    return flat
+
+
+# One row per cross-source event, GDELT-like (see the module docstring for each column).
+CROSS_CSV_COLUMNS = [
+    "GLOBALEVENTID", "SQLDATE", "DatePrecision", "DateSource",
+    "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1Type1Code", "Actor1EntityId",
+    "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2Type1Code", "Actor2EntityId",
+    "EventCode", "EventMode", "NumMentions", "NumArticles", "NumSources", "NumIndependentSources",
+    "Certainty", "Certainties", "AttributedTo", "ActionGeo_FullName", "Stories", "ArticleIds",
+    "Outlets", "SOURCEURLS",
+]  # fmt: skip
+
+
+def cross_csv_row(e: dict[str, Any]) -> dict[str, Any]:
+    """A cross-source event in its JSON shape (:meth:`CrossEvent.to_dict`) as a CSV row."""
+    row: dict[str, Any] = {
+        "GLOBALEVENTID": e["id"], "SQLDATE": _sqldate(e["date"]), "DatePrecision": e["date_precision"],
+        "DateSource": e["date_source"], "EventCode": e["type"], "EventMode": e["mode"],
+        "NumMentions": len(e["sentences"]), "NumArticles": e["num_articles"], "NumSources": e["num_outlets"],
+        "NumIndependentSources": e["num_independent_sources"], "Certainty": e["certainty"],
+        "Certainties": ";".join(f"{k}:{len(v)}" for k, v in e["certainties"].items()),
+        "AttributedTo": ";".join(e["attributed_to"]), "ActionGeo_FullName": e["location"],
+        "Stories": ";".join(e["stories"]), "ArticleIds": ";".join(e["articles"]),
+        "Outlets": ";".join(e["outlets"]), "SOURCEURLS": ";".join(e["urls"]),
+    }  # fmt: skip
+    for n, role in ((1, "source"), (2, "target")):
+        actor = e.get(role) or {}
+        row.update({f"Actor{n}Code": actor.get("code"), f"Actor{n}Name": actor.get("name"),
+                    f"Actor{n}CountryCode": actor.get("country"), f"Actor{n}Type1Code": actor.get("sector"),
+                    f"Actor{n}EntityId": actor.get("entity_id")})  # fmt: skip
+    return row
+
+
+def _sqldate(value: str | None) -> str | None:
+    """GDELT's compact date: "2025-06-12" -> "20250612"; a month or year stays shorter."""
+    if not value:
+        return None
+    parts = value.split("-")
+    return "".join(p for p in parts if p.isdigit()) if all(p.isdigit() for p in parts) else value
+
+
+def csv_lines(rows: Iterable[dict[str, Any]], columns: Sequence[str],
+              flat: Callable[[dict[str, Any]], dict[str, Any]]) -> Iterator[str]:  # fmt: skip
+    """CSV text of ``rows`` flattened by ``flat`` to ``columns`` (header first), in chunks of
+    about :data:`CSV_CHUNK` characters, so a response or a file can stream it."""
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else v for k, v in flat(row).items()})
+        if buf.tell() >= CSV_CHUNK:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def event_csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """Per-article events (their JSON shape) in the GDELT-like CSV layout."""
+    return csv_lines(rows, EVENT_CSV_COLUMNS, event_csv_row)
+
+
+def cross_csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """Cross-source events (their JSON shape) in the GDELT-like CSV layout."""
+    return csv_lines(rows, CROSS_CSV_COLUMNS, cross_csv_row)
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out, columns: Sequence[str],
+              flat: Callable[[dict[str, Any]], dict[str, Any]]) -> int:  # fmt: skip
+    """Write ``rows`` to ``out`` as :func:`csv_lines` does; the number of rows written."""
+    counted = 0
+
+    def counting() -> Iterator[dict[str, Any]]:
+        nonlocal counted
+        for counted, row in enumerate(rows, 1):
+            yield row
+
+    for chunk in csv_lines(counting(), columns, flat):
+        out.write(chunk)
+    return counted

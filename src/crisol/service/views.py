@@ -1,0 +1,163 @@
+"""Story views: what one story shows (summary, timeline, quotes, differences...), kept.
+
+Presenting a story embeds all its sentences, seconds for a big one, and grows with the square
+of its size, so a view is presented lazily: the linker presents the stories it touched at the
+end of a run (when asked), a reader presents a story read before that, once, and either stores
+it in ``story_views`` with the story's ``updated`` time; a later read serves the stored view
+while it is as new as the story.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Callable, Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from crisol.link import dedup
+from crisol import present
+from crisol.present.sources import detect_agency
+from crisol.store import queries
+from crisol.store.store import Store
+
+log = logging.getLogger(__name__)
+
+# A reader storing a view it presented waits this long for another writer (an ingest), then
+# answers without storing it (the ingest stores the views of the stories it touches anyway).
+VIEW_WRITE_WAIT_MS = 500
+
+
+def relation_from_dict(d: dict) -> dedup.Relation:
+    pairs = [dedup.AlignedPair(p["a"], p["b"], p["score"], p["a_text"], p["b_text"]) for p in d.get("pairs", [])]
+    return dedup.Relation(d["a"], d["b"], d["kind"], float(d["score"]), pairs, d.get("dropped", []), d.get("added", []))
+
+
+def list_stories(store: Store, limit: int = 50, offset: int = 0, order: str = "last"):
+    """A page of live stories (``StoryPage``: ``data`` rows and ``total``)."""
+    return store.links.list_stories(limit=limit, offset=offset, order=order)
+
+
+def resolve_story(store: Store, story_id: str) -> str | None:
+    """A story id from an id, a unique prefix, or an article id (the story it is in)."""
+    links = store.links
+    found = links.resolve_story(story_id)
+    if found is None:
+        article = store.resolve_id(story_id)
+        found = links.story_of(article) if article else None
+    return found
+
+
+def story_view(store: Store, story_id: str, embedder: Callable | None = None) -> dict | None:
+    """Everything one story shows (summary, timeline, quotes, differences...), or None.
+
+    ``embedder`` embeds its sentences (:class:`crisol.link.dedup.SentenceVectors` reuses those
+    embedded before); computed every time: :func:`stored_story_view` keeps it."""
+    sid = resolve_story(store, story_id)
+    if sid is None:
+        return None
+    links = store.links
+    ids = links.story_members(sid)
+    articles = store.load_articles(ids, with_raw=False)
+    order = {aid: i for i, aid in enumerate(ids)}
+    articles.sort(key=lambda a: order[a.id])
+    relations = [relation_from_dict(r) for r in links.relations_among(ids)]
+    origins = {a.id: agency for a in articles if (agency := detect_agency(a))}
+    view = present.present_story(sid, articles, relations, origins, embedder=embedder)
+    view["history"] = links.story_history(sid)
+    return view
+
+
+def store_view(store: Store, story_id: str, embedder: Callable | None = None) -> dict | None:
+    """Present the story ``story_id`` (an exact id) and store its view as of the story's
+    ``updated`` time; returns the view (None for an unknown story)."""
+    links = store.links
+    updated = links.story_updated(story_id)
+    if updated is None or not links.story_members(story_id):  # unknown, or emptied by a split
+        return None
+    view = story_view(store, story_id, dedup.SHARED_VECTORS if embedder is None else embedder)
+    if view is not None:
+        links.save_view(story_id, updated, view)
+        if view.get("title"):  # listings, search and the story in full then share present's choice
+            links.set_title(story_id, view["title"])
+    return view
+
+
+# Views presented while another writer held the store are kept in memory (bounded, oldest out)
+# until they can be stored: without it, every reader of a changed story would present it again
+# for as long as an ingest beside the server holds the write lock.
+UNSAVED_VIEWS = "unsaved-views"
+UNSAVED_KEPT = 256
+# Telling a story embeds all its sentences (seconds for a big one): the linker stores the view
+# of every story it touches (table ``story_views``), and a story read before that is told once
+# and stored. The last views read are also kept in memory, keyed by the story's members, so a
+# story that gained an article is looked up again.
+READ_VIEWS = "story-views"
+VIEWS_KEPT = 64
+
+
+def _unsaved(store: Store, story_id: str, updated: datetime) -> dict | None:
+    found = store.memo(UNSAVED_VIEWS, UNSAVED_KEPT).get(story_id)
+    return found[1] if found is not None and found[0] >= updated else None
+
+
+def stored_story_view(store: Store, story_id: str, members: Sequence[str] | None = None) -> dict | None:
+    """The view of the story ``story_id`` (an exact id): the stored one while it is at least
+    as new as the story (and, given ``members``, shows those articles in that order); else
+    presented now and stored, so a story that changed is presented once more, then served.
+    A store that cannot take the write now (another writer holds it) still gets the view, and
+    the view is kept in memory (the store's ``unsaved-views`` memo) until a later read can store it."""
+    links = store.links
+    updated = links.story_updated(story_id)
+    if updated is None:
+        return None
+    found = links.load_view(story_id)
+    if found is not None:
+        made_at, view = found
+        if made_at >= updated and (members is None or view.get("articles") == list(members)):
+            return view
+    view = _unsaved(store, story_id, updated)
+    if view is not None and members is not None and view.get("articles") != list(members):
+        view = None
+    if view is None:
+        view = story_view(store, story_id, dedup.SHARED_VECTORS)
+    if view is not None:
+        try:
+            links.save_view(story_id, updated, view, wait_ms=VIEW_WRITE_WAIT_MS)
+            store.memo(UNSAVED_VIEWS, UNSAVED_KEPT).discard(story_id)
+        except SQLAlchemyError as e:  # a cache write: the reader is answered all the same
+            store.memo(UNSAVED_VIEWS, UNSAVED_KEPT).put(story_id, (updated, view))
+            log.warning("could not store the view of story %s (kept in memory until it can be): %s", story_id, e)
+    return view
+
+
+def _story_view(store: Store, sid: str, members: tuple[str, ...]) -> dict | None:
+    memo = store.memo(READ_VIEWS, VIEWS_KEPT)
+    view = memo.get((sid, members))
+    if view is None:
+        view = stored_story_view(store, sid, members)
+        if view is not None:
+            memo.put((sid, members), view)
+    return view
+
+
+def get_story(store: Store, story_id: str) -> dict[str, Any] | None:
+    """One story in full, or None: the listing's fields (id, title, size, first, last, updated,
+    outlets) and the told story (:func:`story_view`: articles, summary with
+    citations, relations, timeline, quotes, events, differences, sources, history...).
+
+    The title is the listing's: the one the story's presentation chose when it was last linked
+    (stored with it), else its first article's headline, else that article's first sentence.
+
+    ``story_id`` may be a unique prefix, or the id of one of its articles.
+    """
+    sid = resolve_story(store, story_id)
+    if sid is None:
+        return None
+    listed = queries.story_listing(store, sid) or {"id": sid}
+    view = _story_view(store, sid, tuple(listed.get("articles", ())))
+    if view is None:
+        return None
+    # The told story's article order wins; its title is the listing's (the linker's stored title),
+    # so a story is called the same in the listing, in full and in search, and listings stay cheap.
+    return {**listed, **view, "title": listed.get("title") or view.get("title")}
