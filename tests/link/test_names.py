@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-
 import pytest
 
 from crisol.link import names
@@ -21,10 +19,6 @@ from crisol.link.names import (
 
 def rel(a: str, b: str) -> str:
     return compare_persons(person_name(a), person_name(b)).relation
-
-
-def test_names_docstring_examples_run():
-    assert doctest.testmod(names).failed == 0
 
 
 def test_fold_removes_accents_case_hyphens_and_apostrophes():

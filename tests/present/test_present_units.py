@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
-
 import pytest
 
 from crisol.link.dedup import Relation
 from crisol.present.figures import find_figures, parse_number
 from crisol.present.sources import independent_sources
 from crisol.present.story import present_story, story_language
-
-
-@pytest.mark.parametrize("module", ["cues", "figures", "groups", "sources", "render", "differences", "summary", "story"])
-def test_doctests(module):
-    mod = importlib.import_module(f"crisol.present.{module}")
-    result = doctest.testmod(mod)
-    assert result.failed == 0 and result.attempted > 0
 
 
 def _one(sentence: str, language: str):

@@ -1,10 +1,6 @@
-"""Every registered reader keeps the contract; doctests of the read package run."""
+"""Every registered reader keeps the contract."""
 
 from __future__ import annotations
-
-import doctest
-import importlib
-import pkgutil
 
 import pytest
 
@@ -66,15 +62,6 @@ def test_file_removed_after_expand_is_a_rejection(tmp_path) -> None:
     path.unlink()
     (rejection,) = read_input(inp)
     assert rejection.reason.startswith("cannot read: No such file")
-
-
-def test_doctests_of_the_read_package() -> None:
-    names = ["crisol.read"] + [f"crisol.read.{m.name}" for m in
-                               pkgutil.iter_modules(crisol.read.__path__)]
-    for name in names:
-        result = doctest.testmod(importlib.import_module(name),
-                                 optionflags=doctest.NORMALIZE_WHITESPACE)
-        assert result.failed == 0, name
 
 
 def _tiny_warc(gz: bool) -> bytes:

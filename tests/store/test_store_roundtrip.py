@@ -299,15 +299,6 @@ def test_two_processes_creating_the_same_new_database_both_succeed(tmp_path):
     assert [out.strip() for out, _ in outs] == ["0", "0", "0"]
 
 
-@pytest.mark.parametrize("module", ["crisol.store", "crisol.store.store", "crisol.cli._common"])
-def test_docstring_examples_run(module):
-    import doctest
-    import importlib
-
-    result = doctest.testmod(importlib.import_module(module))
-    assert result.attempted > 0 and result.failed == 0
-
-
 def test_concurrent_writers_adding_the_same_articles_store_each_once(db_url):
     """Two threads (as in the API server) adding overlapping batches: no error, no duplicate."""
     import threading

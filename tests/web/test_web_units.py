@@ -107,13 +107,3 @@ def test_word_diff_marks_changes_and_escapes():
     a, b = word_diff("pagó 12 <b>euros</b>", "pagó 15 <b>euros</b> ayer")
     assert str(a) == "pagó <del>12</del> &lt;b&gt;euros&lt;/b&gt;"
     assert str(b) == "pagó <ins>15</ins> &lt;b&gt;euros&lt;/b&gt;<ins> ayer</ins>"
-
-
-def test_docstring_examples():
-    import doctest
-
-    from crisol.web import app, charts, highlight, views
-
-    for module in (app, charts, highlight, views):
-        result = doctest.testmod(module)
-        assert result.failed == 0 and result.attempted > 0, module.__name__
