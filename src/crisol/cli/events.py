@@ -42,7 +42,7 @@ import sys
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Iterable, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Iterable, Optional
 
 import typer
 from rich.table import Table
@@ -50,9 +50,11 @@ from rich.text import Text
 
 from crisol.cli._common import err, open_store
 from crisol.cli.entities import actor_text, events_table, find_entity, print_table, wide_console
-from crisol.link.events import CrossEvent, stored_events
 from crisol.text import fold
 from crisol.store.queries import AnnotationQueries, EventRow, date_span
+
+if TYPE_CHECKING:
+    from crisol.link.events import CrossEvent
 
 
 class Certainty(str, Enum):
@@ -189,6 +191,8 @@ def select_cross_events(store, queries: AnnotationQueries, actor: str | None, ty
     """Cross-source events matching the filters: an actor (any report's source or target is the
     registry entity, any spelling, or carries the name), a type, a date window the event's date
     overlaps, and the event's certainty (the surest level its sources give)."""
+    from crisol.link.events import stored_events  # lazy: it brings numpy, ~0.2 s on every start
+
     found = stored_events(store, type=type, since=since, until=until)
     if actor:
         entity_ids, names = _actor_keys(queries, actor)

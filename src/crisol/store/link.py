@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-import numpy as np
 from sqlalchemy import (
     JSON,
     Column,
@@ -36,6 +35,9 @@ from sqlalchemy import (
 
 from crisol.store import schema as s
 from crisol.store.store import Store, _chunks
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ENTITY = String(64)
 STORY = String(16)
@@ -233,6 +235,8 @@ class LinkStore:
 
     # ---- profiles ----------------------------------------------------------------------------
     def save_profiles(self, profiles: Sequence[StoredProfile]) -> None:
+        import numpy as np  # lazy: the CLI lists articles through this module and numpy costs ~0.2 s
+
         if not profiles:
             return
         with self.store._conn() as conn:
@@ -249,6 +253,8 @@ class LinkStore:
             )  # fmt: skip
 
     def load_profiles(self, ids: Iterable[str]) -> dict[str, StoredProfile]:
+        import numpy as np  # lazy, as in save_profiles
+
         out: dict[str, StoredProfile] = {}
         with self.store._conn() as conn:
             for chunk in _chunks(list(ids)):
