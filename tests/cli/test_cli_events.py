@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from crisol.cli import app
-from crisol.service.events import CROSS_CSV_COLUMNS, EVENT_CSV_COLUMNS
+from crisol.service.exports import CROSS_CSV_COLUMNS, EVENT_CSV_COLUMNS
 from crisol.model import Actor, Article, Event, Mention
 from crisol.store import open_store
 from crisol.store.link import LinkStore

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from crisol.cli import app
-from crisol.service.events import EVENT_CSV_COLUMNS
+from crisol.service.exports import EVENT_CSV_COLUMNS
 from crisol.store import open_store
 
 

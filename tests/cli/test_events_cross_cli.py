@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from crisol.cli import app
-from crisol.service.events import CROSS_CSV_COLUMNS
+from crisol.service.exports import CROSS_CSV_COLUMNS
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory, cross_sources) -> str:

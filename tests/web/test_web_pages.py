@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from fastapi.testclient import TestClient
 
-from crisol.service.events import EVENT_CSV_COLUMNS
+from crisol.service.exports import EVENT_CSV_COLUMNS
 from crisol.store import open_store
 from crisol.store import queries
 from crisol.web import create_web_app, mount

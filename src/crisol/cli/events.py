@@ -51,8 +51,7 @@ from crisol.cli._common import err, open_store
 from crisol.cli.entities import actor_text, events_table, print_table, wide_console
 from crisol.model import date_span
 from crisol.service.entities import ActorFilter, actor_filter
-from crisol.service.events import (CROSS_CSV_COLUMNS, EVENT_CSV_COLUMNS, cross_csv_row, event_csv_row,
-                                   select_cross_events, write_csv)
+from crisol.service.exports import CROSS_CSV_COLUMNS, EVENT_CSV_COLUMNS, cross_csv_row, event_csv_row, write_csv
 from crisol.store.queries import AnnotationQueries
 
 
@@ -165,6 +164,8 @@ def events_command(
                                                         since=since_day, until=until_day, certainty=level,
                                                         limit=limit)]  # fmt: skip
         else:
+            from crisol.service.events import select_cross_events  # lazy: grouping loads numpy
+
             who = _actor(queries, actor)
             found = select_cross_events(store, type=type, entity_ids=who.ids, actor_names=who.folded_names(),
                                         since=since_day, until=until_day, certainty=level)  # fmt: skip

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Callable, Iterator, Optional, TextIO
 import typer
 
 from crisol.cli._common import err, open_store, parse_when
-from crisol.service.events import EVENT_CSV_COLUMNS, event_csv_row
+from crisol.service.exports import EVENT_CSV_COLUMNS, event_csv_row
 from crisol.store import Store
 from crisol.store.queries import ArticleFilter
 

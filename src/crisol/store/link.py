@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-import numpy as np
 from sqlalchemy import (
     delete,
     func,
@@ -30,11 +29,10 @@ from crisol.store.schema import (article_profiles, entities, entity_aliases, rel
                                  stories, story_articles, story_history, story_views)
 from crisol.store.store import Store, _chunks
 
+if TYPE_CHECKING:
+    import numpy as np
+
 MAX_MERGE_HOPS = 64  # a chain of merges longer than this (or a loop) leads nowhere
-
-# What ``crisol.present`` made of a story (migration 0007): readers serve it while
-# ``story_updated`` is at least the story's ``updated``, instead of presenting it again.
-
 
 @dataclass
 class StoryRow:
@@ -152,6 +150,8 @@ class LinkStore:
 
     # ---- profiles ----------------------------------------------------------------------------
     def save_profiles(self, profiles: Sequence[StoredProfile]) -> None:
+        import numpy as np  # lazy: the CLI lists articles through this module and numpy costs ~0.2 s
+
         if not profiles:
             return
         with self.store.connection() as conn:
@@ -168,6 +168,8 @@ class LinkStore:
             )  # fmt: skip
 
     def load_profiles(self, ids: Iterable[str]) -> dict[str, StoredProfile]:
+        import numpy as np  # lazy, as in save_profiles
+
         out: dict[str, StoredProfile] = {}
         with self.store.connection() as conn:
             for chunk in _chunks(list(ids)):

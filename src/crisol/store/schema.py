@@ -313,6 +313,8 @@ story_history = Table(
     Column("at", UTCDateTime, nullable=False),
 )
 
+# What ``crisol.present`` made of a story (migration 0007): readers serve it while
+# ``story_updated`` is at least the story's ``updated``, instead of presenting it again.
 story_views = Table(
     "story_views",
     metadata,
@@ -342,6 +344,7 @@ watch_sources = Table(
     Column("next_poll", UTCDateTime),
 )
 
+# Validators of each feed or sitemap, for conditional requests.
 watch_feeds = Table(
     "watch_feeds",
     metadata,
@@ -354,6 +357,7 @@ watch_feeds = Table(
     Column("last_status", Integer),
 )
 
+# One row per canonical article URL (and per alias that led to one).
 watch_urls = Table(
     "watch_urls",
     metadata,

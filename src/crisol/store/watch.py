@@ -31,9 +31,7 @@ from crisol.store.store import Added, Store, _chunks
 
 
 
-# Validators of each feed or sitemap, for conditional requests.
 
-# One row per canonical article URL (and per alias that led to one).
 
 
 

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
 
-from crisol.service.events import event_csv_lines
+from crisol.service.exports import event_csv_lines
 from crisol.store import AmbiguousId, Store, open_store
 from crisol.store.queries import MAX_OFFSET
 from crisol.web import views

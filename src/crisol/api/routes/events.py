@@ -17,7 +17,7 @@ from crisol.api.models import CrossEventsPublic, EventCountPublic, EventsPublic
 from crisol.api.params import ArticleFilters, Paging, checked
 from crisol.api.problems import Problem
 from crisol.model import date_span
-from crisol.service import events
+from crisol.service import events, exports
 from crisol.store import queries as qa
 from crisol.store.queries import Filters
 
@@ -98,7 +98,7 @@ def count_events(
 
 
 def _csv_rows(store, filters: Filters, type, certainty, entity) -> Iterator[str]:
-    return events.event_csv_lines(_all_events(store, filters, type, certainty, entity))
+    return exports.event_csv_lines(_all_events(store, filters, type, certainty, entity))
 
 
 def _all_events(store, filters: Filters, type, certainty, entity) -> Iterator[dict]:
