@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timezone
+from enum import Enum
 
 import typer
 from rich.console import Console
 
 from crisol.errors import StoreError
+
+
+
+class ListFormat(str, Enum):
+    """How a listing prints: a table for people, JSON (the REST API's shape) for programs."""
+
+    table = "table"
+    json = "json"
+
+
+class ShowFormat(str, Enum):
+    """How one object prints: text for people, JSON (the REST API's shape) for programs."""
+
+    text = "text"
+    json = "json"
+
 
 # Messages and progress go to stderr so stdout carries only the command's output.
 err = Console(stderr=True, highlight=False)

@@ -12,21 +12,18 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict
-from enum import Enum
 from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from crisol.cli._common import ShowFormat
 from crisol.model import Article, Rejection
 
 err = Console(stderr=True, highlight=False)
 
 
-class Format(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def analysis_dict(article: Article) -> dict[str, Any]:
@@ -94,20 +91,20 @@ def print_report(article: Article, console: Console) -> None:
 
 def analyze(
     path: Annotated[str, typer.Argument(help="An input file (any format crisol reads), or - for stdin.")],
-    format: Annotated[Format, typer.Option("--format", "-f", help="text report or JSON.")] = Format.text,
+    format: Annotated[ShowFormat, typer.Option("--format", "-f", help="text report or JSON.")] = ShowFormat.text,
     language: Annotated[Optional[str], typer.Option(
         "--language", "-l", help="Analyse as this language (ISO 639-1), overriding detection.")] = None,
 ) -> None:
     """Analyse one input without storing it: entities, dates, quotes and events."""
     from crisol.service.analyze import articles_of  # lazy: it loads spaCy, which --help need not
 
-    out = Console(highlight=False, soft_wrap=format is Format.json)
+    out = Console(highlight=False, soft_wrap=format is ShowFormat.json)
     rejected = 0
     for item in articles_of(path, language):
         if isinstance(item, Rejection):
             err.print(f"rejected: {item}", markup=False)
             rejected += 1
-        elif format is Format.json:
+        elif format is ShowFormat.json:
             print(json.dumps(analysis_dict(item), ensure_ascii=False))
         else:
             print_report(item, out)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
@@ -13,20 +12,14 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from crisol.cli._common import err, open_store, parse_when
+from crisol.cli._common import ListFormat, ShowFormat, err, open_store, parse_when
 from crisol.model import Article
 from crisol.store import AmbiguousId
 from crisol.store import queries
 
 
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
 
 
-class ShowFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def _page_table(page: queries.Page) -> Table:

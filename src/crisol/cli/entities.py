@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from crisol.cli._common import err, open_store
+from crisol.cli._common import ListFormat, ShowFormat, err, open_store
 from crisol.service.entities import find_entity
 from crisol.store.queries import AnnotationQueries, EntityRecord, entity_detail, list_entities
 
@@ -30,14 +30,8 @@ class EntityType(str, Enum):
     MISC = "MISC"
 
 
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
 
 
-class ShowFormat(str, Enum):
-    text = "text"
-    json = "json"
 
 
 def require_entity(queries: AnnotationQueries, name: str, where: str) -> EntityRecord:

@@ -17,8 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from crisol.cli._common import err, open_store, parse_when
-from crisol.cli.articles import ListFormat
+from crisol.cli._common import ListFormat, err, open_store, parse_when
 from crisol.service.search import hit_dict
 from crisol.store import search as fts
 from crisol.store.queries import MAX_LIMIT

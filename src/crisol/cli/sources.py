@@ -7,14 +7,13 @@ The list lives in a sources file (YAML or TOML, ``--sources``, default ``sources
 from __future__ import annotations
 
 import json
-from enum import Enum
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from crisol.cli._common import err, open_store
+from crisol.cli._common import ListFormat, err, open_store
 
 DEFAULT_SOURCES = "sources.yaml"
 
@@ -25,9 +24,6 @@ SourcesOpt = Annotated[
 ]
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
 
 
 def _load(path: str):
@@ -85,10 +81,10 @@ def remove_command(name: Annotated[str, typer.Argument(help="The source's name."
 
 
 @sources_app.command("list")
-def list_command(sources: SourcesOpt = DEFAULT_SOURCES, format: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+def list_command(sources: SourcesOpt = DEFAULT_SOURCES, format: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table) -> None:
     """List the outlets in the sources file."""
     sf = _load(sources)
-    if format == Format.json:
+    if format == ListFormat.json:
         typer.echo(json.dumps(sf.to_dict(), ensure_ascii=False, indent=2))
         return
     table = Table(title=f"{len(sf.sources)} sources in {sf.where}", title_justify="left")
@@ -104,14 +100,14 @@ def list_command(sources: SourcesOpt = DEFAULT_SOURCES, format: Annotated[Format
 def status_command(
     ctx: typer.Context,
     days: Annotated[int, typer.Option(min=1, help="Window for articles per day.")] = 7,
-    format: Annotated[Format, typer.Option("--format")] = Format.table,
+    format: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
 ) -> None:
     """Per source: last poll, last success, errors, articles stored and per day."""
     from crisol.watch.status import source_status
 
     with open_store(ctx) as store:
         rows = source_status(store, days=days)
-    if format == Format.json:
+    if format == ListFormat.json:
         typer.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
         return
     table = Table(title=f"sources ({len(rows)})", title_justify="left")

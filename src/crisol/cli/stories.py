@@ -14,12 +14,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from crisol.cli._common import err, open_store, parse_when
+from crisol.cli._common import ListFormat, err, open_store, parse_when
 
 
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
 
 
 class StoryFormat(str, Enum):
