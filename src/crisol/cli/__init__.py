@@ -34,7 +34,7 @@ class Settings:
     db: str
 
     def open_store(self):
-        from crisol.store import open_store
+        from crisol.store import open_store  # lazy: SQLAlchemy, which --help does not need
 
         return open_store(self.db)
 

@@ -32,7 +32,7 @@ err = Console(stderr=True, highlight=False)
 
 def open_store(ctx: typer.Context):
     """The store chosen by --db / CRISOL_DB, or a clear message and exit code 1."""
-    from crisol.cli import settings
+    from crisol.cli import settings  # cycle: crisol.cli imports the command modules, which import this one
 
     try:
         return settings(ctx).open_store()

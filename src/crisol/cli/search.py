@@ -48,7 +48,7 @@ def _short(ref: str) -> str:
 
 def public(results: fts.SearchResults) -> dict[str, Any]:
     """What ``GET /api/search`` answers for these results (its response model, as JSON)."""
-    from crisol.api.models import SearchResultsPublic
+    from crisol.api.models import SearchResultsPublic  # lazy: FastAPI, ~0.4 s, only for JSON
 
     data = [hit_dict(h) for h in results.hits]
     page = SearchResultsPublic(query=results.query, data=data, count=results.total,
@@ -100,7 +100,6 @@ def search_command(
     if not query.strip():
         raise typer.BadParameter("give at least one word to search for", param_hint="QUERY")
     since_dt, until_dt = _when(since, "--since"), _when(until, "--until", end_of_day=True)
-    from crisol.store import search as fts
 
     try:
         fts.parse_query(query)  # the same limits as the API's q (words, length)

@@ -19,11 +19,11 @@ from crisol.errors import StoreError
 def build_app(db: str, *, analyze: bool = True, guard=None):
     """The API over ``db``, with the web pages mounted beside it when ``crisol.web`` provides
     ``mount(app)`` (the UI package is optional: the API works without it)."""
-    from crisol.api import create_app
+    from crisol.api import create_app  # lazy: FastAPI, ~0.4 s, only for this command
 
     app = create_app(db, analyze=analyze, guard=guard)
     try:
-        from crisol import web
+        from crisol import web  # lazy: the pages bring Jinja2 and FastAPI
     except ImportError:
         return app
     mount = getattr(web, "mount", None)
@@ -52,9 +52,9 @@ def serve_command(
     ] = None,
 ) -> None:
     """Serve the REST API (docs at /docs, schema at /openapi.json) over the store given by --db."""
-    import uvicorn
+    import uvicorn  # lazy: only for this command
 
-    from crisol.cli import settings
+    from crisol.cli import settings  # cycle: crisol.cli imports the command modules
 
     guard = server_guard(host, token, allow_host or [])
     try:
@@ -77,7 +77,7 @@ def server_guard(host: str, token: str | None, allow_host: list[str]):
     """The :class:`~crisol.api.guard.Guard` for a server bound to ``host``: loopback names (and
     ``allow_host``) only, a token for writes; beyond loopback a token given by the user is
     required, for reads too."""
-    from crisol.api.guard import LOOPBACK_NAMES, Guard, host_name, is_loopback, new_token
+    from crisol.api.guard import LOOPBACK_NAMES, Guard, host_name, is_loopback, new_token  # lazy: FastAPI
 
     extra = {host_name(h) for h in allow_host if h.strip()}
     if is_loopback(host):

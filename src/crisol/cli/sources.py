@@ -27,7 +27,7 @@ SourcesOpt = Annotated[
 
 
 def _load(path: str):
-    from crisol.watch.sources import SourcesError, load_sources
+    from crisol.watch.sources import SourcesError, load_sources  # lazy: httpx, lxml, feedparser
 
     try:
         return load_sources(path)
@@ -51,7 +51,7 @@ def add_command(
     sources: SourcesOpt = DEFAULT_SOURCES,
 ) -> None:
     """Add an outlet to the sources file (created if missing)."""
-    from crisol.watch.sources import Source, SourcesError, save_sources
+    from crisol.watch.sources import Source, SourcesError, save_sources  # lazy: as above
 
     sf = _load(sources)
     d = {"name": name, "feeds": feed or [], "sitemaps": sitemap or [], "homepage": homepage, "country": country,
@@ -68,7 +68,7 @@ def add_command(
 @sources_app.command("remove")
 def remove_command(name: Annotated[str, typer.Argument(help="The source's name.")], sources: SourcesOpt = DEFAULT_SOURCES) -> None:
     """Remove an outlet from the sources file (what was fetched from it stays stored)."""
-    from crisol.watch.sources import SourcesError, save_sources
+    from crisol.watch.sources import SourcesError, save_sources  # lazy: as above
 
     sf = _load(sources)
     try:
@@ -103,7 +103,7 @@ def status_command(
     format: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
 ) -> None:
     """Per source: last poll, last success, errors, articles stored and per day."""
-    from crisol.watch.status import source_status
+    from crisol.watch.status import source_status  # lazy: as above
 
     with open_store(ctx) as store:
         rows = source_status(store, days=days)

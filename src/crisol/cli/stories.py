@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from crisol.cli._common import ListFormat, err, open_store, parse_when
+from crisol.cli.entities import require_entity
+from crisol.store.queries import list_stories
 
 
 
@@ -43,8 +45,6 @@ def stories_command(
     ``--format json`` prints the items of the API's ``GET /api/stories`` (same filters):
     ``id``, ``title``, ``articles`` (ids), ``outlets``, ``size``, ``first``, ``last``...
     """
-    from crisol.cli.entities import require_entity
-    from crisol.store.queries import list_stories
 
     if order not in ("last", "size"):
         raise typer.BadParameter(f"--order must be 'last' or 'size', got {order!r}")
@@ -76,8 +76,8 @@ def story_command(
 
     ``--format json`` prints what the API's ``GET /api/stories/ID`` answers.
     """
-    from crisol.present import render_markdown, render_text
-    from crisol.service.views import get_story
+    from crisol.present import render_markdown, render_text  # lazy: presenting brings numpy
+    from crisol.service.views import get_story  # lazy: story views bring numpy and the embedders
 
     with open_store(ctx) as store:
         view = get_story(store, story_id)
@@ -99,7 +99,7 @@ def diff_command(
     width: Annotated[int, typer.Option("--width", min=40, help="Total width of the two columns.")] = 160,
 ) -> None:
     """Two articles side by side, their sentences aligned; what one adds or drops."""
-    from crisol.service.analyze import sentence_alignment
+    from crisol.service.analyze import sentence_alignment  # lazy: spaCy and the embedders
 
     with open_store(ctx) as store:
         first, second = store.get_article(a), store.get_article(b)
@@ -136,7 +136,7 @@ def diff_command(
 
 def link_command(ctx: typer.Context) -> None:
     """Link stored articles not yet in a story (ingest does this itself after storing)."""
-    from crisol.service.linking import link_stored
+    from crisol.service.linking import link_stored  # lazy: the linker brings numpy, usearch and the embedders
 
     with open_store(ctx) as store:
         report = link_stored(store)

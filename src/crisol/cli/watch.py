@@ -31,8 +31,8 @@ def watch_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the final summary.")] = False,
 ) -> None:
     """Watch the outlets of the sources file: feeds and sitemaps polled, new articles stored."""
-    from crisol.watch import watch
-    from crisol.watch.sources import SourcesError
+    from crisol.watch import watch  # lazy: httpx, lxml and feedparser
+    from crisol.watch.sources import SourcesError  # lazy: as above
 
     sf = _load(sources)
     if not sf.sources:

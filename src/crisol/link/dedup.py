@@ -32,7 +32,7 @@ from crisol.link.similarity import DIM, embed, sentence_scale
 from crisol.text import fold
 
 if TYPE_CHECKING:
-    from datasketch import MinHash
+    from datasketch import MinHash  # lazy: datasketch costs ~0.5 s to import
 
 RelationKind = Literal["duplicate", "near-duplicate", "rewrite"]
 
@@ -106,13 +106,13 @@ def shingles(text: str, size: int = SHINGLE) -> set[str]:
 def _template() -> MinHash:
     # datasketch is imported when first needed: it loads scipy (~1 s), which a reader serving
     # stored story views through this module's neighbours never needs
-    from datasketch import MinHash
+    from datasketch import MinHash  # lazy: datasketch costs ~0.5 s to import
 
     return MinHash(num_perm=NUM_PERM)
 
 
 def minhash(text: str) -> MinHash:
-    from datasketch import MinHash
+    from datasketch import MinHash  # lazy: datasketch costs ~0.5 s to import
 
     t = _template()  # the permutations are drawn once, not per article (they are the same)
     m = MinHash(num_perm=NUM_PERM, permutations=t.permutations, scheme=t.scheme)
@@ -133,7 +133,7 @@ class DuplicateIndex:
     def __init__(self, threshold: float = NEAR_DUPLICATE, window: timedelta | None = WINDOW):
         self.threshold = threshold
         self.window = window
-        from datasketch import MinHashLSH
+        from datasketch import MinHashLSH  # lazy: as above
 
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self._by_hash: dict[str, str] = {}

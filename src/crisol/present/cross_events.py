@@ -64,6 +64,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 from crisol.link.dedup import Relation
 from crisol.text import fold
 from crisol.model import Actor, Article, Event, date_span, time_key
+import csv
 
 if TYPE_CHECKING:
     from crisol.present.sources import Sources
@@ -267,7 +268,6 @@ class ArticleIndex:
 def _country_names() -> frozenset[str]:
     """Folded country names and aliases in every language (resources/common/countries.tsv and
     country_aliases.tsv), read directly: the whole gazetteer is not needed for this."""
-    import csv
 
     names = set()
     for table in ("countries.tsv", "country_aliases.tsv"):
@@ -405,7 +405,6 @@ class CrossEvent:
     def has_actor(self, entity_ids: set[str], names: set[str]) -> bool:
         """Whether a report has an actor that is one of the entities, or is unlinked and
         carries one of the (folded) names."""
-        from crisol.text import fold
 
         for r in self.coded:
             for a in (r.event.source, r.event.target):

@@ -37,6 +37,7 @@ from crisol.present.events import MergedEvent, dates_compatible
 from crisol.present.figures import IMPLIED_PREDICATE, Figure, find_figures
 from crisol.present.groups import StoryText, UnionFind
 from crisol.present.sources import Sources
+from datetime import date, timedelta
 
 PLACE_WINDOW = 6  # tokens between a place preposition and the place ("en la ciudad portuaria de X")
 SAME_NAME = 85  # rapidfuzz ratio above which two names are one person spelled two ways
@@ -406,8 +407,6 @@ def _period_end(value: str) -> str:
 
 
 def _days_before(iso_day: str) -> str:
-    from datetime import date, timedelta
-
     try:
         return (date.fromisoformat(iso_day[:10]) - timedelta(days=BACKGROUND_DAYS)).isoformat()
     except ValueError:

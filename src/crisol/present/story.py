@@ -87,7 +87,7 @@ def _check(story_id: str, articles: Sequence[Article]) -> list[Article]:
 def story_language(articles: Sequence[Article]) -> str | None:
     """The majority language of the articles; a tie goes to a language crisol analyses (its
     quotes, events and differences can then be told), then to the earliest article's."""
-    from crisol.annotate.nlp import languages
+    from crisol.annotate.nlp import languages  # lazy: spaCy, ~0.8 s, not needed to show a stored view
 
     langs = [a.language for a in articles if a.language]
     if not langs:

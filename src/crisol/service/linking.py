@@ -34,6 +34,7 @@ from crisol.model import Article, as_utc, time_key
 from crisol.service.views import store_view
 from crisol.store.link import StoredProfile
 from crisol.store.store import Store
+from crisol.link.stories import Story
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +158,6 @@ class Linker:
         self._ready = True
 
     def _restore_story(self, story_id: str) -> None:
-        from crisol.link.stories import Story
-
         ids = self.links.story_members(story_id)
         profiles = self.links.load_profiles(ids)
         story = Story(story_id)

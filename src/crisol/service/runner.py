@@ -35,6 +35,8 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 from crisol.errors import InputRejected, UnknownLanguage
 from crisol.model import Article, RawArticle, Rejection
 from crisol.store import InputRecord, Store
+from crisol.store.search import catch_up
+from crisol.store import search as fts
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +73,13 @@ class Stages:
 
 def default_stages(analyze: bool = True) -> Stages:
     """crisol's own readers, cleaner and (when ``analyze`` and available) annotator."""
-    from crisol.clean import clean
-    from crisol.read import expand, read_input
+    from crisol.clean import clean  # lazy: trafilatura, the language detectors
+    from crisol.read import expand, read_input  # lazy: as above
 
     annotate = find_annotator() if analyze else None
     many = None
     if annotate is not None:
-        import crisol.annotate
+        import crisol.annotate  # lazy: spaCy, ~0.8 s
 
         many = getattr(crisol.annotate, "annotate_many", None)
     return Stages(expand=expand, read_input=read_input, clean=clean, annotate=annotate, annotate_many=many)
@@ -85,7 +87,7 @@ def default_stages(analyze: bool = True) -> Stages:
 
 def find_annotator() -> Callable[[Article], Article] | None:
     """``crisol.annotate.annotate`` if that stage is installed; None skips annotation."""
-    import crisol.annotate
+    import crisol.annotate  # lazy: spaCy, ~0.8 s
 
     return getattr(crisol.annotate, "annotate", None)
 
@@ -300,8 +302,6 @@ class Runner:
         if self._started:
             return
         self._started = True
-        from crisol.store.search import catch_up
-
         if self.link:
             with self.report.phases.timed("link"):
                 left = self.linker.link_pending()
@@ -326,7 +326,7 @@ class Runner:
     @property
     def linker(self):
         if self._linker is None:
-            from crisol.service.linking import Linker
+            from crisol.service.linking import Linker  # lazy: numpy, usearch, the embedders
 
             self._linker = Linker(self.store, views=False)  # views: presented when first read
         return self._linker
@@ -370,7 +370,6 @@ class Runner:
 
     def follow_up(self, articles: list[Article]) -> None:
         """Link and index articles just stored (new ones: a repeated one changes nothing)."""
-        from crisol.store import search as fts
 
         was_in_step = fts.in_step(self.store)
         stories: set[str] = set()

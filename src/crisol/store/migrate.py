@@ -41,7 +41,7 @@ def scripted_head() -> str:
 
 
 def alembic_config():
-    from alembic.config import Config
+    from alembic.config import Config  # lazy: Alembic costs ~0.4 s, which --help does not need
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -50,7 +50,7 @@ def alembic_config():
 
 def head_revision() -> str:
     """The newest schema revision in the migration scripts."""
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # lazy: as above
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -67,8 +67,8 @@ def _revision_in(conn: Connection) -> str | None:
 
 
 def _known(revision: str) -> bool:
-    from alembic.script import ScriptDirectory
-    from alembic.util.exc import CommandError
+    from alembic.script import ScriptDirectory  # lazy: as above
+    from alembic.util.exc import CommandError  # lazy: as above
 
     try:
         return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
@@ -88,7 +88,7 @@ def upgrade(engine: Engine, where: str) -> None:
             f"crisol does not know (newest known: {head!r}). "
             "It was written by a newer crisol: upgrade crisol to open it."
         )
-    from alembic import command
+    from alembic import command  # lazy: as above
 
     config = alembic_config()
     # Two processes opening a new database at once: the write lock (SQLite's BEGIN IMMEDIATE,

@@ -48,6 +48,8 @@ from crisol.text import STEMMERS, fold, stem, stems
 from crisol.store import schema as s
 from crisol.store.schema import search_docs
 from crisol.store.store import Store, _chunks
+from crisol.model import Quote
+from sqlalchemy.exc import OperationalError
 
 KINDS = ("article", "quote", "entity", "story")
 TITLE_WEIGHT = 2.0  # a word in the title counts twice as much as one in the body
@@ -394,7 +396,6 @@ def missing_article_ids(store: Store, limit: int | None = None) -> list[str]:
 
 def _articles_for_index(conn: Connection, ids: Sequence[str]) -> list[Article]:
     """Just what indexing needs: text, title, filters and quotes (not every annotation)."""
-    from crisol.model import Quote
 
     a, q = s.articles, s.quotes
     cols = [a.c.id, a.c.source, a.c.text, a.c.title, a.c.language, a.c.outlet, a.c.published, a.c.raw_format]
@@ -528,7 +529,6 @@ def index_changes(store: Store, articles: Iterable[Article], story_ids: Iterable
 def catch_up_if_free(store: Store) -> int:
     """:func:`catch_up`, unless another writer holds the store (an ingest beside a server): then
     nothing, quietly; search answers from the index as it is, and the writer indexes its own."""
-    from sqlalchemy.exc import OperationalError
 
     if not missing_article_ids(store, limit=1) and all(in_step(store).values()):
         return 0  # in step: nothing to write (the usual case: ingests index what they store)

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import os
+from sqlalchemy import create_engine, text
+from crisol.store import database_url
 
 PG_URL = os.environ.get("CRISOL_TEST_PG_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -11,9 +13,7 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 def reset_postgres(url: str) -> None:
     """Empty a test database: drop and recreate its public schema (migrations rebuild it)."""
-    from sqlalchemy import create_engine, text
 
-    from crisol.store import database_url
 
     engine = create_engine(database_url(url))
     with engine.begin() as conn:

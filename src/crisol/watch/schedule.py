@@ -117,14 +117,14 @@ class Watcher:
         self.ws = store.watch
         self.workers = max(1, workers)
         self.on_event = on_event or (lambda *a: None)
-        from crisol.clean import clean
+        from crisol.clean import clean  # lazy: trafilatura, for a watcher that only fetches
 
         self._clean = Stages(expand=None, read_input=None, clean=clean, annotate=None)  # type: ignore[arg-type]
         # ``annotator`` replaces crisol's own annotate stage (tests, other pipelines).
         annotate = (annotator or find_annotator()) if analyze else None
         many = None
         if annotate is not None and annotator is None:
-            import crisol.annotate
+            import crisol.annotate  # lazy: spaCy, ~0.8 s
 
             many = getattr(crisol.annotate, "annotate_many", None)
         # The one ingest path: what a watcher stores is annotated, linked and indexed by the same

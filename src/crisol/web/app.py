@@ -27,6 +27,7 @@ from crisol.service.exports import event_csv_lines
 from crisol.store import AmbiguousId, Store, open_store
 from crisol.store.queries import MAX_OFFSET
 from crisol.web import views
+from crisol.store.search import KINDS
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -170,8 +171,6 @@ def router(store: Store | str, prefix: str = "") -> APIRouter:
 
     @r.get("/search", response_class=HTMLResponse)
     def search(request: Request, q: str = "", kind: str = "", offset: int = 0):
-        from crisol.store.search import KINDS
-
         kind = kind if kind in KINDS else ""
         # A GET writes nothing: the server's ingest worker, when the pages are mounted in the
         # API, indexes what other paths stored since (a pages-only server just reads).

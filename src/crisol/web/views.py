@@ -25,6 +25,9 @@ from crisol.service.entities import actor_filter, find_entity
 from crisol.store import queries
 from crisol.web import charts
 from crisol.web.highlight import highlight_article
+from urllib.parse import quote
+from urllib.parse import urlencode
+from crisol.store import search as fts
 
 HOME_STORIES = 12
 RAW_CHARS = 200_000  # the raw input shown on an article page is cut here (the download is whole)
@@ -70,14 +73,10 @@ class Urls:
 
 
 def _q(value: str) -> str:
-    from urllib.parse import quote
-
     return quote(str(value), safe="")
 
 
 def _query(params: dict[str, Any]) -> str:
-    from urllib.parse import urlencode
-
     kept = {k: v for k, v in params.items() if v not in (None, "")}
     return "?" + urlencode(kept) if kept else ""
 
@@ -307,8 +306,6 @@ def snippet_markup(snippet) -> Markup:
 
 
 def search_page(store: Store, q: str, kind: str, offset: int, urls: Urls, limit: int = 20) -> dict[str, Any]:
-    from crisol.store import search as fts
-
     q = q.strip()
     if not q:
         return {"q": q, "kind": kind, "results": None, "kinds": fts.KINDS}
