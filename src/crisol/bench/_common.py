@@ -14,6 +14,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
+import httpx
 
 
 def shared_dir() -> Path | None:
@@ -63,7 +64,6 @@ AUTH = {"Authorization": f"Bearer {SERVER_TOKEN}"}
 def start_server(db: str, port: int, wait: float = 180.0) -> subprocess.Popen:
     """``crisol --db DB serve`` (no analysis) on 127.0.0.1:``port``, once it answers; writes need
     the headers :data:`AUTH`."""
-    import httpx
 
     cmd = [sys.executable, "-c", "from crisol.cli import main; main()", "--db", db, "serve", "--port", str(port),
            "--no-analyze", "--log-level", "warning", "--token", SERVER_TOKEN]  # fmt: skip

@@ -37,6 +37,13 @@ from typing import Annotated, Any, Iterator, Optional
 import typer
 
 from crisol.bench._common import AUTH, emit_metrics, free_port, shared_dir, start_server, write_jsonl
+from crisol.model import Article
+from crisol.store import open_store
+from crisol.store import search as fts
+import asyncio
+import httpx
+from sqlalchemy import create_engine, text
+from crisol.store import database_url
 
 NAME = "api"
 
@@ -90,8 +97,6 @@ def variant(rows: list[dict[str, str]], n: int, salt: str = "") -> dict[str, Any
 
 
 def _article(record: dict[str, Any], n: int):
-    from crisol.model import Article
-
     raw = json.dumps(record, ensure_ascii=False).encode()
     return Article(id=hashlib.sha256(raw).hexdigest()[:16], source=f"bench/{n}", raw=raw, raw_format="json",
                    text=record["text"], title=record["title"], outlet=record["outlet"], url=record["url"],
@@ -101,8 +106,6 @@ def _article(record: dict[str, Any], n: int):
 
 def build_store(url: str, rows: list[dict[str, str]], articles: int, batch: int = 1000) -> dict[str, Any]:
     """Fill the store up to ``articles`` (keeping what is there); returns counts and timings."""
-    from crisol.store import open_store
-    from crisol.store import search as fts
 
     started = time.perf_counter()
     with open_store(url) as store:
@@ -134,8 +137,6 @@ class Ingest:
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
-        import httpx
-
         started, n = time.perf_counter(), 0
         salt = f"live-{os.getpid()}-{time.time_ns()}-"
         with httpx.Client(base_url=self.base, timeout=60, headers=AUTH) as client:
@@ -198,9 +199,7 @@ def load_wrk(url: str, seconds: float, connections: int) -> dict[str, float]:
 
 def load_python(url: str, seconds: float, connections: int) -> dict[str, float]:
     """The same measurement with an asyncio httpx client (when wrk is not installed)."""
-    import asyncio
 
-    import httpx
 
     async def worker(client, deadline, latencies, errors):
         while time.perf_counter() < deadline:
@@ -226,7 +225,6 @@ def load_python(url: str, seconds: float, connections: int) -> dict[str, float]:
 
 def endpoints(base: str) -> Iterator[tuple[str, str]]:
     """(name, URL) of the read endpoints measured, against what the store holds."""
-    import httpx
 
     listing = httpx.get(f"{base}/articles", params={"limit": 1, "offset": 500}).json()
     if not listing["data"]:  # a small store: its first article
@@ -256,9 +254,7 @@ def backend_pids(url: str) -> list[int]:
     """The PostgreSQL backends connected to the bench database (none for SQLite)."""
     if not url.startswith(("postgresql", "postgres:")):
         return []
-    from sqlalchemy import create_engine, text
 
-    from crisol.store import database_url
 
     engine = create_engine(database_url(url))
     try:
@@ -271,7 +267,6 @@ def backend_pids(url: str) -> list[int]:
 
 def cpu_per_request(url: str, label: str, server: subprocess.Popen, base: str, requests: int) -> list[dict[str, Any]]:
     """CPU milliseconds each endpoint costs the server (and the database), one request at a time."""
-    import httpx
 
     rows = []
     with httpx.Client(timeout=60) as client:

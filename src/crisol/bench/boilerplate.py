@@ -17,6 +17,12 @@ from typing import Annotated, Optional
 import typer
 
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
+from crisol.clean import clean
+from crisol.errors import ExtractionRejected
+from crisol.model import RawArticle
+import json
+from collections import Counter
+from crisol.clean.lines import classify_lines
 
 NAME = "boilerplate"
 
@@ -47,9 +53,6 @@ def load_annotation(path: Path) -> dict[str, dict[int, Label]]:
 
 def predicted_removals(path: Path) -> dict[int, str]:
     """Line number -> reason for every non-blank line the cleaner removed from ``path``."""
-    from crisol.clean import clean
-    from crisol.errors import ExtractionRejected
-    from crisol.model import RawArticle
 
     raw = RawArticle(str(path), path.read_bytes(), "text")
     try:
@@ -109,10 +112,7 @@ def _field(record: dict, *names: str) -> str | None:
 
 def removal_on_bodies(paths: list[Path]) -> tuple[dict, list[dict]]:
     """(metrics, removed lines) of the line classifier on already-clean bodies (JSONL records)."""
-    import json
-    from collections import Counter
 
-    from crisol.clean.lines import classify_lines
 
     lines = removed = 0
     reasons: Counter[str] = Counter()

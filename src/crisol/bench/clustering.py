@@ -34,6 +34,11 @@ import typer
 
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
 from crisol.bench.similarity import default_pairs, is_training_pair, load_pairs
+from crisol.link import similarity as sim
+from crisol.link.stories import StoryClusterer, StoryItem
+from dataclasses import replace
+from crisol.service.runner import ingest
+from crisol.store import open_store
 
 NAME = "clustering"
 
@@ -132,8 +137,6 @@ def pair_texts(rows: list[dict]) -> dict[str, tuple[str, str | None]]:
 def cluster_texts(texts: dict[str, tuple[str, str | None]], model=None, profiles=None) -> dict[str, str]:
     """Stream ``{id: (text, language)}`` through the story clusterer in id order: id -> story
     (followed through merges and splits, so an article of a story closed by a split keeps it)."""
-    from crisol.link import similarity as sim
-    from crisol.link.stories import StoryClusterer, StoryItem
 
     ids = sorted(texts)
     if profiles is None:
@@ -159,9 +162,7 @@ def cluster_texts(texts: dict[str, tuple[str, str | None]], model=None, profiles
 def fit_story_threshold(rows: list[dict], grid: Iterable[float] = tuple(np.arange(0.45, 0.76, 0.025))) -> tuple[float, list[dict]]:
     """The story threshold that maximises "same story" F1 (overall <= 1.5) over the labelled
     training pairs, their texts clustered online as a stream: (threshold, the sweep)."""
-    from dataclasses import replace
 
-    from crisol.link import similarity as sim
 
     train = [r for r in rows if is_training_pair(r)]
     texts = pair_texts(train)
@@ -233,8 +234,6 @@ def _name(article) -> str:
 
 def ingest_stream(batches: list[list[Path]]) -> dict[str, str]:
     """Ingest each batch in turn into a fresh temporary store (linking after each): name -> story."""
-    from crisol.service.runner import ingest
-    from crisol.store import open_store
 
     with tempfile.TemporaryDirectory(prefix="crisol-bench-clustering-") as tmp:
         store = open_store(str(Path(tmp) / "stream.db"))
@@ -304,8 +303,6 @@ def command(
     if pairs is None or not pairs.exists():
         raise typer.BadParameter(f"pairs file not found: {pairs} (pass PAIRS.jsonl)")
     if fit:
-        from crisol.link import similarity as sim
-
         threshold, sweep = fit_story_threshold(load_pairs(pairs))
         for row in sweep:
             typer.echo(f"  story threshold {row['threshold']:.3f}: P {row['p']:.3f} R {row['r']:.3f} F1 {row['f1']:.3f}")

@@ -250,7 +250,7 @@ def _truncate(d: datetime, precision: str) -> str | None:
 def dateparser_table(cases: list[Case]) -> dict[str, Any] | None:
     """dateparser.parse on the resolvable rows (it cannot say "unresolved"; it has no seasons)."""
     try:
-        import dateparser
+        import dateparser  # optional: the comparison runs where dateparser is installed
     except ImportError:
         return None
     rows = [c for c in cases if c.value is not None]
@@ -275,7 +275,7 @@ def dateparser_table(cases: list[Case]) -> dict[str, Any] | None:
 def dateparser_seeds(seeds_dir: Path, table: list[SeedRow]) -> float | None:
     """Recall of dateparser.search_dates on the anchored seed rows."""
     try:
-        from dateparser.search import search_dates
+        from dateparser.search import search_dates  # optional: as above
     except ImportError:
         return None
     files = _seed_files(seeds_dir)

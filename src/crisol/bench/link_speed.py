@@ -36,6 +36,13 @@ import typer
 
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
 from crisol.bench.clustering import bcubed, pairwise
+import resource
+from crisol.link import similarity as sim
+from crisol.link.stories import StoryItem
+from crisol.link.dedup import DuplicateIndex
+from crisol.link.stories import StoryClusterer
+from crisol.link.stories import WINDOW
+import multiprocessing
 
 NAME = "link-speed"
 
@@ -58,7 +65,6 @@ def rss_mb() -> float:
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -103,8 +109,6 @@ class Base:
 
 
 def bases(texts: list[tuple[str, str | None, str]]) -> list[Base]:
-    from crisol.link import similarity as sim
-
     profs = sim.profiles([t for t, _, _ in texts], [h for _, h, _ in texts], [lang for *_, lang in texts])
     return [Base(p.embedding, [s for s in _SENT.split(t) if s.strip()], sorted(p.names), p.language)
             for (t, _, _), p in zip(texts, profs)]  # fmt: skip
@@ -149,8 +153,6 @@ def stream(pool: list[Base], n: int, per_day: int = 2000, seed: int = 0, skip: i
     The first ``skip`` articles are fast-forwarded: only their story is drawn, and they come as
     (key, None, the story's real base) without text or profile (see :func:`fast_forward`).
     """
-    from crisol.link import similarity as sim
-    from crisol.link.stories import StoryItem
 
     rng, pick = np.random.default_rng(seed), random.Random(seed)
     all_names = sorted({x for b in pool for x in b.names})
@@ -195,8 +197,6 @@ def stream(pool: list[Base], n: int, per_day: int = 2000, seed: int = 0, skip: i
 def run(pool: list[Base], sizes: list[int], window: int = 1000, budget: float = 900.0, max_rss_mb: float = 6000.0,
         per_day: int = 2000, on_window=None) -> dict:  # fmt: skip
     """Stream up to ``max(sizes)`` articles through dedup + clustering; stop at the budget."""
-    from crisol.link.dedup import DuplicateIndex
-    from crisol.link.stories import StoryClusterer
 
     clusterer, dedup = StoryClusterer(), DuplicateIndex()
     target = max(sizes)
@@ -240,7 +240,6 @@ def run(pool: list[Base], sizes: list[int], window: int = 1000, budget: float = 
 
 def warmup_articles(per_day: int) -> int:
     """Articles that fill the clusterer's and the duplicate index's window, plus five days."""
-    from crisol.link.stories import WINDOW
 
     return int((WINDOW.days + 5) * per_day)
 
@@ -256,17 +255,12 @@ def fast_forward(pool: list[Base], size: int, window: int = 1000, per_day: int =
     without timing (they fill the window and trigger eviction); the last ``window`` are timed.
     Run in a child process, so its resident memory is its own.
     """
-    import multiprocessing
 
     with multiprocessing.get_context("fork").Pool(1) as workers:
         return workers.apply(_fast_forward, (pool, size, window, per_day, warmup))
 
 
 def _fast_forward(pool: list[Base], size: int, window: int, per_day: int, warmup: int | None) -> dict:
-    from crisol.link import similarity as sim
-    from crisol.link.dedup import DuplicateIndex
-    from crisol.link.stories import StoryClusterer
-
     warmup = warmup_articles(per_day) if warmup is None else warmup
     skip = max(size - warmup - window, 0)
     clusterer, dedup = StoryClusterer(), DuplicateIndex()

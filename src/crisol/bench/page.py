@@ -41,6 +41,9 @@ from urllib.parse import quote
 import typer
 
 from crisol.bench._common import emit_metrics, free_port, shared_dir, start_server, write_jsonl
+from crisol.service.runner import ingest
+from crisol.store import open_store
+import httpx
 
 NAME = "page"
 
@@ -132,8 +135,6 @@ def inputs_key(paths: Iterable[Path]) -> str:
 
 def build_store(label: str, paths: list[Path], workdir: Path, rebuild: bool = False) -> Path:
     """The SQLite store of ``paths`` ingested through the whole pipeline, cached in ``workdir``."""
-    from crisol.service.runner import ingest
-    from crisol.store import open_store
 
     for p in paths:
         if not p.exists():
@@ -160,7 +161,6 @@ def build_store(label: str, paths: list[Path], workdir: Path, rebuild: bool = Fa
 def pick_pages(base: str) -> tuple[dict[str, str], dict[str, float]]:
     """Path of each page measured, and how long the server took to answer it the first time
     (its caches cold: a story is presented once, then kept), in ms."""
-    import httpx
 
     first_ms: dict[str, float] = {}
     with httpx.Client(base_url=base, timeout=120) as client:
@@ -219,7 +219,7 @@ class Browser:
     _browser: Any = None
 
     def __enter__(self) -> "Browser":
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import sync_playwright  # lazy: the dev extra; only for the browser
 
         self._pw = sync_playwright().start()
         # headless=False with --headless=new: Playwright's own headless switch picks a mode

