@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from crisol.annotate.actors import actor_from, load_actor_words, mentions_from_doc
-from crisol.annotate.events import code_events, load_lexicon, load_ontology, normalise_type
+from crisol.annotate.events import code_events, load_grammar, load_lexicon, load_ontology, normalise_type
 from crisol.errors import UnknownLanguage
 from crisol.model import Article, Quote, Sentence, TimeExpression
 
@@ -154,6 +154,21 @@ def test_every_pattern_uses_a_plover_type_and_known_mode():
             for p in patterns:
                 allowed = set(onto["types"][p.type]["modes"]) | set(extra.get(p.type, []))
                 assert p.mode is None or p.mode in allowed, (lang, p)
+
+
+def test_grammar_words_are_folded_and_every_language_has_every_list():
+    """The parse is read with folded words: an entry with an accent or capitals would never match."""
+    from crisol.annotate.events import RESOURCES
+    from crisol.text import fold
+
+    files = {lang: json.loads((RESOURCES / lang / "event_grammar.json").read_text(encoding="utf-8"))
+             for lang in ("es", "en")}
+    assert files["es"].keys() == files["en"].keys()
+    for lang, data in files.items():
+        words = [w for key in data if key.endswith(("pronouns", "prepositions", "marks", "auxiliaries"))
+                 for w in data[key]] + [*data["contractions"], *data["contractions"].values()]
+        assert words and all(w == fold(w) for w in words), lang
+        assert load_grammar(lang).agent_prepositions
 
 
 def test_old_category_names_are_normalised():

@@ -7,7 +7,9 @@ AID/military, "visit" -> CONSULT/visit. Nominal triggers too ("la visita de Lavr
 "hold talks with"). The parse gives the actors: the subject is the source (the agent when
 passive), the object or prepositional complement the target; a place complement the location.
 Certainty comes from cues in ``resources/<lang>/certainty.json`` (negation and denial verbs,
-modals and conditionals, hedges, attribution).
+modals and conditionals, hedges, attribution). The function words the parse is read with
+(prepositions, pronouns, auxiliaries) are in ``resources/<lang>/event_grammar.json``, for the
+language the parse is in.
 
 >>> import spacy
 >>> from crisol.annotate.actors import mentions_from_doc
@@ -34,22 +36,17 @@ from spacy.tokens import Doc, Span, Token
 
 from crisol.annotate.actors import (actor_from, demonym_country, is_person,
                                     load_actor_words, lookup, phrase_tokens, place_actor)
+from crisol.annotate.syntax import PASSIVE_SUBJECTS, SUBJECTS, folded_lemma, own_subject
 from crisol.errors import UnknownLanguage
 from crisol.text import fold
 from crisol.model import Actor, Article, Event, Mention, Quote
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 
-# Dependency labels of both models: Spanish (UD) and English (ClearNLP).
-SUBJECTS = {"nsubj", "csubj"}
-PASSIVE_SUBJECTS = {"nsubj:pass", "nsubjpass", "csubj:pass", "csubjpass"}
+# Dependency labels of both models: Spanish (UD) and English (ClearNLP); subjects in syntax.py.
 COMPLEMENTS = {"obj", "dobj", "iobj", "obl", "obl:arg", "obl:agent", "dative", "nmod", "attr",
                "oprd"}
 NEGATION_DEPS = {"neg", "advmod"}
-CONTRACTIONS = {"del": "de", "al": "a"}
-RELATIVES = {"que", "quien", "quienes", "cual", "who", "which", "that"}
-PRONOUNS = {"él", "ella", "ellos", "ellas", "he", "she", "they", "él mismo"}
-LOC_PREPOSITIONS = {"en", "in", "at", "cerca de", "near"}
 # Nominal triggers whose "de"/"of" complement is the one acted upon ("el asesinato de X").
 PATIENT_NOUN_TYPES = {"ASSAULT", "COERCE", "RETREAT"}
 # Types where "X y Y" with no other participant means X and Y with each other.
@@ -130,6 +127,33 @@ class Cues:
 
 
 @dataclass(frozen=True)
+class Grammar:
+    """Function words of one language the parse is read with (folded): prepositions, pronouns,
+    auxiliaries, and inflection rules for when the tagger or lemmatizer slips."""
+
+    contractions: dict[str, str]  # "del" -> "de"
+    relative_pronouns: frozenset[str]
+    subject_pronouns: frozenset[str]
+    location_prepositions: frozenset[str]
+    agent_prepositions: frozenset[str]  # "por", "by": the agent of a passive
+    of_prepositions: frozenset[str]
+    owner_prepositions: frozenset[str]  # "la visita de X", "a visit by X": who does a nominal act
+    between_prepositions: frozenset[str]
+    with_prepositions: frozenset[str]
+    object_prepositions: frozenset[str]  # the Spanish personal "a" before a direct object
+    purpose_marks: frozenset[str]  # "para", "to": a clause of purpose
+    reflexive_pronouns: frozenset[str]
+    impersonal_pronouns: frozenset[str]  # "se" alone: an impersonal verb, with no subject dropped
+    passive_auxiliaries: frozenset[str]
+    perfect_auxiliaries: frozenset[str]
+    plain_auxiliaries: frozenset[str]  # auxiliaries that are not modals
+    future_auxiliaries: tuple[str, ...]
+    reported_future_auxiliaries: tuple[str, ...]  # "would" in reported speech: a future
+    inflections: tuple[tuple[str, str], ...]  # (ending, replacement), tried in order
+    unaccented_preterites: tuple[tuple[str, tuple[str, ...]], ...]  # ending -> infinitive endings
+
+
+@dataclass(frozen=True)
 class Lexicon:
     lang: str
     patterns: dict[tuple[str, str], tuple[Pattern, ...]]  # (pos, folded lemma) -> patterns
@@ -156,6 +180,33 @@ def _load_cues(path: Path) -> Cues:
         attribution_prepositions=phrases("attribution_prepositions"),
         intent_words=_fold_all(data["intent_words"]),
         demand_modals=_fold_all(data["demand_modals"]))
+
+
+@lru_cache(maxsize=None)
+def load_grammar(lang: str) -> Grammar:
+    """The function words of ``resources/<lang>/event_grammar.json``, loaded once."""
+    path = RESOURCES / (lang or "?") / "event_grammar.json"
+    if not lang or not path.exists():
+        raise UnknownLanguage(lang)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    sets = {key: _fold_all(data[key]) for key in (
+        "relative_pronouns", "subject_pronouns", "location_prepositions", "agent_prepositions",
+        "of_prepositions", "owner_prepositions", "between_prepositions", "with_prepositions",
+        "object_prepositions", "purpose_marks", "reflexive_pronouns", "impersonal_pronouns",
+        "passive_auxiliaries", "perfect_auxiliaries", "plain_auxiliaries")}
+    return Grammar(
+        contractions={fold(k): fold(v) for k, v in data["contractions"].items()},
+        future_auxiliaries=tuple(fold(w) for w in data["future_auxiliaries"]),
+        reported_future_auxiliaries=tuple(fold(w) for w in data["reported_future_auxiliaries"]),
+        inflections=tuple((ending, back) for ending, back in data["inflections"]),
+        unaccented_preterites=tuple((ending, tuple(infinitives))
+                                    for ending, infinitives in data["unaccented_preterites"]),
+        **sets)
+
+
+def _grammar(tok: Token) -> Grammar:
+    """The function words of the language ``tok`` was parsed in."""
+    return load_grammar(tok.lang_)
 
 
 @lru_cache(maxsize=None)
@@ -201,22 +252,16 @@ def load_lexicon(lang: str) -> Lexicon:
 # 2. Reading the parse ----------------------------------------------------------------------------
 
 
-def _lemma(tok: Token) -> str:
-    return fold(tok.lemma_ or tok.text)
-
-
-# English inflections, for when the lemmatizer slips ("staged" -> "stag").
-_EN_SUFFIXES = (("ied", "y"), ("ies", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
-                ("ing", "e"), ("es", ""), ("s", ""))
+MIN_STEM = 3  # letters left after stripping an inflection: "used" -> "us" is no verb
 
 
 def _forms(tok: Token) -> list[str]:
-    """The lemma, then the word itself and, in English, the word stripped of inflections."""
+    """The lemma, then the word itself and the word stripped of inflections, for when the
+    lemmatizer slips ("staged" -> "stag")."""
     text = fold(tok.text)
-    out = [_lemma(tok), text]
-    if tok.lang_ == "en":
-        out += [text[: -len(suf)] + back for suf, back in _EN_SUFFIXES
-                if text.endswith(suf) and len(text) - len(suf) >= 3]
+    out = [folded_lemma(tok), text]
+    out += [text[: -len(suf)] + back for suf, back in _grammar(tok).inflections
+            if text.endswith(suf) and len(text) - len(suf) >= MIN_STEM]
     return out
 
 
@@ -226,7 +271,7 @@ def _prep_of(tok: Token) -> str | None:
         if c.dep_ == "case":
             fixed = [f.text for f in c.children if f.dep_ == "fixed"]
             word = fold(" ".join([c.text, *fixed]))
-            return CONTRACTIONS.get(word, word)
+            return _grammar(tok).contractions.get(word, word)
     return None
 
 
@@ -255,16 +300,10 @@ def is_passive(verb: Token) -> bool:
     for c in verb.children:
         if c.dep_ in PASSIVE_SUBJECTS or c.dep_ in ("aux:pass", "auxpass"):
             return True
-        if c.dep_ == "aux" and _lemma(c) == "ser" and "Part" in verb.morph.get("VerbForm"):
+        if c.dep_ == "aux" and folded_lemma(c) in _grammar(verb).passive_auxiliaries \
+                and "Part" in verb.morph.get("VerbForm"):
             return True
     return False
-
-
-def _own_subject(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ in SUBJECTS:
-            return c
-    return None
 
 
 def _object(verb: Token) -> Token | None:
@@ -276,14 +315,15 @@ def _object(verb: Token) -> Token | None:
 
 def subject(verb: Token, lex: Lexicon) -> Token | None:
     """The doer of ``verb``: its subject, else the one it shares through coordination/control."""
+    words = _grammar(verb)
     if is_passive(verb):
         for prep, c in complements(verb):
-            if prep in ("por", "by"):
+            if prep in words.agent_prepositions:
                 return c
         return None
-    subj = _own_subject(verb)
+    subj = own_subject(verb)
     if subj is not None:
-        if fold(subj.text) in RELATIVES and verb.dep_ in ("acl:relcl", "relcl", "acl"):
+        if fold(subj.text) in words.relative_pronouns and verb.dep_ in ("acl:relcl", "relcl", "acl"):
             return verb.head
         return subj
     head = verb.head
@@ -322,18 +362,19 @@ def _trigger_type(tok: Token, lex: Lexicon) -> str | None:
 
 def _object_words(tok: Token) -> set[str]:
     """Folded lemmas of a trigger's complements (and their "de"/"of" complements)."""
+    of = _grammar(tok).of_prepositions
     words = set()
     for prep, c in complements(tok):
-        words.add(_lemma(c))
+        words.add(folded_lemma(c))
         for prep2, g in complements(c):
-            if prep2 in ("de", "of", None):
-                words.add(_lemma(g))
+            if prep2 is None or prep2 in of:
+                words.add(folded_lemma(g))
         for g in c.children:  # "las tropas", "a treaty": also the modifiers of the object
             if g.dep_ in ("amod", "compound", "nmod", "flat"):
-                words.add(_lemma(g))
+                words.add(folded_lemma(g))
     for c in tok.children:  # "se reunió por teléfono", "lanzar un misil", "joint exercises"
         if c.dep_ in ("advmod", "xcomp", "compound") or (tok.pos_ == "NOUN" and c.dep_ == "amod"):
-            words.add(_lemma(c))
+            words.add(folded_lemma(c))
     return words
 
 
@@ -359,7 +400,7 @@ def _pattern_score(tok: Token, p: Pattern, preps: set[str], objs: set[str]) -> i
             c.dep_ in ("xcomp", "ccomp", "advcl") for c in tok.children)):
         return None
     if p.reflexive:
-        if not any(fold(c.text) in ("se", "me", "te", "nos", "os") for c in tok.children):
+        if not any(fold(c.text) in _grammar(tok).reflexive_pronouns for c in tok.children):
             return None
     return score
 
@@ -371,15 +412,10 @@ def _verb_slot(tok: Token) -> bool:
         tok.dep_ == "ROOT" or any(c.dep_ in SUBJECTS for c in tok.children))
 
 
-# Spanish preterite endings written without accents, and the infinitive endings they come from.
-_PRETERITE = (("aron", ("ar",)), ("ieron", ("er", "ir")), ("io", ("er", "ir")), ("o", ("ar",)))
-
-
 def _guess_verb(tok: Token, lex: Lexicon) -> tuple[Pattern, ...]:
-    if lex.lang != "es":
-        return ()
+    """Patterns of the verb a preterite written without its accent comes from ("denuncio")."""
     word = fold(tok.text)
-    for ending, infinitives in _PRETERITE:
+    for ending, infinitives in _grammar(tok).unaccented_preterites:
         if word.endswith(ending):
             for inf in infinitives:
                 found = lex.patterns.get(("verb", word[: -len(ending)] + inf))
@@ -444,9 +480,9 @@ def _light_verb(noun: Token, lex: Lexicon) -> Token | None:
 def _actor(tok: Token | None, ctx: _Context) -> Actor | None:
     if tok is None:
         return None
-    if fold(tok.text) in PRONOUNS or (tok.pos_ == "PRON" and tok.dep_ in SUBJECTS):
+    if fold(tok.text) in _grammar(tok).subject_pronouns or (tok.pos_ == "PRON" and tok.dep_ in SUBJECTS):
         return _antecedent(tok, ctx)
-    if tok.pos_ == "NOUN" and ("noun", _lemma(tok)) in ctx.lex.patterns:
+    if tok.pos_ == "NOUN" and ("noun", folded_lemma(tok)) in ctx.lex.patterns:
         return None  # "la visita de Lavrov reforzó...": an event, not an actor, is the subject
     return actor_from(tok, ctx.mentions, ctx.lex.lang)
 
@@ -461,7 +497,7 @@ def _implicit_subject(verb: Token, p: Pattern, ctx: _Context) -> Actor | None:
             if m.text == quote.speaker or m.canonical == quote.speaker:
                 return Actor(m.canonical or m.text, m.entity_id, m.country)
     if ctx.lex.lang == "es" and "3" in verb.morph.get("Person") and (p.reflexive or not any(
-            fold(c.text) == "se" for c in verb.children)):  # "se" alone: impersonal
+            fold(c.text) in _grammar(verb).impersonal_pronouns for c in verb.children)):
         return _antecedent(verb, ctx)
     return None
 
@@ -473,7 +509,7 @@ def _antecedent(pron: Token, ctx: _Context) -> Actor | None:
         if s in ctx.last_source:
             return ctx.last_source[s]
     for ancestor, _ in _ancestors(pron.head):  # "Ukraine denied that it attacked"
-        subj = _own_subject(ancestor)
+        subj = own_subject(ancestor)
         if subj is not None and subj.i != pron.i and subj.pos_ != "PRON":
             return actor_from(subj, ctx.mentions, ctx.lex.lang)
     return None
@@ -482,7 +518,7 @@ def _antecedent(pron: Token, ctx: _Context) -> Actor | None:
 def _participants(trigger: Token, p: Pattern, ctx: _Context
                   ) -> tuple[list[Token], list[tuple[str | None, Token]], Token | None]:
     """(source heads, (prep, target head) list, light verb) of a trigger."""
-    lex = ctx.lex
+    lex, words = ctx.lex, _grammar(trigger)
     light = None
     sources: list[Token] = []
     comps = list(complements(trigger))
@@ -490,13 +526,13 @@ def _participants(trigger: Token, p: Pattern, ctx: _Context
         subj = subject(trigger, lex)
         sources = conjuncts(subj) if subj is not None else []
         if is_passive(trigger):  # the grammatical subject is who the act is done to
-            comps = [(pr, c) for pr, c in comps if pr not in ("por", "by")]
+            comps = [(pr, c) for pr, c in comps if pr not in words.agent_prepositions]
             comps += [(None, c) for c in trigger.children
                       if c.dep_ in PASSIVE_SUBJECTS | SUBJECTS]
     else:
         light = _light_verb(trigger, lex)
-        own = [c for pr, c in comps if c.dep_ == "poss" or pr in ("entre", "between") or (
-               pr in ("de", "of", "by") and p.type not in PATIENT_NOUN_TYPES)]
+        own = [c for pr, c in comps if c.dep_ == "poss" or pr in words.between_prepositions or (
+               pr in words.owner_prepositions and p.type not in PATIENT_NOUN_TYPES)]
         own += [c for c in trigger.children if c.dep_ in ("amod", "compound", "nmod:poss")
                 and (demonym_country(c.text, lex.lang) if c.pos_ == "ADJ"
                      else c.pos_ == "PROPN" and lookup(c.text, lex.lang)[0])]
@@ -515,9 +551,10 @@ def _is_theme(c: Token, p: Pattern) -> bool:
     """The object word the pattern asked for ("tropas" in "enviar tropas"): not a participant."""
     if not p.objects or p.swap:
         return False
-    if _lemma(c) in p.objects:
+    if folded_lemma(c) in p.objects:
         return True
-    return any(_lemma(g) in p.objects for prep, g in complements(c) if prep in ("de", "of", None))
+    of = _grammar(c).of_prepositions
+    return any(folded_lemma(g) in p.objects for prep, g in complements(c) if prep is None or prep in of)
 
 
 def _target_heads(comps: list[tuple[str | None, Token]], p: Pattern, sources: list[Token]
@@ -532,7 +569,7 @@ def _target_heads(comps: list[tuple[str | None, Token]], p: Pattern, sources: li
     usable = [(pr, c) for pr, c in comps if c.i not in own and c.pos_ not in ("PRON",)
               and not _is_theme(c, p)]
     first = [(pr, c) for pr, c in usable if pr and pr in p.preps]
-    direct = [(pr, c) for pr, c in usable if pr == "a" or (
+    direct = [(pr, c) for pr, c in usable if pr in _grammar(c).object_prepositions or (
         c.dep_ in ("obj", "dobj", "iobj", "dative", *PASSIVE_SUBJECTS, *SUBJECTS) and pr is None)]
     return first + direct
 
@@ -543,10 +580,10 @@ def _content_target(trigger: Token, sources: list[Token], ctx: _Context) -> list
     own = {s.i for s in sources}
     for c in trigger.children:
         purpose = c.dep_ == "advcl" and any(
-            m.dep_ == "mark" and fold(m.text) in ("para", "a", "de", "to") for m in c.children)
+            m.dep_ == "mark" and fold(m.text) in _grammar(m).purpose_marks for m in c.children)
         if not (c.dep_ in ("ccomp", "xcomp") or purpose) or c.pos_ not in ("VERB", "AUX"):
             continue
-        subj = _own_subject(c)
+        subj = own_subject(c)
         if subj is not None and subj.i not in own and subj.pos_ != "PRON":
             actor = actor_from(subj, ctx.mentions, ctx.lex.lang)
             if actor is not None:
@@ -636,7 +673,7 @@ def _location(comps: list[tuple[str | None, Token]], ctx: _Context) -> str | Non
     # "held talks in Bangkok": the place may hang from the object noun
     comps = comps + [pc for _, c in comps if c.dep_ in ("obj", "dobj") for pc in complements(c)]
     for prep, c in comps:
-        if prep in LOC_PREPOSITIONS:
+        if prep in _grammar(c).location_prepositions:
             place = place_actor(c, ctx.mentions, ctx.lex.lang)
             if place:
                 return place[0]
@@ -651,7 +688,7 @@ def _pick_target(targets: list[tuple[str | None, Token]], p: Pattern, ctx: _Cont
         actors, place = [], None
         for t in conjuncts(head):
             a = actor_from(t, ctx.mentions, lang)
-            if p.mode == "visit" and prep not in ("con", "with"):
+            if p.mode == "visit" and prep not in _grammar(t).with_prepositions:
                 pa = place_actor(t, ctx.mentions, lang)
                 if pa:
                     place = place or pa[0]
@@ -763,8 +800,9 @@ def _events(trigger: Token, anchor: Token, light: Token | None,
 
 
 def _future(anchor: Token) -> bool:
+    future_aux = _grammar(anchor).future_auxiliaries
     return "Fut" in anchor.morph.get("Tense") or any(
-        c.dep_ == "aux" and fold(c.text) in ("will", "shall", "'ll") for c in anchor.children)
+        c.dep_ == "aux" and fold(c.text) in future_aux for c in anchor.children)
 
 
 def _protest_purpose(tok: Token, lex: Lexicon) -> bool:
@@ -789,13 +827,14 @@ def _main_predicate(trigger: Token, light: Token | None) -> bool:
 def _demanded_by(anchor: Token, ctx: _Context) -> Actor | None:
     """Who demands an act stated with "must"/"deber" in reported speech: the speaker."""
     cues = ctx.lex.cues
-    if not any(c.dep_ == "aux" and (fold(c.text) in cues.demand_modals or _lemma(c) in cues.demand_modals)
+    if not any(c.dep_ == "aux" and (fold(c.text) in cues.demand_modals
+                                    or folded_lemma(c) in cues.demand_modals)
                for c in anchor.children):
         return None
     reporter = _reporting_verb(anchor, ctx)
     if reporter is None:
         return None
-    subj = _own_subject(reporter)
+    subj = own_subject(reporter)
     return actor_from(subj, ctx.mentions, ctx.lex.lang) if subj is not None else None
 
 
@@ -851,12 +890,14 @@ def _intent(anchor: Token, etype: str, mode: str | None, ctx: _Context
         return etype, mode, False
     if etype not in COOPERATION_TYPES | {"CONSULT"}:
         return etype, mode, False
-    future_aux = ("will", "shall", "'ll") + (("would",) if anchor.dep_ == "ccomp" else ())
+    words = _grammar(anchor)
+    reported = words.reported_future_auxiliaries if anchor.dep_ == "ccomp" else ()
+    future_aux = words.future_auxiliaries + reported
     future = "Fut" in anchor.morph.get("Tense") or any(
         c.dep_ == "aux" and fold(c.text) in future_aux for c in anchor.children)
     promised = anchor.dep_ in ("xcomp", "ccomp") and _trigger_type(anchor.head, ctx.lex) == "AGREE"
     willing = anchor.dep_ in ("xcomp", "advcl", "ccomp", "acl") and (
-        _lemma(anchor.head) in ctx.lex.cues.intent_words
+        folded_lemma(anchor.head) in ctx.lex.cues.intent_words
         or fold(anchor.head.text) in ctx.lex.cues.intent_words)
     if future or promised or willing:
         return "AGREE", mode, True
@@ -897,27 +938,30 @@ def _hypothetical_here(tok: Token, cues: Cues, skip_future: bool) -> bool:
 
 
 def _modal(c: Token, cues: Cues, skip_future: bool) -> bool:
-    word, lemma = fold(c.text), _lemma(c)
-    if c.dep_ != "aux" or lemma in ("haber", "ser", "estar", "have", "be", "do"):
+    word, lemma, words = fold(c.text), folded_lemma(c), _grammar(c)
+    if c.dep_ != "aux" or lemma in words.plain_auxiliaries:
         return False
-    if skip_future and word in ("will", "shall", "'ll", "would"):
+    if skip_future and word in words.future_auxiliaries + words.reported_future_auxiliaries:
         return False  # already coded as an intent or a threat
     return word in cues.hypothetical_modals or lemma in cues.hypothetical_modals
 
 
 def _hedge_word(c: Token, cues: Cues) -> bool:
     return c.dep_ in ("amod", "advmod") and (
-        _lemma(c) in cues.hypothetical_words or fold(c.text) in cues.hypothetical_words)
+        folded_lemma(c) in cues.hypothetical_words or fold(c.text) in cues.hypothetical_words)
+
+
+def _perfect_auxiliary(c: Token) -> bool:
+    return c.dep_ == "aux" and folded_lemma(c) in _grammar(c).perfect_auxiliaries
 
 
 def _perfect(tok: Token) -> bool:
     """"habría atacado": the conditional sits on the auxiliary of a reported past (alleged)."""
-    return any(c.dep_ == "aux" and _lemma(c) == "haber" for c in tok.children)
+    return any(_perfect_auxiliary(c) for c in tok.children)
 
 
 def _reported_conditional(tok: Token) -> bool:
-    return any(c.dep_ == "aux" and _lemma(c) == "haber" and "Cnd" in c.morph.get("Mood")
-               for c in tok.children)
+    return any(_perfect_auxiliary(c) and "Cnd" in c.morph.get("Mood") for c in tok.children)
 
 
 def _in_quote(tok: Token, quotes: Sequence[Quote]) -> Quote | None:
@@ -929,7 +973,8 @@ def _in_quote(tok: Token, quotes: Sequence[Quote]) -> Quote | None:
 
 def _source_name(verb: Token, ctx: _Context) -> str | None:
     """Who a verb of saying (or denying) reports: its subject, or agent when passive."""
-    subj = _own_subject(verb) or next((c for p, c in complements(verb) if p in ("por", "by")), None)
+    agent = _grammar(verb).agent_prepositions
+    subj = own_subject(verb) or next((c for p, c in complements(verb) if p in agent), None)
     return _name_of(subj, ctx) if subj is not None else None
 
 
@@ -989,15 +1034,16 @@ def _reporting_verb(anchor: Token, ctx: _Context) -> Token | None:
     """A verb of saying that governs the trigger, or hangs from it ("..., informó KCNA")."""
     verbs = ctx.lex.cues.attribution_verbs
     for ancestor, child in _ancestors(anchor):
-        if _lemma(ancestor) in verbs and child.dep_ in ("ccomp", "parataxis", "obj", "dobj", "xcomp", "conj") \
+        if folded_lemma(ancestor) in verbs \
+                and child.dep_ in ("ccomp", "parataxis", "obj", "dobj", "xcomp", "conj") \
                 and ancestor.pos_ in ("VERB", "AUX"):
             return ancestor
     top = anchor
     while top.dep_ in ("conj", "xcomp") and top.head.i != top.i:
         top = top.head
     for c in top.children:
-        if c.dep_ in ("parataxis", "advcl", "ccomp", "conj") and _lemma(c) in verbs \
-                and c.i > anchor.i and _own_subject(c) is not None:
+        if c.dep_ in ("parataxis", "advcl", "ccomp", "conj") and folded_lemma(c) in verbs \
+                and c.i > anchor.i and own_subject(c) is not None:
             return c
     return None
 
@@ -1026,7 +1072,7 @@ def _governed(anchor: Token, ctx: _Context) -> tuple[str | None, Token | None]:
     cues, lex = ctx.lex.cues, ctx.lex
     found = None
     for ancestor, child in _ancestors(anchor):
-        lemma = _lemma(ancestor)
+        lemma = folded_lemma(ancestor)
         if lemma in cues.denial_verbs and child.dep_ in COMPLEMENT_DEPS:
             return "denied", ancestor  # "negó haber atacado", "denied that it attacked"
         if _negated(ancestor, cues) and child.dep_ == "xcomp":

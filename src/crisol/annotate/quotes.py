@@ -50,15 +50,13 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
 
+from crisol.annotate.syntax import SHARED_SUBJECT_DEPS, inherited_subject, lemma, own_subject
 from crisol.errors import UnknownLanguage
 from crisol.model import Article, Mention, Quote, Sentence
 
 # Mention labels in the order we prefer them as speakers.
 _LABEL_RANK = {"PER": 0, "ORG": 1, "GPE": 2, "LOC": 2, "NORP": 3, "MISC": 4}
 _SUBJECT_DEPS = {"nsubj", "nsubj:pass", "csubj"}
-# A verb without its own subject takes its head's subject through these relations
-# ("llegó y aseguró que…", "…, adding that…").
-_CLIMB_DEPS = {"conj", "advcl", "xcomp"}
 _CLAUSE_CUT_DEPS = {"relcl", "acl:relcl", "acl", "parataxis"}
 # How far back a pronoun or dropped subject may look for the last speaker, in sentences.
 _SPEAKER_WINDOW = 3
@@ -91,13 +89,15 @@ class Lexicon:
     not_speakers: frozenset[str]  # capitalised labels that look like transcript names: UPDATE:
     role_nouns: dict[str, frozenset[str]]
     demonyms: dict[str, str]  # lowercase form -> ISO alpha-3
+    swallowed: tuple[tuple[str, ...], ...]  # a marker or cue NER takes into a name ("Según Moscú")
+    speaker_preps: frozenset[str]  # "declaraciones de X": the preposition naming who spoke
 
     def is_cue(self, tok: Token) -> bool:
-        return tok.pos_ in ("VERB", "AUX") and _lemma(tok) in self.cue_verbs
+        return tok.pos_ in ("VERB", "AUX") and lemma(tok) in self.cue_verbs
 
     def is_speech_cue(self, tok: Token) -> bool:
         """A cue that may introduce quoted or postposed speech, not only a "que" clause."""
-        return self.is_cue(tok) and _lemma(tok) not in self.complement_only
+        return self.is_cue(tok) and lemma(tok) not in self.complement_only
 
 
 @lru_cache(maxsize=None)
@@ -136,6 +136,8 @@ def load_lexicon(language: str) -> Lexicon:
         not_speakers=frozenset(w.upper() for w in raw.get("not_speakers", [])),
         role_nouns={k: frozenset(v) for k, v in raw["role_nouns"].items()},
         demonyms=demonyms,
+        swallowed=tuple(tuple(m.split()) for m in raw["swallowed_prefixes"]),
+        speaker_preps=frozenset(raw["speaker_preps"]),
     )
 
 
@@ -150,10 +152,6 @@ def _shared_demonyms(language: str) -> dict[str, str]:
         if len(parts) == 3 and parts[1] == language:
             out.update({f.strip().lower(): parts[0] for f in parts[2].split(",") if f.strip()})
     return out
-
-
-def _lemma(tok: Token) -> str:
-    return (tok.lemma_ or tok.text).lower()
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,19 +246,16 @@ def _overlaps_cue(tok: Token, lex: Lexicon) -> bool:
     return lex.is_cue(tok)
 
 
-def _name(m: Mention) -> str:
+def _name(m: Mention, lex: Lexicon) -> str:
     if m.canonical:
         return m.canonical
     # NER sometimes swallows the marker or the cue ("Según Moscú"): the name follows it.
     words = m.text.split()
-    for prefix in _SWALLOWED:
+    for prefix in lex.swallowed:
         n = len(prefix)
         if len(words) > n and tuple(w.lower() for w in words[:n]) == prefix:
             return " ".join(words[n:])
     return m.text
-
-
-_SWALLOWED = [("según",), ("according", "to"), ("de", "acuerdo", "con"), ("dijo",), ("said",)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -472,7 +467,7 @@ def _signature(q: _QuoteSpan, ctx: _Context) -> Attribution | None:
     name_span = (m.start(1), m.end(1))
     toks = _tokens_between(ctx.doc, *name_span)
     found = [x for x in ctx.mentions_in(toks) if x.start >= name_span[0] and x.end <= name_span[1]]
-    name = _name(found[0]) if found else m.group(1)
+    name = _name(found[0], ctx.lex) if found else m.group(1)
     dash = text.index(m.group(0).strip(" \t\u00a0")[0], q.close)
     return Attribution("direct", (start, end), anchor=q.start, cue=None, cue_span=(dash, dash + 1),
                        speaker=Speaker(name, found[0].label if found else None, name_span))
@@ -495,7 +490,7 @@ def _turn(ctx: _Context, m: re.Match, start: int, end: int) -> Attribution | Non
     span = (m.start(1), m.end(1))
     toks = _tokens_between(ctx.doc, *span)
     found = [x for x in ctx.mentions_in(toks) if x.start >= span[0] and x.end <= span[1]]
-    name = _name(found[0]) if found else m.group(1)
+    name = _name(found[0], ctx.lex) if found else m.group(1)
     colon = text.index(":", span[1])
     return Attribution("direct", (start, end), anchor=span[0], cue=None, cue_span=(colon, colon + 1),
                        speaker=Speaker(name, found[0].label if found else None, span))
@@ -708,7 +703,7 @@ def _leading_punct(s: str) -> int:
 def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
     """``dijo que…`` / ``said (that)…`` / ``…, señaló Lavrov``: the complement clause."""
     comp = next((c for c in cue.children if c.dep_ == "ccomp"), None)
-    if comp is None and _lemma(cue) in ctx.lex.xcomp_verbs:  # "prometió apoyar a Rusia"
+    if comp is None and lemma(cue) in ctx.lex.xcomp_verbs:  # "prometió apoyar a Rusia"
         comp = next((c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i), None)
         if comp is not None:
             toks = _in_sentence_of(comp.subtree, cue)
@@ -760,13 +755,13 @@ def _impersonal(cue: Token, lex: Lexicon) -> bool:
     forms = cue.morph.get("VerbForm")
     if not ("Inf" in forms or "Ger" in forms or cue.tag_ in ("VB", "VBG")):
         return False
-    subj = next((c for c in cue.children if c.dep_ in _SUBJECT_DEPS), None)
+    subj = own_subject(cue, _SUBJECT_DEPS)
     if subj is not None:
         return subj.lower_ in lex.impersonal
     head = cue.head
     if head.i == cue.i:
         return cue.tag_ != "VB"  # a Spanish infinitive heading its sentence: "Recordar que…"
-    if _lemma(head) in lex.impersonal or head.lower_ in lex.impersonal:
+    if lemma(head) in lex.impersonal or head.lower_ in lex.impersonal:
         return True
     governor = _subject(head)
     return governor is None or governor.lower_ in lex.impersonal
@@ -815,7 +810,7 @@ def _postposed_clause(cue: Token, ctx: _Context) -> list[Token]:
     firsts = {m[0] for m in ctx.lex.source_markers}
     inset = len(right) > 3 and right[0].text == "," and not left[-2].is_quote
     inset = inset and not right[1].is_quote and right[1].lower_ not in firsts
-    inset = inset and _lemma(right[1]) not in ctx.lex.channel_verbs and not _modifies(clause, cue)
+    inset = inset and lemma(right[1]) not in ctx.lex.channel_verbs and not _modifies(clause, cue)
     if inset:  # "The plan, he said, will fail": what was said goes on after the cue
         return clause + [t for t in right[1:] if not (t.is_punct and t.i == sent.end - 1)]
     if len(clause) < 2 or not any(t.pos_ in ("VERB", "AUX") for t in clause):
@@ -841,7 +836,7 @@ def _trim_span(toks: list[Token], ctx: _Context) -> tuple[int, int]:
     firsts = {m[0] for m in ctx.lex.source_markers}
     for k, t in enumerate(toks):
         if k > 0 and toks[k - 1].text == "," and (
-            _lemma(t) in ctx.lex.channel_verbs or t.lower_ in firsts
+            lemma(t) in ctx.lex.channel_verbs or t.lower_ in firsts
         ):
             toks = toks[:k]
             break
@@ -878,19 +873,8 @@ def _speaker_of(cue: Token, ctx: _Context) -> Speaker:
 
 
 def _subject(verb: Token) -> Token | None:
-    seen = 0
-    while seen < 4:
-        subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
-        if subjects:  # two subjects is a misparse; the nearer one is the speaker
-            return min(subjects, key=lambda c: abs(c.i - verb.i))
-        if verb.dep_ in ("relcl", "acl:relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
-            return verb.head  # "Lavrov, who said…" with no relative pronoun parsed
-        infinitive = verb.dep_ == "ccomp" and "Inf" in verb.morph.get("VerbForm")
-        if (verb.dep_ not in _CLIMB_DEPS and not infinitive) or verb.head.i == verb.i:
-            return None  # ("quiso recordar que…" is often parsed as ccomp)
-        verb = verb.head
-        seen += 1
-    return None
+    """Who speaks through ``verb``: its subject, or one it shares (:func:`inherited_subject`)."""
+    return inherited_subject(verb, _SUBJECT_DEPS)
 
 
 def _postposed_subject(cue: Token, ctx: _Context) -> Token | None:
@@ -917,7 +901,7 @@ def _dropped(cue: Token, ctx: _Context) -> Speaker:
     third = cue.morph.get("Person") in ([], ["3"])
     if ctx.lex.language == "es" and finite and third:
         return Speaker(pending="dropped")
-    if cue.dep_ in _CLIMB_DEPS or "Ger" in cue.morph.get("VerbForm"):
+    if cue.dep_ in SHARED_SUBJECT_DEPS or "Ger" in cue.morph.get("VerbForm"):
         return Speaker(pending="dropped")
     return Speaker()
 
@@ -935,11 +919,11 @@ def _describe(subj: Token, cue: Token, ctx: _Context) -> Speaker:
     span = (phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
     m = _phrase_mention(subj, phrase, ctx)
     if m is not None:
-        return Speaker(_name(m), m.label, span)
-    if _lemma(subj) in lex.role_nouns or subj.lower_ in lex.role_nouns:
+        return Speaker(_name(m, lex), m.label, span)
+    if lemma(subj) in lex.role_nouns or subj.lower_ in lex.role_nouns:
         m = _resolve_role(subj, phrase, ctx)
         if m is not None:
-            return Speaker(_name(m), m.label, span)
+            return Speaker(_name(m, lex), m.label, span)
     surface = ctx.text[span[0] : span[1]]
     return Speaker(surface if len(phrase) <= 12 else None, None, span)
 
@@ -991,7 +975,7 @@ def _name_tokens(head: Token) -> list[Token]:
 def _resolve_role(head: Token, phrase: list[Token], ctx: _Context) -> Mention | None:
     """``el canciller ruso`` -> the one earlier PER mention that fits the role/country."""
     lex = ctx.lex
-    roles = lex.role_nouns.get(_lemma(head)) or lex.role_nouns.get(head.lower_, frozenset())
+    roles = lex.role_nouns.get(lemma(head)) or lex.role_nouns.get(head.lower_, frozenset())
     country = _phrase_country(phrase, ctx)
     best: dict[str, tuple[int, Mention]] = {}
     for m in ctx.mentions:
@@ -1003,7 +987,7 @@ def _resolve_role(head: Token, phrase: list[Token], ctx: _Context) -> Mention | 
             continue
         score = (role_fit is True) + (country_fit is True)
         if score:
-            best[_name(m)] = (score, m)
+            best[_name(m, lex)] = (score, m)
     if not best:
         return None
     top = max(s for s, _ in best.values())
@@ -1135,7 +1119,7 @@ def _implicit_speaker(marker: Span, phrase: list[Token], ctx: _Context) -> Speak
     # el tratado…" the subject is part of what was said.
     if subj is not None and subj.i not in skip and subj.i < marker.start and not subj.is_space:
         found = _describe(subj, root, ctx)
-        person = found.label in ("PER", "ORG") or _lemma(subj) in ctx.lex.role_nouns
+        person = found.label in ("PER", "ORG") or lemma(subj) in ctx.lex.role_nouns
         if person or found.pending is not None:
             return found
     return Speaker(pending="dropped" if verb else "pronoun:PER")
@@ -1193,12 +1177,12 @@ def _marker_roles(phrase: list[Token], ctx: _Context) -> tuple[Token | None, Tok
     lex = ctx.lex
     first = phrase[0]
     if first.pos_ in ("VERB", "AUX"):  # "según informó la diplomacia rusa"
-        subj = next((c for c in first.children if c.dep_ in _SUBJECT_DEPS), None)
+        subj = own_subject(first, _SUBJECT_DEPS)
         subj = subj or next((t for t in phrase[1:] if t.pos_ in ("NOUN", "PROPN")), None)
         return subj, subj
     ids = {t.i for t in phrase}
     head = next((t for t in phrase if t.head.i not in ids or t.head.i == t.i), phrase[0])
-    if _lemma(head) in lex.channel_contexts:
+    if lemma(head) in lex.channel_contexts:
         return _context_roles(head, phrase, ctx)
     return head, head
 
@@ -1213,7 +1197,7 @@ def _context_roles(head: Token, phrase: list[Token], ctx: _Context) -> tuple[Tok
             continue
         if case in ctx.lex.agent_preps or t.head.dep_ == "agent":
             channel = channel or t
-        elif case in ("de", "del", "of", "from") and t.head.i == head.i:
+        elif case in ctx.lex.speaker_preps and t.head.i == head.i:
             who = who or t
     if channel is None:
         channel = next((t for t in phrase if t.dep_ == "pobj" and t.head.dep_ == "agent"), None)
@@ -1260,7 +1244,7 @@ def _channel(a: Attribution, ctx: _Context) -> str | None:
 
 def _agent_channel(t: Token, ctx: _Context) -> Token | None:
     """``citado por Reuters`` / ``as reported by the agency``."""
-    if _lemma(t) not in ctx.lex.channel_verbs and t.lower_ not in ctx.lex.channel_verbs:
+    if lemma(t) not in ctx.lex.channel_verbs and t.lower_ not in ctx.lex.channel_verbs:
         return None
     if "Part" not in t.morph.get("VerbForm") and t.tag_ not in ("VBN",):
         return None
@@ -1281,7 +1265,7 @@ def _recipient_channel(t: Token, cue: Token, ctx: _Context) -> Token | None:
         )
         if prep_ok and _is_channel(t, ctx):
             return t
-    if _lemma(t) in lex.channel_contexts and t.head.i == cue.i:
+    if lemma(t) in lex.channel_contexts and t.head.i == cue.i:
         for c in t.children:
             prep = c if c.dep_ == "prep" else None
             if prep is not None and prep.lower_ in lex.channel_preps:
@@ -1295,7 +1279,7 @@ def _recipient_channel(t: Token, cue: Token, ctx: _Context) -> Token | None:
 
 
 def _is_channel(t: Token, ctx: _Context) -> bool:
-    if _lemma(t) in ctx.lex.channel_nouns or t.lower_ in ctx.lex.channel_nouns:
+    if lemma(t) in ctx.lex.channel_nouns or t.lower_ in ctx.lex.channel_nouns:
         return True
     m = ctx.mention_at(t)
     return m is not None and (m.role or "") in _MEDIA_ROLES
@@ -1314,7 +1298,7 @@ def _channel_name(head: Token | None, ctx: _Context) -> str | None:
         return None
     named = [m for m in ctx.mentions_in(phrase) if m.label in ("ORG", "MISC", "PER")]
     if named:
-        return _name(named[-1])
+        return _name(named[-1], ctx.lex)
     lo, hi = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
     return ctx.text[lo:hi]
 
@@ -1368,7 +1352,7 @@ def _from_context(pending: str, a: Attribution, sent: int, last, ctx: _Context):
     if recent and (want in (None, "GROUP") or last[1] in (want, None)):
         return last[0], last[1]
     m = _recent_mention(a, sent, want, ctx)
-    return (_name(m), m.label) if m is not None else (None, None)
+    return (_name(m, ctx.lex), m.label) if m is not None else (None, None)
 
 
 def _previous_subject(sent: int, ctx: _Context) -> tuple[str, str] | None:

@@ -26,6 +26,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
+_LANG_HEAD = 4096  # characters (bytes) searched for <html lang>: the tag opens the page
 _LANG_ATTR = re.compile(rb"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.I)
 _BLOCKS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote section article header footer figure "
@@ -395,7 +396,7 @@ def published_meta(html: str | bytes) -> str | None:
 
 
 def declared_language(html: str | bytes) -> str | None:
-    head = html[:4096].encode("utf-8", "replace") if isinstance(html, str) else html[:4096]
+    head = html[:_LANG_HEAD].encode("utf-8", "replace") if isinstance(html, str) else html[:_LANG_HEAD]
     m = _LANG_ATTR.search(head)
     return m.group(1).decode("ascii") if m else None
 

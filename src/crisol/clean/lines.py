@@ -61,13 +61,70 @@ _RELATIVE_TIME = re.compile(
 _NAME_PARTICLES = frozenset("de del la las los y e da das do dos di du van von der den le bin al el and".split())
 _STRIP = " \t:;,.|·•»›>-–—_*#"
 
-# How far the structure rules reach.
-RELATED_BLOCK_MAX = 3  # headlines a related-links header takes inside the body
-TITLE_MAX_WORDS = 30
-TITLE_MAX_CHARS = 220
-MOTTO_MAX_WORDS = 6  # mottos, mastheads and kickers before the headline are short
-TITLE_SENTENCE_MAX_WORDS = 20  # a headline-like summary may end in a period, if it is short
+# Limits of the rules, in words of a line (``_Line.words``) unless the name says otherwise. Each
+# marks where a line stops looking like what the rule removes; they were set on the seeds, the
+# fixtures of tests/fixtures/clean and clean article bodies, where (almost) nothing may go
+# (docs/bench/boilerplate.md).
+
+# What a line is.
+SENTENCE_MIN_WORDS = 6  # with a final period, this many words are prose, not a label or a credit
 LONG_LINE_WORDS = 30  # a line this long is prose even without a final period
+HEADLINE_MIN_WORDS = 2  # one word alone is a label ("Internacional"), not a headline
+LINK_QUESTION_MAX_WORDS = 25  # a linked headline may end in "?" or "!"; a longer question is prose
+PROSE_MIN_WORDS = 20  # with a final period or two sentences, prose rather than a caption
+PROSE_MIN_SENTENCES = 2  # "Kim llegó. Lavrov lo recibió.": a caption is rarely two sentences
+
+# 1. Line rules: a cue decides only on a line short enough to be the thing the cue names.
+MASTHEAD_MAX_WORDS = 12  # a masthead cue ("Fundado en 1910") decides on a name or motto, not on news
+CHROME_CUE_MAX_WORDS = 10  # a chrome phrase opening a line ("política de privacidad y cookies")
+COPYRIGHT_MAX_WORDS = 25  # a "©" footer is a line or two; a longer line with "©" is prose or a caption
+META_LABEL_MAX_WORDS = 15  # "Tags: a, b, c", "Categoría: Política": a label and a short value
+PROMO_MAX_WORDS = 60  # a call to subscribe not written as prose, up to a short paragraph
+PROMO_PROSE_MAX_WORDS = 25  # this short, a promo cue decides even on a line that reads as prose
+CAPTION_MAX_WORDS = 50  # captions with positional markers ("(left)") are at most this long
+CAPTION_MIN_MARKERS = 2  # "(left) ... (right)": two markers make a caption even in prose
+SHARE_MAX_TOKENS = 10  # a row of share buttons ("Facebook Twitter WhatsApp Email")
+SHARE_CUE_MAX_WORDS = 12  # a share cue opening a line ("Comparte esta noticia en tus redes")
+RELATED_LINK_MAX_WORDS = 45  # "Lee también: <headline>": a cue and one headline, at most
+CREDIT_MAX_WORDS = 15  # "Foto: EFE / Juan Pérez": a credit alone on its line
+CREDIT_NAME_MAX_WORDS = 6  # words after "Foto:" naming an agency or people; more is a caption
+CREDIT_SEARCH_MAX_WORDS = 60  # past this a line is a paragraph: no credit is sought at its end
+CREDIT_TEXT_MAX_CHARS = 60  # "Foto: ..." closing a caption: the credit, not another sentence
+CREDIT_SUFFIX_MAX_CHARS = 40  # "EFE / Photographer Name", "Reuters/Archivo" after the agency
+CREDITED_SENTENCE_MIN_WORDS = 12  # one full sentence this long before "// EFE" is a paragraph
+BYLINE_NAME_MAX_TOKENS = 8  # a byline names a few people and an outlet; more is a phrase
+BYLINE_CUE_MAX_WORDS = 10  # "Por Redacción / EFE": a byline opening a short line
+DATELINE_MAX_WORDS = 16  # a date with a place, a time and "Actualizado"; more is a sentence
+DATELINE_MAX_OTHER_WORDS = 2  # words besides the date and dateline words ("Madrid", a name)
+PARTIAL_DATE_MAX_TOKENS = 6  # "Jueves, 5 de junio" alone; a longer line says more than a date
+SHORT_MONTH_MAX_LETTERS = 3  # "may", "mar" alone are words, not dates: a month name must be longer
+NAV_MIN_ITEMS = 3  # "Portada   Nacional   Deportes": fewer items could be a name and a title
+NAV_ITEM_MAX_WORDS = 3  # menu items are one to three words
+
+# 2. Structure rules: how far they reach, and what a headline, a label or a repeat is.
+RELATED_BLOCK_MAX = 3  # headlines a related-links header takes inside the body
+NUMBERED_LIST_MIN_ITEMS = 2  # "1" / headline / "2" / headline: one pair could be a real numbering
+TITLE_SEARCH_LINES = 8  # the metadata title is looked for among the first lines only
+SAME_LINE_RATIO = 90  # rapidfuzz ratio (0-100) from which two lines are the same headline
+TITLE_MIN_WORDS = 3  # a shorter line is a label, not the headline
+TITLE_MAX_WORDS = 30  # a longer opening line is the lead paragraph, not the headline
+TITLE_MAX_CHARS = 220  # ... and so is one longer than two lines of a wide page
+TITLE_SENTENCE_MAX_WORDS = 20  # a headline-like summary may end in a period, if it is short
+MOTTO_MAX_WORDS = 6  # mottos, mastheads and kickers before the headline are short
+CONTENT_WORD_MIN_LETTERS = 5  # words this long carry a topic; shorter ones are mostly function words
+LABEL_MAX_WORDS = 2  # one or two words without a period cannot be a headline
+SHOUTED_LABEL_MAX_WORDS = 4  # "ÚLTIMA HORA", "EN VIVO": a short line in capitals is a label
+REPEAT_MIN_WORDS = 3  # shorter lines may echo the headline by chance ("Kim y Lavrov")
+ABBREVIATION_MIN_WORDS = 4  # a shortened headline (a caption reusing it) keeps this many words
+ABBREVIATION_MIN_SHARE = 0.6  # ... and at least this share of the headline's characters
+ABBREVIATION_MIN_RATIO = 95  # rapidfuzz partial_ratio: its words are the headline's, nearly all
+DUPLICATE_MIN_WORDS = 10  # short lines repeat legitimately (list items, an interview's question)
+TRAILING_LINK_MIN_WORDS = 6  # a link to another article is a headline, not a short label
+TRAILING_RUN_MIN = 2  # one headline-like line after the body may be the article's last line
+STANDFIRST_MAX_WORDS = 60  # the summary under the headline is one or two sentences
+SUBHEADING_MAX_WORDS = 20  # a subheading between paragraphs is a short phrase
+
+_CONTENT_WORD = re.compile(rf"[a-z]{{{CONTENT_WORD_MIN_LETTERS},}}")
 
 
 @dataclass
@@ -127,14 +184,14 @@ class _Line:
     @cached_property
     def sentence(self) -> bool:
         """Prose: terminal punctuation and several words, or long."""
-        return (self.terminal and self.words >= 6) or self.words >= LONG_LINE_WORDS
+        return (self.terminal and self.words >= SENTENCE_MIN_WORDS) or self.words >= LONG_LINE_WORDS
 
     @cached_property
     def headline(self) -> bool:
         """Looks like a headline: no final period, capitalised, 2 to 30 words."""
         return (
             not self.terminal
-            and 2 <= self.words < LONG_LINE_WORDS
+            and HEADLINE_MIN_WORDS <= self.words < LONG_LINE_WORDS
             and self.starts_upper
             and not _INNER_STOP.search(self.text)  # a headline is one phrase
         )
@@ -142,7 +199,7 @@ class _Line:
     @cached_property
     def linkish(self) -> bool:
         """Could be the text of a link to another article (headlines may end in ? or !)."""
-        question = self.text.rstrip("\"'»”’").endswith(("?", "!")) and self.words <= 25
+        question = self.text.rstrip("\"'»”’").endswith(("?", "!")) and self.words <= LINK_QUESTION_MAX_WORDS
         return self.headline or (question and self.starts_upper)
 
 
@@ -202,7 +259,7 @@ def _numeric(line: _Line, cues: Cues) -> str | None:
 
 
 def _masthead(line: _Line, cues: Cues) -> str | None:
-    if line.words <= 12 and any(p.match(line.bare) for p in cues.masthead):
+    if line.words <= MASTHEAD_MAX_WORDS and any(p.match(line.bare) for p in cues.masthead):
         return "masthead"
     return None
 
@@ -216,11 +273,12 @@ def _starts_with_cue(bare: str, cue_set: frozenset[str], max_words: int) -> bool
 
 def _chrome(line: _Line, cues: Cues) -> str | None:
     """Site chrome: advertising labels, legal footers, section labels, reading times."""
-    if line.bare in cues["boilerplate_lines"] or _starts_with_cue(line.bare, cues["boilerplate_lines"], 10):
+    chrome = cues["boilerplate_lines"]
+    if line.bare in chrome or _starts_with_cue(line.bare, chrome, CHROME_CUE_MAX_WORDS):
         return "site-chrome"
     if line.bare in cues["section_labels"]:
         return "section-label"
-    if ("©" in line.text or line.folded.startswith("copyright")) and line.words <= 25:
+    if ("©" in line.text or line.folded.startswith("copyright")) and line.words <= COPYRIGHT_MAX_WORDS:
         return "site-chrome"
     if _RELATIVE_TIME.fullmatch(line.bare) or _TIME_ALONE.fullmatch(line.bare):
         return "dateline"
@@ -229,7 +287,7 @@ def _chrome(line: _Line, cues: Cues) -> str | None:
 
 def _label(line: _Line, cues: Cues) -> str | None:
     """Page metadata shown as "Label: value" ("Tags: ...", "Categoría: Política")."""
-    if line.words <= 15 and _label_re().match(line.folded):
+    if line.words <= META_LABEL_MAX_WORDS and _label_re().match(line.folded):
         return "site-chrome"
     return None
 
@@ -249,17 +307,18 @@ def _share_tokens() -> frozenset[str]:
 
 def _promo(line: _Line, cues: Cues) -> str | None:
     """Calls to subscribe, follow the site, download its app (not news: second person, imperative)."""
-    if line.words <= 60 and not _is_prose(line) and any(p.search(line.folded) for p in cues.promo):
-        return "promo"
-    if line.words <= 25 and any(p.search(line.folded) for p in cues.promo):
-        return "promo"
+    short = line.words <= PROMO_PROSE_MAX_WORDS
+    if short or (line.words <= PROMO_MAX_WORDS and not _is_prose(line)):
+        return "promo" if any(p.search(line.folded) for p in cues.promo) else None
     return None
 
 
 def _caption_marker(line: _Line, cues: Cues) -> str | None:
     """ "Minister X (right) looks on as...": positional markers only captions use."""
+    if line.words > CAPTION_MAX_WORDS:
+        return None
     markers = sum(line.folded.count(m) for m in cues["caption_markers"])
-    if line.words <= 50 and (markers >= 2 or (markers and not _is_prose(line))):
+    if markers >= CAPTION_MIN_MARKERS or (markers and not _is_prose(line)):
         return "caption"
     return None
 
@@ -269,9 +328,9 @@ def _share(line: _Line, cues: Cues) -> str | None:
     if bare in cues["share_cues"] or bare in cues["social_networks"]:
         return "share-prompt"
     tokens = [t for t in re.split(r"[\s,|/·•]+", bare) if t]
-    if tokens and len(tokens) <= 10 and all(t in _share_tokens() for t in tokens):
+    if tokens and len(tokens) <= SHARE_MAX_TOKENS and all(t in _share_tokens() for t in tokens):
         return "share-prompt"
-    if not line.terminal and _starts_with_cue(bare, cues["share_cues"], 12):
+    if not line.terminal and _starts_with_cue(bare, cues["share_cues"], SHARE_CUE_MAX_WORDS):
         return "share-prompt"
     return None
 
@@ -285,11 +344,11 @@ def _related_cue(line: _Line, cues: Cues) -> str | None:
         if not folded.startswith(cue):
             continue
         rest = folded[len(cue) :]
-        if re.match(r"\s*[:|»›>\-–—]", rest) and line.words <= 45:
+        if re.match(r"\s*[:|»›>\-–—]", rest) and line.words <= RELATED_LINK_MAX_WORDS:
             return "related-links"
         # "LEA TAMBIÉN Título de otra nota": an upper-case multi-word cue without a colon
         head = line.text.lstrip(_STRIP + "(['\"«“")[: len(cue)]
-        if " " in cue and head.isupper() and rest.startswith(" ") and line.words <= 45:
+        if " " in cue and head.isupper() and rest.startswith(" ") and line.words <= RELATED_LINK_MAX_WORDS:
             return "related-links"
     return None
 
@@ -297,7 +356,7 @@ def _related_cue(line: _Line, cues: Cues) -> str | None:
 def _credit_tail(cues: Cues) -> re.Pattern[str]:
     agencies = "|".join(re.escape(a) for a in cues.agencies)
     # agency, optionally "/ Photographer Name" or "/Archivo" after it
-    return re.compile(rf"(?:{agencies})(?:\s?[/|]\s?[\w .'-]{{1,40}})?")
+    return re.compile(rf"(?:{agencies})(?:\s?[/|]\s?[\w .'-]{{1,{CREDIT_SUFFIX_MAX_CHARS}}})?")
 
 
 @lru_cache(maxsize=1)
@@ -309,7 +368,7 @@ def _credit_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         # "Foto: EFE", "(Photo: Reuters)": the credit alone (matched on the folded line)
         re.compile(rf"[(\[]?(?:{prefixes})\s*:"),
         # "... Kim Jong-un. Foto: EFE.": a credit closing a caption (folded line)
-        re.compile(rf"(?:^|(?<=[.(\[|/—–-])|(?<=[.(\[|/—–-]\s))[(\[]?(?:{prefixes})\s*:\s*[^.:]{{1,60}}[.)\]]?$"),
+        re.compile(rf"(?:^|(?<=[.(\[|/—–-])|(?<=[.(\[|/—–-]\s))[(\[]?(?:{prefixes})\s*:\s*[^.:]{{1,{CREDIT_TEXT_MAX_CHARS}}}[.)\]]?$"),
         tail,
         # "... en Wonsan / EFE", "... (Reuters)", "... | AFP": an agency after a separator
         re.compile(rf"\s*(?:/{{1,2}}|[|(\[—–-])\s*(?:{tail.pattern})\s*[)\]]?$"),
@@ -319,7 +378,8 @@ def _credit_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
 def _credit(line: _Line, cues: Cues) -> str | None:
     """Credits alone, captions ending in a credit; a credit closing a paragraph is cut off."""
     alone, closing, tail, separated = _credit_patterns()
-    if line.words <= 15 and alone.match(line.folded) and _credit_words(line.folded) <= 6:
+    short = line.words <= CREDIT_MAX_WORDS
+    if short and alone.match(line.folded) and _credit_words(line.folded) <= CREDIT_NAME_MAX_WORDS:
         return "credit"
     if tail.fullmatch(line.text.strip(" ()[]")):  # the credit alone: "EFE", "Reuters/Archivo"
         return "credit"
@@ -330,7 +390,7 @@ def _credit(line: _Line, cues: Cues) -> str | None:
     before = _Line(line.number, line.text[:start])
     # a paragraph with the credit glued on keeps the paragraph; an agency name alone ("// EFE")
     # is a weaker caption cue than "Foto:", so one full sentence before it is enough
-    if _is_prose(before) or (not named and before.terminal and before.words >= 12):
+    if _is_prose(before) or (not named and before.terminal and before.words >= CREDITED_SENTENCE_MIN_WORDS):
         line.cut(start)
         return None
     return "caption" if before.words else "credit"
@@ -342,7 +402,7 @@ def _credit_words(folded: str) -> int:
 
 def _credit_start(line: _Line, closing, tail, separated) -> tuple[int, bool] | None:
     """(where a credit closing the line starts, whether it is named "Foto:"...), or None."""
-    if line.words > 60:
+    if line.words > CREDIT_SEARCH_MAX_WORDS:
         return None
     m = closing.search(line.folded)
     if m and len(line.folded) == len(line.text):  # same length: positions carry over
@@ -364,7 +424,8 @@ def _credit_start(line: _Line, closing, tail, separated) -> tuple[int, bool] | N
 def _is_prose(line: _Line) -> bool:
     """Body prose rather than a caption: long, or several sentences."""
     sentences = len(_INNER_STOP.findall(line.text)) + line.terminal
-    return line.words >= 20 and (line.terminal or sentences >= 2) or line.words >= LONG_LINE_WORDS
+    paragraph = line.words >= PROSE_MIN_WORDS and (line.terminal or sentences >= PROSE_MIN_SENTENCES)
+    return paragraph or line.words >= LONG_LINE_WORDS
 
 
 def _byline(line: _Line, cues: Cues) -> str | None:
@@ -408,7 +469,7 @@ def byline_name(text: str, cues: Cues | None = None) -> str | None:
 
 def _looks_like_name(name: str, prefix: str) -> bool:
     tokens = [t for t in re.split(r"[\s,|/·•]+|\s[-–—]\s", name) if t]
-    if not tokens or len(tokens) > 8 or not tokens[0][:1].isupper():
+    if not tokens or len(tokens) > BYLINE_NAME_MAX_TOKENS or not tokens[0][:1].isupper():
         return False
     for tok in tokens:
         if tok.casefold() in _NAME_PARTICLES:
@@ -421,7 +482,7 @@ def _looks_like_name(name: str, prefix: str) -> bool:
 
 
 def _dateline(line: _Line, cues: Cues) -> str | None:
-    if line.words > 16:
+    if line.words > DATELINE_MAX_WORDS:
         return None
     found = find_date(line.text)
     if found is None:
@@ -432,17 +493,17 @@ def _dateline(line: _Line, cues: Cues) -> str | None:
     for multi in (w for w in cues.dateline_words if " " in w):
         if multi in residual:
             words = [w for w in words if w not in multi.split()]
-    return "dateline" if len(words) <= 2 else None
+    return "dateline" if len(words) <= DATELINE_MAX_OTHER_WORDS else None
 
 
 def _partial_date(line: _Line, cues: Cues) -> bool:
     """A date without year alone on a line ("January 13", "Jueves, 5 de junio"): no value, chrome."""
     tokens = re.findall(r"[a-z]+|\d+", line.bare)
-    if not tokens or len(tokens) > 6:
+    if not tokens or len(tokens) > PARTIAL_DATE_MAX_TOKENS:
         return False
     named = [t for t in tokens if t in cues.months or t in cues.weekdays]
     others = [t for t in tokens if not (t in cues.months or t in cues.weekdays or t.isdigit() or t in cues.joiners)]
-    long_name = any(len(t) > 3 for t in named)  # "may", "mar" alone are words, not dates
+    long_name = any(len(t) > SHORT_MONTH_MAX_LETTERS for t in named)
     return bool(named) and long_name and not others and any(t.isdigit() for t in tokens)
 
 
@@ -460,16 +521,18 @@ def _navigation(line: _Line, cues: Cues) -> str | None:
         return None
     raw = line.raw.replace("\u00a0", " ").strip()
     items = [t for t in _NAV_SEPARATOR.split(raw) if t]
-    if len(items) < 3:
+    if len(items) < NAV_MIN_ITEMS:
         return None
-    if all(len(t.split()) <= 3 and t[:1].isupper() for t in items):
+    if all(len(t.split()) <= NAV_ITEM_MAX_WORDS and t[:1].isupper() for t in items):
         return "navigation"
     return None
 
 
 def _byline_first(line: _Line, cues: Cues) -> str | None:
     """ "Por Redacción / EFE": a byline naming an agency is still a byline, not a photo credit."""
-    if line.words <= 10 and any(fold_words(line.text).startswith(p + " ") for p in cues["byline_prefixes"]):
+    if line.words > BYLINE_CUE_MAX_WORDS:
+        return None
+    if any(fold_words(line.text).startswith(p + " ") for p in cues["byline_prefixes"]):
         return _byline(line, cues)
     return None
 
@@ -511,7 +574,7 @@ def _numbered_lists(lines: list[_Line]) -> None:
         for i in range(len(lines) - 1)
         if lines[i].reason == "numbering" and lines[i + 1].reason is None and lines[i + 1].linkish
     ]
-    if len(pairs) < 2:
+    if len(pairs) < NUMBERED_LIST_MIN_ITEMS:
         return
     for number, headline in pairs:
         number.reason = headline.reason = "headline-list"
@@ -522,13 +585,13 @@ def _find_title(lines: list[_Line], title: str | None) -> _Line | None:
     candidates = [ln for ln in lines if ln.reason is None]
     if title:
         ft = fold_words(title)
-        for ln in candidates[:8]:
-            if fuzz.ratio(ln.folded, ft) >= 90:
+        for ln in candidates[:TITLE_SEARCH_LINES]:
+            if fuzz.ratio(ln.folded, ft) >= SAME_LINE_RATIO:
                 return ln
         return None
     body = _body_words(candidates)
     for i, ln in enumerate(candidates):
-        if ln.words < 3 or _is_label(ln) or _is_motto(ln, candidates[i + 1 :], body):
+        if ln.words < TITLE_MIN_WORDS or _is_label(ln) or _is_motto(ln, candidates[i + 1 :], body):
             continue
         fits = ln.words <= TITLE_MAX_WORDS and len(ln.text) <= TITLE_MAX_CHARS
         # a long full sentence opening the text is the lead paragraph, not a headline
@@ -537,7 +600,7 @@ def _find_title(lines: list[_Line], title: str | None) -> _Line | None:
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]{5,}", fold_words(text))}
+    return {w for w in _CONTENT_WORD.findall(fold_words(text))}
 
 
 def _body_words(lines: list[_Line]) -> set[str]:
@@ -560,8 +623,8 @@ def _is_motto(line: _Line, after: list[_Line], body: set[str]) -> bool:
 def _is_label(line: _Line) -> bool:
     """A short line that cannot be a headline: one or two words, or SHOUTED and short."""
     letters = [c for c in line.text if c.isalpha()]
-    shouted = bool(letters) and all(c.isupper() for c in letters) and line.words <= 4
-    return not line.terminal and (line.words <= 2 or shouted)
+    shouted = bool(letters) and all(c.isupper() for c in letters) and line.words <= SHOUTED_LABEL_MAX_WORDS
+    return not line.terminal and (line.words <= LABEL_MAX_WORDS or shouted)
 
 
 def _prelude(lines: list[_Line], title_line: _Line) -> None:
@@ -577,14 +640,14 @@ def _repeated_headline(lines: list[_Line], headline: str, title_line: _Line | No
     """Lines repeating or abbreviating the headline (image captions reuse it)."""
     fh = fold_words(headline)
     for ln in lines:
-        if ln is title_line or ln.reason is not None or ln.words < 3:
+        if ln is title_line or ln.reason is not None or ln.words < REPEAT_MIN_WORDS:
             continue
-        near_equal = fuzz.ratio(ln.folded, fh) >= 90
+        near_equal = fuzz.ratio(ln.folded, fh) >= SAME_LINE_RATIO
         abbreviated = (
             ln.headline
-            and 0.6 * len(fh) <= len(ln.folded) <= len(fh)
-            and ln.words >= 4
-            and fuzz.partial_ratio(ln.folded, fh) >= 95
+            and ABBREVIATION_MIN_SHARE * len(fh) <= len(ln.folded) <= len(fh)
+            and ln.words >= ABBREVIATION_MIN_WORDS
+            and fuzz.partial_ratio(ln.folded, fh) >= ABBREVIATION_MIN_RATIO
         )
         if near_equal or abbreviated:
             ln.reason = "repeated-headline"
@@ -603,7 +666,7 @@ def _duplicates(lines: list[_Line]) -> None:
             continue
         if first.reason not in (None, *KEEP_REASONS):
             ln.reason = first.reason
-        elif ln.words >= 10:
+        elif ln.words >= DUPLICATE_MIN_WORDS:
             ln.reason = "duplicate"
 
 
@@ -613,13 +676,15 @@ def _trailing_links(lines: list[_Line]) -> None:
     for ln in reversed(lines):
         if ln.reason is not None:
             continue
-        if ln.sentence or not ln.linkish or ln.words < 6 or ln.text.endswith(":") or _starts_with_date(ln):
+        if ln.sentence or not ln.linkish or ln.words < TRAILING_LINK_MIN_WORDS or ln.text.endswith(":") \
+                or _starts_with_date(ln):
             break
         run.append(ln)
     # a run introduced by "...:" is the article's own list
     before = [ln for ln in lines if ln.reason is None and ln not in run]
     introduced = bool(before) and before[-1].text.endswith(":")
-    if len(run) >= 2 and not introduced and any(ln.reason is None and ln.sentence for ln in lines):
+    if len(run) >= TRAILING_RUN_MIN and not introduced and any(
+            ln.reason is None and ln.sentence for ln in lines):
         for ln in run:
             ln.reason = "related-links"
 
@@ -636,9 +701,11 @@ def _label_kept(lines: list[_Line], title_line: _Line | None) -> None:
     for i, ln in enumerate(kept):
         if ln is title_line:
             ln.reason = "title"
-        elif i > 0 and kept[i - 1] is title_line and ln.terminal and ln.words <= 60 and i + 1 < len(kept):
+        elif i > 0 and kept[i - 1] is title_line and ln.terminal and ln.words <= STANDFIRST_MAX_WORDS \
+                and i + 1 < len(kept):
             ln.reason = "standfirst"
-        elif ln.headline and ln.words <= 20 and 0 < i < len(kept) - 1 and kept[i + 1].sentence:
+        elif ln.headline and ln.words <= SUBHEADING_MAX_WORDS and 0 < i < len(kept) - 1 \
+                and kept[i + 1].sentence:
             ln.reason = "subheading"
         else:
             ln.reason = "body"
