@@ -33,6 +33,8 @@ from crisol.clean.lines import LineDecision, byline_name, classify_lines, withou
 from crisol.clean.metadata import Byline, masthead_name, normalise_outlet, outlet_from_url, parse_byline, split_authors
 from crisol.errors import ExtractionRejected
 from crisol.model import Article, DateSource, RawArticle, RemovedLine
+from charset_normalizer import from_bytes
+from crisol.read import limits
 
 log = logging.getLogger(__name__)
 
@@ -124,11 +126,9 @@ def _main_text(raw: RawArticle) -> _Source:
 
 
 def _from_page(raw: RawArticle, html: str | bytes) -> _Source:
-    from crisol.read.limits import MAX_PAGE_TAGS
-
     tags = tag_count(html)
-    if tags > MAX_PAGE_TAGS:
-        raise ExtractionRejected(raw.source, f"page has {tags:,} tags (limit {MAX_PAGE_TAGS:,}): a dump or a "
+    if tags > limits.MAX_PAGE_TAGS:
+        raise ExtractionRejected(raw.source, f"page has {tags:,} tags (limit {limits.MAX_PAGE_TAGS:,}): a dump or a "
                                  "generated file, not an article page", raw.location)  # fmt: skip
     page = extract_page(html, url=_meta_str(raw, "url"))
     if page is None:
@@ -148,8 +148,6 @@ def _decode(raw: RawArticle) -> str:
     try:
         return raw.data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
         best = from_bytes(raw.data).best()
         if best is None:
             raise ExtractionRejected(raw.source, "text is not decodable (unknown encoding)", raw.location) from None

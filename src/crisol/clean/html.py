@@ -25,6 +25,13 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+from lxml import etree
+from lxml import html as lxml_html
+import trafilatura
+import justext.core
+import trafilatura.external
+from lxml_html_clean import Cleaner
+from crisol.read import limits
 
 _LANG_HEAD = 4096  # characters (bytes) searched for <html lang>: the tag opens the page
 _LANG_ATTR = re.compile(rb"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.I)
@@ -60,26 +67,20 @@ class PageSize:
     @property
     def too_large(self) -> bool:
         """Too large for trafilatura's full cascade (its fallbacks grow with the square)."""
-        from crisol.read.limits import MAX_PAGE_ELEMENTS, MAX_PAGE_TEXT_NODES
-
-        return self.elements > MAX_PAGE_ELEMENTS or self.text_nodes > MAX_PAGE_TEXT_NODES
+        return self.elements > limits.MAX_PAGE_ELEMENTS or self.text_nodes > limits.MAX_PAGE_TEXT_NODES
 
     @property
     def too_large_for_trafilatura(self) -> bool:
         """Too large for trafilatura at all: its copies of the tree cost ~2 KB per element."""
-        from crisol.read.limits import MAX_TRAFILATURA_ELEMENTS
-
-        return self.elements > MAX_TRAFILATURA_ELEMENTS
+        return self.elements > limits.MAX_TRAFILATURA_ELEMENTS
 
     def note(self, extractor: str) -> str:
-        from crisol.read.limits import MAX_PAGE_ELEMENTS, MAX_PAGE_TEXT_NODES, MAX_TRAFILATURA_ELEMENTS
-
         counts = f"{self.elements:,} elements, {self.text_nodes:,} text nodes"
         if extractor == "crisol-density":
-            return (f"page too large for trafilatura ({counts}; limit {MAX_TRAFILATURA_ELEMENTS:,} elements): "
+            return (f"page too large for trafilatura ({counts}; limit {limits.MAX_TRAFILATURA_ELEMENTS:,} elements): "
                     "main text by crisol's text-density extractor (paragraphs with little link text)")
-        return (f"page too large for the full extractor ({counts}; limits {MAX_PAGE_ELEMENTS:,} and "
-                f"{MAX_PAGE_TEXT_NODES:,}): main text by trafilatura's fast mode, without the "
+        return (f"page too large for the full extractor ({counts}; limits {limits.MAX_PAGE_ELEMENTS:,} and "
+                f"{limits.MAX_PAGE_TEXT_NODES:,}): main text by trafilatura's fast mode, without the "
                 "readability and justext fallbacks")
 
 
@@ -102,8 +103,6 @@ def page_size(html: str | bytes) -> PageSize:
 
 
 def _parse(html: str | bytes):  # -> lxml.html.HtmlElement | None
-    from lxml import etree
-    from lxml import html as lxml_html
 
     # UTF-8 when the bytes are UTF-8 (lxml alone would take undeclared bytes for Latin-1), else
     # what the page declares
@@ -137,7 +136,6 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageText | None:
     The extractor depends on the page's size (:class:`PageSize`): trafilatura's full cascade,
     its fast mode past the cascade's limits, crisol's :func:`density_text` past trafilatura's.
     """
-    import trafilatura
 
     _use_linear_justext()
     tree = _parse(html)
@@ -203,7 +201,6 @@ def density_text(tree) -> str:
     ...     "</body></html>"))
     'Un plan\\nEl gobierno anunció ayer un plan de obras para el norte del país.'
     """
-    from lxml import etree
 
     lines: list[str] = []
     parts: list[str] = []
@@ -357,8 +354,6 @@ def _nearest(classes: list[str], order: range) -> tuple[list[str], list[str]]:
 def _use_linear_justext() -> None:
     """Make trafilatura's justext fallback call the linear revision (once; only while trafilatura
     still calls justext's own function, so an upgrade that changes it is left alone)."""
-    import justext.core
-    import trafilatura.external
 
     if trafilatura.external.revise_paragraph_classification is justext.core.revise_paragraph_classification:
         trafilatura.external.revise_paragraph_classification = linear_revise_paragraph_classification
@@ -366,7 +361,6 @@ def _use_linear_justext() -> None:
 
 def plain_trafilatura(html: str | bytes, url: str | None = None, favor_recall: bool = False) -> str:
     """trafilatura's own extraction (no crisol post-cleaning), for benchmarks beside it."""
-    import trafilatura
 
     return trafilatura.extract(html, url=url, include_comments=False, favor_recall=favor_recall) or ""
 
@@ -403,8 +397,6 @@ def declared_language(html: str | bytes) -> str | None:
 
 def fragment_text(html: str) -> str:
     """Text of an HTML fragment (feed or JSON content), one line per block element."""
-    from lxml import html as lxml_html
-    from lxml_html_clean import Cleaner
 
     if not html.strip():
         return ""

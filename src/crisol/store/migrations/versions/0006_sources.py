@@ -45,6 +45,10 @@ def downgrade() -> None:
 
 def _backfill_agency(bind) -> None:
     """``articles.agency`` from the first byline line of each stored article (as the cleaner does)."""
+    if bind.execute(sa.text("SELECT 1 FROM removed_lines WHERE reason = 'byline' LIMIT 1")).first() is None:
+        return  # a new store: nothing to backfill, and no need to load the cleaner
+    # Here, not at the top: the store imports no stage; a data migration borrows the cleaner
+    # only while it runs (once per database).
     from crisol.clean.lines import byline_name, without_date
     from crisol.clean.metadata import parse_byline
 
