@@ -23,7 +23,7 @@ and why. ``article.text`` is never changed, and every offset indexes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Callable
 
 from spacy.tokens import Doc
 

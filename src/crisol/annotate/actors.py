@@ -310,7 +310,6 @@ def _primary(head: Token, found: list[Mention], role_noun: bool = False) -> Ment
             return m
     if not names:
         return None
-    doc = head.doc
     order = {"PER": 0, "ORG": 1, "LOC": 2, "MISC": 3}
 
     def rank(m: Mention) -> tuple[int, int]:

@@ -1189,7 +1189,6 @@ def _marker_roles(phrase: list[Token], ctx: _Context) -> tuple[Token | None, Tok
 
 def _context_roles(head: Token, phrase: list[Token], ctx: _Context) -> tuple[Token | None, Token | None]:
     """``declaraciones (de X) (recogidas por Y)``: X spoke, Y passed it on."""
-    ids = {t.i for t in phrase}
     who = channel = None
     for t in phrase:
         case = next((c.lower_ for c in t.children if c.dep_ in ("case", "prep")), None)

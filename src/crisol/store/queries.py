@@ -1056,10 +1056,10 @@ def _actor_clause(t, entity_ids: Sequence[str], names: Sequence[str]):
 
 
 __all__ = [
-    "CROSS_SORTS", "MAX_GROUPED_REPORTS", "MAX_LIMIT", "MAX_OFFSET", "AnnotationQueries", "TooBroad", "actor_keys",
-    "count_event_reports", "list_cross_events", "ArticleFilter", "ArticleRef", "EntityRecord", "EventRow", "Filters",
+    "MAX_LIMIT", "MAX_OFFSET", "AnnotationQueries", "actor_keys", "check_page",
+    "count_event_reports", "stories_changed_at", "story_listing", "ArticleFilter", "ArticleRef", "EntityRecord", "EventRow", "Filters",
     "Page", "QuoteRow", "actor_dict", "article_detail", "article_summaries", "article_summary", "cooccurring",
-    "date_span", "entities_by_name", "entity_detail", "entity_summary", "event_counts", "get_article",
+    "entities_by_name", "entity_detail", "entity_summary", "event_counts", "get_article",
     "get_entity", "link_actors", "list_articles", "list_entities", "list_events", "list_quotes",
     "list_stories", "outlets", "shared_article_links",
 ]  # fmt: skip
