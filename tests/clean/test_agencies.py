@@ -1,5 +1,6 @@
-"""One table of wire agencies: which exist, their canonical names, how credits spell them. Texts
-invented for the test."""
+"""One table of wire agencies: which exist, their canonical names, how credits spell them; the
+byline parser and the presenter's credit finder name an agency the same way. Texts invented for
+the test."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import pytest
 from crisol.clean.agencies import agency_named, credit_names, load_agencies, text_spellings, truncated_agency
 from crisol.clean.cues import load_cues
 from crisol.clean.metadata import parse_byline
+from crisol.model import Article, RemovedLine
+from crisol.present import detect_agency
 from crisol.text import fold_words
 
 
@@ -58,6 +61,18 @@ def test_truncated_scrape_ends_in_a_several_word_name():
     assert truncated_agency("Europa Pres") == "Europa Press"
     assert truncated_agency("Europa Pr") is None  # three letters missing: too little left to tell
     assert truncated_agency("Ana Gil") is None
+
+
+@pytest.mark.parametrize(("byline", "agency"), [
+    ("Redacción / Agencia EFE", "EFE"),
+    ("LISA MASCARO Associated Press", "Associated Press"),
+    ("Jane Doe, Agence France-Presse", "AFP"),
+    ("Redacción / REUTERS", "Reuters"),
+])  # fmt: skip
+def test_byline_and_presenter_name_an_agency_alike(byline, agency):
+    article = Article(id="a", source="-", raw=b"", raw_format="text", language="es",
+                      text="El Gobierno aprobó el plan.", removed=[RemovedLine(f"Por {byline}", "byline")])
+    assert parse_byline(byline).agency == agency == detect_agency(article)
 
 
 def test_a_picture_credit_in_a_byline_is_no_agency_author_or_outlet():
