@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+
+from crisol.clean.agencies import credit_names
 from crisol.text import fold_words
 
 # Lists merged across languages (sets of folded cues).
@@ -37,7 +39,9 @@ class Cues:
     """All cue lists of all languages, folded, plus compiled patterns."""
 
     lists: dict[str, frozenset[str]]
-    agencies: tuple[str, ...]  # case kept: glued credits are detected by their capitals
+    # names that sign a credit line: agencies (crisol.clean.agencies), each language's credit words
+    # ("Archivo"); case kept: glued credits are detected by their capitals
+    agencies: tuple[str, ...]
     masthead: tuple[re.Pattern[str], ...]
     promo: tuple[re.Pattern[str], ...]  # calls to subscribe, follow, download (anywhere in a line)
     months: dict[str, int]
@@ -67,7 +71,7 @@ def _load(lang: str) -> dict:
 def load_cues() -> Cues:
     """The merged cues of every ``resources/<lang>/boilerplate.json`` (cached)."""
     lists: dict[str, set[str]] = {k: set() for k in _LIST_KEYS}
-    agencies: set[str] = set()
+    agencies: set[str] = set(credit_names())
     masthead: list[re.Pattern[str]] = []
     promo: list[re.Pattern[str]] = []
     months: dict[str, int] = {}
@@ -79,7 +83,7 @@ def load_cues() -> Cues:
         data = _load(lang)
         for key in _LIST_KEYS:
             lists[key].update(fold_words(c) for c in data.get(key, []))
-        agencies.update(data.get("credit_agencies", []))
+        agencies.update(data.get("credit_sources", []))
         # patterns are folded like the lines they are matched against
         masthead += [re.compile(fold_words(p)) for p in data.get("masthead_patterns", [])]
         promo += [re.compile(fold_words(p)) for p in data.get("promo_patterns", [])]

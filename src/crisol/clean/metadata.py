@@ -2,7 +2,8 @@
 
 The outlet is the publisher (a feed's or record's source, the site name, an outlet named in the
 byline, the masthead, the URL's host); a wire agency credited in the byline ("Por Redacción /
-EFE") is the agency, kept apart: it is not the outlet that published the text.
+EFE") is the agency, kept apart: it is not the outlet that published the text. Agencies are known
+by :mod:`crisol.clean.agencies`, and reported by their canonical names ("REUTERS" -> "Reuters").
 
 >>> parse_byline("Canal26")
 Byline(authors=[], outlet='Canal26', agency=None)
@@ -12,8 +13,8 @@ Byline(authors=['Ana Gil'], outlet='El Diario', agency=None)
 Byline(authors=['Jane Doe', 'John Roe'], outlet=None, agency='Reuters')
 >>> parse_byline("LISA MASCARO and MARY CLARE JALONICK Associated Press")
 Byline(authors=['LISA MASCARO', 'MARY CLARE JALONICK'], outlet=None, agency='Associated Press')
->>> parse_byline("Redacción / EFE")
-Byline(authors=[], outlet=None, agency='EFE')
+>>> parse_byline("Redacción / REUTERS")
+Byline(authors=[], outlet=None, agency='Reuters')
 >>> outlet_from_url("https://www.example.com.ar/mundo/2025/06/05/nota")
 'example.com.ar'
 """
@@ -24,15 +25,14 @@ import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from crisol.text import fold_words
+from crisol.clean.agencies import GENERIC_AGENCIES, agency_named
 from crisol.clean.cues import Cues, load_cues
+from crisol.text import fold_words
 
 _PART_SEP = re.compile(r"\s*(?:[|/·•]|\s[-–—]\s)\s*")
 _NAME_SEP = re.compile(r"\s*(?:;|,|\s+y\s+|\s+e\s+|\s+and\s+|&)\s*", re.I)
 _HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 _HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")
-# "Redacción / Agencias": wires credited without a name
-GENERIC_AGENCIES = frozenset({"agencias", "agencies", "wires", "wire services"})
 MASTHEAD_MAX_WORDS, MASTHEAD_MAX_CHARS = 5, 40
 _NEWSROOM = frozenset({"redaccion", "newsroom", "staff"})
 
@@ -40,7 +40,7 @@ _NEWSROOM = frozenset({"redaccion", "newsroom", "staff"})
 class Byline(NamedTuple):
     authors: list[str]
     outlet: str | None  # a publisher named in the byline ("Redacción El Diario")
-    agency: str | None  # a wire agency credited ("EFE", "Reuters", "Agencias")
+    agency: str | None  # a wire agency credited, by its canonical name ("EFE", "Reuters"), or "Agencias"
 
 
 def parse_byline(name: str, cues: Cues | None = None) -> Byline:
@@ -51,11 +51,14 @@ def parse_byline(name: str, cues: Cues | None = None) -> Byline:
     outlet: str | None = None
     agency: str | None = None
     for part in parts:
-        part, trailing = _trailing_agency(part, cues)
+        part, trailing = _trailing_credit(part, cues)
         agency = agency or trailing
         for piece in (p for p in _NAME_SEP.split(part) if p):
-            if _is_agency(piece, cues):
-                agency = agency or piece
+            credited = _credited_agency(piece)
+            if credited:
+                agency = agency or credited
+            elif _signs_pictures(piece, cues):
+                continue  # "Cortesía", "Getty Images": who gave a picture, not who wrote or published
             elif _is_outlet(piece, cues):
                 outlet = outlet or _strip_newsroom(piece, cues)
             else:
@@ -73,9 +76,15 @@ def split_byline(name: str, cues: Cues | None = None) -> tuple[list[str], str | 
     return byline.authors, byline.outlet
 
 
-def _is_agency(piece: str, cues: Cues) -> bool:
-    folded = fold_words(piece)
-    return piece in cues.agencies or folded in {fold_words(a) for a in cues.agencies} or folded in GENERIC_AGENCIES
+def _credited_agency(piece: str) -> str | None:
+    """The agency a byline piece credits: its canonical name, or the piece when it names the wires
+    without naming one ("Agencias")."""
+    return agency_named(piece) or (piece if fold_words(piece) in GENERIC_AGENCIES else None)
+
+
+def _signs_pictures(piece: str, cues: Cues) -> bool:
+    """A name that signs photo credits (a picture agency, "Archivo", "Handout") but no text."""
+    return fold_words(piece) in {fold_words(name) for name in cues.agencies}
 
 
 def normalise_outlet(value: str | None) -> str | None:
@@ -125,23 +134,22 @@ def _title_case(text: str) -> str:
     return " ".join(w.capitalize() if n == 0 or len(w) > 3 else w.lower() for n, w in enumerate(words))
 
 
-def _trailing_agency(part: str, cues: Cues) -> tuple[str, str | None]:
-    """ "MARY JALONICK Associated Press" -> ("MARY JALONICK", "Associated Press")."""
-    for agency in cues.agencies:  # longest first
-        if part.endswith(" " + agency) and len(part) > len(agency) + 1:
-            return part[: -len(agency)].rstrip(" ,"), agency
+def _trailing_credit(part: str, cues: Cues) -> tuple[str, str | None]:
+    """A name that signs credits, written after the authors' names, cut off with the agency it is
+    ("MARY JALONICK Associated Press" -> ("MARY JALONICK", "Associated Press"); "Jane Doe Getty
+    Images" -> ("Jane Doe", None): a picture agency wrote nothing)."""
+    for name in cues.agencies:  # longest first
+        if part.endswith(" " + name) and len(part) > len(name) + 1:
+            return part[: -len(name)].rstrip(" ,"), agency_named(name)
     return part, None
 
 
 def _is_outlet(piece: str, cues: Cues) -> bool:
-    """An organisation rather than a person: one word, digits, an agency, a newsroom word."""
-    tokens = piece.split()
-    folded = fold_words(piece)
-    if len(tokens) == 1 or any(c.isdigit() for c in piece):
+    """An organisation rather than a person (agencies are told apart before): one word, digits,
+    a newsroom word."""
+    if len(piece.split()) == 1 or any(c.isdigit() for c in piece):
         return True
-    if piece in cues.agencies or folded in {fold_words(a) for a in cues.agencies}:
-        return True
-    return any(t in cues["outlet_words"] for t in folded.split())
+    return any(t in cues["outlet_words"] for t in fold_words(piece).split())
 
 
 def _strip_newsroom(piece: str, cues: Cues) -> str | None:

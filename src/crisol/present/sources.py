@@ -5,8 +5,9 @@ counts once, with its origin. Two articles credited to the same wire agency (two
 one EFE story) count once too.
 
 Agencies are found in what the cleaner removed (bylines, credits, datelines) and in text cues
-("reseña Europa Press", "según la agencia EFE", "(EFE)"), from the ``agencies`` and
-``agency_cues`` lists of ``resources/<lang>/differences.json``. A photo credit in a caption
+("reseña Europa Press", "según la agencia EFE", "(EFE)"): which agencies exist and how they are
+spelled is :mod:`crisol.clean.agencies`' table, the words that credit one are the ``agency_cues``
+of ``resources/<lang>/differences.json``. A photo credit in a caption
 ("Foto: EFE") names who took the picture, not who wrote the text, so it is not an origin; nor is
 an agency named in the body as the source of one claim ("dijo Medina, según la agencia EFE",
 "according to the news agency EFE": ``where="cited"``). In the lead, in the closing paragraph, or
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
+from crisol.clean.agencies import agency_named, text_spellings, truncated_agency
 from crisol.link.dedup import Relation
 from crisol.model import Article, time_key
 from crisol.present import cues as _cues
@@ -47,13 +49,9 @@ class AgencyCredit:
 
 
 @lru_cache(maxsize=4)
-def _patterns(language: str | None) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], dict[str, str]]:
+def _patterns(language: str | None) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     cues = _cues.load(language)
-    names: dict[str, str] = {}
-    for agency, aliases in cues.raw.get("agencies", {}).items():
-        for alias in aliases:
-            names[alias.casefold()] = agency
-    alias_re = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))
+    alias_re = "|".join(re.escape(a) for a in text_spellings())
     # the agency's name, case-sensitive for short all-capital acronyms ("AP", "EFE"), may be
     # glued to the previous word ("...en UcraniaEFE") or cut by a truncated scrape at the very end
     name = rf"({alias_re})"
@@ -66,7 +64,7 @@ def _patterns(language: str | None) -> tuple[re.Pattern[str], re.Pattern[str], r
     # a scrape cut inside a closing credit: "... reseña Europa Pres" at the end of a paragraph
     cut = re.compile(rf"\b(?:{cue_words})\b[\s:]+(?:\w+\s+){{0,3}}?(?P<stub>[A-Z]\w+ [A-Z]\w+)\W*$",
                      re.IGNORECASE | re.MULTILINE)  # fmt: skip
-    return in_text, credit, cut, names
+    return in_text, credit, cut
 
 
 _ACCENTED = {"a": "[aá]", "e": "[eé]", "i": "[ií]", "o": "[oó]", "u": "[uúü]", "n": "[nñ]"}
@@ -79,20 +77,20 @@ def _accents(cue: str) -> str:
 
 def agency_credits(article: Article) -> list[AgencyCredit]:
     """Every wire-agency credit found for ``article``, text credits first."""
-    in_text, credit, cut, names = _patterns(article.language)
+    in_text, credit, cut = _patterns(article.language)
     found: list[AgencyCredit] = []
     for line in article.removed:
         for m in credit.finditer(line.text):
-            agency = _agency(m, names)
+            agency = _agency(m)
             if agency:
                 found.append(AgencyCredit(agency, line.reason, line.text.strip(), line.reason in TEXT_CREDIT_REASONS))
     for author in article.authors:
         m = credit.fullmatch(author.strip())
-        if m and _agency(m, names):
-            found.append(AgencyCredit(_agency(m, names), "author", author, True))
+        if m and _agency(m):
+            found.append(AgencyCredit(_agency(m), "author", author, True))
     edges = _edge_paragraphs(article.text)
     for m in in_text.finditer(article.text):
-        agency = _agency(m, names)
+        agency = _agency(m)
         if agency:
             # "según la agencia EFE" in the body cites the agency for one claim; in the lead or the
             # closing line, or a credit verb closing a paragraph ("..., reseña Europa Press."), it
@@ -101,7 +99,7 @@ def agency_credits(article: Article) -> list[AgencyCredit]:
                 and (_cites(article.text, m, article.language) or not _ends_paragraph(article.text, m.end()))
             found.append(AgencyCredit(agency, "cited" if cited else "text", m.group().strip(), not cited))
     for m in cut.finditer(article.text):
-        agency = _truncated(m.group("stub"), names)
+        agency = truncated_agency(m.group("stub"))
         # a cut credit ends the text; elsewhere it is a whole name closing a paragraph
         if agency and edges and m.start() >= edges[-1][0]:
             found.append(AgencyCredit(agency, "text", m.group().strip(), True))
@@ -133,21 +131,9 @@ def _edge_paragraphs(text: str) -> list[tuple[int, int]]:
     return [spans[0], spans[-1]] if spans else []
 
 
-def _agency(m: re.Match[str], names: dict[str, str]) -> str | None:
-    text = next(g for g in m.groups() if g)
-    agency = names.get(text.casefold())
-    # short acronyms only count in capitals: "ap" or "efe" inside a word is no credit
-    if agency and len(text) <= 4 and not text.isupper() and text != agency:
-        return None
-    return agency
-
-
-def _truncated(stub: str, names: dict[str, str]) -> str | None:
-    folded = stub.casefold()
-    for alias, agency in names.items():
-        if " " in alias and alias.startswith(folded) and len(folded) >= len(alias) - 2:
-            return agency
-    return None
+def _agency(m: re.Match[str]) -> str | None:
+    # read as running text, credit lines included: "ap" or "efe" inside a word is no credit
+    return agency_named(next(g for g in m.groups() if g), in_text=True)
 
 
 def detect_agency(article: Article) -> str | None:
