@@ -30,6 +30,10 @@ class StoreError(CrisolError):
     """The store cannot be opened or written (bad URL, newer schema, locked file...)."""
 
 
+class StoreBusy(StoreError):
+    """Another writer held the store longer than this write was willing to wait."""
+
+
 class UnknownLanguage(CrisolError):
     """No analysis pipeline exists for a language; the article is stored as not analysed."""
 

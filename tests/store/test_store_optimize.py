@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from crisol.errors import StoreBusy
 
 from crisol.service.runner import ingest
 from crisol.store import open_store
@@ -81,7 +81,7 @@ def test_a_store_held_by_another_writer_closes_without_statistics(tmp_path):
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process writing
     try:
-        with pytest.raises(OperationalError):
+        with pytest.raises(StoreBusy):
             store.optimize()
         store.close()  # no error: the statistics wait for the next time
     finally:

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
 
+from crisol.errors import StoreBusy
 from crisol.model import Rejection
 from crisol.service.runner import IngestReport, Runner, Stages, default_stages
 from crisol.read import InputFile
@@ -171,7 +171,7 @@ class Ingestor:
             # not only when it closes (two small queries when they are still fresh)
             try:
                 self.store.optimize()
-            except OperationalError:  # another writer holds the store: the next ingest does it
+            except StoreBusy:  # another writer holds the store: the next ingest does it
                 pass
         return outcome
 

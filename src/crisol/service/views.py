@@ -13,8 +13,8 @@ import logging
 from datetime import datetime
 from typing import Any, Callable, Sequence
 
-from sqlalchemy.exc import SQLAlchemyError
 
+from crisol.errors import StoreError
 from crisol.link import dedup
 from crisol import present
 from crisol.present.sources import detect_agency
@@ -125,7 +125,7 @@ def stored_story_view(store: Store, story_id: str, members: Sequence[str] | None
         try:
             links.save_view(story_id, updated, view, wait_ms=VIEW_WRITE_WAIT_MS)
             store.memo(UNSAVED_VIEWS, UNSAVED_KEPT).discard(story_id)
-        except SQLAlchemyError as e:  # a cache write: the reader is answered all the same
+        except StoreError as e:  # a cache write: the reader is answered all the same
             store.memo(UNSAVED_VIEWS, UNSAVED_KEPT).put(story_id, (updated, view))
             log.warning("could not store the view of story %s (kept in memory until it can be): %s", story_id, e)
     return view

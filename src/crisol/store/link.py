@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy import (
     delete,
     func,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     update,
 )
 
+from crisol.errors import StoreBusy, StoreError
 from crisol.store import schema as s
 from crisol.store.schema import (article_profiles, entities, entity_aliases, relations,
                                  stories, story_articles, story_history, story_views)
@@ -361,9 +363,17 @@ class LinkStore:
 
         ``wait_ms`` (SQLite, outside a transaction) bounds the wait for another writer, such as
         an ingest, instead of the whole busy timeout: a reader caching a view answers first.
-        Raises ``OperationalError`` when the store stayed locked that long."""
-        outside = getattr(self.store._local, "conn", None) is None
-        if wait_ms is None or not outside or self.store.engine.dialect.name != "sqlite":
+        Raises :class:`~crisol.errors.StoreBusy` when the store stayed locked that long, and
+        :class:`~crisol.errors.StoreError` when the write failed otherwise."""
+        try:
+            self._save_view(story_id, story_updated, view, wait_ms)
+        except OperationalError as e:
+            raise StoreBusy(f"{self.store.where}: the view of story {story_id} was not stored: {e.orig}") from e
+        except SQLAlchemyError as e:
+            raise StoreError(f"{self.store.where}: the view of story {story_id} was not stored: {e}") from e
+
+    def _save_view(self, story_id: str, story_updated: datetime, view: dict[str, Any], wait_ms: int | None) -> None:
+        if wait_ms is None or self.store.in_transaction or self.store.engine.dialect.name != "sqlite":
             with self.store.connection() as conn:
                 self._write_view(conn, story_id, story_updated, view)
             return

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator, Literal, Sequence
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 
-from crisol.errors import StoreError
+from crisol.errors import StoreBusy, StoreError
 from crisol.model import Article, Rejection
 from crisol.store import convert
 from crisol.store import schema as s
@@ -161,8 +161,8 @@ class Store:
         if self._added:
             try:
                 self.optimize()
-            except OperationalError as e:  # locked by another writer: the next close will do it
-                log.info("%s: index statistics not refreshed: %s", self.where, e.orig)
+            except StoreBusy as e:  # locked by another writer: the next close will do it
+                log.info("%s: index statistics not refreshed: %s", self.where, e)
         self.engine.dispose()
 
     # ---- planner statistics ----------------------------------------------------------------
@@ -192,13 +192,15 @@ class Store:
             return False
         with self.engine.connect() as conn:
             # Another writer holding the store is waited for briefly, not for the whole busy
-            # timeout: statistics can wait for the next time (OperationalError tells the caller).
+            # timeout: statistics can wait for the next time (StoreBusy tells the caller).
             previous = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
             conn.exec_driver_sql(f"PRAGMA busy_timeout={ANALYZE_WAIT_MS}")
             try:
                 conn.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
                 conn.exec_driver_sql("ANALYZE")
                 conn.commit()
+            except OperationalError as e:
+                raise StoreBusy(f"{self.where}: index statistics not refreshed: {e.orig}") from e
             finally:
                 conn.rollback()
                 conn.exec_driver_sql(f"PRAGMA busy_timeout={int(previous)}")
@@ -230,6 +232,11 @@ class Store:
                     yield
                 finally:
                     self._local.conn = None
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether this thread is inside :meth:`transaction`."""
+        return getattr(self._local, "conn", None) is not None
 
     @contextmanager
     def connection(self) -> Iterator[Connection]:
