@@ -22,7 +22,7 @@ import typer
 
 from crisol.cli._common import err, open_store, parse_when
 from crisol.service.exports import EVENT_CSV_COLUMNS, event_csv_row
-from crisol.store import Store
+from crisol.store import Database
 from crisol.store.queries import ArticleFilter
 
 
@@ -39,7 +39,7 @@ class Exporter:
     article_filters: bool = True  # whether --outlet/--language/--since/--until apply
 
 
-def article_rows(store: Store, **filters: Any) -> Iterator[dict[str, Any]]:
+def article_rows(store: Database, **filters: Any) -> Iterator[dict[str, Any]]:
     """Articles in the public shape of :meth:`Article.to_dict`."""
     for article in store.iter_articles(**filters):
         yield article.to_dict()
@@ -50,7 +50,7 @@ ARTICLE_COLUMNS = [
     "language", "language_score", "authors", "text", "text_hash", "copy_of", "analysis", "removed",
 ]  # fmt: skip
 
-def entity_rows(store: Store, **_: Any) -> Iterator[dict[str, Any]]:
+def entity_rows(store: Database, **_: Any) -> Iterator[dict[str, Any]]:
     """Registry entities, most mentioned first: id, name, type, country, role, aliases
     (``{text, count}``), articles, merges (why each spelling was merged)."""
     for entity in store.annotations.list_entities():
@@ -64,7 +64,7 @@ def _articles(filters: dict[str, Any]) -> ArticleFilter:
     return ArticleFilter(filters.get("outlet"), filters.get("language"), filters.get("since"), filters.get("until"))
 
 
-def quote_rows(store: Store, **filters: Any) -> Iterator[dict[str, Any]]:
+def quote_rows(store: Database, **filters: Any) -> Iterator[dict[str, Any]]:
     """Quotes: speaker (``{name, text, entity_id}``), cue, text, kind, via, article and where."""
     for row in store.annotations.iter_quotes(articles=_articles(filters)):
         yield row.to_dict()
@@ -82,7 +82,7 @@ def quote_csv_row(row: dict[str, Any]) -> dict[str, Any]:
             "speaker_entity": speaker.get("entity_id")}  # fmt: skip
 
 
-def event_rows(store: Store, **filters: Any) -> Iterator[dict[str, Any]]:
+def event_rows(store: Database, **filters: Any) -> Iterator[dict[str, Any]]:
     """Events: type, mode, source and target (``{name, entity_id, country, sector}``),
     location, date, certainty, sentence, article and where."""
     for row in store.annotations.iter_events(articles=_articles(filters)):

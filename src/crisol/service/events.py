@@ -15,10 +15,10 @@ from crisol.model import date_span, span_overlaps
 from crisol.present import cross_events as cross
 from crisol.store import queries
 from crisol.store.queries import entities_by_name, link_actors
-from crisol.store.store import Store
+from crisol.store import Database
 
 
-def stored_events(store: Store, type: str | None = None, since: date | None = None,
+def stored_events(store: Database, type: str | None = None, since: date | None = None,
                   until: date | None = None, mentions: bool = True) -> list[cross.CrossEvent]:  # fmt: skip
     """Cross-source events of the stored articles (what ``crisol events`` lists).
 
@@ -82,7 +82,7 @@ class TooBroad(ValueError):
 
 
 def list_cross_events(
-    store: Store,
+    store: Database,
     *,
     type: str | None = None,
     entity_ids: Iterable[str] = (),
@@ -127,7 +127,7 @@ def list_cross_events(
     return queries.Page(rows[offset : offset + limit], len(rows), limit, offset)
 
 
-def select_cross_events(store: Store, *, type: str | None = None, entity_ids: Iterable[str] = (),
+def select_cross_events(store: Database, *, type: str | None = None, entity_ids: Iterable[str] = (),
                         actor_names: Iterable[str] = (), since: date | None = None, until: date | None = None,
                         certainty: str | None = None, sort: str = "support") -> list[cross.CrossEvent]:  # fmt: skip
     """Cross-source events matching the filters, all of them (no cap, no cache): an actor of

@@ -33,7 +33,7 @@ from crisol.link.stories import StoryClusterer, StoryItem
 from crisol.model import Article, as_utc, time_key
 from crisol.service.views import store_view
 from crisol.store.link import StoredProfile
-from crisol.store.store import Store
+from crisol.store import Database
 from crisol.link.stories import Story
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ class Linker:
     0
     """
 
-    def __init__(self, store: Store, model: sim.SimilarityModel | None = None, views: bool = True):
+    def __init__(self, store: Database, model: sim.SimilarityModel | None = None, views: bool = True):
         self.store = store
         self.links = store.links
         self.model = model
@@ -324,7 +324,7 @@ class Linker:
 
 
 
-def link_stored(store: Store, on_progress: Callable[[int], None] | None = None, views: bool = True) -> LinkReport:
+def link_stored(store: Database, on_progress: Callable[[int], None] | None = None, views: bool = True) -> LinkReport:
     """Link every stored article that is not in a story yet (what ``crisol link`` runs), then
     present and store the stories it touched (``views``)."""
     return Linker(store, views=views).link_pending(on_progress)

@@ -19,7 +19,7 @@ from crisol.link import dedup
 from crisol import present
 from crisol.present.sources import detect_agency
 from crisol.store import queries
-from crisol.store.store import Store
+from crisol.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +33,12 @@ def relation_from_dict(d: dict) -> dedup.Relation:
     return dedup.Relation(d["a"], d["b"], d["kind"], float(d["score"]), pairs, d.get("dropped", []), d.get("added", []))
 
 
-def list_stories(store: Store, limit: int = 50, offset: int = 0, order: str = "last"):
+def list_stories(store: Database, limit: int = 50, offset: int = 0, order: str = "last"):
     """A page of live stories (``StoryPage``: ``data`` rows and ``total``)."""
     return store.links.list_stories(limit=limit, offset=offset, order=order)
 
 
-def resolve_story(store: Store, story_id: str) -> str | None:
+def resolve_story(store: Database, story_id: str) -> str | None:
     """A story id from an id, a unique prefix, or an article id (the story it is in)."""
     links = store.links
     found = links.resolve_story(story_id)
@@ -48,7 +48,7 @@ def resolve_story(store: Store, story_id: str) -> str | None:
     return found
 
 
-def story_view(store: Store, story_id: str, embedder: Callable | None = None) -> dict | None:
+def story_view(store: Database, story_id: str, embedder: Callable | None = None) -> dict | None:
     """Everything one story shows (summary, timeline, quotes, differences...), or None.
 
     ``embedder`` embeds its sentences (:class:`crisol.link.dedup.SentenceVectors` reuses those
@@ -68,7 +68,7 @@ def story_view(store: Store, story_id: str, embedder: Callable | None = None) ->
     return view
 
 
-def store_view(store: Store, story_id: str, embedder: Callable | None = None) -> dict | None:
+def store_view(store: Database, story_id: str, embedder: Callable | None = None) -> dict | None:
     """Present the story ``story_id`` (an exact id) and store its view as of the story's
     ``updated`` time; returns the view (None for an unknown story)."""
     links = store.links
@@ -96,12 +96,12 @@ READ_VIEWS = "story-views"
 VIEWS_KEPT = 64
 
 
-def _unsaved(store: Store, story_id: str, updated: datetime) -> dict | None:
+def _unsaved(store: Database, story_id: str, updated: datetime) -> dict | None:
     found = store.memo(UNSAVED_VIEWS, UNSAVED_KEPT).get(story_id)
     return found[1] if found is not None and found[0] >= updated else None
 
 
-def stored_story_view(store: Store, story_id: str, members: Sequence[str] | None = None) -> dict | None:
+def stored_story_view(store: Database, story_id: str, members: Sequence[str] | None = None) -> dict | None:
     """The view of the story ``story_id`` (an exact id): the stored one while it is at least
     as new as the story (and, given ``members``, shows those articles in that order); else
     presented now and stored, so a story that changed is presented once more, then served.
@@ -131,7 +131,7 @@ def stored_story_view(store: Store, story_id: str, members: Sequence[str] | None
     return view
 
 
-def _story_view(store: Store, sid: str, members: tuple[str, ...]) -> dict | None:
+def _story_view(store: Database, sid: str, members: tuple[str, ...]) -> dict | None:
     memo = store.memo(READ_VIEWS, VIEWS_KEPT)
     view = memo.get((sid, members))
     if view is None:
@@ -141,7 +141,7 @@ def _story_view(store: Store, sid: str, members: tuple[str, ...]) -> dict | None
     return view
 
 
-def get_story(store: Store, story_id: str) -> dict[str, Any] | None:
+def get_story(store: Database, story_id: str) -> dict[str, Any] | None:
     """One story in full, or None: the listing's fields (id, title, size, first, last, updated,
     outlets) and the told story (:func:`story_view`: articles, summary with
     citations, relations, timeline, quotes, events, differences, sources, history...).

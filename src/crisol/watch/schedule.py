@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from crisol.model import Article, Rejection
 from crisol.service.runner import Runner, Stages, find_annotator, prepare
-from crisol.store import Store
+from crisol.store import Database
 from crisol.store.watch import NewVersion, PollRecord, UrlState
 from crisol.watch.clock import Clock, to_datetime
 from crisol.watch.fetch import Fetcher, FetchError, Outcome, Request, Response
@@ -109,7 +109,7 @@ Event = Callable[[str, str, str, str], None]  # (kind, source, url, detail)
 class Watcher:
     """Polls ``sources`` and stores what they publish; see :meth:`run`."""
 
-    def __init__(self, store: Store, sources: list[Source], fetcher: Fetcher, *, clock: Clock | None = None,
+    def __init__(self, store: Database, sources: list[Source], fetcher: Fetcher, *, clock: Clock | None = None,
                  analyze: bool = True, workers: int = 8, on_event: Event | None = None,
                  annotator: Callable[[Article], Article] | None = None) -> None:  # fmt: skip
         self.store, self.sources, self.fetcher = store, list(sources), fetcher

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from crisol.store import Store
+from crisol.store import Database
 from crisol.store.watch import SourceStatus
 
 
-def source_status(store: Store, now: datetime | None = None, days: int = 7) -> list[SourceStatus]:
+def source_status(store: Database, now: datetime | None = None, days: int = 7) -> list[SourceStatus]:
     """One :class:`SourceStatus` per source the store has polled; articles per day over ``days``."""
     return store.watch.status(now or datetime.now(timezone.utc), days)

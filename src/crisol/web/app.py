@@ -24,7 +24,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
 
 from crisol.service.exports import event_csv_lines
-from crisol.store import AmbiguousId, Store, open_store
+from crisol.store import AmbiguousId, Database, open_store
 from crisol.store.queries import MAX_OFFSET
 from crisol.web import views
 from crisol.store.search import KINDS
@@ -89,7 +89,7 @@ def http_url(url: str | None) -> str | None:
     return url if url and url.strip().lower().startswith(("http://", "https://")) else None
 
 
-def router(store: Store | str, prefix: str = "") -> APIRouter:
+def router(store: Database | str, prefix: str = "") -> APIRouter:
     """The pages over ``store``, with links built for mounting at ``prefix`` ("" or "/ui")."""
     db = open_store(store) if isinstance(store, str) else store
     urls = views.Urls(prefix.rstrip("/"))

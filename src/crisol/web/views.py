@@ -17,7 +17,7 @@ from typing import Any, Callable
 from markupsafe import Markup, escape
 
 from crisol.present.render import labels
-from crisol.store import Store
+from crisol.store import Database
 from crisol.model import date_span
 from crisol.service import events as cross
 from crisol.service import views as story_views
@@ -84,7 +84,7 @@ def _query(params: dict[str, Any]) -> str:
 # ---- home -------------------------------------------------------------------------------------
 
 
-def home_page(store: Store) -> dict[str, Any]:
+def home_page(store: Database) -> dict[str, Any]:
     latest = queries.list_stories(store, sort="-last", limit=HOME_STORIES)
     biggest = queries.list_stories(store, sort="-size", limit=HOME_STORIES)
     recent = queries.list_articles(store, limit=HOME_STORIES)
@@ -95,7 +95,7 @@ def home_page(store: Store) -> dict[str, Any]:
 # ---- story ------------------------------------------------------------------------------------
 
 
-def story_page(store: Store, story_id: str, urls: Urls) -> dict[str, Any] | None:
+def story_page(store: Database, story_id: str, urls: Urls) -> dict[str, Any] | None:
     view = story_views.get_story(store, story_id)  # kept in memory while its members stay the same
     if view is None:
         return None
@@ -109,7 +109,7 @@ def story_page(store: Store, story_id: str, urls: Urls) -> dict[str, Any] | None
             "timeline": _story_timeline(view, names, urls), "event_sentences": event_sentences}  # fmt: skip
 
 
-def _alignments(store: Store, ids: list[str], names: dict[str, str]) -> list[dict[str, Any]]:
+def _alignments(store: Database, ids: list[str], names: dict[str, str]) -> list[dict[str, Any]]:
     """The stored relations between the story's articles, with their aligned sentence pairs."""
     out = []
     for r in store.links.relations_among(ids):
@@ -163,7 +163,7 @@ def _story_timeline(view: dict, names: dict[str, str], urls: Urls) -> charts.Tim
 # ---- article ----------------------------------------------------------------------------------
 
 
-def article_page(store: Store, article_id: str, urls: Urls) -> dict[str, Any] | None:
+def article_page(store: Database, article_id: str, urls: Urls) -> dict[str, Any] | None:
     article = store.get_article(article_id)
     if article is None:
         return None
@@ -193,7 +193,7 @@ def _article_entities(article, names: dict[str, str]) -> list[dict[str, Any]]:
 # ---- entity -----------------------------------------------------------------------------------
 
 
-def entity_page(store: Store, name: str, urls: Urls) -> dict[str, Any] | None:
+def entity_page(store: Database, name: str, urls: Urls) -> dict[str, Any] | None:
     """One entity (by id or any spelling); ``candidates`` when the name is ambiguous."""
     aq = store.annotations
     found = find_entity(aq, name)
@@ -213,7 +213,7 @@ def _event_when(e: dict[str, Any]) -> str:
     return e["date"] or (e["published"] or "")[:10]
 
 
-def _network(store: Store, entity: dict[str, Any], urls: Urls) -> charts.Network | None:
+def _network(store: Database, entity: dict[str, Any], urls: Urls) -> charts.Network | None:
     """Entities named in the same articles as ``entity``: the most shared ones and their links."""
     top = entity["cooccurring"][:NEIGHBOURS]
     if not top:
@@ -248,7 +248,7 @@ class EventFilters:
         return out
 
 
-def select_events(store: Store, f: EventFilters, limit: int | None) -> list[dict[str, Any]]:
+def select_events(store: Database, f: EventFilters, limit: int | None) -> list[dict[str, Any]]:
     """Events (in the event shape) matching the filters; an actor is looked up in the registry
     first (every spelling of the entities it names counts), else matched as a plain actor name."""
     aq = store.annotations
@@ -260,7 +260,7 @@ def select_events(store: Store, f: EventFilters, limit: int | None) -> list[dict
     return [r.to_dict() for r in rows]
 
 
-def grouped_events(store: Store, f: EventFilters, limit: int = GROUPED_SHOWN) -> dict[str, Any]:
+def grouped_events(store: Database, f: EventFilters, limit: int = GROUPED_SHOWN) -> dict[str, Any]:
     """Events across sources for the filters, most independent sources first: ``{rows, total,
     too_broad}`` (``too_broad``: why a selection holding too many reports was not grouped)."""
     who = actor_filter(store.annotations, f.actor)
@@ -286,7 +286,7 @@ def _report_links(e: dict[str, Any]) -> list[dict[str, Any]]:
             for a in e["articles"]]  # fmt: skip
 
 
-def events_page(store: Store, f: EventFilters) -> dict[str, Any]:
+def events_page(store: Database, f: EventFilters) -> dict[str, Any]:
     problems = f.problems()
     rows = [] if problems else select_events(store, f, None)
     grouped = grouped_events(store, f) if not problems else {"rows": [], "total": 0, "too_broad": None}
@@ -305,7 +305,7 @@ def snippet_markup(snippet) -> Markup:
     return Markup("").join(Markup("<mark>%s</mark>") % t if hit else escape(t) for t, hit in snippet.pieces)
 
 
-def search_page(store: Store, q: str, kind: str, offset: int, urls: Urls, limit: int = 20) -> dict[str, Any]:
+def search_page(store: Database, q: str, kind: str, offset: int, urls: Urls, limit: int = 20) -> dict[str, Any]:
     q = q.strip()
     if not q:
         return {"q": q, "kind": kind, "results": None, "kinds": fts.KINDS}
@@ -320,7 +320,7 @@ def search_page(store: Store, q: str, kind: str, offset: int, urls: Urls, limit:
             "prev": max(0, offset - limit) if offset else None}  # fmt: skip
 
 
-def hit_href(hit, urls: Urls, store: Store | None = None) -> str:
+def hit_href(hit, urls: Urls, store: Database | None = None) -> str:
     """Where a search result leads: its entity, story or article (a quote: at its sentence)."""
     if hit.kind == "entity":
         return urls.entity(hit.ref)
@@ -330,7 +330,7 @@ def hit_href(hit, urls: Urls, store: Store | None = None) -> str:
     return urls.article(article_id, _quote_sentence(store, article_id, hit.ref) if hit.kind == "quote" else None)
 
 
-def _quote_sentence(store: Store | None, article_id: str, ref: str) -> int | None:
+def _quote_sentence(store: Database | None, article_id: str, ref: str) -> int | None:
     """The sentence of quote ``ARTICLE:N`` (the search index's reference to a quote)."""
     _, _, n = ref.partition(":")
     article = store.get_article(article_id) if store is not None and n.isdigit() else None
