@@ -28,7 +28,6 @@ from crisol.model import Article
 from crisol.store import open_store, queries
 from crisol.store.link import LinkStore
 from crisol.store.migrate import alembic_config, current_revision, scripted_head
-from crisol.store.testing import BACKENDS, PG_URL, reset_postgres
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -45,14 +44,6 @@ def _articles() -> list[Article]:
                            text=r["text"], title=r["title"], outlet=r["outlet"], language="es",
                            published=datetime.fromisoformat(r["published"])))  # fmt: skip
     return out
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path) -> str:
-    if request.param == "postgresql":
-        reset_postgres(PG_URL)
-        return PG_URL
-    return str(tmp_path / "views.db")
 
 
 @pytest.fixture(autouse=True)
