@@ -7,7 +7,7 @@ for every test) to run the tests that take ``db_url`` or ``examples_url`` on Pos
 
 from __future__ import annotations
 
-import sqlite3
+import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -85,8 +85,8 @@ def _ingest_examples(url: str) -> None:
 def examples_db(tmp_path_factory) -> Path:
     """examples/ ingested (read, cleaned, annotated, linked, indexed) into SQLite once per session.
 
-    Shared by every test that takes it or ``examples_url``: read it only. A test that writes takes
-    ``examples_copy``."""
+    Shared by every test that takes it or ``examples_url``: read it only. A test that writes (serving
+    a story's view stores it, too) takes ``examples_copy``."""
     path = tmp_path_factory.mktemp("examples") / "examples.db"
     _ingest_examples(str(path))
     return path
@@ -110,12 +110,7 @@ def examples_url(request) -> str:
 def examples_copy(examples_db, tmp_path) -> Path:
     """A copy of the SQLite examples store that the test may write to."""
     copy = tmp_path / "examples.db"
-    source, target = sqlite3.connect(examples_db), sqlite3.connect(copy)
-    try:
-        source.backup(target)  # consistent even while a reader holds the store open
-    finally:
-        source.close()
-        target.close()
+    shutil.copyfile(examples_db, copy)  # whole: closed after its ingest (checkpointed), only read since
     return copy
 
 
