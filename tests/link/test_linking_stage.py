@@ -47,6 +47,7 @@ def test_examples_rewrite_and_exact_copy_are_found(examples_store):
     assert any("espana-peru-reconstruccion" in a and ("cronica-global" in b or "warc" in b) for a, b in rewrites), kinds
 
 
+@pytest.mark.slow
 def test_seeds_form_two_stories_in_any_order(shared, tmp_path):
     seeds = sorted((shared / "seeds").glob("*.txt"))
     rng = random.Random(7)
