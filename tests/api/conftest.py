@@ -21,7 +21,7 @@ from crisol.store import open_store
 from crisol.store import search as fts
 from crisol.store.link import LinkStore
 from crisol.store.schema import stories, story_articles
-from crisol.store.testing import BACKENDS, PG_URL, reset_postgres
+from crisol.store.testing import BACKENDS
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -29,14 +29,6 @@ with warnings.catch_warnings():
 
 
 ARTICLES = Path(__file__).resolve().parents[1] / "fixtures" / "api" / "articles.jsonl"
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path) -> str:
-    if request.param == "postgresql":
-        reset_postgres(PG_URL)
-        return PG_URL
-    return str(tmp_path / "api.db")
 
 
 def read_fixture(path: Path = ARTICLES):
@@ -98,16 +90,12 @@ def _link_by_hand(store, articles) -> None:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def filled(request, tmp_path_factory):
+def filled(request, tmp_path_factory, new_store_url):
     """A store URL holding the fixture articles, annotations, entities, stories and the index.
 
     Shared by a module's tests, which must only read it.
     """
-    if request.param == "postgresql":
-        reset_postgres(PG_URL)
-        db_url = PG_URL
-    else:
-        db_url = str(tmp_path_factory.mktemp("api") / "filled.db")
+    db_url = new_store_url(request.param, tmp_path_factory.mktemp("api") / "filled.db")
     store = open_store(db_url)
     articles = read_fixture()
     _annotate_by_hand(articles)

@@ -27,7 +27,7 @@ def db(annotated_db: str) -> str:
 def export(db: str, what: str, fmt: str = "jsonl", *args: str) -> str:
     result = CliRunner().invoke(app, ["--db", db, "export", "--what", what, "--format", fmt, *args])
     assert result.exit_code == 0, result.output
-    assert f"exported" in result.stderr and what in result.stderr
+    assert "exported" in result.stderr and what in result.stderr
     return result.stdout
 
 

@@ -38,6 +38,7 @@ def test_synthetic_stream_is_ordered_and_made_of_real_material(pool):
     assert ls.ACTIVE <= len(sizes) < len(items) and max(sizes.values()) >= 3
 
 
+@pytest.mark.slow
 def test_tiny_run_outputs_metrics_line(shared, pool_cache, capsys, tmp_path):
     out = tmp_path / "windows.jsonl"
     # 2,000 streamed; 6,000 fast-forwarded with a window of 20 synthetic days (100 a day, a
@@ -55,6 +56,7 @@ def test_tiny_run_outputs_metrics_line(shared, pool_cache, capsys, tmp_path):
     assert rows[-1]["how"] == "fast-forward" and rows[-1]["fast_forward"] == 6000 - ls.warmup_articles(100) - 500
 
 
+@pytest.mark.slow
 def test_fast_forward_state_matches_streaming(pool):
     """The bounded state after fast-forwarding is the state streaming builds (same window)."""
     per_day, size = 100, 5000  # 50 synthetic days: articles older than 30 days are evicted

@@ -2,9 +2,12 @@
 
 import zlib
 
+import pytest
+
 from crisol.bench import similarity as bench
 
 
+@pytest.mark.slow
 def test_similarity_on_heldout_pairs_stays_above_floors(shared):
     rows = bench.load_pairs(shared / "data" / "semeval2022-task8" / "pairs.jsonl")
     # every es-es pair, and a fixed sample of the others, to keep CI short (the full run is

@@ -11,8 +11,6 @@ from crisol.service.runner import ingest
 from crisol.store import open_store
 from crisol.store.link import LinkStore
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def _stories(store) -> list[set[str]]:
     return [set(s.articles) for s in LinkStore(store).list_stories(limit=100).data]
@@ -23,11 +21,9 @@ def _by_source(store) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def examples_store(tmp_path_factory):
-    store = open_store(str(tmp_path_factory.mktemp("ex") / "ex.db"))
-    report = ingest([str(ROOT / "examples")], store)
-    assert report.linked is not None
-    return store
+def examples_store(examples_url):
+    with open_store(examples_url) as store:
+        yield store
 
 
 def test_examples_group_into_their_three_stories(examples_store):
@@ -51,6 +47,7 @@ def test_examples_rewrite_and_exact_copy_are_found(examples_store):
     assert any("espana-peru-reconstruccion" in a and ("cronica-global" in b or "warc" in b) for a, b in rewrites), kinds
 
 
+@pytest.mark.slow
 def test_seeds_form_two_stories_in_any_order(shared, tmp_path):
     seeds = sorted((shared / "seeds").glob("*.txt"))
     rng = random.Random(7)

@@ -15,7 +15,6 @@ import warnings
 from datetime import datetime
 from pathlib import Path
 
-import pytest
 from sqlalchemy import inspect
 from typer.testing import CliRunner
 
@@ -30,7 +29,6 @@ from crisol.model import Article
 from crisol.store import open_store
 from crisol.store.link import LinkStore
 from crisol.store.migrate import alembic_config, current_revision, scripted_head
-from crisol.store.testing import BACKENDS, PG_URL, reset_postgres
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -49,12 +47,6 @@ def _articles() -> list[Article]:
     return out
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path) -> str:
-    if request.param == "postgresql":
-        reset_postgres(PG_URL)
-        return PG_URL
-    return str(tmp_path / "views.db")
 
 
 class Presents:

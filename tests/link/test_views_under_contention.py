@@ -4,20 +4,15 @@ is presented once and kept in memory, not presented again on every read (issue 1
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 from crisol.service import views as service
-from crisol.service.runner import ingest
 from crisol.store import open_store
 from crisol.store.link import LinkStore
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
-
-def test_a_view_that_cannot_be_stored_is_presented_once(tmp_path, monkeypatch):
-    db = tmp_path / "busy.db"
+def test_a_view_that_cannot_be_stored_is_presented_once(examples_copy, monkeypatch):
+    db = examples_copy  # linked, no views stored yet
     with open_store(str(db)) as store:
-        ingest([str(EXAMPLES / "noticias.jsonl")], store)
         story = LinkStore(store).list_stories(limit=1, order="size").data[0].id
         presented = []
         real = service.story_view

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from crisol.bench import robustness
 from crisol.bench.robustness import KINDS, Kind, run
 
@@ -15,6 +17,7 @@ NOTES = {"nul-text": "unstorable-character", "nul-json": "unstorable-character",
          "html-short-items": "trafilatura-fast", "html-many-elements": "crisol-density"}
 
 
+@pytest.mark.slow
 def test_every_hostile_kind_gives_articles_or_named_rejections():
     results = run(full=False)
     assert len(results) == len(KINDS)

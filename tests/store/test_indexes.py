@@ -9,25 +9,15 @@ from __future__ import annotations
 import importlib
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import event, text
 
 from crisol.model import Article
 from crisol.store import open_store
 from crisol.store.migrate import alembic_config, current_revision, scripted_head
 from crisol.store.queries import Filters, list_articles
-from crisol.store.testing import BACKENDS, PG_URL, reset_postgres
 
 M = importlib.import_module("crisol.store.migrations.versions.0005_indexes")
 OUTLETS = ("Heraldo de Prueba", "Boletín Comarcal", "The Test Courier")
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path) -> str:
-    if request.param == "postgresql":
-        reset_postgres(PG_URL)
-        return PG_URL
-    return str(tmp_path / "indexes.db")
 
 
 def _articles(n: int) -> list[Article]:

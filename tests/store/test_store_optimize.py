@@ -14,6 +14,7 @@ from crisol.errors import StoreBusy
 
 from crisol.service.runner import ingest
 from crisol.store import open_store
+from crisol.store import store as store_module
 
 OUTLETS = ["Gaceta del Valle", "Heraldo Costero", "The Harbour Times"]
 ES = "El consejo de la comarca {n} aprobó el martes un plan de riego para {k} parcelas agrícolas."
@@ -72,7 +73,8 @@ def test_statistics_are_taken_again_when_the_store_has_grown(tmp_path):
         assert store.optimize() is False
 
 
-def test_a_store_held_by_another_writer_closes_without_statistics(tmp_path):
+def test_a_store_held_by_another_writer_closes_without_statistics(tmp_path, monkeypatch):
+    monkeypatch.setattr(store_module, "ANALYZE_WAIT_MS", 100)  # the writer is never waited out: wait briefly
     db = str(tmp_path / "held.db")
     feed = tmp_path / "feed.jsonl"
     _feed(feed, 12)

@@ -24,15 +24,6 @@ from crisol.model import (
 )
 from crisol.store import AmbiguousId, InputRecord, database_url, open_store
 from crisol.store import schema
-from crisol.store.testing import BACKENDS, PG_URL, reset_postgres
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path) -> str:
-    if request.param == "postgresql":
-        reset_postgres(PG_URL)
-        return PG_URL
-    return str(tmp_path / "test.db")
 
 
 @pytest.fixture

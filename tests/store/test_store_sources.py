@@ -9,24 +9,14 @@ from __future__ import annotations
 import importlib
 from datetime import datetime, timezone
 
-import pytest
 from sqlalchemy import inspect
 
 from crisol.model import Actor, Article, Event, RemovedLine, TimeExpression
 from crisol.store import open_store
 from crisol.store import queries
 from crisol.store.migrate import alembic_config, current_revision, scripted_head
-from crisol.store.testing import BACKENDS, PG_URL, reset_postgres
 
 M = importlib.import_module("crisol.store.migrations.versions.0006_sources")
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path) -> str:
-    if request.param == "postgresql":
-        reset_postgres(PG_URL)
-        return PG_URL
-    return str(tmp_path / "sources.db")
 
 
 def _article(n: int, agency: str | None, byline: str | None = None, dated_in_text: bool = False) -> Article:

@@ -1,5 +1,6 @@
 """One store for the web tests: the bundled examples plus tests/fixtures/web (hostile text),
-ingested once per session through the whole pipeline, so stories, entities and events are real.
+ingested through the whole pipeline, so stories, entities and events are real: a copy of the
+session's examples store (``examples_db``) with tests/fixtures/web ingested once on top.
 
 ``CRISOL_WEB_TEST_DB=/path/to/store.db`` reuses a store built from the same inputs (it is
 copied first; build it with ``crisol --db PATH ingest examples tests/fixtures/web``): handy when
@@ -15,11 +16,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-INPUTS = [ROOT / "examples", ROOT / "tests" / "fixtures" / "web"]
+WEB_FIXTURES = ROOT / "tests" / "fixtures" / "web"
 
 
 @pytest.fixture(scope="session")
-def web_db(tmp_path_factory) -> str:
+def web_db(request, tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("web") / "crisol.db"
     prebuilt = os.environ.get("CRISOL_WEB_TEST_DB")
     if prebuilt and Path(prebuilt).is_file():
@@ -28,8 +29,9 @@ def web_db(tmp_path_factory) -> str:
     from crisol.service.runner import ingest
     from crisol.store import open_store
 
+    shutil.copyfile(request.getfixturevalue("examples_db"), path)  # examples/, ingested once per session
     with open_store(str(path)) as store:
-        report = ingest([str(p) for p in INPUTS], store)
+        report = ingest([str(WEB_FIXTURES)], store)
         assert report.new > 0, report
     return str(path)
 

@@ -18,6 +18,8 @@ pytest.importorskip("playwright.sync_api", reason="the playwright package is not
 if not Path(bench.CHROMIUM).is_file():
     pytest.skip(f"no chromium at {bench.CHROMIUM} (apt-get install -y chromium)", allow_module_level=True)
 
+pytestmark = pytest.mark.slow  # weighing every page twice in chromium takes ~10 s (the ``rows`` fixture)
+
 
 @pytest.fixture(scope="module")
 def rows(served_url):
