@@ -41,7 +41,9 @@ def cross_sources():
     sources, as Articles (``article``, ``load``) and as a store (``build_store(url)``)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("crisol_test_cross_sources", FIXTURES / "events" / "cross_sources.py")
+    spec = importlib.util.spec_from_file_location(
+        "crisol_test_cross_sources", FIXTURES / "events" / "cross_sources.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

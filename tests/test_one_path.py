@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from crisol.cli import app
-from crisol.service.views import stored_story_view
 from crisol.service.runner import Runner
+from crisol.service.views import stored_story_view
 from crisol.store import open_store
 from crisol.store import search as fts
 from crisol.store.link import LinkStore

@@ -51,8 +51,15 @@ def fake_clean(raw: RawArticle, now=None) -> Article:
         raise ExtractionRejected(raw.source, "only boilerplate", raw.location)
     if text.startswith("!"):
         raise KeyError("a bug in the cleaner")
-    return Article(id=raw.id, source=raw.source, raw=raw.data, raw_format="text",
-                   text=text, location=raw.location, language="es")  # fmt: skip
+    return Article(
+        id=raw.id,
+        source=raw.source,
+        raw=raw.data,
+        raw_format="text",
+        text=text,
+        location=raw.location,
+        language="es",
+    )
 
 
 class Annotator:
@@ -87,8 +94,13 @@ def test_ingest_counts_new_duplicates_copies_and_rejections(tmp_path, store):
     a = write(tmp_path / "a.txt", ["uno dos", "# menú", "tres cuatro", b"\xffbad", "! boom"])
     b = write(tmp_path / "b.txt", ["uno  DOS", "cinco"])
     seen = []
-    report = ingest([a, b, str(tmp_path / "nope.txt")], store, batch_size=2,
-                    stages=stages(), on_progress=lambda r: seen.append(r.read))  # fmt: skip
+    report = ingest(
+        [a, b, str(tmp_path / "nope.txt")],
+        store,
+        batch_size=2,
+        stages=stages(),
+        on_progress=lambda r: seen.append(r.read),
+    )
     assert (report.inputs, report.read, report.new, report.copies) == (2, 6, 4, 1)
     assert report.duplicate == 0 and not report.ok
     assert [str(r) for r in report.rejected] == [
@@ -160,8 +172,13 @@ def test_run_input_stores_once_lists_articles_and_reports_rejections(tmp_path, s
 
 
 def test_every_phase_is_timed_and_the_rate_is_end_to_end(tmp_path, store):
-    report = ingest([write(tmp_path / "a.txt", ["uno", "dos", "tres"])], store, stages=stages(Annotator()),
-                    link=False, batch_size=2)  # fmt: skip
+    report = ingest(
+        [write(tmp_path / "a.txt", ["uno", "dos", "tres"])],
+        store,
+        stages=stages(Annotator()),
+        link=False,
+        batch_size=2,
+    )
     phases = report.phases.to_dict()
     assert list(phases) == ["read and clean", "annotate", "store", "link", "index"]
     assert phases["read and clean"]["items"] == 3 and phases["annotate"]["items"] == 3

@@ -22,5 +22,7 @@ def _ruff() -> str:
 
 @pytest.mark.parametrize("args", [["format", "--check", "--diff"], ["check"]], ids=["format", "lint"])
 def test_the_code_keeps_one_style(args):
-    done = subprocess.run([_ruff(), *args, "src", "tests"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [_ruff(), *args, "src", "tests"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]

@@ -291,7 +291,9 @@ def date_span(value: str | None) -> tuple[date, date] | None:
         if parts[1] in SEASON_MONTHS:
             first, last = SEASON_MONTHS[parts[1]]
             end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
-            return date(year, first, 1), date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+            return date(year, first, 1), date(
+                end_year, end_month, calendar.monthrange(end_year, end_month)[1]
+            )
         month = int(parts[1])
         if len(parts) == 2:
             return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])

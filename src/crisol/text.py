@@ -23,7 +23,6 @@ from typing import Sequence
 import snowballstemmer
 
 
-
 def _combining_marks() -> re.Pattern[str]:
     """Every character with a combining class (accents, tildes, cedillas, Arabic and Hebrew
     vowel points...), as one character class: a regex drops them at C speed. Unicode has none

@@ -9,8 +9,14 @@ from pathlib import Path
 import pytest
 
 from crisol.annotate import annotate
-from crisol.annotate.actors import (ambiguous_city, load_actor_words, mention_country,
-                                    mentions_from_doc, national, person_country)
+from crisol.annotate.actors import (
+    ambiguous_city,
+    load_actor_words,
+    mention_country,
+    mentions_from_doc,
+    national,
+    person_country,
+)
 from crisol.model import Article, Mention
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "actors"
@@ -23,8 +29,7 @@ def _cases(name: str) -> list[dict]:
 
 
 def _annotated(lang: str, text: str) -> Article:
-    return annotate(Article(id="t", source="test", raw=b"", raw_format="text", language=lang,
-                            text=text))
+    return annotate(Article(id="t", source="test", raw=b"", raw_format="text", language=lang, text=text))
 
 
 def _actors(article: Article) -> list:
@@ -44,14 +49,14 @@ def _check(case: dict) -> None:
             assert a.sector != case["not_sector"], f"{case['text']!r}: {coded}"
 
 
-@pytest.mark.parametrize("case", _cases("people_named_like_places.jsonl"),
-                         ids=lambda c: c["actor"] + "-" + c["lang"])
+@pytest.mark.parametrize(
+    "case", _cases("people_named_like_places.jsonl"), ids=lambda c: c["actor"] + "-" + c["lang"]
+)
 def test_person_country_comes_from_evidence_about_the_person(case):
     _check(case)
 
 
-@pytest.mark.parametrize("case", _cases("organisations.jsonl"),
-                         ids=lambda c: c["actor"] + "-" + c["lang"])
+@pytest.mark.parametrize("case", _cases("organisations.jsonl"), ids=lambda c: c["actor"] + "-" + c["lang"])
 def test_places_inside_organisation_names(case):
     _check(case)
 
@@ -98,8 +103,10 @@ def test_actors_whose_job_is_abroad():
 
 
 def test_a_visitor_is_not_coded_with_the_place_visited():
-    article = _annotated("es", "La ministra llegó a Lima el lunes y se reunió con la canciller "
-                               "peruana en la sede del Gobierno.")
+    article = _annotated(
+        "es",
+        "La ministra llegó a Lima el lunes y se reunió con la canciller peruana en la sede del Gobierno.",
+    )
     ministers = [a for a in _actors(article) if a.name == "ministra"]
     assert ministers and all(a.country is None for a in ministers), _actors(article)
 
@@ -112,14 +119,14 @@ def test_a_domestic_actor_named_by_role_still_takes_the_place():
 
 def test_a_given_name_that_is_a_month_stays_in_the_name():
     article = _annotated("es", "El alcalde, Julio Paris, inauguró el puente.")
-    assert [(m.text, m.label) for m in article.mentions if m.label == "PER"] == [
-        ("Julio Paris", "PER")]
+    assert [(m.text, m.label) for m in article.mentions if m.label == "PER"] == [("Julio Paris", "PER")]
     article = _annotated("es", "La ciudad celebró el 4 de Julio Lima su aniversario.")
     assert not any(m.text == "Julio Lima" for m in article.mentions)
 
 
-@pytest.mark.parametrize("name", ["diario-del-sur_espana-peru-reconstruccion.txt",
-                                  "diario-del-sur_alemania-agua-lima.txt"])
+@pytest.mark.parametrize(
+    "name", ["diario-del-sur_espana-peru-reconstruccion.txt", "diario-del-sur_alemania-agua-lima.txt"]
+)
 def test_bundled_examples_never_give_a_person_the_country_of_their_surname(name):
     path = EXAMPLES / name
     if not path.exists():

@@ -20,7 +20,7 @@ ES_TEXT = (
     "Moscú y Pionyang reforzaron su alianza\n"
     "El ministro de Defensa ruso, Andréi Belousov, llegó este martes a Pionyang, donde fue recibido "
     "por Kim Jong-un, según la agencia estatal KCNA. Según Reuters, ambos hablaron durante dos horas. "
-    "Kim prometió \"apoyo total\" a Moscú. También asistió el viceministro Alexéi Krivorúchko. "
+    'Kim prometió "apoyo total" a Moscú. También asistió el viceministro Alexéi Krivorúchko. '
     "Belousov regresará a Rusia el jueves."
 )
 EN_TEXT = (
@@ -30,8 +30,15 @@ EN_TEXT = (
 
 
 def article(text: str, language: str | None = "es") -> Article:
-    return Article(id="t", source="test", raw=text.encode(), raw_format="text", text=text,
-                   language=language, published=datetime(2025, 6, 3, tzinfo=timezone.utc))
+    return Article(
+        id="t",
+        source="test",
+        raw=text.encode(),
+        raw_format="text",
+        text=text,
+        language=language,
+        published=datetime(2025, 6, 3, tzinfo=timezone.utc),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -46,11 +53,11 @@ def by_text(a: Article) -> dict:
 def test_text_unchanged_and_offsets_exact(es_article):
     assert es_article.text == ES_TEXT
     for m in es_article.mentions:
-        assert ES_TEXT[m.start:m.end] == m.text
+        assert ES_TEXT[m.start : m.end] == m.text
         s = es_article.sentences[m.sentence]
         assert s.start <= m.start and m.end <= s.end
     for s in es_article.sentences:
-        assert ES_TEXT[s.start:s.end] == s.text and s.text == s.text.strip()
+        assert ES_TEXT[s.start : s.end] == s.text and s.text == s.text.strip()
 
 
 def test_headline_is_its_own_sentence(es_article):
@@ -108,7 +115,10 @@ def test_language_without_model_degrades_and_says_so():
     text = "Der Außenminister reiste nach Pjöngjang. Dort traf er Kim Jong-un."
     a = annotate(article(text, "de"))
     assert a.text == text
-    assert [s.text for s in a.sentences] == ["Der Außenminister reiste nach Pjöngjang.", "Dort traf er Kim Jong-un."]
+    assert [s.text for s in a.sentences] == [
+        "Der Außenminister reiste nach Pjöngjang.",
+        "Dort traf er Kim Jong-un.",
+    ]
     assert a.mentions == [] and a.quotes == [] and a.events == []
     assert a.analysis.startswith("partial: no analysis model for 'de'; sentences only")
 
@@ -160,10 +170,13 @@ def test_fix_person_leaves_other_names_alone(es_nlp):
     assert fix_person(span, "MISC", load_gazetteer("es")) == "MISC"
 
 
-@pytest.mark.parametrize("text, words", [
-    ("Presidente de la comisión, dijo.", "Presidente"),
-    ("Durante la mañana llovió.", "Durante la"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("Presidente de la comisión, dijo.", "Presidente"),
+        ("Durante la mañana llovió.", "Durante la"),
+    ],
+)
 def test_junk_filter(es_nlp, text, words):
     gaz = load_gazetteer("es")
     span = trim(span_of(es_nlp, text, words), gaz)
@@ -187,8 +200,12 @@ def test_component_order_is_checked():
         return None
 
     with pytest.raises(ValueError, match="requires \\['mentions'\\]"):
-        check_order([Component("quotes", ("mentions",), ("quotes",), noop),
-                     Component("parse", ("text",), ("mentions",), noop)])
+        check_order(
+            [
+                Component("quotes", ("mentions",), ("quotes",), noop),
+                Component("parse", ("text",), ("mentions",), noop),
+            ]
+        )
 
 
 # crisol analyze ----------------------------------------------------------------------------------
@@ -202,12 +219,17 @@ def test_cli_analyze_json(tmp_path):
     from crisol.cli import app
 
     path = tmp_path / "nota.txt"
-    path.write_text("El canciller ruso, Serguéi Lavrov, llegó el martes a Pionyang para reunirse "
-                    "con Kim Jong-un. Lavrov dijo que la visita fue un éxito.\n", encoding="utf-8")
+    path.write_text(
+        "El canciller ruso, Serguéi Lavrov, llegó el martes a Pionyang para reunirse "
+        "con Kim Jong-un. Lavrov dijo que la visita fue un éxito.\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(app, ["analyze", "--format", "json", "--language", "es", str(path)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout.strip().splitlines()[-1])
-    assert {"entities", "quotes", "events", "dates", "sentences", "title", "language", "analysis"} <= set(data)
+    assert {"entities", "quotes", "events", "dates", "sentences", "title", "language", "analysis"} <= set(
+        data
+    )
     found = {e["text"]: e for e in data["entities"]}
     assert found["Pionyang"]["country"] == "PRK" and found["Lavrov"]["canonical"] == "Sergei Lavrov"
     text = CliRunner().invoke(app, ["analyze", "--language", "es", str(path)])
@@ -238,11 +260,14 @@ def test_capitalised_dateline_city_is_recognised():
     assert moscow and moscow[0].country == "RUS" and moscow[0].label == "LOC"
 
 
-@pytest.mark.parametrize("text, words, label", [
-    ("Víctimas de la riada piden ayuda al Gobierno.", "Víctimas", "LOC"),
-    ("Específicamente, el informe señala fallos.", "Específicamente", "PER"),
-    ("Lo dijo la SALUD pública.", "SALUD", "ORG"),
-])
+@pytest.mark.parametrize(
+    "text, words, label",
+    [
+        ("Víctimas de la riada piden ayuda al Gobierno.", "Víctimas", "LOC"),
+        ("Específicamente, el informe señala fallos.", "Específicamente", "PER"),
+        ("Lo dijo la SALUD pública.", "SALUD", "ORG"),
+    ],
+)
 def test_sentence_initial_or_shouted_common_words_are_junk(es_nlp, text, words, label):
     gaz = es_nlp.get_pipe("crisol_gazetteer").gaz  # with the model's common words
     span = trim(span_of(es_nlp, text, words, label), gaz)
@@ -251,7 +276,10 @@ def test_sentence_initial_or_shouted_common_words_are_junk(es_nlp, text, words, 
 
 def test_trailing_words_are_trimmed(es_nlp):
     gaz = load_gazetteer("es")
-    assert trim(span_of(es_nlp, "Dijo que Victoria habló ayer.", "Victoria habló", "PER"), gaz).text == "Victoria"
+    assert (
+        trim(span_of(es_nlp, "Dijo que Victoria habló ayer.", "Victoria habló", "PER"), gaz).text
+        == "Victoria"
+    )
 
 
 def test_agency_dateline():
@@ -263,7 +291,9 @@ def test_agency_dateline():
 
 
 def test_namesake_of_a_known_official_is_not_confused():
-    a = annotate(article("El tenista Andrei Medvedev ganó en Roma. Medvedev celebró el título con su equipo."))
+    a = annotate(
+        article("El tenista Andrei Medvedev ganó en Roma. Medvedev celebró el título con su equipo.")
+    )
     medvedevs = [m for m in a.mentions if "Medvedev" in m.text]
     assert medvedevs and all((m.canonical or m.text) == "Andrei Medvedev" for m in medvedevs), medvedevs
     assert all(m.role is None for m in medvedevs)
@@ -280,8 +310,18 @@ def seeds(shared):
     out = []
     for path in paths:
         text = path.read_text(encoding="utf-8")
-        out.append(annotate(Article(id=path.stem, source=str(path), raw=text.encode(),
-                                    raw_format="text", text=text, language="es")))
+        out.append(
+            annotate(
+                Article(
+                    id=path.stem,
+                    source=str(path),
+                    raw=text.encode(),
+                    raw_format="text",
+                    text=text,
+                    language="es",
+                )
+            )
+        )
     return out
 
 
@@ -291,7 +331,7 @@ def test_seed_offsets_exact_and_text_kept(seeds, shared):
         assert a.text == (shared / "seeds" / f"{a.id}.txt").read_text(encoding="utf-8")
         assert "no analysis model" not in a.analysis
         for m in a.mentions:
-            assert a.text[m.start:m.end] == m.text, (a.id, m)
+            assert a.text[m.start : m.end] == m.text, (a.id, m)
 
 
 @pytest.mark.shared
@@ -315,20 +355,50 @@ def test_seed_mentions_have_no_sentence_initial_junk(seeds):
 
 
 def test_acronym_defined_in_the_article_takes_the_full_name():
-    a = annotate(article("La Agencia Federal de Investigación (AFI) detuvo a tres sospechosos en Monterrey. "
-                         "Según la AFI, la operación duró dos días."))
+    a = annotate(
+        article(
+            "La Agencia Federal de Investigación (AFI) detuvo a tres sospechosos en Monterrey. "
+            "Según la AFI, la operación duró dos días."
+        )
+    )
     afis = [m for m in a.mentions if m.text == "AFI"]
     assert len(afis) == 2 and all(m.canonical == "Agencia Federal de Investigación" for m in afis)
 
 
-@pytest.mark.parametrize("lang, text, name, role, country", [
-    ("es", "El ministro de Exteriores ruso, Serguéi Riabkov, viajó ayer a Pekín.", "Serguéi Riabkov",
-     "foreign-minister", "RUS"),
-    ("es", "El primer ministro japonés Fumio Kishida llegó a Seúl.", "Fumio Kishida", "head-of-government", "JPN"),
-    ("es", "El presidente del club, Juan Pérez, dimitió ayer.", "Juan Pérez", None, None),
-    ("en", "Chilean President Sebastián Piñera replied on Monday.", "Sebastián Piñera", "head-of-state", "CHL"),
-    ("en", "Russian Deputy Foreign Minister Sergei Ryabkov spoke to reporters.", "Sergei Ryabkov", None, None),
-])
+@pytest.mark.parametrize(
+    "lang, text, name, role, country",
+    [
+        (
+            "es",
+            "El ministro de Exteriores ruso, Serguéi Riabkov, viajó ayer a Pekín.",
+            "Serguéi Riabkov",
+            "foreign-minister",
+            "RUS",
+        ),
+        (
+            "es",
+            "El primer ministro japonés Fumio Kishida llegó a Seúl.",
+            "Fumio Kishida",
+            "head-of-government",
+            "JPN",
+        ),
+        ("es", "El presidente del club, Juan Pérez, dimitió ayer.", "Juan Pérez", None, None),
+        (
+            "en",
+            "Chilean President Sebastián Piñera replied on Monday.",
+            "Sebastián Piñera",
+            "head-of-state",
+            "CHL",
+        ),
+        (
+            "en",
+            "Russian Deputy Foreign Minister Sergei Ryabkov spoke to reporters.",
+            "Sergei Ryabkov",
+            None,
+            None,
+        ),
+    ],
+)
 def test_role_and_country_from_title(lang, text, name, role, country):
     found = {m.text: m for m in annotate(article(text, lang)).mentions}
     assert (found[name].label, found[name].role) == ("PER", role)

@@ -6,8 +6,12 @@ from crisol.bench import annotate_speed
 
 
 def test_measure_reports_both_systems(tmp_path):
-    texts = ["El ministro viajó a Pionyang el martes.", "La OTAN se reunió en Bruselas.",
-             "Kim Jong-un recibió a Serguéi Shoigú.", "Moscú y Pekín firmaron un acuerdo."]
+    texts = [
+        "El ministro viajó a Pionyang el martes.",
+        "La OTAN se reunió en Bruselas.",
+        "Kim Jong-un recibió a Serguéi Shoigú.",
+        "Moscú y Pekín firmaron un acuerdo.",
+    ]
     path = tmp_path / "texts.jsonl"
     path.write_text("\n".join(f'{{"Text": "{t}"}}' for t in texts), encoding="utf-8")
     items = list(annotate_speed.read_texts([path]))

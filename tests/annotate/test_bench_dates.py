@@ -6,8 +6,13 @@ from crisol.bench.dates import DEFAULT_SEED_TABLE, DEFAULT_SENTENCES, DEFAULT_TA
 
 
 def test_bench_dates_meets_floors(shared):
-    metrics, results = run(DEFAULT_TABLES, shared / "seeds", DEFAULT_SEED_TABLE, compare=False,
-                           sentence_tables=[DEFAULT_SENTENCES])
+    metrics, results = run(
+        DEFAULT_TABLES,
+        shared / "seeds",
+        DEFAULT_SEED_TABLE,
+        compare=False,
+        sentence_tables=[DEFAULT_SENTENCES],
+    )
     assert metrics["seed_occurrences"] >= 30  # the seed table was read, not skipped
     failures = [r for r in results if not r["ok"]]
     for name, floor in FLOORS.items():

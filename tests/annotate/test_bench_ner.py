@@ -23,7 +23,13 @@ def test_ner_quality_floors(shared):
 
 def test_iob_entities():
     tags = ["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-ORG", "O", "I-MISC"]
-    assert ner.iob_entities(tags) == {(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG"), (7, 8, "MISC")}
+    assert ner.iob_entities(tags) == {
+        (0, 2, "PER"),
+        (3, 4, "LOC"),
+        (4, 5, "LOC"),
+        (5, 6, "ORG"),
+        (7, 8, "MISC"),
+    }
 
 
 def test_score_counts_exact_span_and_type():

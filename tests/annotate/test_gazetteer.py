@@ -124,8 +124,17 @@ def test_data_files_are_well_formed():
             assert entry.label in {"PER", "ORG", "LOC", "NORP"}, entry
             assert entry.canonical, entry
             assert entry.country is None or iso3.match(entry.country), entry
-    for name in ("countries.tsv", "regions.tsv", "cities.tsv", "city_exonyms.tsv", "country_aliases.tsv",
-                 "demonyms.tsv", "organizations.jsonl", "people.jsonl", "first_names.txt"):
+    for name in (
+        "countries.tsv",
+        "regions.tsv",
+        "cities.tsv",
+        "city_exonyms.tsv",
+        "country_aliases.tsv",
+        "demonyms.tsv",
+        "organizations.jsonl",
+        "people.jsonl",
+        "first_names.txt",
+    ):
         assert (RESOURCES / "common" / name).read_text(encoding="utf-8").strip(), name
 
 

@@ -13,7 +13,9 @@ def test_languages_with_models():
     assert {"es", "en"} <= set(nlp.languages())
 
 
-@pytest.mark.parametrize("code, expected", [("es-ES", "es"), ("EN", "en"), ("pt_BR", "pt"), ("", None), (None, None)])
+@pytest.mark.parametrize(
+    "code, expected", [("es-ES", "es"), ("EN", "en"), ("pt_BR", "pt"), ("", None), (None, None)]
+)
 def test_normalise_language(code, expected):
     assert nlp.normalise_language(code) == expected
 

@@ -16,8 +16,16 @@ from crisol.annotate.quotes import extract_quotes, find_attributions, load_lexic
 from crisol.errors import UnknownLanguage
 from crisol.model import Article, Mention, Sentence
 
-_LABELS = {"PERSON": "PER", "PER": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC",
-           "FAC": "LOC", "NORP": "NORP", "MISC": "MISC"}
+_LABELS = {
+    "PERSON": "PER",
+    "PER": "PER",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "NORP",
+    "MISC": "MISC",
+}
 
 
 @pytest.fixture(scope="session")
@@ -42,17 +50,37 @@ def build(nlp, text: str, lang: str, mentions: list[dict] | None = None):
         return max(i for i, s in enumerate(starts) if s <= char)
 
     if mentions is None:
-        ms = [Mention(e.text, _LABELS[e.label_], e.start_char, e.end_char, sent_of(e.start_char))
-              for e in doc.ents if e.label_ in _LABELS]
+        ms = [
+            Mention(e.text, _LABELS[e.label_], e.start_char, e.end_char, sent_of(e.start_char))
+            for e in doc.ents
+            if e.label_ in _LABELS
+        ]
     else:
         ms = []
         for spec in mentions:
             for m in re.finditer(re.escape(spec["text"]), text):
-                ms.append(Mention(spec["text"], spec["label"], m.start(), m.end(), sent_of(m.start()),
-                                  canonical=spec.get("canonical"), country=spec.get("country"),
-                                  role=spec.get("role")))
-    art = Article(id="case", source="-", raw=b"", raw_format="text", text=text, language=lang,
-                  sentences=sents, mentions=sorted(ms, key=lambda m: m.start))
+                ms.append(
+                    Mention(
+                        spec["text"],
+                        spec["label"],
+                        m.start(),
+                        m.end(),
+                        sent_of(m.start()),
+                        canonical=spec.get("canonical"),
+                        country=spec.get("country"),
+                        role=spec.get("role"),
+                    )
+                )
+    art = Article(
+        id="case",
+        source="-",
+        raw=b"",
+        raw_format="text",
+        text=text,
+        language=lang,
+        sentences=sents,
+        mentions=sorted(ms, key=lambda m: m.start),
+    )
     return doc, art
 
 

@@ -44,8 +44,11 @@ def test_inherited_subject_of_a_relative_clause_is_its_antecedent():
 
 def test_inherited_subject_climbs_only_shared_relations_and_a_few_heads():
     # "Kim vino y dijo": "dijo" shares the subject; a clausal complement does not
-    doc = _doc(["Kim", "vino", "y", "dijo", "que", "llegó"], [1, 1, 3, 1, 5, 3],
-               ["nsubj", "ROOT", "cc", "conj", "mark", "ccomp"])
+    doc = _doc(
+        ["Kim", "vino", "y", "dijo", "que", "llegó"],
+        [1, 1, 3, 1, 5, 3],
+        ["nsubj", "ROOT", "cc", "conj", "mark", "ccomp"],
+    )
     assert inherited_subject(doc[3], SUBJECTS).text == "Kim"
     assert inherited_subject(doc[5], SUBJECTS) is None
     # "Kim v0 v1 v2 ...", each verb coordinated with the one before: the search gives up past

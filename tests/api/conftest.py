@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from crisol.model import Actor, Event, Mention, Quote
-from crisol.service.runner import default_stages, prepare
 from crisol.read import InputFile, read_input
+from crisol.service.runner import default_stages, prepare
 from crisol.store import open_store
 from crisol.store import search as fts
 from crisol.store.link import LinkStore
@@ -46,20 +46,65 @@ def _annotate_by_hand(articles) -> None:
     pleno, sequia = _by_title(articles, "El pleno"), _by_title(articles, "La sequía")
     quiroga, harbour = _by_title(articles, "Quiroga"), _by_title(articles, "Harbour")
     for a in (pleno, quiroga):
-        for name, label, eid in (("Marta Quiroga", "PER", "per-quiroga"), ("Valdemora", "LOC", "loc-valdemora")):
+        for name, label, eid in (
+            ("Marta Quiroga", "PER", "per-quiroga"),
+            ("Valdemora", "LOC", "loc-valdemora"),
+        ):
             at = a.text.find(name)
             a.mentions.append(Mention(name, label, at, at + len(name), 0, entity_id=eid))
     q_text = "la única salida al bloqueo del consistorio"
     at = quiroga.text.find(q_text)
-    quiroga.quotes.append(Quote(q_text, "indirect", "Marta Quiroga", "defendió", at, at + len(q_text), 0,
-                                speaker_entity="per-quiroga"))  # fmt: skip
+    quiroga.quotes.append(
+        Quote(
+            q_text,
+            "indirect",
+            "Marta Quiroga",
+            "defendió",
+            at,
+            at + len(q_text),
+            0,
+            speaker_entity="per-quiroga",
+        )
+    )
     council = Actor("pleno de Valdemora", "loc-valdemora", "ESP", "GOV")
-    pleno.events.append(Event("AGREE", None, council, None, 0, pleno.text.split(".")[0], "aprobó",
-                              date="2025-03-02", date_precision="day"))  # fmt: skip
-    sequia.events.append(Event("AID", None, Actor("consejero de Agricultura"), None, 1, "prometió una línea",
-                               "prometió", certainty="hypothetical"))  # fmt: skip
-    harbour.events.append(Event("AGREE", None, Actor("council of Wexmoor"), None, 0, harbour.text.split(".")[0],
-                                "voted", certainty="attributed", attributed_to="the mayor"))  # fmt: skip
+    pleno.events.append(
+        Event(
+            "AGREE",
+            None,
+            council,
+            None,
+            0,
+            pleno.text.split(".")[0],
+            "aprobó",
+            date="2025-03-02",
+            date_precision="day",
+        )
+    )
+    sequia.events.append(
+        Event(
+            "AID",
+            None,
+            Actor("consejero de Agricultura"),
+            None,
+            1,
+            "prometió una línea",
+            "prometió",
+            certainty="hypothetical",
+        )
+    )
+    harbour.events.append(
+        Event(
+            "AGREE",
+            None,
+            Actor("council of Wexmoor"),
+            None,
+            0,
+            harbour.text.split(".")[0],
+            "voted",
+            certainty="attributed",
+            attributed_to="the mayor",
+        )
+    )
 
 
 def _link_by_hand(store, articles) -> None:
@@ -67,26 +112,67 @@ def _link_by_hand(store, articles) -> None:
     now = datetime(2025, 3, 6, 12, 0)
     by = {a.title.split()[0]: a for a in articles}
     both = sorted([by["El"].id, by["Quiroga"].id])
-    LinkStore(store).save_entities([
-        {"id": "per-quiroga", "name": "Marta Quiroga", "type": "PER", "country": "ESP", "role": "mayor",
-         "aliases": {"Marta Quiroga": 3, "Quiroga": 2}, "articles": both,
-         "merges": [{"surface": "Quiroga", "rule": "surname", "score": 0.9, "evidence": "same article"}]},
-        {"id": "loc-valdemora", "name": "Valdemora", "type": "LOC", "country": "ESP", "role": None,
-         "aliases": {"Valdemora": 4}, "articles": both, "merges": []},
-    ])  # fmt: skip
+    LinkStore(store).save_entities(
+        [
+            {
+                "id": "per-quiroga",
+                "name": "Marta Quiroga",
+                "type": "PER",
+                "country": "ESP",
+                "role": "mayor",
+                "aliases": {"Marta Quiroga": 3, "Quiroga": 2},
+                "articles": both,
+                "merges": [
+                    {"surface": "Quiroga", "rule": "surname", "score": 0.9, "evidence": "same article"}
+                ],
+            },
+            {
+                "id": "loc-valdemora",
+                "name": "Valdemora",
+                "type": "LOC",
+                "country": "ESP",
+                "role": None,
+                "aliases": {"Valdemora": 4},
+                "articles": both,
+                "merges": [],
+            },
+        ]
+    )
     with store.engine.begin() as conn:
-        conn.execute(stories.insert(), [
-            {"id": "s-elecciones", "title": "Elecciones anticipadas en Valdemora", "language": "es", "size": 2,
-             "first": datetime(2025, 3, 2, 9), "last": datetime(2025, 3, 3, 18), "merged_into": None, "updated": now},
-            {"id": "s-sequia", "title": "Drought and irrigation limits", "language": "en", "size": 2,
-             "first": datetime(2025, 2, 20, 7), "last": datetime(2025, 3, 5, 12), "merged_into": None, "updated": now},
-        ])  # fmt: skip
-        conn.execute(story_articles.insert(), [
-            {"article_id": by["El"].id, "story_id": "s-elecciones", "score": 1.0, "position": 0},
-            {"article_id": by["Quiroga"].id, "story_id": "s-elecciones", "score": 0.8, "position": 1},
-            {"article_id": by["Farmers"].id, "story_id": "s-sequia", "score": 1.0, "position": 0},
-            {"article_id": by["La"].id, "story_id": "s-sequia", "score": 0.7, "position": 1},
-        ])  # fmt: skip
+        conn.execute(
+            stories.insert(),
+            [
+                {
+                    "id": "s-elecciones",
+                    "title": "Elecciones anticipadas en Valdemora",
+                    "language": "es",
+                    "size": 2,
+                    "first": datetime(2025, 3, 2, 9),
+                    "last": datetime(2025, 3, 3, 18),
+                    "merged_into": None,
+                    "updated": now,
+                },
+                {
+                    "id": "s-sequia",
+                    "title": "Drought and irrigation limits",
+                    "language": "en",
+                    "size": 2,
+                    "first": datetime(2025, 2, 20, 7),
+                    "last": datetime(2025, 3, 5, 12),
+                    "merged_into": None,
+                    "updated": now,
+                },
+            ],
+        )
+        conn.execute(
+            story_articles.insert(),
+            [
+                {"article_id": by["El"].id, "story_id": "s-elecciones", "score": 1.0, "position": 0},
+                {"article_id": by["Quiroga"].id, "story_id": "s-elecciones", "score": 0.8, "position": 1},
+                {"article_id": by["Farmers"].id, "story_id": "s-sequia", "score": 1.0, "position": 0},
+                {"article_id": by["La"].id, "story_id": "s-sequia", "score": 0.7, "position": 1},
+            ],
+        )
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

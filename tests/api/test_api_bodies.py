@@ -32,10 +32,20 @@ CHUNK = 64 * 1024
 
 def call(app, method: str, path: str, headers: dict[str, str], chunks) -> tuple[int, dict, bytes, int]:
     """One request straight to the ASGI app: (status, headers, body, chunks the app pulled)."""
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-             "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
-             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-             "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000)}  # fmt: skip
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8000),
+    }
     pulled = 0
     sent: list[dict] = []
     source = iter(chunks)
@@ -80,11 +90,14 @@ def test_the_default_limit_is_the_readers_limit_plus_framing():
     assert Guard().max_body == MAX_BODY_BYTES
 
 
-@pytest.mark.parametrize("path, kind", [("/api/articles", "application/json"),
-                                        ("/api/articles/upload", "multipart/form-data; boundary=x")])  # fmt: skip
+@pytest.mark.parametrize(
+    "path, kind",
+    [("/api/articles", "application/json"), ("/api/articles/upload", "multipart/form-data; boundary=x")],
+)
 def test_a_body_declaring_a_huge_length_is_refused_before_a_byte_is_read(app, path, kind):
-    status, headers, body, pulled = call(app, "POST", path, {"content-type": kind, "content-length": "500000000"},
-                                         never_read())  # fmt: skip
+    status, headers, body, pulled = call(
+        app, "POST", path, {"content-type": kind, "content-length": "500000000"}, never_read()
+    )
     assert (status, pulled) == (413, 0)
     assert headers["content-type"] == "application/problem+json"
     problem = json.loads(body)
@@ -93,24 +106,37 @@ def test_a_body_declaring_a_huge_length_is_refused_before_a_byte_is_read(app, pa
 
 
 def test_a_declared_length_that_is_no_number_is_a_400(app):
-    status, _, body, pulled = call(app, "POST", "/api/articles", {"content-type": "application/json",
-                                                                  "content-length": "lots"}, never_read())  # fmt: skip
+    status, _, body, pulled = call(
+        app,
+        "POST",
+        "/api/articles",
+        {"content-type": "application/json", "content-length": "lots"},
+        never_read(),
+    )
     assert (status, pulled) == (400, 0) and "Content-Length" in json.loads(body)["detail"]
 
 
 def test_a_streamed_json_body_is_cut_as_soon_as_it_crosses_the_limit(app):
-    status, headers, body, pulled = call(app, "POST", "/api/articles", {"content-type": "application/json"},
-                                         endless(b"["))  # fmt: skip
+    status, headers, body, pulled = call(
+        app, "POST", "/api/articles", {"content-type": "application/json"}, endless(b"[")
+    )
     assert status == 413 and headers["content-type"] == "application/problem+json"
     assert json.loads(body)["input"] == "request body"
     assert pulled <= 1_000_000 // CHUNK + 2  # the limit and one chunk, never more
 
 
 def test_a_streamed_upload_is_cut_as_soon_as_it_crosses_the_limit(app):
-    head = b'--x\r\nContent-Disposition: form-data; name="file"; filename="big.jsonl"\r\n' \
-           b"Content-Type: application/octet-stream\r\n\r\n"  # fmt: skip
-    status, headers, body, pulled = call(app, "POST", "/api/articles/upload",
-                                         {"content-type": "multipart/form-data; boundary=x"}, endless(head))  # fmt: skip
+    head = (
+        b'--x\r\nContent-Disposition: form-data; name="file"; filename="big.jsonl"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n"
+    )
+    status, headers, body, pulled = call(
+        app,
+        "POST",
+        "/api/articles/upload",
+        {"content-type": "multipart/form-data; boundary=x"},
+        endless(head),
+    )
     assert status == 413 and headers["content-type"] == "application/problem+json", body
     assert pulled <= 1_000_000 // CHUNK + 2
 
@@ -141,8 +167,12 @@ def test_a_full_ingest_queue_answers_503_with_retry_after(app):
                 assert r.status_code == 202, r.text
             r = client.post("/api/articles?background=true", json=dict(ARTICLE, title="Una de más"))
             assert r.status_code == 503 and r.headers["retry-after"].isdigit(), r.text
-            assert r.headers["content-type"] == "application/problem+json" and r.json()["type"].endswith("/queue-full")
-            r = client.post("/api/articles", json=dict(ARTICLE, title="Otra de más"))  # waiting ones count too
+            assert r.headers["content-type"] == "application/problem+json" and r.json()["type"].endswith(
+                "/queue-full"
+            )
+            r = client.post(
+                "/api/articles", json=dict(ARTICLE, title="Otra de más")
+            )  # waiting ones count too
             assert r.status_code == 503
         finally:
             release.set()
@@ -150,4 +180,7 @@ def test_a_full_ingest_queue_answers_503_with_retry_after(app):
         while ingestor.queued and time.monotonic() < deadline:
             time.sleep(0.05)
         assert ingestor.queued == 0
-        assert client.post("/api/articles?background=true", json=dict(ARTICLE, title="Ya cabe")).status_code == 202
+        assert (
+            client.post("/api/articles?background=true", json=dict(ARTICLE, title="Ya cabe")).status_code
+            == 202
+        )

@@ -86,4 +86,11 @@ def test_the_openapi_schema_names_the_counts(api):
     schema = api.get("http://testserver/openapi.json").json()
     assert "/api/events/grouped" in schema["paths"]
     fields = schema["components"]["schemas"]["CrossEventPublic"]["properties"]
-    assert {"num_articles", "num_outlets", "num_independent_sources", "certainty", "articles", "outlets"} <= set(fields)
+    assert {
+        "num_articles",
+        "num_outlets",
+        "num_independent_sources",
+        "certainty",
+        "articles",
+        "outlets",
+    } <= set(fields)

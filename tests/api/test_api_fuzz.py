@@ -28,7 +28,11 @@ def _app():
 
     db = str(Path(tempfile.mkdtemp(prefix="crisol-fuzz-")) / "fuzz.db")
     with open_store(db) as store:
-        ingest([str(EXAMPLES / "noticias.jsonl"), str(EXAMPLES / "meridian-post-world.rss")], store, analyze=False)
+        ingest(
+            [str(EXAMPLES / "noticias.jsonl"), str(EXAMPLES / "meridian-post-world.rss")],
+            store,
+            analyze=False,
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return create_app(db, analyze=False, guard=Guard(LOOPBACK_NAMES | {"testserver", "localhost"}, TOKEN))
@@ -38,8 +42,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _app())
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None,
-          suppress_health_check=list(HealthCheck))  # fmt: skip
+@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_answers_within_its_schema_and_never_5xx(case):
     response = case.call(headers={"Authorization": f"Bearer {TOKEN}", "Host": "localhost"})
     # 503 queue-full is the documented answer to a client posting faster than the worker ingests
@@ -49,6 +52,13 @@ def test_api_answers_within_its_schema_and_never_5xx(case):
     # not schemathesis's opinions on what a schema-valid request must do (a free-text date the
     # schema cannot describe is a 422 problem here, by design) or on Starlette's Allow header
     c = schemathesis.checks
-    case.validate_response(response, checks=[*([] if queue_full else [c.not_a_server_error]), c.status_code_conformance,
-                                             c.content_type_conformance, c.response_schema_conformance,
-                                             c.response_headers_conformance])  # fmt: skip
+    case.validate_response(
+        response,
+        checks=[
+            *([] if queue_full else [c.not_a_server_error]),
+            c.status_code_conformance,
+            c.content_type_conformance,
+            c.response_schema_conformance,
+            c.response_headers_conformance,
+        ],
+    )

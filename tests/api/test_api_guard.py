@@ -51,7 +51,10 @@ def test_a_write_without_the_token_is_refused_with_a_problem(client):
     r = client.post("/api/articles", json=ARTICLE)
     assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
     assert r.json()["type"].endswith("/token-required") and "Bearer" in r.json()["detail"]
-    assert client.post("/api/articles", json=ARTICLE, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert (
+        client.post("/api/articles", json=ARTICLE, headers={"Authorization": "Bearer wrong"}).status_code
+        == 401
+    )
     assert stored(client) == 0
 
 
@@ -72,8 +75,11 @@ def test_writes_from_another_origin_or_site_are_refused(client):
     assert r.status_code == 403
     assert stored(client) == 0
     # the server's own pages (same origin) may write
-    r = client.post("/api/articles", json=ARTICLE, headers={**AUTH, "Origin": "http://127.0.0.1:8000",
-                                                           "Sec-Fetch-Site": "same-origin"})  # fmt: skip
+    r = client.post(
+        "/api/articles",
+        json=ARTICLE,
+        headers={**AUTH, "Origin": "http://127.0.0.1:8000", "Sec-Fetch-Site": "same-origin"},
+    )
     assert r.status_code == 201
 
 
@@ -100,8 +106,9 @@ def test_a_private_server_needs_the_token_for_reads_and_a_browser_gets_a_cookie(
 
 
 def test_serve_beyond_loopback_refuses_to_start_without_a_token(tmp_path):
-    r = CliRunner().invoke(cli_app, ["--db", str(tmp_path / "s.db"), "serve", "--host", "0.0.0.0"],
-                           env={"CRISOL_TOKEN": ""})  # fmt: skip
+    r = CliRunner().invoke(
+        cli_app, ["--db", str(tmp_path / "s.db"), "serve", "--host", "0.0.0.0"], env={"CRISOL_TOKEN": ""}
+    )
     assert r.exit_code == 2
     assert "--token" in r.output and "0.0.0.0" in r.output
 

@@ -71,12 +71,16 @@ def test_unreadable_upload_is_a_problem_naming_the_file_and_each_record(empty_cl
     problem = r.json()
     assert problem["input"] == "blob.bin" and "blob.bin" in problem["detail"]
     assert problem["type"].endswith("/input-rejected") and problem["errors"][0]["source"] == "blob.bin"
-    r = empty_client.post("/articles/upload", files={"file": ("lines.jsonl", (FIXTURES / "bad_lines.jsonl").read_bytes())})
+    r = empty_client.post(
+        "/articles/upload", files={"file": ("lines.jsonl", (FIXTURES / "bad_lines.jsonl").read_bytes())}
+    )
     assert r.status_code == 422 and [e["location"] for e in r.json()["errors"]] == ["line 1", "line 2"]
 
 
 def test_bad_json_bodies_are_problems_naming_the_body(empty_client):
-    r = empty_client.post("/articles", content=b'{"title": "sin cerrar"', headers={"content-type": "application/json"})
+    r = empty_client.post(
+        "/articles", content=b'{"title": "sin cerrar"', headers={"content-type": "application/json"}
+    )
     assert r.status_code == 422 and r.json()["input"] == "request body"
     assert "malformed" in r.json()["detail"] or "JSON" in r.json()["detail"]
     r = empty_client.post("/articles", content=b"  ", headers={"content-type": "application/json"})
@@ -122,7 +126,10 @@ def _slow_stages(delay: float) -> Stages:
 
 
 def test_reads_stay_fast_while_an_ingest_runs(db_url, make_client):
-    records = [dict(ONE, url=f"https://gaceta.example/{i}", title=f"Noticia número {i} del barrio") for i in range(30)]
+    records = [
+        dict(ONE, url=f"https://gaceta.example/{i}", title=f"Noticia número {i} del barrio")
+        for i in range(30)
+    ]
     with make_client(db_url, stages=_slow_stages(0.05)) as client:
         client.post("/articles", json=ONE)
         done = threading.Event()

@@ -27,14 +27,21 @@ def test_a_repeated_word_is_searched_once_and_answers_quickly(client):
     assert r.status_code == 200, r.text
     # 7.7 s before the terms were de-duplicated; generous here: this is no benchmark
     assert time.monotonic() - start < 5
-    assert client.get("/search", params={"q": "pleno " * 1500}).json()["count"] == \
-        client.get("/search", params={"q": "pleno"}).json()["count"] > 0  # fmt: skip
+    assert (
+        client.get("/search", params={"q": "pleno " * 1500}).json()["count"]
+        == client.get("/search", params={"q": "pleno"}).json()["count"]
+        > 0
+    )
 
 
 def test_repeats_and_reordered_alternatives_collapse_in_the_parsed_query():
     q = fts.parse_query('Kim kim KIM "Corea del Norte" "corea del norte" a OR b b OR a Jong*')
     assert [[t.words for t in g] for g in q.groups] == [
-        [("kim",)], [("corea", "del", "norte")], [("a",), ("b",)], [("jong",)]]  # fmt: skip
+        [("kim",)],
+        [("corea", "del", "norte")],
+        [("a",), ("b",)],
+        [("jong",)],
+    ]
 
 
 def test_a_25_kb_query_is_a_problem_naming_q(client):

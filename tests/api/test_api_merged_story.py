@@ -25,8 +25,16 @@ NOW = datetime(2025, 3, 6, 12, 0)
 
 
 def _story(sid: str, merged_into: str | None, size: int = 0) -> dict:
-    return {"id": sid, "title": f"Story {sid}", "language": "es", "size": size, "first": NOW, "last": NOW,
-            "merged_into": merged_into, "updated": NOW}  # fmt: skip
+    return {
+        "id": sid,
+        "title": f"Story {sid}",
+        "language": "es",
+        "size": size,
+        "first": NOW,
+        "last": NOW,
+        "merged_into": merged_into,
+        "updated": NOW,
+    }
 
 
 @pytest.fixture
@@ -37,12 +45,25 @@ def merged_db(db_url, fixture_articles):
     with open_store(db_url) as store:
         store.add_articles(pleno)
         with store.engine.begin() as conn:
-            conn.execute(stories.insert(), [
-                _story("s-live", None, size=len(pleno)), _story("s-mid", "s-live"), _story("s-old", "s-mid"),
-                _story("s-direct", "s-live"), _story("s-loop-a", "s-loop-b"), _story("s-loop-b", "s-loop-a"),
-                _story("s-dangling", "s-gone")])  # fmt: skip
-            conn.execute(story_articles.insert(), [{"article_id": a.id, "story_id": "s-live", "score": 1.0,
-                                                    "position": i} for i, a in enumerate(pleno)])  # fmt: skip
+            conn.execute(
+                stories.insert(),
+                [
+                    _story("s-live", None, size=len(pleno)),
+                    _story("s-mid", "s-live"),
+                    _story("s-old", "s-mid"),
+                    _story("s-direct", "s-live"),
+                    _story("s-loop-a", "s-loop-b"),
+                    _story("s-loop-b", "s-loop-a"),
+                    _story("s-dangling", "s-gone"),
+                ],
+            )
+            conn.execute(
+                story_articles.insert(),
+                [
+                    {"article_id": a.id, "story_id": "s-live", "score": 1.0, "position": i}
+                    for i, a in enumerate(pleno)
+                ],
+            )
     return db_url
 
 
@@ -51,7 +72,10 @@ def test_merges_are_followed_to_the_live_story(merged_db):
         assert LinkStore(store).merged_target("s-direct") == "s-live"
         assert LinkStore(store).merged_target("s-old") == "s-live"  # two hops
         assert LinkStore(store).merged_target("s-live") is None  # live: no redirect
-        assert LinkStore(store).merged_target("s-loop-a") is None and LinkStore(store).merged_target("s-dangling") is None
+        assert (
+            LinkStore(store).merged_target("s-loop-a") is None
+            and LinkStore(store).merged_target("s-dangling") is None
+        )
         assert LinkStore(store).merged_target("nothing") is None
 
 

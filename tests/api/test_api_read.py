@@ -8,8 +8,16 @@ import io
 
 def test_openapi_schema_and_docs_are_served(client):
     schema = client.get("http://testserver/openapi.json").json()
-    for path in ("/articles", "/articles/{id}", "/stories", "/entities", "/quotes", "/events", "/search",
-                 "/articles/upload"):  # fmt: skip
+    for path in (
+        "/articles",
+        "/articles/{id}",
+        "/stories",
+        "/entities",
+        "/quotes",
+        "/events",
+        "/search",
+        "/articles/upload",
+    ):
         assert "/api" + path in schema["paths"], path
     assert "ArticleCreate" in schema["components"]["schemas"]
     assert "ArticlesPublic" in schema["components"]["schemas"]
@@ -23,7 +31,11 @@ def test_articles_are_listed_newest_first_with_the_total(client):
     assert dates == sorted(dates, reverse=True)
     rest = client.get("/articles", params={"limit": 2, "offset": 4}).json()
     assert rest["count"] == 5 and len(rest["data"]) == 1
-    seen = {a["id"] for p in range(3) for a in client.get("/articles", params={"limit": 2, "offset": 2 * p}).json()["data"]}
+    seen = {
+        a["id"]
+        for p in range(3)
+        for a in client.get("/articles", params={"limit": 2, "offset": 2 * p}).json()["data"]
+    }
     assert len(seen) == 5
 
 
@@ -66,7 +78,9 @@ def test_unknown_article_is_a_404_problem_naming_the_id(client):
 def test_quotes_filter_by_speaker_entity_and_outlet(client):
     got = client.get("/quotes", params={"entity": "per-quiroga"}).json()
     assert got["count"] == 1
-    assert got["data"][0]["speaker"]["name"] == "Marta Quiroga" and got["data"][0]["outlet"] == "La Voz del Sur"
+    assert (
+        got["data"][0]["speaker"]["name"] == "Marta Quiroga" and got["data"][0]["outlet"] == "La Voz del Sur"
+    )
     assert client.get("/quotes", params={"outlet": "Harbour Times"}).json()["count"] == 0
 
 
@@ -89,7 +103,11 @@ def test_event_counts_and_csv_follow_the_same_filters(client):
     r = client.get("/events.csv", params={"language": "en"})
     assert r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert len(rows) == 1 and rows[0]["certainty"] == "attributed" and rows[0]["source_name"] == "council of Wexmoor"
+    assert (
+        len(rows) == 1
+        and rows[0]["certainty"] == "attributed"
+        and rows[0]["source_name"] == "council of Wexmoor"
+    )
 
 
 def test_entities_listed_by_mentions_and_found_by_any_spelling(client):
@@ -122,7 +140,10 @@ def test_stories_latest_or_biggest_first_and_one_in_full(client):
 
 def test_outlets_with_counts(client):
     assert {o["outlet"]: o["articles"] for o in client.get("/outlets").json()} == {
-        "Diario del Norte": 2, "Harbour Times": 2, "La Voz del Sur": 1}  # fmt: skip
+        "Diario del Norte": 2,
+        "Harbour Times": 2,
+        "La Voz del Sur": 1,
+    }
 
 
 def _statements(store, call) -> int:
@@ -170,8 +191,13 @@ def test_the_openapi_schema_names_every_field_of_every_shape(client):
         assert got, path
         return got
 
-    for path, model in (("/articles", "ArticleSummaryPublic"), ("/stories", "StoryPublic"),
-                        ("/entities", "EntityPublic"), ("/quotes", "QuotePublic"), ("/events", "EventPublic")):  # fmt: skip
+    for path, model in (
+        ("/articles", "ArticleSummaryPublic"),
+        ("/stories", "StoryPublic"),
+        ("/entities", "EntityPublic"),
+        ("/quotes", "QuotePublic"),
+        ("/events", "EventPublic"),
+    ):
         assert all(set(item) == fields(model) for item in page(path)), model
     article = client.get(f"/articles/{page('/quotes')[0]['article']}").json()
     assert set(article) == fields("ArticlePublic")

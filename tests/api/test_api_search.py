@@ -16,8 +16,10 @@ def titles(got):
 def test_spanish_words_match_other_forms_without_accents(client):
     # "eleccion" (no accent, singular) finds "elecciones" and "elección"
     got = search(client, "eleccion", kind="article")
-    assert {"El pleno de Valdemora convoca elecciones municipales anticipadas",
-            "Quiroga defiende el adelanto electoral ante los vecinos"} <= set(titles(got))  # fmt: skip
+    assert {
+        "El pleno de Valdemora convoca elecciones municipales anticipadas",
+        "Quiroga defiende el adelanto electoral ante los vecinos",
+    } <= set(titles(got))
     assert got["count"] == len(got["data"])
 
 

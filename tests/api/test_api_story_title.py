@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from crisol.store import open_store
 from crisol.service import views
-from crisol.store import queries
+from crisol.store import open_store, queries
 from crisol.store.schema import stories, story_articles
 
 
@@ -28,10 +27,25 @@ def test_a_story_without_any_headline_is_titled_by_its_first_articles_lead(db_ur
     with open_store(db_url) as store:
         store.add_articles(harbour)
         with store.engine.begin() as conn:
-            conn.execute(stories.insert().values(id="s-untitled", title=None, language="en", size=len(harbour),
-                                                 first=now, last=now, merged_into=None, updated=now))  # fmt: skip
-            conn.execute(story_articles.insert(), [{"article_id": a.id, "story_id": "s-untitled", "score": 1.0,
-                                                    "position": i} for i, a in enumerate(harbour)])  # fmt: skip
+            conn.execute(
+                stories.insert().values(
+                    id="s-untitled",
+                    title=None,
+                    language="en",
+                    size=len(harbour),
+                    first=now,
+                    last=now,
+                    merged_into=None,
+                    updated=now,
+                )
+            )
+            conn.execute(
+                story_articles.insert(),
+                [
+                    {"article_id": a.id, "story_id": "s-untitled", "score": 1.0, "position": i}
+                    for i, a in enumerate(harbour)
+                ],
+            )
         listed = queries.list_stories(store).items[0]
         full = views.get_story(store, "s-untitled")
     lead = " ".join(harbour[0].text.split())

@@ -14,9 +14,21 @@ from crisol.bench.api import CORPUS, FLOORS, bench_api
 
 @pytest.mark.slow
 def test_api_bench_meets_its_floors(shared, tmp_path):
-    metrics, results = bench_api(shared / "data" / CORPUS, articles=1000, seconds=1, connections=4,
-                                 sqlite_db=tmp_path / "bench.db", pg_url=None)  # fmt: skip
-    assert {r["endpoint"] for r in results} >= {"articles", "article", "search_common", "events", "ingest_beside"}
+    metrics, results = bench_api(
+        shared / "data" / CORPUS,
+        articles=1000,
+        seconds=1,
+        connections=4,
+        sqlite_db=tmp_path / "bench.db",
+        pg_url=None,
+    )
+    assert {r["endpoint"] for r in results} >= {
+        "articles",
+        "article",
+        "search_common",
+        "events",
+        "ingest_beside",
+    }
     assert metrics["error_rate"] <= FLOORS["max_error_rate"], results
     assert metrics["min_rps"] >= FLOORS["min_rps"], results
     assert metrics["max_p99_ms"] <= FLOORS["max_p99_ms"], results

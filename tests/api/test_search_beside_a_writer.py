@@ -30,7 +30,9 @@ def test_search_answers_while_another_writer_holds_the_store(tmp_path):
     writer = sqlite3.connect(str(db), timeout=0.1)
     writer.execute("BEGIN IMMEDIATE")
     try:
-        client = TestClient(build_app(str(db), analyze=False))  # no lifespan: its worker would wait on the lock
+        client = TestClient(
+            build_app(str(db), analyze=False)
+        )  # no lifespan: its worker would wait on the lock
         page = client.get("/search", params={"q": "Perú"})
         assert page.status_code == 200 and "Perú" in page.text
         r = CliRunner().invoke(app, ["--db", str(db), "search", "Perú", "--format", "json"])

@@ -14,7 +14,15 @@ from crisol.model import Article
 from crisol.store import open_store
 from crisol.store import search as fts
 
-QUERIES = ["eleccion", "sequía OR elecciones", "Valdemora", "riego", "\"pleno de Valdemora\"", "elec*", "Quiroga"]
+QUERIES = [
+    "eleccion",
+    "sequía OR elecciones",
+    "Valdemora",
+    "riego",
+    '"pleno de Valdemora"',
+    "elec*",
+    "Quiroga",
+]
 
 
 def _rum_available(store) -> bool:
@@ -68,9 +76,19 @@ def _tied_articles(n: int) -> list[Article]:
         # Every third article says "presupuesto" twice, the rest once: two groups of equal rank.
         extra = " El presupuesto se votará de nuevo." if i % 3 == 0 else ""
         body = f"La asamblea del distrito {i % 2} discutió el presupuesto durante la tarde.{extra}"
-        out.append(Article(id=f"{i + 1:016x}", source=f"tie/{i}", raw=body.encode(), raw_format="text", text=body,
-                           title="Sesión de la asamblea", language="es", outlet="Gaceta de Prueba",
-                           published=start + timedelta(hours=i)))  # fmt: skip
+        out.append(
+            Article(
+                id=f"{i + 1:016x}",
+                source=f"tie/{i}",
+                raw=body.encode(),
+                raw_format="text",
+                text=body,
+                title="Sesión de la asamblea",
+                language="es",
+                outlet="Gaceta de Prueba",
+                published=start + timedelta(hours=i),
+            )
+        )
     return out
 
 

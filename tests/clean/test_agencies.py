@@ -14,11 +14,23 @@ from crisol.present import detect_agency
 from crisol.text import fold_words
 
 
-@pytest.mark.parametrize(("spelling", "agency"), [
-    ("EFE", "EFE"), ("Agencia EFE", "EFE"), ("agencia  efe", "EFE"), ("EPA/EFE", "EFE"),
-    ("REUTERS", "Reuters"), ("Telam", "Télam"), ("TELAM", "Télam"), ("DPA", "dpa"),
-    ("AP", "Associated Press"), ("Agence France-Presse", "AFP"), ("EP", "Europa Press"), ("PA Wire", "PA"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("spelling", "agency"),
+    [
+        ("EFE", "EFE"),
+        ("Agencia EFE", "EFE"),
+        ("agencia  efe", "EFE"),
+        ("EPA/EFE", "EFE"),
+        ("REUTERS", "Reuters"),
+        ("Telam", "Télam"),
+        ("TELAM", "Télam"),
+        ("DPA", "dpa"),
+        ("AP", "Associated Press"),
+        ("Agence France-Presse", "AFP"),
+        ("EP", "Europa Press"),
+        ("PA Wire", "PA"),
+    ],
+)
 def test_a_credit_names_the_agency_by_its_canonical_name(spelling, agency):
     assert agency_named(spelling) == agency
 
@@ -63,15 +75,25 @@ def test_truncated_scrape_ends_in_a_several_word_name():
     assert truncated_agency("Ana Gil") is None
 
 
-@pytest.mark.parametrize(("byline", "agency"), [
-    ("Redacción / Agencia EFE", "EFE"),
-    ("LISA MASCARO Associated Press", "Associated Press"),
-    ("Jane Doe, Agence France-Presse", "AFP"),
-    ("Redacción / REUTERS", "Reuters"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("byline", "agency"),
+    [
+        ("Redacción / Agencia EFE", "EFE"),
+        ("LISA MASCARO Associated Press", "Associated Press"),
+        ("Jane Doe, Agence France-Presse", "AFP"),
+        ("Redacción / REUTERS", "Reuters"),
+    ],
+)
 def test_byline_and_presenter_name_an_agency_alike(byline, agency):
-    article = Article(id="a", source="-", raw=b"", raw_format="text", language="es",
-                      text="El Gobierno aprobó el plan.", removed=[RemovedLine(f"Por {byline}", "byline")])
+    article = Article(
+        id="a",
+        source="-",
+        raw=b"",
+        raw_format="text",
+        language="es",
+        text="El Gobierno aprobó el plan.",
+        removed=[RemovedLine(f"Por {byline}", "byline")],
+    )
     assert parse_byline(byline).agency == agency == detect_agency(article)
 
 

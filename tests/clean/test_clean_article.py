@@ -69,7 +69,9 @@ def test_html_page_uses_trafilatura_then_post_cleaning():
 
 
 def test_html_without_main_text_is_rejected():
-    raw = RawArticle("empty.html", b"<html><body><script>var x = 1;</script><img src='a.jpg'></body></html>", "html")
+    raw = RawArticle(
+        "empty.html", b"<html><body><script>var x = 1;</script><img src='a.jpg'></body></html>", "html"
+    )
     with pytest.raises(ExtractionRejected, match="no main text found in HTML") as err:
         clean(raw)
     assert err.value.source == "empty.html"
@@ -82,7 +84,9 @@ def test_html_with_only_a_menu_is_rejected_as_boilerplate():
 
 
 def test_only_boilerplate_is_rejected_with_the_reasons():
-    raw = RawArticle("nota.txt", "Publicidad\nCompartir en Facebook\nFoto: EFE\n\n".encode(), "text", location="line 4")
+    raw = RawArticle(
+        "nota.txt", "Publicidad\nCompartir en Facebook\nFoto: EFE\n\n".encode(), "text", location="line 4"
+    )
     with pytest.raises(ExtractionRejected, match="only boilerplate") as err:
         clean(raw)
     assert err.value.location == "line 4" and "share-prompt" in err.value.reason
@@ -138,15 +142,25 @@ def test_json_record_text_metadata_date_wins_over_url():
 
 
 def test_url_date_when_nothing_better():
-    raw = RawArticle("n.json", b"{}", "json", meta={"text": "La cosecha de quinua creció un 12 % este año, según datos oficiales.",
-                                                   "url": "https://www.diarioandino.example/2025/10/01/quinua"})
+    raw = RawArticle(
+        "n.json",
+        b"{}",
+        "json",
+        meta={
+            "text": "La cosecha de quinua creció un 12 % este año, según datos oficiales.",
+            "url": "https://www.diarioandino.example/2025/10/01/quinua",
+        },
+    )
     art = clean(raw, now=NOW)
     assert art.published == datetime(2025, 10, 1) and art.date_source == "url"
     assert art.outlet == "diarioandino.example"
 
 
 def test_no_date_stays_none_and_fetch_time_is_not_a_publication_date():
-    meta = {"text": "La cosecha de quinua creció un 12 % este año, según datos oficiales.", "fetched": "2025-10-03T10:00:00Z"}
+    meta = {
+        "text": "La cosecha de quinua creció un 12 % este año, según datos oficiales.",
+        "fetched": "2025-10-03T10:00:00Z",
+    }
     art = clean(RawArticle("n.json", b"{}", "json", meta=meta), now=NOW)
     assert art.published is None and art.date_source is None
     assert art.fetched == datetime(2025, 10, 3, 10, tzinfo=timezone.utc)
@@ -154,10 +168,17 @@ def test_no_date_stays_none_and_fetch_time_is_not_a_publication_date():
 
 def test_warc_fetch_date_used_only_as_last_resort():
     html = (FIXTURES / "es_page.html").read_text(encoding="utf-8")
-    for tag in ('<meta property="article:published_time" content="2025-09-18T14:30:00-03:00">',
-                '<link rel="canonical" href="https://www.lagacetadelsur.example/ambiente/2025/09/18/ley-humedales">'):
+    for tag in (
+        '<meta property="article:published_time" content="2025-09-18T14:30:00-03:00">',
+        '<link rel="canonical" href="https://www.lagacetadelsur.example/ambiente/2025/09/18/ley-humedales">',
+    ):
         html = html.replace(tag, "")
-    meta = {"html": html, "date": "2025-10-03T10:00:00Z", "date_field": "fetch", "fetched": "2025-10-03T10:00:00Z"}
+    meta = {
+        "html": html,
+        "date": "2025-10-03T10:00:00Z",
+        "date_field": "fetch",
+        "fetched": "2025-10-03T10:00:00Z",
+    }
     art = clean(RawArticle("crawl.warc.gz", b"...", "warc", location="record 3", meta=meta), now=NOW)
     assert art.published == datetime(2025, 10, 3, 10, tzinfo=timezone.utc) and art.date_source == "fetch"
 
@@ -172,7 +193,14 @@ def test_future_date_is_refused():
 def test_short_text_language_uses_lingua_and_declared_language_breaks_ties():
     art = clean(RawArticle("n.txt", "El puerto reabre sus muelles este lunes.".encode(), "text"))
     assert art.language == "es"
-    art = clean(RawArticle("n.txt", b"The harbour reopens its docks on Monday after repairs.", "text", meta={"language": "en-GB"}))
+    art = clean(
+        RawArticle(
+            "n.txt",
+            b"The harbour reopens its docks on Monday after repairs.",
+            "text",
+            meta={"language": "en-GB"},
+        )
+    )
     assert art.language == "en"
 
 

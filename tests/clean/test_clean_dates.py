@@ -39,14 +39,18 @@ def test_numeric_dates_follow_dayfirst_unless_impossible():
     assert find_date("06/25/2025").value == datetime(2025, 6, 25)
 
 
-@pytest.mark.parametrize("text", ["junio de 2025", "el 31 de junio de 2025", "May 2025", "hace 3 horas", "2025"])
+@pytest.mark.parametrize(
+    "text", ["junio de 2025", "el 31 de junio de 2025", "May 2025", "hace 3 horas", "2025"]
+)
 def test_incomplete_or_impossible_dates_are_not_invented(text):
     assert find_date(text) is None
     assert parse_date(text) is None
 
 
 def test_parse_date_formats():
-    assert parse_date("Thu, 05 Jun 2025 10:17:00 +0200") == datetime(2025, 6, 5, 10, 17, tzinfo=timezone(timedelta(hours=2)))
+    assert parse_date("Thu, 05 Jun 2025 10:17:00 +0200") == datetime(
+        2025, 6, 5, 10, 17, tzinfo=timezone(timedelta(hours=2))
+    )
     assert parse_date("2025-06-05T10:17:00Z") == datetime(2025, 6, 5, 10, 17, tzinfo=timezone.utc)
     assert parse_date("2025-06-05") == datetime(2025, 6, 5)
     assert parse_date("1749118620") == datetime(2025, 6, 5, 10, 17, tzinfo=timezone.utc)

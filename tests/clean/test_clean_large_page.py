@@ -26,13 +26,17 @@ ARTICLE = (
 
 
 def page(items: list[str], article: str = ARTICLE) -> bytes:
-    return ("<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>Un plan de obras</title>"
-            f"</head><body><article><h1>Un plan de obras</h1><p>{article}</p></article>"
-            f"<ul>{''.join(items)}</ul></body></html>").encode()  # fmt: skip
+    return (
+        "<!DOCTYPE html><html lang='es'><head><meta charset='utf-8'><title>Un plan de obras</title>"
+        f"</head><body><article><h1>Un plan de obras</h1><p>{article}</p></article>"
+        f"<ul>{''.join(items)}</ul></body></html>"
+    ).encode()
 
 
 def link_list(n: int) -> list[str]:
-    return [f'<li><a href="/seccion/noticia-{i}.html">Noticia número {i} de la portada</a></li>' for i in range(n)]
+    return [
+        f'<li><a href="/seccion/noticia-{i}.html">Noticia número {i} de la portada</a></li>' for i in range(n)
+    ]
 
 
 def short_items(n: int) -> list[str]:
@@ -76,9 +80,13 @@ def test_a_normal_article_page_extracts_the_same_text_as_trafilatura_standard_mo
     extracted = extract_page(html)
     assert extracted is not None and extracted.extractor == "trafilatura"
     before = trafilatura.bare_extraction(
-        html, include_comments=False, include_tables=True, with_metadata=True, deduplicate=False,
+        html,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=True,
+        deduplicate=False,
         date_extraction_params={"extensive_search": False, "original_date": True},
-    )  # fmt: skip
+    )
     assert extracted.text == before.text.strip()
     art = clean(RawArticle("es_page.html", html, "html"))
     assert "fast-extraction" not in {r.reason for r in art.removed}
@@ -89,7 +97,8 @@ def test_a_page_past_trafilaturas_limit_goes_through_the_density_extractor(monke
 
     monkeypatch.setattr(crisol.read.limits, "MAX_TRAFILATURA_ELEMENTS", 1_000)
     html = page(link_list(2_000)).replace(
-        b"<head>", b"<head><meta property='article:published_time' content='2025-09-18T14:30:00-03:00'>")
+        b"<head>", b"<head><meta property='article:published_time' content='2025-09-18T14:30:00-03:00'>"
+    )
     art = clean(RawArticle("portada.html", html, "html"))
     assert "nuevo plan de infraestructuras" in art.text and "Noticia número" not in art.text
     assert art.title == "Un plan de obras" and art.published is not None
@@ -109,7 +118,9 @@ def test_density_extractor_reads_undeclared_utf8_and_declared_latin1():
     from crisol.clean.html import _parse, density_text
 
     utf8 = page([])
-    latin1 = utf8.decode().encode("latin-1").replace(b"<meta charset='utf-8'>", b"<meta charset='iso-8859-1'>")
+    latin1 = (
+        utf8.decode().encode("latin-1").replace(b"<meta charset='utf-8'>", b"<meta charset='iso-8859-1'>")
+    )
     for html in (utf8.replace(b"<meta charset='utf-8'>", b""), latin1):
         assert "anunció ayer" in density_text(_parse(html))
 
@@ -149,8 +160,14 @@ def test_linear_justext_revision_gives_justext_classes():
     for case in range(3_000):
         n = rng.randint(0, 40)
         weights = rng.choice([(1, 1, 1, 1), (1, 1, 8, 1), (1, 1, 1, 8), (0, 1, 5, 5), (5, 0, 5, 5)])
-        spec = [(rng.choices(["good", "bad", "short", "neargood"], weights)[0], rng.random() < 0.3,
-                 "x" * rng.choice([0, 3, 40, 120, 300])) for _ in range(n)]  # fmt: skip
+        spec = [
+            (
+                rng.choices(["good", "bad", "short", "neargood"], weights)[0],
+                rng.random() < 0.3,
+                "x" * rng.choice([0, 3, 40, 120, 300]),
+            )
+            for _ in range(n)
+        ]
         theirs, ours = [_Paragraph(*s) for s in spec], [_Paragraph(*s) for s in spec]
         distance = rng.choice([0, 50, 150, 200])
         revise_paragraph_classification(theirs, distance)

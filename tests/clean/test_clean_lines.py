@@ -25,7 +25,9 @@ def test_fixture_lines_match_hand_annotation(name):
     assert {n for n, d in decisions.items() if d.text} == set(expected), "every non-blank line is annotated"
     for line, (label, reason) in expected.items():
         got = decisions[line]
-        assert got.keep == (label == "keep"), f"{name}:{line} {got.text!r}: expected {label}, got {got.reason}"
+        assert got.keep == (label == "keep"), (
+            f"{name}:{line} {got.text!r}: expected {label}, got {got.reason}"
+        )
         if label == "remove":
             assert got.reason == reason, f"{name}:{line} {got.text!r}"
 
@@ -85,7 +87,12 @@ def test_article_list_introduced_by_colon_is_not_trailing_links():
 def test_title_from_metadata_is_kept_once_and_repeats_removed():
     title = "Chile y Perú firman un acuerdo portuario"
     text = f"{title}\n{BODY}\n{title}\n{BODY.replace('ayer', 'hoy')}"
-    assert _reasons(text, title=title) == [(True, "title"), (True, "standfirst"), (False, "repeated-headline"), (True, "body")]
+    assert _reasons(text, title=title) == [
+        (True, "title"),
+        (True, "standfirst"),
+        (False, "repeated-headline"),
+        (True, "body"),
+    ]
 
 
 def test_only_boilerplate_keeps_nothing():
@@ -95,8 +102,12 @@ def test_only_boilerplate_keeps_nothing():
 
 @pytest.mark.parametrize(
     "line, name",
-    [("Por Canal 9 Noticias", "Canal 9 Noticias"), ("By JANE DOE", "JANE DOE"), ("Por la mañana, hubo protestas.", None),
-     ("By the end of the year", None)],
+    [
+        ("Por Canal 9 Noticias", "Canal 9 Noticias"),
+        ("By JANE DOE", "JANE DOE"),
+        ("Por la mañana, hubo protestas.", None),
+        ("By the end of the year", None),
+    ],
 )
 def test_byline_name(line, name):
     assert byline_name(line) == name
@@ -133,6 +144,8 @@ def test_caption_with_named_photo_credit_in_brackets():
 
 
 def test_agency_signature_after_a_paragraph_is_cut_not_the_paragraph():
-    para = "Los magistrados avalaron los argumentos del Gobierno sobre la ley aprobada por el Congreso en marzo."
+    para = (
+        "Los magistrados avalaron los argumentos del Gobierno sobre la ley aprobada por el Congreso en marzo."
+    )
     decisions = [d for d in classify_lines(f"Fallo del tribunal\n{BODY}\n{para} // EFE") if d.text]
     assert decisions[2].keep and decisions[2].text == para and decisions[2].trimmed == "// EFE"

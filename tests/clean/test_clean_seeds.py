@@ -29,7 +29,9 @@ def test_seeds_match_the_annotation(shared):
             if label.remove:
                 assert removed.get(line) == label.reason, f"{path.name}:{line} should go as {label.reason}"
             else:
-                assert line not in removed, f"{path.name}:{line} is {label.reason} and was removed as {removed[line]}"
+                assert line not in removed, (
+                    f"{path.name}:{line} is {label.reason} and was removed as {removed[line]}"
+                )
 
 
 def test_seed_metadata(shared):

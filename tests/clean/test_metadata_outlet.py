@@ -21,7 +21,9 @@ def test_byline_agency_is_not_the_outlet():
 
 
 def test_masthead_names_the_outlet_when_nothing_else_does():
-    art = _clean_text(f"GACETA DEL VALLE\nSube el caudal del río Tajo tras las lluvias\nPor Redacción / EFE\n{BODY}")
+    art = _clean_text(
+        f"GACETA DEL VALLE\nSube el caudal del río Tajo tras las lluvias\nPor Redacción / EFE\n{BODY}"
+    )
     assert art.outlet == "Gaceta del Valle" and art.agency == "EFE"
 
 
@@ -31,10 +33,18 @@ def test_no_outlet_rather_than_the_agency():
 
 
 def test_source_field_and_url_come_first():
-    raw = RawArticle("n.json", b"{}", "json", meta={"text": f"Por Luis Mora / Europa Press\n{BODY}",
-                                                    "outlet": "www.gacetadelvalle.example"})
+    raw = RawArticle(
+        "n.json",
+        b"{}",
+        "json",
+        meta={"text": f"Por Luis Mora / Europa Press\n{BODY}", "outlet": "www.gacetadelvalle.example"},
+    )
     art = clean(raw)
-    assert art.outlet == "gacetadelvalle.example" and art.agency == "Europa Press" and art.authors == ["Luis Mora"]
+    assert (
+        art.outlet == "gacetadelvalle.example"
+        and art.agency == "Europa Press"
+        and art.authors == ["Luis Mora"]
+    )
     assert normalise_outlet("  El   Diario ") == "El Diario"
 
 

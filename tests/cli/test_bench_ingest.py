@@ -15,6 +15,8 @@ def test_ingest_keeps_what_the_floors_require(shared):
     html = shared / bench.HTML_DIR
     metrics, timings = bench.run(corpus, html if html.is_dir() else None, limit=150, html_limit=15)
     assert metrics["articles"] == 150
-    below = {k: (metrics[k], floor) for k, floor in bench.FLOORS.items() if k in metrics and metrics[k] < floor}
+    below = {
+        k: (metrics[k], floor) for k, floor in bench.FLOORS.items() if k in metrics and metrics[k] < floor
+    }
     assert not below, f"below floor (value, floor): {below}"
     assert [t.items for t in timings][:2] == [150, 150]

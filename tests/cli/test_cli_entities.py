@@ -127,15 +127,33 @@ def test_article_shows_registry_entities_quotes_events_and_dates(db):
 
 
 def _article(aid: str, text: str, mentions: list[Mention], quotes=(), events=()) -> Article:
-    return Article(id=aid, source=f"{aid}.txt", raw=text.encode(), raw_format="text", text=text,
-                   title=text[:40], outlet="Diario Prueba", language="es",
-                   published=datetime(2024, 5, 2, tzinfo=timezone.utc), mentions=mentions,
-                   quotes=list(quotes), events=list(events))  # fmt: skip
+    return Article(
+        id=aid,
+        source=f"{aid}.txt",
+        raw=text.encode(),
+        raw_format="text",
+        text=text,
+        title=text[:40],
+        outlet="Diario Prueba",
+        language="es",
+        published=datetime(2024, 5, 2, tzinfo=timezone.utc),
+        mentions=mentions,
+        quotes=list(quotes),
+        events=list(events),
+    )
 
 
 def _entity(eid: str, name: str, aliases: dict[str, int], articles: list[str], type: str = "PER") -> dict:
-    return {"id": eid, "name": name, "type": type, "aliases": aliases, "country": "ESP", "role": None,
-            "articles": articles, "merges": []}  # fmt: skip
+    return {
+        "id": eid,
+        "name": name,
+        "type": type,
+        "aliases": aliases,
+        "country": "ESP",
+        "role": None,
+        "articles": articles,
+        "merges": [],
+    }
 
 
 @pytest.fixture
@@ -143,19 +161,31 @@ def built(tmp_path) -> str:
     """Two people sharing a surname, a city named like one of them, one quote, one event."""
     db = str(tmp_path / "built.db")
     text = "Ana María Núñez habló con Luis Núñez en Córdoba. «Seguiremos», dijo Ana María Núñez."
-    mentions = [Mention("Ana María Núñez", "PER", 0, 15, 0, entity_id="per:ana"),
-                Mention("Luis Núñez", "PER", 26, 36, 0, entity_id="per:luis"),
-                Mention("Córdoba", "LOC", 40, 47, 0, entity_id="loc:cordoba")]  # fmt: skip
+    mentions = [
+        Mention("Ana María Núñez", "PER", 0, 15, 0, entity_id="per:ana"),
+        Mention("Luis Núñez", "PER", 26, 36, 0, entity_id="per:luis"),
+        Mention("Córdoba", "LOC", 40, 47, 0, entity_id="loc:cordoba"),
+    ]
     quote = Quote("Seguiremos", "direct", "Ana María Núñez", "dijo", 50, 60, 1, speaker_entity="per:ana")
-    event = Event("CONSULT", "meet", Actor("Ana María Núñez", None, "ESP", "GOV"),
-                  Actor("Luis Núñez", None, "ESP", "GOV"), 0, text, "habló", location="Córdoba")  # fmt: skip
+    event = Event(
+        "CONSULT",
+        "meet",
+        Actor("Ana María Núñez", None, "ESP", "GOV"),
+        Actor("Luis Núñez", None, "ESP", "GOV"),
+        0,
+        text,
+        "habló",
+        location="Córdoba",
+    )
     with open_store(db) as store:
         store.add_articles([_article("a1", text, mentions, [quote], [event])])
-        LinkStore(store).save_entities([
-            _entity("per:ana", "Ana María Núñez", {"Ana María Núñez": 2}, ["a1"]),
-            _entity("per:luis", "Luis Núñez", {"Luis Núñez": 1}, ["a1"]),
-            _entity("loc:cordoba", "Córdoba", {"Córdoba": 1, "CORDOBA": 1}, ["a1"], type="LOC"),
-        ])  # fmt: skip
+        LinkStore(store).save_entities(
+            [
+                _entity("per:ana", "Ana María Núñez", {"Ana María Núñez": 2}, ["a1"]),
+                _entity("per:luis", "Luis Núñez", {"Luis Núñez": 1}, ["a1"]),
+                _entity("loc:cordoba", "Córdoba", {"Córdoba": 1, "CORDOBA": 1}, ["a1"], type="LOC"),
+            ]
+        )
     return db
 
 
@@ -176,8 +206,11 @@ def test_an_exact_spelling_or_an_id_picks_one_entity(built):
 def test_entity_view_links_unlinked_event_actors_through_the_articles_mentions(built):
     ana = json_out(built, "entity", "Ana María Núñez", "--format", "json")
     assert [q["text"] for q in ana["quotes"]] == ["Seguiremos"]
-    assert ana["quotes"][0]["speaker"] == {"name": "Ana María Núñez", "text": "Ana María Núñez",
-                                           "entity_id": "per:ana"}  # fmt: skip
+    assert ana["quotes"][0]["speaker"] == {
+        "name": "Ana María Núñez",
+        "text": "Ana María Núñez",
+        "entity_id": "per:ana",
+    }
     assert len(ana["events"]) == 1
     event = ana["events"][0]
     assert event["source"]["entity_id"] == "per:ana" and event["target"]["entity_id"] == "per:luis"

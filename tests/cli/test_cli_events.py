@@ -18,15 +18,32 @@ import pytest
 from typer.testing import CliRunner
 
 from crisol.cli import app
-from crisol.service.exports import CROSS_CSV_COLUMNS, EVENT_CSV_COLUMNS
 from crisol.model import Actor, Article, Event, Mention
+from crisol.service.exports import CROSS_CSV_COLUMNS, EVENT_CSV_COLUMNS
 from crisol.store import open_store
 from crisol.store.link import LinkStore
 
 EVENT_KEYS = {"type", "mode", "source", "target", "location", "date", "certainty", "sentence", "article"}
-CROSS_KEYS = {"id", "type", "mode", "source", "target", "location", "date", "date_precision", "date_source",
-              "certainty", "certainties", "num_articles", "num_outlets", "num_independent_sources", "articles",
-              "outlets", "sentences", "stories"}
+CROSS_KEYS = {
+    "id",
+    "type",
+    "mode",
+    "source",
+    "target",
+    "location",
+    "date",
+    "date_precision",
+    "date_source",
+    "certainty",
+    "certainties",
+    "num_articles",
+    "num_outlets",
+    "num_independent_sources",
+    "articles",
+    "outlets",
+    "sentences",
+    "stories",
+}
 
 
 @pytest.fixture(scope="module")
@@ -67,15 +84,20 @@ def test_events_json_has_the_public_shape(db):
     assert visits and all(e["source"]["sector"] == "GOV" for e in visits)
     per_article = events(db, "--per-article")
     assert len(per_article) >= len(rows)
-    assert {s["event"] for e in rows for s in e["sentences"] if s["support"] == "coded"} == {e["id"] for e in per_article}
+    assert {s["event"] for e in rows for s in e["sentences"] if s["support"] == "coded"} == {
+        e["id"] for e in per_article
+    }
 
 
 def test_events_by_actor_use_every_spelling_of_the_registry_entity(db):
     kim = json.loads(run(db, "entity", "Kim Jong Un", "--format", "json").stdout)
     for spelling in ("Kim Jong Un", "kim jong-un"):
         rows = events(db, "--actor", spelling)
-        assert rows and all(kim["id"] in actor_ids(e) or any(
-            s["event"] in {x["id"] for x in kim["events"]} for s in e["sentences"]) for e in rows)
+        assert rows and all(
+            kim["id"] in actor_ids(e)
+            or any(s["event"] in {x["id"] for x in kim["events"]} for s in e["sentences"])
+            for e in rows
+        )
         assert {a for e in rows for a in e["articles"]} >= {e["article"] for e in kim["events"]}
         per_article = events(db, "--actor", spelling, "--per-article")
         assert {e["article"] for e in per_article} == {e["article"] for e in kim["events"]}
@@ -131,11 +153,27 @@ def test_events_rejects_a_table_into_a_file_and_bad_dates(db, tmp_path):
 # ---- exact rules, on a hand-built store ----------------------------------------------------
 
 
-def _event(date: str | None, precision: str | None, source: str, target: str | None = None,
-           type: str = "CONSULT", certainty: str = "asserted") -> Event:  # fmt: skip
+def _event(
+    date: str | None,
+    precision: str | None,
+    source: str,
+    target: str | None = None,
+    type: str = "CONSULT",
+    certainty: str = "asserted",
+) -> Event:
     counterpart = Actor(target, None, "FRA", "GOV") if target else None
-    return Event(type, "meet", Actor(source, None, "ESP", "GOV"), counterpart, 0, f"{source} met someone.", "met",
-                 date=date, date_precision=precision, certainty=certainty)  # fmt: skip
+    return Event(
+        type,
+        "meet",
+        Actor(source, None, "ESP", "GOV"),
+        counterpart,
+        0,
+        f"{source} met someone.",
+        "met",
+        date=date,
+        date_precision=precision,
+        certainty=certainty,
+    )
 
 
 @pytest.fixture
@@ -143,22 +181,40 @@ def dated(tmp_path) -> str:
     db = str(tmp_path / "dated.db")
     text = "Marta Ibarra met Paul Durand. Marta Ibarra met others."
     article = Article(
-        id="d1", source="d1.txt", raw=text.encode(), raw_format="text", text=text, language="en",
-        outlet="Test Wire", url="https://wire.example/d1", published=datetime(2024, 6, 1, tzinfo=timezone.utc),
-        mentions=[Mention("Marta Ibarra", "PER", 0, 12, 0, entity_id="per:marta"),
-                  Mention("Paul Durand", "PER", 17, 28, 0, entity_id="per:paul")],
-        events=[_event("2024-05-02", "day", "Marta Ibarra", "Paul Durand"),
-                _event("2024-05", "month", "Marta Ibarra"),
-                _event("2023-winter", "season", "Paul Durand", certainty="alleged"),
-                _event(None, None, "Marta Ibarra", "Paul Durand", type="AID"),
-                _event("2022", "year", "Someone Else")],
-    )  # fmt: skip
+        id="d1",
+        source="d1.txt",
+        raw=text.encode(),
+        raw_format="text",
+        text=text,
+        language="en",
+        outlet="Test Wire",
+        url="https://wire.example/d1",
+        published=datetime(2024, 6, 1, tzinfo=timezone.utc),
+        mentions=[
+            Mention("Marta Ibarra", "PER", 0, 12, 0, entity_id="per:marta"),
+            Mention("Paul Durand", "PER", 17, 28, 0, entity_id="per:paul"),
+        ],
+        events=[
+            _event("2024-05-02", "day", "Marta Ibarra", "Paul Durand"),
+            _event("2024-05", "month", "Marta Ibarra"),
+            _event("2023-winter", "season", "Paul Durand", certainty="alleged"),
+            _event(None, None, "Marta Ibarra", "Paul Durand", type="AID"),
+            _event("2022", "year", "Someone Else"),
+        ],
+    )
     with open_store(db) as store:
         store.add_articles([article])
-        LinkStore(store).save_entities([
-            {"id": "per:marta", "name": "Marta Ibarra", "type": "PER", "aliases": {"Marta Ibarra": 2, "M. Ibarra": 1}},
-            {"id": "per:paul", "name": "Paul Durand", "type": "PER", "aliases": {"Paul Durand": 1}},
-        ])  # fmt: skip
+        LinkStore(store).save_entities(
+            [
+                {
+                    "id": "per:marta",
+                    "name": "Marta Ibarra",
+                    "type": "PER",
+                    "aliases": {"Marta Ibarra": 2, "M. Ibarra": 1},
+                },
+                {"id": "per:paul", "name": "Paul Durand", "type": "PER", "aliases": {"Paul Durand": 1}},
+            ]
+        )
     return db
 
 

@@ -18,7 +18,6 @@ from crisol.service.exports import EVENT_CSV_COLUMNS
 from crisol.store import open_store
 
 
-
 @pytest.fixture(scope="module")
 def db(annotated_db: str) -> str:
     return annotated_db
@@ -83,10 +82,22 @@ def test_events_export_matches_the_events_command(db, tmp_path):
     rows = jsonl(db, "events")
     assert rows
     for e in rows:
-        assert {"type", "mode", "source", "target", "location", "date", "certainty", "sentence", "article"} <= set(e)
+        assert {
+            "type",
+            "mode",
+            "source",
+            "target",
+            "location",
+            "date",
+            "certainty",
+            "sentence",
+            "article",
+        } <= set(e)
         for role in ("source", "target"):
             assert e[role] is None or {"name", "country", "sector"} <= set(e[role])
-    listed = json.loads(CliRunner().invoke(app, ["--db", db, "events", "--per-article", "--format", "json"]).stdout)
+    listed = json.loads(
+        CliRunner().invoke(app, ["--db", db, "events", "--per-article", "--format", "json"]).stdout
+    )
     assert rows == listed
     out = tmp_path / "events.csv"
     export(db, "events", "csv", "--output", str(out))

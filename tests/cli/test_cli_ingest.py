@@ -151,15 +151,19 @@ def test_export_csv_to_stdout(runner, filled):
 
 def test_store_is_chosen_by_db_option_or_crisol_db(runner, tmp_path, news):
     by_env = str(tmp_path / "env.db")
-    result = runner.invoke(app, ["ingest", str(news / "harbour.txt"), "--no-analyze"],
-                           env={"CRISOL_DB": by_env})  # fmt: skip
+    result = runner.invoke(
+        app, ["ingest", str(news / "harbour.txt"), "--no-analyze"], env={"CRISOL_DB": by_env}
+    )
     assert result.exit_code == 0, result.output
     with open_store(by_env) as store:
         assert store.count_articles() == 1
     # --db wins over the environment.
     by_option = str(tmp_path / "opt.db")
-    runner.invoke(app, ["--db", by_option, "ingest", str(news / "feed.jsonl"), "--no-analyze"],
-                  env={"CRISOL_DB": by_env})  # fmt: skip
+    runner.invoke(
+        app,
+        ["--db", by_option, "ingest", str(news / "feed.jsonl"), "--no-analyze"],
+        env={"CRISOL_DB": by_env},
+    )
     with open_store(by_option) as a, open_store(by_env) as b:
         assert (a.count_articles(), b.count_articles()) == (2, 1)
     bad = runner.invoke(app, ["--db", "mysql://x/y", "articles"])
@@ -194,8 +198,12 @@ def test_an_ambiguous_id_prefix_is_a_clear_error(runner, db):
     from crisol.model import Article
 
     with open_store(db) as store:
-        store.add_articles([Article(id=i, source="x", raw=b"", raw_format="text", text=f"texto {i}")
-                            for i in ("abc1000000000000", "abc2000000000000")])  # fmt: skip
+        store.add_articles(
+            [
+                Article(id=i, source="x", raw=b"", raw_format="text", text=f"texto {i}")
+                for i in ("abc1000000000000", "abc2000000000000")
+            ]
+        )
     result = run(runner, db, "article", "abc")
     assert result.exit_code == 1 and "matches several articles" in result.output
     assert run(runner, db, "article", "abc2").exit_code == 0

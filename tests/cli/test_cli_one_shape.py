@@ -66,15 +66,30 @@ def test_stories_have_the_issue_shapes_and_match_the_api(db, api):
     naming = cli_json(db, "stories", "--entity", "kim jong-un")  # any spelling, as `crisol entity`
     assert naming and naming == api_json(api, "/stories", entity=kim["id"])["data"]
     for language in ("es", "en"):
-        assert cli_json(db, "stories", "--language", language) == api_json(api, "/stories", language=language)["data"]
+        assert (
+            cli_json(db, "stories", "--language", language)
+            == api_json(api, "/stories", language=language)["data"]
+        )
     assert cli_json(db, "stories", "--since", "2100-01-01") == []
     biggest = max(stories, key=lambda s: len(s["articles"]))
     story = cli_json(db, "story", biggest["id"])
-    for key in ("id", "title", "articles", "summary", "relations", "timeline", "quotes", "events", "differences"):
+    for key in (
+        "id",
+        "title",
+        "articles",
+        "summary",
+        "relations",
+        "timeline",
+        "quotes",
+        "events",
+        "differences",
+    ):
         assert key in story, key
     assert story["articles"] == biggest["articles"] and story["outlets"] == biggest["outlets"]
-    assert all({"text", "citations"} <= set(line) and set(line["citations"]) <= set(story["articles"])
-               for line in story["summary"])  # fmt: skip
+    assert all(
+        {"text", "citations"} <= set(line) and set(line["citations"]) <= set(story["articles"])
+        for line in story["summary"]
+    )
     assert all({"a", "b", "kind", "score"} <= set(r) for r in story["relations"])
     assert api_json(api, f"/stories/{biggest['id']}") == story
 
@@ -95,8 +110,12 @@ def test_events_and_quotes_are_the_same_wherever_they_appear(db, api):
     events = api_json(api, "/events", limit=500)["data"]
     quotes = api_json(api, "/quotes", limit=500)["data"]
     assert events and quotes
-    exported = [json.loads(line) for line in CliRunner().invoke(
-        app, ["--db", db, "export", "--what", "quotes", "--format", "jsonl"]).stdout.splitlines()]  # fmt: skip
+    exported = [
+        json.loads(line)
+        for line in CliRunner()
+        .invoke(app, ["--db", db, "export", "--what", "quotes", "--format", "jsonl"])
+        .stdout.splitlines()
+    ]
     assert exported == quotes
     for article in {e["article"] for e in events} | {q["article"] for q in quotes}:
         one = cli_json(db, "article", article)

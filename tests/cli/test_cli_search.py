@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from crisol.cli import app
-from crisol.service.runner import default_stages, prepare
 from crisol.read import InputFile, read_input
+from crisol.service.runner import default_stages, prepare
 from crisol.store import open_store
 from crisol.store import search as fts
 
@@ -67,8 +67,11 @@ def test_json_is_what_the_api_answers(db):
     from crisol.api import create_app
 
     with TestClient(create_app(db, analyze=False), base_url="http://testserver/api") as api:
-        for query, params in [("puerto OR port", {}), ("crane", {"language": "en", "since": "2025-06-01"}),
-                              ("puerto OR library", {"kind": "article", "limit": 2, "offset": 1})]:  # fmt: skip
+        for query, params in [
+            ("puerto OR port", {}),
+            ("crane", {"language": "en", "since": "2025-06-01"}),
+            ("puerto OR library", {"kind": "article", "limit": 2, "offset": 1}),
+        ]:
             args = [query, "--format", "json"]
             for key, value in params.items():
                 args += [f"--{key}", str(value)]
@@ -87,14 +90,20 @@ def test_language_since_until_and_outlet_filter(db):
     assert [h["title"] for h in hits(db, "puerto OR port", "--language", "en")] == [PORT_EN]
     assert [h["title"] for h in hits(db, "puerto OR port", "--language", "es")] == [PORT_ES]
     assert [h["title"] for h in hits(db, "puerto OR port", "--since", "2025-06-01")] == [PORT_EN]
-    assert [h["title"] for h in hits(db, "puerto OR port", "--until", "2025-05-12")] == [PORT_ES]  # the whole day
+    assert [h["title"] for h in hits(db, "puerto OR port", "--until", "2025-05-12")] == [
+        PORT_ES
+    ]  # the whole day
     outlet = hits(db, "puerto OR port", "--outlet", "GACETA-ALMENARA.EXAMPLE")
     assert [h["title"] for h in outlet] == [PORT_ES]
 
 
 @pytest.mark.parametrize(
     "args, option",
-    [(["--since", "ayer"], "--since"), (["--until", "2025-13-01"], "--until"), (["--kind", "event"], "--kind")],
+    [
+        (["--since", "ayer"], "--since"),
+        (["--until", "2025-13-01"], "--until"),
+        (["--kind", "event"], "--kind"),
+    ],
 )
 def test_bad_filters_exit_2_naming_the_option(db, args, option):
     result = run(db, "search", "port", *args)
@@ -115,14 +124,20 @@ def test_articles_stored_without_the_index_are_found(tmp_path):
     """Articles stored by another path than the pipeline (not indexed) are indexed first."""
     db = str(tmp_path / "store.db")
     ingest(db)
-    record = {"title": "Ferry timetable changes for the winter", "language": "en",
-              "maintext": "The island ferry will sail twice a day from November, the operator said. "
-                          "Residents asked for an earlier morning crossing to reach the mainland hospital.",
-              "date_publish": "2025-10-01 08:00:00", "source_domain": "www.northfield-courier.example"}  # fmt: skip
+    record = {
+        "title": "Ferry timetable changes for the winter",
+        "language": "en",
+        "maintext": "The island ferry will sail twice a day from November, the operator said. "
+        "Residents asked for an earlier morning crossing to reach the mainland hospital.",
+        "date_publish": "2025-10-01 08:00:00",
+        "source_domain": "www.northfield-courier.example",
+    }
     data = (json.dumps(record) + "\n").encode()
     stages = default_stages(analyze=False)
     with open_store(db) as store:
-        store.add_articles([prepare(r, stages) for r in read_input(InputFile("ferry.jsonl", None, data, len(data)))])
+        store.add_articles(
+            [prepare(r, stages) for r in read_input(InputFile("ferry.jsonl", None, data, len(data)))]
+        )
         assert fts.missing_article_ids(store), "the new article is not indexed yet"
     assert [h["title"] for h in hits(db, "ferry")] == [record["title"]]
     with open_store(db) as store:
@@ -132,5 +147,7 @@ def test_articles_stored_without_the_index_are_found(tmp_path):
 def test_a_query_past_the_limits_exits_2_naming_it(tmp_path):
     from crisol.cli import app
 
-    r = CliRunner().invoke(app, ["--db", str(tmp_path / "e.db"), "search", " ".join(f"w{k}" for k in range(40))])
+    r = CliRunner().invoke(
+        app, ["--db", str(tmp_path / "e.db"), "search", " ".join(f"w{k}" for k in range(40))]
+    )
     assert r.exit_code == 2 and "QUERY" in r.output

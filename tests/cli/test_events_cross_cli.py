@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from crisol.cli import app
 from crisol.service.exports import CROSS_CSV_COLUMNS
 
+
 @pytest.fixture(scope="module")
 def db(tmp_path_factory, cross_sources) -> str:
     path = str(tmp_path_factory.mktemp("events-cross") / "store.db")
@@ -41,14 +42,21 @@ def test_the_meeting_is_one_row_with_its_counts_and_sources(db):
     assert set(meeting["articles"]) == {"art-andino", "art-radio", "art-portal", "art-voz"}
     assert (meeting["num_articles"], meeting["num_outlets"], meeting["num_independent_sources"]) == (4, 4, 2)
     assert meeting["outlets"] == ["Diario Andino", "Radio Sur", "Portal Este", "La Voz"]
-    assert (meeting["date"], meeting["date_precision"], meeting["date_source"]) == ("2026-05-11", "day", "text")
+    assert (meeting["date"], meeting["date_precision"], meeting["date_source"]) == (
+        "2026-05-11",
+        "day",
+        "text",
+    )
     assert meeting["certainty"] == "asserted" and meeting["stories"] == ["st-visit"]
     assert rows[0] is not None and rows[0]["id"] == meeting["id"]  # most independent sources first
 
 
 def test_filters_apply_to_events_across_sources(db):
     assert {e["id"] for e in listed(db, "--actor", "Tomás Ferrer")} == {
-        e["id"] for e in listed(db, "--type", "CONSULT") if "Tomás Ferrer" in json.dumps(e, ensure_ascii=False)}
+        e["id"]
+        for e in listed(db, "--type", "CONSULT")
+        if "Tomás Ferrer" in json.dumps(e, ensure_ascii=False)
+    }
     costa = listed(db, "--actor", "ana costa")
     assert [e["articles"] for e in costa] == [["art-costa"]]
     assert [e["certainty"] for e in listed(db, "--certainty", "hypothetical")] == ["hypothetical"]
@@ -64,8 +72,13 @@ def test_csv_row_in_gdelt_layout(db, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert list(rows[0]) == CROSS_CSV_COLUMNS
     top = rows[0]
-    assert (top["SQLDATE"], top["EventCode"], top["NumArticles"], top["NumSources"], top["NumIndependentSources"]) == (
-        "20260511", "CONSULT", "4", "4", "2")
+    assert (
+        top["SQLDATE"],
+        top["EventCode"],
+        top["NumArticles"],
+        top["NumSources"],
+        top["NumIndependentSources"],
+    ) == ("20260511", "CONSULT", "4", "4", "2")
     assert {top["Actor1Name"], top["Actor2Name"]} == {"Rosa Méndez", "Tomás Ferrer"}
     assert {top["Actor1Code"], top["Actor2Code"]} == {"CHL GOV", "URY GOV"}
     assert top["Certainties"] == "asserted:2;attributed:1"

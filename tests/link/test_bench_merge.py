@@ -23,10 +23,13 @@ def test_merge_bench_stays_above_its_floors():
 
 def test_merge_bench_command_writes_results_and_ends_with_metrics(tmp_path):
     table = tmp_path / "pairs.tsv"
-    table.write_text("a\tb\tlabel_a_type\texpected\tnote\tcontext\n"
-                     "Moscú\tMoscow\tLOC\tmerge\tcity\t\n"
-                     "Raúl Castro\tFidel Castro\tPER\tdistinct\tbrothers\t\n"
-                     "Serguéi Lavrov\tLavron\tPER\tmerge\ttypo\tarticle\n", encoding="utf-8")
+    table.write_text(
+        "a\tb\tlabel_a_type\texpected\tnote\tcontext\n"
+        "Moscú\tMoscow\tLOC\tmerge\tcity\t\n"
+        "Raúl Castro\tFidel Castro\tPER\tdistinct\tbrothers\t\n"
+        "Serguéi Lavrov\tLavron\tPER\tmerge\ttypo\tarticle\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(app, ["bench", "merge", str(table), "--out", str(out)])
     assert result.exit_code == 0, result.output

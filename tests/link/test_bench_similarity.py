@@ -12,7 +12,11 @@ def test_similarity_on_heldout_pairs_stays_above_floors(shared):
     rows = bench.load_pairs(shared / "data" / "semeval2022-task8" / "pairs.jsonl")
     # every es-es pair, and a fixed sample of the others, to keep CI short (the full run is
     # `crisol bench similarity`)
-    rows = [r for r in rows if (r["lang1"], r["lang2"]) == ("es", "es") or zlib.crc32(r["pair_id"].encode()) % 5 == 1]
+    rows = [
+        r
+        for r in rows
+        if (r["lang1"], r["lang2"]) == ("es", "es") or zlib.crc32(r["pair_id"].encode()) % 5 == 1
+    ]
     report = bench.evaluate(rows)
     held_es = report["per_language"]["es-es"]["crisol"]
     assert held_es >= bench.FLOORS["heldout_es-es"], report["per_language"]["es-es"]

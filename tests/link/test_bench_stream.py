@@ -18,10 +18,21 @@ def test_tenths_split_the_stream_by_articles():
 
 
 def test_size_counts_and_floors():
-    assert bs.size_counts({"a": ["1"], "b": ["1", "2", "3"], "c": list("123456789012")}) == \
-        {"1": 1, "2": 0, "3-5": 1, "6-10": 0, "11-50": 1, ">50": 0}
-    good = {"semeval_1.5_bcubed_p": 0.9, "semeval_2.0_labelled_p": 0.9, "coherence_weak_share": 0.0,
-            "examples_pairwise_f1": 1.0, "seeds_pairwise_f1": 1.0}
+    assert bs.size_counts({"a": ["1"], "b": ["1", "2", "3"], "c": list("123456789012")}) == {
+        "1": 1,
+        "2": 0,
+        "3-5": 1,
+        "6-10": 0,
+        "11-50": 1,
+        ">50": 0,
+    }
+    good = {
+        "semeval_1.5_bcubed_p": 0.9,
+        "semeval_2.0_labelled_p": 0.9,
+        "coherence_weak_share": 0.0,
+        "examples_pairwise_f1": 1.0,
+        "seeds_pairwise_f1": 1.0,
+    }
     assert bs.check_floors(good) == []
     assert bs.check_floors({**good, "coherence_weak_share": 0.5}) == ["coherence_weak_share = 0.5 > 0.1"]
     assert bs.check_floors({**good, "seeds_pairwise_f1": 0.8})

@@ -41,7 +41,9 @@ def test_exact_copy_is_a_duplicate():
 def test_one_changed_sentence_is_a_near_duplicate():
     index = dedup.DuplicateIndex()
     index.add("a", WIRE)
-    changed = WIRE.replace("La oposición criticó el retraso del anuncio", "Los alcaldes celebraron el anuncio")
+    changed = WIRE.replace(
+        "La oposición criticó el retraso del anuncio", "Los alcaldes celebraron el anuncio"
+    )
     rels = index.add("b", changed)
     assert [r.kind for r in rels] == ["near-duplicate"]
     assert 0.7 <= rels[0].score < 1.0
@@ -92,17 +94,26 @@ def test_duplicate_index_forgets_articles_older_than_its_window():
     from crisol.link.dedup import DuplicateIndex
 
     t0 = datetime(2025, 6, 1, tzinfo=timezone.utc)
-    text = ("El ayuntamiento abrió ayer el nuevo mercado cubierto del barrio norte, con cuarenta puestos "
-            "de productores locales y un horario ampliado los fines de semana. La obra costó menos de lo "
-            "previsto y terminó dos meses antes del plazo fijado en el contrato con la constructora. Los "
-            "vecinos pidieron durante años un mercado propio y celebraron la apertura con una fiesta.")  # fmt: skip
+    text = (
+        "El ayuntamiento abrió ayer el nuevo mercado cubierto del barrio norte, con cuarenta puestos "
+        "de productores locales y un horario ampliado los fines de semana. La obra costó menos de lo "
+        "previsto y terminó dos meses antes del plazo fijado en el contrato con la constructora. Los "
+        "vecinos pidieron durante años un mercado propio y celebraron la apertura con una fiesta."
+    )
     index = DuplicateIndex(window=timedelta(days=30))
     assert index.add("a", text, time=t0) == []
     # within the window, a near copy is found
     near = index.add("b", text.replace("una fiesta", "una verbena"), time=t0 + timedelta(days=3))
     assert [(r.a, r.kind) for r in near] == [("a", "near-duplicate")]
     # 40 days later "a" and "b" have left the index: the same text is new again
-    assert index.add("c", "Otra noticia sin relación, sobre el tiempo de mañana en la costa.", time=t0 + timedelta(days=40)) == []
+    assert (
+        index.add(
+            "c",
+            "Otra noticia sin relación, sobre el tiempo de mañana en la costa.",
+            time=t0 + timedelta(days=40),
+        )
+        == []
+    )
     assert len(index) == 1
     assert index.add("d", text, time=t0 + timedelta(days=41)) == []
     # an undated article ages with the newest dated one

@@ -18,11 +18,26 @@ def article(article_id: str, *names: str, language: str = "es") -> Article:
         name, label, *rest = spec.split("/")
         start = len(text)
         text += name + ". "
-        mentions.append(Mention(name, label, start, start + len(name), n,
-                                role=rest[0] if rest and rest[0] else None,
-                                country=rest[1] if len(rest) > 1 else None))
-    return Article(id=article_id, source="test", raw=b"", raw_format="text", text=text,
-                   language=language, mentions=mentions)
+        mentions.append(
+            Mention(
+                name,
+                label,
+                start,
+                start + len(name),
+                n,
+                role=rest[0] if rest and rest[0] else None,
+                country=rest[1] if len(rest) > 1 else None,
+            )
+        )
+    return Article(
+        id=article_id,
+        source="test",
+        raw=b"",
+        raw_format="text",
+        text=text,
+        language=language,
+        mentions=mentions,
+    )
 
 
 def ids(art: Article) -> dict[str, str | None]:
@@ -31,10 +46,25 @@ def ids(art: Article) -> dict[str, str | None]:
 
 def test_variants_across_articles_and_languages_merge():
     reg = EntityRegistry()
-    es = article("es1", "Kim Jong-un/PER", "Serguéi Shoigú/PER", "Pionyang/LOC", "Moscú/LOC",
-                 "Corea del Norte/LOC", "EE.UU./LOC")
-    en = article("en1", "Kim Jong Un/PER", "Sergei Shoygu/PER", "Pyongyang/LOC", "Moscow/LOC",
-                 "North Korea/LOC", "US/LOC", language="en")
+    es = article(
+        "es1",
+        "Kim Jong-un/PER",
+        "Serguéi Shoigú/PER",
+        "Pionyang/LOC",
+        "Moscú/LOC",
+        "Corea del Norte/LOC",
+        "EE.UU./LOC",
+    )
+    en = article(
+        "en1",
+        "Kim Jong Un/PER",
+        "Sergei Shoygu/PER",
+        "Pyongyang/LOC",
+        "Moscow/LOC",
+        "North Korea/LOC",
+        "US/LOC",
+        language="en",
+    )
     de = article("de1", "Kim Jongun/PER", "Moskau/LOC", "Nordkorea/LOC", "USA/LOC", language="de")
     for a in (es, en, de):
         reg.link(a)
@@ -53,8 +83,17 @@ def test_variants_across_articles_and_languages_merge():
 
 def test_look_alikes_stay_apart():
     reg = EntityRegistry()
-    a = article("a", "Kim Jong-un/PER", "Kim Yo-jong/PER", "Kim Jong-il/PER", "Kim Il-sung/PER",
-                "Raúl Castro/PER", "Fidel Castro/PER", "George Bush/PER", "George W. Bush/PER")
+    a = article(
+        "a",
+        "Kim Jong-un/PER",
+        "Kim Yo-jong/PER",
+        "Kim Jong-il/PER",
+        "Kim Il-sung/PER",
+        "Raúl Castro/PER",
+        "Fidel Castro/PER",
+        "George Bush/PER",
+        "George W. Bush/PER",
+    )
     b = article("b", "Vladímir Putin/PER", "Vladimir/LOC", "Ali Khamenei/PER", "Ali Larijani/PER")
     reg.link(a)
     reg.link(b)
@@ -198,9 +237,11 @@ def test_match_does_not_change_the_registry():
 
 def test_every_merge_is_explained():
     reg = EntityRegistry()
-    for art in (article("a", "Serguéi Lavrov/PER", "Lavrov/PER", "Moscú/LOC"),
-                article("b", "Sergey Lavrov/PER", "Moscow/LOC"),
-                article("c", "Sergej Lawrow/PER", "Moskau/LOC")):
+    for art in (
+        article("a", "Serguéi Lavrov/PER", "Lavrov/PER", "Moscú/LOC"),
+        article("b", "Sergey Lavrov/PER", "Moscow/LOC"),
+        article("c", "Sergej Lawrow/PER", "Moskau/LOC"),
+    ):
         reg.link(art)
     for entity in reg.entities():
         unexplained = set(entity.aliases) - {r.surface for r in entity.merges}
@@ -253,8 +294,9 @@ def test_seed_articles_link_into_one_entity_per_person_and_place(shared):
     articles = []
     for path in sorted((shared / "seeds").glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        art = Article(id=path.stem, source=str(path), raw=text.encode(), raw_format="text",
-                      text=text, language="es")
+        art = Article(
+            id=path.stem, source=str(path), raw=text.encode(), raw_format="text", text=text, language="es"
+        )
         annotate(art)
         reg.link(art)
         articles.append(art)

@@ -17,7 +17,9 @@ def _stories(store) -> list[set[str]]:
 
 
 def _by_source(store) -> dict[str, str]:
-    return {a.id: Path(a.source).name + (f"#{a.location}" if a.location else "") for a in store.iter_articles()}
+    return {
+        a.id: Path(a.source).name + (f"#{a.location}" if a.location else "") for a in store.iter_articles()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,9 @@ def test_examples_rewrite_and_exact_copy_are_found(examples_store):
     kinds = {(names[r["a"]], names[r["b"]], r["kind"]) for r in rels}
     assert any(k == "duplicate" for *_, k in kinds)
     rewrites = [(a, b) for a, b, k in kinds if k == "rewrite"]
-    assert any("espana-peru-reconstruccion" in a and ("cronica-global" in b or "warc" in b) for a, b in rewrites), kinds
+    assert any(
+        "espana-peru-reconstruccion" in a and ("cronica-global" in b or "warc" in b) for a, b in rewrites
+    ), kinds
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 
 from crisol.link import similarity as sim
-from crisol.link.stories import StoryClusterer, StoryItem, encounter_conflict, time_factor, Story
+from crisol.link.stories import Story, StoryClusterer, StoryItem, encounter_conflict, time_factor
 
 
 def _item(aid, vec, t=None, who=(), everyone=(), lang="es"):
@@ -89,9 +89,9 @@ def test_older_members_keep_only_what_stories_need():
     story = c.stories[a.story]
     assert [m.id for m in story.members] == [f"a{k}" for k in range(12)]
     # recent members: scoreable (names, cached vector); older ones: embedding, time, title only
-    assert all(m.profile.names for m in story.members[-st_members():])
+    assert all(m.profile.names for m in story.members[-st_members() :])
     assert not any(m.profile.names or m.profile.terms for m in story.members[: -st_members()])
-    assert set(c._vectors) == {m.id for m in story.members[-st_members():]}
+    assert set(c._vectors) == {m.id for m in story.members[-st_members() :]}
     assert story.names["lisboa"] == 12 and story.language == "es" and story.size == 12
 
 
@@ -131,7 +131,11 @@ def test_a_story_that_drifts_splits_and_keeps_its_history(monkeypatch):
     assert out[0].story not in c.stories  # the story left behind is closed for joining
     assert out[-1].story == split.story  # later articles follow the new story
     entry = next(h for h in c.history if h["action"] == "split")
-    assert entry["story"] == out[0].story and entry["into"] == split.story and len(entry["articles"]) == st_members()
+    assert (
+        entry["story"] == out[0].story
+        and entry["into"] == split.story
+        and len(entry["articles"]) == st_members()
+    )
 
 
 def test_a_long_story_that_stays_on_topic_does_not_split():

@@ -13,8 +13,16 @@ T0 = datetime(2025, 5, 2, 8, tzinfo=timezone.utc)
 
 def _article(n: int) -> Article:
     text = f"Nota {n}: la comisión regional revisó el plan de riego número {n} durante la sesión."
-    return Article(id=f"{n:016x}", source=f"/tmp/rows/{n}.txt", raw=text.encode(), raw_format="text", text=text,
-                   title=f"Nota {n}", language="es", published=T0 + timedelta(hours=n))  # fmt: skip
+    return Article(
+        id=f"{n:016x}",
+        source=f"/tmp/rows/{n}.txt",
+        raw=text.encode(),
+        raw_format="text",
+        text=text,
+        title=f"Nota {n}",
+        language="es",
+        published=T0 + timedelta(hours=n),
+    )
 
 
 def _members(links: LinkStore, story: str) -> list[int]:
@@ -37,7 +45,9 @@ def test_members_added_merged_and_split_off(tmp_path):
     page = links.list_stories(limit=10)
     assert [(x.id, x.size) for x in page.data] == [("s1", 4)]
     # article 4 arrives with articles 2 and 3 drifting away: they form s3 with it
-    links.add_to_story("s3", ids[4], 0.9, "Nota 2", "es", 3, t(2), t(4), moved=[ids[2], ids[3]], split_from="s1")
+    links.add_to_story(
+        "s3", ids[4], 0.9, "Nota 2", "es", 3, t(2), t(4), moved=[ids[2], ids[3]], split_from="s1"
+    )
     assert _members(links, "s1") == [0, 1] and sorted(_members(links, "s3")) == [2, 3, 4]
     sizes = {x.id: x.size for x in links.list_stories(limit=10).data}
     assert sizes == {"s1": 2, "s3": 3}

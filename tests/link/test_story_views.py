@@ -22,10 +22,10 @@ import crisol.present
 from crisol.cli import app
 from crisol.link import dedup
 from crisol.link.similarity import DIM
+from crisol.model import Article
 from crisol.service import views
 from crisol.service.linking import Linker, link_stored
 from crisol.service.views import story_view
-from crisol.model import Article
 from crisol.store import open_store
 from crisol.store.link import LinkStore
 from crisol.store.migrate import alembic_config, current_revision, scripted_head
@@ -41,12 +41,20 @@ M = importlib.import_module("crisol.store.migrations.versions.0007_story_views")
 def _articles() -> list[Article]:
     out = []
     for r in json.loads(FIXTURE.read_text(encoding="utf-8")):
-        out.append(Article(id=r["id"], source=f"/in/{r['id']}.txt", raw=r["text"].encode(), raw_format="text",
-                           text=r["text"], title=r["title"], outlet=r["outlet"], language="es",
-                           published=datetime.fromisoformat(r["published"])))  # fmt: skip
+        out.append(
+            Article(
+                id=r["id"],
+                source=f"/in/{r['id']}.txt",
+                raw=r["text"].encode(),
+                raw_format="text",
+                text=r["text"],
+                title=r["title"],
+                outlet=r["outlet"],
+                language="es",
+                published=datetime.fromisoformat(r["published"]),
+            )
+        )
     return out
-
-
 
 
 class Presents:

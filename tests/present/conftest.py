@@ -26,20 +26,35 @@ def build_article(spec: dict) -> Article:
     for surface, label, canonical, country, role, idx in spec.get("mentions", []):
         sent = sentences[idx]
         at = sent.start + sent.text.index(surface)
-        mentions.append(Mention(surface, label, at, at + len(surface), idx, None, canonical, country, role, "rule"))
+        mentions.append(
+            Mention(surface, label, at, at + len(surface), idx, None, canonical, country, role, "rule")
+        )
     events = [_event(e, sentences) for e in spec.get("events", [])]
     dates = []
     for surface, value, idx in spec.get("dates", []):  # [surface, resolved value, sentence]
         at = sentences[idx].start + sentences[idx].text.index(surface)
-        dates.append(TimeExpression(surface, at, at + len(surface), idx, value, "year" if len(value) == 4 else "day"))
+        dates.append(
+            TimeExpression(surface, at, at + len(surface), idx, value, "year" if len(value) == 4 else "day")
+        )
     quotes = [_quote(q, sentences) for q in spec.get("quotes", [])]
     return Article(
-        id=spec["id"], source=f"fixture:{spec['id']}", raw=text.encode(), raw_format="text", text=text,
-        title=spec.get("title"), outlet=spec.get("outlet"), language=spec["language"],
+        id=spec["id"],
+        source=f"fixture:{spec['id']}",
+        raw=text.encode(),
+        raw_format="text",
+        text=text,
+        title=spec.get("title"),
+        outlet=spec.get("outlet"),
+        language=spec["language"],
         published=datetime.fromisoformat(spec["published"]) if spec.get("published") else None,
         removed=[RemovedLine(r["text"], r["reason"]) for r in spec.get("removed", [])],
-        authors=spec.get("authors", []), analysis="full", sentences=sentences, mentions=mentions,
-        events=events, quotes=quotes, dates=dates,
+        authors=spec.get("authors", []),
+        analysis="full",
+        sentences=sentences,
+        mentions=mentions,
+        events=events,
+        quotes=quotes,
+        dates=dates,
     )
 
 
@@ -48,17 +63,35 @@ def _actor(a: list | None) -> Actor | None:
 
 
 def _event(e: dict, sentences: list[Sentence]) -> Event:
-    return Event(e["type"], e.get("mode"), _actor(e.get("source")), _actor(e.get("target")), e["sentence"],
-                 sentences[e["sentence"]].text, e["trigger"], location=e.get("location"), date=e.get("date"),
-                 date_precision=e.get("date_precision"), certainty=e.get("certainty", "asserted"),
-                 attributed_to=e.get("attributed_to"))
+    return Event(
+        e["type"],
+        e.get("mode"),
+        _actor(e.get("source")),
+        _actor(e.get("target")),
+        e["sentence"],
+        sentences[e["sentence"]].text,
+        e["trigger"],
+        location=e.get("location"),
+        date=e.get("date"),
+        date_precision=e.get("date_precision"),
+        certainty=e.get("certainty", "asserted"),
+        attributed_to=e.get("attributed_to"),
+    )
 
 
 def _quote(q: dict, sentences: list[Sentence]) -> Quote:
     sent = sentences[q["sentence"]]
     at = sent.start + sent.text.index(q["text"])
-    return Quote(q["text"], q["kind"], q.get("speaker"), q.get("cue"), at, at + len(q["text"]), q["sentence"],
-                 via=q.get("via"))
+    return Quote(
+        q["text"],
+        q["kind"],
+        q.get("speaker"),
+        q.get("cue"),
+        at,
+        at + len(q["text"]),
+        q["sentence"],
+        via=q.get("via"),
+    )
 
 
 def load_story(name: str) -> tuple[list[Article], list[Relation]]:

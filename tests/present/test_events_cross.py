@@ -7,14 +7,14 @@ in passing), and look-alikes that are other events.
 
 from __future__ import annotations
 
-
 import pytest
 
 from crisol.link.dedup import Relation
-from crisol.present.cross_events import date_source_of, group_events
 from crisol.model import Actor, Article, Event, Mention, Sentence
+from crisol.present.cross_events import date_source_of, group_events
 from crisol.present.events import event_entry, merge_events, timeline
 from crisol.present.sources import independent_sources
+
 
 @pytest.fixture(scope="module")
 def fixture(cross_sources) -> tuple[list[Article], list[Relation], dict[str, str]]:
@@ -85,10 +85,22 @@ def test_undated_reports_meet_only_inside_one_story(fixture):
 
 
 def _undated_copy(article: Article, new_id: str) -> Article:
-    events = [Event(e.type, e.mode, e.source, e.target, e.sentence, e.sentence_text, e.trigger, id=f"{new_id}-e0")
-              for e in article.events]  # fmt: skip
-    return Article(id=new_id, source=new_id, raw=b"", raw_format="text", text=article.text, outlet=new_id,
-                   language="es", sentences=article.sentences, mentions=article.mentions, events=events)  # fmt: skip
+    events = [
+        Event(e.type, e.mode, e.source, e.target, e.sentence, e.sentence_text, e.trigger, id=f"{new_id}-e0")
+        for e in article.events
+    ]
+    return Article(
+        id=new_id,
+        source=new_id,
+        raw=b"",
+        raw_format="text",
+        text=article.text,
+        outlet=new_id,
+        language="es",
+        sentences=article.sentences,
+        mentions=article.mentions,
+        events=events,
+    )
 
 
 def test_publication_days_meet_within_the_reporting_gap(fixture):
@@ -105,8 +117,17 @@ def test_hedged_sentence_is_no_mention(fixture):
     articles, relations, stories = fixture
     voz = next(a for a in articles if a.id == "art-voz")
     hedged = Sentence(0, 0, 10, "Rosa Méndez posiblemente tuvo una reunión con Tomás Ferrer.")
-    copy = Article(id="art-voz2", source="x", raw=b"", raw_format="text", text=hedged.text, outlet="Otro",
-                   language="es", sentences=[hedged], mentions=voz.mentions[:2])  # fmt: skip
+    copy = Article(
+        id="art-voz2",
+        source="x",
+        raw=b"",
+        raw_format="text",
+        text=hedged.text,
+        outlet="Otro",
+        language="es",
+        sentences=[hedged],
+        mentions=voz.mentions[:2],
+    )
     found = group_events([*articles, copy], relations, story_of={**stories, "art-voz2": "st-visit"})
     assert "art-voz2" not in _meeting(found).articles
 
@@ -115,8 +136,17 @@ def test_date_source_is_recovered_for_stored_events(fixture):
     andino, radio = fixture[0][0], fixture[0][1]
     for article in (andino, radio):
         e = article.events[0]
-        stored = Event(e.type, e.mode, e.source, e.target, e.sentence, e.sentence_text, e.trigger,
-                       date=e.date, date_precision=e.date_precision)  # fmt: skip
+        stored = Event(
+            e.type,
+            e.mode,
+            e.source,
+            e.target,
+            e.sentence,
+            e.sentence_text,
+            e.trigger,
+            date=e.date,
+            date_precision=e.date_precision,
+        )
         assert date_source_of(stored, article) == e.date_source
 
 
@@ -137,24 +167,72 @@ def test_story_view_entries_carry_the_counts(fixture):
 def test_directed_events_get_no_mention_reports(fixture):
     articles, relations, stories = fixture
     andino = articles[0]
-    aid = Event("SUPPORT", "verbal", Actor("Rosa Méndez", None, "CHL", "GOV"), Actor("Tomás Ferrer", None, "URY", "GOV"),
-                0, andino.sentences[0].text, "apoyó", id="s1-e0")  # fmt: skip
-    backer = Article(id="s1", source="s1", raw=b"", raw_format="text", text=andino.text, outlet="Uno", language="es",
-                     sentences=andino.sentences, mentions=andino.mentions, events=[aid])  # fmt: skip
+    aid = Event(
+        "SUPPORT",
+        "verbal",
+        Actor("Rosa Méndez", None, "CHL", "GOV"),
+        Actor("Tomás Ferrer", None, "URY", "GOV"),
+        0,
+        andino.sentences[0].text,
+        "apoyó",
+        id="s1-e0",
+    )
+    backer = Article(
+        id="s1",
+        source="s1",
+        raw=b"",
+        raw_format="text",
+        text=andino.text,
+        outlet="Uno",
+        language="es",
+        sentences=andino.sentences,
+        mentions=andino.mentions,
+        events=[aid],
+    )
     said = Sentence(0, 0, 10, "Tomás Ferrer agradeció el apoyo de Rosa Méndez.")
-    other = Article(id="s2", source="s2", raw=b"", raw_format="text", text=said.text, outlet="Dos", language="es",
-                    sentences=[said], mentions=[m for m in andino.mentions if m.label == "PER"])  # fmt: skip
-    [support] = [e for e in group_events([backer, other], story_of={"s1": "s", "s2": "s"}) if e.type == "SUPPORT"]
+    other = Article(
+        id="s2",
+        source="s2",
+        raw=b"",
+        raw_format="text",
+        text=said.text,
+        outlet="Dos",
+        language="es",
+        sentences=[said],
+        mentions=[m for m in andino.mentions if m.label == "PER"],
+    )
+    [support] = [
+        e for e in group_events([backer, other], story_of={"s1": "s", "s2": "s"}) if e.type == "SUPPORT"
+    ]
     assert support.articles == ["s1"]
 
 
 def test_the_country_entity_merging_settled_wins_over_one_actor_code():
     def article(aid: str, who: Actor, mentions: list[Mention]) -> Article:
-        e = Event("CONSULT", "meet", who, Actor("Ana Sol", None, "PER", "GOV"), 0, "x", "met",
-                  date="2025-03-02", date_precision="day", id=f"{aid}-e0")  # fmt: skip
-        return Article(id=aid, source=aid, raw=b"", raw_format="text", text="x", outlet=aid, language="es",
-                       mentions=[*mentions, Mention("Ana Sol", "PER", 0, 7, 0, entity_id="per:sol", country="PER")],
-                       events=[e])  # fmt: skip
+        e = Event(
+            "CONSULT",
+            "meet",
+            who,
+            Actor("Ana Sol", None, "PER", "GOV"),
+            0,
+            "x",
+            "met",
+            date="2025-03-02",
+            date_precision="day",
+            id=f"{aid}-e0",
+        )
+        return Article(
+            id=aid,
+            source=aid,
+            raw=b"",
+            raw_format="text",
+            text="x",
+            outlet=aid,
+            language="es",
+            mentions=[*mentions, Mention("Ana Sol", "PER", 0, 7, 0, entity_id="per:sol", country="PER")],
+            events=[e],
+        )
+
     gil = [Mention("Luis Gil", "PER", 0, 8, 0, entity_id="per:gil", country="ESP")]
     misread = article("a", Actor("Luis Gil", None, "SAU", "GOV"), gil)  # "Gil" read as a place elsewhere
     described = article("b", Actor("ministro español", None, "ESP", "GOV"), [])

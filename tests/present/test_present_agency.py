@@ -7,12 +7,22 @@ from crisol.present import agency_credits, detect_agency
 
 
 def _article(text: str, removed: list[tuple[str, str]] = (), language: str = "es", authors=()) -> Article:
-    return Article(id="a", source="-", raw=b"", raw_format="text", text=text, language=language,
-                   removed=[RemovedLine(t, r) for t, r in removed], authors=list(authors))
+    return Article(
+        id="a",
+        source="-",
+        raw=b"",
+        raw_format="text",
+        text=text,
+        language=language,
+        removed=[RemovedLine(t, r) for t, r in removed],
+        authors=list(authors),
+    )
 
 
 def test_glued_byline_credit():
-    assert detect_agency(_article("El Parlamento aprobó la ley.", [("Por Redacción / EFE", "byline")])) == "EFE"
+    assert (
+        detect_agency(_article("El Parlamento aprobó la ley.", [("Por Redacción / EFE", "byline")])) == "EFE"
+    )
 
 
 def test_dateline_credit_in_capitals():
@@ -32,12 +42,19 @@ def test_truncated_closing_credit():
 
 
 def test_photo_credit_is_not_an_origin():
-    a = _article("El presidente habló ante la prensa.", [("El presidente, en el Congreso. Foto: AFP", "caption"),
-                                                          ("Vista del puertoEFE", "caption")])
+    a = _article(
+        "El presidente habló ante la prensa.",
+        [("El presidente, en el Congreso. Foto: AFP", "caption"), ("Vista del puertoEFE", "caption")],
+    )
     assert detect_agency(a) is None
     assert {c.agency for c in agency_credits(a)} == {"AFP", "EFE"}
 
 
 def test_no_agency_in_ordinary_words():
     # "jefe" holds "efe", "apoyo" starts with "ap": neither is a credit
-    assert detect_agency(_article("El jefe de Gobierno pidió apoyo a la oposición.", [("Por Ana Gil", "byline")])) is None
+    assert (
+        detect_agency(
+            _article("El jefe de Gobierno pidió apoyo a la oposición.", [("Por Ana Gil", "byline")])
+        )
+        is None
+    )

@@ -19,12 +19,18 @@ FUND_EN = "Chile's government on Monday approved a $300 million fund to rebuild 
 
 
 def _article(make_article, aid: str, sentences: list[str], language: str = "es", **extra):
-    return make_article({"id": aid, "outlet": f"Outlet {aid}", "language": language, "sentences": sentences, **extra})
+    return make_article(
+        {"id": aid, "outlet": f"Outlet {aid}", "language": language, "sentences": sentences, **extra}
+    )
 
 
 def test_a_paraphrase_says_the_same_a_related_sentence_does_not(make_article):
-    arts = [_article(make_article, "a", [FUND]), _article(make_article, "b", [FUND_SAID_AGAIN]),
-            _article(make_article, "c", [SAME_TOPIC]), _article(make_article, "e", [FUND_EN], "en")]
+    arts = [
+        _article(make_article, "a", [FUND]),
+        _article(make_article, "b", [FUND_SAID_AGAIN]),
+        _article(make_article, "c", [SAME_TOPIC]),
+        _article(make_article, "e", [FUND_EN], "en"),
+    ]
     story = build(arts)
     assert says_same(story, ("a", 0), ("b", 0), "es", "es")
     assert not says_same(story, ("a", 0), ("c", 0), "es", "es")
@@ -70,25 +76,55 @@ def test_story_page_labels_relation_and_credit(make_article):
     from crisol.web.views import Urls
 
     wire = {"removed": [{"text": "Por Redacción / EFE", "reason": "byline"}]}
-    arts = [_article(make_article, "orig", [FUND], **wire), _article(make_article, "other", [FUND_SAID_AGAIN], **wire),
-            _article(make_article, "copy", [FUND])]
+    arts = [
+        _article(make_article, "orig", [FUND], **wire),
+        _article(make_article, "other", [FUND_SAID_AGAIN], **wire),
+        _article(make_article, "copy", [FUND]),
+    ]
     view = present_story("s", arts, [Relation("orig", "copy", "near-duplicate", 0.93)])
-    html = templates().env.get_template("story.html").render(
-        u=Urls(""), lang="en", story=view, names=labels(view), sources={s["id"]: s for s in view["sources"]},
-        alignments=[], timeline=None, event_sentences={})
+    html = (
+        templates()
+        .env.get_template("story.html")
+        .render(
+            u=Urls(""),
+            lang="en",
+            story=view,
+            names=labels(view),
+            sources={s["id"]: s for s in view["sources"]},
+            alignments=[],
+            timeline=None,
+            event_sentences={},
+        )
+    )
     assert "Rewrite or copy of" not in html
     assert html.count("Near-duplicate of") == 1 and html.count("Credits EFE") == 2
 
 
 def test_agency_named_for_one_claim_is_not_the_origin(make_article):
-    body = "\n".join(["El Gobierno de Chile aprobó un fondo para las escuelas.",
-                      "«Es una prioridad», dijo la ministra, según la agencia EFE.",
-                      "Las obras empezarán en abril."])
+    body = "\n".join(
+        [
+            "El Gobierno de Chile aprobó un fondo para las escuelas.",
+            "«Es una prioridad», dijo la ministra, según la agencia EFE.",
+            "Las obras empezarán en abril.",
+        ]
+    )
     a = make_article({"id": "x", "language": "es", "sentences": [body]})
     assert detect_agency(a) is None
-    credited = "\n".join(["El Gobierno de Chile aprobó un fondo para las escuelas, informa Europa Press.",
-                          "Las obras empezarán en abril.", "La oposición pidió más control."])
-    assert detect_agency(make_article({"id": "y", "language": "es", "sentences": [credited]})) == "Europa Press"
-    en = "\n".join(["Chile approved a school fund.", "\"It is a priority,\" the minister said, according to the Spanish news agency EFE.",
-                    "Works start in April."])
+    credited = "\n".join(
+        [
+            "El Gobierno de Chile aprobó un fondo para las escuelas, informa Europa Press.",
+            "Las obras empezarán en abril.",
+            "La oposición pidió más control.",
+        ]
+    )
+    assert (
+        detect_agency(make_article({"id": "y", "language": "es", "sentences": [credited]})) == "Europa Press"
+    )
+    en = "\n".join(
+        [
+            "Chile approved a school fund.",
+            '"It is a priority," the minister said, according to the Spanish news agency EFE.',
+            "Works start in April.",
+        ]
+    )
     assert detect_agency(make_article({"id": "z", "language": "en", "sentences": [en]})) is None

@@ -44,8 +44,13 @@ def test_outlet_is_the_publisher_and_the_agency_is_apart(story_a):
     assert "EFE" not in by_outlet and by_outlet["Diario del Sur"].agency == "EFE"
     agencies = {s["outlet"]: s["agency"] for s in story["sources"]}
     # The Meridian Post and El Observador cite EFE for one quote: they do not run its story
-    assert agencies == {"Diario del Sur": "EFE", "La Crónica Global": None, "The Meridian Post - World": None,
-                        "noticias24horas.example": None, "observadoratlantico.example": None}
+    assert agencies == {
+        "Diario del Sur": "EFE",
+        "La Crónica Global": None,
+        "The Meridian Post - World": None,
+        "noticias24horas.example": None,
+        "observadoratlantico.example": None,
+    }
     assert story["counts"]["independent_sources"] == 4  # La Crónica Global rewrites Diario del Sur
 
 
@@ -56,8 +61,9 @@ def test_families_figure_conflict_with_sources_and_sentences(story_a):
     sides = {s["number"]: s for s in figures[0]["sides"]}
     assert set(sides) == {10000.0, 12000.0}
     assert sides[10000.0]["citations"] == [by_outlet["noticias24horas.example"].id]
-    assert {by_outlet[o].id for o in ("Diario del Sur", "La Crónica Global", "The Meridian Post - World")} \
-        <= set(sides[12000.0]["citations"])
+    assert {
+        by_outlet[o].id for o in ("Diario del Sur", "La Crónica Global", "The Meridian Post - World")
+    } <= set(sides[12000.0]["citations"])
     for side in sides.values():
         assert set(side["texts"]) == set(side["citations"])
         assert all(("10.000" in t) or ("12.000" in t) or ("12,000" in t) for t in side["texts"].values())
@@ -66,13 +72,17 @@ def test_families_figure_conflict_with_sources_and_sentences(story_a):
 def test_tonnes_sent_and_planned_are_no_conflict(story_a):
     by_outlet, story = story_a
     about_tonnes = [d for d in story["differences"] if "tonel" in d["topic"] or "tonne" in d["topic"]]
-    assert not [d for d in about_tonnes if d["kind"] != "attribution"]  # 140 sent, 400 planned: no figure clash
+    assert not [
+        d for d in about_tonnes if d["kind"] != "attribution"
+    ]  # 140 sent, 400 planned: no figure clash
     # Diario del Sur gives the shipments "según fuentes de la AECID" (named sources: an
     # attribution, not a hedge); The Meridian Post states them: that difference is real.
     for d in about_tonnes:
         sides = {s["value"].split(" ")[0]: s["citations"] for s in d["sides"]}
-        assert sides == {"attributed": [by_outlet["Diario del Sur"].id],
-                         "asserted": [by_outlet["The Meridian Post - World"].id]}
+        assert sides == {
+            "attributed": [by_outlet["Diario del Sur"].id],
+            "asserted": [by_outlet["The Meridian Post - World"].id],
+        }
 
 
 def test_debt_swap_hedged_in_one_outlet_asserted_in_another(story_a):
@@ -80,8 +90,10 @@ def test_debt_swap_hedged_in_one_outlet_asserted_in_another(story_a):
     hedges = _kind(story, "hedge")
     assert len(hedges) == 1
     sides = {s["value"]: s["citations"] for s in hedges[0]["sides"]}
-    assert sides == {"alleged": [by_outlet["noticias24horas.example"].id],
-                     "asserted": [by_outlet["observadoratlantico.example"].id]}
+    assert sides == {
+        "alleged": [by_outlet["noticias24horas.example"].id],
+        "asserted": [by_outlet["observadoratlantico.example"].id],
+    }
 
 
 def test_no_date_place_or_name_conflict(story_a):
@@ -91,8 +103,11 @@ def test_no_date_place_or_name_conflict(story_a):
 
 def test_summary_line_with_the_disputed_figure(story_a):
     by_outlet, story = story_a
-    families = [line for line in story["summary"] + story["agreements"]
-                if line.get("text") and "12.000 familias" in line["text"]]  # fmt: skip
+    families = [
+        line
+        for line in story["summary"] + story["agreements"]
+        if line.get("text") and "12.000 familias" in line["text"]
+    ]
     assert families
     for line in families:
         assert by_outlet["noticias24horas.example"].id not in line["citations"]

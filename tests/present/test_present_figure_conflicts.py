@@ -10,10 +10,21 @@ from crisol.present import present_story
 from crisol.present.figures import find_figures
 
 
-def _story(make_article, *texts: list[str], language: str = "es", dates: dict[int, list] | None = None) -> dict:
-    articles = [make_article({"id": f"a{n}", "outlet": f"Outlet {n}", "language": language, "sentences": sentences,
-                              "dates": (dates or {}).get(n, [])})
-                for n, sentences in enumerate(texts)]  # fmt: skip
+def _story(
+    make_article, *texts: list[str], language: str = "es", dates: dict[int, list] | None = None
+) -> dict:
+    articles = [
+        make_article(
+            {
+                "id": f"a{n}",
+                "outlet": f"Outlet {n}",
+                "language": language,
+                "sentences": sentences,
+                "dates": (dates or {}).get(n, []),
+            }
+        )
+        for n, sentences in enumerate(texts)
+    ]
     return present_story("s", articles, [])
 
 
@@ -21,14 +32,19 @@ def _figures(story: dict) -> list[dict]:
     return [d for d in story["differences"] if d["kind"] == "figure"]
 
 
-LEAD_A = "El Gobierno de Bolivia aprobó el martes un plan de emergencia para la región de Yungas tras el alud."
+LEAD_A = (
+    "El Gobierno de Bolivia aprobó el martes un plan de emergencia para la región de Yungas tras el alud."
+)
 LEAD_B = "La ministra de Obras Públicas presentó en La Paz el plan de reconstrucción de Yungas."
 
 
 def test_same_count_told_differently_is_a_conflict_with_sentences(make_article):
     # no aligned sentences, no predicate: the counted noun and the place around it tie them
     a = [LEAD_A, "Según el Ministerio, el plan llegará a unas 8.000 familias de Coroico y Chulumani."]
-    b = [LEAD_B, "Unas 9.500 familias de Coroico y Chulumani recibirán vivienda provisional antes de diciembre."]
+    b = [
+        LEAD_B,
+        "Unas 9.500 familias de Coroico y Chulumani recibirán vivienda provisional antes de diciembre.",
+    ]
     story = _story(make_article, a, b)
     figures = _figures(story)
     assert len(figures) == 1, figures
@@ -41,7 +57,10 @@ def test_same_count_told_differently_is_a_conflict_with_sentences(make_article):
 
 def test_done_and_planned_total_are_not_a_conflict(make_article):
     a = [LEAD_A, "El Ejército ya ha enviado 150 toneladas de víveres a Coroico."]
-    b = [LEAD_B, "El Gobierno prevé enviar un total de 420 toneladas de víveres a Coroico antes de fin de mes."]
+    b = [
+        LEAD_B,
+        "El Gobierno prevé enviar un total de 420 toneladas de víveres a Coroico antes de fin de mes.",
+    ]
     assert _figures(_story(make_article, a, b)) == []
 
 
@@ -76,18 +95,36 @@ def test_bounds_and_rounding_are_compatible(make_article):
 
 def test_two_amounts_one_outlet_tells_apart_are_not_rivals(make_article):
     # a0 gives both amounts: the 25 million loan and the 40 million grant are two things
-    a = [LEAD_A, "El plan suma una donación de 40 millones de dólares para Yungas y un crédito de 25 millones de dólares para Yungas."]
+    a = [
+        LEAD_A,
+        "El plan suma una donación de 40 millones de dólares para Yungas y un crédito de 25 millones de dólares para Yungas.",
+    ]
     b = [LEAD_B, "La donación de 40 millones de dólares para Yungas llegará en enero."]
     c = [LEAD_B, "El crédito de 25 millones de dólares para Yungas se firmará en enero."]
     assert _figures(_story(make_article, a, b, c)) == []
 
 
 def test_across_languages(make_article):
-    es = make_article({"id": "es", "language": "es", "sentences": [
-        LEAD_A, "Según el Ministerio, el plan llegará a unas 8.000 familias de Coroico y Chulumani."]})
-    en = make_article({"id": "en", "language": "en", "sentences": [
-        "Bolivia approved an emergency plan for the Yungas region after the landslide.",
-        "The plan will reach about 9,500 families in Coroico and Chulumani, the ministry said."]})
+    es = make_article(
+        {
+            "id": "es",
+            "language": "es",
+            "sentences": [
+                LEAD_A,
+                "Según el Ministerio, el plan llegará a unas 8.000 familias de Coroico y Chulumani.",
+            ],
+        }
+    )
+    en = make_article(
+        {
+            "id": "en",
+            "language": "en",
+            "sentences": [
+                "Bolivia approved an emergency plan for the Yungas region after the landslide.",
+                "The plan will reach about 9,500 families in Coroico and Chulumani, the ministry said.",
+            ],
+        }
+    )
     figures = _figures(present_story("s", [es, en], []))
     assert len(figures) == 1
     assert {s["number"]: s["citations"] for s in figures[0]["sides"]} == {8000.0: ["es"], 9500.0: ["en"]}
@@ -105,8 +142,14 @@ def test_killed_counts_match_whatever_the_wording():
 
 def test_hedged_in_one_outlet_asserted_in_another_via_the_same_figure(make_article):
     # worded too differently to align, but the same amount for the same thing ties the claim
-    a = [LEAD_A, "El acuerdo incluiría supuestamente un crédito de 25 millones de dólares del banco regional, algo que nadie ha confirmado."]
-    b = [LEAD_B, "El acuerdo incluye un crédito de 25 millones de dólares del banco regional para reconstruir carreteras."]
+    a = [
+        LEAD_A,
+        "El acuerdo incluiría supuestamente un crédito de 25 millones de dólares del banco regional, algo que nadie ha confirmado.",
+    ]
+    b = [
+        LEAD_B,
+        "El acuerdo incluye un crédito de 25 millones de dólares del banco regional para reconstruir carreteras.",
+    ]
     story = _story(make_article, a, b)
     hedges = [d for d in story["differences"] if d["kind"] == "hedge"]
     assert len(hedges) == 1

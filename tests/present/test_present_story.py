@@ -16,18 +16,35 @@ def _kind(story: dict, kind: str) -> list[dict]:
 
 
 def test_story_shape(border_presented):
-    for key in ("id", "title", "articles", "language", "summary", "relations", "timeline", "quotes", "actors",
-                "events", "differences", "agreements", "counts"):
+    for key in (
+        "id",
+        "title",
+        "articles",
+        "language",
+        "summary",
+        "relations",
+        "timeline",
+        "quotes",
+        "actors",
+        "events",
+        "differences",
+        "agreements",
+        "counts",
+    ):
         assert key in border_presented
     assert border_presented["language"] == "es"
     assert border_presented["articles"] == ["art-norte", "art-sur", "art-copia", "art-wire"]
-    assert border_presented["relations"] == [{"a": "art-norte", "b": "art-copia", "kind": "rewrite", "score": 0.8}]
+    assert border_presented["relations"] == [
+        {"a": "art-norte", "b": "art-copia", "kind": "rewrite", "score": 0.8}
+    ]
 
 
 def test_title_is_headline_of_an_original(border_presented):
     # art-copia rewrites art-norte: its headline is never the story's
-    assert border_presented["title"] in {"Moldavia envía 10.000 soldados a la frontera con Rumanía",
-                                         "Moldavia despliega tropas en la frontera"}
+    assert border_presented["title"] in {
+        "Moldavia envía 10.000 soldados a la frontera con Rumanía",
+        "Moldavia despliega tropas en la frontera",
+    }
 
 
 def test_summary_is_extractive_and_never_repeats(border_story, border_presented):
@@ -139,5 +156,7 @@ def test_agreements_hold_undisputed_statements(border_presented):
     statements = [a for a in border_presented["agreements"] if a["kind"] == "statement"]
     calm = [a for a in statements if "pidió calma" in a["text"]]
     assert len(calm) == 1 and calm[0]["independent_sources"] == 3
-    disputed = {(a, i) for d in border_presented["differences"] for s in d["sides"] for a, i in s["sentence"].items()}
+    disputed = {
+        (a, i) for d in border_presented["differences"] for s in d["sides"] for a, i in s["sentence"].items()
+    }
     assert not any((a, i) in disputed for s in statements for a, i in s["sentence"].items())

@@ -25,7 +25,12 @@ def test_sent_so_far_and_planned_differ_in_mode():
     done = _one("Hasta ahora el país ha desplegado 8.000 soldados en el norte.", "es")
     planned = _one("The country plans to deploy 20,000 more troops.", "en")
     assert (done.noun, done.predicate, done.mode) == ("troops", "send", "done")
-    assert (planned.noun, planned.predicate, planned.mode, planned.scope) == ("troops", "send", "planned", "additional")
+    assert (planned.noun, planned.predicate, planned.mode, planned.scope) == (
+        "troops",
+        "send",
+        "planned",
+        "additional",
+    )
     assert done.key != planned.key
 
 
@@ -72,7 +77,13 @@ def test_mixed_languages_summary_in_majority_language_cites_all(make_article):
     said_en = "The Norwegian Parliament approved the new fishing law by a wide majority on Tuesday."
     arts = [
         make_article(_spec("es1", "es", [said_es, "La oposición votó en contra del texto en la cámara."])),
-        make_article(_spec("es2", "es", ["El Parlamento noruego aprobó el martes la nueva ley de pesca por amplia mayoría."])),
+        make_article(
+            _spec(
+                "es2",
+                "es",
+                ["El Parlamento noruego aprobó el martes la nueva ley de pesca por amplia mayoría."],
+            )
+        ),
         make_article(_spec("en1", "en", [said_en])),
     ]
     assert story_language(arts) == "es"
@@ -97,50 +108,123 @@ def _lead(i: str, sentence: str, date: str, person: str, role_holder: tuple[str,
     # the weekday the sentence names, resolved to ``date`` (a date the text gives, not the publication day)
     day = next((w for w in ("lunes", "martes", "miércoles") if w in sentence), None)
     dates = [[f"el {day}", date, 0]] if day else []
-    return _spec(i, "es", [sentence], mentions=mentions, dates=dates, events=[
-        {"type": "CONSULT", "mode": "meet", "source": [person, "EST", "GOV"], "target": ["Finland", "FIN", None],
-         "sentence": 0, "trigger": "reunió", "date": date, "date_precision": "day"}])
+    return _spec(
+        i,
+        "es",
+        [sentence],
+        mentions=mentions,
+        dates=dates,
+        events=[
+            {
+                "type": "CONSULT",
+                "mode": "meet",
+                "source": [person, "EST", "GOV"],
+                "target": ["Finland", "FIN", None],
+                "sentence": 0,
+                "trigger": "reunió",
+                "date": date,
+                "date_precision": "day",
+            }
+        ],
+    )
 
 
 def test_date_difference_for_one_event(make_article):
-    a = make_article(_lead("a", "El primer ministro Kaja Tamm se reunió el lunes con el Gobierno de Finlandia en Helsinki.",
-                           "2026-04-06", "Kaja Tamm"))
-    b = make_article(_lead("b", "El primer ministro Kaja Tamm se reunió el martes con el Gobierno de Finlandia en Helsinki.",
-                           "2026-04-07", "Kaja Tamm"))
+    a = make_article(
+        _lead(
+            "a",
+            "El primer ministro Kaja Tamm se reunió el lunes con el Gobierno de Finlandia en Helsinki.",
+            "2026-04-06",
+            "Kaja Tamm",
+        )
+    )
+    b = make_article(
+        _lead(
+            "b",
+            "El primer ministro Kaja Tamm se reunió el martes con el Gobierno de Finlandia en Helsinki.",
+            "2026-04-07",
+            "Kaja Tamm",
+        )
+    )
     story = present_story("dates", [a, b], [])
     dates = [d for d in story["differences"] if d["kind"] == "date"]
     assert len(dates) == 1
-    assert {s["value"]: s["citations"] for s in dates[0]["sides"]} == {"2026-04-06": ["a"], "2026-04-07": ["b"]}
+    assert {s["value"]: s["citations"] for s in dates[0]["sides"]} == {
+        "2026-04-06": ["a"],
+        "2026-04-07": ["b"],
+    }
 
 
 def test_publication_day_standing_in_for_a_date_is_no_date_difference(make_article):
-    a = make_article(_lead("a", "El primer ministro Kaja Tamm se reunió el lunes con el Gobierno de Finlandia en Helsinki.",
-                           "2026-04-06", "Kaja Tamm"))
-    spec = _spec("b", "es", ["El primer ministro Kaja Tamm se reunió con el Gobierno de Finlandia en Helsinki."],
-                 mentions=[["Kaja Tamm", "PER", "Kaja Tamm", "EST", None, 0]], events=[
-                     {"type": "CONSULT", "mode": "meet", "source": ["Kaja Tamm", "EST", "GOV"],
-                      "target": ["Finland", "FIN", None], "sentence": 0, "trigger": "reunió",
-                      "date": "2026-04-07", "date_precision": "day"}])  # dated by its publication only
+    a = make_article(
+        _lead(
+            "a",
+            "El primer ministro Kaja Tamm se reunió el lunes con el Gobierno de Finlandia en Helsinki.",
+            "2026-04-06",
+            "Kaja Tamm",
+        )
+    )
+    spec = _spec(
+        "b",
+        "es",
+        ["El primer ministro Kaja Tamm se reunió con el Gobierno de Finlandia en Helsinki."],
+        mentions=[["Kaja Tamm", "PER", "Kaja Tamm", "EST", None, 0]],
+        events=[
+            {
+                "type": "CONSULT",
+                "mode": "meet",
+                "source": ["Kaja Tamm", "EST", "GOV"],
+                "target": ["Finland", "FIN", None],
+                "sentence": 0,
+                "trigger": "reunió",
+                "date": "2026-04-07",
+                "date_precision": "day",
+            }
+        ],
+    )  # dated by its publication only
     story = present_story("dates", [a, make_article(spec)], [])
     assert not [d for d in story["differences"] if d["kind"] == "date"]
 
 
 def test_names_differ_only_for_different_people(make_article):
-    base = "y el primer ministro Kaja Tamm se reunieron con el Gobierno de Finlandia para hablar de la frontera."
-    a = make_article(_lead("a", "La ministra Liis Kask " + base, "2026-04-06", "Kaja Tamm", ("Liis Kask", "foreign-minister")))
-    b = make_article(_lead("b", "La ministra Liis Kaask " + base, "2026-04-06", "Kaja Tamm", ("Liis Kaask", "foreign-minister")))
-    c = make_article(_lead("c", "La ministra Mari Saar " + base, "2026-04-06", "Kaja Tamm", ("Mari Saar", "foreign-minister")))
+    base = (
+        "y el primer ministro Kaja Tamm se reunieron con el Gobierno de Finlandia para hablar de la frontera."
+    )
+    a = make_article(
+        _lead(
+            "a", "La ministra Liis Kask " + base, "2026-04-06", "Kaja Tamm", ("Liis Kask", "foreign-minister")
+        )
+    )
+    b = make_article(
+        _lead(
+            "b",
+            "La ministra Liis Kaask " + base,
+            "2026-04-06",
+            "Kaja Tamm",
+            ("Liis Kaask", "foreign-minister"),
+        )
+    )
+    c = make_article(
+        _lead(
+            "c", "La ministra Mari Saar " + base, "2026-04-06", "Kaja Tamm", ("Mari Saar", "foreign-minister")
+        )
+    )
     story = present_story("names", [a, b, c], [])
     names = [d for d in story["differences"] if d["kind"] == "name"]
     assert len(names) == 1
-    assert {s["value"]: s["citations"] for s in names[0]["sides"]} == {"Liis Kask": ["a", "b"], "Mari Saar": ["c"]}
+    assert {s["value"]: s["citations"] for s in names[0]["sides"]} == {
+        "Liis Kask": ["a", "b"],
+        "Mari Saar": ["c"],
+    }
 
 
 def test_a_language_tie_goes_to_a_language_crisol_analyses(make_article):
     from crisol.present.story import story_language
 
-    arts = [make_article(_spec("p", "pt", ["As chuvas encheram as barragens do norte este ano."])),
-            make_article(_spec("s", "es", ["Las lluvias llenaron los embalses del norte este año."]))]  # fmt: skip
+    arts = [
+        make_article(_spec("p", "pt", ["As chuvas encheram as barragens do norte este ano."])),
+        make_article(_spec("s", "es", ["Las lluvias llenaron los embalses del norte este año."])),
+    ]
     assert story_language(arts) == "es"
     arts.append(make_article(_spec("q", "pt", ["As barragens do norte estão cheias depois das chuvas."])))
     assert story_language(arts) == "pt"  # a majority still wins

@@ -32,8 +32,7 @@ def read_all(*paths: str | Path) -> tuple[list[RawArticle], list[Rejection]]:
 def read_bytes(data: bytes, source: str = "-") -> tuple[list[RawArticle], list[Rejection]]:
     inp = InputFile(source=source, path=None, data=data, size=len(data))
     items = list(read_input(inp))
-    return ([i for i in items if isinstance(i, RawArticle)],
-            [i for i in items if isinstance(i, Rejection)])
+    return ([i for i in items if isinstance(i, RawArticle)], [i for i in items if isinstance(i, Rejection)])
 
 
 @pytest.fixture

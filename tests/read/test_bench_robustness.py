@@ -12,9 +12,14 @@ from crisol.bench import robustness
 from crisol.bench.robustness import KINDS, Kind, run
 
 # What the stored articles of some kinds must say about themselves (Article.removed).
-NOTES = {"nul-text": "unstorable-character", "nul-json": "unstorable-character",
-         "json-lone-surrogates": "unstorable-character", "utf8-latin1-paragraph": "encoding-repair",
-         "html-short-items": "trafilatura-fast", "html-many-elements": "crisol-density"}
+NOTES = {
+    "nul-text": "unstorable-character",
+    "nul-json": "unstorable-character",
+    "json-lone-surrogates": "unstorable-character",
+    "utf8-latin1-paragraph": "encoding-repair",
+    "html-short-items": "trafilatura-fast",
+    "html-many-elements": "crisol-density",
+}
 
 
 @pytest.mark.slow
@@ -45,7 +50,9 @@ def test_command_prints_the_table_and_ends_with_metrics():
     result = CliRunner().invoke(app, ["bench", "robustness", "--kind", "jsonl-deep-2000", "--kind", "arc"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert lines[0].startswith("| kind |") and any(line.startswith("| arc | 0 / 0 | - | 2 |") for line in lines)
+    assert lines[0].startswith("| kind |") and any(
+        line.startswith("| arc | 0 / 0 | - | 2 |") for line in lines
+    )
     metrics = json.loads(lines[-1])
     assert metrics["bench"] == "robustness" and metrics["kinds"] == 2 and metrics["failures"] == 0
     assert metrics["mode"] == "quick"

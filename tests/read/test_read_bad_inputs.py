@@ -30,14 +30,17 @@ def test_png_named_html_is_a_binary_file(read, tmp_path) -> None:
     assert str(rejection) == f"{path}: binary file (PNG image), not an article"
 
 
-@pytest.mark.parametrize(("head", "kind"), [
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF document"),
-    (b"PK\x03\x04\x14\x00\x06\x00", "ZIP archive or Office document"),
-    (b"\xfd7zXZ\x00\x00\x04", "xz archive"),
-    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG image"),
-    (b"\x7fELF\x02\x01\x01\x00", "ELF executable"),
-    (bytes(range(0, 32)) * 40, "unknown binary data"),
-])
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF document"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "ZIP archive or Office document"),
+        (b"\xfd7zXZ\x00\x00\x04", "xz archive"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG image"),
+        (b"\x7fELF\x02\x01\x01\x00", "ELF executable"),
+        (bytes(range(0, 32)) * 40, "unknown binary data"),
+    ],
+)
 def test_binary_files_are_named_by_kind(read_data, head: bytes, kind: str) -> None:
     articles, (rejection,) = read_data(head + b"\x00" * 100, source="adjunto.txt")
     assert articles == []
@@ -97,8 +100,7 @@ def test_truncated_gzip_is_rejected_naming_the_input(read, read_fixtures, tmp_pa
 
 
 def test_truncated_gzip_jsonl_keeps_the_lines_before_the_cut(read_data) -> None:
-    lines = [json.dumps({"title": f"Noticia {i}", "text": f"Texto número {i}. " * 40})
-             for i in range(200)]
+    lines = [json.dumps({"title": f"Noticia {i}", "text": f"Texto número {i}. " * 40}) for i in range(200)]
     packed = gzip.compress("\n".join(lines).encode())
     articles, rejections = read_data(packed[: len(packed) * 3 // 4])
     assert 0 < len(articles) < 200
@@ -116,8 +118,9 @@ def test_corrupt_gzip_data_is_rejected(read_data) -> None:
 
 def test_malformed_json_lines_are_rejected_and_good_lines_load(read_data) -> None:
     good = json.dumps({"title": "Bien", "maintext": "Un texto correcto."})
-    data = "\n".join([good, '{"title": "Mal", "maintext": "sin cerrar', good, "", "[1, 2]",
-                      '{"title": "Sin texto"}', good]).encode()
+    data = "\n".join(
+        [good, '{"title": "Mal", "maintext": "sin cerrar', good, "", "[1, 2]", '{"title": "Sin texto"}', good]
+    ).encode()
     articles, rejections = read_data(data, source="lote.jsonl")
     assert [a.location for a in articles] == ["line 1", "line 3", "line 7"]
     bad, lst, empty = rejections
@@ -172,16 +175,20 @@ def test_broken_feed_xml_keeps_recovered_items_and_reports_once(read, read_fixtu
 
 
 def test_feed_without_recoverable_items_is_one_rejection(read_data) -> None:
-    articles, (rejection,) = read_data(b'<?xml version="1.0"?>\n<rss version="2.0"><channel>'
-                                       b"<title>Vac\xc3\xado</title>\n<<<>>> &&& </channel>")
+    articles, (rejection,) = read_data(
+        b'<?xml version="1.0"?>\n<rss version="2.0"><channel>'
+        b"<title>Vac\xc3\xado</title>\n<<<>>> &&& </channel>"
+    )
     assert articles == []
     assert rejection.reason.startswith("malformed XML, no item recovered")
     assert rejection.location == "line 3"
 
 
 def test_feed_item_without_text_is_rejected(read_data) -> None:
-    feed = (b'<rss version="2.0"><channel><title>D</title><item><title>Solo titular</title>'
-            b"<link>https://d.example/1</link></item></channel></rss>")
+    feed = (
+        b'<rss version="2.0"><channel><title>D</title><item><title>Solo titular</title>'
+        b"<link>https://d.example/1</link></item></channel></rss>"
+    )
     articles, (rejection,) = read_data(feed)
     assert articles == [] and rejection.location == "item 1"
     assert "neither content nor a description" in rejection.reason
@@ -218,8 +225,10 @@ def test_utf16_text_from_windows_tools_is_decoded(read_data) -> None:
 
 
 def test_utf16_jsonl_is_read_line_by_line(read_data) -> None:
-    lines = [json.dumps({"title": f"Título {i}", "text": f"Texto {i} con eñe."}, ensure_ascii=False)
-             for i in range(3)]
+    lines = [
+        json.dumps({"title": f"Título {i}", "text": f"Texto {i} con eñe."}, ensure_ascii=False)
+        for i in range(3)
+    ]
     articles, rejections = read_data("\r\n".join(lines).encode("utf-16"))
     assert rejections == []
     assert [a.meta["title"] for a in articles] == ["Título 0", "Título 1", "Título 2"]
@@ -228,8 +237,10 @@ def test_utf16_jsonl_is_read_line_by_line(read_data) -> None:
 
 
 def test_html_declared_charset_is_used_when_not_utf8(read_data) -> None:
-    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
-            "</head><body><p>Москва объявила о переговорах в пятницу.</p></body></html>")
+    page = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+        "</head><body><p>Москва объявила о переговорах в пятницу.</p></body></html>"
+    )
     (article,), _ = read_data(page.encode("cp1251"))
     assert article.meta["encoding"] == "cp1251"
     assert "Москва объявила" in article.meta["html"]

@@ -9,8 +9,17 @@ from crisol.model import RawArticle, Rejection
 from crisol.read import READERS, InputFile, read_input, reader_for, sniff
 from crisol.read.stream import open_stream
 
-ODD_INPUTS = [b"", b"\n\n", b"\x00\x01\x02" * 50, b"{", b"[", b"<", b"WARC/1.0\r\n",
-              b"<rss><channel></channel></rss>", "ñ".encode("latin-1") * 3]
+ODD_INPUTS = [
+    b"",
+    b"\n\n",
+    b"\x00\x01\x02" * 50,
+    b"{",
+    b"[",
+    b"<",
+    b"WARC/1.0\r\n",
+    b"<rss><channel></channel></rss>",
+    "ñ".encode("latin-1") * 3,
+]
 
 
 @pytest.mark.parametrize("fmt", sorted(READERS))
@@ -27,9 +36,19 @@ def test_every_reader_survives_odd_bytes(fmt: str, data: bytes) -> None:
 
 
 def test_every_sniffed_format_has_a_reader() -> None:
-    samples = [b"hola", b"<html>", b"<feed>", b"<rss>", b"<urlset>", b'{"a": 1}\n', b"[{}]",
-               b"WARC/1.0\r\n", b"\x89PNG\r\n\x1a\n", b"title,text,date\nA,B,C\n",
-               b"From: x\r\nMIME-Version: 1.0\r\n\r\n"]
+    samples = [
+        b"hola",
+        b"<html>",
+        b"<feed>",
+        b"<rss>",
+        b"<urlset>",
+        b'{"a": 1}\n',
+        b"[{}]",
+        b"WARC/1.0\r\n",
+        b"\x89PNG\r\n\x1a\n",
+        b"title,text,date\nA,B,C\n",
+        b"From: x\r\nMIME-Version: 1.0\r\n\r\n",
+    ]
     assert {sniff(s) for s in samples} <= set(READERS)
 
 
@@ -38,8 +57,9 @@ def test_unknown_format_names_the_known_ones() -> None:
         reader_for("docx")
 
 
-@pytest.mark.parametrize("head", [b"[V\xc3\x8dDEO] Titular de la noticia\nCuerpo.",
-                                  b"{Exclusiva} El alcalde dimite\nCuerpo."])
+@pytest.mark.parametrize(
+    "head", [b"[V\xc3\x8dDEO] Titular de la noticia\nCuerpo.", b"{Exclusiva} El alcalde dimite\nCuerpo."]
+)
 def test_bracketed_headline_is_text_not_json(head: bytes) -> None:
     assert sniff(head) == "text"
 
@@ -75,8 +95,11 @@ def _tiny_warc(gz: bool) -> bytes:
     for i in range(3):
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
         body = io.BytesIO(f"<html><p>Noticia {i}: el pleno aprobó la moción.</p></html>".encode())
-        writer.write_record(writer.create_warc_record(f"https://d.example/{i}", "response",
-                                                      payload=body, http_headers=headers))
+        writer.write_record(
+            writer.create_warc_record(
+                f"https://d.example/{i}", "response", payload=body, http_headers=headers
+            )
+        )
     return out.getvalue()
 
 
@@ -100,8 +123,19 @@ def test_damaged_inputs_never_crash_a_reader(read_fixtures) -> None:
             elif action < 0.8:
                 data = data[:pos]
             else:
-                data[pos:pos] = rng.choice([b"<", b"{", b"\n", b"WARC/1.0\r\n", b"\x1f\x8b\x08",
-                                            b"\r\n\r\n", b"]]>", b"&", b"\xff\xfe"])
+                data[pos:pos] = rng.choice(
+                    [
+                        b"<",
+                        b"{",
+                        b"\n",
+                        b"WARC/1.0\r\n",
+                        b"\x1f\x8b\x08",
+                        b"\r\n\r\n",
+                        b"]]>",
+                        b"&",
+                        b"\xff\xfe",
+                    ]
+                )
         for item in read_input(InputFile("fuzz", None, bytes(data), len(data))):
             assert isinstance(item, (RawArticle, Rejection))
             if isinstance(item, Rejection):

@@ -131,7 +131,8 @@ def test_ten_thousand_small_files_are_expanded_lazily_and_read(tmp_path: Path) -
         sub.mkdir(parents=True)
         for f in range(1000):
             (sub / f"{f:04d}.txt").write_bytes(
-                f"Titular {d}-{f}\nEl pleno aprobó la moción número {f}.\n".encode())
+                f"Titular {d}-{f}\nEl pleno aprobó la moción número {f}.\n".encode()
+            )
     started = time.perf_counter()
     stream = expand([str(root)])
     first = next(stream)  # lazy: the first input comes before the walk ends

@@ -67,8 +67,15 @@ def test_plain_json_list_gives_items_with_their_own_json(read, read_fixtures) ->
 
 
 def test_single_json_object_has_no_location(read_data) -> None:
-    doc = json.dumps({"title": "Cierra la fábrica", "text": "La plantilla fue despedida.",
-                      "outlet": "Diario Local", "url": "https://d.example/f"}, indent=2)
+    doc = json.dumps(
+        {
+            "title": "Cierra la fábrica",
+            "text": "La plantilla fue despedida.",
+            "outlet": "Diario Local",
+            "url": "https://d.example/f",
+        },
+        indent=2,
+    )
     (article,), rejections = read_data(doc.encode())
     assert rejections == []
     assert article.location is None
@@ -90,11 +97,18 @@ def test_text_given_as_a_list_of_paragraphs_is_joined(read_data) -> None:
 
 
 def test_json_wrapper_object_with_an_article_list(read_data) -> None:
-    doc = {"status": "ok", "articles": [
-        {"title": "A", "content": "Texto de la primera.", "publishedAt": "2025-01-02T10:00:00Z",
-         "source": {"id": None, "name": "Agencia"}},
-        {"title": "B", "content": "Texto de la segunda."},
-    ]}
+    doc = {
+        "status": "ok",
+        "articles": [
+            {
+                "title": "A",
+                "content": "Texto de la primera.",
+                "publishedAt": "2025-01-02T10:00:00Z",
+                "source": {"id": None, "name": "Agencia"},
+            },
+            {"title": "B", "content": "Texto de la segunda."},
+        ],
+    }
     articles, _ = read_data(json.dumps(doc, indent=1).encode())
     assert [a.location for a in articles] == ["item 1", "item 2"]
     assert articles[0].meta["outlet"] == "Agencia"
@@ -149,9 +163,16 @@ def test_extension_is_not_trusted(read, read_fixtures, tmp_path) -> None:
 
 
 def test_sniff_names_every_format_and_each_has_a_reader(read_fixtures) -> None:
-    expected = {"articulo_scraped.txt": "text", "page_en.html": "html", "noticias.jsonl": "jsonl",
-                "plain.json": "json", "feed_rss.xml": "rss", "feed_atom.xml": "atom",
-                "noticias.csv": "csv", "pagina_guardada.mhtml": "mime"}
+    expected = {
+        "articulo_scraped.txt": "text",
+        "page_en.html": "html",
+        "noticias.jsonl": "jsonl",
+        "plain.json": "json",
+        "feed_rss.xml": "rss",
+        "feed_atom.xml": "atom",
+        "noticias.csv": "csv",
+        "pagina_guardada.mhtml": "mime",
+    }
     for name, fmt in expected.items():
         assert sniff((read_fixtures / name).read_bytes()) == fmt, name
         assert fmt in READERS
@@ -178,9 +199,11 @@ def test_csv_table_rows_become_articles(read, read_fixtures) -> None:
 
 
 def test_tsv_in_windows_1252_with_a_bad_row(read_data) -> None:
-    table = ("Título\tTexto\tFecha\n"
-             "Año récord\t“Sí”, dijo el alcalde — con cifras.\t03/03/2025\n"
-             "Fila rota\tsin fecha\textra\tcampos\n").encode("cp1252")
+    table = (
+        "Título\tTexto\tFecha\n"
+        "Año récord\t“Sí”, dijo el alcalde — con cifras.\t03/03/2025\n"
+        "Fila rota\tsin fecha\textra\tcampos\n"
+    ).encode("cp1252")
     articles, (rejection,) = read_data(table)
     assert len(articles) == 1 and articles[0].meta["encoding"] == "cp1252"
     assert articles[0].meta["text"] == "“Sí”, dijo el alcalde — con cifras."
@@ -206,12 +229,14 @@ def test_saved_mhtml_page_gives_its_html_part(read, read_fixtures) -> None:
 
 
 def test_newsletter_email_gives_its_html_body(read_data) -> None:
-    mail = ("From: Boletín <boletin@diario.example>\r\nTo: lector@example.org\r\n"
-            "Subject: Las claves del día\r\nDate: Wed, 7 May 2025 07:00:00 +0200\r\n"
-            "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=XX\r\n\r\n"
-            "--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nTexto plano del boletín.\r\n"
-            "--XX\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n"
-            "<html><body><p>El Banco Central mantuvo los tipos.</p></body></html>\r\n--XX--\r\n")
+    mail = (
+        "From: Boletín <boletin@diario.example>\r\nTo: lector@example.org\r\n"
+        "Subject: Las claves del día\r\nDate: Wed, 7 May 2025 07:00:00 +0200\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=XX\r\n\r\n"
+        "--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nTexto plano del boletín.\r\n"
+        "--XX\r\nContent-Type: text/html; charset=iso-8859-1\r\n\r\n"
+        "<html><body><p>El Banco Central mantuvo los tipos.</p></body></html>\r\n--XX--\r\n"
+    )
     (article,), _ = read_data(mail.encode("utf-8"))
     assert article.format == "html" and "mantuvo los tipos" in article.meta["html"]
     assert article.meta["title"] == "Las claves del día"

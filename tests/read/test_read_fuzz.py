@@ -31,26 +31,36 @@ SECONDS_PER_INPUT = 5.0
 def _warc(pages: int = 2) -> bytes:
     out = []
     for i in range(pages):
-        block = ("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
-                 f"<html><body><p>Página {i} con texto.</p></body></html>").encode()
-        out.append((f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://d.example/{i}\r\n"
-                    "WARC-Date: 2025-01-01T00:00:00Z\r\nContent-Type: application/http; "
-                    f"msgtype=response\r\nContent-Length: {len(block)}\r\n\r\n").encode()
-                   + block + b"\r\n\r\n")
+        block = (
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+            f"<html><body><p>Página {i} con texto.</p></body></html>"
+        ).encode()
+        out.append(
+            (
+                f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://d.example/{i}\r\n"
+                "WARC-Date: 2025-01-01T00:00:00Z\r\nContent-Type: application/http; "
+                f"msgtype=response\r\nContent-Length: {len(block)}\r\n\r\n"
+            ).encode()
+            + block
+            + b"\r\n\r\n"
+        )
     return b"".join(out)
 
 
 SEEDS = [
-    "\n".join(json.dumps({"title": f"T{i}", "text": f"Texto {i} del artículo."},
-                         ensure_ascii=False) for i in range(3)).encode(),
+    "\n".join(
+        json.dumps({"title": f"T{i}", "text": f"Texto {i} del artículo."}, ensure_ascii=False)
+        for i in range(3)
+    ).encode(),
     json.dumps([{"title": "A", "text": "uno dos tres"}, {"title": "B", "text": "cuatro"}]).encode(),
     b"<!doctype html><html><head><meta charset='utf-8'><title>T</title></head><body><p>"
-    + "Señal débil en la red.".encode() + b"</p></body></html>",
+    + "Señal débil en la red.".encode()
+    + b"</p></body></html>",
     b'<?xml version="1.0"?><rss version="2.0"><channel><title>D</title><item><title>A</title>'
     b"<description>Texto del item.</description></item></channel></rss>",
     b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>A</title><content>Hola hola '
     b"hola</content></entry></feed>",
-    b"title,text,url\nA,Texto uno dos,https://d.example/a\nB,\"Texto, con coma\",x\n",
+    b'title,text,url\nA,Texto uno dos,https://d.example/a\nB,"Texto, con coma",x\n',
     b"MIME-Version: 1.0\r\nSubject: Hola\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
     b"<p>Cuerpo del mensaje.</p>",
     _warc(),
@@ -76,9 +86,19 @@ def mutated(draw: st.DrawFn) -> bytes:
         elif op == "splice":
             data[at:at] = draw(st.sampled_from(SEEDS))[: draw(st.integers(0, 300))]
         else:  # nesting, a charset name, a length: what broke readers before
-            data[at:at] = draw(st.sampled_from([b"[" * 3000, b'{"a":' * 1500, b"\x00",
-                                                b"charset=base64", b"Content-Length: 9999999999",
-                                                b"\xff\xfe\x00\x00", b" " * 5000]))
+            data[at:at] = draw(
+                st.sampled_from(
+                    [
+                        b"[" * 3000,
+                        b'{"a":' * 1500,
+                        b"\x00",
+                        b"charset=base64",
+                        b"Content-Length: 9999999999",
+                        b"\xff\xfe\x00\x00",
+                        b" " * 5000,
+                    ]
+                )
+            )
     out = bytes(data)
     if draw(st.booleans()) and draw(st.integers(0, 4)) == 0:
         out = gzip.compress(out)
@@ -97,9 +117,12 @@ def _check(data: bytes) -> None:
 
 
 # derandomized in CI (the same examples every run); CRISOL_FUZZ_RANDOM=1 explores new ones
-_SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
-                     derandomize=not os.environ.get("CRISOL_FUZZ_RANDOM"),
-                     suppress_health_check=list(HealthCheck))
+_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not os.environ.get("CRISOL_FUZZ_RANDOM"),
+    suppress_health_check=list(HealthCheck),
+)
 
 
 @_SETTINGS

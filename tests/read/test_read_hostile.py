@@ -14,13 +14,13 @@ import uuid
 import pytest
 
 from crisol.model import RawArticle, Rejection
-from crisol.read import InputFile, expand, read_input
-from crisol.read import jsonfmt, registry
+from crisol.read import InputFile, expand, jsonfmt, read_input, registry
 from crisol.read.decode import decode_text, wide_codec
 from crisol.read.limits import MAX_JSON_DEPTH
 
-GOOD = json.dumps({"title": "Bien", "text": "Un texto correcto, con varias palabras en él."},
-                  ensure_ascii=False)
+GOOD = json.dumps(
+    {"title": "Bien", "text": "Un texto correcto, con varias palabras en él."}, ensure_ascii=False
+)
 BODY = "Titular de prueba\n\nEl Gobierno aprobó ayer el plan de vivienda en el Congreso.\n"
 
 
@@ -58,8 +58,9 @@ def test_brackets_inside_strings_do_not_count_as_depth(read_data) -> None:
     assert rejections == [] and article.meta["title"] == "[" * 5000
 
 
-@pytest.mark.parametrize("deep", [_deep_list(300), _deep_list(5000), _deep_object(5000),
-                                  "[" * 3000 + '"a]]\\"]"' + "]" * 3000])
+@pytest.mark.parametrize(
+    "deep", [_deep_list(300), _deep_list(5000), _deep_object(5000), "[" * 3000 + '"a]]\\"]"' + "]" * 3000]
+)
 def test_deep_item_of_a_json_list_is_skipped_and_the_next_items_load(read_data, deep) -> None:
     articles, (rejection,) = read_data(f"[{GOOD},\n {deep},\n {GOOD}]".encode())
     assert [a.location for a in articles] == ["item 1", "item 3"]
@@ -79,14 +80,26 @@ def test_deep_single_json_object_is_rejected(read_data) -> None:
 
 # -- item 3: codecs that are not charsets ----------------------------------------------------
 
-NON_TEXT_CODECS = ["base64", "hex", "zlib", "bz2", "uu", "quopri", "rot13", "unicode_escape",
-                   "undefined", "idna"]
+NON_TEXT_CODECS = [
+    "base64",
+    "hex",
+    "zlib",
+    "bz2",
+    "uu",
+    "quopri",
+    "rot13",
+    "unicode_escape",
+    "undefined",
+    "idna",
+]
 
 
 @pytest.mark.parametrize("codec", NON_TEXT_CODECS)
 def test_non_text_codec_declared_in_html_meta_is_ignored(read_data, codec) -> None:
-    page = (f'<html><head><meta charset="{codec}"></head><body><p>'
-            "Señal débil en la red móvil del país.</p></body></html>").encode("latin-1")
+    page = (
+        f'<html><head><meta charset="{codec}"></head><body><p>'
+        "Señal débil en la red móvil del país.</p></body></html>"
+    ).encode("latin-1")
     (article,), rejections = read_data(page)
     assert rejections == []
     assert "Señal débil" in article.meta["html"]
@@ -99,8 +112,7 @@ def test_non_text_codec_declared_in_a_warc_http_header_loses_only_nothing(read_d
         charset = codec if i == 1 else "utf-8"
         text = f"<html><body><p>Página {i}: señal débil en el país.</p></body></html>"
         body = text.encode("latin-1" if i == 1 else "utf-8")
-        http = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset={charset}\r\n\r\n"
-                .encode() + body)
+        http = f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset={charset}\r\n\r\n".encode() + body
         pages.append(_warc_record(http, f"https://d.example/{i}"))
     articles, rejections = read_data(b"".join(pages))
     assert rejections == []
@@ -111,19 +123,23 @@ def test_non_text_codec_declared_in_a_warc_http_header_loses_only_nothing(read_d
 @pytest.mark.parametrize("codec", ["base64", "zlib", "rot13"])
 def test_non_text_codec_declared_in_a_mime_part_is_ignored(read_data, codec) -> None:
     body = "<html><body><p>Señal débil en la red móvil del país.</p></body></html>"
-    message = ("From: a@example.org\r\nSubject: Boletín\r\nMIME-Version: 1.0\r\n"
-               f"Content-Type: text/html; charset={codec}\r\n"
-               "Content-Transfer-Encoding: 8bit\r\n\r\n").encode() + body.encode("latin-1")
+    message = (
+        "From: a@example.org\r\nSubject: Boletín\r\nMIME-Version: 1.0\r\n"
+        f"Content-Type: text/html; charset={codec}\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+    ).encode() + body.encode("latin-1")
     (article,), rejections = read_data(message)
     assert rejections == [] and "Señal débil" in article.meta["html"]
 
 
 def _warc_record(block: bytes, url: str, length: int | None = None) -> bytes:
     size = len(block) if length is None else length
-    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
-            f"WARC-Date: 2025-01-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}>\r\n"
-            f"Content-Type: application/http; msgtype=response\r\n"
-            f"Content-Length: {size}\r\n\r\n").encode()
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
+        f"WARC-Date: 2025-01-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}>\r\n"
+        f"Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {size}\r\n\r\n"
+    ).encode()
     return head + block + b"\r\n\r\n"
 
 
@@ -167,8 +183,7 @@ def test_internal_error_in_sniffing_or_framing_costs_one_input_only(tmp_path, mo
     assert isinstance(article, RawArticle) and article.source == str(second)
 
 
-def test_reader_failing_midway_keeps_what_it_read_and_says_where_it_stopped(read_data,
-                                                                             monkeypatch):
+def test_reader_failing_midway_keeps_what_it_read_and_says_where_it_stopped(read_data, monkeypatch):
     def broken(inp, stream):
         yield RawArticle(inp.source, b"x", "json", "line 1", {"text": "uno"})
         raise ValueError("framing bug")
@@ -261,15 +276,17 @@ def test_utf32_detection_needs_valid_code_points() -> None:
 
 
 def test_utf8_file_with_a_latin1_paragraph_is_decoded_and_the_repair_said(read_data) -> None:
-    data = (BODY.encode() + b"\n" + "La señora dijo que sí a la campaña.\n".encode("latin-1")
-            + "Y añadió: «no habrá más».\n".encode())
+    data = (
+        BODY.encode()
+        + b"\n"
+        + "La señora dijo que sí a la campaña.\n".encode("latin-1")
+        + "Y añadió: «no habrá más».\n".encode()
+    )
     (article,), rejections = read_data(data)
     assert rejections == []
-    assert article.meta["text"].endswith("La señora dijo que sí a la campaña.\n"
-                                         "Y añadió: «no habrá más».\n")
+    assert article.meta["text"].endswith("La señora dijo que sí a la campaña.\nY añadió: «no habrá más».\n")
     assert article.meta["encoding"] == "utf-8"
-    assert article.meta["repairs"] == [{"line": 5, "text": "line 5 is not UTF-8: read as "
-                                        "iso-8859-1"}]
+    assert article.meta["repairs"] == [{"line": 5, "text": "line 5 is not UTF-8: read as iso-8859-1"}]
 
 
 def test_a_few_stray_bytes_are_replaced_and_said() -> None:
@@ -295,17 +312,26 @@ def test_inputfile_identity_of_stdin_is_its_source() -> None:
 def test_arc_file_is_rejected_not_stored_with_its_headers(read_data, gz) -> None:
     page = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<html><body><p>Hola</p></body></html>"
     header = b"1 0 InternetArchive\nURL IP-address Archive-date Content-type Archive-length\n"
-    arc = (b"filedesc://bad.arc 0.0.0.0 20240101000000 text/plain %d\n" % len(header) + header
-           + b"\nhttp://d.example/ 93.184.216.34 20240101000000 text/html %d\n" % len(page)
-           + page + b"\n")
+    arc = (
+        b"filedesc://bad.arc 0.0.0.0 20240101000000 text/plain %d\n" % len(header)
+        + header
+        + b"\nhttp://d.example/ 93.184.216.34 20240101000000 text/html %d\n" % len(page)
+        + page
+        + b"\n"
+    )
     articles, (rejection,) = read_data(gzip.compress(arc) if gz else arc, source="bad.arc.gz")
     assert articles == []
     assert rejection.reason.startswith("ARC file (the Internet Archive's format before WARC)")
 
 
-@pytest.mark.parametrize("doc", [b'<?xml version="1.0"?>\n<!-- nothing here -->\n',
-                                 b"<!-- solo un comentario -->",
-                                 b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8"?>\n'])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        b'<?xml version="1.0"?>\n<!-- nothing here -->\n',
+        b"<!-- solo un comentario -->",
+        b'\xef\xbb\xbf<?xml version="1.0" encoding="utf-8"?>\n',
+    ],
+)
 def test_xml_without_elements_is_rejected_as_having_no_items(read_data, doc) -> None:
     articles, (rejection,) = read_data(doc, source="feed.xml")
     assert articles == [] and "no items" in rejection.reason

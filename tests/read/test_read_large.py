@@ -45,7 +45,7 @@ def _count(path: Path) -> tuple[int, list[Rejection]]:
 
 def test_200_mb_text_file_is_rejected_without_reading_it(tmp_path: Path) -> None:
     path = tmp_path / "volcado.txt"
-    block = ("Línea de un volcado de registro que nadie debería leer como noticia.\n" * 16_000)
+    block = "Línea de un volcado de registro que nadie debería leer como noticia.\n" * 16_000
     block_bytes = block.encode()[:MB]
     with open(path, "wb") as fh:
         for _ in range(200):
@@ -65,8 +65,13 @@ def test_200_mb_jsonl_streams_with_flat_memory(tmp_path: Path) -> None:
         n = 0
         while fh.tell() < 200 * MB:
             n += 1
-            fh.write(json.dumps({"title": f"Noticia {n}", "maintext": body,
-                                 "source_domain": "diario.example"}, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {"title": f"Noticia {n}", "maintext": body, "source_domain": "diario.example"},
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     started = time.perf_counter()
     (articles, rejections), peak = _peak_while(lambda: _count(path))
     elapsed = time.perf_counter() - started
@@ -92,10 +97,12 @@ def test_gzip_bomb_is_stopped_at_the_article_limit(tmp_path: Path) -> None:
 def test_warc_record_too_large_for_an_article_is_skipped_streaming(tmp_path: Path) -> None:
     def record(body: bytes, url: str) -> bytes:
         http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
-        head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
-                f"WARC-Date: 2025-03-01T10:00:00Z\r\n"
-                f"Content-Type: application/http; msgtype=response\r\n"
-                f"Content-Length: {len(http)}\r\n\r\n").encode()
+        head = (
+            f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
+            f"WARC-Date: 2025-03-01T10:00:00Z\r\n"
+            f"Content-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {len(http)}\r\n\r\n"
+        ).encode()
         return head + http + b"\r\n\r\n"
 
     path = tmp_path / "grande.warc"

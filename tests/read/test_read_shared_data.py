@@ -37,8 +37,7 @@ def test_evaluation_html_pages_all_sniff_and_decode(shared: Path) -> None:
     assert len(articles) >= 400
     encodings = Counter(a.meta["encoding"] for a in articles)
     assert encodings["utf-8"] > 0.9 * len(articles)
-    assert "\ufffd" not in "".join(a.meta["html"] for a in articles
-                                   if a.meta["encoding"] != "utf-8")
+    assert "\ufffd" not in "".join(a.meta["html"] for a in articles if a.meta["encoding"] != "utf-8")
 
 
 def test_spanish_corpus_jsonl_with_capitalised_fields_loads(shared: Path) -> None:

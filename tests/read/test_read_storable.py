@@ -28,13 +28,18 @@ def _strings(value):  # type: ignore[no-untyped-def]
 
 
 def _storable(article) -> bool:  # type: ignore[no-untyped-def]
-    return all("\x00" not in s and not any("\ud800" <= c <= "\udfff" for c in s)
-               for s in _strings(article.to_dict()))
+    return all(
+        "\x00" not in s and not any("\ud800" <= c <= "\udfff" for c in s) for s in _strings(article.to_dict())
+    )
 
 
 def test_nul_and_lone_surrogates_are_taken_out_and_recorded(read_data) -> None:
-    record = {"title": "Plan\x00 de vivienda", "text": f"Titular\n\n{TEXT}\x00\x00 \ud800 fin.",
-              "authors": ["Ana\x00 Ruiz"], "url": "https://d.example/\x00a"}
+    record = {
+        "title": "Plan\x00 de vivienda",
+        "text": f"Titular\n\n{TEXT}\x00\x00 \ud800 fin.",
+        "authors": ["Ana\x00 Ruiz"],
+        "url": "https://d.example/\x00a",
+    }
     (raw,), _ = read_data(json.dumps(record).encode())
     assert "\x00" in raw.meta["text"]  # the reader keeps what the input says
     article = clean(raw)
@@ -89,7 +94,7 @@ def test_failure_reasons_are_storable() -> None:
 
 def test_decoding_repairs_are_recorded_as_removed_parts(read_data) -> None:
     # issue 11, item 10: the Latin-1 paragraph of a UTF-8 file is read and the repair said
-    data = (f"Titular\n\n{TEXT}\n\n".encode() + "La señora dijo que sí a la campaña.\n".encode("latin-1"))
+    data = f"Titular\n\n{TEXT}\n\n".encode() + "La señora dijo que sí a la campaña.\n".encode("latin-1")
     (raw,), rejections = read_data(data)
     article = clean(raw)
     assert rejections == [] and "La señora dijo que sí a la campaña." in article.text

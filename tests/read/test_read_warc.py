@@ -11,11 +11,15 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-PAGE_ES = ("<html><head><title>Huelga en el metro</title></head><body><article><h1>Huelga en el "
-           "metro de Madrid</h1><p>Los maquinistas pararán el viernes entre las 6 y las 10 de la "
-           "mañana, según anunció el sindicato.</p></article></body></html>")
-PAGE_EN = ("<html><body><article><h1>Flood defences approved</h1><p>The county council approved "
-           "a £40m scheme to protect 3,000 homes along the river.</p></article></body></html>")
+PAGE_ES = (
+    "<html><head><title>Huelga en el metro</title></head><body><article><h1>Huelga en el "
+    "metro de Madrid</h1><p>Los maquinistas pararán el viernes entre las 6 y las 10 de la "
+    "mañana, según anunció el sindicato.</p></article></body></html>"
+)
+PAGE_EN = (
+    "<html><body><article><h1>Flood defences approved</h1><p>The county council approved "
+    "a £40m scheme to protect 3,000 homes along the river.</p></article></body></html>"
+)
 
 
 @dataclass
@@ -43,17 +47,25 @@ def build_warc(gz: bool, pages: int = 3) -> Warc:
         write(_response(writer, url, body))
     write(_response(writer, "https://noticias.example/gone", b"<html>no</html>", "404 Not Found"))
     write(_response(writer, "https://noticias.example/api", b'{"a": 1}', ctype="application/json"))
-    write(writer.create_warc_record("https://noticias.example/0", "metadata",
-                                    payload=io.BytesIO(b"fetchTimeMs: 120\r\n")))
+    write(
+        writer.create_warc_record(
+            "https://noticias.example/0", "metadata", payload=io.BytesIO(b"fetchTimeMs: 120\r\n")
+        )
+    )
     warc.data = out.getvalue()
     return warc
 
 
-def _response(writer, url: str, body: bytes, status: str = "200 OK",  # type: ignore[no-untyped-def]
-              ctype: str = "text/html; charset=utf-8", extra=()):
+def _response(
+    writer,
+    url: str,
+    body: bytes,
+    status: str = "200 OK",  # type: ignore[no-untyped-def]
+    ctype: str = "text/html; charset=utf-8",
+    extra=(),
+):
     headers = StatusAndHeaders(status, [("Content-Type", ctype), *extra], protocol="HTTP/1.1")
-    return writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                     http_headers=headers)
+    return writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers)
 
 
 # record numbers of the responses with pages: warcinfo=1, then request/response pairs
@@ -68,7 +80,8 @@ def test_warc_html_responses_become_articles(read, tmp_path, gz: bool) -> None:
     articles, rejections = read(path)
     assert rejections == []
     assert [a.location for a in articles] == [
-        f"record {n} (offset {warc.offsets[n - 1]})" for n in PAGE_RECORDS]
+        f"record {n} (offset {warc.offsets[n - 1]})" for n in PAGE_RECORDS
+    ]
     first = articles[0]
     assert first.format == "warc"
     assert first.meta["url"] == "https://noticias.example/0"
@@ -121,8 +134,7 @@ def test_warc_gz_with_a_corrupt_member_loses_only_that_record(read_data) -> None
     middle = (start + end) // 2
     data[middle : middle + 16] = b"\x00" * 16
     articles, rejections = read_data(bytes(data))
-    assert [a.meta["url"] for a in articles] == ["https://noticias.example/0",
-                                                 "https://noticias.example/2"]
+    assert [a.meta["url"] for a in articles] == ["https://noticias.example/0", "https://noticias.example/2"]
     (rejection,) = rejections
     assert rejection.location == f"record 5 (offset {start})"
     assert rejection.reason.startswith("corrupt gzip data")
@@ -160,9 +172,15 @@ def test_warc_charset_from_http_header_and_content_encoding(read_data) -> None:
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=False)
     body = "<html><body><p>“Año nuevo” en Cádiz — crónica</p></body></html>".encode("cp1252")
-    writer.write_record(_response(writer, "https://d.example/a", gzip.compress(body),
-                                  ctype="text/html; charset=windows-1252",
-                                  extra=[("Content-Encoding", "gzip")]))
+    writer.write_record(
+        _response(
+            writer,
+            "https://d.example/a",
+            gzip.compress(body),
+            ctype="text/html; charset=windows-1252",
+            extra=[("Content-Encoding", "gzip")],
+        )
+    )
     (article,), rejections = read_data(out.getvalue())
     assert rejections == []
     assert article.meta["html"] == body.decode("cp1252")
@@ -171,9 +189,11 @@ def test_warc_charset_from_http_header_and_content_encoding(read_data) -> None:
 
 
 def _raw_record(block: bytes, url: str = "https://d.example/x") -> bytes:
-    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
-            f"WARC-Date: 2025-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response"
-            f"\r\nContent-Length: {len(block)}\r\n\r\n").encode()
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
+        f"WARC-Date: 2025-01-01T00:00:00Z\r\nContent-Type: application/http; msgtype=response"
+        f"\r\nContent-Length: {len(block)}\r\n\r\n"
+    ).encode()
     return head + block + b"\r\n\r\n"
 
 

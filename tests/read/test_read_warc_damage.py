@@ -14,13 +14,17 @@ import pytest
 
 def _record(i: int, length: int | None = None, url: str | None = None) -> bytes:
     url = url or f"https://d.example/{i}"
-    block = ("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
-             f"<html><body><p>Página {i} del archivo de prueba.</p></body></html>").encode()
-    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
-            f"WARC-Date: 2025-01-01T00:00:00Z\r\n"
-            f"WARC-Record-ID: <urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}>\r\n"
-            "Content-Type: application/http; msgtype=response\r\n"
-            f"Content-Length: {len(block) if length is None else length}\r\n\r\n").encode()
+    block = (
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        f"<html><body><p>Página {i} del archivo de prueba.</p></body></html>"
+    ).encode()
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
+        f"WARC-Date: 2025-01-01T00:00:00Z\r\n"
+        f"WARC-Record-ID: <urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}>\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(block) if length is None else length}\r\n\r\n"
+    ).encode()
     return head + block + b"\r\n\r\n"
 
 
@@ -46,8 +50,7 @@ def test_truncated_record_loses_only_itself(read_data, gz) -> None:
     records = [_record(0), cut, _record(2), _record(3)]
     data = b"".join(gzip.compress(r) for r in records) if gz else b"".join(records)
     articles, (rejection,) = read_data(data)
-    assert _urls(articles) == ["https://d.example/0", "https://d.example/2",
-                               "https://d.example/3"]
+    assert _urls(articles) == ["https://d.example/0", "https://d.example/2", "https://d.example/3"]
     assert rejection.location.startswith("record 2 ")
     assert "skipped to the next record" in rejection.reason
 
@@ -73,10 +76,15 @@ def test_a_large_record_that_really_is_large_is_skipped_whole(read_data, monkeyp
     monkeypatch.setattr(warc, "MAX_RECORD_BYTES", 1000)
     # a big record whose payload quotes a WARC record: the quoted one is not taken as a record
     quoted = _record(9)
-    block = (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n" + b"x" * 500 + quoted
-             + b"y" * 3000)
-    big = (f"WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: https://d.example/big\r\n"
-           f"Content-Length: {len(block)}\r\n\r\n").encode() + block + b"\r\n\r\n"
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n" + b"x" * 500 + quoted + b"y" * 3000
+    big = (
+        (
+            f"WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: https://d.example/big\r\n"
+            f"Content-Length: {len(block)}\r\n\r\n"
+        ).encode()
+        + block
+        + b"\r\n\r\n"
+    )
     articles, rejections = read_data(_record(0) + big + _record(2))
     assert _urls(articles) == ["https://d.example/0", "https://d.example/2"]
     assert rejections == []
@@ -84,10 +92,13 @@ def test_a_large_record_that_really_is_large_is_skipped_whole(read_data, monkeyp
 
 def test_warcio_messages_do_not_reach_stderr(read_data, capfd, caplog) -> None:
     # item 11: warcio logs "Replacing spaces in invalid WARC-Target-URI" and writes to stderr
-    broken_gzip = ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n"
-                   ).encode() + b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage"
-    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://d.example/z\r\n"
-            f"Content-Length: {len(broken_gzip)}\r\n\r\n").encode()
+    broken_gzip = (
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n"
+    ).encode() + b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage"
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://d.example/z\r\n"
+        f"Content-Length: {len(broken_gzip)}\r\n\r\n"
+    ).encode()
     data = _record(0, url="https://d.example/con espacios") + head + broken_gzip + b"\r\n\r\n"
     with caplog.at_level(logging.DEBUG, logger="crisol"):
         articles, _ = read_data(data)

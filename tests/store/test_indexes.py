@@ -25,9 +25,19 @@ def _articles(n: int) -> list[Article]:
     out = []
     for i in range(n):
         body = f"Nota {i}: la junta vecinal revisó el presupuesto del barrio y aplazó la votación."
-        out.append(Article(id=f"{i:016x}", source=f"idx/{i}", raw=body.encode(), raw_format="text", text=body,
-                           title=f"Nota {i}", outlet=OUTLETS[i % 3], language="en" if i % 3 == 2 else "es",
-                           published=None if i % 17 == 0 else start + timedelta(hours=7 * i)))  # fmt: skip
+        out.append(
+            Article(
+                id=f"{i:016x}",
+                source=f"idx/{i}",
+                raw=body.encode(),
+                raw_format="text",
+                text=body,
+                title=f"Nota {i}",
+                outlet=OUTLETS[i % 3],
+                language="en" if i % 3 == 2 else "es",
+                published=None if i % 17 == 0 else start + timedelta(hours=7 * i),
+            )
+        )
     return out
 
 
@@ -41,7 +51,9 @@ def _index_columns(conn, table: str) -> dict[str, list[str]]:
             out[name] = [c[2] + (" DESC" if c[3] else "") for c in cols if c[5]]
         return out
     rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t"), {"t": table})
-    columns = {name: d[d.index("(") + 1 : d.rindex(")")] for name, d in rows}  # "CREATE INDEX ... (a, b DESC)"
+    columns = {
+        name: d[d.index("(") + 1 : d.rindex(")")] for name, d in rows
+    }  # "CREATE INDEX ... (a, b DESC)"
     return {name: [c.strip().replace('"', "") for c in cols.split(",")] for name, cols in columns.items()}
 
 
@@ -79,8 +91,10 @@ def test_sqlite_reads_an_outlet_page_newest_first_from_the_composite_index(tmp_p
                 assert "ix_articles_outlet_published" in plan, plan
                 assert "TEMP B-TREE" not in plan, plan  # no sort: the index gives the order
             count = "SELECT count(*) FROM articles WHERE outlet = ? AND language = ? AND published >= ?"
-            plan = " | ".join(r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + count,
-                                                                  (OUTLETS[1], "es", "2025-02-01")))  # fmt: skip
+            plan = " | ".join(
+                r[3]
+                for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + count, (OUTLETS[1], "es", "2025-02-01"))
+            )
             assert "COVERING INDEX" in plan, plan  # counted without reading article rows
 
 
@@ -110,11 +124,17 @@ def test_migration_goes_down_and_up_again(db_url):
         assert current_revision(store.engine) == "0004_search"
         with store.engine.connect() as conn:
             names = set(_index_columns(conn, "articles")) | set(_index_columns(conn, "events"))
-            assert "ix_articles_outlet_published" not in names and {"ix_articles_outlet", "ix_events_type"} <= names
+            assert (
+                "ix_articles_outlet_published" not in names
+                and {"ix_articles_outlet", "ix_events_type"} <= names
+            )
             if conn.dialect.name == "postgresql":
-                method = conn.scalar(text(
-                    "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
-                    "WHERE c.oid = to_regclass('ix_search_docs_tsv')"))  # fmt: skip
+                method = conn.scalar(
+                    text(
+                        "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
+                        "WHERE c.oid = to_regclass('ix_search_docs_tsv')"
+                    )
+                )
                 assert method == "gin"
     with open_store(db_url) as store:  # opening upgrades again
         assert current_revision(store.engine) == scripted_head()

@@ -11,9 +11,11 @@ def _event(source: Actor, target: Actor | None = None) -> Event:
 
 
 def test_an_actor_takes_its_mention_entity_and_the_registry_country():
-    e = link_actors(_event(Actor("Ana Ruiz", sector="GOV"), Actor("Luis Soto", country="CHL")),
-                    {"ana ruiz": "per:ana-ruiz", "luis soto": "per:luis-soto"},
-                    {"per:ana-ruiz": "ESP", "per:luis-soto": "ARG"})  # fmt: skip
+    e = link_actors(
+        _event(Actor("Ana Ruiz", sector="GOV"), Actor("Luis Soto", country="CHL")),
+        {"ana ruiz": "per:ana-ruiz", "luis soto": "per:luis-soto"},
+        {"per:ana-ruiz": "ESP", "per:luis-soto": "ARG"},
+    )
     assert (e.source.entity_id, e.source.country, e.source.sector) == ("per:ana-ruiz", "ESP", "GOV")
     # a country the article itself gives is kept
     assert (e.target.entity_id, e.target.country) == ("per:luis-soto", "CHL")

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
-from crisol.errors import StoreBusy
 
+from crisol.errors import StoreBusy
 from crisol.service.runner import ingest
 from crisol.store import open_store
 from crisol.store import store as store_module
@@ -28,9 +28,13 @@ def _feed(path, n: int) -> None:
             english = i % 3 == 2
             body = (EN if english else ES).format(n=i, k=10 + i)
             more = (" The vote was unanimous." if english else " La votación fue unánime.") * 3
-            row = {"title": f"{'Plan' if english else 'Riego'} {i}", "text": body + more,
-                   "outlet": OUTLETS[i % len(OUTLETS)], "date": (t0 + timedelta(hours=i)).isoformat(),
-                   "url": f"https://example.org/{i}"}  # fmt: skip
+            row = {
+                "title": f"{'Plan' if english else 'Riego'} {i}",
+                "text": body + more,
+                "outlet": OUTLETS[i % len(OUTLETS)],
+                "date": (t0 + timedelta(hours=i)).isoformat(),
+                "url": f"https://example.org/{i}",
+            }
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
@@ -50,8 +54,10 @@ def test_after_an_ingest_the_planner_reads_an_outlet_from_its_index(tmp_path):
             analysed = conn.scalar(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'articles'"))
         assert analysed >= 2  # one line per index of the articles table
         language = store.list_articles(limit=1).items[0].language
-        page = ("SELECT id FROM articles WHERE outlet IN (?) AND language = ? "
-                "ORDER BY published DESC, id LIMIT 10")  # fmt: skip
+        page = (
+            "SELECT id FROM articles WHERE outlet IN (?) AND language = ? "
+            "ORDER BY published DESC, id LIMIT 10"
+        )
         count = "SELECT count(*) FROM articles WHERE outlet IN (?) AND language = ? AND published >= ?"
         for sql, params in ((page, (OUTLETS[0], language)), (count, (OUTLETS[0], language, "2025-04-02"))):
             assert "ix_articles_outlet_published" in _plan(store, sql, params)

@@ -22,8 +22,7 @@ from crisol.model import (
     Sentence,
     TimeExpression,
 )
-from crisol.store import AmbiguousId, InputRecord, database_url, open_store
-from crisol.store import schema
+from crisol.store import AmbiguousId, InputRecord, database_url, open_store, schema
 
 
 @pytest.fixture
@@ -66,17 +65,41 @@ def full_article() -> Article:
         removed=[RemovedLine("Foto: archivo", "caption", 3), RemovedLine("Compartir", "share-prompt")],
         sentences=[Sentence(0, 0, 67, text[:67]), Sentence(1, 68, 82, text[68:])],
         mentions=[
-            Mention("Ana Ruiz", "PER", 13, 21, 0, entity_id="Q1", canonical="Ana Ruiz Gómez",
-                    country="ESP", role="mayor", source="gazetteer"),  # fmt: skip
+            Mention(
+                "Ana Ruiz",
+                "PER",
+                13,
+                21,
+                0,
+                entity_id="Q1",
+                canonical="Ana Ruiz Gómez",
+                country="ESP",
+                role="mayor",
+                source="gazetteer",
+            ),
             Mention("ES", "LOC", 0, 2, 1),
         ],
-        dates=[TimeExpression("el lunes", 27, 35, 0, "2025-07-07", "day", "weekday-past"),
-               TimeExpression("mayo", 60, 64, 0, None, "unresolved")],  # fmt: skip
+        dates=[
+            TimeExpression("el lunes", 27, 35, 0, "2025-07-07", "day", "weekday-past"),
+            TimeExpression("mayo", 60, 64, 0, None, "unresolved"),
+        ],
         quotes=[Quote("el puente abrirá en mayo", "direct", "Ana Ruiz", "dijo", 45, 69, 0, "Q1", None)],
         events=[
-            Event("CONSULT", "visit", Actor("Ana Ruiz", "Q1", "ESP", "GOV"), None, 0, text[:67], "dijo",
-                  location="Madrid", date="2025-07-07", date_precision="day",
-                  certainty="attributed", attributed_to="EFE", id="ev1"),  # fmt: skip
+            Event(
+                "CONSULT",
+                "visit",
+                Actor("Ana Ruiz", "Q1", "ESP", "GOV"),
+                None,
+                0,
+                text[:67],
+                "dijo",
+                location="Madrid",
+                date="2025-07-07",
+                date_precision="day",
+                certainty="attributed",
+                attributed_to="EFE",
+                id="ev1",
+            ),
             Event("PROTEST", None, None, Actor("Vecinos"), 1, text[68:], "aplausos"),
         ],
     )
@@ -126,9 +149,13 @@ def test_exact_copies_from_other_places_are_linked_to_the_first(store):
     first = make_article(1, text=text)
     store.add_articles([first])
     # Same words, different spacing and case, from another input: an exact copy.
-    later = store.add_articles([make_article(2, text="  el AYUNTAMIENTO cerró la piscina\npor obras "
-                                                     "durante todo el verano."),  # fmt: skip
-                                make_article(3, text=text), make_article(4)])
+    later = store.add_articles(
+        [
+            make_article(2, text="  el AYUNTAMIENTO cerró la piscina\npor obras durante todo el verano."),
+            make_article(3, text=text),
+            make_article(4),
+        ]
+    )
     assert [r.copy_of for r in later] == [first.id, first.id, None]
     assert store.get_article(make_article(3).id).copy_of == first.id
     assert store.get_article(first.id).copy_of is None
@@ -151,8 +178,10 @@ def test_unique_prefix_finds_the_article_and_ambiguous_prefix_says_so(store):
 
 
 def test_listing_filters_orders_and_pages(store):
-    arts = [make_article(i, outlet="Norte" if i % 2 else "Sur", language="es" if i < 4 else "en")
-            for i in range(6)]  # fmt: skip
+    arts = [
+        make_article(i, outlet="Norte" if i % 2 else "Sur", language="es" if i < 4 else "en")
+        for i in range(6)
+    ]
     arts.append(make_article(9, published=None))
     store.add_articles(arts)
     page = store.list_articles(limit=3)
@@ -165,7 +194,9 @@ def test_listing_filters_orders_and_pages(store):
     since = datetime(2025, 3, 3, tzinfo=timezone.utc)
     until = datetime(2025, 3, 5, tzinfo=timezone.utc)
     assert [a.id for a in store.list_articles(since=since, until=until, order="id").items] == [
-        make_article(2).id, make_article(3).id]  # fmt: skip
+        make_article(2).id,
+        make_article(3).id,
+    ]
     assert store.count_articles(outlet="Sur", language="es") == 2
     with pytest.raises(ValueError, match="order must be"):
         store.list_articles(order="title")
@@ -259,8 +290,12 @@ def test_migrations_build_exactly_the_schema_the_code_uses(db_url):
         # the code declares: the search module manages them.
         virtual = []
         if conn.dialect.name == "sqlite":
-            virtual = [r[0] for r in conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")]  # fmt: skip
+            virtual = [
+                r[0]
+                for r in conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
+                )
+            ]
 
         def include_name(name, type_, parent_names):
             return type_ != "table" or not any(name == v or name.startswith(v + "_") for v in virtual)
@@ -283,8 +318,12 @@ def test_two_processes_creating_the_same_new_database_both_succeed(tmp_path):
 
     path = tmp_path / "race.db"
     code = f"from crisol.store import open_store; print(open_store({str(path)!r}).count_articles())"
-    procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for _ in range(3)]  # fmt: skip
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
     outs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in outs]
     assert [out.strip() for out, _ in outs] == ["0", "0", "0"]

@@ -12,8 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import inspect
 
 from crisol.model import Actor, Article, Event, RemovedLine, TimeExpression
-from crisol.store import open_store
-from crisol.store import queries
+from crisol.store import open_store, queries
 from crisol.store.migrate import alembic_config, current_revision, scripted_head
 
 M = importlib.import_module("crisol.store.migrations.versions.0006_sources")
@@ -25,17 +24,47 @@ def _article(n: int, agency: str | None, byline: str | None = None, dated_in_tex
     # "hoy" in the second sentence resolves to the publication day: its event's date is the text's
     dates = [TimeExpression("hoy", 0, 3, 1, f"2025-05-{n:02d}", "day", "deictic")] if dated_in_text else []
     return Article(
-        id=f"{n:016x}", source=f"/in/{n}.txt", raw=text.encode(), raw_format="text", text=text,
-        title=f"Puerto {n}", outlet="Diario del Sur", language="es", agency=agency, removed=removed,
-        published=datetime(2025, 5, n, 8, tzinfo=timezone.utc), date_source="metadata", dates=dates,
+        id=f"{n:016x}",
+        source=f"/in/{n}.txt",
+        raw=text.encode(),
+        raw_format="text",
+        text=text,
+        title=f"Puerto {n}",
+        outlet="Diario del Sur",
+        language="es",
+        agency=agency,
+        removed=removed,
+        published=datetime(2025, 5, n, 8, tzinfo=timezone.utc),
+        date_source="metadata",
+        dates=dates,
         events=[
-            Event("COOPERATE", None, Actor("Pescadores"), None, 1, "Los pescadores celebraron la noticia.",
-                  "celebraron", date=f"2025-05-{n:02d}", date_precision="day", date_source="published"),
-            Event("AID", None, Actor("Gobierno"), None, 0, "El puerto reabrió el martes.", "reabrió",
-                  date="2025-05-06", date_precision="day", date_source="text"),
+            Event(
+                "COOPERATE",
+                None,
+                Actor("Pescadores"),
+                None,
+                1,
+                "Los pescadores celebraron la noticia.",
+                "celebraron",
+                date=f"2025-05-{n:02d}",
+                date_precision="day",
+                date_source="published",
+            ),
+            Event(
+                "AID",
+                None,
+                Actor("Gobierno"),
+                None,
+                0,
+                "El puerto reabrió el martes.",
+                "reabrió",
+                date="2025-05-06",
+                date_precision="day",
+                date_source="text",
+            ),
             Event("PROTEST", None, None, None, 0, "El puerto reabrió el martes.", "reabrió"),
         ],
-    )  # fmt: skip
+    )
 
 
 def test_agency_and_event_date_sources_round_trip(db_url):
@@ -70,12 +99,14 @@ def _columns(store, table: str) -> set[str]:
 
 def test_upgrading_an_older_store_fills_agencies_from_bylines_and_date_sources(db_url):
     with open_store(db_url) as store:
-        store.add_articles([
-            _article(1, "EFE", byline="Por Ana Gil / EFE"),
-            _article(2, None, byline="Por Luis Mora"),
-            _article(3, "Reuters", byline="By Jane Doe and John Roe, Reuters", dated_in_text=True),
-            _article(4, None),
-        ])  # fmt: skip
+        store.add_articles(
+            [
+                _article(1, "EFE", byline="Por Ana Gil / EFE"),
+                _article(2, None, byline="Por Luis Mora"),
+                _article(3, "Reuters", byline="By Jane Doe and John Roe, Reuters", dated_in_text=True),
+                _article(4, None),
+            ]
+        )
         _downgrade(store, "0005_indexes")
         assert current_revision(store.engine) == "0005_indexes"
         assert "agency" not in _columns(store, "articles") and "date_source" not in _columns(store, "events")

@@ -29,8 +29,10 @@ def rss(items: list[tuple[str, str, str]], title: str = "Diario del Litoral") ->
     body = "".join(
         f"<item><title>{t}</title><link>{link}</link><pubDate>{d}</pubDate></item>" for link, t, d in items
     )
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
-            f"<link>http://127.0.0.1/</link><description>noticias</description>{body}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>http://127.0.0.1/</link><description>noticias</description>{body}</channel></rss>"
+    ).encode()
 
 
 class NewsServer:
@@ -85,8 +87,12 @@ class NewsServer:
         if h.headers.get("If-None-Match") == etag:
             send(h, 304, b"", {"ETag": etag})
             return
-        send(h, 200, body, {"Content-Type": content_type, "ETag": etag,
-                            "Last-Modified": formatdate(0, usegmt=True)})  # fmt: skip
+        send(
+            h,
+            200,
+            body,
+            {"Content-Type": content_type, "ETag": etag, "Last-Modified": formatdate(0, usegmt=True)},
+        )
 
     def page_hits(self, prefix: str = "/news/") -> Counter:
         return Counter({p: n for p, n in self.hits.items() if p.startswith(prefix)})
@@ -129,9 +135,18 @@ def server():
 @pytest.fixture
 def fast_config() -> FetchConfig:
     """Small timeouts and delays so misbehaving servers cost the suite little time."""
-    return FetchConfig(contact=UA_CONTACT, connect_timeout=1.0, read_timeout=0.5, deadline=1.5,
-                       max_bytes=2_000_000, retries=2, backoff=0.05, backoff_max=0.2, delay=0.0,
-                       max_retry_after=5.0)  # fmt: skip
+    return FetchConfig(
+        contact=UA_CONTACT,
+        connect_timeout=1.0,
+        read_timeout=0.5,
+        deadline=1.5,
+        max_bytes=2_000_000,
+        retries=2,
+        backoff=0.05,
+        backoff_max=0.2,
+        delay=0.0,
+        max_retry_after=5.0,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -139,5 +154,6 @@ def kit():
     """The helpers above, for test modules (importlib mode cannot import conftest by name)."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(send=send, fixture_page=fixture_page, gzip_bomb=gzip_bomb, rss=rss,
-                           UA_CONTACT=UA_CONTACT)  # fmt: skip
+    return SimpleNamespace(
+        send=send, fixture_page=fixture_page, gzip_bomb=gzip_bomb, rss=rss, UA_CONTACT=UA_CONTACT
+    )

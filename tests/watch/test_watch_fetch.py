@@ -189,7 +189,9 @@ def test_a_declared_oversize_body_is_not_downloaded(server, fast_config, kit):
 
 def test_a_gzip_bomb_stops_at_the_cap(server, fast_config, kit):
     bomb = kit.gzip_bomb()
-    server.routes["/bomb"] = lambda h: kit.send(h, 200, bomb, {"Content-Type": "text/html", "Content-Encoding": "gzip"})
+    server.routes["/bomb"] = lambda h: kit.send(
+        h, 200, bomb, {"Content-Type": "text/html", "Content-Encoding": "gzip"}
+    )
     with _fetcher(fast_config) as f, pytest.raises(FetchError) as e:
         f.get(server.url("/bomb"), allow_private=True)
     assert e.value.kind == "too-large" and "decompression bomb" in e.value.reason
@@ -197,16 +199,18 @@ def test_a_gzip_bomb_stops_at_the_cap(server, fast_config, kit):
 
 def test_gzip_pages_are_decoded(server, fast_config, kit):
     page = kit.fixture_page("council.html")
-    server.routes["/gz"] = lambda h: kit.send(h, 200, gzip.compress(page), {"Content-Type": "text/html",
-                                                                          "Content-Encoding": "gzip"})
+    server.routes["/gz"] = lambda h: kit.send(
+        h, 200, gzip.compress(page), {"Content-Type": "text/html", "Content-Encoding": "gzip"}
+    )
     with _fetcher(fast_config) as f:
         assert f.get(server.url("/gz"), allow_private=True).body == page
     assert "gzip" in server.log[-1][2]["Accept-Encoding"]
 
 
 def test_robots_txt_is_obeyed_and_fetched_once(server, fast_config, kit):
-    server.routes["/robots.txt"] = lambda h: kit.send(h, 200, b"User-agent: *\nDisallow: /private/\n",
-                                                  {"Content-Type": "text/plain"})
+    server.routes["/robots.txt"] = lambda h: kit.send(
+        h, 200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"}
+    )
     server.page("/news/ok.html", b"<html><body><p>ok</p></body></html>")
     server.page("/private/secret.html", b"<html><body><p>no</p></body></html>")
     with _fetcher(fast_config) as f:
@@ -258,11 +262,23 @@ def test_redirects_to_private_hosts_are_checked_at_each_hop(server, fast_config,
 
 @pytest.mark.parametrize(
     "ip, blocked",
-    [("127.0.0.1", "loopback"), ("10.0.0.8", "private"), ("172.16.3.4", "private"), ("192.168.0.1", "private"),
-     ("169.254.169.254", "link-local"), ("::1", "loopback"), ("fe80::1", "link-local"), ("fc00::1", "private"),
-     ("::ffff:127.0.0.1", "loopback"), ("0.0.0.0", "unspecified"), ("224.0.0.1", "multicast"),
-     ("100.64.0.1", "not a public"), ("8.8.8.8", None), ("2606:4700::1111", None)],
-)  # fmt: skip
+    [
+        ("127.0.0.1", "loopback"),
+        ("10.0.0.8", "private"),
+        ("172.16.3.4", "private"),
+        ("192.168.0.1", "private"),
+        ("169.254.169.254", "link-local"),
+        ("::1", "loopback"),
+        ("fe80::1", "link-local"),
+        ("fc00::1", "private"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("0.0.0.0", "unspecified"),
+        ("224.0.0.1", "multicast"),
+        ("100.64.0.1", "not a public"),
+        ("8.8.8.8", None),
+        ("2606:4700::1111", None),
+    ],
+)
 def test_address_classes(ip, blocked):
     reason = _blocked_reason(ip)
     assert (reason is None) if blocked is None else (blocked in reason)

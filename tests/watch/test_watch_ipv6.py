@@ -19,13 +19,16 @@ from crisol.watch.fetch import Fetcher, FetchError, RobotsCache, _blocked_reason
 from crisol.watch.urls import UnsupportedURL, canonical_url, fetchable_url, host_of
 
 
-@pytest.mark.parametrize("url, canonical", [
-    ("http://[::1]/a", "http://[::1]/a"),
-    ("http://[::1]:8080/a?utm_source=x#top", "http://[::1]:8080/a"),
-    ("HTTPS://[2001:DB8:0:0::1]:443/nota", "https://[2001:db8::1]/nota"),
-    ("http://[2001:db8::1]:80/", "http://[2001:db8::1]/"),
-    ("http://[::ffff:192.0.2.1]/", "http://[::ffff:c000:201]/"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "url, canonical",
+    [
+        ("http://[::1]/a", "http://[::1]/a"),
+        ("http://[::1]:8080/a?utm_source=x#top", "http://[::1]:8080/a"),
+        ("HTTPS://[2001:DB8:0:0::1]:443/nota", "https://[2001:db8::1]/nota"),
+        ("http://[2001:db8::1]:80/", "http://[2001:db8::1]/"),
+        ("http://[::ffff:192.0.2.1]/", "http://[::ffff:c000:201]/"),
+    ],
+)
 def test_ipv6_literals_keep_their_brackets_in_one_canonical_spelling(url, canonical):
     assert canonical_url(url) == canonical
     httpx.URL(canonical)  # a URL httpx accepts (it raised InvalidURL without the brackets)
@@ -47,15 +50,18 @@ def test_a_bad_ipv6_literal_is_an_unsupported_url_not_a_crash(url):
         canonical_url(url)
 
 
-@pytest.mark.parametrize("ip, reaches", [
-    ("2002:7f00:1::", "127.0.0.1"),  # 6to4 of loopback
-    ("2002:a00:1::1", "10.0.0.1"),  # 6to4 of a private address
-    ("2002:a9fe:a9fe::", "169.254.169.254"),  # 6to4 of the cloud metadata address
-    ("64:ff9b::7f00:1", "127.0.0.1"),  # NAT64 of loopback
-    ("64:ff9b::c0a8:1", "192.168.0.1"),  # NAT64 of a private address
-    ("::ffff:10.1.2.3", "10.1.2.3"),  # IPv4-mapped
-    ("::127.0.0.1", "127.0.0.1"),  # IPv4-compatible (deprecated)
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "ip, reaches",
+    [
+        ("2002:7f00:1::", "127.0.0.1"),  # 6to4 of loopback
+        ("2002:a00:1::1", "10.0.0.1"),  # 6to4 of a private address
+        ("2002:a9fe:a9fe::", "169.254.169.254"),  # 6to4 of the cloud metadata address
+        ("64:ff9b::7f00:1", "127.0.0.1"),  # NAT64 of loopback
+        ("64:ff9b::c0a8:1", "192.168.0.1"),  # NAT64 of a private address
+        ("::ffff:10.1.2.3", "10.1.2.3"),  # IPv4-mapped
+        ("::127.0.0.1", "127.0.0.1"),  # IPv4-compatible (deprecated)
+    ],
+)
 def test_ipv6_addresses_carrying_a_private_ipv4_address_are_refused(ip, reaches):
     reason = _blocked_reason(ip)
     assert reason is not None and reaches in reason

@@ -22,22 +22,50 @@ def _publish(server, kit):
     server.page("/news/incendio.html", kit.fixture_page("incendio.html"))
     server.page("/en/council.html", kit.fixture_page("council.html"))
     server.page("/en/rail.html", kit.fixture_page("rail.html"))
-    server.page("/es.xml", kit.rss([
-        # the same article twice: once with tracking parameters and a fragment
-        (server.url("/news/puerto.html?utm_source=rss&utm_medium=feed#top"), "Puerto", DATE1),
-        (server.url("/news/puerto.html"), "Puerto", DATE1),
-        (server.url("/news/incendio.html"), "Incendio", DATE1),
-    ]), "application/rss+xml")  # fmt: skip
-    server.page("/en.xml", kit.rss([(server.url("/en/council.html"), "Council", DATE1),
-                                    (server.url("/en/rail.html"), "Rail", DATE1)], "Harborview Gazette"),
-                "application/rss+xml")  # fmt: skip
+    server.page(
+        "/es.xml",
+        kit.rss(
+            [
+                # the same article twice: once with tracking parameters and a fragment
+                (server.url("/news/puerto.html?utm_source=rss&utm_medium=feed#top"), "Puerto", DATE1),
+                (server.url("/news/puerto.html"), "Puerto", DATE1),
+                (server.url("/news/incendio.html"), "Incendio", DATE1),
+            ]
+        ),
+        "application/rss+xml",
+    )
+    server.page(
+        "/en.xml",
+        kit.rss(
+            [
+                (server.url("/en/council.html"), "Council", DATE1),
+                (server.url("/en/rail.html"), "Rail", DATE1),
+            ],
+            "Harborview Gazette",
+        ),
+        "application/rss+xml",
+    )
 
 
 def _sources(server, **kw):
-    es = Source("Diario del Litoral", feeds=[server.url("/es.xml")], country="ESP", language="es",
-                allow_private=True, interval=600, **kw)  # fmt: skip
-    en = Source("Harborview Gazette", feeds=[server.url("/en.xml")], country="GBR", language="en",
-                allow_private=True, interval=600, **kw)  # fmt: skip
+    es = Source(
+        "Diario del Litoral",
+        feeds=[server.url("/es.xml")],
+        country="ESP",
+        language="es",
+        allow_private=True,
+        interval=600,
+        **kw,
+    )
+    en = Source(
+        "Harborview Gazette",
+        feeds=[server.url("/en.xml")],
+        country="GBR",
+        language="en",
+        allow_private=True,
+        interval=600,
+        **kw,
+    )
     return [es, en]
 
 
@@ -83,9 +111,16 @@ def test_a_feed_that_changes_between_polls_brings_only_the_new_item(server, kit,
     _publish(server, kit)
     _run(store, _sources(server), fast_config)
     server.page("/news/extra.html", kit.fixture_page("rail.html").replace(b"eleven", b"twelve"))
-    server.page("/es.xml", kit.rss([(server.url("/news/extra.html"), "Nuevo", DATE2),
-                                    (server.url("/news/puerto.html"), "Puerto", DATE1),
-                                    (server.url("/news/incendio.html"), "Incendio", DATE1)]))  # fmt: skip
+    server.page(
+        "/es.xml",
+        kit.rss(
+            [
+                (server.url("/news/extra.html"), "Nuevo", DATE2),
+                (server.url("/news/puerto.html"), "Puerto", DATE1),
+                (server.url("/news/incendio.html"), "Incendio", DATE1),
+            ]
+        ),
+    )
     report = _run(store, _sources(server), fast_config)
     assert report.new == 1 and report.discovered == 1
     assert server.page_hits()["/news/extra.html"] == 1 and server.page_hits()["/news/puerto.html"] == 1
@@ -112,8 +147,15 @@ def test_an_update_announced_by_the_feed_is_refetched(server, kit, store, fast_c
     _publish(server, kit)
     _run(store, _sources(server), fast_config)
     server.page("/news/puerto.html", kit.fixture_page("puerto-v2.html"))
-    server.page("/es.xml", kit.rss([(server.url("/news/puerto.html"), "Puerto", DATE2),
-                                    (server.url("/news/incendio.html"), "Incendio", DATE1)]))  # fmt: skip
+    server.page(
+        "/es.xml",
+        kit.rss(
+            [
+                (server.url("/news/puerto.html"), "Puerto", DATE2),
+                (server.url("/news/incendio.html"), "Incendio", DATE1),
+            ]
+        ),
+    )
     report = _run(store, _sources(server), fast_config)
     assert report.updated == 1 and server.page_hits()["/news/incendio.html"] == 1
 
@@ -149,8 +191,12 @@ def test_pages_robots_disallows_are_not_fetched_and_are_reported(server, kit, st
 def test_pages_that_are_not_articles_are_rejected_with_a_reason(server, kit, store, fast_config):
     server.page("/news/foto.jpg", b"\xff\xd8\xff\xe0" + b"\0" * 500, "image/jpeg")
     server.page("/news/vacia.html", b"<html><body><nav><a href='/'>Portada</a></nav></body></html>")
-    server.page("/es.xml", kit.rss([(server.url("/news/foto.jpg"), "Foto", DATE1),
-                                    (server.url("/news/vacia.html"), "Vacia", DATE1)]))  # fmt: skip
+    server.page(
+        "/es.xml",
+        kit.rss(
+            [(server.url("/news/foto.jpg"), "Foto", DATE1), (server.url("/news/vacia.html"), "Vacia", DATE1)]
+        ),
+    )
     report = _run(store, _sources(server)[:1], fast_config)
     reasons = sorted(reason for _, _, reason in report.errors)
     assert any("JPEG image" in r for r in reasons) and report.rejected == 1
@@ -175,8 +221,12 @@ def test_an_alias_through_redirect_and_amp_is_stored_once(server, kit, store, fa
     server.routes["/p/123"] = lambda h: kit.send(h, 301, b"", {"Location": "/news/puerto.html"})
     server.page("/es.xml", kit.rss([(server.url("/news/puerto.html"), "Puerto", DATE1)]))
     _run(store, _sources(server)[:1], fast_config)
-    server.page("/es.xml", kit.rss([(server.url("/p/123"), "Puerto", DATE1),
-                                    (server.url("/news/puerto.html/amp"), "Puerto", DATE1)]))  # fmt: skip
+    server.page(
+        "/es.xml",
+        kit.rss(
+            [(server.url("/p/123"), "Puerto", DATE1), (server.url("/news/puerto.html/amp"), "Puerto", DATE1)]
+        ),
+    )
     report = _run(store, _sources(server)[:1], fast_config)
     assert store.count_articles() == 1 and report.new == 0
     assert server.page_hits()["/news/puerto.html"] == 2  # the redirect was followed once, then known
@@ -208,7 +258,9 @@ def test_articles_are_annotated_and_their_outlet_country_is_known(server, kit, s
     for article_id in seen:
         assert store.get_article(article_id).analysis == "full"
         outlet = WatchStore(store).outlet_of(article_id)
-        assert outlet["name"] == "Diario del Litoral" and outlet["country"] == "ESP" and outlet["version"] == 1
+        assert (
+            outlet["name"] == "Diario del Litoral" and outlet["country"] == "ESP" and outlet["version"] == 1
+        )
 
 
 SITEMAP_INDEX = """<?xml version="1.0" encoding="UTF-8"?>
@@ -230,7 +282,9 @@ def test_sitemap_indexes_and_news_sitemaps_are_followed(server, kit, store, fast
     base = server.url("")
     server.page("/sitemap.xml", SITEMAP_INDEX.format(base=base).encode(), "application/xml")
     server.page("/sitemap-2025-03.xml", SITEMAP.format(base=base).encode(), "application/xml")
-    src = Source("Diario del Litoral", sitemaps=[server.url("/sitemap.xml")], language="es", allow_private=True)
+    src = Source(
+        "Diario del Litoral", sitemaps=[server.url("/sitemap.xml")], language="es", allow_private=True
+    )
     report = _run(store, [src], fast_config)
     assert report.new == 2 and report.polls == 1 and store.count_articles() == 2
 
@@ -246,7 +300,9 @@ def test_a_broken_feed_is_reported_at_every_poll(server, kit, store, fast_config
     assert status.consecutive_errors == 2 and status.failed_polls == 2
 
 
-def test_a_shared_or_home_page_rel_canonical_does_not_merge_different_articles(server, kit, store, fast_config):
+def test_a_shared_or_home_page_rel_canonical_does_not_merge_different_articles(
+    server, kit, store, fast_config
+):
     home = b'<link rel="canonical" href="/">'
     shared = b'<link rel="canonical" href="/economia/puerto-valdecanas-muelle.html">'
     server.page("/news/a.html", kit.fixture_page("incendio.html").replace(b"<head>", b"<head>" + home))

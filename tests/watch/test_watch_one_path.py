@@ -23,9 +23,17 @@ def store(tmp_path):
 
 def test_a_watched_article_reaches_its_story_search_and_view(server, kit, store, fast_config):
     server.page("/news/incendio.html", kit.fixture_page("incendio.html"))
-    server.page("/es.xml", kit.rss([(server.url("/news/incendio.html"), "Incendio", DATE)]), "application/rss+xml")
-    source = Source("Diario del Litoral", feeds=[server.url("/es.xml")], country="ESP", language="es",
-                    allow_private=True, interval=600)  # fmt: skip
+    server.page(
+        "/es.xml", kit.rss([(server.url("/news/incendio.html"), "Incendio", DATE)]), "application/rss+xml"
+    )
+    source = Source(
+        "Diario del Litoral",
+        feeds=[server.url("/es.xml")],
+        country="ESP",
+        language="es",
+        allow_private=True,
+        interval=600,
+    )
     with Fetcher(fast_config) as f:
         report = Watcher(store, [source], f, analyze=True).run(once=True)
     assert report.new == 1, list(report.errors)

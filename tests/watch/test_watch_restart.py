@@ -26,10 +26,23 @@ def _count(db: Path) -> int:
 
 
 def _watch(db: Path, sources: Path) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "crisol.cli", "--db", str(db), "watch", "--once", "--no-analyze", "-q",
-           "-s", str(sources)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "crisol.cli",
+        "--db",
+        str(db),
+        "watch",
+        "--once",
+        "--no-analyze",
+        "-q",
+        "-s",
+        str(sources),
+    ]
     code = "import sys; from crisol.cli import main; sys.argv = ['crisol'] + sys.argv[1:]; main()"
-    return subprocess.Popen([sys.executable, "-c", code, *cmd[3:]], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *cmd[3:]], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
 
 
 @pytest.mark.slow
@@ -37,13 +50,22 @@ def test_a_killed_watch_resumes_and_stores_every_article_once(tmp_path, server, 
     pages = ["puerto-v1.html", "incendio.html", "council.html", "rail.html"]
     items = []
     for i in range(ARTICLES):
-        body = kit.fixture_page(pages[i % 4]).replace(b"</article>", f"<p>Nota {i} de la serie.</p></article>".encode())
+        body = kit.fixture_page(pages[i % 4]).replace(
+            b"</article>", f"<p>Nota {i} de la serie.</p></article>".encode()
+        )
         server.page(f"/news/{i}.html", body)
         items.append((server.url(f"/news/{i}.html"), f"Nota {i}", "Fri, 14 Mar 2025 09:30:00 GMT"))
     server.page("/es.xml", kit.rss(items))
     sources = tmp_path / "fuentes.yaml"
-    save_sources(SourcesFile(None, [Source("Diario", feeds=[server.url("/es.xml")], allow_private=True)],
-                             contact=kit.UA_CONTACT, fetch={"delay": 0.4}), sources)  # fmt: skip
+    save_sources(
+        SourcesFile(
+            None,
+            [Source("Diario", feeds=[server.url("/es.xml")], allow_private=True)],
+            contact=kit.UA_CONTACT,
+            fetch={"delay": 0.4},
+        ),
+        sources,
+    )
     db = tmp_path / "w.db"
     proc = _watch(db, sources)
     deadline = time.monotonic() + 60

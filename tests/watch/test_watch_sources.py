@@ -69,10 +69,28 @@ def test_durations():
 def test_the_sources_commands_add_list_and_remove(tmp_path):
     runner = CliRunner()
     path = str(tmp_path / "fuentes.yaml")
-    r = runner.invoke(app, ["sources", "add", "Diario del Litoral", "--feed", "https://litoral.test/rss",
-                            "--country", "ESP", "--language", "es", "--interval", "30m", "--sources", path])  # fmt: skip
+    r = runner.invoke(
+        app,
+        [
+            "sources",
+            "add",
+            "Diario del Litoral",
+            "--feed",
+            "https://litoral.test/rss",
+            "--country",
+            "ESP",
+            "--language",
+            "es",
+            "--interval",
+            "30m",
+            "--sources",
+            path,
+        ],
+    )
     assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["sources", "add", "Gazette", "--sitemap", "https://gazette.test/news.xml", "-s", path])
+    r = runner.invoke(
+        app, ["sources", "add", "Gazette", "--sitemap", "https://gazette.test/news.xml", "-s", path]
+    )
     assert r.exit_code == 0, r.output
     again = runner.invoke(app, ["sources", "add", "gazette", "--feed", "https://g.test/rss", "-s", path])
     assert again.exit_code == 2 and "already exists" in _flat(again.output)
@@ -87,7 +105,9 @@ def test_the_sources_commands_add_list_and_remove(tmp_path):
 
 def test_watch_once_and_status_from_the_command_line(tmp_path, server, kit):
     server.page("/news/puerto.html", kit.fixture_page("puerto-v1.html"))
-    server.page("/es.xml", kit.rss([(server.url("/news/puerto.html"), "Puerto", "Fri, 14 Mar 2025 09:30:00 GMT")]))
+    server.page(
+        "/es.xml", kit.rss([(server.url("/news/puerto.html"), "Puerto", "Fri, 14 Mar 2025 09:30:00 GMT")])
+    )
     server.routes["/bad.xml"] = lambda h: kit.send(h, 404, b"")
     sf_path = tmp_path / "fuentes.toml"
     sf = load_sources(sf_path)

@@ -56,8 +56,18 @@ def test_query_parameters_are_sorted_and_default_ports_dropped():
     assert canonical_url("http://diario.test:80/a?b=2&a=1") == "http://diario.test/a?a=1&b=2"
 
 
-@pytest.mark.parametrize("url", ["ftp://diario.test/x", "file:///etc/passwd", "javascript:alert(1)", "/relativa",
-                                 "mailto:a@b.test", "https:///sin-host", "http://diario.test:99999/"])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://diario.test/x",
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "/relativa",
+        "mailto:a@b.test",
+        "https:///sin-host",
+        "http://diario.test:99999/",
+    ],
+)
 def test_anything_but_http_urls_is_refused_with_a_reason(url):
     with pytest.raises(UnsupportedURL) as e:
         canonical_url(url)

@@ -49,8 +49,9 @@ def served_url(web_db):
     from crisol.cli.serve import build_app
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(build_app(web_db, analyze=False), host="127.0.0.1", port=port,
-                                           log_level="warning"))  # fmt: skip
+    server = uvicorn.Server(
+        uvicorn.Config(build_app(web_db, analyze=False), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

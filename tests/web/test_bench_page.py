@@ -24,12 +24,16 @@ pytestmark = pytest.mark.slow  # weighing every page twice in chromium takes ~10
 @pytest.fixture(scope="module")
 def rows(served_url):
     with bench.Browser() as browser:
-        return bench.measure_site(served_url, "examples", runs=0, profiles=["desktop", "phone"], browser=browser)
+        return bench.measure_site(
+            served_url, "examples", runs=0, profiles=["desktop", "phone"], browser=browser
+        )
 
 
 def test_every_page_was_weighed(rows):
     assert {r["page"] for r in rows} == set(bench.PAGES)
-    assert all(r["html_decoded_bytes"] > 1000 for r in rows), [(r["page"], r["html_decoded_bytes"]) for r in rows]
+    assert all(r["html_decoded_bytes"] > 1000 for r in rows), [
+        (r["page"], r["html_decoded_bytes"]) for r in rows
+    ]
 
 
 def test_page_weight_within_ceilings(rows):
@@ -61,7 +65,9 @@ def test_only_the_stylesheet_blocks_rendering(rows):
 
 
 def test_ceiling_check_reports_what_is_over():
-    over = bench.check_ceilings({**{k: 0 for k in bench.FLOORS}, "max_requests": 99, "min_compression_ratio": 1.0})
+    over = bench.check_ceilings(
+        {**{k: 0 for k in bench.FLOORS}, "max_requests": 99, "min_compression_ratio": 1.0}
+    )
     assert any(o.startswith("max_requests: 99") for o in over)
     assert any(o.startswith("min_compression_ratio: 1.0") for o in over)
     assert len(over) == 2
@@ -82,7 +88,9 @@ def test_static_links_are_versioned_and_revalidated(web_db):
 
     with TestClient(create_web_app(web_db)) as client:
         home = client.get("/", headers={"Accept-Encoding": "gzip"})
-        assert home.headers["content-encoding"] == "gzip" and "accept-encoding" in home.headers["vary"].lower()
+        assert (
+            home.headers["content-encoding"] == "gzip" and "accept-encoding" in home.headers["vary"].lower()
+        )
         assert "content-encoding" not in client.get("/", headers={"Accept-Encoding": "identity"}).headers
         link = re.search(r'href="(/static/crisol\.css\?v=(\w+))"', home.text)
         assert link, "the stylesheet is linked with its version"

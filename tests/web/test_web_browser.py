@@ -110,8 +110,12 @@ def page(browser):
     pg = context.new_page()
     pg.problems = []
     pg.on("pageerror", lambda e: pg.problems.append(f"page error: {e}"))
-    pg.on("console", lambda m: m.type == "error" and "status of" not in m.text
-          and pg.problems.append(f"console: {m.text}"))  # fmt: skip
+    pg.on(
+        "console",
+        lambda m: (
+            m.type == "error" and "status of" not in m.text and pg.problems.append(f"console: {m.text}")
+        ),
+    )
     pg.on("response", lambda r: r.status >= 400 and pg.problems.append(f"HTTP {r.status}: {r.url}"))
     pg.on("dialog", lambda d: (pg.problems.append(f"dialog: {d.message}"), d.dismiss()))
     yield pg
@@ -260,8 +264,11 @@ def test_phone_width(browser, served_url, tmp_path, web_db, path):
 
     with open_store(web_db) as store:
         story = queries.list_stories(store, sort="-size", limit=1).items[0]
-        where = {"story": f"/stories/{story['id']}", "article": f"/articles/{story['articles'][0]}",
-                 "entity": f"/entities/{queries.list_entities(store, limit=1).items[0]['id']}"}  # fmt: skip
+        where = {
+            "story": f"/stories/{story['id']}",
+            "article": f"/articles/{story['articles'][0]}",
+            "entity": f"/entities/{queries.list_entities(store, limit=1).items[0]['id']}",
+        }
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
     try:
         pg = context.new_page()

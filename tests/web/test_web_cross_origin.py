@@ -76,8 +76,9 @@ def hostile_site(crisol_server):
 
 def test_a_foreign_page_in_a_real_browser_stores_nothing(crisol_server, hostile_site):
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])  # fmt: skip
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
         try:
             page = browser.new_page()
             page.goto(hostile_site)
@@ -90,7 +91,13 @@ def test_a_foreign_page_in_a_real_browser_stores_nothing(crisol_server, hostile_
     # the server itself still takes a write from a client holding its token
     from crisol.bench._common import AUTH
 
-    r = httpx.post(f"{crisol_server}/api/articles", headers=AUTH,
-                   json={"title": "Legítimo", "text": "Un artículo enviado con la clave del servidor local.",
-                         "language": "es"})  # fmt: skip
+    r = httpx.post(
+        f"{crisol_server}/api/articles",
+        headers=AUTH,
+        json={
+            "title": "Legítimo",
+            "text": "Un artículo enviado con la clave del servidor local.",
+            "language": "es",
+        },
+    )
     assert r.status_code == 201, r.text

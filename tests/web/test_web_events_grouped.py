@@ -10,9 +10,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from crisol.store import open_store
 from crisol.service import events
-from crisol.store import queries
+from crisol.store import open_store, queries
 from crisol.web import create_web_app
 
 
@@ -30,8 +29,10 @@ def store(web_db):
 
 def _counts(e: dict) -> str:
     plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
-    return (f"{plural(e['num_articles'], 'article')} / {plural(e['num_outlets'], 'outlet')} / "
-            f"{plural(e['num_independent_sources'], 'independent source')}")  # fmt: skip
+    return (
+        f"{plural(e['num_articles'], 'article')} / {plural(e['num_outlets'], 'outlet')} / "
+        f"{plural(e['num_independent_sources'], 'independent source')}"
+    )
 
 
 def test_grouped_events_show_their_counts_and_link_their_articles(client, store):

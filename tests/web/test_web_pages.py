@@ -11,8 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from crisol.service.exports import EVENT_CSV_COLUMNS
-from crisol.store import open_store
-from crisol.store import queries
+from crisol.store import open_store, queries
 from crisol.web import create_web_app, mount
 
 HOSTILE_TITLE = "Valdemora firma la ampliación del puerto"

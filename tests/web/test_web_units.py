@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from crisol.model import Article, Event, Mention, Quote, Sentence
+from crisol.store.search import Snippet
 from crisol.web import charts
 from crisol.web.app import http_url
 from crisol.web.highlight import highlight_article
-from crisol.store.search import Snippet
 from crisol.web.views import snippet_markup
 
-TEXT = 'Dijo <i>Ana Pérez</i>: «vamos a ganar». Luego & se fue.'
+TEXT = "Dijo <i>Ana Pérez</i>: «vamos a ganar». Luego & se fue."
 
 
 def article() -> Article:
@@ -73,7 +73,10 @@ def test_http_url():
 
 def test_counts_over_time_fills_gaps():
     assert charts.counts_over_time(["2025-01-01", "2025-01-03", None, "2025-01-03"]) == [
-        ("2025-01-01", 1), ("2025-01-02", 0), ("2025-01-03", 2)]  # fmt: skip
+        ("2025-01-01", 1),
+        ("2025-01-02", 0),
+        ("2025-01-03", 2),
+    ]
     months = charts.counts_over_time(["2024-11", "2025-03-02"])
     assert [m for m, _ in months] == ["2024-11", "2024-12", "2025-01", "2025-02", "2025-03"]
 
@@ -87,15 +90,19 @@ def test_bar_chart_scales_to_highest():
 
 
 def test_timeline_places_events_above_articles_below():
-    tl = charts.timeline([{"date": "2025-03-01", "label": "CONSULT", "title": "t"}],
-                         [{"date": "2025-03-03T10:00:00+00:00", "label": "Gaceta", "title": "t"}])  # fmt: skip
+    tl = charts.timeline(
+        [{"date": "2025-03-01", "label": "CONSULT", "title": "t"}],
+        [{"date": "2025-03-03T10:00:00+00:00", "label": "Gaceta", "title": "t"}],
+    )
     ev, art = tl.marks
     assert ev.y < tl.axis_y < art.y and ev.x < art.x
     assert charts.timeline([{"date": None, "label": "x", "title": "x"}], []) is None
 
 
 def test_network_circle():
-    net = charts.network(("c", "Center"), [("a", "A", 3), ("b", "B", 1), ("d", "D", 2)], {("a", "b"): 1, ("a", "d"): 2})
+    net = charts.network(
+        ("c", "Center"), [("a", "A", 3), ("b", "B", 1), ("d", "D", 2)], {("a", "b"): 1, ("a", "d"): 2}
+    )
     assert len(net.nodes) == 4
     assert [e.spoke for e in net.edges] == [True, True, True, False]  # a–b shares too little to draw
     assert net.nodes[1].r > net.nodes[2].r

@@ -82,8 +82,9 @@ def _parse(work: Work) -> None:
         spans = _nlp.rule_sentences(article.text)
         article.sentences = [Sentence(i, s, e, article.text[s:e]) for i, (s, e) in enumerate(spans)]
         article.mentions = []
-        work.missing.append(f"no analysis model for {lang!r}; sentences only" if lang
-                            else "language unknown; sentences only")
+        work.missing.append(
+            f"no analysis model for {lang!r}; sentences only" if lang else "language unknown; sentences only"
+        )
         return
     pipeline = _nlp.load(lang)
     if work.doc is None:  # annotate_many parsed it already, in a batch
@@ -123,14 +124,16 @@ def _needs_doc(function: Callable[[Doc, Article], list], target: str) -> Callabl
     return run
 
 
-PIPELINE: list[Component] = check_order([
-    Component("parse", ("text", "language"), ("doc", "sentences", "mentions"), _parse),
-    Component("dates", ("text", "published", "sentences"), ("dates",), _dates),
-    Component("quotes", ("doc", "mentions"), ("quotes",),
-              _needs_doc(extract_quotes, "quotes")),
-    Component("events", ("doc", "mentions", "dates", "quotes"), ("events",),
-              _needs_doc(code_events, "events")),
-])
+PIPELINE: list[Component] = check_order(
+    [
+        Component("parse", ("text", "language"), ("doc", "sentences", "mentions"), _parse),
+        Component("dates", ("text", "published", "sentences"), ("dates",), _dates),
+        Component("quotes", ("doc", "mentions"), ("quotes",), _needs_doc(extract_quotes, "quotes")),
+        Component(
+            "events", ("doc", "mentions", "dates", "quotes"), ("events",), _needs_doc(code_events, "events")
+        ),
+    ]
+)
 
 
 def annotate(article: Article, doc: Doc | None = None) -> Article:
@@ -150,8 +153,10 @@ def annotate(article: Article, doc: Doc | None = None) -> Article:
         try:
             component.run(work)
         except UnknownLanguage:  # a component without resources for this language
-            work.missing.append(f"{component.name} not available "
-                                + (f"for {work.lang!r}" if work.lang else "without a language"))
+            work.missing.append(
+                f"{component.name} not available "
+                + (f"for {work.lang!r}" if work.lang else "without a language")
+            )
         except Exception as e:
             e.add_note(f"while annotating {article.source} ({article.id}) in component {component.name!r}")
             raise

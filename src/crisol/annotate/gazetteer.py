@@ -36,6 +36,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
 from crisol.text import fold
 
 DEMONYM_SPANS = "demonyms"  # doc.spans key for demonym matches
@@ -154,15 +155,27 @@ def load_cues(lang: str) -> Cues:
 
 def _add_people(gaz: Gazetteer) -> None:
     for row in _read_jsonl("common", "people.jsonl"):
-        entry = Entry(f"person:{row['canonical']}", "PER", row["canonical"],
-                      row.get("country"), row.get("role"), "person")
+        entry = Entry(
+            f"person:{row['canonical']}",
+            "PER",
+            row["canonical"],
+            row.get("country"),
+            row.get("role"),
+            "person",
+        )
         gaz.add(entry, row["names"])
 
 
 def _add_organizations(gaz: Gazetteer) -> None:
     for row in _read_jsonl("common", "organizations.jsonl"):
-        entry = Entry(f"org:{row['canonical']}", row.get("label", "ORG"), row["canonical"],
-                      row.get("country"), row.get("role"), "org")
+        entry = Entry(
+            f"org:{row['canonical']}",
+            row.get("label", "ORG"),
+            row["canonical"],
+            row.get("country"),
+            row.get("role"),
+            "org",
+        )
         gaz.add(entry, _for_lang(row["names"], gaz.lang))
 
 
@@ -171,12 +184,23 @@ def _add_countries(gaz: Gazetteer) -> None:
     english = {r["iso3"]: r["name"] for r in rows if r["lang"] == "en"}
     for r in rows:
         if r["lang"] == gaz.lang:
-            gaz.add(Entry(f"country:{r['iso3']}", "LOC", english[r["iso3"]], r["iso3"],
-                          None, "country"), [r["name"]])
+            gaz.add(
+                Entry(f"country:{r['iso3']}", "LOC", english[r["iso3"]], r["iso3"], None, "country"),
+                [r["name"]],
+            )
     for r in _read_tsv("common", "country_aliases.tsv"):
         if r["lang"] in (gaz.lang, "*"):
-            gaz.add(Entry(f"country:{r['iso3']}", "LOC", english.get(r["iso3"], r["name"]),
-                          r["iso3"], None, "country"), [r["name"]])
+            gaz.add(
+                Entry(
+                    f"country:{r['iso3']}",
+                    "LOC",
+                    english.get(r["iso3"], r["name"]),
+                    r["iso3"],
+                    None,
+                    "country",
+                ),
+                [r["name"]],
+            )
 
 
 def _add_regions(gaz: Gazetteer) -> None:
@@ -184,8 +208,9 @@ def _add_regions(gaz: Gazetteer) -> None:
     english = {r["code"]: r["name"] for r in rows if r["lang"] == "en"}
     for r in rows:
         if r["lang"] == gaz.lang:
-            gaz.add(Entry(f"region:{r['code']}", "LOC", english[r["code"]], None, None,
-                          "region"), [r["name"]])
+            gaz.add(
+                Entry(f"region:{r['code']}", "LOC", english[r["code"]], None, None, "region"), [r["name"]]
+            )
 
 
 def _add_demonyms(gaz: Gazetteer) -> None:
@@ -230,12 +255,15 @@ def load_gazetteer(lang: str, common_words: frozenset[str] = frozenset()) -> Gaz
         cues = load_cues(lang)
     except FileNotFoundError as e:
         raise ValueError(f"no gazetteer for language {lang!r}: {e.filename} is missing") from e
-    gaz = Gazetteer(lang=lang, cues=cues, common_words=common_words,
-                    first_names=frozenset(_read_list("common", "first_names.txt")))
+    gaz = Gazetteer(
+        lang=lang,
+        cues=cues,
+        common_words=common_words,
+        first_names=frozenset(_read_list("common", "first_names.txt")),
+    )
     # Order matters: a name already taken keeps its first entry (people and organisations
     # before places, so "Lavrov" or "EFE" never become a town of that name).
-    for add in (_add_people, _add_organizations, _add_countries, _add_regions, _add_demonyms,
-                _add_cities):
+    for add in (_add_people, _add_organizations, _add_countries, _add_regions, _add_demonyms, _add_cities):
         add(gaz)
     _gate(gaz, common_words)
     return gaz
@@ -314,15 +342,20 @@ class GazetteerRuler:
         if span.start == 0 or sentence_initial(doc[span.start]):
             return False
         before = doc[span.start - 1]
-        if _is_name_word(before) and (not self.ordinary_capitalised(before.text)
-                                      or self.given_name(doc, span.start - 1)):
+        if _is_name_word(before) and (
+            not self.ordinary_capitalised(before.text) or self.given_name(doc, span.start - 1)
+        ):
             return True
         connectors, i = self.gaz.cues.name_connectors, span.start - 1
         while i > 0 and doc[i].lower_ in connectors and span.start - i <= 2:
             i -= 1  # "Departamento de Justicia de los EEUU": back over "de los"
         head = doc[i]
-        return (i < span.start - 1 and _is_name_word(head) and not sentence_initial(head)
-                and not self.ordinary_capitalised(head.text))
+        return (
+            i < span.start - 1
+            and _is_name_word(head)
+            and not sentence_initial(head)
+            and not self.ordinary_capitalised(head.text)
+        )
 
     def continues_name(self, token) -> bool:
         """Whether a capitalised word after a place extends it into a longer name.
@@ -339,15 +372,18 @@ class GazetteerRuler:
         if span.start == 0 or sentence_initial(doc[span.start]):
             return False
         before = doc[span.start - 1]
-        return _is_name_word(before) and before.lower_ not in self.gaz.cues.role_nouns \
+        return (
+            _is_name_word(before)
+            and before.lower_ not in self.gaz.cues.role_nouns
             and not self.ordinary_capitalised(before.text)
+        )
 
     def given_name(self, doc: Doc, i: int) -> bool:
         """A given name that is also a common capitalised word ("Julio Paris", "Abril Lima"),
         not a date ("1 de Julio")."""
         if doc[i].text not in self.gaz.first_names:
             return False
-        prev = [t for t in doc[max(0, i - 2): i]]
+        prev = [t for t in doc[max(0, i - 2) : i]]
         return not any(t.like_num for t in prev) and not (prev and prev[-1].lower_ in ("de", "of"))
 
     def ordinary_capitalised(self, word: str) -> bool:
@@ -360,12 +396,12 @@ class GazetteerRuler:
         cues = self.gaz.cues
         if span.start > 0 and doc[span.start - 1].lower_ in cues.place_prepositions:
             return True
-        for token in reversed(doc[max(0, span.start - 4): span.start]):
+        for token in reversed(doc[max(0, span.start - 4) : span.start]):
             if token.lower_ in cues.place_nouns:
                 return True
             if _is_name_word(token) or token.is_punct:
                 break
-        after = doc[span.end: span.end + 3]
+        after = doc[span.end : span.end + 3]
         if len(after) >= 2 and after[0].text in {",", "("}:
             entry = self.gaz.lookup(after[1].text)
             return entry is not None and entry.kind == "country"

@@ -35,8 +35,8 @@ from typing import Sequence
 from spacy.tokens import Doc, Span
 
 from crisol.annotate.gazetteer import DEMONYM_SPANS, NOT_NAME_POS, Gazetteer, sentence_initial
-from crisol.text import fold
 from crisol.model import Mention, Sentence
+from crisol.text import fold
 
 ARTICLES = frozenset({"el", "la", "los", "las", "the", "l'"})  # part of names: La Paz, The Hague
 
@@ -60,8 +60,14 @@ def build_mentions(doc: Doc, gaz: Gazetteer, sentences: Sequence[Sentence] = ())
     mentions = []
     for span, label, source in sorted(kept, key=lambda k: k[0].start):
         sentence = max(0, bisect_right(starts, span.start_char) - 1)
-        mention = Mention(text=span.text, label=label, start=span.start_char, end=span.end_char,
-                          sentence=sentence, source=source)
+        mention = Mention(
+            text=span.text,
+            label=label,
+            start=span.start_char,
+            end=span.end_char,
+            sentence=sentence,
+            source=source,
+        )
         mention = enrich(mention, gaz, span.kb_id_ or None)
         if mention.label == "PER" and mention.role is None:
             role, country = title_role(span, gaz)
@@ -164,8 +170,9 @@ def is_junk(span: Span, gaz: Gazetteer, was_trimmed: bool = False) -> bool:
         # A capital at a sentence start says nothing: "Noticia", "Críticas" are ordinary words;
         # nor do capitals in a shouted word ("SALUD").
         shouted = word.text.isupper() and len(word) > 3
-        if _is_common(word, gaz) and (was_trimmed or span.label_ == "MISC" or shouted
-                                      or sentence_initial(word)):
+        if _is_common(word, gaz) and (
+            was_trimmed or span.label_ == "MISC" or shouted or sentence_initial(word)
+        ):
             return True
         if sentence_initial(word) and word.lower_.endswith(tuple(gaz.cues.adverb_suffixes)):
             return True  # "Específicamente, ..."
@@ -175,8 +182,11 @@ def is_junk(span: Span, gaz: Gazetteer, was_trimmed: bool = False) -> bool:
 def _is_common(token, gaz: Gazetteer) -> bool:
     """An ordinary word of the language, also in the plural ("Víctimas", "Profesionales")."""
     lower, words = token.lower_, gaz.common_words
-    return (lower in words or token.lemma_.lower() in words
-            or (lower.endswith("s") and (lower[:-1] in words or lower[:-2] in words)))
+    return (
+        lower in words
+        or token.lemma_.lower() in words
+        or (lower.endswith("s") and (lower[:-1] in words or lower[:-2] in words))
+    )
 
 
 # 3. Persons the model missed ---------------------------------------------------------------------
@@ -220,7 +230,7 @@ def fix_person(span: Span, label: str, gaz: Gazetteer) -> str:
 def _after_role_noun(span: Span, gaz: Gazetteer) -> bool:
     """'el ministro ruso Serguéi Shoigú', 'secretario general, Fulano Pérez'."""
     doc = span.doc
-    for token in reversed(doc[max(0, span.start - 4): span.start]):
+    for token in reversed(doc[max(0, span.start - 4) : span.start]):
         if token.lower_ in gaz.cues.role_nouns:
             return True
         entry = gaz.lookup(token.text)
@@ -244,7 +254,7 @@ def title_role(span: Span, gaz: Gazetteer) -> tuple[str | None, str | None]:
     "Russian President Vladimir Putin" -> ("head-of-state", "RUS"); "el presidente del club,
     Fulano" -> (None, None): a head-of-state title needs a country beside it.
     """
-    window = list(span.doc[max(0, span.start - 9): span.start])
+    window = list(span.doc[max(0, span.start - 9) : span.start])
     while window and window[-1].text in APPOSITION:
         window.pop()
     country, window = _strip_country(window, gaz)
@@ -273,9 +283,9 @@ def _strip_country(window: list, gaz: Gazetteer) -> tuple[str | None, list]:
     for n in (3, 2, 1):
         if len(window) > n and window[-n - 1].lower_ in ("de", "del", "of"):
             doc = window[0].doc
-            entry = gaz.lookup(doc[window[-n].i: window[-1].i + 1].text)
+            entry = gaz.lookup(doc[window[-n].i : window[-1].i + 1].text)
             if entry and entry.kind == "country":
-                return entry.country, window[:-n - 1]
+                return entry.country, window[: -n - 1]
     return None, window
 
 
@@ -296,8 +306,7 @@ def enrich(mention: Mention, gaz: Gazetteer, key: str | None) -> Mention:
     if entry.kind == "demonym":
         return replace(mention, country=entry.country)
     label = entry.label if entry.label in ("PER", "ORG", "LOC") else mention.label
-    return replace(mention, label=label, canonical=entry.canonical, country=entry.country,
-                   role=entry.role)
+    return replace(mention, label=label, canonical=entry.canonical, country=entry.country, role=entry.role)
 
 
 # 5. Short forms ---------------------------------------------------------------------------------
@@ -328,8 +337,13 @@ def resolve_short_forms(mentions: list[Mention]) -> list[Mention]:
                 # The article's own full name beats the gazetteer's guess for a bare surname
                 # ("Andrei Medvedev ... Medvedev" is not Dmitry Medvedev).
                 mention = replace(mention, country=None, role=None)
-            mention = replace(mention, label="PER", canonical=canonical,
-                              country=mention.country or full.country, role=mention.role or full.role)
+            mention = replace(
+                mention,
+                label="PER",
+                canonical=canonical,
+                country=mention.country or full.country,
+                role=mention.role or full.role,
+            )
         out.append(mention)
     return out
 
@@ -360,9 +374,15 @@ def resolve_acronyms(mentions: list[Mention], text: str) -> list[Mention]:
     """
     defined: dict[str, Mention] = {}
     for full, short in zip(mentions, mentions[1:]):
-        between, after = text[full.end:short.start], text[short.end:short.end + 1]
-        if (short.text.isupper() and " " not in short.text and " " in full.text.strip()
-                and between.strip() == "(" and after == ")" and full.label in ("ORG", "MISC", "LOC")):
+        between, after = text[full.end : short.start], text[short.end : short.end + 1]
+        if (
+            short.text.isupper()
+            and " " not in short.text
+            and " " in full.text.strip()
+            and between.strip() == "("
+            and after == ")"
+            and full.label in ("ORG", "MISC", "LOC")
+        ):
             defined.setdefault(short.text, full)
     if not defined:
         return mentions
@@ -370,7 +390,12 @@ def resolve_acronyms(mentions: list[Mention], text: str) -> list[Mention]:
     for m in mentions:
         full = defined.get(m.text)
         if full is not None and m.canonical is None:
-            m = replace(m, label=full.label, canonical=full.canonical or full.text,
-                        country=m.country or full.country, role=m.role or full.role)
+            m = replace(
+                m,
+                label=full.label,
+                canonical=full.canonical or full.text,
+                country=m.country or full.country,
+                role=m.role or full.role,
+            )
         out.append(m)
     return out

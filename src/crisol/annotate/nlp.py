@@ -146,7 +146,7 @@ def rule_sentences(text: str) -> list[tuple[int, int]]:
     """
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        if "\n" not in m.group() and _ABBREVIATION.search(text[start: m.start()]):
+        if "\n" not in m.group() and _ABBREVIATION.search(text[start : m.start()]):
             continue  # "Dr. Müller" or "J. Smith": not a sentence end
         spans.append((start, m.start()))
         start = m.end()

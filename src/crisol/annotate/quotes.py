@@ -201,9 +201,7 @@ class _Context:
     def __init__(self, doc: Doc, article: Article, lex: Lexicon):
         self.doc, self.article, self.lex = doc, article, lex
         self.text = article.text  # == doc.text, which spaCy rebuilds on each access
-        sents = article.sentences or [
-            _sentence_of(i, s) for i, s in enumerate(doc.sents)
-        ]
+        sents = article.sentences or [_sentence_of(i, s) for i, s in enumerate(doc.sents)]
         self.sent_starts = [s.start for s in sents]
         self.mentions = sorted(article.mentions, key=lambda m: m.start)
         self._mention_starts = [m.start for m in self.mentions]
@@ -290,9 +288,7 @@ def to_quote(a: Attribution, article: Article) -> Quote:
     """The public :class:`Quote` for one attribution."""
     start, end = a.content
     sentences = article.sentences
-    idx = (
-        max(0, bisect.bisect_right([s.start for s in sentences], start) - 1) if sentences else 0
-    )
+    idx = max(0, bisect.bisect_right([s.start for s in sentences], start) - 1) if sentences else 0
     sentence = sentences[idx].index if sentences else 0
     return Quote(
         text=article.text[start:end],
@@ -321,8 +317,12 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
     direct += _dialogue(ctx) + _transcript(ctx)
     _group_split_quotes(direct)
     # 2. reported speech: cue verbs with a complement clause
-    indirect = [a for tok in doc if lex.is_cue(tok) and not _impersonal(tok, lex)
-                if (a := _indirect(tok, ctx)) is not None]
+    indirect = [
+        a
+        for tok in doc
+        if lex.is_cue(tok) and not _impersonal(tok, lex)
+        if (a := _indirect(tok, ctx)) is not None
+    ]
     attrs = _merge(direct, indirect, ctx)
     # 3. "según X": speaker of its sentence, or the channel of another speaker's words
     attrs = _source_markers(attrs, ctx)
@@ -439,22 +439,31 @@ def _direct(q: _QuoteSpan, ctx: _Context) -> Attribution | None:
         signed = _signature(q, ctx) or _quoted_transcript(start, end, ctx)
         if signed is not None:
             return signed
-    if cue is None and q.chain is None and (
-        words < _MIN_QUOTE_WORDS or not (_sentence_like(q, ctx) or _marker_after(q, ctx))
+    if (
+        cue is None
+        and q.chain is None
+        and (words < _MIN_QUOTE_WORDS or not (_sentence_like(q, ctx) or _marker_after(q, ctx)))
     ):
         return None
     introduced = cue is not None and _adjacent(q, cue, ctx)
     if cue is not None and words < _MIN_QUOTE_WORDS and not introduced:
         return None
-    a = Attribution("direct", (start, end), anchor=cue.idx if cue is not None else q.start,
-                    chain=q.chain, fragment=not introduced and _fragment(q, ctx))
+    a = Attribution(
+        "direct",
+        (start, end),
+        anchor=cue.idx if cue is not None else q.start,
+        chain=q.chain,
+        fragment=not introduced and _fragment(q, ctx),
+    )
     if cue is not None:
         _set_cue(a, cue, ctx)
     return a
 
 
-_SIGNATURE = re.compile(r"[ \t\u00a0]*[―—–][ \t\u00a0]*([^\W\d_][\w.'’-]*(?:[ \u00a0][^\W\d_][\w.'’-]*){0,4})"
-                        r"[ \t\u00a0,.]*(?:\n|$)")
+_SIGNATURE = re.compile(
+    r"[ \t\u00a0]*[―—–][ \t\u00a0]*([^\W\d_][\w.'’-]*(?:[ \u00a0][^\W\d_][\w.'’-]*){0,4})"
+    r"[ \t\u00a0,.]*(?:\n|$)"
+)
 
 
 def _signature(q: _QuoteSpan, ctx: _Context) -> Attribution | None:
@@ -469,8 +478,14 @@ def _signature(q: _QuoteSpan, ctx: _Context) -> Attribution | None:
     found = [x for x in ctx.mentions_in(toks) if x.start >= name_span[0] and x.end <= name_span[1]]
     name = _name(found[0], ctx.lex) if found else m.group(1)
     dash = text.index(m.group(0).strip(" \t\u00a0")[0], q.close)
-    return Attribution("direct", (start, end), anchor=q.start, cue=None, cue_span=(dash, dash + 1),
-                       speaker=Speaker(name, found[0].label if found else None, name_span))
+    return Attribution(
+        "direct",
+        (start, end),
+        anchor=q.start,
+        cue=None,
+        cue_span=(dash, dash + 1),
+        speaker=Speaker(name, found[0].label if found else None, name_span),
+    )
 
 
 def _quoted_transcript(start: int, end: int, ctx: _Context) -> Attribution | None:
@@ -492,8 +507,14 @@ def _turn(ctx: _Context, m: re.Match, start: int, end: int) -> Attribution | Non
     found = [x for x in ctx.mentions_in(toks) if x.start >= span[0] and x.end <= span[1]]
     name = _name(found[0], ctx.lex) if found else m.group(1)
     colon = text.index(":", span[1])
-    return Attribution("direct", (start, end), anchor=span[0], cue=None, cue_span=(colon, colon + 1),
-                       speaker=Speaker(name, found[0].label if found else None, span))
+    return Attribution(
+        "direct",
+        (start, end),
+        anchor=span[0],
+        cue=None,
+        cue_span=(colon, colon + 1),
+        speaker=Speaker(name, found[0].label if found else None, span),
+    )
 
 
 def _transcript(ctx: _Context) -> list[Attribution]:
@@ -598,8 +619,10 @@ def _cue_by_parse(q: _QuoteSpan, ctx: _Context) -> Token | None:
     inside = _tokens_between(ctx.doc, q.start, q.end)
     for t in inside:
         h = t.head
-        if (h.idx < q.open or h.idx >= q.close) and ctx.lex.is_cue(h) and t.dep_ in (
-            "ccomp", "parataxis", "obj", "dobj", "xcomp"
+        if (
+            (h.idx < q.open or h.idx >= q.close)
+            and ctx.lex.is_cue(h)
+            and t.dep_ in ("ccomp", "parataxis", "obj", "dobj", "xcomp")
         ):
             return h
     return None
@@ -627,8 +650,8 @@ def _sentence_like(q: _QuoteSpan, ctx: _Context) -> bool:
     sent = first[0].sent
     lo, hi = sent.start_char, max(sent.end_char, q.close)
     text = ctx.text
-    outside = len(text[lo:q.open].strip()) + len(text[q.close:hi].strip(" .,;:\n"))
-    return outside <= 0.2 * (q.close - q.open) and not text[lo:q.open].strip(" —–-")
+    outside = len(text[lo : q.open].strip()) + len(text[q.close : hi].strip(" .,;:\n"))
+    return outside <= 0.2 * (q.close - q.open) and not text[lo : q.open].strip(" —–-")
 
 
 def _set_cue(a: Attribution, cue: Token, ctx: _Context) -> None:
@@ -640,8 +663,9 @@ def _set_cue(a: Attribution, cue: Token, ctx: _Context) -> None:
 
 def _cue_text(cue: Token) -> str:
     # Keep auxiliaries and particles: "ha asegurado", "has said", "point out".
-    parts = [cue] + [c for c in cue.children if c.dep_ == "prt"
-                     or (c.dep_ == "aux" and c.i < cue.i and cue.i - c.i <= 2)]
+    parts = [cue] + [
+        c for c in cue.children if c.dep_ == "prt" or (c.dep_ == "aux" and c.i < cue.i and cue.i - c.i <= 2)
+    ]
     return " ".join(t.text for t in sorted(parts, key=lambda t: t.i))
 
 
@@ -769,9 +793,7 @@ def _impersonal(cue: Token, lex: Lexicon) -> bool:
 
 def _has_finite(toks: list[Token], ctx: _Context) -> bool:
     quoted = any(t.is_quote for t in toks[:2])  # said “we will…”: the quote is the clause
-    return quoted or any(
-        t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in toks
-    )
+    return quoted or any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in toks)
 
 
 def _in_sentence_of(toks, cue: Token) -> list[Token]:
@@ -804,8 +826,11 @@ def _postposed_clause(cue: Token, ctx: _Context) -> list[Token]:
         return []
     clause = left[:-1]
     subj = before[-1:] + [c for c in subj if c.i > cue.i]
-    last = max([cue.i] + [t.right_edge.i for t in subj if t.i > cue.i]
-               + [c.i for c in cue.children if c.dep_ == "prt"])
+    last = max(
+        [cue.i]
+        + [t.right_edge.i for t in subj if t.i > cue.i]
+        + [c.i for c in cue.children if c.dep_ == "prt"]
+    )
     right = [t for t in sent if t.i > last]
     firsts = {m[0] for m in ctx.lex.source_markers}
     inset = len(right) > 3 and right[0].text == "," and not left[-2].is_quote
@@ -835,9 +860,7 @@ def _trim_span(toks: list[Token], ctx: _Context) -> tuple[int, int]:
     # what was said.
     firsts = {m[0] for m in ctx.lex.source_markers}
     for k, t in enumerate(toks):
-        if k > 0 and toks[k - 1].text == "," and (
-            lemma(t) in ctx.lex.channel_verbs or t.lower_ in firsts
-        ):
+        if k > 0 and toks[k - 1].text == "," and (lemma(t) in ctx.lex.channel_verbs or t.lower_ in firsts):
             toks = toks[:k]
             break
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
@@ -1037,8 +1060,7 @@ def _merge(direct: list[Attribution], indirect: list[Attribution], ctx: _Context
             out.append(i)
     # Speech verbs inside a quote ("You'd think…", "Pensé que…") are part of the quote.
     quoted = [a.content for a in out if a.kind == "direct"]
-    out = [a for a in out if a.kind == "direct" or not any(
-        q[0] <= a.anchor < q[1] for q in quoted)]
+    out = [a for a in out if a.kind == "direct" or not any(q[0] <= a.anchor < q[1] for q in quoted)]
     return _dedupe(out)
 
 
@@ -1094,8 +1116,9 @@ def _apply_marker(marker: Span, attrs: list[Attribution], ctx: _Context) -> None
             continue
         a.cue, a.marker = marker.text, True
         a.cue_span = (marker.start_char, marker.end_char)
-        a.speaker = (_describe(who, marker[-1], ctx) if who is not None
-                     else _implicit_speaker(marker, phrase, ctx))
+        a.speaker = (
+            _describe(who, marker[-1], ctx) if who is not None else _implicit_speaker(marker, phrase, ctx)
+        )
         if channel is not None and who is not None and channel.i != who.i:
             a.via = _channel_name(channel, ctx)
         if a not in attrs:
@@ -1210,7 +1233,7 @@ def _marker_quote(marker: Span, phrase: list[Token], sent: Span, ctx: _Context) 
     p_end = phrase[-1].idx + len(phrase[-1].text)
     if marker.start_char - sent.start_char <= 1:  # "Según X, …"
         start, end = p_end, sent.end_char
-    elif text[p_end:sent.end_char].strip(" .\n") == "":  # "…, según X."
+    elif text[p_end : sent.end_char].strip(" .\n") == "":  # "…, según X."
         start, end = sent.start_char, marker.start_char
     else:  # "El objetivo, según X, era…"
         start, end = sent.start_char, sent.end_char
@@ -1259,9 +1282,7 @@ def _recipient_channel(t: Token, cue: Token, ctx: _Context) -> Token | None:
     """``told state media`` / ``dijo a la agencia TASS`` / ``in an interview with CNN``."""
     lex = ctx.lex
     if t.head.i == cue.i and t.i != cue.i and t.dep_ in ("dobj", "iobj", "obj", "obl", "dative"):
-        prep_ok = t.dep_ not in ("obl", "iobj") or any(
-            c.lower_ in lex.channel_preps for c in t.children
-        )
+        prep_ok = t.dep_ not in ("obl", "iobj") or any(c.lower_ in lex.channel_preps for c in t.children)
         if prep_ok and _is_channel(t, ctx):
             return t
     if lemma(t) in lex.channel_contexts and t.head.i == cue.i:
@@ -1322,8 +1343,9 @@ def _resolve(attrs: list[Attribution], ctx: _Context) -> None:
             prev_direct = a
 
 
-def _continue_quote(a: Attribution, prev: Attribution | None, attrs: list[Attribution],
-                    ctx: _Context) -> None:
+def _continue_quote(
+    a: Attribution, prev: Attribution | None, attrs: list[Attribution], ctx: _Context
+) -> None:
     """An uncued quoted sentence right after someone's quote goes on with their words."""
     chained = [b for b in attrs if a.chain is not None and b.chain == a.chain and b.cue]
     source = chained[0] if chained else prev

@@ -26,8 +26,9 @@ ROUTERS = (articles, ingest, stories, entities, quotes, events, search)
 API_PREFIX = "/api"  # the web pages own the root (crisol.web); the schema stays at /openapi.json
 
 
-def create_app(store_url: str, *, analyze: bool = True, stages: Stages | None = None,
-               guard: Guard | None = None) -> FastAPI:
+def create_app(
+    store_url: str, *, analyze: bool = True, stages: Stages | None = None, guard: Guard | None = None
+) -> FastAPI:
     """The API over the store at ``store_url`` (a path or a postgresql:// URL).
 
     ``analyze=False`` stores posted articles without the annotation stage (faster); ``stages``
@@ -67,10 +68,13 @@ def _document_create_model(app: FastAPI) -> None:
 
     def openapi():
         if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version, description=app.description,
-                                 routes=app.routes)  # fmt: skip
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components["ArticleCreate"] = ArticleCreate.model_json_schema(ref_template="#/components/schemas/{model}")
+            components["ArticleCreate"] = ArticleCreate.model_json_schema(
+                ref_template="#/components/schemas/{model}"
+            )
             components.setdefault("ProblemPublic", ProblemPublic.model_json_schema())
             document_problems(schema)
             app.openapi_schema = schema
@@ -120,14 +124,24 @@ def document_problems(schema: dict) -> None:
                 if status[:1] in ("4", "5"):
                     response["content"] = _PROBLEM
                     if response.get("description") in (None, "", "Validation Error", "Successful Response"):
-                        response["description"] = extra.get(status, _VALIDATION if status == "422" else "A problem (RFC 7807).")
+                        response["description"] = extra.get(
+                            status, _VALIDATION if status == "422" else "A problem (RFC 7807)."
+                        )
             if method == "post" and "201" in responses:  # the ingest routes
                 created = responses["201"]
-                responses.setdefault("200", {"description": "Everything was already stored.",
-                                             "content": created.get("content", {})})  # fmt: skip
-                responses.setdefault("202", {
-                    "description": "Queued (?background=true): the job to poll; `Location` is its URL.",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/IngestJobPublic"}}}})
+                responses.setdefault(
+                    "200",
+                    {"description": "Everything was already stored.", "content": created.get("content", {})},
+                )
+                responses.setdefault(
+                    "202",
+                    {
+                        "description": "Queued (?background=true): the job to poll; `Location` is its URL.",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/IngestJobPublic"}}
+                        },
+                    },
+                )
     components = schema.get("components", {}).get("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)

@@ -29,6 +29,7 @@ import ipaddress
 import json
 import secrets
 from dataclasses import dataclass
+from http import HTTPStatus
 from http.cookies import SimpleCookie
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qs
@@ -38,7 +39,6 @@ from starlette.exceptions import HTTPException
 from crisol.api.problems import MEDIA_TYPE, TYPE_BASE
 from crisol.read import MAX_FEED_BYTES
 from crisol.read.limits import human_size
-from http import HTTPStatus
 
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -100,16 +100,26 @@ class Guard:
         if self.hosts is not None:
             name = host_name(headers.get("host", ""))
             if name not in self.hosts:
-                return (421, "host-not-allowed", f"this server does not answer to the host {name!r}; "
-                        "start it with --allow-host NAME to reach it by that name", {})  # fmt: skip
+                return (
+                    421,
+                    "host-not-allowed",
+                    f"this server does not answer to the host {name!r}; "
+                    "start it with --allow-host NAME to reach it by that name",
+                    {},
+                )
         method = scope.get("method", "GET")
         if method in WRITE_METHODS:
             refusal = self._write_refusal(scope, headers)
             if refusal is not None:
                 return refusal
         elif self.private and not self._has_token(scope, headers):
-            return (401, "token-required", "this server is private: send Authorization: Bearer TOKEN, "
-                    "or open any page once with ?token=TOKEN", {"WWW-Authenticate": "Bearer"})  # fmt: skip
+            return (
+                401,
+                "token-required",
+                "this server is private: send Authorization: Bearer TOKEN, "
+                "or open any page once with ?token=TOKEN",
+                {"WWW-Authenticate": "Bearer"},
+            )
         return self._declared_too_large(headers)
 
     def _declared_too_large(self, headers) -> tuple[int, str, str, dict[str, str], str] | None:
@@ -117,31 +127,57 @@ class Guard:
         if declared is None:
             return None
         if not declared.strip().isdigit():
-            return (400, "bad-content-length", f"Content-Length must be a number of bytes; got {declared[:40]!r}",
-                    {}, "request body")  # fmt: skip
+            return (
+                400,
+                "bad-content-length",
+                f"Content-Length must be a number of bytes; got {declared[:40]!r}",
+                {},
+                "request body",
+            )
         size = int(declared)
         if self.max_body is not None and size > self.max_body:
-            return (413, "input-too-large", body_too_large(size, self.max_body), {"Connection": "close"},
-                    "request body")  # fmt: skip
+            return (
+                413,
+                "input-too-large",
+                body_too_large(size, self.max_body),
+                {"Connection": "close"},
+                "request body",
+            )
         return None
 
     def _write_refusal(self, scope, headers) -> tuple[int, str, str, dict[str, str]] | None:
         site = headers.get("sec-fetch-site")
         if site in ("cross-site", "same-site"):
-            return 403, "cross-origin-write", f"writes from another site are refused (Sec-Fetch-Site: {site})", {}
+            return (
+                403,
+                "cross-origin-write",
+                f"writes from another site are refused (Sec-Fetch-Site: {site})",
+                {},
+            )
         origin = headers.get("origin")
         if origin is not None and origin != own_origin(scope, headers):
             return 403, "cross-origin-write", f"writes from the origin {origin!r} are refused", {}
         kind = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        has_body = headers.get("content-length", "0").strip() not in ("", "0") or "transfer-encoding" in headers
+        has_body = (
+            headers.get("content-length", "0").strip() not in ("", "0") or "transfer-encoding" in headers
+        )
         # A body a foreign page could send must be refused; a request without one (a PUT to a
         # read-only path) goes on to its 405 or its "empty body" problem.
         if has_body and kind not in WRITE_TYPES:
-            return (415, "unsupported-media-type", f"writes must be JSON or a multipart upload; got "
-                    f"{kind or 'no Content-Type'}", {})  # fmt: skip
+            return (
+                415,
+                "unsupported-media-type",
+                f"writes must be JSON or a multipart upload; got {kind or 'no Content-Type'}",
+                {},
+            )
         if self.token is not None and not self._has_token(scope, headers, cookie=False):
-            return (401, "token-required", "writes need the server's token: Authorization: Bearer TOKEN "
-                    "(crisol serve prints it when it starts)", {"WWW-Authenticate": "Bearer"})  # fmt: skip
+            return (
+                401,
+                "token-required",
+                "writes need the server's token: Authorization: Bearer TOKEN "
+                "(crisol serve prints it when it starts)",
+                {"WWW-Authenticate": "Bearer"},
+            )
         return None
 
     def _has_token(self, scope, headers, cookie: bool = True) -> bool:
@@ -165,7 +201,9 @@ class Guard:
 
 def body_too_large(size: int | None, limit: int) -> str:
     said = f"is {human_size(size)}" if size is not None else "grew past the limit"
-    return f"the request body {said}; the limit is {human_size(limit)} (send a large input in several requests)"
+    return (
+        f"the request body {said}; the limit is {human_size(limit)} (send a large input in several requests)"
+    )
 
 
 class BodyTooLarge(HTTPException):
@@ -249,11 +287,17 @@ def _set_cookie(send, token: str | None):
     return wrapped
 
 
-async def _refuse(scope, send, status: int, kind: str, detail: str, headers: dict[str, str],
-                  input: str | None = None) -> None:  # fmt: skip
+async def _refuse(
+    scope, send, status: int, kind: str, detail: str, headers: dict[str, str], input: str | None = None
+) -> None:
 
-    problem = {"type": TYPE_BASE + kind, "title": HTTPStatus(status).phrase, "status": status,
-               "detail": detail, "instance": scope.get("path", "")}  # fmt: skip
+    problem = {
+        "type": TYPE_BASE + kind,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": scope.get("path", ""),
+    }
     if input is not None:
         problem["input"] = input
     body = json.dumps(problem).encode()

@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-
 from crisol.errors import StoreBusy
 from crisol.model import Rejection
-from crisol.service.runner import IngestReport, Runner, Stages, default_stages
 from crisol.read import InputFile
+from crisol.service.runner import IngestReport, Runner, Stages, default_stages
 from crisol.store import Store
 from crisol.store import search as fts
 
@@ -45,8 +44,9 @@ class QueueFull(Exception):
 
     def __init__(self, queued: int):
         self.queued = queued
-        super().__init__(f"{queued} inputs are already waiting to be ingested (the limit); "
-                         f"retry in {RETRY_AFTER} s")  # fmt: skip
+        super().__init__(
+            f"{queued} inputs are already waiting to be ingested (the limit); retry in {RETRY_AFTER} s"
+        )
 
 
 @dataclass
@@ -82,8 +82,14 @@ class Job:
 class Ingestor:
     """The single writer of an API process: ingests inputs and keeps the search index current."""
 
-    def __init__(self, store: Store, *, analyze: bool = True, stages: Stages | None = None,
-                 max_queued: int = MAX_QUEUED):  # fmt: skip
+    def __init__(
+        self,
+        store: Store,
+        *,
+        analyze: bool = True,
+        stages: Stages | None = None,
+        max_queued: int = MAX_QUEUED,
+    ):
         self.store = store
         self.max_queued = max_queued
         self._queued = 0
@@ -98,7 +104,10 @@ class Ingestor:
         self._catching_up = threading.Lock()
         # ":memory:" stores (doctests, quick trials) share one connection between all threads.
         self._in_memory = store.engine.url.get_backend_name() == "sqlite" and store.engine.url.database in (
-            None, "", ":memory:")  # fmt: skip
+            None,
+            "",
+            ":memory:",
+        )
 
     @property
     def stages(self) -> Stages:
@@ -165,7 +174,9 @@ class Ingestor:
         """Read, clean, annotate, store, link and index one input (on the worker thread), through
         the same :class:`~crisol.service.runner.Runner` as ``crisol ingest``."""
         report = self.runner.run_input(InputFile(source=source, path=None, data=data, size=len(data)))
-        outcome = IngestOutcome(source, articles=list(report.articles), rejected=list(report.rejected), report=report)
+        outcome = IngestOutcome(
+            source, articles=list(report.articles), rejected=list(report.rejected), report=report
+        )
         if outcome.new:
             # a server runs for weeks: refresh SQLite's planner statistics as the store grows,
             # not only when it closes (two small queries when they are still fresh)

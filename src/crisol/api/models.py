@@ -26,10 +26,21 @@ class _Page(_Out):
 
 # What a client posts (one object, or a list of them); news-please fields are read too.
 class ArticleCreate(BaseModel):
-    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
-        "title": "El ayuntamiento aprueba el presupuesto", "text": "El pleno aprobó ayer...",
-        "date": "2025-03-04", "outlet": "Diario de Riomar", "url": "https://example.org/a",
-        "language": "es"}]})  # fmt: skip
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "El ayuntamiento aprueba el presupuesto",
+                    "text": "El pleno aprobó ayer...",
+                    "date": "2025-03-04",
+                    "outlet": "Diario de Riomar",
+                    "url": "https://example.org/a",
+                    "language": "es",
+                }
+            ]
+        },
+    )
 
     title: Optional[str] = None
     text: Optional[str] = Field(None, description="Plain text (or `html`, or news-please `maintext`).")
@@ -226,14 +237,17 @@ class CrossEventPublic(_Out):
     location: Optional[str] = None
     date: Optional[str] = None
     date_precision: Optional[str] = None
-    date_source: Optional[str] = Field(None, description="text, or published when no report dates it in its text.")
+    date_source: Optional[str] = Field(
+        None, description="text, or published when no report dates it in its text."
+    )
     certainty: str = Field(description="The surest level any report gives.")
     certainties: dict[str, list[str]] = Field(description="Every level given, with the articles giving it.")
     attributed_to: list[str] = []
     num_articles: int = Field(description="Articles reporting it.")
     num_outlets: int = Field(description="Outlets reporting it (an article with no known outlet is one).")
     num_independent_sources: int = Field(
-        description="Independent sources: copies, rewrites and one wire agency's articles count once.")
+        description="Independent sources: copies, rewrites and one wire agency's articles count once."
+    )
     articles: list[str]
     outlets: list[str]
     independent_sources: list[str] = Field(description="One article per independent source (its origin).")
@@ -269,7 +283,9 @@ class ArticlePublic(ArticleSummaryPublic):
     removed: list[RemovedLinePublic] = []
     sentences: list[SentencePublic] = []
     mentions: list[MentionPublic] = []
-    entities: list[MentionPublic] = Field([], description="The same as mentions (the name `crisol analyze` uses).")
+    entities: list[MentionPublic] = Field(
+        [], description="The same as mentions (the name `crisol analyze` uses)."
+    )
     dates: list[TimeExpressionPublic] = []
     quotes: list[QuotePublic] = []
     events: list[EventPublic] = []
@@ -311,7 +327,9 @@ class CooccurrencePublic(_Out):
 # the entities named beside it.
 class EntityDetailPublic(EntityPublic):
     articles: list[str] = Field([], description="Ids of the articles naming it, newest first.")
-    merges: list[dict[str, Any]] = Field([], description="Why each spelling was merged: rule, score, evidence.")
+    merges: list[dict[str, Any]] = Field(
+        [], description="Why each spelling was merged: rule, score, evidence."
+    )
     recent_articles: list[ArticleSummaryPublic] = []
     quotes: list[QuotePublic] = []
     events: list[EventPublic] = []

@@ -28,8 +28,12 @@ def parse_when(value: str | None, name: str, *, end_of_day: bool = False) -> dat
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise Problem(422, f"{name}={value!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM",
-                      kind="invalid-parameters", input=name) from None  # fmt: skip
+        raise Problem(
+            422,
+            f"{name}={value!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM",
+            kind="invalid-parameters",
+            input=name,
+        ) from None
     if len(value.strip()) <= 10 and end_of_day:
         parsed = datetime.combine(parsed.date(), time.max)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
@@ -44,7 +48,9 @@ class PageParams:
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip (at most {MAX_OFFSET:,}).")] = 0,
+    offset: Annotated[
+        int, Query(ge=0, le=MAX_OFFSET, description=f"Items to skip (at most {MAX_OFFSET:,}).")
+    ] = 0,
     sort: Annotated[str | None, Query(description="Sort key; a leading - sorts descending.")] = None,
 ) -> PageParams:
     return PageParams(limit, offset, sort)
@@ -54,10 +60,16 @@ def article_filters(
     outlet: Annotated[str | None, Query(description="Outlet name, any case.")] = None,
     language: Annotated[str | None, Query(description="Language code: es, en...")] = None,
     since: Annotated[str | None, Query(description="Published on or after (YYYY-MM-DD[THH:MM]).")] = None,
-    until: Annotated[str | None, Query(description="Published on or before; a bare date includes the day.")] = None,
+    until: Annotated[
+        str | None, Query(description="Published on or before; a bare date includes the day.")
+    ] = None,
 ) -> Filters:
-    return Filters(outlet=outlet, language=language, since=parse_when(since, "since"),
-                   until=parse_when(until, "until", end_of_day=True))  # fmt: skip
+    return Filters(
+        outlet=outlet,
+        language=language,
+        since=parse_when(since, "since"),
+        until=parse_when(until, "until", end_of_day=True),
+    )
 
 
 Paging = Annotated[PageParams, Depends(page_params)]

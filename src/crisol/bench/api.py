@@ -19,6 +19,7 @@ endpoint is loaded for ``--seconds``.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
@@ -34,16 +35,14 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any, Iterator, Optional
 
+import httpx
 import typer
+from sqlalchemy import create_engine, text
 
 from crisol.bench._common import AUTH, emit_metrics, free_port, shared_dir, start_server, write_jsonl
 from crisol.model import Article
-from crisol.store import open_store
+from crisol.store import database_url, open_store
 from crisol.store import search as fts
-import asyncio
-import httpx
-from sqlalchemy import create_engine, text
-from crisol.store import database_url
 
 NAME = "api"
 
@@ -74,9 +73,13 @@ def corpus_texts(folder: Path) -> list[dict[str, str]]:
             r = json.loads(line)
             text = (r.get("Text") or "").strip()
             if len(text) > 200:
-                rows.append({"title": r.get("Headline") or text[:80], "text": text, "source": r.get("Source") or ""})
+                rows.append(
+                    {"title": r.get("Headline") or text[:80], "text": text, "source": r.get("Source") or ""}
+                )
     if not rows:
-        raise typer.BadParameter(f"{folder}: no corpus records (expected train.jsonl, development.jsonl, test.jsonl)")
+        raise typer.BadParameter(
+            f"{folder}: no corpus records (expected train.jsonl, development.jsonl, test.jsonl)"
+        )
     return rows
 
 
@@ -91,17 +94,34 @@ def variant(rows: list[dict[str, str]], n: int, salt: str = "") -> dict[str, Any
         body = lines[1:]
         rng.shuffle(body)
         lines = lines[:1] + body
-    published = datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=rng.randrange(0, 2 * 365 * 24 * 60))
-    return {"title": base["title"], "text": " ".join(lines), "outlet": rng.choice(OUTLETS), "language": "es",
-            "date": published.isoformat(), "url": f"https://bench.example/{salt}{n}"}  # fmt: skip
+    published = datetime(2024, 1, 1, tzinfo=timezone.utc) + timedelta(
+        minutes=rng.randrange(0, 2 * 365 * 24 * 60)
+    )
+    return {
+        "title": base["title"],
+        "text": " ".join(lines),
+        "outlet": rng.choice(OUTLETS),
+        "language": "es",
+        "date": published.isoformat(),
+        "url": f"https://bench.example/{salt}{n}",
+    }
 
 
 def _article(record: dict[str, Any], n: int):
     raw = json.dumps(record, ensure_ascii=False).encode()
-    return Article(id=hashlib.sha256(raw).hexdigest()[:16], source=f"bench/{n}", raw=raw, raw_format="json",
-                   text=record["text"], title=record["title"], outlet=record["outlet"], url=record["url"],
-                   published=datetime.fromisoformat(record["date"]), date_source="metadata",
-                   language="es")  # fmt: skip
+    return Article(
+        id=hashlib.sha256(raw).hexdigest()[:16],
+        source=f"bench/{n}",
+        raw=raw,
+        raw_format="json",
+        text=record["text"],
+        title=record["title"],
+        outlet=record["outlet"],
+        url=record["url"],
+        published=datetime.fromisoformat(record["date"]),
+        date_source="metadata",
+        language="es",
+    )
 
 
 def build_store(url: str, rows: list[dict[str, str]], articles: int, batch: int = 1000) -> dict[str, Any]:
@@ -111,14 +131,20 @@ def build_store(url: str, rows: list[dict[str, str]], articles: int, batch: int 
     with open_store(url) as store:
         have = store.count_articles()
         for start in range(have, articles, batch):
-            batch_articles = [_article(variant(rows, n), n) for n in range(start, min(articles, start + batch))]
+            batch_articles = [
+                _article(variant(rows, n), n) for n in range(start, min(articles, start + batch))
+            ]
             with store.transaction():
                 store.add_articles(batch_articles)
                 fts.index_articles(store, batch_articles)
             print(f"  stored {min(articles, start + batch):,}/{articles:,}", file=sys.stderr, end="\r")
         fts.catch_up(store)
         total = store.count_articles()
-    return {"articles": total, "added": max(0, total - have), "build_s": round(time.perf_counter() - started, 1)}
+    return {
+        "articles": total,
+        "added": max(0, total - have),
+        "build_s": round(time.perf_counter() - started, 1),
+    }
 
 
 # ---- 3. the ingest beside -------------------------------------------------------------------
@@ -186,20 +212,33 @@ def parse_wrk(output: str) -> dict[str, float]:
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     errors = int(bad.group(1)) if bad else 0
     errors += sum(int(x) for x in sock.groups()) if sock else 0
-    return {"p50_ms": _ms(pct["50"]), "p99_ms": _ms(pct["99"]), "rps": float(rps.group(1)),
-            "requests": int(total.group(1)) if total else 0, "errors": errors}  # fmt: skip
+    return {
+        "p50_ms": _ms(pct["50"]),
+        "p99_ms": _ms(pct["99"]),
+        "rps": float(rps.group(1)),
+        "requests": int(total.group(1)) if total else 0,
+        "errors": errors,
+    }
 
 
 def load_wrk(url: str, seconds: float, connections: int) -> dict[str, float]:
     # A long timeout: a slow answer is measured as slow, not dropped as a socket error.
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "30s", "--latency", url]
+    cmd = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "30s",
+        "--latency",
+        url,
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     return parse_wrk(out)
 
 
 def load_python(url: str, seconds: float, connections: int) -> dict[str, float]:
     """The same measurement with an asyncio httpx client (when wrk is not installed)."""
-
 
     async def worker(client, deadline, latencies, errors):
         while time.perf_counter() < deadline:
@@ -219,8 +258,13 @@ def load_python(url: str, seconds: float, connections: int) -> dict[str, float]:
     latencies, errors = asyncio.run(main())
     latencies.sort()
     pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] if latencies else 0.0  # noqa: E731
-    return {"p50_ms": pick(0.50), "p99_ms": pick(0.99), "rps": len(latencies) / (time.perf_counter() - started),
-            "requests": len(latencies), "errors": errors}  # fmt: skip
+    return {
+        "p50_ms": pick(0.50),
+        "p99_ms": pick(0.99),
+        "rps": len(latencies) / (time.perf_counter() - started),
+        "requests": len(latencies),
+        "errors": errors,
+    }
 
 
 def endpoints(base: str) -> Iterator[tuple[str, str]]:
@@ -231,7 +275,10 @@ def endpoints(base: str) -> Iterator[tuple[str, str]]:
         listing = httpx.get(f"{base}/articles", params={"limit": 1}).json()
     some_id = listing["data"][0]["id"] if listing["data"] else "0"
     yield "articles", f"{base}/articles?limit=20"
-    yield "articles_filtered", f"{base}/articles?language=es&outlet=La%20Voz%20del%20Sur&since=2024-06-01&limit=20&offset=200"  # noqa: E501
+    yield (
+        "articles_filtered",
+        f"{base}/articles?language=es&outlet=La%20Voz%20del%20Sur&since=2024-06-01&limit=20&offset=200",
+    )  # noqa: E501
     yield "article", f"{base}/articles/{some_id}"
     yield "search_common", f"{base}/search?q={SEARCH_WORDS[0]}&limit=10"
     yield "search_two_words", f"{base}/search?q=presidente%20elecciones&limit=10"
@@ -255,7 +302,6 @@ def backend_pids(url: str) -> list[int]:
     if not url.startswith(("postgresql", "postgres:")):
         return []
 
-
     engine = create_engine(database_url(url))
     try:
         with engine.connect() as conn:
@@ -265,7 +311,9 @@ def backend_pids(url: str) -> list[int]:
         engine.dispose()
 
 
-def cpu_per_request(url: str, label: str, server: subprocess.Popen, base: str, requests: int) -> list[dict[str, Any]]:
+def cpu_per_request(
+    url: str, label: str, server: subprocess.Popen, base: str, requests: int
+) -> list[dict[str, Any]]:
     """CPU milliseconds each endpoint costs the server (and the database), one request at a time."""
 
     rows = []
@@ -278,18 +326,32 @@ def cpu_per_request(url: str, label: str, server: subprocess.Popen, base: str, r
             for _ in range(requests):
                 client.get(endpoint)
             s1, d1, w1 = cpu_seconds(server.pid), sum(map(cpu_seconds, backends)), time.perf_counter()
-            rows.append({"engine": label, "endpoint": f"cpu_{name}", "requests": requests,
-                         "server_cpu_ms": round(1000 * (s1 - s0) / requests, 1),
-                         "db_cpu_ms": round(1000 * (d1 - d0) / requests, 1),
-                         "wall_ms": round(1000 * (w1 - w0) / requests, 1)})  # fmt: skip
+            rows.append(
+                {
+                    "engine": label,
+                    "endpoint": f"cpu_{name}",
+                    "requests": requests,
+                    "server_cpu_ms": round(1000 * (s1 - s0) / requests, 1),
+                    "db_cpu_ms": round(1000 * (d1 - d0) / requests, 1),
+                    "wall_ms": round(1000 * (w1 - w0) / requests, 1),
+                }
+            )
     return rows
 
 
 # ---- the command ----------------------------------------------------------------------------
 
 
-def run_engine(url: str, label: str, rows, articles: int, seconds: float, connections: int, ingest: bool,
-               cpu_requests: int = 0):  # fmt: skip
+def run_engine(
+    url: str,
+    label: str,
+    rows,
+    articles: int,
+    seconds: float,
+    connections: int,
+    ingest: bool,
+    cpu_requests: int = 0,
+):
     """Build (or reuse) the store at ``url``, serve it, load every endpoint; per-endpoint rows."""
     print(f"[{label}] building the store ({articles:,} articles) ...", file=sys.stderr)
     built = build_store(url, rows, articles)
@@ -306,20 +368,32 @@ def run_engine(url: str, label: str, rows, articles: int, seconds: float, connec
         for name, endpoint in endpoints(base):
             m = load(endpoint, seconds, connections)
             results.append({"engine": label, "endpoint": name, "url": endpoint.replace(base, ""), **m})
-            print(f"[{label}] {name:18} p50 {m['p50_ms']:8.1f} ms  p99 {m['p99_ms']:8.1f} ms  "
-                  f"{m['rps']:8.1f} req/s  errors {m['errors']}", file=sys.stderr)  # fmt: skip
+            print(
+                f"[{label}] {name:18} p50 {m['p50_ms']:8.1f} ms  p99 {m['p99_ms']:8.1f} ms  "
+                f"{m['rps']:8.1f} req/s  errors {m['errors']}",
+                file=sys.stderr,
+            )
         if beside:
             beside.stop(thread)
             rate = beside.stored / beside.seconds if beside.seconds else 0.0
-            results.append({"engine": label, "endpoint": "ingest_beside", "articles": beside.stored,
-                            "seconds": round(beside.seconds, 1), "articles_per_s": round(rate, 1),
-                            "errors": beside.errors})  # fmt: skip
+            results.append(
+                {
+                    "engine": label,
+                    "endpoint": "ingest_beside",
+                    "articles": beside.stored,
+                    "seconds": round(beside.seconds, 1),
+                    "articles_per_s": round(rate, 1),
+                    "errors": beside.errors,
+                }
+            )
         if cpu_requests:
             for r in cpu_per_request(url, label, server, base, cpu_requests):
                 results.append(r)
-                print(f"[{label}] {r['endpoint']:22} server {r['server_cpu_ms']:6.1f} ms CPU  "
-                      f"database {r['db_cpu_ms']:6.1f} ms CPU  (one at a time: {r['wall_ms']:.1f} ms)",
-                      file=sys.stderr)  # fmt: skip
+                print(
+                    f"[{label}] {r['endpoint']:22} server {r['server_cpu_ms']:6.1f} ms CPU  "
+                    f"database {r['db_cpu_ms']:6.1f} ms CPU  (one at a time: {r['wall_ms']:.1f} ms)",
+                    file=sys.stderr,
+                )
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -348,34 +422,65 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
     return metrics
 
 
-def bench_api(corpus: Path, *, articles: int, seconds: float, connections: int, sqlite_db: Path | None,
-              pg_url: str | None, ingest: bool = True,
-              cpu_requests: int = 0) -> tuple[dict[str, Any], list[dict[str, Any]]]:  # fmt: skip
+def bench_api(
+    corpus: Path,
+    *,
+    articles: int,
+    seconds: float,
+    connections: int,
+    sqlite_db: Path | None,
+    pg_url: str | None,
+    ingest: bool = True,
+    cpu_requests: int = 0,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Run the benchmark on SQLite (and PostgreSQL when ``pg_url``); (metrics, per-endpoint rows)."""
     rows = corpus_texts(corpus)
-    engines = ([(str(sqlite_db), "sqlite")] if sqlite_db else []) + ([(pg_url, "postgresql")] if pg_url else [])
+    engines = ([(str(sqlite_db), "sqlite")] if sqlite_db else []) + (
+        [(pg_url, "postgresql")] if pg_url else []
+    )
     results, builds, tool = [], {}, ""
     for url, label in engines:
         built, got, tool = run_engine(url, label, rows, articles, seconds, connections, ingest, cpu_requests)
         builds[label] = built
         results.extend(got)
     metrics = summarize(results)
-    metrics.update({"articles": articles, "seconds_per_endpoint": seconds, "connections": connections,
-                    "load_tool": "wrk" if tool == "load_wrk" else "python-httpx",
-                    **{f"{k}_build_s": v["build_s"] for k, v in builds.items()}})  # fmt: skip
+    metrics.update(
+        {
+            "articles": articles,
+            "seconds_per_endpoint": seconds,
+            "connections": connections,
+            "load_tool": "wrk" if tool == "load_wrk" else "python-httpx",
+            **{f"{k}_build_s": v["build_s"] for k, v in builds.items()},
+        }
+    )
     return metrics, results
 
 
 def command(
-    corpus: Annotated[Optional[Path], typer.Argument(help="Folder of the Spanish fake news corpus (JSONL).")] = None,
+    corpus: Annotated[
+        Optional[Path], typer.Argument(help="Folder of the Spanish fake news corpus (JSONL).")
+    ] = None,
     articles: Annotated[int, typer.Option(min=100, help="Articles in the store.")] = 100_000,
     seconds: Annotated[float, typer.Option(min=1, help="Load time per endpoint.")] = 10.0,
     connections: Annotated[int, typer.Option(min=1, help="Concurrent connections.")] = 8,
-    sqlite_db: Annotated[Path, typer.Option(help="SQLite store to build or reuse.")] = Path("/tmp/crisol-bench-api.db"),
-    pg: Annotated[Optional[str], typer.Option(envvar="CRISOL_BENCH_PG_URL", help="PostgreSQL URL to build or reuse.")] = None,  # noqa: E501
-    ingest: Annotated[bool, typer.Option("--ingest/--no-ingest", help="Run an ingest beside the load.")] = True,
-    sqlite: Annotated[bool, typer.Option("--sqlite/--no-sqlite", help="Measure SQLite (--no-sqlite: PostgreSQL only).")] = True,  # noqa: E501
-    cpu_requests: Annotated[int, typer.Option(min=0, help="Requests per endpoint, one at a time, to read the CPU each costs (0: skip).")] = 20,  # noqa: E501
+    sqlite_db: Annotated[Path, typer.Option(help="SQLite store to build or reuse.")] = Path(
+        "/tmp/crisol-bench-api.db"
+    ),
+    pg: Annotated[
+        Optional[str], typer.Option(envvar="CRISOL_BENCH_PG_URL", help="PostgreSQL URL to build or reuse.")
+    ] = None,  # noqa: E501
+    ingest: Annotated[
+        bool, typer.Option("--ingest/--no-ingest", help="Run an ingest beside the load.")
+    ] = True,
+    sqlite: Annotated[
+        bool, typer.Option("--sqlite/--no-sqlite", help="Measure SQLite (--no-sqlite: PostgreSQL only).")
+    ] = True,  # noqa: E501
+    cpu_requests: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Requests per endpoint, one at a time, to read the CPU each costs (0: skip)."
+        ),
+    ] = 20,  # noqa: E501
     out: Annotated[Optional[Path], typer.Option(help="Per-endpoint results as JSONL.")] = None,
 ) -> None:
     """API latency and throughput under load, with an ingest running beside."""
@@ -384,20 +489,35 @@ def command(
         if shared is None:
             raise typer.BadParameter("no corpus given and ../shared/data is not present")
         corpus = shared / "data" / CORPUS
-    metrics, results = bench_api(corpus, articles=articles, seconds=seconds, connections=connections,
-                                 sqlite_db=sqlite_db if sqlite else None, pg_url=pg, ingest=ingest,
-                                 cpu_requests=cpu_requests)  # fmt: skip
+    metrics, results = bench_api(
+        corpus,
+        articles=articles,
+        seconds=seconds,
+        connections=connections,
+        sqlite_db=sqlite_db if sqlite else None,
+        pg_url=pg,
+        ingest=ingest,
+        cpu_requests=cpu_requests,
+    )
     write_jsonl(out, results)
-    print(f"\nAPI under load ({metrics['load_tool']}, {connections} connections, {seconds:g} s per endpoint, "
-          f"{articles:,} articles, ingest beside: {'yes' if ingest else 'no'})")  # fmt: skip
+    print(
+        f"\nAPI under load ({metrics['load_tool']}, {connections} connections, {seconds:g} s per endpoint, "
+        f"{articles:,} articles, ingest beside: {'yes' if ingest else 'no'})"
+    )
     print(f"{'engine':11} {'endpoint':18} {'p50 ms':>9} {'p99 ms':>9} {'req/s':>9}")
     for r in results:
         if "rps" in r:
-            print(f"{r['engine']:11} {r['endpoint']:18} {r['p50_ms']:9.1f} {r['p99_ms']:9.1f} {r['rps']:9.1f}")
+            print(
+                f"{r['engine']:11} {r['endpoint']:18} {r['p50_ms']:9.1f} {r['p99_ms']:9.1f} {r['rps']:9.1f}"
+            )
         elif "server_cpu_ms" in r:
-            print(f"{r['engine']:11} {r['endpoint']:18} CPU per request: server {r['server_cpu_ms']} ms + "
-                  f"database {r['db_cpu_ms']} ms")  # fmt: skip
+            print(
+                f"{r['engine']:11} {r['endpoint']:18} CPU per request: server {r['server_cpu_ms']} ms + "
+                f"database {r['db_cpu_ms']} ms"
+            )
         else:
-            print(f"{r['engine']:11} ingest beside: {r['articles']} articles in {r['seconds']} s "
-                  f"({r['articles_per_s']}/s), {r['errors']} errors")  # fmt: skip
+            print(
+                f"{r['engine']:11} ingest beside: {r['articles']} articles in {r['seconds']} s "
+                f"({r['articles_per_s']}/s), {r['errors']} errors"
+            )
     emit_metrics(metrics)

@@ -10,6 +10,8 @@ the reason name matches.
 from __future__ import annotations
 
 import csv
+import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
@@ -18,11 +20,9 @@ import typer
 
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
 from crisol.clean import clean
+from crisol.clean.lines import classify_lines
 from crisol.errors import ExtractionRejected
 from crisol.model import RawArticle
-import json
-from collections import Counter
-from crisol.clean.lines import classify_lines
 
 NAME = "boilerplate"
 
@@ -47,7 +47,9 @@ def load_annotation(path: Path) -> dict[str, dict[int, Label]]:
         for row_no, row in enumerate(csv.DictReader(f, delimiter="\t"), start=2):
             if row.get("label") not in ("keep", "remove"):
                 raise ValueError(f"{path}:{row_no}: label must be keep or remove, got {row.get('label')!r}")
-            labels.setdefault(row["file"], {})[int(row["line"])] = Label(row["label"] == "remove", row["reason"])
+            labels.setdefault(row["file"], {})[int(row["line"])] = Label(
+                row["label"] == "remove", row["reason"]
+            )
     return labels
 
 
@@ -82,9 +84,14 @@ def evaluate(files: list[Path], annotation: Path = DEFAULT_ANNOTATION) -> tuple[
             keep_kept += (not label.remove) and not removed
             reason_ok += label.remove and removed and predicted[line] == label.reason
             rows.append(
-                {"file": path.name, "line": line, "gold": "remove" if label.remove else "keep",
-                 "gold_reason": label.reason, "predicted": "remove" if removed else "keep",
-                 "predicted_reason": predicted.get(line)}
+                {
+                    "file": path.name,
+                    "line": line,
+                    "gold": "remove" if label.remove else "keep",
+                    "gold_reason": label.reason,
+                    "predicted": "remove" if removed else "keep",
+                    "predicted_reason": predicted.get(line),
+                }
             )
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
@@ -113,7 +120,6 @@ def _field(record: dict, *names: str) -> str | None:
 def removal_on_bodies(paths: list[Path]) -> tuple[dict, list[dict]]:
     """(metrics, removed lines) of the line classifier on already-clean bodies (JSONL records)."""
 
-
     lines = removed = 0
     reasons: Counter[str] = Counter()
     rows: list[dict] = []
@@ -132,10 +138,21 @@ def removal_on_bodies(paths: list[Path]) -> tuple[dict, list[dict]]:
                     if not d.keep:
                         removed += 1
                         reasons[d.reason] += 1
-                        rows.append({"file": path.name, "record": n, "line": d.line, "reason": d.reason, "text": d.text})
-    metrics = {"body_lines": lines, "body_lines_removed": removed,
-               "body_removal_rate": round(removed / lines, 4) if lines else 0.0,
-               "body_removed_by_reason": dict(reasons.most_common())}
+                        rows.append(
+                            {
+                                "file": path.name,
+                                "record": n,
+                                "line": d.line,
+                                "reason": d.reason,
+                                "text": d.text,
+                            }
+                        )
+    metrics = {
+        "body_lines": lines,
+        "body_lines_removed": removed,
+        "body_removal_rate": round(removed / lines, 4) if lines else 0.0,
+        "body_removed_by_reason": dict(reasons.most_common()),
+    }
     return metrics, rows
 
 
@@ -152,8 +169,12 @@ def _disagrees(row: dict) -> bool:
 
 
 def command(
-    files: Annotated[Optional[list[Path]], typer.Argument(help="Scraped .txt files (default: ../shared/seeds).")] = None,
-    annotation: Annotated[Path, typer.Option(help="Annotation TSV: file, line, label, reason.")] = DEFAULT_ANNOTATION,
+    files: Annotated[
+        Optional[list[Path]], typer.Argument(help="Scraped .txt files (default: ../shared/seeds).")
+    ] = None,
+    annotation: Annotated[
+        Path, typer.Option(help="Annotation TSV: file, line, label, reason.")
+    ] = DEFAULT_ANNOTATION,
     bodies: Annotated[
         Optional[list[Path]], typer.Option(help="JSONL of already-clean bodies: report how much is removed.")
     ] = None,
@@ -169,15 +190,21 @@ def command(
         body_metrics, body_rows = removal_on_bodies(list(bodies))
         metrics.update(body_metrics)
         rows += body_rows
-        typer.echo(f"clean bodies: {body_metrics['body_lines_removed']} of {body_metrics['body_lines']} lines "
-                   f"removed ({body_metrics['body_removal_rate']:.2%}): {body_metrics['body_removed_by_reason']}")
+        typer.echo(
+            f"clean bodies: {body_metrics['body_lines_removed']} of {body_metrics['body_lines']} lines "
+            f"removed ({body_metrics['body_removal_rate']:.2%}): {body_metrics['body_removed_by_reason']}"
+        )
     for row in rows:
         if "gold" in row and _disagrees(row):
-            typer.echo(f"  {row['file']}:{row['line']}: gold {row['gold']} ({row['gold_reason']}), "
-                       f"got {row['predicted']} ({row['predicted_reason']})")
+            typer.echo(
+                f"  {row['file']}:{row['line']}: gold {row['gold']} ({row['gold_reason']}), "
+                f"got {row['predicted']} ({row['predicted_reason']})"
+            )
     typer.echo(f"boilerplate: {metrics['lines']} annotated lines in {metrics['files']} files")
-    typer.echo(f"  remove P {metrics['remove_precision']:.3f}  R {metrics['remove_recall']:.3f}  "
-               f"F1 {metrics['remove_f1']:.3f}   keep recall {metrics['keep_recall']:.3f}   "
-               f"reason accuracy {metrics['reason_accuracy']:.3f}")
+    typer.echo(
+        f"  remove P {metrics['remove_precision']:.3f}  R {metrics['remove_recall']:.3f}  "
+        f"F1 {metrics['remove_f1']:.3f}   keep recall {metrics['keep_recall']:.3f}   "
+        f"reason accuracy {metrics['reason_accuracy']:.3f}"
+    )
     write_jsonl(out, rows)
     emit_metrics({"bench": NAME, **metrics})

@@ -25,6 +25,7 @@ import hashlib
 import random
 import tempfile
 from collections import Counter, defaultdict
+from dataclasses import replace
 from math import comb
 from pathlib import Path
 from typing import Annotated, Iterable, Optional
@@ -36,7 +37,6 @@ from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
 from crisol.bench.similarity import default_pairs, is_training_pair, load_pairs
 from crisol.link import similarity as sim
 from crisol.link.stories import StoryClusterer, StoryItem
-from dataclasses import replace
 from crisol.service.runner import ingest
 from crisol.store import open_store
 
@@ -159,10 +159,11 @@ def cluster_texts(texts: dict[str, tuple[str, str | None]], model=None, profiles
     return story_of
 
 
-def fit_story_threshold(rows: list[dict], grid: Iterable[float] = tuple(np.arange(0.45, 0.76, 0.025))) -> tuple[float, list[dict]]:
+def fit_story_threshold(
+    rows: list[dict], grid: Iterable[float] = tuple(np.arange(0.45, 0.76, 0.025))
+) -> tuple[float, list[dict]]:
     """The story threshold that maximises "same story" F1 (overall <= 1.5) over the labelled
     training pairs, their texts clustered online as a stream: (threshold, the sweep)."""
-
 
     train = [r for r in rows if is_training_pair(r)]
     texts = pair_texts(train)
@@ -203,10 +204,15 @@ def evaluate_pairs(rows: list[dict]) -> dict:
                 "bcubed": bcubed(pred, gold),
             }
     report["rows"] = [
-        {"set": "semeval", "pair_id": r["pair_id"], "overall": r["overall"], "heldout": not is_training_pair(r),
-         "same_story": pred[r["_a"]] == pred[r["_b"]]}
+        {
+            "set": "semeval",
+            "pair_id": r["pair_id"],
+            "overall": r["overall"],
+            "heldout": not is_training_pair(r),
+            "same_story": pred[r["_a"]] == pred[r["_b"]],
+        }
         for r in rows
-    ]  # fmt: skip
+    ]
     return report
 
 
@@ -252,8 +258,12 @@ def ingest_stream(batches: list[list[Path]]) -> dict[str, str]:
 def score_stream(pred: dict[str, str], gold: dict[str, str]) -> dict:
     # An article the pipeline stored but left out of every story is a story of its own.
     full = {name: pred.get(name, f"alone:{name}") for name in gold}
-    return {"pairwise": pairwise(full, gold), "bcubed": bcubed(full, gold), "missing": sorted(set(gold) - set(pred)),
-            "predicted": full}  # fmt: skip
+    return {
+        "pairwise": pairwise(full, gold),
+        "bcubed": bcubed(full, gold),
+        "missing": sorted(set(gold) - set(pred)),
+        "predicted": full,
+    }
 
 
 def evaluate_examples(directory: Path, gold_path: Path) -> dict:
@@ -282,21 +292,45 @@ def _fmt(r: dict) -> str:
 
 
 def _print_semeval(rep: dict) -> None:
-    typer.echo(f"SemEval-2022 Task 8: {rep['articles']} distinct articles from {rep['pairs']} pairs -> {rep['stories']} stories")
+    typer.echo(
+        f"SemEval-2022 Task 8: {rep['articles']} distinct articles from {rep['pairs']} pairs -> {rep['stories']} stories"
+    )
     for key in ("heldout_1.5", "heldout_2.0", "all_1.5", "all_2.0"):
         g = rep[key]
-        typer.echo(f"  {key:12} {g['n_pairs']:5d} pairs ({g['n_positive']} same story), {g['n_articles']} articles, {g['gold_clusters']} gold clusters")
+        typer.echo(
+            f"  {key:12} {g['n_pairs']:5d} pairs ({g['n_positive']} same story), {g['n_articles']} articles, {g['gold_clusters']} gold clusters"
+        )
         for metric in ("labelled", "pairwise", "bcubed"):
             typer.echo(f"    {metric:9} {_fmt(g[metric])}")
 
 
 def command(
-    pairs: Annotated[Optional[Path], typer.Argument(help="SemEval-format pairs JSONL (default: ../shared/data/semeval2022-task8/pairs.jsonl).")] = None,
-    examples: Annotated[Optional[Path], typer.Option("--examples", help="Folder of articles to ingest as a stream (default: examples/).")] = None,
-    gold: Annotated[Optional[Path], typer.Option("--gold", help="Gold TSV for --examples (name<TAB>story).")] = None,
-    seeds: Annotated[bool, typer.Option("--seeds/--no-seeds", help="Also the ../shared/seeds stream in 3 orders.")] = True,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write per-pair and per-article results as JSONL.")] = None,
-    fit: Annotated[bool, typer.Option("--fit", help="Choose the story threshold on the training pairs' stream and write it into the shipped model first.")] = False,
+    pairs: Annotated[
+        Optional[Path],
+        typer.Argument(
+            help="SemEval-format pairs JSONL (default: ../shared/data/semeval2022-task8/pairs.jsonl)."
+        ),
+    ] = None,
+    examples: Annotated[
+        Optional[Path],
+        typer.Option("--examples", help="Folder of articles to ingest as a stream (default: examples/)."),
+    ] = None,
+    gold: Annotated[
+        Optional[Path], typer.Option("--gold", help="Gold TSV for --examples (name<TAB>story).")
+    ] = None,
+    seeds: Annotated[
+        bool, typer.Option("--seeds/--no-seeds", help="Also the ../shared/seeds stream in 3 orders.")
+    ] = True,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Write per-pair and per-article results as JSONL.")
+    ] = None,
+    fit: Annotated[
+        bool,
+        typer.Option(
+            "--fit",
+            help="Choose the story threshold on the training pairs' stream and write it into the shipped model first.",
+        ),
+    ] = False,
 ) -> None:
     """Same-story precision / recall / F1 (pairwise and BCubed) of the story clusters."""
     pairs = pairs or default_pairs()
@@ -305,7 +339,9 @@ def command(
     if fit:
         threshold, sweep = fit_story_threshold(load_pairs(pairs))
         for row in sweep:
-            typer.echo(f"  story threshold {row['threshold']:.3f}: P {row['p']:.3f} R {row['r']:.3f} F1 {row['f1']:.3f}")
+            typer.echo(
+                f"  story threshold {row['threshold']:.3f}: P {row['p']:.3f} R {row['r']:.3f} F1 {row['f1']:.3f}"
+            )
         model = sim.default_model()
         model.story_threshold = threshold
         model.save(sim.model_path())
@@ -326,10 +362,15 @@ def command(
     examples = examples or EXAMPLES
     if examples.is_dir():
         ex = evaluate_examples(examples, gold or GOLD_DIR / "examples_gold.tsv")
-        typer.echo(f"examples stream ({examples}): {len(set(ex['predicted'].values()))} stories for {len(ex['predicted'])} articles")
+        typer.echo(
+            f"examples stream ({examples}): {len(set(ex['predicted'].values()))} stories for {len(ex['predicted'])} articles"
+        )
         typer.echo(f"    pairwise  {_fmt(ex['pairwise'])}\n    bcubed    {_fmt(ex['bcubed'])}")
         rows_out += [{"set": "examples", "article": k, "story": v} for k, v in ex["predicted"].items()]
-        metrics |= {"examples_pairwise_f1": round(ex["pairwise"]["f1"], 4), "examples_bcubed_f1": round(ex["bcubed"]["f1"], 4)}
+        metrics |= {
+            "examples_pairwise_f1": round(ex["pairwise"]["f1"], 4),
+            "examples_bcubed_f1": round(ex["bcubed"]["f1"], 4),
+        }
 
     root = shared_dir()
     if seeds and root is not None and (root / "seeds").is_dir():
@@ -338,12 +379,20 @@ def command(
             groups = defaultdict(list)
             for name, story in run["predicted"].items():
                 groups[story].append(name[:3])
-            typer.echo(f"seeds in order {' '.join(run['order'])}: {sorted(sorted(g) for g in groups.values())}  pairwise {_fmt(run['pairwise'])}")
-            rows_out += [{"set": "seeds", "order": run["order"], "article": k, "story": v} for k, v in run["predicted"].items()]
+            typer.echo(
+                f"seeds in order {' '.join(run['order'])}: {sorted(sorted(g) for g in groups.values())}  pairwise {_fmt(run['pairwise'])}"
+            )
+            rows_out += [
+                {"set": "seeds", "order": run["order"], "article": k, "story": v}
+                for k, v in run["predicted"].items()
+            ]
         metrics["seeds_pairwise_f1_min"] = round(min(r["pairwise"]["f1"] for r in runs), 4)
         metrics["seeds_bcubed_f1_min"] = round(min(r["bcubed"]["f1"] for r in runs), 4)
 
-    typer.echo("published (Miranda et al. 2018 re-implementation, own data, pairwise F1): "
-               + ", ".join(f"{k} {v}" for k, v in MIRANDA_2018.items()) + "; different data, not comparable one to one")  # fmt: skip
+    typer.echo(
+        "published (Miranda et al. 2018 re-implementation, own data, pairwise F1): "
+        + ", ".join(f"{k} {v}" for k, v in MIRANDA_2018.items())
+        + "; different data, not comparable one to one"
+    )
     write_jsonl(out, rows_out)
     emit_metrics(metrics)

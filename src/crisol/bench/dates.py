@@ -27,8 +27,8 @@ from typing import Annotated, Any, Optional
 import typer
 
 from crisol.annotate.dates import find_dates, resolve
-from crisol.text import fold_accents
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
+from crisol.text import fold_accents
 
 NAME = "dates"
 ROOT = Path(__file__).resolve().parents[3]
@@ -37,7 +37,13 @@ DEFAULT_TABLES = [DEFAULT_TABLE, DEFAULT_TABLE.with_name("heldout.tsv")]
 DEFAULT_SEED_TABLE = ROOT / "docs" / "dates-seeds.tsv"
 DEFAULT_SENTENCES = DEFAULT_TABLE.with_name("sentences.tsv")
 # Quality gate (tests/annotate/test_bench_dates.py): slightly below the measured values.
-FLOORS = {"table_accuracy": 0.97, "sentence_recall": 0.95, "sentence_precision": 0.95, "seed_recall": 0.95, "seed_precision": 0.95}
+FLOORS = {
+    "table_accuracy": 0.97,
+    "sentence_recall": 0.95,
+    "sentence_precision": 0.95,
+    "seed_recall": 0.95,
+    "seed_precision": 0.95,
+}
 
 
 @dataclass
@@ -100,7 +106,9 @@ def load_seed_table(path: Path) -> list[SeedRow]:
         if len(cols) < 5:
             raise ValueError(f"{path}:{n}: expected at least 5 tab-separated columns, got {len(cols)}")
         cols += [""] * (6 - len(cols))
-        rows.append(SeedRow(cols[0], cols[1], _anchor(cols[2], f"{path}:{n}"), cols[3] or None, cols[4], cols[5]))
+        rows.append(
+            SeedRow(cols[0], cols[1], _anchor(cols[2], f"{path}:{n}"), cols[3] or None, cols[4], cols[5])
+        )
     return rows
 
 
@@ -111,12 +119,19 @@ def run_table(cases: list[Case]) -> list[dict[str, Any]]:
     results = []
     for c in cases:
         t = resolve(c.expression, c.anchor, c.language, c.context)
-        results.append({
-            "set": "table", "where": c.where, "expression": c.expression, "language": c.language,
-            "anchor": c.anchor.isoformat() if c.anchor else None, "expected": [c.value, c.precision],
-            "got": [t.value, t.precision], "rule": t.rule,
-            "ok": t.value == c.value and t.precision == c.precision,
-        })
+        results.append(
+            {
+                "set": "table",
+                "where": c.where,
+                "expression": c.expression,
+                "language": c.language,
+                "anchor": c.anchor.isoformat() if c.anchor else None,
+                "expected": [c.value, c.precision],
+                "got": [t.value, t.precision],
+                "rule": t.rule,
+                "ok": t.value == c.value and t.precision == c.precision,
+            }
+        )
     return results
 
 
@@ -163,13 +178,30 @@ def run_sentences(cases: list[SentenceCase]) -> list[dict[str, Any]]:
             if hit is not None:
                 used.add(hit)
             got = found[hit] if hit is not None else None
-            results.append({"set": "sentences", "where": c.where, "expression": expr, "expected": value,
-                            "found": got is not None, "got": got.value if got else None,
-                            "ok": got is not None and got.value == value})
+            results.append(
+                {
+                    "set": "sentences",
+                    "where": c.where,
+                    "expression": expr,
+                    "expected": value,
+                    "found": got is not None,
+                    "got": got.value if got else None,
+                    "ok": got is not None and got.value == value,
+                }
+            )
         for i, t in enumerate(found):
             if i not in used:
-                results.append({"set": "sentences-extra", "where": c.where, "expression": t.text,
-                                "expected": None, "found": True, "got": t.value, "ok": False})
+                results.append(
+                    {
+                        "set": "sentences-extra",
+                        "where": c.where,
+                        "expression": t.text,
+                        "expected": None,
+                        "found": True,
+                        "got": t.value,
+                        "ok": False,
+                    }
+                )
     return results
 
 
@@ -179,7 +211,8 @@ def sentence_metrics(results: list[dict[str, Any]]) -> dict[str, Any]:
     right = sum(r["ok"] for r in expected)
     found = sum(r["found"] for r in expected)
     return {
-        "sentence_expressions": len(expected), "sentence_extra": len(extra),
+        "sentence_expressions": len(expected),
+        "sentence_extra": len(extra),
         "sentence_found": round(found / max(len(expected), 1), 4),
         "sentence_recall": round(right / max(len(expected), 1), 4),
         "sentence_precision": round(right / max(found + len(extra), 1), 4),
@@ -192,8 +225,10 @@ def sentence_metrics(results: list[dict[str, Any]]) -> dict[str, Any]:
 def _occurrences(text: str, expression: str) -> list[tuple[int, int]]:
     folded, offsets = fold_accents(text)
     needle = re.escape(fold_accents(expression)[0]).replace(r"\ ", r"\s+")
-    return [(offsets[m.start()], offsets[m.end() - 1] + 1)
-            for m in re.finditer(rf"(?<!\w){needle}(?!\w)", folded, re.IGNORECASE)]
+    return [
+        (offsets[m.start()], offsets[m.end() - 1] + 1)
+        for m in re.finditer(rf"(?<!\w){needle}(?!\w)", folded, re.IGNORECASE)
+    ]
 
 
 def _seed_files(seeds_dir: Path) -> dict[str, Path]:
@@ -228,15 +263,36 @@ def _score_seed(seed, anchor, text, rows, found) -> list[dict[str, Any]]:
             t = found[hit] if hit is not None else None
             if hit is not None:
                 used.add(hit)
-            ok = t is not None and (t.value, t.precision) == (row.value, row.precision) and (
-                not row.rule or t.rule == row.rule)
-            out.append({**base, "expression": row.expression, "offset": s, "found": t is not None,
-                        "expected": [row.value, row.precision, row.rule or None],
-                        "got": [t.value, t.precision, t.rule] if t else None, "ok": ok})
+            ok = (
+                t is not None
+                and (t.value, t.precision) == (row.value, row.precision)
+                and (not row.rule or t.rule == row.rule)
+            )
+            out.append(
+                {
+                    **base,
+                    "expression": row.expression,
+                    "offset": s,
+                    "found": t is not None,
+                    "expected": [row.value, row.precision, row.rule or None],
+                    "got": [t.value, t.precision, t.rule] if t else None,
+                    "ok": ok,
+                }
+            )
     for i, t in enumerate(found):
         if i not in used:
-            out.append({**base, "set": "seeds-extra", "expression": t.text, "offset": t.start,
-                        "found": True, "expected": None, "got": [t.value, t.precision, t.rule], "ok": False})
+            out.append(
+                {
+                    **base,
+                    "set": "seeds-extra",
+                    "expression": t.text,
+                    "offset": t.start,
+                    "found": True,
+                    "expected": None,
+                    "got": [t.value, t.precision, t.rule],
+                    "ok": False,
+                }
+            )
     return out
 
 
@@ -305,8 +361,13 @@ def _share(results: list[dict[str, Any]]) -> float:
     return round(sum(r["ok"] for r in results) / max(len(results), 1), 4)
 
 
-def run(tables: list[Path], seeds_dir: Path | None, seed_table: Path | None, compare: bool = True,
-        sentence_tables: list[Path] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def run(
+    tables: list[Path],
+    seeds_dir: Path | None,
+    seed_table: Path | None,
+    compare: bool = True,
+    sentence_tables: list[Path] | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Run the benchmark; return (metrics, per-item results)."""
     started = time.perf_counter()
     cases = [c for t in tables for c in load_expressions(t)]
@@ -344,7 +405,9 @@ def table_metrics(tables: list[Path], cases: list[Case], results: list[dict[str,
         metrics[f"table_accuracy_{lang}"] = _share([r for r in results if r["language"] == lang])
     if len(tables) > 1:
         for table in tables:
-            metrics[f"table_accuracy_{table.stem}"] = _share([r for r in results if r["where"].startswith(f"{table}:")])
+            metrics[f"table_accuracy_{table.stem}"] = _share(
+                [r for r in results if r["where"].startswith(f"{table}:")]
+            )
     return metrics
 
 
@@ -354,7 +417,8 @@ def seed_metrics(seed_results: list[dict[str, Any]]) -> dict[str, Any]:
     right = sum(r["ok"] for r in expected)
     found = sum(r["found"] for r in expected)
     return {
-        "seed_occurrences": len(expected), "seed_extra": len(extra),
+        "seed_occurrences": len(expected),
+        "seed_extra": len(extra),
         "seed_found": round(found / max(len(expected), 1), 4),
         "seed_recall": round(right / max(len(expected), 1), 4),
         "seed_precision": round(right / max(found + len(extra), 1), 4),
@@ -366,49 +430,86 @@ def _report(metrics: dict[str, Any], results: list[dict[str, Any]]) -> None:
         if r["ok"]:
             continue
         if r["set"] == "table":
-            print(f"table  {r['where']}: {r['expression']!r} ({r['language']}, anchor {r['anchor']}) "
-                  f"expected {r['expected']}, got {r['got']} [{r['rule']}]")
+            print(
+                f"table  {r['where']}: {r['expression']!r} ({r['language']}, anchor {r['anchor']}) "
+                f"expected {r['expected']}, got {r['got']} [{r['rule']}]"
+            )
         elif r["set"] == "sentences":
-            print(f"sent.  {r['where']}: {r['expression']!r} expected {r['expected']}, "
-                  f"{'got ' + repr(r['got']) if r['found'] else 'not found'}")
+            print(
+                f"sent.  {r['where']}: {r['expression']!r} expected {r['expected']}, "
+                f"{'got ' + repr(r['got']) if r['found'] else 'not found'}"
+            )
         elif r["set"] == "sentences-extra":
             print(f"sent+  {r['where']}: unexpected {r['expression']!r} -> {r['got']}")
         elif r["set"] == "seeds":
-            print(f"seeds  {r['seed']} anchor {r['anchor']}: {r['expression']!r} at {r['offset']} "
-                  f"expected {r['expected']}, got {r['got']}")
+            print(
+                f"seeds  {r['seed']} anchor {r['anchor']}: {r['expression']!r} at {r['offset']} "
+                f"expected {r['expected']}, got {r['got']}"
+            )
         else:
-            print(f"extra  {r['seed']} anchor {r['anchor']}: {r['expression']!r} at {r['offset']} -> {r['got']}")
+            print(
+                f"extra  {r['seed']} anchor {r['anchor']}: {r['expression']!r} at {r['offset']} -> {r['got']}"
+            )
     print(f"table: {metrics['table_accuracy']:.1%} of {metrics['table_cases']} expressions right")
     if "sentence_recall" in metrics:
-        print(f"sentences: recall {metrics['sentence_recall']:.1%} of {metrics['sentence_expressions']} expressions "
-              f"(found {metrics['sentence_found']:.1%}), precision {metrics['sentence_precision']:.1%}")
+        print(
+            f"sentences: recall {metrics['sentence_recall']:.1%} of {metrics['sentence_expressions']} expressions "
+            f"(found {metrics['sentence_found']:.1%}), precision {metrics['sentence_precision']:.1%}"
+        )
     if "seed_recall" in metrics:
-        print(f"seeds: recall {metrics['seed_recall']:.1%} of {metrics['seed_occurrences']} occurrences, "
-              f"precision {metrics['seed_precision']:.1%} ({metrics['seed_extra']} unlisted found)")
+        print(
+            f"seeds: recall {metrics['seed_recall']:.1%} of {metrics['seed_occurrences']} occurrences, "
+            f"precision {metrics['seed_precision']:.1%} ({metrics['seed_extra']} unlisted found)"
+        )
     if "dateparser_table_accuracy" in metrics:
-        print(f"dateparser {metrics['dateparser_version']} (PREFER_DATES_FROM={metrics['dateparser_prefer_dates_from']}): "
-              f"table {metrics['dateparser_table_accuracy']:.1%} vs crisol {metrics['table_accuracy_resolvable']:.1%} "
-              "on the same resolvable rows")
+        print(
+            f"dateparser {metrics['dateparser_version']} (PREFER_DATES_FROM={metrics['dateparser_prefer_dates_from']}): "
+            f"table {metrics['dateparser_table_accuracy']:.1%} vs crisol {metrics['table_accuracy_resolvable']:.1%} "
+            "on the same resolvable rows"
+        )
     if "dateparser_seed_recall_anchored" in metrics:
-        print(f"dateparser seeds (anchored rows): recall {metrics['dateparser_seed_recall_anchored']:.1%} "
-              f"vs crisol {metrics['seed_recall_anchored']:.1%}")
+        print(
+            f"dateparser seeds (anchored rows): recall {metrics['dateparser_seed_recall_anchored']:.1%} "
+            f"vs crisol {metrics['seed_recall_anchored']:.1%}"
+        )
 
 
 def command(
-    tables: Annotated[Optional[list[Path]], typer.Argument(help="Expression tables (TSV). Default: tests/fixtures/dates/expressions.tsv and heldout.tsv")] = None,
-    seeds: Annotated[Optional[Path], typer.Option("--seeds", help="Folder of seed articles. Default: ../shared/seeds")] = None,
-    seed_table: Annotated[Path, typer.Option("--seed-table", help="Expected dates in the seeds.")] = DEFAULT_SEED_TABLE,
-    sentences: Annotated[Optional[list[Path]], typer.Option("--sentences", help="Running-sentence tables. Default: tests/fixtures/dates/sentences.tsv")] = None,
+    tables: Annotated[
+        Optional[list[Path]],
+        typer.Argument(
+            help="Expression tables (TSV). Default: tests/fixtures/dates/expressions.tsv and heldout.tsv"
+        ),
+    ] = None,
+    seeds: Annotated[
+        Optional[Path], typer.Option("--seeds", help="Folder of seed articles. Default: ../shared/seeds")
+    ] = None,
+    seed_table: Annotated[
+        Path, typer.Option("--seed-table", help="Expected dates in the seeds.")
+    ] = DEFAULT_SEED_TABLE,
+    sentences: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            "--sentences", help="Running-sentence tables. Default: tests/fixtures/dates/sentences.tsv"
+        ),
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write per-item results as JSONL.")] = None,
-    compare: Annotated[bool, typer.Option("--compare/--no-compare", help="Also run dateparser when installed.")] = True,
+    compare: Annotated[
+        bool, typer.Option("--compare/--no-compare", help="Also run dateparser when installed.")
+    ] = True,
 ) -> None:
     """Accuracy of the date resolver on expression tables and on the seed articles."""
     if seeds is None and shared_dir() is not None:
         seeds = shared_dir() / "seeds"
     if seeds is not None and not seeds.is_dir():
         raise typer.BadParameter(f"{seeds} is not a folder of seed articles", param_hint="--seeds")
-    metrics, results = run(tables or DEFAULT_TABLES, seeds, seed_table if seeds else None, compare,
-                           sentences or [DEFAULT_SENTENCES])
+    metrics, results = run(
+        tables or DEFAULT_TABLES,
+        seeds,
+        seed_table if seeds else None,
+        compare,
+        sentences or [DEFAULT_SENTENCES],
+    )
     write_jsonl(out, results)
     _report(metrics, results)
     emit_metrics(metrics)

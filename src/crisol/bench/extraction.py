@@ -32,11 +32,11 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
-from crisol.clean.html import plain_trafilatura
 from crisol.clean import clean
+from crisol.clean.html import plain_trafilatura
+from crisol.clean.language import detect_language
 from crisol.errors import ExtractionRejected
 from crisol.model import RawArticle
-from crisol.clean.language import detect_language
 
 NAME = "extraction"
 
@@ -72,8 +72,16 @@ def _segment_pages(folder: Path) -> list[dict]:
         path = folder / "html" / entry["file"]
         if path.is_file():
             url = key if key.startswith("http") else None
-            pages.append({"key": key, "path": path, "url": url, "with": entry["with"], "without": entry["without"],
-                          "gold_text": " ".join(entry["with"])})
+            pages.append(
+                {
+                    "key": key,
+                    "path": path,
+                    "url": url,
+                    "with": entry["with"],
+                    "without": entry["without"],
+                    "gold_text": " ".join(entry["with"]),
+                }
+            )
     return pages
 
 
@@ -83,7 +91,9 @@ def _body_pages(folder: Path) -> list[dict]:
     for key, entry in data.items():
         path = folder / "html" / f"{key}.html.gz"
         if path.is_file():
-            pages.append({"key": key, "path": path, "url": entry.get("url"), "gold_text": entry["articleBody"]})
+            pages.append(
+                {"key": key, "path": path, "url": entry.get("url"), "gold_text": entry["articleBody"]}
+            )
     return pages
 
 
@@ -171,8 +181,14 @@ def _shingle_score(text: str, gold: str) -> dict[str, float]:
     """Zyte's per-page scores: shingle precision and recall (skipped when undefined), exact match."""
     g, p = _shingles(gold), _shingles(text)
     tp, fp, fn = sum((g & p).values()), sum((p - g).values()), sum((g - p).values())
-    out = {"pages": 1, "exact": float(re.findall(r"\w+", text) == re.findall(r"\w+", gold)),
-           "p_sum": 0.0, "p_n": 0, "r_sum": 0.0, "r_n": 0}
+    out = {
+        "pages": 1,
+        "exact": float(re.findall(r"\w+", text) == re.findall(r"\w+", gold)),
+        "p_sum": 0.0,
+        "p_n": 0,
+        "r_sum": 0.0,
+        "r_n": 0,
+    }
     if tp + fp:
         out["p_sum"], out["p_n"] = (tp / (tp + fp) if fp else 1.0), 1
     if tp + fn:
@@ -184,9 +200,12 @@ def summarise(counts: dict[str, float]) -> dict[str, float]:
     if "p_sum" in counts:
         p = counts["p_sum"] / counts["p_n"] if counts["p_n"] else 0.0
         r = counts["r_sum"] / counts["r_n"] if counts["r_n"] else 0.0
-        return {"precision": round(p, 4), "recall": round(r, 4),
-                "accuracy": round(counts["exact"] / counts["pages"], 4) if counts["pages"] else 0.0,
-                "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
+        return {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "accuracy": round(counts["exact"] / counts["pages"], 4) if counts["pages"] else 0.0,
+            "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+        }
     tp, fp, fn, tn = (counts[k] for k in ("tp", "fp", "fn", "tn"))
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
@@ -199,7 +218,9 @@ def summarise(counts: dict[str, float]) -> dict[str, float]:
     }
 
 
-def evaluate(folder: Path, limit: int | None = None, only: list[str] | None = None) -> tuple[dict, list[dict]]:
+def evaluate(
+    folder: Path, limit: int | None = None, only: list[str] | None = None
+) -> tuple[dict, list[dict]]:
     """(metrics, per-page rows) of every system on the pages of ``folder``."""
 
     pages = load_pages(folder, limit)
@@ -223,7 +244,10 @@ def evaluate(folder: Path, limit: int | None = None, only: list[str] | None = No
                 totals[name][k] += v
                 by_lang[(name, lang if lang in ("es", "en", "de") else "other")][k] += v
         rows.append(row)
-    metrics: dict = {"pages": len(pages), "metric": "segments" if pages and "with" in pages[0] else "shingles"}
+    metrics: dict = {
+        "pages": len(pages),
+        "metric": "segments" if pages and "with" in pages[0] else "shingles",
+    }
     for name in runners:
         for k, v in summarise(totals[name]).items():
             metrics[f"{_key(name)}_{k}"] = v
@@ -234,7 +258,9 @@ def evaluate(folder: Path, limit: int | None = None, only: list[str] | None = No
     for lang in ("es", "en", "de"):
         metrics[f"{lang}_pages"] = sum(r["lang"] == lang for r in rows)
     if "crisol_recall" in metrics and "trafilatura_recall" in metrics:
-        metrics["recall_loss_vs_trafilatura"] = round(metrics["trafilatura_recall"] - metrics["crisol_recall"], 4)
+        metrics["recall_loss_vs_trafilatura"] = round(
+            metrics["trafilatura_recall"] - metrics["crisol_recall"], 4
+        )
         metrics["precision_gain_vs_trafilatura"] = round(
             metrics["crisol_precision"] - metrics["trafilatura_precision"], 4
         )
@@ -255,7 +281,9 @@ def default_folder() -> Path:
 def command(
     folder: Annotated[
         Optional[Path],
-        typer.Argument(help="trafilatura-eval folder (evaldata.json + html/) or Zyte's (ground-truth.json + html/)."),
+        typer.Argument(
+            help="trafilatura-eval folder (evaldata.json + html/) or Zyte's (ground-truth.json + html/)."
+        ),
     ] = None,
     limit: Annotated[Optional[int], typer.Option(help="Only the first N pages (by file name).")] = None,
     system: Annotated[Optional[list[str]], typer.Option(help="Only these systems (repeatable).")] = None,
@@ -263,14 +291,20 @@ def command(
 ) -> None:
     """Segment precision/recall/F1 of HTML main-text extraction, crisol beside trafilatura."""
     metrics, rows = evaluate(folder or default_folder(), limit, system)
-    typer.echo(f"extraction: {metrics['pages']} pages, {metrics['metric']} (by gold-text language: {metrics['es_pages']} es, "
-               f"{metrics['en_pages']} en, {metrics['de_pages']} de)")
-    typer.echo(f"  {'system':<20} {'P':>6} {'R':>6} {'Acc':>6} {'F1':>6} {'F1 es':>6} {'F1 en':>6} {'s/page':>7}")
+    typer.echo(
+        f"extraction: {metrics['pages']} pages, {metrics['metric']} (by gold-text language: {metrics['es_pages']} es, "
+        f"{metrics['en_pages']} en, {metrics['de_pages']} de)"
+    )
+    typer.echo(
+        f"  {'system':<20} {'P':>6} {'R':>6} {'Acc':>6} {'F1':>6} {'F1 es':>6} {'F1 en':>6} {'s/page':>7}"
+    )
     names = sorted(k[: -len("_seconds_per_page")] for k in metrics if k.endswith("_seconds_per_page"))
     for n in names:
         per_lang = " ".join(f"{metrics.get(f'{n}_{lang}_f1', float('nan')):>6.3f}" for lang in ("es", "en"))
-        typer.echo(f"  {n:<20} {metrics[n + '_precision']:>6.3f} {metrics[n + '_recall']:>6.3f} "
-                   f"{metrics[n + '_accuracy']:>6.3f} {metrics[n + '_f1']:>6.3f} {per_lang} "
-                   f"{metrics[n + '_seconds_per_page']:>7.3f}")
+        typer.echo(
+            f"  {n:<20} {metrics[n + '_precision']:>6.3f} {metrics[n + '_recall']:>6.3f} "
+            f"{metrics[n + '_accuracy']:>6.3f} {metrics[n + '_f1']:>6.3f} {per_lang} "
+            f"{metrics[n + '_seconds_per_page']:>7.3f}"
+        )
     write_jsonl(out, rows)
     emit_metrics({"bench": NAME, **metrics})

@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 from urllib.parse import urlsplit
 
+import trafilatura
 import typer
 
 from crisol.bench._common import emit_metrics, machine, shared_dir, write_jsonl
 from crisol.service.runner import ingest
 from crisol.store import open_store
-import trafilatura
 
 NAME = "ingest"
 
@@ -67,18 +67,31 @@ def load_corpus(files: list[Path]) -> list[Record]:
     for path in files:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             row = {k.lower(): v for k, v in json.loads(line).items()}
-            out.append(Record(key=f"{path.name}:{n}", outlet=str(row.get("source") or ""),
-                              title=str(row.get("headline") or "").strip(),
-                              text=str(row.get("text") or "").strip(),
-                              url=row.get("link") or None))  # fmt: skip
+            out.append(
+                Record(
+                    key=f"{path.name}:{n}",
+                    outlet=str(row.get("source") or ""),
+                    title=str(row.get("headline") or "").strip(),
+                    text=str(row.get("text") or "").strip(),
+                    url=row.get("link") or None,
+                )
+            )
     return out
 
 
 def news_please(r: Record) -> dict[str, Any]:
     """The record in news-please's JSON schema (its field names; no date: the corpus has none)."""
     domain = urlsplit(r.url).netloc if r.url and "://" in r.url else None
-    return {"title": r.title, "maintext": r.text, "url": r.url, "source_domain": domain,
-            "language": "es", "authors": [], "date_publish": None, "publisher": r.outlet}  # fmt: skip
+    return {
+        "title": r.title,
+        "maintext": r.text,
+        "url": r.url,
+        "source_domain": domain,
+        "language": "es",
+        "authors": [],
+        "date_publish": None,
+        "publisher": r.outlet,
+    }
 
 
 def plain_text(r: Record) -> str:
@@ -155,9 +168,16 @@ def score_jsonl(store, records: list[Record]) -> tuple[dict[str, float], list[di
     for a in store.iter_articles():
         n = int((a.location or "line 0").split()[-1])
         r = records[n - 1]
-        rows.append({"mode": "jsonl", "record": r.key, "id": a.id,
-                     "title_kept": _same_title(r.title, a.title),
-                     "outlet_kept": bool(a.outlet), "text_kept": round(_kept(r.text, a.text), 4)})  # fmt: skip
+        rows.append(
+            {
+                "mode": "jsonl",
+                "record": r.key,
+                "id": a.id,
+                "title_kept": _same_title(r.title, a.title),
+                "outlet_kept": bool(a.outlet),
+                "text_kept": round(_kept(r.text, a.text), 4),
+            }
+        )
     return _summary("jsonl", rows, len(records)), rows
 
 
@@ -165,9 +185,15 @@ def score_txt(store, by_file: dict[str, Record]) -> tuple[dict[str, float], list
     rows = []
     for a in store.iter_articles():
         r = by_file[a.source]
-        rows.append({"mode": "txt", "record": r.key, "id": a.id,
-                     "title_kept": _same_title(r.title, a.title),
-                     "text_kept": round(_kept(r.text, (a.title or "") + "\n" + a.text), 4)})  # fmt: skip
+        rows.append(
+            {
+                "mode": "txt",
+                "record": r.key,
+                "id": a.id,
+                "title_kept": _same_title(r.title, a.title),
+                "text_kept": round(_kept(r.text, (a.title or "") + "\n" + a.text), 4),
+            }
+        )
     return _summary("txt", rows, len(by_file)), rows
 
 
@@ -213,18 +239,26 @@ def run(
     records = load_corpus(corpus)[:limit] if limit else load_corpus(corpus)
     html_limit = html_limit or limit
     pages = sorted(p for p in html_dir.iterdir() if p.is_file())[:html_limit] if html_dir else []
-    metrics: dict[str, Any] = {"articles": len(records), "html_pages": len(pages), "analysis": "on" if analyze else "off"}
+    metrics: dict[str, Any] = {
+        "articles": len(records),
+        "html_pages": len(pages),
+        "analysis": "on" if analyze else "off",
+    }
     timings: list[Timing] = []
     with tempfile.TemporaryDirectory(prefix="crisol-bench-ingest-") as tmp_name:
         tmp = Path(tmp_name)
         jsonl, folder, by_file = write_inputs(records, tmp)
         warm_up(tmp, records, pages, analyze)
-        t, store = timed_ingest("crisol ingest news-please JSONL", [str(jsonl)], tmp / "j.db", len(records), analyze)
+        t, store = timed_ingest(
+            "crisol ingest news-please JSONL", [str(jsonl)], tmp / "j.db", len(records), analyze
+        )
         with store:
             quality, t.rows = score_jsonl(store, records)
         metrics.update(quality)
         timings.append(t)
-        t, store = timed_ingest("crisol ingest .txt folder", [str(folder)], tmp / "t.db", len(records), analyze)
+        t, store = timed_ingest(
+            "crisol ingest .txt folder", [str(folder)], tmp / "t.db", len(records), analyze
+        )
         with store:
             quality, t.rows = score_txt(store, by_file)
         metrics.update(quality)
@@ -245,11 +279,15 @@ def run(
 def report(metrics: dict[str, Any], timings: list[Timing]) -> None:
     stages = "read + clean + annotate + store" if metrics["analysis"] == "on" else "read + clean + store"
     print(f"crisol bench ingest — {machine()}, analysis {metrics['analysis']} ({stages})")
-    print(f"{'pipeline':34} {'items':>6} {'stored':>6} {'rej.':>5} {'wall s':>7} {'cpu s':>7} "
-          f"{'/cpu-s':>7} {'/wall-s':>7}")  # fmt: skip
+    print(
+        f"{'pipeline':34} {'items':>6} {'stored':>6} {'rej.':>5} {'wall s':>7} {'cpu s':>7} "
+        f"{'/cpu-s':>7} {'/wall-s':>7}"
+    )
     for t in timings:
-        print(f"{t.mode:34} {t.items:6d} {t.stored:6d} {t.rejected:5d} {t.wall:7.2f} {t.cpu:7.2f} "
-              f"{t.per_cpu_second:7.1f} {t.per_wall_second:7.1f}")  # fmt: skip
+        print(
+            f"{t.mode:34} {t.items:6d} {t.stored:6d} {t.rejected:5d} {t.wall:7.2f} {t.cpu:7.2f} "
+            f"{t.per_cpu_second:7.1f} {t.per_wall_second:7.1f}"
+        )
     print("quality (floors in brackets):")
     for key, floor in FLOORS.items():
         if key in metrics:
@@ -268,7 +306,9 @@ def command(
     limit: Annotated[Optional[int], typer.Option(help="Only the first N records and pages.")] = None,
     html_limit: Annotated[Optional[int], typer.Option(help="Only the first N HTML pages.")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write per-article results (JSONL).")] = None,
-    analyze: Annotated[bool, typer.Option("--analyze", help="Run the analysis stage too (default: off).")] = False,
+    analyze: Annotated[
+        bool, typer.Option("--analyze", help="Run the analysis stage too (default: off).")
+    ] = False,
 ) -> None:
     """Ingest throughput (articles/s per core) on real Spanish news, beside trafilatura alone."""
     shared = shared_dir()
@@ -283,4 +323,3 @@ def command(
     report(metrics, timings)
     metrics["cores"] = os.cpu_count()
     emit_metrics(metrics)
-

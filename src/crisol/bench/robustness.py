@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import random
+import resource
 import sys
 import tempfile
 import threading
@@ -46,7 +47,6 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 
 from crisol.bench._common import emit_metrics, write_jsonl
-import resource
 from crisol.service.runner import ingest
 from crisol.store import open_store
 
@@ -60,41 +60,54 @@ MB = 1_000_000
 
 def body(i: int, topic: str = "presupuesto") -> str:
     """A short, distinct news paragraph (an article the cleaner keeps)."""
-    return (f"El ayuntamiento de Villanueva {i} aprobó ayer el {topic} para el año próximo tras un "
-            f"largo debate en el pleno municipal, que se prolongó durante {i + 3} horas y terminó "
-            "con el voto favorable de la mayoría de los concejales presentes en la sala.")  # fmt: skip
+    return (
+        f"El ayuntamiento de Villanueva {i} aprobó ayer el {topic} para el año próximo tras un "
+        f"largo debate en el pleno municipal, que se prolongó durante {i + 3} horas y terminó "
+        "con el voto favorable de la mayoría de los concejales presentes en la sala."
+    )
 
 
 def page(i: int, extra: str = "", head: str = "") -> str:
-    return (f"<!DOCTYPE html><html lang='es'><head>{head}<title>Noticia {i}</title></head><body>"
-            f"<article><h1>Noticia {i}</h1><p>{body(i)}</p><p>{body(i + 1000, 'plan de obras')}</p>"
-            f"</article>{extra}</body></html>")  # fmt: skip
+    return (
+        f"<!DOCTYPE html><html lang='es'><head>{head}<title>Noticia {i}</title></head><body>"
+        f"<article><h1>Noticia {i}</h1><p>{body(i)}</p><p>{body(i + 1000, 'plan de obras')}</p>"
+        f"</article>{extra}</body></html>"
+    )
 
 
 def jsonl_line(i: int) -> str:
-    return json.dumps({"title": f"Noticia {i}", "text": body(i), "url": f"https://d.example/{i}"},
-                      ensure_ascii=False)  # fmt: skip
+    return json.dumps(
+        {"title": f"Noticia {i}", "text": body(i), "url": f"https://d.example/{i}"}, ensure_ascii=False
+    )
 
 
 def warc_record(block: bytes, url: str, length: int | None = None) -> bytes:
     size = len(block) if length is None else length
-    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
-            f"WARC-Date: 2025-01-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}>\r\n"
-            "Content-Type: application/http; msgtype=response\r\n"
-            f"Content-Length: {size}\r\n\r\n").encode()  # fmt: skip
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: {url}\r\n"
+        f"WARC-Date: 2025-01-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}>\r\n"
+        "Content-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {size}\r\n\r\n"
+    ).encode()
     return head + block + b"\r\n\r\n"
 
 
 def http_page(i: int, charset: str = "utf-8", encoding: str = "utf-8") -> bytes:
-    return (f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset={charset}\r\n\r\n".encode()
-            + page(i).encode(encoding))  # fmt: skip
+    return f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset={charset}\r\n\r\n".encode() + page(i).encode(
+        encoding
+    )
 
 
 def rss(n: int) -> str:
-    items = "".join(f"<item><title>Noticia {i}</title><link>https://d.example/{i}</link>"
-                    f"<description>{body(i)}</description></item>" for i in range(n))  # fmt: skip
-    return (f'<?xml version="1.0" encoding="ENC"?><rss version="2.0"><channel><title>Diario</title>'
-            f"<link>https://d.example/</link>{items}</channel></rss>")
+    items = "".join(
+        f"<item><title>Noticia {i}</title><link>https://d.example/{i}</link>"
+        f"<description>{body(i)}</description></item>"
+        for i in range(n)
+    )
+    return (
+        f'<?xml version="1.0" encoding="ENC"?><rss version="2.0"><channel><title>Diario</title>'
+        f"<link>https://d.example/</link>{items}</channel></rss>"
+    )
 
 
 def gzip_of_repeats(prefix: bytes, unit: bytes, total: int) -> bytes:
@@ -111,8 +124,14 @@ def gzip_of_repeats(prefix: bytes, unit: bytes, total: int) -> bytes:
 
 
 def link_items(n: int) -> str:
-    return "<ul>" + "".join(f'<li><a href="/seccion/noticia-{i}.html">Noticia número {i} de la portada</a></li>'
-                            for i in range(n)) + "</ul>"  # fmt: skip
+    return (
+        "<ul>"
+        + "".join(
+            f'<li><a href="/seccion/noticia-{i}.html">Noticia número {i} de la portada</a></li>'
+            for i in range(n)
+        )
+        + "</ul>"
+    )
 
 
 @dataclass
@@ -165,14 +184,18 @@ CODECS = ["base64", "hex", "zlib", "bz2", "uu", "quopri", "rot13", "unicode_esca
 
 
 def _codec_html_meta(d: Path, full: bool) -> list[str]:
-    return [_write(d, f"{codec}.html", page(i, head=f'<meta charset="{codec}">').encode("latin-1"))
-            for i, codec in enumerate(CODECS)]  # fmt: skip
+    return [
+        _write(d, f"{codec}.html", page(i, head=f'<meta charset="{codec}">').encode("latin-1"))
+        for i, codec in enumerate(CODECS)
+    ]
 
 
 def _codec_warc(d: Path, full: bool) -> list[str]:
     records = [warc_record(http_page(i), f"https://d.example/{i}") for i in range(2)]
-    records += [warc_record(http_page(10 + i, codec, "latin-1"), f"https://d.example/c/{codec}")
-                for i, codec in enumerate(CODECS)]  # fmt: skip
+    records += [
+        warc_record(http_page(10 + i, codec, "latin-1"), f"https://d.example/c/{codec}")
+        for i, codec in enumerate(CODECS)
+    ]
     records += [warc_record(http_page(i), f"https://d.example/{i}") for i in range(2, 4)]
     return [_write(d, "codecs.warc", b"".join(records))]
 
@@ -180,9 +203,11 @@ def _codec_warc(d: Path, full: bool) -> list[str]:
 def _codec_mime(d: Path, full: bool) -> list[str]:
     paths = []
     for i, codec in enumerate(["base64", "zlib", "rot13", "hex"]):
-        message = ("From: a@example.org\r\nSubject: Boletín\r\nMIME-Version: 1.0\r\n"
-                   f"Content-Type: text/html; charset={codec}\r\n"
-                   "Content-Transfer-Encoding: 8bit\r\n\r\n").encode() + page(i).encode("latin-1")  # fmt: skip
+        message = (
+            "From: a@example.org\r\nSubject: Boletín\r\nMIME-Version: 1.0\r\n"
+            f"Content-Type: text/html; charset={codec}\r\n"
+            "Content-Transfer-Encoding: 8bit\r\n\r\n"
+        ).encode() + page(i).encode("latin-1")
         paths.append(_write(d, f"{codec}.eml", message))
     return paths
 
@@ -196,8 +221,10 @@ def _warc_absurd_length(d: Path, full: bool) -> list[str]:
 def _warc_truncated(d: Path, full: bool) -> list[str]:
     recs = [warc_record(http_page(i), f"https://d.example/{i}") for i in range(4)]
     cut = recs[1][: len(recs[1]) // 2]  # a record cut in the middle, the next one intact
-    return [_write(d, "cut.warc", recs[0] + cut + recs[2] + recs[3]),
-            _write(d, "tail.warc.gz", gzip.compress(b"".join(recs[:3]))[:-200])]  # fmt: skip
+    return [
+        _write(d, "cut.warc", recs[0] + cut + recs[2] + recs[3]),
+        _write(d, "tail.warc.gz", gzip.compress(b"".join(recs[:3]))[:-200]),
+    ]
 
 
 def _utf32(bom: bool) -> Callable[[Path, bool], list[str]]:
@@ -213,20 +240,29 @@ def _utf32(bom: bool) -> Callable[[Path, bool], list[str]]:
 def _arc(d: Path, full: bool) -> list[str]:
     page_bytes = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + page(1).encode()
     header = b"1 0 InternetArchive\nURL IP-address Archive-date Content-type Archive-length\n"
-    arc = (b"filedesc://bad.arc 0.0.0.0 20240101000000 text/plain %d\n" % len(header) + header
-           + b"\nhttp://d.example/ 93.184.216.34 20240101000000 text/html %d\n" % len(page_bytes)
-           + page_bytes + b"\n")  # fmt: skip
+    arc = (
+        b"filedesc://bad.arc 0.0.0.0 20240101000000 text/plain %d\n" % len(header)
+        + header
+        + b"\nhttp://d.example/ 93.184.216.34 20240101000000 text/html %d\n" % len(page_bytes)
+        + page_bytes
+        + b"\n"
+    )
     return [_write(d, "bad.arc", arc), _write(d, "bad.arc.gz", gzip.compress(arc))]
 
 
 def _xml_comment(d: Path, full: bool) -> list[str]:
-    return [_write(d, "feed.xml", b'<?xml version="1.0"?>\n<!-- nothing here -->\n'),
-            _write(d, "solo.rss", b"<!-- solo un comentario -->")]  # fmt: skip
+    return [
+        _write(d, "feed.xml", b'<?xml version="1.0"?>\n<!-- nothing here -->\n'),
+        _write(d, "solo.rss", b"<!-- solo un comentario -->"),
+    ]
 
 
 def _utf8_latin1(d: Path, full: bool) -> list[str]:
-    text = (f"Noticia 5\n\n{body(5)}\n\n".encode() + body(6, "año fiscal").encode("latin-1")
-            + f"\n\n{body(8)}".encode())  # fmt: skip
+    text = (
+        f"Noticia 5\n\n{body(5)}\n\n".encode()
+        + body(6, "año fiscal").encode("latin-1")
+        + f"\n\n{body(8)}".encode()
+    )
     return [_write(d, "mixto.txt", text)]
 
 
@@ -262,13 +298,20 @@ def _deep_html(d: Path, full: bool) -> list[str]:
 def _binary(d: Path, full: bool) -> list[str]:
     rng = random.Random(11)
     size = 20 * MB if full else 256 * 1024
-    return [_write(d, "garbage.bin", rng.randbytes(size)), _write(d, "garbage.txt", rng.randbytes(4096)),
-            _write(d, "png.html", b"\x89PNG\r\n\x1a\n" + rng.randbytes(8192))]  # fmt: skip
+    return [
+        _write(d, "garbage.bin", rng.randbytes(size)),
+        _write(d, "garbage.txt", rng.randbytes(4096)),
+        _write(d, "png.html", b"\x89PNG\r\n\x1a\n" + rng.randbytes(8192)),
+    ]
 
 
 def _empty(d: Path, full: bool) -> list[str]:
-    return [_write(d, "empty.txt", b""), _write(d, "empty.jsonl", b""), _write(d, "blank.html", b" \n\t\n"),
-            _write(d, "empty.gz", gzip.compress(b""))]  # fmt: skip
+    return [
+        _write(d, "empty.txt", b""),
+        _write(d, "empty.jsonl", b""),
+        _write(d, "blank.html", b" \n\t\n"),
+        _write(d, "empty.gz", gzip.compress(b"")),
+    ]
 
 
 def _truncated_gzip(d: Path, full: bool) -> list[str]:
@@ -277,9 +320,13 @@ def _truncated_gzip(d: Path, full: bool) -> list[str]:
 
 
 def _entity_bomb(d: Path, full: bool) -> list[str]:
-    lol = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10))
-    doc = (f'<?xml version="1.0"?><!DOCTYPE rss [{lol}]><rss version="2.0"><channel><title>&a9;</title>'
-           f"<item><title>Noticia 1</title><description>{body(1)} &a9;</description></item></channel></rss>")
+    lol = '<!ENTITY a0 "lol">' + "".join(
+        f'<!ENTITY a{i} "{("&a" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    )
+    doc = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [{lol}]><rss version="2.0"><channel><title>&a9;</title>'
+        f"<item><title>Noticia 1</title><description>{body(1)} &a9;</description></item></channel></rss>"
+    )
     return [_write(d, "laughs.rss", doc.encode())]
 
 
@@ -298,9 +345,15 @@ def _nested_gzip(d: Path, full: bool) -> list[str]:
 
 
 def _csv_ragged(d: Path, full: bool) -> list[str]:
-    rows = ["title,text,url", f'Noticia 1,"{body(1)}",https://d.example/1', "solo,una", ',,,,,,,,',
-            f'Noticia 2,"{body(2)}\x00",https://d.example/2', f'Noticia 3,"{"x" * (2 * MB if full else 200_000)}",u',
-            '"sin cerrar,' + body(9)]  # fmt: skip
+    rows = [
+        "title,text,url",
+        f'Noticia 1,"{body(1)}",https://d.example/1',
+        "solo,una",
+        ",,,,,,,,",
+        f'Noticia 2,"{body(2)}\x00",https://d.example/2',
+        f'Noticia 3,"{"x" * (2 * MB if full else 200_000)}",u',
+        '"sin cerrar,' + body(9),
+    ]
     return [_write(d, "ragged.csv", "\n".join(rows).encode())]
 
 
@@ -329,7 +382,10 @@ def _symlink_loop(d: Path, full: bool) -> list[str]:
 
 def _zlib_not_gzip(d: Path, full: bool) -> list[str]:
     data = "\n".join(jsonl_line(i) for i in range(2)).encode()
-    return [_write(d, "raw.jsonl.gz", zlib.compress(data)), _write(d, "fake.gz", b"\x1f\x8b" + os.urandom(64))]
+    return [
+        _write(d, "raw.jsonl.gz", zlib.compress(data)),
+        _write(d, "fake.gz", b"\x1f\x8b" + os.urandom(64)),
+    ]
 
 
 def _utf16_nobom(d: Path, full: bool) -> list[str]:
@@ -344,14 +400,23 @@ KINDS: list[Kind] = [
     Kind("jsonl-deep-2000", "a JSONL line nested 2,000 levels between good lines", _deep_jsonl(2000), 3),
     Kind("jsonl-deep-1000", "a JSONL line nested 1,000 levels between good lines", _deep_jsonl(1000), 3),
     Kind("json-unclosed-brackets", "'[' repeated, never closed", _deep_json_unclosed, 0),
-    Kind("json-deep-list-item", "a JSON list whose middle item is nested 50,000 levels", _deep_json_list_item, 2),
+    Kind(
+        "json-deep-list-item",
+        "a JSON list whose middle item is nested 50,000 levels",
+        _deep_json_list_item,
+        2,
+    ),
     Kind("nul-text", "NUL bytes inside a text file", _nul_text, 1),
     Kind("nul-json", "\\u0000 in JSON title, text and author", _nul_json, 1),
-    Kind("charset-codec-html", "<meta charset> naming base64, zlib, rot13... (10 pages)", _codec_html_meta, 10),
+    Kind(
+        "charset-codec-html", "<meta charset> naming base64, zlib, rot13... (10 pages)", _codec_html_meta, 10
+    ),
     Kind("charset-codec-warc", "WARC HTTP headers naming non-text codecs (14 records)", _codec_warc, 14),
     Kind("charset-codec-mime", "MIME parts naming non-text codecs (4 e-mails)", _codec_mime, 4),
     Kind("warc-absurd-length", "Content-Length: 999999999999, then 4 good records", _warc_absurd_length, 4),
-    Kind("warc-truncated", "a record cut in half before 2 intact ones; a cut .warc.gz", _warc_truncated, None),
+    Kind(
+        "warc-truncated", "a record cut in half before 2 intact ones; a cut .warc.gz", _warc_truncated, None
+    ),
     Kind("utf32-bom", "RSS (3 items) and text in UTF-32 with BOM", _utf32(True), 4),
     Kind("utf32-no-bom", "RSS (3 items) and text in UTF-32-LE without BOM", _utf32(False), 4),
     Kind("utf16-no-bom", "text in UTF-16-LE without BOM", _utf16_nobom, None),
@@ -359,16 +424,34 @@ KINDS: list[Kind] = [
     Kind("xml-comment-feed", "feeds holding only an XML comment", _xml_comment, 0),
     Kind("stdin-one-word", "`echo hola | crisol ingest -`", _sentinel_only, 0, stdin=lambda full: b"hola\n"),
     Kind("utf8-latin1-paragraph", "UTF-8 text with one Latin-1 paragraph", _utf8_latin1, 1),
-    Kind("gzip-bomb-json", "'[' then whitespace, gzip (5 MB quick, 2 GB full)",
-         _bomb(b"[", "bomb.json.gz", 5 * MB, 2_000 * MB), 0),
-    Kind("gzip-bomb-text", "whitespace only, gzip (20 MB quick, 1 GB full)",
-         _bomb(b"", "bomb.txt.gz", 20 * MB, 1_000 * MB), 0),
-    Kind("gzip-bomb-jsonl", "one JSONL line, then whitespace, gzip (20 MB quick, 1 GB full)",
-         _bomb(jsonl_line(0).encode() + b"\n", "bomb.jsonl.gz", 20 * MB, 1_000 * MB), 1),
+    Kind(
+        "gzip-bomb-json",
+        "'[' then whitespace, gzip (5 MB quick, 2 GB full)",
+        _bomb(b"[", "bomb.json.gz", 5 * MB, 2_000 * MB),
+        0,
+    ),
+    Kind(
+        "gzip-bomb-text",
+        "whitespace only, gzip (20 MB quick, 1 GB full)",
+        _bomb(b"", "bomb.txt.gz", 20 * MB, 1_000 * MB),
+        0,
+    ),
+    Kind(
+        "gzip-bomb-jsonl",
+        "one JSONL line, then whitespace, gzip (20 MB quick, 1 GB full)",
+        _bomb(jsonl_line(0).encode() + b"\n", "bomb.jsonl.gz", 20 * MB, 1_000 * MB),
+        1,
+    ),
     Kind("html-link-list", "article + link list (0.5 MB quick; 3 MB and 9.8 MB full)", _link_list, None),
-    Kind("html-short-items", "article + run of short list items (8,000 quick; 120,000 full)", _short_items, 1),
-    Kind("html-many-elements", "article + 110,000 empty elements (2.4 million tags in 9.6 MB full)",
-         _many_elements, None),
+    Kind(
+        "html-short-items", "article + run of short list items (8,000 quick; 120,000 full)", _short_items, 1
+    ),
+    Kind(
+        "html-many-elements",
+        "article + 110,000 empty elements (2.4 million tags in 9.6 MB full)",
+        _many_elements,
+        None,
+    ),
     Kind("html-deep-nesting", "article + <div> nested 100,000 levels (400,000 full)", _deep_html, 1),
     Kind("binary-garbage", "random bytes (.bin, .txt) and a PNG named .html", _binary, 0),
     Kind("empty-files", "empty .txt, .jsonl, .gz and a blank .html", _empty, 0),
@@ -410,11 +493,20 @@ class Result:
         return self.sentinel and (self.holds is None or self.stored == self.holds)
 
     def row(self) -> dict[str, Any]:
-        return {"kind": self.kind, "about": self.about, "holds": self.holds, "stored": self.stored,
-                "sentinel": self.sentinel, "notes": dict(self.notes), "rejected": self.rejected,
-                "reasons": dict(self.reasons),
-                "cpu_s": round(self.cpu, 3), "wall_s": round(self.wall, 3), "peak_mb": round(self.peak_mb, 1),
-                "failures": self.failures}  # fmt: skip
+        return {
+            "kind": self.kind,
+            "about": self.about,
+            "holds": self.holds,
+            "stored": self.stored,
+            "sentinel": self.sentinel,
+            "notes": dict(self.notes),
+            "rejected": self.rejected,
+            "reasons": dict(self.reasons),
+            "cpu_s": round(self.cpu, 3),
+            "wall_s": round(self.wall, 3),
+            "peak_mb": round(self.peak_mb, 1),
+            "failures": self.failures,
+        }
 
 
 class _Failures(logging.Handler):
@@ -460,7 +552,6 @@ def _rss() -> int:
         with open("/proc/self/statm", "rb") as f:
             return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):  # not Linux: the peak of the whole process so far
-
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
@@ -486,16 +577,21 @@ def run_kind(kind: Kind, full: bool, work: Path) -> Result:
     cpu, wall = time.process_time(), time.perf_counter()
     report = None
     try:
-        with _RssPeak() as memory, contextlib.redirect_stderr(io.StringIO()) as stderr, \
-                open_store(str(work / f"{kind.name}.db")) as store:  # fmt: skip
+        with (
+            _RssPeak() as memory,
+            contextlib.redirect_stderr(io.StringIO()) as stderr,
+            open_store(str(work / f"{kind.name}.db")) as store,
+        ):
             try:
                 report = ingest([*paths, sentinel], store, analyze=False)
             except BaseException as e:  # noqa: BLE001 - an escaping exception is what we count
                 if isinstance(e, KeyboardInterrupt):
                     raise
                 tb = traceback.format_exception(e)
-                result.failures.append(f"exception escaped ingest: {type(e).__name__}: {str(e)[:200]} "
-                                       f"at {tb[-2].strip().splitlines()[0] if len(tb) > 1 else '?'}")  # fmt: skip
+                result.failures.append(
+                    f"exception escaped ingest: {type(e).__name__}: {str(e)[:200]} "
+                    f"at {tb[-2].strip().splitlines()[0] if len(tb) > 1 else '?'}"
+                )
             sentinel_stored = bool(store.ids_from_source(sentinel))
             if report is not None:
                 result.notes = _notes(store)
@@ -552,8 +648,10 @@ def run(full: bool = False, only: list[str] | None = None) -> list[Result]:
 
 def table(results: list[Result]) -> str:
     """The per-kind table (Markdown), as docs/bench/robustness.md records it."""
-    lines = ["| kind | stored / holds | notes | rejected | reasons | CPU s | peak MB | failures |",
-             "|---|---|---|---|---|---:|---:|---:|"]  # fmt: skip
+    lines = [
+        "| kind | stored / holds | notes | rejected | reasons | CPU s | peak MB | failures |",
+        "|---|---|---|---|---|---:|---:|---:|",
+    ]
     for r in results:
         holds = "?" if r.holds is None else str(r.holds)
         mark = "" if r.as_expected else " !"
@@ -562,34 +660,43 @@ def table(results: list[Result]) -> str:
         reasons = "; ".join(f"{reason} ×{n}" if n > 1 else reason for reason, n in r.reasons.most_common())
         reasons = reasons.replace("|", "\\|") or "-"
         notes = ", ".join(f"{note} ×{n}" if n > 1 else note for note, n in sorted(r.notes.items())) or "-"
-        lines.append(f"| {r.kind} | {r.stored} / {holds}{mark} | {notes} | {r.rejected} | {reasons} | {r.cpu:.2f} | "
-                     f"{r.peak_mb:.1f} | {len(r.failures)} |")  # fmt: skip
+        lines.append(
+            f"| {r.kind} | {r.stored} / {holds}{mark} | {notes} | {r.rejected} | {reasons} | {r.cpu:.2f} | "
+            f"{r.peak_mb:.1f} | {len(r.failures)} |"
+        )
     return "\n".join(lines)
 
 
 def metrics(results: list[Result], full: bool) -> dict[str, Any]:
     return {
-        "bench": NAME, "mode": "full" if full else "quick", "kinds": len(results),
+        "bench": NAME,
+        "mode": "full" if full else "quick",
+        "kinds": len(results),
         "failures": sum(len(r.failures) for r in results),
         "kinds_with_failures": sorted(r.kind for r in results if r.failures),
         "kinds_not_as_expected": sorted(r.kind for r in results if not r.as_expected),
         "sentinels_lost": sorted(r.kind for r in results if not r.sentinel),
-        "stored": sum(r.stored for r in results), "rejected": sum(r.rejected for r in results),
+        "stored": sum(r.stored for r in results),
+        "rejected": sum(r.rejected for r in results),
         "cpu_s": round(sum(r.cpu for r in results), 2),
         "max_cpu_s": max((round(r.cpu, 2) for r in results), default=0.0),
         "max_peak_mb": max((round(r.peak_mb, 1) for r in results), default=0.0),
-    }  # fmt: skip
+    }
 
 
 def command(
-    full: Annotated[bool, typer.Option("--full/--quick", help="The issue's sizes (GB bombs, 10 MB pages).")] = False,
+    full: Annotated[
+        bool, typer.Option("--full/--quick", help="The issue's sizes (GB bombs, 10 MB pages).")
+    ] = False,
     kind: Annotated[Optional[list[str]], typer.Option(help="Run only this kind (repeatable).")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Write per-kind results as JSONL.")] = None,
 ) -> None:
     """Generated hostile inputs through `crisol ingest`: stored, rejected (why), CPU, memory, failures."""
     unknown = sorted(set(kind or ()) - {k.name for k in KINDS})
     if unknown:
-        raise typer.BadParameter(f"unknown kind {', '.join(unknown)}; kinds: {', '.join(k.name for k in KINDS)}")
+        raise typer.BadParameter(
+            f"unknown kind {', '.join(unknown)}; kinds: {', '.join(k.name for k in KINDS)}"
+        )
     results = run(full, kind)
     typer.echo(table(results))
     for r in results:

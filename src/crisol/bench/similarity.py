@@ -70,14 +70,21 @@ def pearson(a: np.ndarray, b: np.ndarray) -> float | None:
     return float(np.corrcoef(a, b)[0, 1])
 
 
-def evaluate(rows: list[dict], model: sim.SimilarityModel | None = None, train_out: Path | None = None) -> dict:
+def evaluate(
+    rows: list[dict], model: sim.SimilarityModel | None = None, train_out: Path | None = None
+) -> dict:
     x, tfidf, emb = pair_features(rows)
     gold = -np.array([float(r["overall"]) for r in rows])  # higher = more alike
     train = np.array([is_training_pair(r) for r in rows])
     if train_out is not None:
         overall = np.array([float(r["overall"]) for r in rows])
         cross = np.array([r["lang1"] != r["lang2"] for r in rows])
-        model = sim.fit(x[train], overall[train], cross[train], trained_on=f"SemEval-2022 Task 8 pairs, even-CRC32 non-es-es ({int(train.sum())} pairs)")
+        model = sim.fit(
+            x[train],
+            overall[train],
+            cross[train],
+            trained_on=f"SemEval-2022 Task 8 pairs, even-CRC32 non-es-es ({int(train.sum())} pairs)",
+        )
         model.save(train_out)
     model = model or sim.default_model()
     crisol = np.asarray(model.score(x))
@@ -103,9 +110,19 @@ def evaluate(rows: list[dict], model: sim.SimilarityModel | None = None, train_o
 
 
 def command(
-    pairs: Annotated[Optional[Path], typer.Argument(help="SemEval-format pairs JSONL (default: ../shared/data/semeval2022-task8/pairs.jsonl).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Write {pair_id, score} per pair as JSONL.")] = None,
-    train: Annotated[Optional[Path], typer.Option("--train", help="Re-learn the model on the training half and save it here.")] = None,
+    pairs: Annotated[
+        Optional[Path],
+        typer.Argument(
+            help="SemEval-format pairs JSONL (default: ../shared/data/semeval2022-task8/pairs.jsonl)."
+        ),
+    ] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Write {pair_id, score} per pair as JSONL.")
+    ] = None,
+    train: Annotated[
+        Optional[Path],
+        typer.Option("--train", help="Re-learn the model on the training half and save it here."),
+    ] = None,
 ) -> None:
     """Pearson r of crisol's pair score vs gold same-story scores, per language pair."""
     pairs = pairs or default_pairs()
@@ -113,12 +130,21 @@ def command(
         raise typer.BadParameter(f"pairs file not found: {pairs} (pass PAIRS.jsonl)")
     rows = load_pairs(pairs)
     report = evaluate(rows, train_out=train)
-    write_jsonl(out, ({"pair_id": r["pair_id"], "score": round(float(s), 6)} for r, s in zip(rows, report.pop("scores"))))
+    write_jsonl(
+        out,
+        ({"pair_id": r["pair_id"], "score": round(float(s), 6)} for r, s in zip(rows, report.pop("scores"))),
+    )
     fmt = lambda v: "  n/a" if v is None else f"{v:5.3f}"  # noqa: E731
-    typer.echo(f"{pairs}: {report['pairs']} pairs, {report['heldout_pairs']} held out (odd CRC32 of pair id, and every es-es pair)")
-    typer.echo(f"{'pair':8} {'n':>5} {'held':>5}  {'crisol':>6} {'tfidf':>6} {'embed':>6}   (Pearson r on held-out pairs)")
+    typer.echo(
+        f"{pairs}: {report['pairs']} pairs, {report['heldout_pairs']} held out (odd CRC32 of pair id, and every es-es pair)"
+    )
+    typer.echo(
+        f"{'pair':8} {'n':>5} {'held':>5}  {'crisol':>6} {'tfidf':>6} {'embed':>6}   (Pearson r on held-out pairs)"
+    )
     for name, g in report["per_language"].items():
-        typer.echo(f"{name:8} {g['n']:5d} {g['n_heldout']:5d}  {fmt(g['crisol']):>6} {fmt(g['tfidf']):>6} {fmt(g['embedding']):>6}")
+        typer.echo(
+            f"{name:8} {g['n']:5d} {g['n_heldout']:5d}  {fmt(g['crisol']):>6} {fmt(g['tfidf']):>6} {fmt(g['embedding']):>6}"
+        )
     typer.echo(
         f"{'all':8} {report['pairs']:5d} {report['heldout_pairs']:5d}  {fmt(report['heldout_all_crisol']):>6} "
         f"{fmt(report['heldout_all_tfidf']):>6} {fmt(report['heldout_all_embedding']):>6}"

@@ -31,8 +31,10 @@ end and reports their cost, as a reader opening them would pay it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
+import re
 import resource
 import shutil
 import tempfile
@@ -46,16 +48,13 @@ import numpy as np
 import typer
 
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
-from crisol.bench.clustering import bcubed, components, labelled_pairs, pairwise
-import hashlib
-import re
-from crisol.service.runner import Runner
-from crisol.store import open_store
+from crisol.bench.clustering import GOLD_DIR, bcubed, components, labelled_pairs, pairwise, read_gold
 from crisol.link import similarity as sim
 from crisol.model import Article
 from crisol.service.linking import entity_names
+from crisol.service.runner import Runner
 from crisol.service.views import stored_story_view
-from crisol.bench.clustering import GOLD_DIR, read_gold
+from crisol.store import open_store
 
 NAME = "stream"
 ROOT = Path(__file__).resolve().parents[3]
@@ -63,8 +62,13 @@ EXAMPLES = ROOT / "examples"
 FAKE_NEWS = ("train.jsonl", "development.jsonl", "test.jsonl")
 SEED = 20261206
 # Quality gates (CI runs a subset): see docs/bench/stream.md for the full-stream numbers.
-FLOORS = {"semeval_1.5_bcubed_p": 0.85, "semeval_2.0_labelled_p": 0.80, "coherence_weak_share_max": 0.10,
-          "examples_pairwise_f1": 0.9, "seeds_pairwise_f1": 1.0}
+FLOORS = {
+    "semeval_1.5_bcubed_p": 0.85,
+    "semeval_2.0_labelled_p": 0.80,
+    "coherence_weak_share_max": 0.10,
+    "examples_pairwise_f1": 0.9,
+    "seeds_pairwise_f1": 1.0,
+}
 COHERENT = 0.2  # a member whose best score with the rest of its story is under this is "weak"
 
 
@@ -94,9 +98,24 @@ def real_items(shared: Path, sample: int | None = None) -> tuple[list[Item], lis
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 r = {k.lower(): v for k, v in json.loads(line).items()}  # test.jsonl spells keys in capitals
-                items.append(Item(f"sfn:{name}:{n}", {"title": r.get("headline"), "text": r.get("text"),
-                                                       "outlet": r.get("source"), "language": "es"}))  # fmt: skip
-    pairs = [json.loads(x) for x in (shared / "data" / "semeval2022-task8" / "pairs.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+                items.append(
+                    Item(
+                        f"sfn:{name}:{n}",
+                        {
+                            "title": r.get("headline"),
+                            "text": r.get("text"),
+                            "outlet": r.get("source"),
+                            "language": "es",
+                        },
+                    )
+                )
+    pairs = [
+        json.loads(x)
+        for x in (shared / "data" / "semeval2022-task8" / "pairs.jsonl")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if x.strip()
+    ]
     if sample is not None:
         pick = random.Random(SEED)
         items = pick.sample(items, min(sample, len(items)))
@@ -111,7 +130,11 @@ def real_items(shared: Path, sample: int | None = None) -> tuple[list[Item], lis
                 items.append(Item(f"sem:{tid}", {"text": r[f"text{k}"], "language": r[f"lang{k}"]}))
     for folder in (EXAMPLES, shared / "seeds"):
         if folder.is_dir():
-            items += [Item(f"file:{p.name}", path=p) for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")]
+            items += [
+                Item(f"file:{p.name}", path=p)
+                for p in sorted(folder.iterdir())
+                if p.is_file() and not p.name.startswith(".")
+            ]
     return items, pairs
 
 
@@ -140,7 +163,10 @@ def batches(items: list[Item], size: int, folder: Path) -> Iterator[list[str]]:
             path = folder / f"batch-{b // size:05d}.jsonl"
             with path.open("w", encoding="utf-8") as f:
                 for i in records:
-                    f.write(json.dumps({**i.record, "url": f"https://stream.invalid/{i.key}"}, ensure_ascii=False) + "\n")
+                    f.write(
+                        json.dumps({**i.record, "url": f"https://stream.invalid/{i.key}"}, ensure_ascii=False)
+                        + "\n"
+                    )
             paths.append(str(path))
         for i in chunk:
             if i.path is not None:
@@ -157,8 +183,9 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(items: list[Item], pairs: list[dict], batch: int = 100, present: int = 0,
-        on_batch=None) -> dict[str, Any]:  # fmt: skip
+def run(
+    items: list[Item], pairs: list[dict], batch: int = 100, present: int = 0, on_batch=None
+) -> dict[str, Any]:
     """Stream ``items`` through a Runner into a fresh store; everything the report needs."""
 
     with tempfile.TemporaryDirectory(prefix="crisol-bench-stream-") as tmp:
@@ -186,8 +213,14 @@ def run(items: list[Item], pairs: list[dict], batch: int = 100, present: int = 0
             for p in paths:
                 Path(p).unlink()
         cpu_total, wall_total = time.process_time() - cpu_all, time.perf_counter() - wall_all
-        result = {"per_batch": per_batch, "phases": phases_total, "cpu": cpu_total, "wall": wall_total,
-                  "warm_up_cpu": warm, "rejected": rejected}  # fmt: skip
+        result = {
+            "per_batch": per_batch,
+            "phases": phases_total,
+            "cpu": cpu_total,
+            "wall": wall_total,
+            "warm_up_cpu": warm,
+            "rejected": rejected,
+        }
         result.update(_read_back(store, runner, items, pairs))
         if present:
             result["present"] = _present(store, present)
@@ -202,8 +235,18 @@ def warm_up(runner) -> None:
     sim.embed(["calentar"])
     sim.embed_titles(["calentar"])
     for lang in ("es", "en"):
-        runner.annotate([Article(id=f"warm-{lang}", source="-", raw=b"", raw_format="text", language=lang,
-                                 text="Calentar los modelos antes de medir.")])  # fmt: skip
+        runner.annotate(
+            [
+                Article(
+                    id=f"warm-{lang}",
+                    source="-",
+                    raw=b"",
+                    raw_format="text",
+                    language=lang,
+                    text="Calentar los modelos antes de medir.",
+                )
+            ]
+        )
 
 
 def _read_back(store, runner, items: list[Item], pairs: list[dict]) -> dict[str, Any]:
@@ -225,8 +268,12 @@ def _read_back(store, runner, items: list[Item], pairs: list[dict]) -> dict[str,
         members[s.id] = ids
         for i in ids:
             story_of[key_of.get(i, i)] = s.id
-    return {"story_of": story_of, "members": members, "audit": audit(store, members, key_of),
-            "articles": len(key_of)}  # fmt: skip
+    return {
+        "story_of": story_of,
+        "members": members,
+        "audit": audit(store, members, key_of),
+        "articles": len(key_of),
+    }
 
 
 def audit(store, members: dict[str, list[str]], key_of: dict[str, str]) -> list[dict[str, Any]]:
@@ -246,8 +293,14 @@ def audit(store, members: dict[str, list[str]], key_of: dict[str, str]) -> list[
             unpacked = sim.unpack(p.embedding) if p is not None else None
             if unpacked is None:
                 continue
-            prof = sim.Profile(unpacked[0], unpacked[1], sim.terms(a.text), frozenset(entity_names(a)),
-                               sim.numbers(a.text), a.language)  # fmt: skip
+            prof = sim.Profile(
+                unpacked[0],
+                unpacked[1],
+                sim.terms(a.text),
+                frozenset(entity_names(a)),
+                sim.numbers(a.text),
+                a.language,
+            )
             loaded[a.id] = (a, prof)
             df.add(prof)
     for sid, ids in big.items():
@@ -255,14 +308,25 @@ def audit(store, members: dict[str, list[str]], key_of: dict[str, str]) -> list[
         vectors = {i: df.vector(loaded[i][1]) for i in present}
         for i in present:
             others = [o for o in present if o != i]
-            x = sim.features_many(loaded[i][1], [loaded[o][1] for o in others], vectors[i], [vectors[o] for o in others])
+            x = sim.features_many(
+                loaded[i][1], [loaded[o][1] for o in others], vectors[i], [vectors[o] for o in others]
+            )
             scores = np.atleast_1d(model.score(x))
             best = int(np.argmax(scores))
             a = loaded[i][0]
-            rows.append({"story": sid, "size": len(ids), "article": i, "key": key_of.get(i), "title": _label(a),
-                         "outlet": a.outlet, "best": round(float(scores[best]), 3),
-                         "mean": round(float(np.mean(scores)), 3),
-                         "closest": _label(loaded[others[best]][0])})  # fmt: skip
+            rows.append(
+                {
+                    "story": sid,
+                    "size": len(ids),
+                    "article": i,
+                    "key": key_of.get(i),
+                    "title": _label(a),
+                    "outlet": a.outlet,
+                    "best": round(float(scores[best]), 3),
+                    "mean": round(float(np.mean(scores)), 3),
+                    "closest": _label(loaded[others[best]][0]),
+                }
+            )
     rows.sort(key=lambda r: r["best"])
     return rows
 
@@ -284,7 +348,9 @@ def _present(store, k: int) -> dict[str, Any]:
         cpu = time.process_time()
         stored_story_view(store, s.id)
         again = time.process_time() - cpu
-        out.append({"story": s.id, "size": s.size, "first_cpu_s": round(first, 3), "again_cpu_s": round(again, 4)})
+        out.append(
+            {"story": s.id, "size": s.size, "first_cpu_s": round(first, 3), "again_cpu_s": round(again, 4)}
+        )
     return {"stories": out}
 
 
@@ -307,7 +373,9 @@ def gold_scores(story_of: dict[str, str], pairs: list[dict]) -> dict[str, Any]:
         gold = components(nodes, [(f"sem:{r['_1']}", f"sem:{r['_2']}") for r, s in zip(labelled, same) if s])
         sub = {k: v for k, v in pred.items() if k in nodes}
         out[cut] = {
-            "labelled": labelled_pairs([pred[f"sem:{r['_1']}"] == pred[f"sem:{r['_2']}"] for r in labelled], same),
+            "labelled": labelled_pairs(
+                [pred[f"sem:{r['_1']}"] == pred[f"sem:{r['_2']}"] for r in labelled], same
+            ),
             "pairwise": pairwise(sub, gold),
             "bcubed": bcubed(sub, gold),
         }
@@ -346,7 +414,19 @@ def size_counts(members: dict[str, list[str]]) -> dict[str, int]:
     bins = Counter()
     for ids in members.values():
         n = len(ids)
-        bins["1" if n == 1 else "2" if n == 2 else "3-5" if n <= 5 else "6-10" if n <= 10 else "11-50" if n <= 50 else ">50"] += 1
+        bins[
+            "1"
+            if n == 1
+            else "2"
+            if n == 2
+            else "3-5"
+            if n <= 5
+            else "6-10"
+            if n <= 10
+            else "11-50"
+            if n <= 50
+            else ">50"
+        ] += 1
     return {k: bins.get(k, 0) for k in ("1", "2", "3-5", "6-10", "11-50", ">50")}
 
 
@@ -362,13 +442,28 @@ def check_floors(metrics: dict[str, float]) -> list[str]:
 
 
 def command(
-    limit: Annotated[Optional[int], typer.Option(help="Use the first N items of the shuffled stream.")] = None,
-    sample: Annotated[Optional[int], typer.Option(help="N SemEval pairs (whole) and N fake-news records, plus examples and seeds (CI's subset).")] = None,
-    size: Annotated[Optional[int], typer.Option(help="Stream this many inputs, adding varied copies past the real ones.")] = None,
+    limit: Annotated[
+        Optional[int], typer.Option(help="Use the first N items of the shuffled stream.")
+    ] = None,
+    sample: Annotated[
+        Optional[int],
+        typer.Option(
+            help="N SemEval pairs (whole) and N fake-news records, plus examples and seeds (CI's subset)."
+        ),
+    ] = None,
+    size: Annotated[
+        Optional[int], typer.Option(help="Stream this many inputs, adding varied copies past the real ones.")
+    ] = None,
     batch: Annotated[int, typer.Option(min=1, help="Inputs per batch (one ingest run each).")] = 100,
-    present: Annotated[int, typer.Option(min=0, help="Present the K largest stories at the end, as a first reader.")] = 0,
-    out: Annotated[Optional[Path], typer.Option(help="Write the coherence audit (every member) as JSONL.")] = None,
-    check: Annotated[bool, typer.Option("--check/--no-check", help="Exit 1 when a quality floor is not met.")] = True,
+    present: Annotated[
+        int, typer.Option(min=0, help="Present the K largest stories at the end, as a first reader.")
+    ] = 0,
+    out: Annotated[
+        Optional[Path], typer.Option(help="Write the coherence audit (every member) as JSONL.")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check/--no-check", help="Exit 1 when a quality floor is not met.")
+    ] = True,
 ) -> None:
     """A real stream (fake-news corpus, SemEval texts, examples, seeds) through the real ingest path."""
     shared = shared_dir()
@@ -387,8 +482,11 @@ def command(
 
     def on_batch(n, report, spent):
         if n % 10 == 0:
-            typer.echo(f"  batch {n}: {report.read} articles, {1000 * spent / max(report.read, 1):.0f} CPU-ms each; "
-                       f"rss {rss_mb():.0f} MiB", err=True)  # fmt: skip
+            typer.echo(
+                f"  batch {n}: {report.read} articles, {1000 * spent / max(report.read, 1):.0f} CPU-ms each; "
+                f"rss {rss_mb():.0f} MiB",
+                err=True,
+            )
 
     result = run(items, pairs, batch=batch, present=present, on_batch=on_batch)
     n_articles = sum(n for n, _ in result["per_batch"])
@@ -397,21 +495,30 @@ def command(
     weak = [r for r in result["audit"] if r["best"] < COHERENT]
     phases = result["phases"]
     metrics: dict[str, Any] = {
-        "benchmark": NAME, "inputs": len(items), "articles": n_articles, "stored": result["articles"],
-        "cpu_s": round(result["cpu"], 1), "wall_s": round(result["wall"], 1),
+        "benchmark": NAME,
+        "inputs": len(items),
+        "articles": n_articles,
+        "stored": result["articles"],
+        "cpu_s": round(result["cpu"], 1),
+        "wall_s": round(result["wall"], 1),
         "articles_per_cpu_s": round(n_articles / result["cpu"], 2),
         "cpu_ms_per_article_tenths": curve,
         "last_over_first_tenth": round(curve[-1] / curve[0], 2) if curve and curve[0] else None,
-        "peak_rss_mb": round(result["rss_mb"]), "warm_up_cpu_s": round(result["warm_up_cpu"], 1),
+        "peak_rss_mb": round(result["rss_mb"]),
+        "warm_up_cpu_s": round(result["warm_up_cpu"], 1),
         "rejected": sum(result["rejected"].values()),
-        "stories": len(result["members"]), "story_sizes": size_counts(result["members"]),
+        "stories": len(result["members"]),
+        "story_sizes": size_counts(result["members"]),
         "largest_story": max((len(v) for v in result["members"].values()), default=0),
-        "coherence_members": len(result["audit"]), "coherence_weak": len(weak),
+        "coherence_members": len(result["audit"]),
+        "coherence_weak": len(weak),
         "coherence_weak_share": round(len(weak) / max(len(result["audit"]), 1), 3),
-    }  # fmt: skip
+    }
     for name in ("read and clean", "annotate", "store", "link", "index"):
         cpu = phases.get(name + ":cpu", 0.0)
-        metrics[f"phase_{name.replace(' ', '_')}_cpu_ms_per_article"] = round(1000 * cpu / max(n_articles, 1), 1)
+        metrics[f"phase_{name.replace(' ', '_')}_cpu_ms_per_article"] = round(
+            1000 * cpu / max(n_articles, 1), 1
+        )
     for cut in (1.5, 2.0):
         s = scores[cut]
         for kind in ("labelled", "pairwise", "bcubed"):
@@ -421,24 +528,40 @@ def command(
     metrics |= file_scores(result["story_of"])
     if "present" in result:
         metrics["present"] = result["present"]["stories"]
-    typer.echo(f"{n_articles} articles, {result['cpu']:.0f} CPU-s: {metrics['articles_per_cpu_s']} articles per CPU-second end to end")
+    typer.echo(
+        f"{n_articles} articles, {result['cpu']:.0f} CPU-s: {metrics['articles_per_cpu_s']} articles per CPU-second end to end"
+    )
     typer.echo("CPU-ms per article by tenth: " + " ".join(str(x) for x in curve))
-    typer.echo("per phase (CPU-ms per article): " + ", ".join(
-        f"{k[len('phase_'):-len('_cpu_ms_per_article')].replace('_', ' ')} {v}" for k, v in metrics.items()
-        if k.startswith("phase_")))  # fmt: skip
+    typer.echo(
+        "per phase (CPU-ms per article): "
+        + ", ".join(
+            f"{k[len('phase_') : -len('_cpu_ms_per_article')].replace('_', ' ')} {v}"
+            for k, v in metrics.items()
+            if k.startswith("phase_")
+        )
+    )
     if result["rejected"]:
-        typer.echo(f"rejected {metrics['rejected']}: " + "; ".join(f"{n} × {r}" for r, n in result["rejected"].most_common(5)))
+        typer.echo(
+            f"rejected {metrics['rejected']}: "
+            + "; ".join(f"{n} × {r}" for r, n in result["rejected"].most_common(5))
+        )
     typer.echo(f"stories: {metrics['stories']} {metrics['story_sizes']}, largest {metrics['largest_story']}")
     for cut in (1.5, 2.0):
         s = scores[cut]
-        typer.echo(f"SemEval gold (overall <= {cut}): labelled P {s['labelled']['p']:.3f} R {s['labelled']['r']:.3f}"
-                   f" | pairwise P {s['pairwise']['p']:.3f} R {s['pairwise']['r']:.3f}"
-                   f" | BCubed P {s['bcubed']['p']:.3f} R {s['bcubed']['r']:.3f}")  # fmt: skip
-    typer.echo(f"coherence: {len(weak)} of {len(result['audit'])} members of stories of 3+ score under {COHERENT} "
-               "with every other member; the weakest:")  # fmt: skip
+        typer.echo(
+            f"SemEval gold (overall <= {cut}): labelled P {s['labelled']['p']:.3f} R {s['labelled']['r']:.3f}"
+            f" | pairwise P {s['pairwise']['p']:.3f} R {s['pairwise']['r']:.3f}"
+            f" | BCubed P {s['bcubed']['p']:.3f} R {s['bcubed']['r']:.3f}"
+        )
+    typer.echo(
+        f"coherence: {len(weak)} of {len(result['audit'])} members of stories of 3+ score under {COHERENT} "
+        "with every other member; the weakest:"
+    )
     for r in result["audit"][:15]:
-        typer.echo(f"  best {r['best']:.3f} mean {r['mean']:.3f}  [{r['story']}, {r['size']}] {(r['title'] or '')[:70]!r}"
-                   f"  ~ {(r['closest'] or '')[:50]!r}")  # fmt: skip
+        typer.echo(
+            f"  best {r['best']:.3f} mean {r['mean']:.3f}  [{r['story']}, {r['size']}] {(r['title'] or '')[:70]!r}"
+            f"  ~ {(r['closest'] or '')[:50]!r}"
+        )
     write_jsonl(out, result["audit"])
     emit_metrics(metrics)
     failed = check_floors(metrics) if check else []

@@ -19,8 +19,8 @@ feeds answering 304 when nothing changed, and still nothing fetched twice.
 from __future__ import annotations
 
 import gc
-import math
 import hashlib
+import math
 import random
 import shutil
 import tempfile
@@ -37,9 +37,8 @@ from typing import Annotated, Any, Optional
 import typer
 
 from crisol.bench._common import emit_metrics, machine, write_jsonl
-from crisol.watch import Source
 from crisol.store import open_store
-from crisol.watch import FetchConfig, Fetcher, SimulatedClock, Watcher
+from crisol.watch import FetchConfig, Fetcher, SimulatedClock, Source, Watcher
 
 NAME = "watch"
 
@@ -61,9 +60,12 @@ SIM_INTERVAL = 300.0  # phase 2: each outlet is polled this often
 # ---- generated articles ---------------------------------------------------------------------
 
 _ES = {
-    "titles": ["{city} aprueba un plan de {thing} de {n} millones", "Los vecinos de {city} protestan por {thing}",
-               "{person} anuncia cambios en {thing} tras {n} días de debate",
-               "El gobierno regional destina {n} millones a {thing} en {city}"],
+    "titles": [
+        "{city} aprueba un plan de {thing} de {n} millones",
+        "Los vecinos de {city} protestan por {thing}",
+        "{person} anuncia cambios en {thing} tras {n} días de debate",
+        "El gobierno regional destina {n} millones a {thing} en {city}",
+    ],
     "sentences": [
         "El ayuntamiento de {city} aprobó este {day} un plan de {thing} que costará {n} millones de euros y se "
         "ejecutará en los próximos {m} años.",
@@ -73,7 +75,7 @@ _ES = {
         "pleno del próximo mes.",
         "Según los técnicos municipales, las obras de {thing} comenzarán en otoño si no hay recursos contra la "
         "adjudicación.",
-        "\"Es la inversión más importante de la última década\", afirmó {person} ante los medios en la sede "
+        '"Es la inversión más importante de la última década", afirmó {person} ante los medios en la sede '
         "del consistorio.",
         "Las asociaciones vecinales pidieron que se tengan en cuenta las molestias del tráfico durante los {m} "
         "meses de trabajos.",
@@ -81,18 +83,43 @@ _ES = {
         "calles.",
         "La consejería de Fomento deberá dar el visto bueno al informe ambiental antes de que termine el año.",
     ],
-    "cities": ["Valdecañas", "Puerto Albar", "Sierra Morena del Sur", "Villanueva del Campo", "Costa Brava Alta",
-               "Monteverde", "Río Claro", "Santa Aurelia"],
-    "things": ["movilidad urbana", "vivienda pública", "carriles bici", "depuración de aguas", "alumbrado",
-               "rehabilitación de fachadas", "transporte escolar", "zonas verdes"],
-    "people": ["Marta Lozano", "Andrés Villalba", "Lucía Benítez", "Rosa Echeverría", "Julián Sastre",
-               "Carmen Robledo"],
+    "cities": [
+        "Valdecañas",
+        "Puerto Albar",
+        "Sierra Morena del Sur",
+        "Villanueva del Campo",
+        "Costa Brava Alta",
+        "Monteverde",
+        "Río Claro",
+        "Santa Aurelia",
+    ],
+    "things": [
+        "movilidad urbana",
+        "vivienda pública",
+        "carriles bici",
+        "depuración de aguas",
+        "alumbrado",
+        "rehabilitación de fachadas",
+        "transporte escolar",
+        "zonas verdes",
+    ],
+    "people": [
+        "Marta Lozano",
+        "Andrés Villalba",
+        "Lucía Benítez",
+        "Rosa Echeverría",
+        "Julián Sastre",
+        "Carmen Robledo",
+    ],
     "days": ["lunes", "martes", "miércoles", "jueves", "viernes"],
 }
 _EN = {
-    "titles": ["{city} approves a {n} million plan for {thing}", "Residents of {city} protest over {thing}",
-               "{person} announces changes to {thing} after {n} days of debate",
-               "Regional government puts {n} million into {thing} in {city}"],
+    "titles": [
+        "{city} approves a {n} million plan for {thing}",
+        "Residents of {city} protest over {thing}",
+        "{person} announces changes to {thing} after {n} days of debate",
+        "Regional government puts {n} million into {thing} in {city}",
+    ],
     "sentences": [
         "{city} council approved on {day} a plan for {thing} that will cost {n} million pounds and run for the "
         "next {m} years.",
@@ -102,26 +129,55 @@ _EN = {
         "for a full debate next month.",
         "According to council engineers, work on {thing} will start in the autumn if the contract award is not "
         "challenged.",
-        "\"This is the most important investment of the last decade,\" {person} told reporters at the town hall.",
+        '"This is the most important investment of the last decade," {person} told reporters at the town hall.',
         "Residents' associations asked the council to plan for traffic disruption during the {m} months of "
         "works.",
         "The budget includes {n3} pounds in grants for shops affected by street closures along the route.",
         "The regional transport department must approve the environmental report before the end of the year.",
     ],
-    "cities": ["Harborview", "Port Alden", "Kestrel Bay", "Millbrook", "Stonebridge", "Ashford Green",
-               "Wyndham Cross", "Larkfield"],
-    "things": ["urban transport", "public housing", "cycle lanes", "water treatment", "street lighting",
-               "school buses", "flood defences", "green spaces"],
-    "people": ["Priya Raman", "Tom Aldridge", "Helen Okafor", "James Whitlow", "Sarah Penhale", "Omar Castell"],
+    "cities": [
+        "Harborview",
+        "Port Alden",
+        "Kestrel Bay",
+        "Millbrook",
+        "Stonebridge",
+        "Ashford Green",
+        "Wyndham Cross",
+        "Larkfield",
+    ],
+    "things": [
+        "urban transport",
+        "public housing",
+        "cycle lanes",
+        "water treatment",
+        "street lighting",
+        "school buses",
+        "flood defences",
+        "green spaces",
+    ],
+    "people": [
+        "Priya Raman",
+        "Tom Aldridge",
+        "Helen Okafor",
+        "James Whitlow",
+        "Sarah Penhale",
+        "Omar Castell",
+    ],
     "days": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
 }
 
 
 def _fill(rng: random.Random, lang: dict, template: str, number: int) -> str:
-    return template.format(city=rng.choice(lang["cities"]), thing=rng.choice(lang["things"]),
-                           person=rng.choice(lang["people"]), day=rng.choice(lang["days"]),
-                           n=rng.randint(2, 900), m=rng.randint(2, 9), n2=1000 + number,
-                           n3=f"{rng.randint(10, 999)}{number:05d}")  # fmt: skip
+    return template.format(
+        city=rng.choice(lang["cities"]),
+        thing=rng.choice(lang["things"]),
+        person=rng.choice(lang["people"]),
+        day=rng.choice(lang["days"]),
+        n=rng.randint(2, 900),
+        m=rng.randint(2, 9),
+        n2=1000 + number,
+        n3=f"{rng.randint(10, 999)}{number:05d}",
+    )
 
 
 def article_html(source: int, number: int) -> tuple[str, bytes]:
@@ -134,9 +190,11 @@ def article_html(source: int, number: int) -> tuple[str, bytes]:
     for _ in range(5):
         a, b = rng.sample(lang["sentences"], 2)
         paragraphs.append(f"<p>{_fill(rng, lang, a, number)} {_fill(rng, lang, b, number)}</p>")
-    html = (f'<!DOCTYPE html><html lang="{lang_code}"><head><meta charset="utf-8"><title>{title}</title></head>'
-            f'<body><nav><a href="/">Portada</a> <a href="/local/">Local</a></nav><article><h1>{title}</h1>'
-            f'{"".join(paragraphs)}</article><footer>© Outlet {source}</footer></body></html>')  # fmt: skip
+    html = (
+        f'<!DOCTYPE html><html lang="{lang_code}"><head><meta charset="utf-8"><title>{title}</title></head>'
+        f'<body><nav><a href="/">Portada</a> <a href="/local/">Local</a></nav><article><h1>{title}</h1>'
+        f"{''.join(paragraphs)}</article><footer>© Outlet {source}</footer></body></html>"
+    )
     return title, html.encode("utf-8")
 
 
@@ -187,11 +245,15 @@ class BenchServer:
         for number in range(n - 1, max(-1, n - 1 - PER_FEED), -1):
             title = article_html(source, number)[0]
             date = formatdate(self.date_base + 60 * number, usegmt=True)
-            items.append(f"<item><title>{title}</title><link>http://{host}:{self.port}/a/{number}.html"
-                         f"?utm_source=rss</link><pubDate>{date}</pubDate></item>")  # fmt: skip
-        return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Outlet {source}'
-                f'</title><link>http://{host}/</link><description>bench</description>{"".join(items)}'
-                "</channel></rss>").encode()  # fmt: skip
+            items.append(
+                f"<item><title>{title}</title><link>http://{host}:{self.port}/a/{number}.html"
+                f"?utm_source=rss</link><pubDate>{date}</pubDate></item>"
+            )
+        return (
+            f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Outlet {source}'
+            f"</title><link>http://{host}/</link><description>bench</description>{''.join(items)}"
+            "</channel></rss>"
+        ).encode()
 
     def _handler(self):
         server = self
@@ -283,9 +345,17 @@ class Result:
 
 
 def _sources(n: int, port: int, interval: float):
-    return [Source(f"Outlet {i:03d}", feeds=[f"http://{HOST.format(i)}:{port}/feed.xml"],
-                   language="es" if i % 2 == 0 else "en", country="ESP" if i % 2 == 0 else "GBR",
-                   interval=interval, allow_private=True) for i in range(n)]  # fmt: skip
+    return [
+        Source(
+            f"Outlet {i:03d}",
+            feeds=[f"http://{HOST.format(i)}:{port}/feed.xml"],
+            language="es" if i % 2 == 0 else "en",
+            country="ESP" if i % 2 == 0 else "GBR",
+            interval=interval,
+            allow_private=True,
+        )
+        for i in range(n)
+    ]
 
 
 def _resolver(host: str) -> list[str]:
@@ -299,21 +369,36 @@ def _politeness(log: dict[str, list[float]], delay: float) -> dict[str, Any]:
     gaps = [g for g in (min_gap(t) for t in log.values()) if g is not None]
     # Starts at least `delay` apart: at most ceil(1 / delay) of them in any [t, t + 1).
     allowed = math.ceil(1 / delay - 1e-9) if delay > 0 else None
-    return {"max_requests_per_host_per_s": max(per_host, default=0),
-            "min_gap_s": round(min(gaps), 4) if gaps else None,
-            "allowed_per_s": allowed,
-            "ok": int(allowed is None or max(per_host, default=0) <= allowed)}  # fmt: skip
+    return {
+        "max_requests_per_host_per_s": max(per_host, default=0),
+        "min_gap_s": round(min(gaps), 4) if gaps else None,
+        "allowed_per_s": allowed,
+        "ok": int(allowed is None or max(per_host, default=0) <= allowed),
+    }
 
 
-def run(sources: int = 200, articles: int = 20_000, delay: float = 0.5, workers: int = 16,
-        sim_seconds: float = 3600.0, analyze: bool = False) -> Result:  # fmt: skip
+def run(
+    sources: int = 200,
+    articles: int = 20_000,
+    delay: float = 0.5,
+    workers: int = 16,
+    sim_seconds: float = 3600.0,
+    analyze: bool = False,
+) -> Result:
     """Both phases; returns the metrics and per-outlet rows."""
 
     per_source = max(1, articles // sources)
     res = Result()
     tmp = Path(tempfile.mkdtemp(prefix="crisol-bench-watch-"))
-    config = FetchConfig(contact="mailto:bench@crisol.test", delay=delay, connect_timeout=5, read_timeout=10,
-                         deadline=30, retries=2, backoff=0.2)  # fmt: skip
+    config = FetchConfig(
+        contact="mailto:bench@crisol.test",
+        delay=delay,
+        connect_timeout=5,
+        read_timeout=10,
+        deadline=30,
+        retries=2,
+        backoff=0.2,
+    )
     try:
         store = open_store(str(tmp / "watch.db"))
         rss_start = rss_mb()
@@ -328,20 +413,35 @@ def run(sources: int = 200, articles: int = 20_000, delay: float = 0.5, workers:
         stored = store.count_articles()
         polite = _politeness(server.log, delay)
         m = res.metrics
-        m.update(sources=sources, articles=expected, stored=stored, stored_share=round(stored / expected, 4),
-                 seconds=round(wall, 1), articles_per_s=round(stored / wall, 1), requests=report.requests,
-                 fetched_twice=sum(1 for n in server.page_gets.values() if n > 1), failed=report.failed,
-                 politeness_ok=polite["ok"], max_requests_per_host_per_s=polite["max_requests_per_host_per_s"],
-                 min_gap_s=polite["min_gap_s"], allowed_per_s=polite["allowed_per_s"], delay=delay,
-                 workers=workers, analysis="on" if analyze else "off",
-                 rss_mb_start=round(rss_start, 1), rss_mb_after_phase1=round(rss_mb(), 1))  # fmt: skip
+        m.update(
+            sources=sources,
+            articles=expected,
+            stored=stored,
+            stored_share=round(stored / expected, 4),
+            seconds=round(wall, 1),
+            articles_per_s=round(stored / wall, 1),
+            requests=report.requests,
+            fetched_twice=sum(1 for n in server.page_gets.values() if n > 1),
+            failed=report.failed,
+            politeness_ok=polite["ok"],
+            max_requests_per_host_per_s=polite["max_requests_per_host_per_s"],
+            min_gap_s=polite["min_gap_s"],
+            allowed_per_s=polite["allowed_per_s"],
+            delay=delay,
+            workers=workers,
+            analysis="on" if analyze else "off",
+            rss_mb_start=round(rss_start, 1),
+            rss_mb_after_phase1=round(rss_mb(), 1),
+        )
         # 2. simulated clock: polls every 5 minutes for an hour while outlets publish every 10
         clock = SimulatedClock(start=time.time())
         server.simulate(clock, SIM_PUBLISH_EVERY)
         srcs = _sources(sources, server.port, interval=SIM_INTERVAL)
         with Fetcher(config, resolver=_resolver, clock=clock, max_connections=workers * 2) as fetcher:
             t0 = time.perf_counter()
-            sim = Watcher(store, srcs, fetcher, analyze=analyze, workers=workers).run(max_duration=sim_seconds)
+            sim = Watcher(store, srcs, fetcher, analyze=analyze, workers=workers).run(
+                max_duration=sim_seconds
+            )
             sim_wall = time.perf_counter() - t0
             # One last poll of every outlet: whatever was published by the end must now be stored.
             final = Watcher(store, srcs, fetcher, analyze=analyze, workers=workers).run(once=True)
@@ -349,13 +449,21 @@ def run(sources: int = 200, articles: int = 20_000, delay: float = 0.5, workers:
         server.close()
         gc.collect()
         sim_polite = _politeness(server.sim_log, delay)
-        m.update(sim_seconds=sim_seconds, sim_wall_seconds=round(sim_wall, 1), sim_polls=sim.polls,
-                 sim_feeds_not_modified=sim.listings_not_modified, sim_published=published, sim_new=sim.new + final.new,
-                 sim_stored_share=round((sim.new + final.new) / published, 4) if published else 1.0,
-                 fetched_twice_both_phases=sum(1 for n in server.page_gets.values() if n > 1),
-                 sim_max_requests_per_host_per_sim_s=sim_polite["max_requests_per_host_per_s"],
-                 sim_politeness_ok=sim_polite["ok"], sim_min_gap_s=sim_polite["min_gap_s"], rss_mb_after_sim_hour=round(rss_mb(), 1),
-                 pending_left=store.watch.count_urls("pending"))  # fmt: skip
+        m.update(
+            sim_seconds=sim_seconds,
+            sim_wall_seconds=round(sim_wall, 1),
+            sim_polls=sim.polls,
+            sim_feeds_not_modified=sim.listings_not_modified,
+            sim_published=published,
+            sim_new=sim.new + final.new,
+            sim_stored_share=round((sim.new + final.new) / published, 4) if published else 1.0,
+            fetched_twice_both_phases=sum(1 for n in server.page_gets.values() if n > 1),
+            sim_max_requests_per_host_per_sim_s=sim_polite["max_requests_per_host_per_s"],
+            sim_politeness_ok=sim_polite["ok"],
+            sim_min_gap_s=sim_polite["min_gap_s"],
+            rss_mb_after_sim_hour=round(rss_mb(), 1),
+            pending_left=store.watch.count_urls("pending"),
+        )
         for name, counts in sorted(report.per_source.items()):
             res.rows.append({"source": name, **counts, "sim": dict(sim.per_source.get(name, {}))})
         store.close()
@@ -365,8 +473,12 @@ def run(sources: int = 200, articles: int = 20_000, delay: float = 0.5, workers:
 
 
 def command(
-    sources: Annotated[int, typer.Option(min=1, help="Outlets (virtual hosts on the loopback server).")] = 200,
-    articles: Annotated[int, typer.Option(min=1, help="Articles in phase 1, spread over the outlets.")] = 20_000,
+    sources: Annotated[
+        int, typer.Option(min=1, help="Outlets (virtual hosts on the loopback server).")
+    ] = 200,
+    articles: Annotated[
+        int, typer.Option(min=1, help="Articles in phase 1, spread over the outlets.")
+    ] = 20_000,
     delay: Annotated[float, typer.Option(min=0, help="Politeness delay per host, seconds.")] = 0.5,
     workers: Annotated[int, typer.Option(min=1, help="Requests in flight at once.")] = 16,
     sim_seconds: Annotated[float, typer.Option(min=0, help="Simulated polling time in phase 2.")] = 3600.0,
@@ -377,15 +489,23 @@ def command(
     res = run(sources, articles, delay, workers, sim_seconds, analyze)
     m = res.metrics
     print(f"machine: {machine()}")
-    print(f"phase 1 (real clock, analysis {m['analysis']}): {m['stored']:,}/{m['articles']:,} articles from "
-          f"{m['sources']} outlets in {m['seconds']} s = {m['articles_per_s']} articles/s; "
-          f"{m['requests']:,} requests; fetched twice: {m['fetched_twice']}; failed: {m['failed']}")
-    print(f"politeness: at most {m['max_requests_per_host_per_s']} requests per host in any second "
-          f"(delay {m['delay']} s allows {m['allowed_per_s']}), shortest gap {m['min_gap_s']} s")
-    print(f"phase 2 (simulated {m['sim_seconds']:.0f} s in {m['sim_wall_seconds']} s): {m['sim_polls']} polls, "
-          f"{m['sim_feeds_not_modified']} feeds unchanged, {m['sim_new']}/{m['sim_published']} new articles "
-          f"stored, fetched twice (both phases): {m['fetched_twice_both_phases']}, pending left: {m['pending_left']}")
-    print(f"memory (RSS): {m['rss_mb_start']} MB at start, {m['rss_mb_after_phase1']} MB after phase 1, "
-          f"{m['rss_mb_after_sim_hour']} MB after the simulated hour")  # fmt: skip
+    print(
+        f"phase 1 (real clock, analysis {m['analysis']}): {m['stored']:,}/{m['articles']:,} articles from "
+        f"{m['sources']} outlets in {m['seconds']} s = {m['articles_per_s']} articles/s; "
+        f"{m['requests']:,} requests; fetched twice: {m['fetched_twice']}; failed: {m['failed']}"
+    )
+    print(
+        f"politeness: at most {m['max_requests_per_host_per_s']} requests per host in any second "
+        f"(delay {m['delay']} s allows {m['allowed_per_s']}), shortest gap {m['min_gap_s']} s"
+    )
+    print(
+        f"phase 2 (simulated {m['sim_seconds']:.0f} s in {m['sim_wall_seconds']} s): {m['sim_polls']} polls, "
+        f"{m['sim_feeds_not_modified']} feeds unchanged, {m['sim_new']}/{m['sim_published']} new articles "
+        f"stored, fetched twice (both phases): {m['fetched_twice_both_phases']}, pending left: {m['pending_left']}"
+    )
+    print(
+        f"memory (RSS): {m['rss_mb_start']} MB at start, {m['rss_mb_after_phase1']} MB after phase 1, "
+        f"{m['rss_mb_after_sim_hour']} MB after the simulated hour"
+    )
     write_jsonl(out, res.rows)
     emit_metrics(m)

@@ -26,14 +26,22 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
+from charset_normalizer import from_bytes
+
 from crisol.clean.dates import date_from_url, find_date, is_future, parse_date
 from crisol.clean.html import PageText, extract_page, fragment_text, tag_count
 from crisol.clean.language import detect_language
 from crisol.clean.lines import LineDecision, byline_name, classify_lines, without_date
-from crisol.clean.metadata import Byline, masthead_name, normalise_outlet, outlet_from_url, parse_byline, split_authors
+from crisol.clean.metadata import (
+    Byline,
+    masthead_name,
+    normalise_outlet,
+    outlet_from_url,
+    parse_byline,
+    split_authors,
+)
 from crisol.errors import ExtractionRejected
 from crisol.model import Article, DateSource, RawArticle, RemovedLine
-from charset_normalizer import from_bytes
 from crisol.read import limits
 
 log = logging.getLogger(__name__)
@@ -89,8 +97,12 @@ def clean(raw: RawArticle, now: datetime | None = None) -> Article:
         raw_format=raw.format,
         text=text,
         location=raw.location,
-        removed=[*_repairs(raw, source.from_html), *unstorable.removed(), *_extraction_notes(source),
-                 *_removed(decisions, source.from_html)],
+        removed=[
+            *_repairs(raw, source.from_html),
+            *unstorable.removed(),
+            *_extraction_notes(source),
+            *_removed(decisions, source.from_html),
+        ],
     )
     # the input's name (a file name in no valid encoding) is stored too; it is not article text
     names = _Unstorable()
@@ -122,14 +134,20 @@ def _main_text(raw: RawArticle) -> _Source:
         return _Source(text=fragment_text(meta["html"]), from_html=True)
     if raw.format == "text":
         return _Source(text=_decode(raw), from_html=False)
-    raise ExtractionRejected(raw.source, f"no text: the {raw.format} record has neither text nor HTML", raw.location)
+    raise ExtractionRejected(
+        raw.source, f"no text: the {raw.format} record has neither text nor HTML", raw.location
+    )
 
 
 def _from_page(raw: RawArticle, html: str | bytes) -> _Source:
     tags = tag_count(html)
     if tags > limits.MAX_PAGE_TAGS:
-        raise ExtractionRejected(raw.source, f"page has {tags:,} tags (limit {limits.MAX_PAGE_TAGS:,}): a dump or a "
-                                 "generated file, not an article page", raw.location)  # fmt: skip
+        raise ExtractionRejected(
+            raw.source,
+            f"page has {tags:,} tags (limit {limits.MAX_PAGE_TAGS:,}): a dump or a "
+            "generated file, not an article page",
+            raw.location,
+        )
     page = extract_page(html, url=_meta_str(raw, "url"))
     if page is None:
         raise ExtractionRejected(raw.source, "no main text found in HTML", raw.location)
@@ -150,7 +168,9 @@ def _decode(raw: RawArticle) -> str:
     except UnicodeDecodeError:
         best = from_bytes(raw.data).best()
         if best is None:
-            raise ExtractionRejected(raw.source, "text is not decodable (unknown encoding)", raw.location) from None
+            raise ExtractionRejected(
+                raw.source, "text is not decodable (unknown encoding)", raw.location
+            ) from None
         return str(best)
 
 
@@ -198,12 +218,22 @@ class _Unstorable:
     def removed(self) -> list[RemovedLine]:
         out = []
         if self.nul:
-            out.append(RemovedLine(f"{self.nul} NUL character{'s' * (self.nul != 1)} (U+0000) "
-                                   "removed: a database cannot store them", "unstorable-character"))
+            out.append(
+                RemovedLine(
+                    f"{self.nul} NUL character{'s' * (self.nul != 1)} (U+0000) "
+                    "removed: a database cannot store them",
+                    "unstorable-character",
+                )
+            )
         if self.surrogates:
             n = self.surrogates
-            out.append(RemovedLine(f"{n} lone surrogate{'s' * (n != 1)} (U+D800-U+DFFF) replaced "
-                                   "by U+FFFD: a database cannot store them", "unstorable-character"))
+            out.append(
+                RemovedLine(
+                    f"{n} lone surrogate{'s' * (n != 1)} (U+D800-U+DFFF) replaced "
+                    "by U+FFFD: a database cannot store them",
+                    "unstorable-character",
+                )
+            )
         return out
 
 
@@ -228,8 +258,11 @@ def _storable_value(value: object, found: _Unstorable) -> object:
 def _repairs(raw: RawArticle, from_html: bool) -> list[RemovedLine]:
     """What the reader replaced while decoding (``meta["repairs"]``), as removed parts."""
     repairs = (raw.meta or {}).get("repairs") or []
-    return [RemovedLine(str(r.get("text")), "encoding-repair", None if from_html else r.get("line"))
-            for r in repairs if isinstance(r, dict)]
+    return [
+        RemovedLine(str(r.get("text")), "encoding-repair", None if from_html else r.get("line"))
+        for r in repairs
+        if isinstance(r, dict)
+    ]
 
 
 # 3. metadata -----------------------------------------------------------------------------------
@@ -245,9 +278,12 @@ def _fill_metadata(article: Article, raw: RawArticle, source: _Source, decisions
     article.authors = meta_authors or split_authors(page.author if page else None) or byline.authors
     # the publisher, never the wire agency it credits: None when nothing names it
     article.outlet = (
-        normalise_outlet(_meta_str(raw, "outlet")) or byline.outlet or normalise_outlet(page.sitename if page else None)
-        or outlet_from_url(article.url) or masthead_name([(d.reason, d.text) for d in decisions])
-    )  # fmt: skip
+        normalise_outlet(_meta_str(raw, "outlet"))
+        or byline.outlet
+        or normalise_outlet(page.sitename if page else None)
+        or outlet_from_url(article.url)
+        or masthead_name([(d.reason, d.text) for d in decisions])
+    )
     article.agency = byline.agency
 
 
@@ -272,7 +308,9 @@ def _publication_date(
         if value is None:
             continue
         if is_future(value, reference):
-            log.warning("%s: %s date %s is after the fetch time %s; ignored", raw.where, origin, value, reference)
+            log.warning(
+                "%s: %s date %s is after the fetch time %s; ignored", raw.where, origin, value, reference
+            )
             continue
         return value, origin
     return None, None

@@ -83,7 +83,9 @@ def text_spellings() -> tuple[str, ...]:
     """The spellings that count in running text, longest first so that a regular expression
     prefers "Agencia EFE" to "EFE"."""
     table = load_agencies()
-    return tuple(sorted((s for s in table.spellings if fold_words(s) in table.in_text), key=len, reverse=True))
+    return tuple(
+        sorted((s for s in table.spellings if fold_words(s) in table.in_text), key=len, reverse=True)
+    )
 
 
 def truncated_agency(stub: str) -> str | None:

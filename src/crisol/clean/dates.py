@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
-from crisol.text import fold_words
 from crisol.clean.cues import load_cues
+from crisol.text import fold_words
 
 FUTURE_TOLERANCE = timedelta(days=1)  # time zones and clocks: a little ahead is not the future
 _YEARS = range(1900, 2101)

@@ -25,12 +25,14 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
+
+import justext.core
+import trafilatura
+import trafilatura.external
 from lxml import etree
 from lxml import html as lxml_html
-import trafilatura
-import justext.core
-import trafilatura.external
 from lxml_html_clean import Cleaner
+
 from crisol.read import limits
 
 _LANG_HEAD = 4096  # characters (bytes) searched for <html lang>: the tag opens the page
@@ -77,11 +79,15 @@ class PageSize:
     def note(self, extractor: str) -> str:
         counts = f"{self.elements:,} elements, {self.text_nodes:,} text nodes"
         if extractor == "crisol-density":
-            return (f"page too large for trafilatura ({counts}; limit {limits.MAX_TRAFILATURA_ELEMENTS:,} elements): "
-                    "main text by crisol's text-density extractor (paragraphs with little link text)")
-        return (f"page too large for the full extractor ({counts}; limits {limits.MAX_PAGE_ELEMENTS:,} and "
-                f"{limits.MAX_PAGE_TEXT_NODES:,}): main text by trafilatura's fast mode, without the "
-                "readability and justext fallbacks")
+            return (
+                f"page too large for trafilatura ({counts}; limit {limits.MAX_TRAFILATURA_ELEMENTS:,} elements): "
+                "main text by crisol's text-density extractor (paragraphs with little link text)"
+            )
+        return (
+            f"page too large for the full extractor ({counts}; limits {limits.MAX_PAGE_ELEMENTS:,} and "
+            f"{limits.MAX_PAGE_TEXT_NODES:,}): main text by trafilatura's fast mode, without the "
+            "readability and justext fallbacks"
+        )
 
 
 def tag_count(html: str | bytes) -> int:
@@ -90,7 +96,9 @@ def tag_count(html: str | bytes) -> int:
     >>> tag_count("<html><body><p>uno</p><br/><!-- x --></body></html>")
     5
     """
-    return html.count("<" if isinstance(html, str) else b"<") - html.count("</" if isinstance(html, str) else b"</")
+    return html.count("<" if isinstance(html, str) else b"<") - html.count(
+        "</" if isinstance(html, str) else b"</"
+    )
 
 
 def page_size(html: str | bytes) -> PageSize:
@@ -212,7 +220,9 @@ def density_text(tree) -> str:
         nonlocal heading
         text = " ".join(" ".join(parts).split())
         total = len(text)
-        if total and (heading or (total >= _DENSITY_MIN_CHARS and link_chars[0] <= _DENSITY_MAX_LINKS * total)):
+        if total and (
+            heading or (total >= _DENSITY_MIN_CHARS and link_chars[0] <= _DENSITY_MAX_LINKS * total)
+        ):
             lines.append(text)
         parts.clear()
         link_chars[0] = 0
@@ -285,7 +295,11 @@ def linear_revise_paragraph_classification(paragraphs: list, max_heading_distanc
     # good headings (justext's pass)
     for i, paragraph in enumerate(paragraphs):
         paragraph.class_type = paragraph.cf_class
-        if paragraph.heading and paragraph.class_type == "short" and _good_follows(paragraphs, i, max_heading_distance):
+        if (
+            paragraph.heading
+            and paragraph.class_type == "short"
+            and _good_follows(paragraphs, i, max_heading_distance)
+        ):
             paragraph.class_type = "neargood"
 
     # classify short: every neighbour is read from the classes as they stand before the pass
@@ -319,8 +333,12 @@ def linear_revise_paragraph_classification(paragraphs: list, max_heading_distanc
 
     # more good headings (justext's pass)
     for i, paragraph in enumerate(paragraphs):
-        if paragraph.heading and paragraph.class_type == "bad" and paragraph.cf_class != "bad" and \
-                _good_follows(paragraphs, i, max_heading_distance):
+        if (
+            paragraph.heading
+            and paragraph.class_type == "bad"
+            and paragraph.cf_class != "bad"
+            and _good_follows(paragraphs, i, max_heading_distance)
+        ):
             paragraph.class_type = "good"
 
 

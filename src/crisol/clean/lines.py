@@ -41,9 +41,9 @@ from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz
 
-from crisol.text import fold_words
 from crisol.clean.cues import Cues, load_cues
 from crisol.clean.dates import find_date
+from crisol.text import fold_words
 
 KEEP_REASONS = frozenset({"title", "standfirst", "body", "subheading"})
 
@@ -58,7 +58,9 @@ _RELATIVE_TIME = re.compile(
     r"(hace \d+ (segundos?|minutos?|horas?|dias?)|\d+ (seconds?|minutes?|mins?|hours?|hrs?|days?) ago)"
     r"|(\d+ )?(min|minutos|minutes) de lectura|\d+ min(ute)? read|tiempo de lectura.{0,20}|reading time.{0,20}"
 )
-_NAME_PARTICLES = frozenset("de del la las los y e da das do dos di du van von der den le bin al el and".split())
+_NAME_PARTICLES = frozenset(
+    "de del la las los y e da das do dos di du van von der den le bin al el and".split()
+)
 _STRIP = " \t:;,.|·•»›>-–—_*#"
 
 # Limits of the rules, in words of a line (``_Line.words``) unless the name says otherwise. Each
@@ -152,7 +154,16 @@ class _Line:
         """Keep ``text[:start]``; the rest (a credit) is recorded as trimmed."""
         self.trimmed = self.text[start:].strip()
         self.text = self.text[:start].rstrip(" /|-–—(")
-        for name in ("folded", "bare", "words", "terminal", "starts_upper", "sentence", "headline", "linkish"):
+        for name in (
+            "folded",
+            "bare",
+            "words",
+            "terminal",
+            "starts_upper",
+            "sentence",
+            "headline",
+            "linkish",
+        ):
             self.__dict__.pop(name, None)
 
     @cached_property
@@ -368,7 +379,9 @@ def _credit_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str
         # "Foto: EFE", "(Photo: Reuters)": the credit alone (matched on the folded line)
         re.compile(rf"[(\[]?(?:{prefixes})\s*:"),
         # "... Kim Jong-un. Foto: EFE.": a credit closing a caption (folded line)
-        re.compile(rf"(?:^|(?<=[.(\[|/—–-])|(?<=[.(\[|/—–-]\s))[(\[]?(?:{prefixes})\s*:\s*[^.:]{{1,{CREDIT_TEXT_MAX_CHARS}}}[.)\]]?$"),
+        re.compile(
+            rf"(?:^|(?<=[.(\[|/—–-])|(?<=[.(\[|/—–-]\s))[(\[]?(?:{prefixes})\s*:\s*[^.:]{{1,{CREDIT_TEXT_MAX_CHARS}}}[.)\]]?$"
+        ),
         tail,
         # "... en Wonsan / EFE", "... (Reuters)", "... | AFP": an agency after a separator
         re.compile(rf"\s*(?:/{{1,2}}|[|(\[—–-])\s*(?:{tail.pattern})\s*[)\]]?$"),
@@ -489,7 +502,9 @@ def _dateline(line: _Line, cues: Cues) -> str | None:
         return "dateline" if _partial_date(line, cues) else None
     residual = line.folded[: found.start] + " " + line.folded[found.end :]
     residual = _patterns_time_strip(residual)
-    words = [w for w in re.findall(r"[a-z]+", residual) if w not in cues.dateline_words and w not in cues.weekdays]
+    words = [
+        w for w in re.findall(r"[a-z]+", residual) if w not in cues.dateline_words and w not in cues.weekdays
+    ]
     for multi in (w for w in cues.dateline_words if " " in w):
         if multi in residual:
             words = [w for w in words if w not in multi.split()]
@@ -502,7 +517,9 @@ def _partial_date(line: _Line, cues: Cues) -> bool:
     if not tokens or len(tokens) > PARTIAL_DATE_MAX_TOKENS:
         return False
     named = [t for t in tokens if t in cues.months or t in cues.weekdays]
-    others = [t for t in tokens if not (t in cues.months or t in cues.weekdays or t.isdigit() or t in cues.joiners)]
+    others = [
+        t for t in tokens if not (t in cues.months or t in cues.weekdays or t.isdigit() or t in cues.joiners)
+    ]
     long_name = any(len(t) > SHORT_MONTH_MAX_LETTERS for t in named)
     return bool(named) and long_name and not others and any(t.isdigit() for t in tokens)
 
@@ -539,8 +556,19 @@ def _byline_first(line: _Line, cues: Cues) -> str | None:
 
 # in order: the first rule that names a reason decides
 _LINE_RULES = (
-    _numeric, _masthead, _navigation, _chrome, _share, _promo, _related_cue, _byline_first, _credit, _caption_marker,
-    _byline, _dateline, _label,
+    _numeric,
+    _masthead,
+    _navigation,
+    _chrome,
+    _share,
+    _promo,
+    _related_cue,
+    _byline_first,
+    _credit,
+    _caption_marker,
+    _byline,
+    _dateline,
+    _label,
 )
 
 
@@ -676,15 +704,23 @@ def _trailing_links(lines: list[_Line]) -> None:
     for ln in reversed(lines):
         if ln.reason is not None:
             continue
-        if ln.sentence or not ln.linkish or ln.words < TRAILING_LINK_MIN_WORDS or ln.text.endswith(":") \
-                or _starts_with_date(ln):
+        if (
+            ln.sentence
+            or not ln.linkish
+            or ln.words < TRAILING_LINK_MIN_WORDS
+            or ln.text.endswith(":")
+            or _starts_with_date(ln)
+        ):
             break
         run.append(ln)
     # a run introduced by "...:" is the article's own list
     before = [ln for ln in lines if ln.reason is None and ln not in run]
     introduced = bool(before) and before[-1].text.endswith(":")
-    if len(run) >= TRAILING_RUN_MIN and not introduced and any(
-            ln.reason is None and ln.sentence for ln in lines):
+    if (
+        len(run) >= TRAILING_RUN_MIN
+        and not introduced
+        and any(ln.reason is None and ln.sentence for ln in lines)
+    ):
         for ln in run:
             ln.reason = "related-links"
 
@@ -701,11 +737,20 @@ def _label_kept(lines: list[_Line], title_line: _Line | None) -> None:
     for i, ln in enumerate(kept):
         if ln is title_line:
             ln.reason = "title"
-        elif i > 0 and kept[i - 1] is title_line and ln.terminal and ln.words <= STANDFIRST_MAX_WORDS \
-                and i + 1 < len(kept):
+        elif (
+            i > 0
+            and kept[i - 1] is title_line
+            and ln.terminal
+            and ln.words <= STANDFIRST_MAX_WORDS
+            and i + 1 < len(kept)
+        ):
             ln.reason = "standfirst"
-        elif ln.headline and ln.words <= SUBHEADING_MAX_WORDS and 0 < i < len(kept) - 1 \
-                and kept[i + 1].sentence:
+        elif (
+            ln.headline
+            and ln.words <= SUBHEADING_MAX_WORDS
+            and 0 < i < len(kept) - 1
+            and kept[i + 1].sentence
+        ):
             ln.reason = "subheading"
         else:
             ln.reason = "body"

@@ -123,7 +123,11 @@ def _reads_as_name(text: str) -> bool:
     """Two to five words, each but short joiners ("del", "de la") capitalised; one word alone
     is too often a section label ("Internacional") to name the outlet."""
     words = text.split()
-    if not 2 <= len(words) <= MASTHEAD_MAX_WORDS or len(text) > MASTHEAD_MAX_CHARS or any(c.isdigit() for c in text):
+    if (
+        not 2 <= len(words) <= MASTHEAD_MAX_WORDS
+        or len(text) > MASTHEAD_MAX_CHARS
+        or any(c.isdigit() for c in text)
+    ):
         return False
     return words[0][:1].isupper() and all(w[:1].isupper() for w in words if len(w) > 3)
 

@@ -11,7 +11,6 @@ from rich.console import Console
 from crisol.errors import StoreError
 
 
-
 class ListFormat(str, Enum):
     """How a listing prints: a table for people, JSON (the REST API's shape) for programs."""
 

@@ -24,8 +24,6 @@ from crisol.model import Article, Rejection
 err = Console(stderr=True, highlight=False)
 
 
-
-
 def analysis_dict(article: Article) -> dict[str, Any]:
     """The JSON shape of ``crisol analyze --format json`` for one article."""
     return {
@@ -50,8 +48,7 @@ def _entity_table(article: Article) -> Table:
         surfaces.setdefault((m.canonical or m.text, m.label, m.country, m.role), set()).add(m.text)
     for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0])):
         canonical, label, country, role = key
-        table.add_row(" / ".join(sorted(surfaces[key])), label, canonical, country or "",
-                      role or "", str(n))
+        table.add_row(" / ".join(sorted(surfaces[key])), label, canonical, country or "", role or "", str(n))
     return table
 
 
@@ -72,28 +69,45 @@ def _quotes_table(article: Article) -> Table:
 def _events_table(article: Article) -> Table:
     table = Table("type", "mode", "source", "target", "where", "when", "certainty", title="Events")
     for e in article.events:
-        table.add_row(e.type, e.mode or "", e.source.name if e.source else "",
-                      e.target.name if e.target else "", e.location or "",
-                      e.date or "", e.certainty)
+        table.add_row(
+            e.type,
+            e.mode or "",
+            e.source.name if e.source else "",
+            e.target.name if e.target else "",
+            e.location or "",
+            e.date or "",
+            e.certainty,
+        )
     return table
 
 
 def print_report(article: Article, console: Console) -> None:
     console.rule(article.title or article.source, style="bold")
-    console.print(f"language: {article.language}   analysis: {article.analysis}   "
-                  f"sentences: {len(article.sentences)}   published: "
-                  f"{article.published.isoformat() if article.published else '?'}", markup=False)
-    for table in (_entity_table(article), _dates_table(article), _quotes_table(article),
-                  _events_table(article)):
+    console.print(
+        f"language: {article.language}   analysis: {article.analysis}   "
+        f"sentences: {len(article.sentences)}   published: "
+        f"{article.published.isoformat() if article.published else '?'}",
+        markup=False,
+    )
+    for table in (
+        _entity_table(article),
+        _dates_table(article),
+        _quotes_table(article),
+        _events_table(article),
+    ):
         if table.row_count:
             console.print(table)
 
 
 def analyze(
     path: Annotated[str, typer.Argument(help="An input file (any format crisol reads), or - for stdin.")],
-    format: Annotated[ShowFormat, typer.Option("--format", "-f", help="text report or JSON.")] = ShowFormat.text,
-    language: Annotated[Optional[str], typer.Option(
-        "--language", "-l", help="Analyse as this language (ISO 639-1), overriding detection.")] = None,
+    format: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help="text report or JSON.")
+    ] = ShowFormat.text,
+    language: Annotated[
+        Optional[str],
+        typer.Option("--language", "-l", help="Analyse as this language (ISO 639-1), overriding detection."),
+    ] = None,
 ) -> None:
     """Analyse one input without storing it: entities, dates, quotes and events."""
     from crisol.service.analyze import articles_of  # lazy: it loads spaCy, which --help need not

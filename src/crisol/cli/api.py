@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from typing import Annotated
 
 import typer
 
 from crisol.cli._common import err
 from crisol.errors import StoreError
-import warnings
 
 API_PREFIX = "/api"  # crisol.api.app.API_PREFIX, without importing FastAPI at start-up
 

@@ -14,12 +14,7 @@ from rich.text import Text
 
 from crisol.cli._common import ListFormat, ShowFormat, err, open_store, parse_when
 from crisol.model import Article
-from crisol.store import AmbiguousId
-from crisol.store import queries
-
-
-
-
+from crisol.store import AmbiguousId, queries
 
 
 def _page_table(page: queries.Page) -> Table:
@@ -74,12 +69,18 @@ def _metadata(a: Article) -> Table:
     if a.language_score is not None:
         language += f"  ({a.language_score:.2f})"
     rows = [
-        ("id", a.id), ("source", a.source + (f" ({a.location})" if a.location else "")),
-        ("format", a.raw_format), ("outlet", a.outlet), ("url", a.url), ("published", published),
-        ("fetched", a.fetched.isoformat() if a.fetched else None), ("language", language),
-        ("authors", ", ".join(a.authors) if a.authors else None), ("analysis", a.analysis),
+        ("id", a.id),
+        ("source", a.source + (f" ({a.location})" if a.location else "")),
+        ("format", a.raw_format),
+        ("outlet", a.outlet),
+        ("url", a.url),
+        ("published", published),
+        ("fetched", a.fetched.isoformat() if a.fetched else None),
+        ("language", language),
+        ("authors", ", ".join(a.authors) if a.authors else None),
+        ("analysis", a.analysis),
         ("copy of", a.copy_of),
-    ]  # fmt: skip
+    ]
     for key, value in rows:
         if value:
             table.add_row(key, Text(str(value)))
@@ -142,8 +143,14 @@ def _events_table(a: Article) -> Table:
     for e in a.events:
         when = f"{e.date} ({e.date_precision})" if e.date and e.date_precision else e.date or ""
         certainty = e.certainty + (f" ({e.attributed_to})" if e.attributed_to else "")
-        table.add_row(e.type + (f"/{e.mode}" if e.mode else ""), Text(f"{_actor(e.source)} → {_actor(e.target)}"),
-                      Text(e.location or ""), when, Text(certainty), Text(str(e.sentence)))  # fmt: skip
+        table.add_row(
+            e.type + (f"/{e.mode}" if e.mode else ""),
+            Text(f"{_actor(e.source)} → {_actor(e.target)}"),
+            Text(e.location or ""),
+            when,
+            Text(certainty),
+            Text(str(e.sentence)),
+        )
     return table
 
 

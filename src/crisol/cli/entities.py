@@ -30,10 +30,6 @@ class EntityType(str, Enum):
     MISC = "MISC"
 
 
-
-
-
-
 def require_entity(queries: AnnotationQueries, name: str, where: str) -> EntityRecord:
     """The entity for ``name``, or a message (not found / which ones) and exit code 1."""
     found = find_entity(queries, name)
@@ -42,8 +38,10 @@ def require_entity(queries: AnnotationQueries, name: str, where: str) -> EntityR
     if not found.candidates:
         err.print(f"error: no entity named {name!r} in {where}", markup=False)
         raise typer.Exit(1)
-    err.print(f"error: {name!r} matches {len(found.candidates)} entities; give the full name or an id:",
-              markup=False)  # fmt: skip
+    err.print(
+        f"error: {name!r} matches {len(found.candidates)} entities; give the full name or an id:",
+        markup=False,
+    )
     for e in found.candidates[:20]:
         err.print(f"  {e.id}\t{e.name}\t{e.data.get('type')}\t{e.mentions} mentions", markup=False)
     raise typer.Exit(1)
@@ -71,15 +69,25 @@ def _registry_table(rows: list[dict[str, Any]], total: int) -> Table:
     table.add_column("id", no_wrap=True, style="dim")
     for e in rows:
         others = [f"{a['text']} ({a['count']})" for a in e["aliases"] if a["text"] != e["name"]][:TOP_ALIASES]
-        table.add_row(Text(e["name"]), e["type"] or "", e["country"] or "", e["role"] or "", f"{e['mentions']:,}",
-                      f"{e['article_count']:,}", Text(", ".join(others)), e["id"])  # fmt: skip
+        table.add_row(
+            Text(e["name"]),
+            e["type"] or "",
+            e["country"] or "",
+            e["role"] or "",
+            f"{e['mentions']:,}",
+            f"{e['article_count']:,}",
+            Text(", ".join(others)),
+            e["id"],
+        )
     return table
 
 
 def entities_command(
     ctx: typer.Context,
     type: Annotated[Optional[EntityType], typer.Option("--type", help="Only this type.")] = None,
-    country: Annotated[Optional[str], typer.Option(help="Only this ISO 3166 alpha-3 country: RUS, PRK...")] = None,
+    country: Annotated[
+        Optional[str], typer.Option(help="Only this ISO 3166 alpha-3 country: RUS, PRK...")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, help="How many to show (most mentioned first).")] = 50,
     format: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
 ) -> None:
@@ -159,8 +167,14 @@ def quotes_table(rows: list, title: str = "quotes") -> Table:
     table.add_column("text", overflow="fold", ratio=1)
     table.add_column("article", no_wrap=True, style="dim")
     for q in map(_shape, rows):
-        table.add_row(Text(q["speaker"]["name"] or "?"), Text(q["cue"] or ""), q["kind"], Text(q["via"] or ""),
-                      Text(q["text"]), q["article"])  # fmt: skip
+        table.add_row(
+            Text(q["speaker"]["name"] or "?"),
+            Text(q["cue"] or ""),
+            q["kind"],
+            Text(q["via"] or ""),
+            Text(q["text"]),
+            q["article"],
+        )
     return table
 
 
@@ -187,21 +201,32 @@ def events_table(rows: list, title: str = "events") -> Table:
     for e in map(_shape, rows):
         kind = e["type"] + (f"/{e['mode']}" if e["mode"] else "")
         certainty = e["certainty"] + (f" ({e['attributed_to']})" if e["attributed_to"] else "")
-        table.add_row(kind, Text(f"{actor_text(e['source'])} → {actor_text(e['target'])}"),
-                      Text(e["location"] or ""), e["date"] or "", Text(certainty), e["article"])  # fmt: skip
+        table.add_row(
+            kind,
+            Text(f"{actor_text(e['source'])} → {actor_text(e['target'])}"),
+            Text(e["location"] or ""),
+            e["date"] or "",
+            Text(certainty),
+            e["article"],
+        )
     return table
 
 
 def print_entity(view: dict[str, Any], entity: EntityRecord, console: Console) -> None:
     """The entity in full (``view``: :func:`entity_view`), its spellings explained from ``entity``."""
     facts = [view["type"], view["country"], view["role"]]
-    console.print(Text.assemble((view["name"], "bold"), "  ", " · ".join(f for f in facts if f),
-                                ("  " + view["id"], "dim")))  # fmt: skip
+    console.print(
+        Text.assemble(
+            (view["name"], "bold"), "  ", " · ".join(f for f in facts if f), ("  " + view["id"], "dim")
+        )
+    )
     console.print(f"{view['mentions']:,} mentions in {len(view['articles']):,} articles", markup=False)
     console.print(_spellings_table(entity))
-    tables = (articles_table(view["recent_articles"], total=len(view["articles"])),
-              quotes_table(view["quotes"], "quotes by it"),
-              events_table(view["events"], "events it is in"))  # fmt: skip
+    tables = (
+        articles_table(view["recent_articles"], total=len(view["articles"])),
+        quotes_table(view["quotes"], "quotes by it"),
+        events_table(view["events"], "events it is in"),
+    )
     for table in tables:
         print_table(table, console)
 
@@ -217,7 +242,10 @@ def print_table(table: Table, console: Console) -> None:
 def entity_command(
     ctx: typer.Context,
     name: Annotated[
-        str, typer.Argument(metavar="NAME", help="A name or spelling (accents and case ignored), or an entity id.")
+        str,
+        typer.Argument(
+            metavar="NAME", help="A name or spelling (accents and case ignored), or an entity id."
+        ),
     ],
     format: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = ShowFormat.text,
     limit: Annotated[int, typer.Option(min=1, help="At most this many quotes and this many events.")] = 200,

@@ -51,7 +51,13 @@ from crisol.cli._common import err, open_store
 from crisol.cli.entities import actor_text, events_table, print_table, wide_console
 from crisol.model import date_span
 from crisol.service.entities import ActorFilter, actor_filter
-from crisol.service.exports import CROSS_CSV_COLUMNS, EVENT_CSV_COLUMNS, cross_csv_row, event_csv_row, write_csv
+from crisol.service.exports import (
+    CROSS_CSV_COLUMNS,
+    EVENT_CSV_COLUMNS,
+    cross_csv_row,
+    event_csv_row,
+    write_csv,
+)
 from crisol.store.queries import AnnotationQueries
 
 
@@ -80,7 +86,9 @@ def _day(value: str | None, option: str, last: bool = False) -> date | None:
         return None
     span = date_span(value.strip())
     if span is None:
-        raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY", param_hint=option)
+        raise typer.BadParameter(
+            f"{value!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY", param_hint=option
+        )
     return span[1] if last else span[0]
 
 
@@ -91,6 +99,7 @@ def _actor(queries: AnnotationQueries, actor: str | None) -> ActorFilter:
     if len(found.entities) > 1:
         err.print(f"--actor {actor!r}: events of {', '.join(e.name for e in found.entities)}", markup=False)
     return found
+
 
 def cross_table(rows: list[dict[str, Any]], title: str = "events across sources") -> Table:
     table = Table(title=f"{title} ({len(rows)})", title_justify="left")
@@ -110,13 +119,23 @@ def cross_table(rows: list[dict[str, Any]], title: str = "events across sources"
             when += " (pub.)"  # only the publication day: the text gives no date
         kind = e["type"] + (f"/{e['mode']}" if e["mode"] else "")
         levels = e["certainties"]
-        certainty = e["certainty"] + (" (" + ", ".join(f"{k} {len(v)}" for k, v in levels.items()) + ")"
-                                      if len(levels) > 1 else "")  # fmt: skip
+        certainty = e["certainty"] + (
+            " (" + ", ".join(f"{k} {len(v)}" for k, v in levels.items()) + ")" if len(levels) > 1 else ""
+        )
         outlets = {s["article"]: s["outlet"] for s in e["sentences"]}
         sources = ", ".join(dict.fromkeys(outlets.get(a) or a[:8] for a in e["articles"]))
-        table.add_row(when, kind, Text(f"{actor_text(e['source'])} → {actor_text(e['target'])}"),
-                      Text(e["location"] or ""), Text(certainty), str(e["num_articles"]), str(e["num_outlets"]),
-                      str(e["num_independent_sources"]), Text(sources), e["id"])  # fmt: skip
+        table.add_row(
+            when,
+            kind,
+            Text(f"{actor_text(e['source'])} → {actor_text(e['target'])}"),
+            Text(e["location"] or ""),
+            Text(certainty),
+            str(e["num_articles"]),
+            str(e["num_outlets"]),
+            str(e["num_independent_sources"]),
+            Text(sources),
+            e["id"],
+        )
     return table
 
 
@@ -125,11 +144,18 @@ def events_command(
     actor: Annotated[
         Optional[str], typer.Option(help="Source or target: a registry entity (any spelling) or actor name.")
     ] = None,
-    type: Annotated[Optional[str], typer.Option("--type", help="PLOVER event type: CONSULT, AID, ASSAULT...")] = None,
-    since: Annotated[Optional[str], typer.Option(help="Event date on or after: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Event date on or before: YYYY-MM-DD, YYYY-MM or YYYY.")] = None,
+    type: Annotated[
+        Optional[str], typer.Option("--type", help="PLOVER event type: CONSULT, AID, ASSAULT...")
+    ] = None,
+    since: Annotated[
+        Optional[str], typer.Option(help="Event date on or after: YYYY-MM-DD, YYYY-MM or YYYY.")
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option(help="Event date on or before: YYYY-MM-DD, YYYY-MM or YYYY.")
+    ] = None,
     certainty: Annotated[
-        Optional[Certainty], typer.Option(help="Only events this sure (across sources: the surest level given).")
+        Optional[Certainty],
+        typer.Option(help="Only events this sure (across sources: the surest level given)."),
     ] = None,
     limit: Annotated[
         Optional[int], typer.Option(min=1, help="At most this many (default: 100 in a table, all otherwise).")
@@ -138,21 +164,27 @@ def events_command(
         EventsFormat, typer.Option("--format", help="table, json or csv (GDELT-like).")
     ] = EventsFormat.table,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help="File to write (default: stdout).")
+        Optional[Path],
+        typer.Option("--output", "-o", dir_okay=False, help="File to write (default: stdout)."),
     ] = None,
     per_article: Annotated[
-        bool, typer.Option("--per-article", help="One row per article's event instead of per event across sources.")
+        bool,
+        typer.Option(
+            "--per-article", help="One row per article's event instead of per event across sources."
+        ),
     ] = False,
     sort: Annotated[
-        EventsSort, typer.Option("--sort", help="support: most independent sources first; date: newest first.")
+        EventsSort,
+        typer.Option("--sort", help="support: most independent sources first; date: newest first."),
     ] = EventsSort.support,
 ) -> None:
     """List events across sources: who did what to whom, where, when, how sure, and how many
     articles, outlets and independent sources report it."""
     since_day, until_day = _day(since, "--since"), _day(until, "--until", last=True)
     if output is not None and format is EventsFormat.table:
-        raise typer.BadParameter("a table is for the terminal: use --format csv or json with --output",
-                                 param_hint="--output")  # fmt: skip
+        raise typer.BadParameter(
+            "a table is for the terminal: use --format csv or json with --output", param_hint="--output"
+        )
     if limit is None and format is EventsFormat.table:
         limit = 100
     level = certainty.value if certainty else None
@@ -160,15 +192,31 @@ def events_command(
         queries = store.annotations
         if per_article:
             who = _actor(queries, actor)
-            rows = [r.to_dict() for r in queries.events(entity_ids=who.ids, actor_names=who.names, type=type,
-                                                        since=since_day, until=until_day, certainty=level,
-                                                        limit=limit)]  # fmt: skip
+            rows = [
+                r.to_dict()
+                for r in queries.events(
+                    entity_ids=who.ids,
+                    actor_names=who.names,
+                    type=type,
+                    since=since_day,
+                    until=until_day,
+                    certainty=level,
+                    limit=limit,
+                )
+            ]
         else:
             from crisol.service.events import select_cross_events  # lazy: grouping loads numpy
 
             who = _actor(queries, actor)
-            found = select_cross_events(store, type=type, entity_ids=who.ids, actor_names=who.folded_names(),
-                                        since=since_day, until=until_day, certainty=level)  # fmt: skip
+            found = select_cross_events(
+                store,
+                type=type,
+                entity_ids=who.ids,
+                actor_names=who.folded_names(),
+                since=since_day,
+                until=until_day,
+                certainty=level,
+            )
             if sort is EventsSort.date:  # newest first, undated last (the order is stable)
                 found.sort(key=lambda e: date_span(e.date) or (date.min, date.min), reverse=True)
             rows = [e.to_dict() for e in found[:limit]]

@@ -50,6 +50,7 @@ ARTICLE_COLUMNS = [
     "language", "language_score", "authors", "text", "text_hash", "copy_of", "analysis", "removed",
 ]  # fmt: skip
 
+
 def entity_rows(store: Database, **_: Any) -> Iterator[dict[str, Any]]:
     """Registry entities, most mentioned first: id, name, type, country, role, aliases
     (``{text, count}``), articles, merges (why each spelling was merged)."""
@@ -61,7 +62,9 @@ ENTITY_COLUMNS = ["id", "name", "type", "country", "role", "mentions", "aliases"
 
 
 def _articles(filters: dict[str, Any]) -> ArticleFilter:
-    return ArticleFilter(filters.get("outlet"), filters.get("language"), filters.get("since"), filters.get("until"))
+    return ArticleFilter(
+        filters.get("outlet"), filters.get("language"), filters.get("since"), filters.get("until")
+    )
 
 
 def quote_rows(store: Database, **filters: Any) -> Iterator[dict[str, Any]]:
@@ -78,8 +81,12 @@ QUOTE_COLUMNS = [
 
 def quote_csv_row(row: dict[str, Any]) -> dict[str, Any]:
     speaker = row.get("speaker") or {}
-    return {**row, "speaker_name": speaker.get("name"), "speaker_text": speaker.get("text"),
-            "speaker_entity": speaker.get("entity_id")}  # fmt: skip
+    return {
+        **row,
+        "speaker_name": speaker.get("name"),
+        "speaker_text": speaker.get("text"),
+        "speaker_entity": speaker.get("entity_id"),
+    }
 
 
 def event_rows(store: Database, **filters: Any) -> Iterator[dict[str, Any]]:
@@ -112,8 +119,12 @@ def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
     return n
 
 
-def write_csv(rows: Iterator[dict[str, Any]], out: TextIO, columns: list[str],
-              flat: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> int:  # fmt: skip
+def write_csv(
+    rows: Iterator[dict[str, Any]],
+    out: TextIO,
+    columns: list[str],
+    flat: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> int:
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     n = 0
@@ -136,7 +147,8 @@ def export_command(
     ctx: typer.Context,
     format: Annotated[ExportFormat, typer.Option("--format", help="jsonl or csv.")] = ExportFormat.jsonl,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", dir_okay=False, help="File to write (default: stdout).")
+        Optional[Path],
+        typer.Option("--output", "-o", dir_okay=False, help="File to write (default: stdout)."),
     ] = None,
     what: Annotated[What, typer.Option("--what", help="What to export.")] = What("articles"),
     outlet: Annotated[Optional[str], typer.Option(help="Only this outlet.")] = None,
@@ -150,8 +162,9 @@ def export_command(
     is exported whole.
     """
     exporter = EXPORTERS[what.value]
-    filters = dict(outlet=outlet, language=language, since=parse_when(since),
-                   until=parse_when(until, end_of_day=True))  # fmt: skip
+    filters = dict(
+        outlet=outlet, language=language, since=parse_when(since), until=parse_when(until, end_of_day=True)
+    )
     if not exporter.article_filters:
         if any(v is not None for v in filters.values()):
             err.print(f"note: --outlet/--language/--since/--until do not apply to {what.value}", markup=False)

@@ -22,8 +22,12 @@ def _progress() -> Progress:
         SpinnerColumn(),
         TextColumn("{task.description:<16}"),
         BarColumn(),
-        TextColumn("{task.fields[articles]} read · {task.fields[stored]} stored · {task.fields[linked]} linked"),
-        TextColumn("· {task.fields[done]} done, {task.fields[rate]:.1f} articles/s end to end · {task.fields[rejected]} rejected"),
+        TextColumn(
+            "{task.fields[articles]} read · {task.fields[stored]} stored · {task.fields[linked]} linked"
+        ),
+        TextColumn(
+            "· {task.fields[done]} done, {task.fields[rate]:.1f} articles/s end to end · {task.fields[rejected]} rejected"
+        ),
         TimeElapsedColumn(),
         console=err,
         transient=True,
@@ -33,15 +37,26 @@ def _progress() -> Progress:
 def phase_table(report: IngestReport) -> Table:
     """Where the time went: per phase, the articles it handled, CPU and wall seconds, rate."""
     table = Table(title="phases", title_justify="left")
-    for name, justify in (("phase", "left"), ("articles", "right"), ("CPU s", "right"), ("wall s", "right"),
-                          ("articles / CPU-s", "right")):  # fmt: skip
+    for name, justify in (
+        ("phase", "left"),
+        ("articles", "right"),
+        ("CPU s", "right"),
+        ("wall s", "right"),
+        ("articles / CPU-s", "right"),
+    ):
         table.add_column(name, justify=justify)
     for name, stat in report.phases.stats.items():
         rate = f"{stat.items / stat.cpu:,.1f}" if stat.cpu > 0 and stat.items else "—"
         table.add_row(name, f"{stat.items:,}", f"{stat.cpu:.1f}", f"{stat.wall:.1f}", rate)
     table.add_row("present", "—", "—", "—", "when a story is first read")
-    table.add_row("end to end", f"{report.read:,}", f"{report.cpu:.1f}", f"{report.elapsed:.1f}",
-                  f"{report.cpu_rate:,.1f}" if report.cpu > 0 else "—", style="bold")  # fmt: skip
+    table.add_row(
+        "end to end",
+        f"{report.read:,}",
+        f"{report.cpu:.1f}",
+        f"{report.elapsed:.1f}",
+        f"{report.cpu_rate:,.1f}" if report.cpu > 0 else "—",
+        style="bold",
+    )
     return table
 
 
@@ -74,9 +89,11 @@ def summary_table(report: IngestReport) -> Table:
 def headline(report: IngestReport) -> str:
     """The end-to-end rate, every phase counted (and the models' loading, on a first run)."""
     analysis = "on" if report.analyzed else "off"
-    return (f"{report.read:,} articles in {report.elapsed:.1f} s ({report.rate:.1f} articles/s), "
-            f"{report.cpu:.1f} CPU-s ({report.cpu_rate:.1f} articles per CPU-second), end to end; "
-            f"analysis {analysis}")  # fmt: skip
+    return (
+        f"{report.read:,} articles in {report.elapsed:.1f} s ({report.rate:.1f} articles/s), "
+        f"{report.cpu:.1f} CPU-s ({report.cpu_rate:.1f} articles per CPU-second), end to end; "
+        f"analysis {analysis}"
+    )
 
 
 def ingest_command(
@@ -85,7 +102,10 @@ def ingest_command(
         list[str], typer.Argument(help="Files, folders (read recursively), globs, or - for stdin.")
     ],
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, help="Articles per batch: annotated, stored, linked and indexed together.")
+        int,
+        typer.Option(
+            "--batch-size", min=1, help="Articles per batch: annotated, stored, linked and indexed together."
+        ),
     ] = BATCH_SIZE,
     analyze: Annotated[
         bool, typer.Option("--analyze/--no-analyze", help="Run the analysis stage (entities, events...).")
@@ -94,14 +114,23 @@ def ingest_command(
     """Read, clean, analyse and store articles. A run stopped midway resumes where it left off."""
     store = open_store(ctx)
     with store, _progress() as progress:
-        task = progress.add_task("starting", total=None, articles=0, stored=0, linked=0, done=0, rate=0.0, rejected=0)
+        task = progress.add_task(
+            "starting", total=None, articles=0, stored=0, linked=0, done=0, rate=0.0, rejected=0
+        )
 
         def on_progress(r: IngestReport) -> None:
             # "done": through every phase (indexed is the last); the rate counts only those
             done = r.phases["index"].items
-            progress.update(task, description=r.phase or "starting", articles=r.read,
-                            stored=r.phases["store"].items, linked=r.phases["link"].items + r.in_phase, done=done,
-                            rate=done / r.elapsed if r.elapsed > 0 else 0.0, rejected=len(r.rejected))  # fmt: skip
+            progress.update(
+                task,
+                description=r.phase or "starting",
+                articles=r.read,
+                stored=r.phases["store"].items,
+                linked=r.phases["link"].items + r.in_phase,
+                done=done,
+                rate=done / r.elapsed if r.elapsed > 0 else 0.0,
+                rejected=len(r.rejected),
+            )
 
         report = ingest(paths, store, batch_size=batch_size, analyze=analyze, on_progress=on_progress)
     out = Console(highlight=False)

@@ -51,8 +51,9 @@ def public(results: fts.SearchResults) -> dict[str, Any]:
     from crisol.api.models import SearchResultsPublic  # lazy: FastAPI, ~0.4 s, only for JSON
 
     data = [hit_dict(h) for h in results.hits]
-    page = SearchResultsPublic(query=results.query, data=data, count=results.total,
-                               limit=results.limit, offset=results.offset)  # fmt: skip
+    page = SearchResultsPublic(
+        query=results.query, data=data, count=results.total, limit=results.limit, offset=results.offset
+    )
     return page.model_dump(mode="json")
 
 
@@ -68,7 +69,9 @@ def _table(results: fts.SearchResults) -> Table:
     table.add_column("snippet", overflow="fold", ratio=2)
     for h in results.hits:
         date = h.published.date().isoformat() if h.published else "—"
-        table.add_row(h.kind, _short(h.ref), Text(h.title or "—"), h.outlet or "—", date, snippet_text(h.snippet))
+        table.add_row(
+            h.kind, _short(h.ref), Text(h.title or "—"), h.outlet or "—", date, snippet_text(h.snippet)
+        )
     return table
 
 
@@ -82,7 +85,9 @@ def _when(value: str | None, option: str, end_of_day: bool = False):
 
 def search_command(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(metavar="QUERY", help='Words (all must match), "a phrase", word*, a OR b.')],
+    query: Annotated[
+        str, typer.Argument(metavar="QUERY", help='Words (all must match), "a phrase", word*, a OR b.')
+    ],
     kind: Annotated[Optional[list[Kind]], typer.Option(help="Only this kind (repeatable).")] = None,
     outlet: Annotated[Optional[str], typer.Option(help="Only this outlet (case-insensitive).")] = None,
     language: Annotated[Optional[str], typer.Option(help="Only this language code: es, en...")] = None,
@@ -107,8 +112,17 @@ def search_command(
         raise typer.BadParameter(str(e), param_hint="QUERY") from None
     with open_store(ctx) as store:
         fts.catch_up_if_free(store)  # index what was stored without it (cheap when nothing is missing)
-        results = fts.search(store, query, kinds=[k.value for k in kind or ()], language=language,
-                             outlet=outlet, since=since_dt, until=until_dt, limit=limit, offset=offset)  # fmt: skip
+        results = fts.search(
+            store,
+            query,
+            kinds=[k.value for k in kind or ()],
+            language=language,
+            outlet=outlet,
+            since=since_dt,
+            until=until_dt,
+            limit=limit,
+            offset=offset,
+        )
     if format is ListFormat.json:
         typer.echo(json.dumps(public(results), ensure_ascii=False, indent=2))
     elif results.hits:

@@ -42,13 +42,19 @@ def serve_command(
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
     token: Annotated[
         str | None,
-        typer.Option(envvar="CRISOL_TOKEN", show_default=False,
-                     help="The token writes need (and, beyond loopback, every request). Default: a new one, printed."),
+        typer.Option(
+            envvar="CRISOL_TOKEN",
+            show_default=False,
+            help="The token writes need (and, beyond loopback, every request). Default: a new one, printed.",
+        ),
     ] = None,
     allow_host: Annotated[
         list[str] | None,
-        typer.Option("--allow-host", show_default=False,
-                     help="Another host name the server answers to (behind a proxy); repeatable."),
+        typer.Option(
+            "--allow-host",
+            show_default=False,
+            help="Another host name the server answers to (behind a proxy); repeatable.",
+        ),
     ] = None,
 ) -> None:
     """Serve the REST API (docs at /docs, schema at /openapi.json) over the store given by --db."""
@@ -63,13 +69,21 @@ def serve_command(
         err.print(f"error: {e}", markup=False)
         raise typer.Exit(1) from None
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"crisol: serving {app.state.store.where} on http://{shown}:{port}/ (API docs at /docs)", markup=False)
+    err.print(
+        f"crisol: serving {app.state.store.where} on http://{shown}:{port}/ (API docs at /docs)", markup=False
+    )
     if guard.private:
-        err.print(f"crisol: WARNING: listening on {host}, beyond this machine. Every request needs the token; "
-                  "the traffic is not encrypted: put a TLS proxy in front (see README, 'Serving').", markup=False)
+        err.print(
+            f"crisol: WARNING: listening on {host}, beyond this machine. Every request needs the token; "
+            "the traffic is not encrypted: put a TLS proxy in front (see README, 'Serving').",
+            markup=False,
+        )
     if token is None:
-        err.print(f"crisol: writes need the header 'Authorization: Bearer {guard.token}' "
-                  "(set your own with --token or CRISOL_TOKEN)", markup=False)
+        err.print(
+            f"crisol: writes need the header 'Authorization: Bearer {guard.token}' "
+            "(set your own with --token or CRISOL_TOKEN)",
+            markup=False,
+        )
     uvicorn.run(app, host=host, port=port, log_level=log_level)
 
 
@@ -83,11 +97,18 @@ def server_guard(host: str, token: str | None, allow_host: list[str]):
     if is_loopback(host):
         return Guard(hosts=LOOPBACK_NAMES | extra, token=token or new_token())
     if not token:
-        err.print(f"error: --host {host} makes the server reachable from other machines, and it has no "
-                  "accounts: give a token with --token or CRISOL_TOKEN (every request will need it)", markup=False)
+        err.print(
+            f"error: --host {host} makes the server reachable from other machines, and it has no "
+            "accounts: give a token with --token or CRISOL_TOKEN (every request will need it)",
+            markup=False,
+        )
         raise typer.Exit(2)
     wildcard = host in ("0.0.0.0", "::", "")
-    hosts = None if wildcard and not extra else LOOPBACK_NAMES | extra | ({host_name(host)} if not wildcard else set())
+    hosts = (
+        None
+        if wildcard and not extra
+        else LOOPBACK_NAMES | extra | ({host_name(host)} if not wildcard else set())
+    )
     return Guard(hosts=frozenset(hosts) if hosts is not None else None, token=token, private=True)
 
 

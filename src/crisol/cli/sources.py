@@ -20,10 +20,9 @@ DEFAULT_SOURCES = "sources.yaml"
 sources_app = typer.Typer(help="The outlets crisol watches: add, list, remove, status.", no_args_is_help=True)
 
 SourcesOpt = Annotated[
-    str, typer.Option("--sources", "-s", envvar="CRISOL_SOURCES", help="The sources file (.yaml, .yml or .toml).")
+    str,
+    typer.Option("--sources", "-s", envvar="CRISOL_SOURCES", help="The sources file (.yaml, .yml or .toml)."),
 ]
-
-
 
 
 def _load(path: str):
@@ -39,14 +38,22 @@ def _load(path: str):
 @sources_app.command("add")
 def add_command(
     name: Annotated[str, typer.Argument(help="The outlet's name (also the key to remove it).")],
-    feed: Annotated[Optional[list[str]], typer.Option("--feed", help="An RSS/Atom feed URL (repeatable).")] = None,
-    sitemap: Annotated[Optional[list[str]], typer.Option("--sitemap", help="A sitemap URL (repeatable).")] = None,
+    feed: Annotated[
+        Optional[list[str]], typer.Option("--feed", help="An RSS/Atom feed URL (repeatable).")
+    ] = None,
+    sitemap: Annotated[
+        Optional[list[str]], typer.Option("--sitemap", help="A sitemap URL (repeatable).")
+    ] = None,
     homepage: Annotated[Optional[str], typer.Option(help="The outlet's home page.")] = None,
     country: Annotated[Optional[str], typer.Option(help="ISO 3166-1 alpha-3 code: ESP, MEX, GBR...")] = None,
     language: Annotated[Optional[str], typer.Option(help="ISO 639-1 code: es, en...")] = None,
     interval: Annotated[str, typer.Option(help="How often to poll: 900, 15m, 1h...")] = "15m",
-    recheck: Annotated[Optional[str], typer.Option(help="Re-check recent articles this long after fetching.")] = None,
-    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow private/loopback addresses.")] = False,
+    recheck: Annotated[
+        Optional[str], typer.Option(help="Re-check recent articles this long after fetching.")
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow private/loopback addresses.")
+    ] = False,
     replace: Annotated[bool, typer.Option("--replace", help="Replace a source with the same name.")] = False,
     sources: SourcesOpt = DEFAULT_SOURCES,
 ) -> None:
@@ -54,8 +61,17 @@ def add_command(
     from crisol.watch.sources import Source, SourcesError, save_sources  # lazy: as above
 
     sf = _load(sources)
-    d = {"name": name, "feeds": feed or [], "sitemaps": sitemap or [], "homepage": homepage, "country": country,
-         "language": language, "interval": interval, "recheck": recheck, "allow_private": allow_private}  # fmt: skip
+    d = {
+        "name": name,
+        "feeds": feed or [],
+        "sitemaps": sitemap or [],
+        "homepage": homepage,
+        "country": country,
+        "language": language,
+        "interval": interval,
+        "recheck": recheck,
+        "allow_private": allow_private,
+    }
     try:
         sf.add(Source.from_dict({k: v for k, v in d.items() if v is not None}, sources), replace=replace)
     except SourcesError as e:
@@ -66,7 +82,9 @@ def add_command(
 
 
 @sources_app.command("remove")
-def remove_command(name: Annotated[str, typer.Argument(help="The source's name.")], sources: SourcesOpt = DEFAULT_SOURCES) -> None:
+def remove_command(
+    name: Annotated[str, typer.Argument(help="The source's name.")], sources: SourcesOpt = DEFAULT_SOURCES
+) -> None:
     """Remove an outlet from the sources file (what was fetched from it stays stored)."""
     from crisol.watch.sources import SourcesError, save_sources  # lazy: as above
 
@@ -81,7 +99,10 @@ def remove_command(name: Annotated[str, typer.Argument(help="The source's name."
 
 
 @sources_app.command("list")
-def list_command(sources: SourcesOpt = DEFAULT_SOURCES, format: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table) -> None:
+def list_command(
+    sources: SourcesOpt = DEFAULT_SOURCES,
+    format: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
+) -> None:
     """List the outlets in the sources file."""
     sf = _load(sources)
     if format == ListFormat.json:
@@ -91,8 +112,14 @@ def list_command(sources: SourcesOpt = DEFAULT_SOURCES, format: Annotated[ListFo
     for col in ("name", "country", "lang", "every", "feeds", "sitemaps"):
         table.add_column(col, overflow="fold")
     for s in sf.sources:
-        table.add_row(s.name, s.country or "—", s.language or "—", _duration(s.interval),
-                      "\n".join(s.feeds) or "—", "\n".join(s.sitemaps) or "—")  # fmt: skip
+        table.add_row(
+            s.name,
+            s.country or "—",
+            s.language or "—",
+            _duration(s.interval),
+            "\n".join(s.feeds) or "—",
+            "\n".join(s.sitemaps) or "—",
+        )
     Console(highlight=False).print(table)
 
 
@@ -111,14 +138,31 @@ def status_command(
         typer.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
         return
     table = Table(title=f"sources ({len(rows)})", title_justify="left")
-    for col in ("source", "last poll", "last success", "errors", "articles", f"per day ({days} d)", "pending"):
+    for col in (
+        "source",
+        "last poll",
+        "last success",
+        "errors",
+        "articles",
+        f"per day ({days} d)",
+        "pending",
+    ):
         table.add_column(col, overflow="fold")
     for r in rows:
-        errors = f"{r.failed_polls} polls, {r.failed_urls} pages" if (r.failed_polls or r.failed_urls) else "—"
+        errors = (
+            f"{r.failed_polls} polls, {r.failed_urls} pages" if (r.failed_polls or r.failed_urls) else "—"
+        )
         if r.last_error and r.consecutive_errors:
             errors += f"\nlast: {r.last_error[:200]}"
-        table.add_row(r.name, _when(r.last_poll), _when(r.last_success), errors, f"{r.articles:,}",
-                      f"{r.articles_per_day:g}", f"{r.pending:,}")  # fmt: skip
+        table.add_row(
+            r.name,
+            _when(r.last_poll),
+            _when(r.last_success),
+            errors,
+            f"{r.articles:,}",
+            f"{r.articles_per_day:g}",
+            f"{r.pending:,}",
+        )
     Console(highlight=False).print(table)
 
 

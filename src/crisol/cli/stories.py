@@ -19,8 +19,6 @@ from crisol.cli.entities import require_entity
 from crisol.store.queries import list_stories
 
 
-
-
 class StoryFormat(str, Enum):
     text = "text"
     json = "json"
@@ -31,13 +29,20 @@ def stories_command(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Stories to show.")] = 50,
     offset: Annotated[int, typer.Option("--offset", min=0)] = 0,
-    order: Annotated[str, typer.Option("--order", help="last (latest first) or size (biggest first).")] = "last",
+    order: Annotated[
+        str, typer.Option("--order", help="last (latest first) or size (biggest first).")
+    ] = "last",
     language: Annotated[Optional[str], typer.Option(help="Only stories in this language: es, en...")] = None,
     entity: Annotated[
-        Optional[str], typer.Option(help="Only stories naming this registry entity (any spelling, or its id).")
+        Optional[str],
+        typer.Option(help="Only stories naming this registry entity (any spelling, or its id)."),
     ] = None,
-    since: Annotated[Optional[str], typer.Option(help="Last article on or after this date (ISO 8601).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Last article on or before this date (ISO 8601).")] = None,
+    since: Annotated[
+        Optional[str], typer.Option(help="Last article on or after this date (ISO 8601).")
+    ] = None,
+    until: Annotated[
+        Optional[str], typer.Option(help="Last article on or before this date (ISO 8601).")
+    ] = None,
     fmt: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
 ) -> None:
     """List stories: size, outlets and time span.
@@ -51,25 +56,43 @@ def stories_command(
     since_dt, until_dt = parse_when(since), parse_when(until, end_of_day=True)
     with open_store(ctx) as store:
         entity_id = require_entity(store.annotations, entity, store.where).id if entity else None
-        page = list_stories(store, language=language, since=since_dt, until=until_dt, entity=entity_id,
-                            sort=f"-{order}", limit=limit, offset=offset)  # fmt: skip
+        page = list_stories(
+            store,
+            language=language,
+            since=since_dt,
+            until=until_dt,
+            entity=entity_id,
+            sort=f"-{order}",
+            limit=limit,
+            offset=offset,
+        )
     if fmt is ListFormat.json:
         typer.echo(json.dumps(page.items, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"stories {offset + 1}–{offset + len(page.items)} of {page.total}", title_justify="left")
+    table = Table(
+        title=f"stories {offset + 1}–{offset + len(page.items)} of {page.total}", title_justify="left"
+    )
     for col in ("id", "articles", "outlets", "from", "to", "title"):
         table.add_column(col, overflow="fold" if col == "title" else "ellipsis")
     for s in page.items:
         # no outlet known (an agency credit is not an outlet): "?" rather than a misleading 0
         outlets = str(len(s["outlets"])) if s["outlets"] else "?"
-        table.add_row(s["id"], str(s["size"]), outlets, (s["first"] or "—")[:10],
-                      (s["last"] or "—")[:10], s["title"] or "—")  # fmt: skip
+        table.add_row(
+            s["id"],
+            str(s["size"]),
+            outlets,
+            (s["first"] or "—")[:10],
+            (s["last"] or "—")[:10],
+            s["title"] or "—",
+        )
     Console(highlight=False).print(table)
 
 
 def story_command(
     ctx: typer.Context,
-    story_id: Annotated[str, typer.Argument(help="Story id (or unique prefix), or the id of one of its articles.")],
+    story_id: Annotated[
+        str, typer.Argument(help="Story id (or unique prefix), or the id of one of its articles.")
+    ],
     fmt: Annotated[StoryFormat, typer.Option("--format", help="text, json or md.")] = StoryFormat.text,
 ) -> None:
     """One story: cited summary, timeline, quotes, actors, agreements and differences.
@@ -130,8 +153,10 @@ def diff_command(
         if k not in by_b:
             table.add_row("", "+", sb[k])
     Console(highlight=False, width=width).print(table)
-    typer.echo(f"{len(pairs)} aligned sentences; {len(sa) - len(pairs)} only in {first.id}, "
-               f"{len(sb) - len(by_b)} only in {second.id}")  # fmt: skip
+    typer.echo(
+        f"{len(pairs)} aligned sentences; {len(sa) - len(pairs)} only in {first.id}, "
+        f"{len(sb) - len(by_b)} only in {second.id}"
+    )
 
 
 def link_command(ctx: typer.Context) -> None:

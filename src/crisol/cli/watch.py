@@ -22,7 +22,9 @@ _STYLE = {"new": "green", "updated": "cyan", "error": "red", "rejected": "yellow
 def watch_command(
     ctx: typer.Context,
     sources: SourcesOpt = DEFAULT_SOURCES,
-    once: Annotated[bool, typer.Option("--once", help="Poll every source once, fetch what it lists, exit.")] = False,
+    once: Annotated[
+        bool, typer.Option("--once", help="Poll every source once, fetch what it lists, exit.")
+    ] = False,
     max_duration: Annotated[
         Optional[float], typer.Option("--max-duration", min=0, help="Stop after this many seconds.")
     ] = None,
@@ -47,8 +49,15 @@ def watch_command(
 
     with open_store(ctx) as store:
         try:
-            report = watch(store, sf, once=once, max_duration=max_duration, analyze=analyze, workers=workers,
-                           on_event=on_event)  # fmt: skip
+            report = watch(
+                store,
+                sf,
+                once=once,
+                max_duration=max_duration,
+                analyze=analyze,
+                workers=workers,
+                on_event=on_event,
+            )
         except (SourcesError, ValueError) as e:
             err.print(f"error: {e}", markup=False)
             raise typer.Exit(2) from None
@@ -61,14 +70,25 @@ def _summary(report) -> Table:
     table = Table(title="watch", show_header=False, title_justify="left")
     table.add_column("what")
     table.add_column("count", justify="right")
-    rows = [("polls", report.polls), ("  failed", report.polls_failed),
-            ("  feeds not modified", report.listings_not_modified), ("new URLs found", report.discovered),
-            ("pages fetched", report.pages_fetched), ("  not modified (304)", report.pages_not_modified),
-            ("new articles", report.new), ("updated (new version)", report.updated),
-            ("unchanged", report.unchanged), ("rejected (no article)", report.rejected),
-            ("failed", report.failed), ("requests", report.requests)]  # fmt: skip
+    rows = [
+        ("polls", report.polls),
+        ("  failed", report.polls_failed),
+        ("  feeds not modified", report.listings_not_modified),
+        ("new URLs found", report.discovered),
+        ("pages fetched", report.pages_fetched),
+        ("  not modified (304)", report.pages_not_modified),
+        ("new articles", report.new),
+        ("updated (new version)", report.updated),
+        ("unchanged", report.unchanged),
+        ("rejected (no article)", report.rejected),
+        ("failed", report.failed),
+        ("requests", report.requests),
+    ]
     if report.linked:
-        rows += [("placed in stories", report.linked["linked"]), ("  stories started", report.linked["stories_created"])]
+        rows += [
+            ("placed in stories", report.linked["linked"]),
+            ("  stories started", report.linked["stories_created"]),
+        ]
     for what, n in rows:
         table.add_row(what, f"{n:,}")
     table.caption = f"{report.elapsed:.1f} s" + (" (interrupted)" if report.interrupted else "")

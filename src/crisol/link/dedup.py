@@ -22,8 +22,8 @@ import re
 import threading
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, Sequence
 
 import numpy as np
@@ -144,8 +144,9 @@ class DuplicateIndex:
     def __len__(self) -> int:
         return len(self._by_hash)
 
-    def add(self, article_id: str, text: str, text_hash: str | None = None,
-            time: datetime | None = None) -> list[Relation]:  # fmt: skip
+    def add(
+        self, article_id: str, text: str, text_hash: str | None = None, time: datetime | None = None
+    ) -> list[Relation]:
         """Relations of the new article to those seen before (within the window), then index it.
 
         ``time`` (publication time) ages the article out of the index after :attr:`window`, so a
@@ -213,7 +214,9 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def align(a: Sequence[str], b: Sequence[str], emb_a: np.ndarray | None = None, emb_b: np.ndarray | None = None) -> list[AlignedPair]:
+def align(
+    a: Sequence[str], b: Sequence[str], emb_a: np.ndarray | None = None, emb_b: np.ndarray | None = None
+) -> list[AlignedPair]:
     """One-to-one sentence alignment: mutual best matches scoring at least :data:`ALIGN`.
 
     The score blends embedding cosine (rescaled by :func:`~crisol.link.similarity.sentence_scale`)
@@ -322,8 +325,15 @@ class SentenceCache:
         return found
 
 
-def compare(a_id: str, a_text: str, b_id: str, b_text: str, cache: SentenceCache | None = None,
-            *, order_known: bool = False) -> Relation | None:  # fmt: skip
+def compare(
+    a_id: str,
+    a_text: str,
+    b_id: str,
+    b_text: str,
+    cache: SentenceCache | None = None,
+    *,
+    order_known: bool = False,
+) -> Relation | None:
     """The rewrite relation between two articles, with aligned sentences, or None.
 
     The relation reads "b rewrites a". With ``order_known`` (``a`` was published first), that

@@ -34,7 +34,6 @@ from typing import Any, Iterable
 from jellyfish import levenshtein_distance
 
 from crisol.errors import CrisolError
-from crisol.text import fold_name
 from crisol.link.names import (
     AliasTable,
     Comparison,
@@ -48,14 +47,25 @@ from crisol.link.names import (
     token_key,
 )
 from crisol.model import Article, Mention
+from crisol.text import fold_name
 
 # Labels the annotate stage may produce, mapped to registry types.
 TYPES = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC", "MISC": "MISC", "NORP": "NORP"}
 _PLACES_AND_BODIES = {"ORG", "LOC", "MISC"}
 # Rules strong enough to link a mention before its article's context is known.
-_SURE_RULES = {"exact", "alias table", "accent/hyphen fold", "transliteration", "given name joined",
-               "given name initial", "given name variant", "given name equivalent", "patronymic",
-               "second surname", "optional first name"}
+_SURE_RULES = {
+    "exact",
+    "alias table",
+    "accent/hyphen fold",
+    "transliteration",
+    "given name joined",
+    "given name initial",
+    "given name variant",
+    "given name equivalent",
+    "patronymic",
+    "second surname",
+    "optional first name",
+}
 _STRENGTH = {"same": 3, "weak": 2, "lone": 1, "different": 0}
 
 
@@ -112,7 +122,9 @@ class RegistryEntity:
         d["merges"] = [MergeReason(**m) for m in d.get("merges", ())]
         d["neighbours"] = Counter(d.get("neighbours", {}))
         d["votes"] = {k: Counter(v) for k, v in d.get("votes", {}).items()} or {
-            "country": Counter(), "role": Counter()}
+            "country": Counter(),
+            "role": Counter(),
+        }
         return cls(**d)
 
 
@@ -185,8 +197,9 @@ class EntityRegistry:
             return found  # a listed name not seen yet: the alias table creates it
         return None
 
-    def match(self, name: str, label: str, context: MatchContext | None = None
-              ) -> tuple[RegistryEntity | None, MergeReason | None]:
+    def match(
+        self, name: str, label: str, context: MatchContext | None = None
+    ) -> tuple[RegistryEntity | None, MergeReason | None]:
         """The existing entity ``name`` (a ``label`` mention) belongs to, and why; or (None, None).
 
         Nothing is changed: :meth:`link` (or :meth:`add`) records the decision.
@@ -205,8 +218,14 @@ class EntityRegistry:
             found = finder(name, kind, context)
         return found
 
-    def add(self, name: str, label: str, context: MatchContext | None = None,
-            surface: str | None = None, _found=None) -> RegistryEntity:
+    def add(
+        self,
+        name: str,
+        label: str,
+        context: MatchContext | None = None,
+        surface: str | None = None,
+        _found=None,
+    ) -> RegistryEntity:
         """Match ``name`` and record it (merging or creating); ``surface`` is the text as written
         when ``name`` is a resolved full form. Returns the entity."""
         context = context or MatchContext()
@@ -220,8 +239,9 @@ class EntityRegistry:
         self._observe(entity, context)
         return entity
 
-    def _surface_reason(self, surface: str, name: str, entity: RegistryEntity,
-                        context: MatchContext) -> MergeReason:
+    def _surface_reason(
+        self, surface: str, name: str, entity: RegistryEntity, context: MatchContext
+    ) -> MergeReason:
         """Why the text as written belongs to the entity its resolved ``name`` matched: its own
         rule when the surface alone would match too, else the annotate stage's resolution."""
         lone = entity.type == "PER" and person_name(surface).lone
@@ -230,8 +250,13 @@ class EntityRegistry:
             if own is entity and reason is not None:
                 return reason
         rule = "short form in article" if lone else "resolved by annotate"
-        return MergeReason(surface, entity.id, rule, 0.9,
-                           f"annotate resolved '{surface}' to '{name}' in article {context.article_id}")
+        return MergeReason(
+            surface,
+            entity.id,
+            rule,
+            0.9,
+            f"annotate resolved '{surface}' to '{name}' in article {context.article_id}",
+        )
 
     def entities(self) -> list[RegistryEntity]:
         """All entities, most mentioned first."""
@@ -253,8 +278,7 @@ class EntityRegistry:
     @classmethod
     def from_dict(cls, data: dict[str, Any], aliases: AliasTable | None = None) -> EntityRegistry:
         if data.get("version") != 1:
-            raise CrisolError(f"entity registry: unsupported version {data.get('version')!r}, "
-                              "expected 1")
+            raise CrisolError(f"entity registry: unsupported version {data.get('version')!r}, expected 1")
         registry = cls(aliases)
         for d in data.get("entities", ()):
             entity = RegistryEntity.from_dict(d)
@@ -271,8 +295,9 @@ class EntityRegistry:
 
     # -- linking one article ----------------------------------------------------------------
 
-    def _link_mention(self, article: Article, mention: Mention, neighbours: set[str],
-                      linked: dict[int, str], found=None) -> str | None:
+    def _link_mention(
+        self, article: Article, mention: Mention, neighbours: set[str], linked: dict[int, str], found=None
+    ) -> str | None:
         kind = _type(mention.label)
         context = MatchContext(article.id, frozenset(neighbours), mention.role, mention.country)
         if kind == "NORP":
@@ -289,8 +314,9 @@ class EntityRegistry:
                 return entity.id
         return self.add(name, kind, context, surface=mention.text, _found=found).id
 
-    def _resolve_in_article(self, mention: Mention, article: Article, linked: dict[int, str]
-                            ) -> tuple[RegistryEntity, MergeReason] | None:
+    def _resolve_in_article(
+        self, mention: Mention, article: Article, linked: dict[int, str]
+    ) -> tuple[RegistryEntity, MergeReason] | None:
         """A short form ("Lavrov", "Jong-un") or a typo ("Lavron") of a full name of the same
         article, when exactly one full name there fits."""
         name = person_name(mention.text)
@@ -319,15 +345,20 @@ class EntityRegistry:
         return self.get(entity_id), MergeReason(mention.text, entity_id, rule, cmp.score, evidence)
 
     def _link_demonym(self, mention: Mention, context: MatchContext) -> str | None:
-        """"norcoreano" with country PRK from the gazetteer belongs to the country entity."""
+        """ "norcoreano" with country PRK from the gazetteer belongs to the country entity."""
         if not mention.country:
             return None
         entry = self.aliases_table.entry(f"country:{mention.country}")
         if entry is None:
             return None
         entity = self._entity_for_alias(entry)
-        self._record(entity, mention.text, MergeReason(
-            mention.text, entity.id, "demonym", 0.9, f"the gazetteer gives country {mention.country}"))
+        self._record(
+            entity,
+            mention.text,
+            MergeReason(
+                mention.text, entity.id, "demonym", 0.9, f"the gazetteer gives country {mention.country}"
+            ),
+        )
         self._observe(entity, context)
         return entity.id
 
@@ -373,8 +404,9 @@ class EntityRegistry:
         e = self._entities[self._by_alias_id[entry.id]]
         if e.type == "PER":
             return None, None
-        return e, MergeReason(name, e.id, "alias table", 0.97,
-                              f"'{name}' is a listed name of {entry.canonical} ({entry.id})")
+        return e, MergeReason(
+            name, e.id, "alias table", 0.97, f"'{name}' is a listed name of {entry.canonical} ({entry.id})"
+        )
 
     def _match_fold(self, name: str, kind: str):
         found = self._compatible(self._lookup("fold", joined(name)), kind, loose=kind != "PER")
@@ -382,8 +414,13 @@ class EntityRegistry:
             return None, None
         e = max(found, key=lambda x: (x.type == kind, x.mentions))
         seen = next((s for s in e.aliases if joined(s) == joined(name)), e.name)
-        return e, MergeReason(name, e.id, "accent/hyphen fold", 0.98,
-                              f"'{name}' and '{seen}' differ only in accents, case, hyphens or spaces")
+        return e, MergeReason(
+            name,
+            e.id,
+            "accent/hyphen fold",
+            0.98,
+            f"'{name}' and '{seen}' differ only in accents, case, hyphens or spaces",
+        )
 
     def _match_person(self, name: str, kind: str, context: MatchContext):
         pn = person_name(name)
@@ -434,15 +471,27 @@ class EntityRegistry:
             best = max(same, key=lambda c: (c.comparison.score, c.support, c.entity.mentions))
             return best.entity, _reason(name, best, best.comparison.rule)
         if context.country:
-            candidates = [c for c in candidates if not c.entity.country or c.entity.country == context.country]
+            candidates = [
+                c for c in candidates if not c.entity.country or c.entity.country == context.country
+            ]
         # A lone surname one letter off ("Lavron") is trusted only inside one article.
-        weak = [c for c in candidates if c.comparison.relation == "weak"
-                and c.support >= (2 if c.comparison.rule == "surname typo" else 1)]
+        weak = [
+            c
+            for c in candidates
+            if c.comparison.relation == "weak"
+            and c.support >= (2 if c.comparison.rule == "surname typo" else 1)
+        ]
         if weak:
             best = max(weak, key=lambda c: (c.support, c.comparison.score))
-            rule = "typo with context" if "typo" in best.comparison.rule else (
-                "phonetic with context" if "phonetic" in best.comparison.rule else
-                f"{best.comparison.rule} with context")
+            rule = (
+                "typo with context"
+                if "typo" in best.comparison.rule
+                else (
+                    "phonetic with context"
+                    if "phonetic" in best.comparison.rule
+                    else f"{best.comparison.rule} with context"
+                )
+            )
             return best.entity, _reason(name, best, rule)
         # A lone name joins a full name of another article only when the context supports it
         # and no other candidate is supported as well.
@@ -459,15 +508,16 @@ class EntityRegistry:
         found = self._compatible(self._lookup("tkey", _tkey(name)), kind, loose=False)
         if found:
             e = max(found, key=lambda x: x.mentions)
-            return e, MergeReason(name, e.id, "transliteration", 0.9,
-                                  f"'{name}' and {e.name} share the key '{_tkey(name)}'")
+            return e, MergeReason(
+                name, e.id, "transliteration", 0.9, f"'{name}' and {e.name} share the key '{_tkey(name)}'"
+            )
         found = self._match_acronym(name, kind, context)
         if found[0] is not None:
             return found
         return self._match_other_typo(name, kind, context)
 
     def _match_acronym(self, name: str, kind: str, context: MatchContext):
-        """"PSOE" and "Partido Socialista Obrero Español" in one article (or beside the same
+        """ "PSOE" and "Partido Socialista Obrero Español" in one article (or beside the same
         entities). Alias-table entities are left out: their acronyms are listed explicitly."""
         if is_acronym(name):
             ids, how = self._lookup("acronym", joined(name)), "is the acronym of"
@@ -482,8 +532,13 @@ class EntityRegistry:
         if len(found) != 1:
             return None, None
         e, support, evidence = found[0]
-        return e, MergeReason(name, e.id, "acronym", 0.8 + 0.05 * min(support, 2),
-                              f"'{name}' {how} {e.name}; {'; '.join(evidence)}")
+        return e, MergeReason(
+            name,
+            e.id,
+            "acronym",
+            0.8 + 0.05 * min(support, 2),
+            f"'{name}' {how} {e.name}; {'; '.join(evidence)}",
+        )
 
     def _match_other_typo(self, name: str, kind: str, context: MatchContext):
         key = _tkey(name)
@@ -496,8 +551,13 @@ class EntityRegistry:
         for e in self._compatible(ids, kind, loose=False):
             support, evidence = self._support(e, context)
             if support >= need and any(_one_edit(key, _tkey(s)) for s in e.aliases):
-                return e, MergeReason(name, e.id, "typo with context", 0.6,
-                                      f"'{name}' is one letter from a name of {e.name}; {'; '.join(evidence)}")
+                return e, MergeReason(
+                    name,
+                    e.id,
+                    "typo with context",
+                    0.6,
+                    f"'{name}' is one letter from a name of {e.name}; {'; '.join(evidence)}",
+                )
         return None, None
 
     def _support(self, entity: RegistryEntity, context: MatchContext) -> tuple[float, list[str]]:
@@ -527,8 +587,17 @@ class EntityRegistry:
         entry = self._alias_entry(name, kind) if kind in _PLACES_AND_BODIES else None
         if entry is not None:
             entity = self._entity_for_alias(entry)
-            self._record(entity, name, MergeReason(
-                name, entity.id, "alias table", 0.97, f"'{name}' is a listed name of {entry.canonical} ({entry.id})"))
+            self._record(
+                entity,
+                name,
+                MergeReason(
+                    name,
+                    entity.id,
+                    "alias table",
+                    0.97,
+                    f"'{name}' is a listed name of {entry.canonical} ({entry.id})",
+                ),
+            )
             return entity
         entity = RegistryEntity(id=self._new_id(kind, name), name=name, type=kind)
         self._entities[entity.id] = entity
@@ -538,9 +607,14 @@ class EntityRegistry:
     def _entity_for_alias(self, entry) -> RegistryEntity:
         if entry.id in self._by_alias_id:
             return self._entities[self._by_alias_id[entry.id]]
-        entity = RegistryEntity(id=self._new_id(entry.type, entry.canonical), name=entry.canonical,
-                                type=entry.type, country=entry.iso3 or None, role=entry.role or None,
-                                alias_id=entry.id)
+        entity = RegistryEntity(
+            id=self._new_id(entry.type, entry.canonical),
+            name=entry.canonical,
+            type=entry.type,
+            country=entry.iso3 or None,
+            role=entry.role or None,
+            alias_id=entry.id,
+        )
         self._entities[entity.id] = entity
         self._by_alias_id[entry.id] = entity.id
         self._index_surface(entity, entry.canonical)
@@ -617,8 +691,12 @@ class EntityRegistry:
 def _maybe_surname(mention: Mention) -> bool:
     """A single capitalised word the NER called MISC is often an unfamiliar surname ("Lavron");
     it may join a person of the same article (never a place or a listed body)."""
-    return (_type(mention.label) == "MISC" and mention.source == "ner"
-            and len(mention.text.split()) == 1 and mention.text[:1].isupper())
+    return (
+        _type(mention.label) == "MISC"
+        and mention.source == "ner"
+        and len(mention.text.split()) == 1
+        and mention.text[:1].isupper()
+    )
 
 
 def _type(label: str) -> str:
@@ -654,7 +732,7 @@ def _deletes(key: str) -> set[str]:
     """The key and its one-letter deletions: two keys one edit apart share one of these."""
     if len(key) < 5:
         return set()
-    return {key} | {key[:i] + key[i + 1:] for i in range(len(key))}
+    return {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}
 
 
 def _one_edit(a: str, b: str) -> bool:

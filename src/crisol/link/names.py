@@ -26,26 +26,26 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 from pathlib import Path
+from typing import Iterable
 
 import jellyfish
+
 from crisol.text import fold_name
 
 COMMON = Path(__file__).resolve().parents[1] / "resources" / "common"
 _APOSTROPHES = "'’‘ʼ`´ʻ"
 # Cyrillic and Greek letters that look Latin, sometimes typed into Latin names ("Velascо").
-_HOMOGLYPHS = str.maketrans("аеорсухіјѕАВЕКМНОРСТХІЈЅΑΒΕΗΙΚΜΝΟΡΤΧΥΖ",
-                            "aeopcyxijsABEKMHOPCTXIJSABEHIKMNOPTXYZ")
+_HOMOGLYPHS = str.maketrans(
+    "аеорсухіјѕАВЕКМНОРСТХІЈЅΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "aeopcyxijsABEKMHOPCTXIJSABEHIKMNOPTXYZ"
+)
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
     data = json.loads((COMMON / "transliteration.json").read_text(encoding="utf-8"))
-    data["_rules"] = {
-        name: [(re.compile(p), r) for p, r in rules] for name, rules in data["rules"].items()
-    }
+    data["_rules"] = {name: [(re.compile(p), r) for p, r in rules] for name, rules in data["rules"].items()}
     data["_surnames"] = {v: k for k, vs in data["east_asian_surnames"].items() for v in vs}
     data["_titles"] = set(data["titles"])
     data["_particles"] = set(data["particles"])
@@ -291,7 +291,7 @@ def given_compatible(a: str, b: str) -> str | None:
 
 
 def family_relation(a: str, b: str) -> str | None:
-    """"equal", "typo" (one edit, not the first letter), "phonetic" (same consonant skeleton,
+    """ "equal", "typo" (one edit, not the first letter), "phonetic" (same consonant skeleton,
     at most two edits, long names only) or None.
 
     >>> family_relation("lavrov", "lavron"), family_relation("castro", "castro")
@@ -343,8 +343,12 @@ def compare_persons(a: PersonName, b: PersonName) -> Comparison:
         return given
     if fam == "equal":
         return given
-    return Comparison("weak", f"family {fam}", min(given.score, 0.6),
-                      f"family names '{a.family}'/'{b.family}' differ by a {fam}; {given.detail}")
+    return Comparison(
+        "weak",
+        f"family {fam}",
+        min(given.score, 0.6),
+        f"family names '{a.family}'/'{b.family}' differ by a {fam}; {given.detail}",
+    )
 
 
 def _compare_lone(a: PersonName, b: PersonName) -> Comparison:
@@ -364,7 +368,7 @@ def _compare_lone(a: PersonName, b: PersonName) -> Comparison:
 
 
 def _surnames_only(short: PersonName, long: PersonName) -> Comparison | None:
-    """"López Obrador" vs "Andrés Manuel López Obrador": both surnames, no given name."""
+    """ "López Obrador" vs "Andrés Manuel López Obrador": both surnames, no given name."""
     n = len(short.given)
     if n and len(long.given) > n and long.given[-n:] == short.given:
         return Comparison("lone", "surnames only", 0.7, f"'{short.raw}' are the surnames of '{long.raw}'")
@@ -372,7 +376,7 @@ def _surnames_only(short: PersonName, long: PersonName) -> Comparison | None:
 
 
 def _second_surname(short: PersonName, long: PersonName) -> Comparison | None:
-    """"Pedro Sánchez" vs "Pedro Sánchez Pérez-Castejón": the family name is a first surname."""
+    """ "Pedro Sánchez" vs "Pedro Sánchez Pérez-Castejón": the family name is a first surname."""
     if not short.given or len(long.given) < 2:
         return None
     if is_roman_numeral(long.family) or long.family in _data()["generation_suffixes"]:
@@ -382,8 +386,12 @@ def _second_surname(short: PersonName, long: PersonName) -> Comparison | None:
             head = PersonName(long.raw, long.given[:j], long.given[j])
             given = _compare_given(short.given, head.given)
             if given.relation != "different":
-                return Comparison("weak" if given.relation == "weak" else "same", "second surname",
-                                  0.8, f"'{short.raw}' gives only the first surname of '{long.raw}'")
+                return Comparison(
+                    "weak" if given.relation == "weak" else "same",
+                    "second surname",
+                    0.8,
+                    f"'{short.raw}' gives only the first surname of '{long.raw}'",
+                )
     return None
 
 
@@ -403,8 +411,11 @@ def _compare_given(ga: tuple[str, ...], gb: tuple[str, ...]) -> Comparison:
         return Comparison("same", "given name joined", 0.85, f"'{' '.join(ga)}' ~ '{' '.join(gb)}'")
     first = given_compatible(ga[0], gb[0])
     if first is None:
-        return _given_part(ga, gb) or _given_part(gb, ga) or Comparison(
-            "different", "given names conflict", 0.0, f"'{ga[0]}' vs '{gb[0]}'")
+        return (
+            _given_part(ga, gb)
+            or _given_part(gb, ga)
+            or Comparison("different", "given names conflict", 0.0, f"'{ga[0]}' vs '{gb[0]}'")
+        )
     rest_a, rest_b = list(ga[1:]), list(gb[1:])
     for t in list(rest_a):
         match = next((u for u in rest_b if given_compatible(t, u)), None)
@@ -425,7 +436,7 @@ def _compare_given(ga: tuple[str, ...], gb: tuple[str, ...]) -> Comparison:
 
 
 def _given_part(ga: tuple[str, ...], gb: tuple[str, ...]) -> Comparison | None:
-    """"Mohammad Javad" written "Javad"; "María del Carmen" written "Carmen" (context needed)."""
+    """ "Mohammad Javad" written "Javad"; "María del Carmen" written "Carmen" (context needed)."""
     compounds, optional = _given_name_data()
     if len(ga) > 1 and ga[0] in optional:
         rest = _compare_given(ga[1:], gb)

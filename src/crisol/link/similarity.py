@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
+
 from crisol.text import fold
 
 FEATURES = ("embedding", "tfidf", "names", "numbers", "title")
@@ -304,8 +305,13 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def features(a: Profile, b: Profile, df: DocumentFrequencies,
-             va: SparseVector | None = None, vb: SparseVector | None = None) -> np.ndarray:  # fmt: skip
+def features(
+    a: Profile,
+    b: Profile,
+    df: DocumentFrequencies,
+    va: SparseVector | None = None,
+    vb: SparseVector | None = None,
+) -> np.ndarray:
     """The pair's feature vector, in the order of :data:`FEATURES`.
 
     ``va`` / ``vb`` are the profiles' TF-IDF vectors when the caller already has them.
@@ -315,7 +321,9 @@ def features(a: Profile, b: Profile, df: DocumentFrequencies,
     return features_many(a, [b], va, [vb])[0]
 
 
-def features_many(a: Profile, others: Sequence[Profile], va: SparseVector, vothers: Sequence[SparseVector]) -> np.ndarray:
+def features_many(
+    a: Profile, others: Sequence[Profile], va: SparseVector, vothers: Sequence[SparseVector]
+) -> np.ndarray:
     """Feature rows of ``a`` against each of ``others`` (one article scored against many, at
     the cost of a few numpy calls rather than one Python loop per term)."""
     if not others:
@@ -391,8 +399,14 @@ class SimilarityModel:
                 f"similarity model was trained on features {data['features']}, "
                 f"this crisol computes {list(FEATURES)}; retrain with `crisol bench similarity --train`"
             )
-        return cls(np.array(data["weights"]), float(data["bias"]), data["threshold"], data["trained_on"],
-                   data.get("threshold_cross"), data.get("story_threshold"))  # fmt: skip
+        return cls(
+            np.array(data["weights"]),
+            float(data["bias"]),
+            data["threshold"],
+            data["trained_on"],
+            data.get("threshold_cross"),
+            data.get("story_threshold"),
+        )
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
@@ -425,7 +439,9 @@ def best_threshold(scores: np.ndarray, same: np.ndarray) -> float:
     return round(best, 3)
 
 
-def fit(x: np.ndarray, overall: np.ndarray, cross: np.ndarray | None = None, trained_on: str = "") -> SimilarityModel:
+def fit(
+    x: np.ndarray, overall: np.ndarray, cross: np.ndarray | None = None, trained_on: str = ""
+) -> SimilarityModel:
     """Learn the combination from pairs scored on SemEval's ``overall`` scale.
 
     The thresholds maximise F1 of "same story" (``overall`` <= 2: very or somewhat similar) on

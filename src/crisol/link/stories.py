@@ -73,15 +73,27 @@ def _slim(item: StoryItem) -> StoryItem:
     if not item.profile.names and not item.profile.numbers and item.profile.title_embedding is None:
         return item
     p = item.profile
-    return StoryItem(item.id, sim.Profile(p.embedding, None, {}, frozenset(), frozenset(), p.language), item.time,
-                     item.participants, item.persons, item.title)  # fmt: skip
+    return StoryItem(
+        item.id,
+        sim.Profile(p.embedding, None, {}, frozenset(), frozenset(), p.language),
+        item.time,
+        item.participants,
+        item.persons,
+        item.title,
+    )
 
 
 def _compact(item: StoryItem) -> StoryItem:
     """The article as a recent member: its terms live on as its cached TF-IDF vector."""
     p = item.profile
-    return StoryItem(item.id, sim.Profile(p.embedding, p.title_embedding, {}, p.names, p.numbers, p.language), item.time,
-                     item.participants, item.persons, item.title)  # fmt: skip
+    return StoryItem(
+        item.id,
+        sim.Profile(p.embedding, p.title_embedding, {}, p.names, p.numbers, p.language),
+        item.time,
+        item.participants,
+        item.persons,
+        item.title,
+    )
 
 
 def _when(item: StoryItem) -> float:
@@ -237,14 +249,18 @@ class StoryClusterer:
         """The article's probability of belonging to ``story`` (see :meth:`score_many`)."""
         return float(self.score_many(item, [story], vector)[0])
 
-    def score_many(self, item: StoryItem, stories: list[Story], vector: sim.SparseVector | None = None) -> np.ndarray:
+    def score_many(
+        self, item: StoryItem, stories: list[Story], vector: sim.SparseVector | None = None
+    ) -> np.ndarray:
         """Best pair score of the article with each story's recent members, after the
         encounter and time adjustments; all pairs scored in one batch."""
         vector = vector if vector is not None else self.df.vector(item.profile)
         members = [(k, m) for k, st in enumerate(stories) for m in st.members[-MEMBERS:]]
         if not members:
             return np.zeros(len(stories))
-        x = sim.features_many(item.profile, [m.profile for _, m in members], vector, [self._vector(m) for _, m in members])
+        x = sim.features_many(
+            item.profile, [m.profile for _, m in members], vector, [self._vector(m) for _, m in members]
+        )
         raw = np.atleast_1d(self.model.score(x))
         best = np.zeros(len(stories))
         np.maximum.at(best, np.array([k for k, _ in members]), raw)
@@ -253,8 +269,11 @@ class StoryClusterer:
                 best[k] *= CONFLICT_PENALTY
             decay = time_factor(item.time, st)
             best[k] *= decay
-            if st.size >= WHOLE_FIT_FROM and best[k] >= (bar := self._threshold(item, st)) and \
-                    self._whole_fit(item, st, vector) * decay < bar:
+            if (
+                st.size >= WHOLE_FIT_FROM
+                and best[k] >= (bar := self._threshold(item, st))
+                and self._whole_fit(item, st, vector) * decay < bar
+            ):
                 best[k] = 0.0  # close to one member, not to the story
         return best
 
@@ -263,7 +282,9 @@ class StoryClusterer:
         articles about its event, not by a chain in which each new article resembles only the
         last one (a topic followed for months: an election, a football league)."""
         anchors = {a.id for a, _ in story.anchors}
-        pairs = list(story.anchors) + [(m, self._vector(m)) for m in story.members[-MEMBERS:] if m.id not in anchors]
+        pairs = list(story.anchors) + [
+            (m, self._vector(m)) for m in story.members[-MEMBERS:] if m.id not in anchors
+        ]
         x = sim.features_many(item.profile, [m.profile for m, _ in pairs], vector, [v for _, v in pairs])
         return float(np.mean(self.model.score(x)))
 
@@ -344,7 +365,12 @@ class StoryClusterer:
                 postings.append(story.id)
                 del postings[:-NAME_POSTINGS]
         self.history.append(
-            {"action": "create" if created else "join", "story": story.id, "article": item.id, "score": round(score, 4)}
+            {
+                "action": "create" if created else "join",
+                "story": story.id,
+                "article": item.id,
+                "score": round(score, 4),
+            }
         )
         split_from, moved = None, []
         if not created and self._drifted(story):
@@ -353,7 +379,9 @@ class StoryClusterer:
         self._added += 1
         if item.time is not None and (self._newest is None or item.time > self._newest):
             step = EVICT_STEP.total_seconds()
-            crossed = self._newest is not None and item.time.timestamp() // step > self._newest.timestamp() // step
+            crossed = (
+                self._newest is not None and item.time.timestamp() // step > self._newest.timestamp() // step
+            )
             if self._newest is None:  # the clock starts: stories of undated articles age from now
                 for st in self.stories.values():
                     st.seen = st.seen or (None if st.last else item.time)
@@ -392,7 +420,9 @@ class StoryClusterer:
         self._index_story(new)
         for name in new.names:
             self._by_name.setdefault(name, []).append(new.id)
-        self.history.append({"action": "split", "story": story.id, "into": new.id, "articles": [m.id for m in recent]})
+        self.history.append(
+            {"action": "split", "story": story.id, "into": new.id, "articles": [m.id for m in recent]}
+        )
         return new
 
     def _forget(self, story_id: str, keep_vectors: set[str] = frozenset()) -> Story:
@@ -411,9 +441,12 @@ class StoryClusterer:
         if self._newest is None:
             return []
         cutoff = self._newest - WINDOW
-        old = [sid for sid, st in self.stories.items()
-               if max((t for t in (st.last, st.seen) if t), default=self._newest) < cutoff
-               and (st.last is not None or self._added - st.seen_count > UNDATED_QUIET)]  # fmt: skip
+        old = [
+            sid
+            for sid, st in self.stories.items()
+            if max((t for t in (st.last, st.seen) if t), default=self._newest) < cutoff
+            and (st.last is not None or self._added - st.seen_count > UNDATED_QUIET)
+        ]
         for sid in old:
             self._forget(sid)
         if old:

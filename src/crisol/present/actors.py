@@ -32,9 +32,18 @@ def actors(articles: Sequence[Article], sources: Sources, limit: int = 25) -> li
         for m in a.mentions:
             if m.label not in ACTOR_LABELS:
                 continue
-            entry = seen.setdefault(mention_key(m), {"names": Counter(), "labels": Counter(),
-                                                      "country": None, "role": None, "articles": [],
-                                                      "entity_id": m.entity_id, "mentions": 0})  # fmt: skip
+            entry = seen.setdefault(
+                mention_key(m),
+                {
+                    "names": Counter(),
+                    "labels": Counter(),
+                    "country": None,
+                    "role": None,
+                    "articles": [],
+                    "entity_id": m.entity_id,
+                    "mentions": 0,
+                },
+            )
             entry["names"][m.canonical or m.text] += 1
             entry["labels"][m.label] += 1
             entry["country"] = entry["country"] or m.country
@@ -64,8 +73,9 @@ def _speaker(q: Quote) -> str:
     return q.speaker_entity or fold(q.speaker or "")
 
 
-def key_quotes(articles: Sequence[Article], story: StoryText, sources: Sources,
-               language: str | None, limit: int = 8) -> list[dict]:  # fmt: skip
+def key_quotes(
+    articles: Sequence[Article], story: StoryText, sources: Sources, language: str | None, limit: int = 8
+) -> list[dict]:
     """Quotes merged across outlets, ranked by independent sources, direct and attributed first."""
     items = [(a, q) for a in articles for q in a.quotes if q.text.strip()]
     uf = UnionFind()
@@ -80,7 +90,9 @@ def key_quotes(articles: Sequence[Article], story: StoryText, sources: Sources,
     for group in uf.groups():
         members = [items[n] for n in sorted(group)]
         out.append(_quote_entry(members, sources, language, order))
-    out.sort(key=lambda e: (-e["independent_sources"], e["kind"] != "direct", e["speaker"] is None, e["_pos"]))
+    out.sort(
+        key=lambda e: (-e["independent_sources"], e["kind"] != "direct", e["speaker"] is None, e["_pos"])
+    )
     for e in out:
         del e["_pos"]
     return out[:limit]
@@ -96,11 +108,14 @@ def _same_quote(x: tuple[Article, Quote], y: tuple[Article, Quote], story: Story
     return same_speaker and fuzz.token_set_ratio(fold(q.text), fold(r.text)) >= SAME_WORDS
 
 
-def _quote_entry(members: list[tuple[Article, Quote]], sources: Sources, language: str | None,
-                 order: dict[str, int]) -> dict:  # fmt: skip
+def _quote_entry(
+    members: list[tuple[Article, Quote]], sources: Sources, language: str | None, order: dict[str, int]
+) -> dict:
     # shown in the story's language, from the article that tells it first
-    best_article, best = min(members, key=lambda m: (m[0].language != language, m[1].kind != "direct",
-                                                     order[m[0].id], m[1].sentence))  # fmt: skip
+    best_article, best = min(
+        members,
+        key=lambda m: (m[0].language != language, m[1].kind != "direct", order[m[0].id], m[1].sentence),
+    )
     citations = list(dict.fromkeys(a.id for a, _ in members))
     speakers = Counter(q.speaker for _, q in members if q.speaker)
     return {

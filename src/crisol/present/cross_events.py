@@ -51,6 +51,7 @@ level with the articles giving it.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -62,9 +63,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from crisol.link.dedup import Relation
-from crisol.text import fold
 from crisol.model import Actor, Article, Event, date_span, time_key
-import csv
+from crisol.text import fold
 
 if TYPE_CHECKING:
     from crisol.present.sources import Sources
@@ -106,7 +106,12 @@ class End:
         """Could be the same actor: same entity or name, or a description of the other."""
         if self.strong(other):
             return True
-        if self.kind in ("person", "org") and other.kind in ("person", "org") and self.entity and other.entity:
+        if (
+            self.kind in ("person", "org")
+            and other.kind in ("person", "org")
+            and self.entity
+            and other.entity
+        ):
             return False  # two named people or bodies
         if self.kind == "place" and other.kind == "place":
             return False  # two named places (a capital and its state share an entity)
@@ -245,11 +250,16 @@ class ArticleIndex:
             kind = "description"
         return End(entity, name, country, actor.sector, kind)
 
-    def _person_in(self, sentence: int | None, country: str | None, description: str) -> tuple[str, str] | None:
+    def _person_in(
+        self, sentence: int | None, country: str | None, description: str
+    ) -> tuple[str, str] | None:
         if sentence is None or not country:
             return None
-        people = {(m.entity_id, m.canonical or m.text) for m in self.article.mentions
-                  if m.sentence == sentence and m.label == "PER" and m.entity_id and m.country == country}  # fmt: skip
+        people = {
+            (m.entity_id, m.canonical or m.text)
+            for m in self.article.mentions
+            if m.sentence == sentence and m.label == "PER" and m.entity_id and m.country == country
+        }
         ids = {p[0] for p in people}
         # the description must be more than a nationality ("norcoreanos" is a people, not a person)
         if len(ids) == 1 and len(description.split()) >= 2:
@@ -314,7 +324,9 @@ def _ends_fit(r: Report, s: Report) -> tuple[bool, bool, bool]:
             straight = straight or n == 0
             # two like descriptions ("el ministro español") are one actor only inside a story
             same_story = r.story is not None and r.story == s.story
-            strong = any(x.strong(y) and (same_story or "description" not in (x.kind, y.kind)) for x, y in known)
+            strong = any(
+                x.strong(y) and (same_story or "description" not in (x.kind, y.kind)) for x, y in known
+            )
             if strong or not best[0]:
                 best = (True, strong)
     return (*best, straight)
@@ -348,7 +360,12 @@ def _same_place_and_day(r: Report, s: Report) -> bool:
     if r.story is None or r.story != s.story or not (r.place and s.place and r.when and s.when):
         return False
     same_place = (r.place.entity and r.place.entity == s.place.entity) or r.place.name == s.place.name
-    days = (r.when.source, r.when.precision, s.when.source, s.when.precision) == ("text", "day", "text", "day")
+    days = (r.when.source, r.when.precision, s.when.source, s.when.precision) == (
+        "text",
+        "day",
+        "text",
+        "day",
+    )
     return bool(same_place and days and r.when.first == s.when.first)
 
 
@@ -459,8 +476,10 @@ class CrossEvent:
     @property
     def num_outlets(self) -> int:
         """Distinct outlets; an article whose outlet is unknown counts as an outlet of its own."""
-        keys = {fold(a.outlet) if (a := self.articles_info.get(aid)) and a.outlet else f"?{aid}"
-                for aid in self.articles}
+        keys = {
+            fold(a.outlet) if (a := self.articles_info.get(aid)) and a.outlet else f"?{aid}"
+            for aid in self.articles
+        }
         return len(keys)
 
     @property
@@ -539,42 +558,58 @@ class CrossEvent:
         when = self.when
         info = self.articles_info
         return {
-            "id": self.id, "type": self.type, "mode": self.mode,
-            "source": _actor_dict(source), "target": _actor_dict(target),
+            "id": self.id,
+            "type": self.type,
+            "mode": self.mode,
+            "source": _actor_dict(source),
+            "target": _actor_dict(target),
             "location": self.location,
             "date": when.value if when else None,
             "date_precision": when.precision if when else None,
             "date_source": when.source if when else None,
-            "certainty": self.certainty, "certainties": self.certainties,
+            "certainty": self.certainty,
+            "certainties": self.certainties,
             "attributed_to": self.attributed_to,
-            "num_articles": self.num_articles, "num_outlets": self.num_outlets,
+            "num_articles": self.num_articles,
+            "num_outlets": self.num_outlets,
             "num_independent_sources": self.num_independent_sources,
-            "articles": self.articles, "outlets": self.outlets,
+            "articles": self.articles,
+            "outlets": self.outlets,
             "independent_sources": self.origins,
             "agencies": {a: ag for a in self.articles if self.sources and (ag := self.sources.agency.get(a))},
             "urls": [u for a in self.articles if a in info and (u := info[a].url)],
             "stories": self.stories,
             "sentences": [
-                {"article": r.article, "outlet": info[r.article].outlet if r.article in info else None,
-                 "sentence": r.event.sentence, "text": r.event.sentence_text, "trigger": r.event.trigger,
-                 "certainty": r.event.certainty if r.support == "coded" else None,
-                 "date": r.event.date, "date_source": r.when.source if r.when else None,
-                 "support": r.support, "event": r.event.id}
+                {
+                    "article": r.article,
+                    "outlet": info[r.article].outlet if r.article in info else None,
+                    "sentence": r.event.sentence,
+                    "text": r.event.sentence_text,
+                    "trigger": r.event.trigger,
+                    "certainty": r.event.certainty if r.support == "coded" else None,
+                    "date": r.event.date,
+                    "date_source": r.when.source if r.when else None,
+                    "support": r.support,
+                    "event": r.event.id,
+                }
                 for r in self.reports
             ],
-        }  # fmt: skip
+        }
 
 
 def _shown(actor: Actor | None, end: End | None) -> Actor | None:
     """The actor as the text names it, with the entity and country entity merging settled."""
     if actor is None or end is None:
         return None
-    return Actor(actor.name, end.entity or actor.entity_id, end.country or actor.country, actor.sector or end.sector)
+    return Actor(
+        actor.name, end.entity or actor.entity_id, end.country or actor.country, actor.sector or end.sector
+    )
 
 
 def _orient_score(a: tuple, b: tuple) -> int:
-    return sum(2 if x.strong(y) else 1 if x.fits(y) else -1
-               for x, y in zip(a, b) if x is not None and y is not None)
+    return sum(
+        2 if x.strong(y) else 1 if x.fits(y) else -1 for x, y in zip(a, b) if x is not None and y is not None
+    )
 
 
 def _best_actor(actors: Sequence[Actor | None]) -> Actor | None:
@@ -585,16 +620,24 @@ def _best_actor(actors: Sequence[Actor | None]) -> Actor | None:
     # a proper name ("Kim Jong-un") reads better than a description ("el líder norcoreano")
     best = max(found, key=lambda a: (bool(a.entity_id), a.name[:1].isupper(), counts[a.name], -len(a.name)))
     same = [a for a in found if a.name == best.name or (a.entity_id and a.entity_id == best.entity_id)]
-    return Actor(best.name, best.entity_id or next((a.entity_id for a in same if a.entity_id), None),
-                 best.country or next((a.country for a in found if a.country), None),
-                 best.sector or next((a.sector for a in found if a.sector), None))  # fmt: skip
+    return Actor(
+        best.name,
+        best.entity_id or next((a.entity_id for a in same if a.entity_id), None),
+        best.country or next((a.country for a in found if a.country), None),
+        best.sector or next((a.sector for a in found if a.sector), None),
+    )
 
 
 def _actor_dict(actor: Actor | None) -> dict[str, Any] | None:
     if actor is None:
         return None
-    return {"name": actor.name, "entity_id": actor.entity_id, "country": actor.country,
-            "sector": actor.sector, "code": actor.code}  # fmt: skip
+    return {
+        "name": actor.name,
+        "entity_id": actor.entity_id,
+        "country": actor.country,
+        "sector": actor.sector,
+        "code": actor.code,
+    }
 
 
 def _event_id(reports: Sequence[Report]) -> str:
@@ -603,9 +646,11 @@ def _event_id(reports: Sequence[Report]) -> str:
     return "x" + hashlib.sha1("|".join(keys).encode()).hexdigest()[:12]
 
 
-def group_reports(reports: Sequence[Report],
-                  mentioned: Callable[[str], Counter] | None = None,
-                  story_mentioned: Callable[[str | None], Counter] | None = None) -> list[list[Report]]:  # fmt: skip
+def group_reports(
+    reports: Sequence[Report],
+    mentioned: Callable[[str], Counter] | None = None,
+    story_mentioned: Callable[[str | None], Counter] | None = None,
+) -> list[list[Report]]:
     """Reports into events: most specific first, each joining a group it fits every member of
     and shares a named actor with. Of several such groups: the one whose other actors the
     report's article names most (an unnamed "North Korean leader" is the leader the article
@@ -625,7 +670,11 @@ def group_reports(reports: Sequence[Report],
             if not (all(f for f, _ in fits) and any(a for _, a in fits)):
                 continue
             others = _other_actors(r, groups[g])
-            key = (_count(others, mentioned, r.article), _count(others, story_mentioned, r.story), len(groups[g]))
+            key = (
+                _count(others, mentioned, r.article),
+                _count(others, story_mentioned, r.story),
+                len(groups[g]),
+            )
             if best_key is None or key > best_key:
                 best, best_key = g, key
         if best is None:
@@ -641,10 +690,18 @@ def group_reports(reports: Sequence[Report],
 
 def _anchors(r: Report) -> set[tuple]:
     """What may anchor the report to another: its named actors, and its place in its story."""
-    keys = {(r.event.type, "actor", x) for e in r.ends()
-            if e is not None and e.kind != "description" for x in (e.entity, e.name) if x}  # fmt: skip
-    keys |= {(r.event.type, "description", r.story, e.name) for e in r.ends()
-             if e is not None and e.kind == "description" and e.name and r.story}  # fmt: skip
+    keys = {
+        (r.event.type, "actor", x)
+        for e in r.ends()
+        if e is not None and e.kind != "description"
+        for x in (e.entity, e.name)
+        if x
+    }
+    keys |= {
+        (r.event.type, "description", r.story, e.name)
+        for e in r.ends()
+        if e is not None and e.kind == "description" and e.name and r.story
+    }
     if r.place is not None and r.story:
         keys.add((r.event.type, "place", r.story, r.place.entity or r.place.name))
     return keys
@@ -653,8 +710,9 @@ def _anchors(r: Report) -> set[tuple]:
 def _other_actors(r: Report, group: Sequence[Report]) -> set[str]:
     """The group's named actors (registry entities) that the report does not name."""
     own = {e.entity for e in r.ends() if e is not None and e.entity}
-    return {e.entity for s in group for e in s.ends()
-            if e is not None and e.entity and e.kind != "description"} - own  # fmt: skip
+    return {
+        e.entity for s in group for e in s.ends() if e is not None and e.entity and e.kind != "description"
+    } - own
 
 
 def _count(entities: set[str], counts: Callable[[Any], Counter] | None, key: Any) -> int:
@@ -664,10 +722,14 @@ def _count(entities: set[str], counts: Callable[[Any], Counter] | None, key: Any
     return sum(found[x] for x in entities)
 
 
-def group_events(articles: Sequence[Article], relations: Sequence[Relation] = (),
-                 origins: dict[str, str] | None = None,
-                 story_of: Callable[[str], str | None] | dict[str, str] | None = None,
-                 mentions: bool = True, countries: dict[str, str] | None = None) -> list[CrossEvent]:  # fmt: skip
+def group_events(
+    articles: Sequence[Article],
+    relations: Sequence[Relation] = (),
+    origins: dict[str, str] | None = None,
+    story_of: Callable[[str], str | None] | dict[str, str] | None = None,
+    mentions: bool = True,
+    countries: dict[str, str] | None = None,
+) -> list[CrossEvent]:
     """Cross-source events of ``articles``, most independent sources first.
 
     ``relations``: duplicate, near-duplicate and rewrite relations among them (from the link
@@ -692,8 +754,9 @@ def group_events(articles: Sequence[Article], relations: Sequence[Relation] = ()
         sid = story(a.id)
         if sid:
             in_story.setdefault(sid, Counter()).update(set(counts[a.id]))  # articles naming each
-    groups = group_reports(reports, lambda aid: counts.get(aid, Counter()),
-                           lambda sid: in_story.get(sid, Counter()))  # fmt: skip
+    groups = group_reports(
+        reports, lambda aid: counts.get(aid, Counter()), lambda sid: in_story.get(sid, Counter())
+    )
     agencies = {a.id: ag for a in articles if (ag := detect_agency(a))}
     sources = independent_sources(articles, relations, {**agencies, **(origins or {})})
     info = {a.id: a for a in articles}
@@ -732,8 +795,14 @@ def _trigger_words(language: str) -> dict[str, tuple[frozenset[str], tuple[str, 
     verbs: dict[str, set[str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line) if line.strip() else {}
-        if "type" not in row or row.get("objects") or row.get("requires_object") or row.get("passive") \
-                or row.get("without_target") or row.get("requires_clause"):
+        if (
+            "type" not in row
+            or row.get("objects")
+            or row.get("requires_object")
+            or row.get("passive")
+            or row.get("without_target")
+            or row.get("requires_clause")
+        ):
             continue  # needs its context to mean this type
         lemma, pos = fold(row["lemma"]), row.get("pos", "verb")
         if pos == "noun":
@@ -743,8 +812,9 @@ def _trigger_words(language: str) -> dict[str, tuple[frozenset[str], tuple[str, 
             stem = _stem(re.sub(r"se$", "", lemma) if language == "es" else lemma, language)
             if stem:
                 verbs.setdefault(row["type"], set()).add(stem)
-    return {t: (frozenset(nouns.get(t, ())), tuple(sorted(verbs.get(t, ()))))
-            for t in set(nouns) | set(verbs)}  # fmt: skip
+    return {
+        t: (frozenset(nouns.get(t, ())), tuple(sorted(verbs.get(t, ())))) for t in set(nouns) | set(verbs)
+    }
 
 
 _WORD = re.compile(r"\w+")
@@ -759,9 +829,16 @@ def _doubt_words(language: str) -> tuple[frozenset[str], tuple[str, ...]]:
     if path is None or not path.exists():
         return frozenset(), ()
     cues = json.loads(path.read_text(encoding="utf-8"))
-    words = {fold(w) for key in ("negators", "hypothetical_modals", "hypothetical_words", "alleged_phrases")
-             for w in cues.get(key, ())}  # fmt: skip
-    verbs = {fold(w) for key in ("denial_verbs", "hypothetical_verbs", "hypothetical_modals") for w in cues.get(key, ())}
+    words = {
+        fold(w)
+        for key in ("negators", "hypothetical_modals", "hypothetical_words", "alleged_phrases")
+        for w in cues.get(key, ())
+    }
+    verbs = {
+        fold(w)
+        for key in ("denial_verbs", "hypothetical_verbs", "hypothetical_modals")
+        for w in cues.get(key, ())
+    }
     return frozenset(words | verbs), tuple(sorted({_stem(v, language) for v in verbs} - {""}))
 
 
@@ -776,8 +853,11 @@ def _doubtful(text: str, language: str | None) -> bool:
     words, stems = _doubt_words((language or "").split("-")[0].lower())
     folded = fold(text)
     found = set(_WORD.findall(folded))
-    return bool(found & words) or any(" " in w and f" {w} " in f" {folded} " for w in words) \
+    return (
+        bool(found & words)
+        or any(" " in w and f" {w} " in f" {folded} " for w in words)
         or any(w.startswith(stems) for w in found)
+    )
 
 
 def _has_trigger(text: str, etype: str, language: str | None) -> str | None:
@@ -794,8 +874,12 @@ def _has_trigger(text: str, etype: str, language: str | None) -> str | None:
     return None
 
 
-def _add_mentions(groups: list[list[Report]], articles: Sequence[Article], indexes: dict[str, ArticleIndex],
-                  story: Callable[[str], str | None]) -> None:  # fmt: skip
+def _add_mentions(
+    groups: list[list[Report]],
+    articles: Sequence[Article],
+    indexes: dict[str, ArticleIndex],
+    story: Callable[[str], str | None],
+) -> None:
     """Give each factual meeting, agreement or cooperation between two named actors the
     sentences of its stories' other articles that name both beside a trigger word of its type
     (and carry no coded event of that type, and no doubt)."""
@@ -830,7 +914,9 @@ def _named_pair(g: Sequence[Report]) -> tuple[str, str] | None:
     lead = g[0]
     for r in g:
         a, b = r.ends()
-        if r.event.type in SYMMETRIC and _orient_score((b, a), lead.ends()) > _orient_score((a, b), lead.ends()):
+        if r.event.type in SYMMETRIC and _orient_score((b, a), lead.ends()) > _orient_score(
+            (a, b), lead.ends()
+        ):
             a, b = b, a
         for side, end in zip(ends, (a, b)):
             if end is not None and end.entity and end.kind != "description":
@@ -840,8 +926,9 @@ def _named_pair(g: Sequence[Report]) -> tuple[str, str] | None:
     return None
 
 
-def _mention_report(article: Article, index: ArticleIndex, lead: Report, pair: tuple[str, str],
-                    when: When | None, story: str) -> Report | None:  # fmt: skip
+def _mention_report(
+    article: Article, index: ArticleIndex, lead: Report, pair: tuple[str, str], when: When | None, story: str
+) -> Report | None:
     coded_here = {e.sentence for e in article.events if e.type == lead.event.type}
     entities: dict[int, set[str]] = {}
     for m in article.mentions:
@@ -853,24 +940,46 @@ def _mention_report(article: Article, index: ArticleIndex, lead: Report, pair: t
         trigger = _has_trigger(s.text, lead.event.type, article.language)
         if trigger is None or _doubtful(s.text, article.language):
             continue
-        dated = [d for d in article.dates if d.sentence == s.index and d.value and d.precision != "unresolved"]
+        dated = [
+            d for d in article.dates if d.sentence == s.index and d.value and d.precision != "unresolved"
+        ]
         own = None
         if dated:
             span = date_span(dated[0].value)
             own = When(dated[0].value or "", dated[0].precision, "text", *span) if span else None
             if when is not None and own is not None and not when.fits(own):
                 continue  # the sentence tells another occasion
-        event = Event(lead.event.type, lead.event.mode, None, None, s.index, s.text, trigger,
-                      date=own.value if own else None, date_precision=own.precision if own else None,
-                      date_source="text" if own else None)  # fmt: skip
+        event = Event(
+            lead.event.type,
+            lead.event.mode,
+            None,
+            None,
+            s.index,
+            s.text,
+            trigger,
+            date=own.value if own else None,
+            date_precision=own.precision if own else None,
+            date_source="text" if own else None,
+        )
         return Report(article.id, -1, event, None, None, own, None, story, support="mention")
     return None
 
 
 def _relation(d: dict[str, Any]) -> Relation:
     """A stored relation (only who, kind and score matter for counting sources)."""
-    return Relation(d["a"], d["b"], d["kind"], float(d["score"]), [], d.get("dropped", []), d.get("added", []))
+    return Relation(
+        d["a"], d["b"], d["kind"], float(d["score"]), [], d.get("dropped", []), d.get("added", [])
+    )
 
 
-__all__ = ["CrossEvent", "End", "Place", "REPORTING_GAP", "Report", "When", "date_source_of",
-           "group_events", "group_reports"]
+__all__ = [
+    "CrossEvent",
+    "End",
+    "Place",
+    "REPORTING_GAP",
+    "Report",
+    "When",
+    "date_source_of",
+    "group_events",
+    "group_reports",
+]

@@ -24,20 +24,20 @@ from __future__ import annotations
 import csv
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from typing import Callable, Sequence
 
 from rapidfuzz import fuzz
 
-from crisol.text import fold
 from crisol.model import Article, Mention
 from crisol.present import cues as _cues
 from crisol.present.events import MergedEvent, dates_compatible
 from crisol.present.figures import IMPLIED_PREDICATE, Figure, find_figures
 from crisol.present.groups import StoryText, UnionFind
 from crisol.present.sources import Sources
-from datetime import date, timedelta
+from crisol.text import fold
 
 PLACE_WINDOW = 6  # tokens between a place preposition and the place ("en la ciudad portuaria de X")
 SAME_NAME = 85  # rapidfuzz ratio above which two names are one person spelled two ways
@@ -128,8 +128,13 @@ def anchors(f: Figure) -> frozenset[str]:
     return frozenset(w[:ANCHOR_STEM] for w in f.local if w not in countries)
 
 
-def same_quantity(f: Figure, g: Figure, story: StoryText, dates: dict[tuple[str, int], list[str]],
-                  alone: Callable[[Figure], bool] = lambda f: True) -> bool:  # fmt: skip
+def same_quantity(
+    f: Figure,
+    g: Figure,
+    story: StoryText,
+    dates: dict[tuple[str, int], list[str]],
+    alone: Callable[[Figure], bool] = lambda f: True,
+) -> bool:
     """Whether two figures of two articles count the same thing.
 
     They must have the same counted noun, mode (done/planned) and scope (total/part/additional),
@@ -167,7 +172,11 @@ def country_codes() -> dict[str, str]:
     """Folded one-word country names, aliases and demonyms -> ISO 3166 alpha-3 code."""
     out: dict[str, str] = {}
     common = resources.files("crisol") / "resources" / "common"
-    for name, column in (("countries.tsv", "name"), ("country_aliases.tsv", "name"), ("demonyms.tsv", "forms")):
+    for name, column in (
+        ("countries.tsv", "name"),
+        ("country_aliases.tsv", "name"),
+        ("demonyms.tsv", "forms"),
+    ):
         with (common / name).open(encoding="utf-8") as f:
             for row in csv.DictReader(f, delimiter="\t"):
                 for form in row[column].split(","):
@@ -180,8 +189,9 @@ def _dates_fit(a: list[str], b: list[str]) -> bool:
     return not a or not b or any(dates_compatible(x, y) for x in a for y in b)
 
 
-def figure_findings(figures: Sequence[Figure], story: StoryText, infos: Sequence[SentenceInfo] = ()
-                    ) -> tuple[list[dict], list[dict], list[list[tuple[str, int]]]]:  # fmt: skip
+def figure_findings(
+    figures: Sequence[Figure], story: StoryText, infos: Sequence[SentenceInfo] = ()
+) -> tuple[list[dict], list[dict], list[list[tuple[str, int]]]]:
     """(differences, agreements, claims) among figures about the same thing; ``claims`` are the
     sentences of two or more articles giving one value for one thing."""
     dates = {i.key: i.dates for i in infos}
@@ -207,14 +217,24 @@ def figure_findings(figures: Sequence[Figure], story: StoryText, infos: Sequence
             continue
         clusters = _value_clusters(members, figures)
         claims += [[(f.article, f.sentence) for f in c] for c in clusters if len({f.article for f in c}) > 1]
-        sides = [_side(_shown(c, lang_of, language).text, [(f.article, f.sentence) for f in c]) | {"number": c[0].value}
-                 for c in clusters]  # fmt: skip
+        sides = [
+            _side(_shown(c, lang_of, language).text, [(f.article, f.sentence) for f in c])
+            | {"number": c[0].value}
+            for c in clusters
+        ]
         topic = _figure_topic(_shown(members, lang_of, language))
         if len(sides) > 1:
             differences.append({"kind": "figure", "topic": topic, "sides": sides})
         elif sides:
-            agreements.append({"kind": "figure", "topic": topic, "text": sides[0]["value"],
-                               "citations": sides[0]["citations"], "sentence": sides[0]["sentence"]})  # fmt: skip
+            agreements.append(
+                {
+                    "kind": "figure",
+                    "topic": topic,
+                    "text": sides[0]["value"],
+                    "citations": sides[0]["citations"],
+                    "sentence": sides[0]["sentence"],
+                }
+            )
     return differences, agreements, claims
 
 
@@ -293,8 +313,12 @@ def _stance(info: SentenceInfo, article: Article) -> tuple[str, str | None]:
     if quotes:
         return "quoted", quotes[0].speaker
     for e in article.events:
-        if e.sentence == info.index and e.certainty == "attributed" and e.attributed_to and \
-                attribution.any(words):
+        if (
+            e.sentence == info.index
+            and e.certainty == "attributed"
+            and e.attributed_to
+            and attribution.any(words)
+        ):
             return "attributed", e.attributed_to
     if attribution.any(words):
         return "attributed", None
@@ -312,8 +336,12 @@ def _named_sources_out(words: list[_cues.Token], cues: _cues.Cues) -> list[_cues
     return [w for k, w in enumerate(words) if k not in drop] if drop else words
 
 
-def stance_differences(infos: Sequence[SentenceInfo], articles: Sequence[Article], story: StoryText,
-                       claims: Sequence[list[tuple[str, int]]] = ()) -> list[dict]:  # fmt: skip
+def stance_differences(
+    infos: Sequence[SentenceInfo],
+    articles: Sequence[Article],
+    story: StoryText,
+    claims: Sequence[list[tuple[str, int]]] = (),
+) -> list[dict]:
     """Claims hedged or attributed in one outlet and asserted in another, compared only between
     sentences aligned directly and closely (one claim, not a chain of loose matches), or, for
     ``claims`` (sentences giving the same figure for the same thing: "incluiría supuestamente un
@@ -413,7 +441,9 @@ def _days_before(iso_day: str) -> str:
         return ""
 
 
-def place_claims(infos: Sequence[SentenceInfo], articles: Sequence[Article], story_start: str | None) -> list[PlaceClaim]:
+def place_claims(
+    infos: Sequence[SentenceInfo], articles: Sequence[Article], story_start: str | None
+) -> list[PlaceClaim]:
     """Where a sentence puts a meeting or visit of named people (cities, not countries)."""
     by_id = {a.id: a for a in articles}
     out = []
@@ -426,7 +456,9 @@ def place_claims(infos: Sequence[SentenceInfo], articles: Sequence[Article], sto
         people = frozenset(fold(m.canonical or m.text) for m in info.mentions if m.label == "PER")
         for e in by_id[info.article].events:
             if e.sentence == info.index:
-                people |= {fold(x.name) for x in (e.source, e.target) if x is not None and fold(x.name) in persons}
+                people |= {
+                    fold(x.name) for x in (e.source, e.target) if x is not None and fold(x.name) in persons
+                }
         for m in info.mentions:
             if m.label in ("LOC", "GPE") and not _is_country(m) and _after_preposition(info, m, words, cues):
                 out.append(PlaceClaim(info.key, m.canonical or m.text, fold(m.canonical or m.text), people))
@@ -468,15 +500,23 @@ def place_differences(claims: Sequence[PlaceClaim]) -> list[dict]:
         if len(places) < 2 or len(set().union(*articles_by_place.values())) < 2:
             continue
         # a place only one article names alongside the others is an extra detail, not a rival
-        rivals = {p for p, arts in articles_by_place.items() if arts - set().union(*(a for q, a in articles_by_place.items() if q != p))}
+        rivals = {
+            p
+            for p, arts in articles_by_place.items()
+            if arts - set().union(*(a for q, a in articles_by_place.items() if q != p))
+        }
         if len(rivals) < 2:
             continue
         who = _distinct_names(sorted(set().union(*(c.participants for c in members))))
-        out.append({
-            "kind": "place",
-            "topic": "meeting of " + ", ".join(_title(w) for w in who[:4]),
-            "sides": [_side(places[p][0].place, [c.key for c in places[p]]) for p in places if p in rivals],
-        })
+        out.append(
+            {
+                "kind": "place",
+                "topic": "meeting of " + ", ".join(_title(w) for w in who[:4]),
+                "sides": [
+                    _side(places[p][0].place, [c.key for c in places[p]]) for p in places if p in rivals
+                ],
+            }
+        )
     return out
 
 
@@ -487,21 +527,32 @@ def _title(folded: str) -> str:
 # dates and names -------------------------------------------------------------------------------
 
 
-def date_differences(merged: Sequence[MergedEvent], entries: Sequence[dict],
-                     dated_sentences: set[tuple[str, int]] | None = None) -> list[dict]:  # fmt: skip
+def date_differences(
+    merged: Sequence[MergedEvent],
+    entries: Sequence[dict],
+    dated_sentences: set[tuple[str, int]] | None = None,
+) -> list[dict]:
     """One merged event given incompatible dates by different articles. Only dates the text gives
     count (``dated_sentences``: the sentences holding a resolved time expression): a publication
     day standing in for a date is no claim about it."""
     out = []
     for m, entry in zip(merged, entries):
-        dated = [(r.event.date, (r.article, r.event.sentence)) for r in m.reports
-                 if r.event.date and getattr(r.event, "date_source", None) in (None, "text")
-                 and (dated_sentences is None or (r.article, r.event.sentence) in dated_sentences)]  # fmt: skip
+        dated = [
+            (r.event.date, (r.article, r.event.sentence))
+            for r in m.reports
+            if r.event.date
+            and getattr(r.event, "date_source", None) in (None, "text")
+            and (dated_sentences is None or (r.article, r.event.sentence) in dated_sentences)
+        ]
         values: dict[str, list[tuple[str, int]]] = {}
         for value, key in dated:
             values.setdefault(value, []).append(key)
         distinct = sorted(values, key=len, reverse=True)
-        rivals = [v for v in distinct if not any(w != v and dates_compatible(v, w) and len(w) > len(v) for w in distinct)]
+        rivals = [
+            v
+            for v in distinct
+            if not any(w != v and dates_compatible(v, w) and len(w) > len(v) for w in distinct)
+        ]
         arts = {k[0] for v in rivals for k in values[v]}
         if len(rivals) > 1 and len(arts) > 1:
             topic = f"{entry['type']} {entry['source'] or '?'} → {entry['target'] or '?'}"
@@ -529,7 +580,9 @@ def name_differences(articles: Sequence[Article]) -> list[dict]:
                 people.append([(aid, m)])
         if len(people) > 1 and len({aid for aid, _ in found}) > 1:
             topic = f"{role} ({country})" if country else role
-            sides = [_side(p[0][1].canonical or p[0][1].text, [(aid, m.sentence) for aid, m in p]) for p in people]
+            sides = [
+                _side(p[0][1].canonical or p[0][1].text, [(aid, m.sentence) for aid, m in p]) for p in people
+            ]
             out.append({"kind": "name", "topic": topic, "sides": sides})
     return out
 
@@ -572,8 +625,13 @@ def _skeleton(name: str) -> str:
 # all together -----------------------------------------------------------------------------------
 
 
-def find_differences(articles: Sequence[Article], story: StoryText, merged: Sequence[MergedEvent],
-                     entries: Sequence[dict], sources: Sources) -> tuple[list[dict], list[dict]]:  # fmt: skip
+def find_differences(
+    articles: Sequence[Article],
+    story: StoryText,
+    merged: Sequence[MergedEvent],
+    entries: Sequence[dict],
+    sources: Sources,
+) -> tuple[list[dict], list[dict]]:
     """(differences, figure agreements) of one story."""
     infos = sentence_infos(articles, story)
     fig_diffs, fig_agree, claims = figure_findings(story_figures(infos), story, infos)

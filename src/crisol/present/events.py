@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from crisol.present import cross_events as cross
 from crisol.model import Article
+from crisol.present import cross_events as cross
 from crisol.present.groups import StoryText
 from crisol.present.sources import Sources
 
@@ -40,11 +40,13 @@ def event_entry(m: MergedEvent, story: StoryText | None, sources: Sources) -> di
     m.sources = sources
     d = m.to_dict()
     d.pop("stories", None)
-    d.update({
-        "citations": d["articles"],
-        "independent_sources": d["num_independent_sources"],
-        "precision": d["date_precision"],
-    })  # fmt: skip
+    d.update(
+        {
+            "citations": d["articles"],
+            "independent_sources": d["num_independent_sources"],
+            "precision": d["date_precision"],
+        }
+    )
     d["source"] = d["source"]["name"] if d["source"] else None
     d["target"] = d["target"]["name"] if d["target"] else None
     return d
@@ -53,8 +55,21 @@ def event_entry(m: MergedEvent, story: StoryText | None, sources: Sources) -> di
 def timeline(entries: list[dict]) -> list[dict]:
     """Events with a resolved date, oldest first; ``date_source`` says whether the text gives
     the date or only the publication day stands in for it."""
-    keys = ("date", "precision", "date_source", "type", "mode", "source", "target", "location", "certainty",
-            "citations", "num_articles", "num_outlets", "independent_sources")  # fmt: skip
+    keys = (
+        "date",
+        "precision",
+        "date_source",
+        "type",
+        "mode",
+        "source",
+        "target",
+        "location",
+        "certainty",
+        "citations",
+        "num_articles",
+        "num_outlets",
+        "independent_sources",
+    )
     dated = [e for e in entries if e.get("date")]
     dated.sort(key=lambda e: (e["date"], -e["independent_sources"], e["type"]))
     return [{k: e.get(k) for k in keys} | {"event": e["id"]} for e in dated]

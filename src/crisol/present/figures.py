@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
-from crisol.text import fold
 from crisol.present.cues import Cues, Token, load, tokens
+from crisol.text import fold
 
 _GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
 _STOP = re.compile(r"[,;:.()\[\]«»\"“”]")
@@ -143,8 +143,13 @@ def _number_at(words: list[Token], i: int, cues: Cues, language: str | None) -> 
     if w.is_number:
         text = w.text
         # "10 000": thousands grouped with a (narrow, no-break) space, as the RAE recommends
-        while (after < len(words) and len(words[after].text) == 3 and words[after].text.isdigit()
-               and words[after].start - words[after - 1].end == 1 and len(words[after - 1].text) <= 3):
+        while (
+            after < len(words)
+            and len(words[after].text) == 3
+            and words[after].text.isdigit()
+            and words[after].start - words[after - 1].end == 1
+            and len(words[after - 1].text) <= 3
+        ):
             text += words[after].text
             after += 1
         value = parse_number(text, language)
@@ -182,8 +187,13 @@ def _noun(sentence: str, words: list[Token], i: int, after: int, cues: Cues) -> 
             if m:
                 return name, m[0]
     # an unlisted noun ("12.000 familias"), not a function word ("15 millones para")
-    if (k < len(words) and not _gap(sentence, words, k) and words[k].norm.isalpha() and len(words[k].norm) >= 4
-            and words[k].norm not in stop_words()):
+    if (
+        k < len(words)
+        and not _gap(sentence, words, k)
+        and words[k].norm.isalpha()
+        and len(words[k].norm) >= 4
+        and words[k].norm not in stop_words()
+    ):
         return "w:" + words[k].norm[:5], k + 1
     return None
 
@@ -221,14 +231,20 @@ def _around(words: list[Token], start: int, end: int) -> list[Token]:
 
 def _local(words: list[Token], start: int, end: int) -> frozenset[str]:
     """Content words around the figure ``words[start:end]`` (:func:`_around`)."""
-    return frozenset(w.norm for w in _around(words, start, end)
-                     if w.norm.isalpha() and len(w.norm) >= 3 and w.norm not in stop_words())  # fmt: skip
+    return frozenset(
+        w.norm
+        for w in _around(words, start, end)
+        if w.norm.isalpha() and len(w.norm) >= 3 and w.norm not in stop_words()
+    )
 
 
 def _names(words: list[Token], start: int, end: int) -> frozenset[str]:
     """Capitalised words around the figure, but the sentence's first (names: "desde México")."""
-    return frozenset(w.norm for w in _around(words, start, end)
-                     if w.text[:1].isupper() and w is not words[0] and w.norm not in stop_words())  # fmt: skip
+    return frozenset(
+        w.norm
+        for w in _around(words, start, end)
+        if w.text[:1].isupper() and w is not words[0] and w.norm not in stop_words()
+    )
 
 
 def _figure(sentence: str, words: list[Token], i: int, after: int, value: float, cues: Cues) -> Figure | None:
@@ -250,7 +266,9 @@ def _figure(sentence: str, words: list[Token], i: int, after: int, value: float,
             break
     future = _future_verb(cues.raw.get("future_verb"))
     planned = cues.list("planned").any(words, lo, end + AFTER) or (
-        future is not None and any(future.search(w.text.lower()) for w in words[lo : end + AFTER] if len(w.text) > 4))
+        future is not None
+        and any(future.search(w.text.lower()) for w in words[lo : end + AFTER] if len(w.text) > 4)
+    )
     predicate = _predicate(words, i, cues)
     # "killed 38 people" counts the dead as "38 muertos" does; the dead were killed, whatever verb
     noun_class = PEOPLE_BY_PREDICATE.get(predicate, noun_class) if noun_class == "people" else noun_class
@@ -278,7 +296,12 @@ def _scope(words: list[Token], i: int, end: int, cues: Cues) -> str:
         return "part"
     # "otros 3.000", "3.000 soldados más"; not the "más" of a bound ("más de 60.000") nor one
     # starting the next phrase ("38 muertos y más de 60.000 heridos")
-    bounds = {k for key in ("lower_bound", "upper_bound") for s, e, _ in cues.list(key).find(words) for k in range(s, e)}
+    bounds = {
+        k
+        for key in ("lower_bound", "upper_bound")
+        for s, e, _ in cues.list(key).find(words)
+        for k in range(s, e)
+    }
     for s, e, _ in cues.list("additional").find(words, max(0, i - 2), end + 1):
         if not bounds & set(range(s, e)):
             return "additional"
@@ -291,7 +314,9 @@ def _predicate(words: list[Token], i: int, cues: Cues) -> str | None:
     for name, cue in cues.classes("predicates"):
         for s, e, _ in cue.find(words):
             # the counted noun of another figure ("38 muertos") is no predicate of this one
-            if s <= i < e or (s > 0 and (words[s - 1].is_number or words[s - 1].norm in cues.mapping("multipliers"))):
+            if s <= i < e or (
+                s > 0 and (words[s - 1].is_number or words[s - 1].norm in cues.mapping("multipliers"))
+            ):
                 continue
             distance = min(abs(s - i), abs(e - 1 - i))
             if best is None or distance < best[0]:

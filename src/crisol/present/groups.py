@@ -118,7 +118,9 @@ def build(articles: Sequence[Article], embedder: Embedder | None = None) -> Stor
     the linker embedded already)."""
     sentences = {a.id: article_sentences(a) for a in articles}
     flat = [s for a in articles for s in sentences[a.id]]
-    vectors = (embed if embedder is None else embedder)(flat) if flat else np.zeros((0, DIM), dtype=np.float32)
+    vectors = (
+        (embed if embedder is None else embedder)(flat) if flat else np.zeros((0, DIM), dtype=np.float32)
+    )
     embeddings, at = {}, 0
     for a in articles:
         n = len(sentences[a.id])
@@ -129,7 +131,9 @@ def build(articles: Sequence[Article], embedder: Embedder | None = None) -> Stor
     return story
 
 
-def cross_align(a: Sequence[str], b: Sequence[str], emb_a: np.ndarray, emb_b: np.ndarray) -> list[AlignedPair]:
+def cross_align(
+    a: Sequence[str], b: Sequence[str], emb_a: np.ndarray, emb_b: np.ndarray
+) -> list[AlignedPair]:
     """Alignment across languages: content words cannot overlap there, so mutual best matches
     on the multilingual embedding alone, with a stricter threshold (a translation scores about
     0.9 cosine, a sentence on the same topic about 0.8)."""
@@ -155,7 +159,9 @@ def _partners(story: StoryText, ids: list[str]) -> set[tuple[str, str]]:
     order = {a: n for n, a in enumerate(ids)}
     if len(ids) <= ALIGN_PARTNERS + 1:
         return {(a, b) for a in ids for b in ids if order[a] < order[b]}
-    means = np.stack([story.embeddings[a].mean(axis=0) if len(story.embeddings[a]) else np.zeros(DIM) for a in ids])
+    means = np.stack(
+        [story.embeddings[a].mean(axis=0) if len(story.embeddings[a]) else np.zeros(DIM) for a in ids]
+    )
     means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-9)
     sims = means @ means.T
     np.fill_diagonal(sims, -np.inf)
@@ -177,11 +183,15 @@ def _align_all(story: StoryText, ids: list[str], languages: dict[str, str | None
             if a == b or not story.sentences[a] or not story.sentences[b] or (a, b) not in partners:
                 continue
             same = languages[a] == languages[b] or not languages[a] or not languages[b]
-            pairs = (align if same else cross_align)(story.sentences[a], story.sentences[b],
-                                                     story.embeddings[a], story.embeddings[b])  # fmt: skip
+            pairs = (align if same else cross_align)(
+                story.sentences[a], story.sentences[b], story.embeddings[a], story.embeddings[b]
+            )
             story.pairs[(a, b)] = pairs
-            found += [(p.score, (a, p.a), (b, p.b)) for p in pairs
-                      if p.score >= GROUP_ALIGN and min(len(p.a_text.split()), len(p.b_text.split())) >= MIN_WORDS]
+            found += [
+                (p.score, (a, p.a), (b, p.b))
+                for p in pairs
+                if p.score >= GROUP_ALIGN and min(len(p.a_text.split()), len(p.b_text.split())) >= MIN_WORDS
+            ]
     uf = UnionFind()
     articles_of: dict = {}
     scores: dict = {}
@@ -198,8 +208,10 @@ def _align_all(story: StoryText, ids: list[str], languages: dict[str, str | None
         scores[ka].append(score)
         scores[kb].append(score)
     order = {aid: n for n, aid in enumerate(ids)}
-    members = sorted((sorted(g, key=lambda k: (order[k[0]], k[1])) for g in uf.groups()),
-                     key=lambda g: (order[g[0][0]], g[0][1]))  # fmt: skip
+    members = sorted(
+        (sorted(g, key=lambda k: (order[k[0]], k[1])) for g in uf.groups()),
+        key=lambda g: (order[g[0][0]], g[0][1]),
+    )
     for n, group_members in enumerate(members):
         joined = [s for k in group_members for s in scores.get(k, [])]
         group = Group(n, group_members, float(np.mean(joined)) if joined else 1.0)

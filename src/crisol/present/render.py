@@ -45,33 +45,69 @@ def _sections(story: dict, names: dict[str, str], quote: Callable[[str], str]) -
     cite = lambda ids: f"[{_cite(ids, names)}]"  # noqa: E731
     counts = story.get("counts", {})
     sections = [
-        ("Summary", [f"{s['text']} {cite(s['citations'])}"
-                     f"{' (told otherwise by ' + _cite(s['disputed'], names) + ')' if s.get('disputed') else ''}"
-                     for s in story.get("summary", [])]),  # fmt: skip
-        ("Timeline", [
-            f"{t['date']}  {t['type']}{'/' + t['mode'] if t.get('mode') else ''}  {_who(t)}"
-            f"{'  @ ' + t['location'] if t.get('location') else ''}"
-            f"{'  (' + t['certainty'] + ')' if t.get('certainty') not in (None, 'asserted') else ''} {cite(t['citations'])}"
-            for t in story.get("timeline", [])
-        ]),
+        (
+            "Summary",
+            [
+                f"{s['text']} {cite(s['citations'])}"
+                f"{' (told otherwise by ' + _cite(s['disputed'], names) + ')' if s.get('disputed') else ''}"
+                for s in story.get("summary", [])
+            ],
+        ),
+        (
+            "Timeline",
+            [
+                f"{t['date']}  {t['type']}{'/' + t['mode'] if t.get('mode') else ''}  {_who(t)}"
+                f"{'  @ ' + t['location'] if t.get('location') else ''}"
+                f"{'  (' + t['certainty'] + ')' if t.get('certainty') not in (None, 'asserted') else ''} {cite(t['citations'])}"
+                for t in story.get("timeline", [])
+            ],
+        ),
         ("Differences", [_difference(d, cite, quote) for d in story.get("differences", [])]),
-        ("Agreements", [": ".join(x for x in (a.get("topic"), quote(a["text"]) if a.get("text") else None) if x)
-                        + f" {cite(a['citations'])}"
-                        for a in story.get("agreements", [])]),  # fmt: skip
-        ("Quotes", [f"{q.get('speaker') or '?'}{' (via ' + q['via'] + ')' if q.get('via') else ''}: "
-                    f"{quote(q['text'])} {cite(q['citations'])}" for q in story.get("quotes", [])]),  # fmt: skip
-        ("Actors", [f"{a['name']} ({a['label']}{', ' + a['role'] if a.get('role') else ''}): "
-                    f"{a['mentions']} mentions in {a['articles']} articles" for a in story.get("actors", [])[:12]]),  # fmt: skip
-        ("Sources", [
-            f"{_source_label(s['id'], names)}{' — ' + s['title'] if s.get('title') else ''}"
-            f"{_copy_label(s, names)}"
-            f"{' [credits ' + s['agency'] + ']' if s.get('agency') else ''}"
-            for s in story.get("sources", [])
-        ]),
+        (
+            "Agreements",
+            [
+                ": ".join(x for x in (a.get("topic"), quote(a["text"]) if a.get("text") else None) if x)
+                + f" {cite(a['citations'])}"
+                for a in story.get("agreements", [])
+            ],
+        ),
+        (
+            "Quotes",
+            [
+                f"{q.get('speaker') or '?'}{' (via ' + q['via'] + ')' if q.get('via') else ''}: "
+                f"{quote(q['text'])} {cite(q['citations'])}"
+                for q in story.get("quotes", [])
+            ],
+        ),
+        (
+            "Actors",
+            [
+                f"{a['name']} ({a['label']}{', ' + a['role'] if a.get('role') else ''}): "
+                f"{a['mentions']} mentions in {a['articles']} articles"
+                for a in story.get("actors", [])[:12]
+            ],
+        ),
+        (
+            "Sources",
+            [
+                f"{_source_label(s['id'], names)}{' — ' + s['title'] if s.get('title') else ''}"
+                f"{_copy_label(s, names)}"
+                f"{' [credits ' + s['agency'] + ']' if s.get('agency') else ''}"
+                for s in story.get("sources", [])
+            ],
+        ),
     ]
     if counts:
-        sections.insert(0, ("Coverage", [f"{counts.get('articles', 0)} articles, {counts.get('outlets', 0)} outlets, "
-                                         f"{counts.get('independent_sources', 0)} independent sources"]))  # fmt: skip
+        sections.insert(
+            0,
+            (
+                "Coverage",
+                [
+                    f"{counts.get('articles', 0)} articles, {counts.get('outlets', 0)} outlets, "
+                    f"{counts.get('independent_sources', 0)} independent sources"
+                ],
+            ),
+        )
     return [(h, lines) for h, lines in sections if lines]
 
 
@@ -88,8 +124,11 @@ def _source_label(article_id: str, names: dict[str, str]) -> str:
 
 def _difference(d: dict, cite: Callable[[list[str]], str], quote: Callable[[str], str] = lambda t: t) -> str:
     sides = " vs ".join(f"{s['value']} {cite(s['citations'])}" for s in d["sides"])
-    said = "".join(f"\n      {cite([a])} {quote(_cut(t, SENTENCE_CHARS))}"
-                   for s in d["sides"] for a, t in (s.get("texts") or {}).items())  # fmt: skip
+    said = "".join(
+        f"\n      {cite([a])} {quote(_cut(t, SENTENCE_CHARS))}"
+        for s in d["sides"]
+        for a, t in (s.get("texts") or {}).items()
+    )
     return f"{d['kind']}: {_cut(d['topic'], TOPIC_CHARS)}: {sides}{said}"
 
 
@@ -111,7 +150,11 @@ def render_text(story: dict) -> str:
 def render_markdown(story: dict) -> str:
     """The story as Markdown: a level-1 title and a level-2 heading per section."""
     names = labels(story)
-    out = [f"# {story.get('title') or story['id']}", "", f"*story `{story['id']}` ({story.get('language') or '?'})*"]
+    out = [
+        f"# {story.get('title') or story['id']}",
+        "",
+        f"*story `{story['id']}` ({story.get('language') or '?'})*",
+    ]
     for heading, lines in _sections(story, names, lambda t: f"“{t}”"):
         out += ["", f"## {heading}", ""]
         # a difference's sentences are nested items under it

@@ -62,8 +62,10 @@ def _patterns(language: str | None) -> tuple[re.Pattern[str], re.Pattern[str], r
     )
     credit = re.compile(rf"{name}(?![a-z])", re.IGNORECASE)
     # a scrape cut inside a closing credit: "... reseña Europa Pres" at the end of a paragraph
-    cut = re.compile(rf"\b(?:{cue_words})\b[\s:]+(?:\w+\s+){{0,3}}?(?P<stub>[A-Z]\w+ [A-Z]\w+)\W*$",
-                     re.IGNORECASE | re.MULTILINE)  # fmt: skip
+    cut = re.compile(
+        rf"\b(?:{cue_words})\b[\s:]+(?:\w+\s+){{0,3}}?(?P<stub>[A-Z]\w+ [A-Z]\w+)\W*$",
+        re.IGNORECASE | re.MULTILINE,
+    )
     return in_text, credit, cut
 
 
@@ -83,7 +85,9 @@ def agency_credits(article: Article) -> list[AgencyCredit]:
         for m in credit.finditer(line.text):
             agency = _agency(m)
             if agency:
-                found.append(AgencyCredit(agency, line.reason, line.text.strip(), line.reason in TEXT_CREDIT_REASONS))
+                found.append(
+                    AgencyCredit(agency, line.reason, line.text.strip(), line.reason in TEXT_CREDIT_REASONS)
+                )
     for author in article.authors:
         m = credit.fullmatch(author.strip())
         if m and _agency(m):
@@ -95,8 +99,11 @@ def agency_credits(article: Article) -> list[AgencyCredit]:
             # "según la agencia EFE" in the body cites the agency for one claim; in the lead or the
             # closing line, or a credit verb closing a paragraph ("..., reseña Europa Press."), it
             # credits the text
-            cited = m.group(1) is not None and not any(s <= m.start() < e for s, e in edges) \
+            cited = (
+                m.group(1) is not None
+                and not any(s <= m.start() < e for s, e in edges)
                 and (_cites(article.text, m, article.language) or not _ends_paragraph(article.text, m.end()))
+            )
             found.append(AgencyCredit(agency, "cited" if cited else "text", m.group().strip(), not cited))
     for m in cut.finditer(article.text):
         agency = truncated_agency(m.group("stub"))
@@ -118,7 +125,7 @@ def _cites(text: str, m: re.Match[str], language: str | None) -> bool:
 
 def _ends_paragraph(text: str, end: int) -> bool:
     rest = text[end:].split("\n", 1)[0]
-    return not rest.strip(" .)»\"")
+    return not rest.strip(' .)»"')
 
 
 def _edge_paragraphs(text: str) -> list[tuple[int, int]]:
@@ -160,8 +167,9 @@ class Sources:
         return len({self.origin_of.get(a, a) for a in article_ids})
 
 
-def independent_sources(articles: Sequence[Article], relations: Sequence[Relation],
-                        origins: dict[str, str] | None = None) -> Sources:  # fmt: skip
+def independent_sources(
+    articles: Sequence[Article], relations: Sequence[Relation], origins: dict[str, str] | None = None
+) -> Sources:
     """Group articles that copy or rewrite one another, or share a wire agency.
 
     The origin of each group is an article that copies no other, the earliest one (publication

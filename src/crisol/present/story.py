@@ -20,9 +20,14 @@ from crisol.present.summary import SUMMARY_SENTENCES, agreed_statements, mark_di
 TITLE_CHARS = 160  # a first sentence standing in for a missing headline is cut here
 
 
-def present_story(story_id: str, articles: list[Article], relations: list[Relation],
-                  origins: dict[str, str] | None = None, summary_sentences: int = SUMMARY_SENTENCES,
-                  embedder: _groups.Embedder | None = None) -> dict:  # fmt: skip
+def present_story(
+    story_id: str,
+    articles: list[Article],
+    relations: list[Relation],
+    origins: dict[str, str] | None = None,
+    summary_sentences: int = SUMMARY_SENTENCES,
+    embedder: _groups.Embedder | None = None,
+) -> dict:
     """The story ``story_id`` as people see it: title, summary, timeline, quotes, actors, events,
     differences and agreements between outlets, each citing the articles that say it.
 
@@ -43,7 +48,10 @@ def present_story(story_id: str, articles: list[Article], relations: list[Relati
     merged = _events.merge_events(articles, text)
     events = [_events.event_entry(m, text, sources) for m in merged]
     # best-supported first; ``merged`` stays in step with ``events`` (differences pair them)
-    order = sorted(range(len(events)), key=lambda k: (-events[k]["independent_sources"], -len(events[k]["citations"]), events[k]["id"]))
+    order = sorted(
+        range(len(events)),
+        key=lambda k: (-events[k]["independent_sources"], -len(events[k]["citations"]), events[k]["id"]),
+    )
     merged, events = [merged[k] for k in order], [events[k] for k in order]
     differences, figure_agreements = find_differences(articles, text, merged, events, sources)
     summary = summarise(articles, text, sources, language, summary_sentences)
@@ -62,8 +70,11 @@ def present_story(story_id: str, articles: list[Article], relations: list[Relati
             "independent_sources": sources.independent,
         },
         "summary": summary,
-        "relations": [{"a": r.a, "b": r.b, "kind": r.kind, "score": round(r.score, 4)}
-                      for r in relations if r.a in known and r.b in known],  # fmt: skip
+        "relations": [
+            {"a": r.a, "b": r.b, "kind": r.kind, "score": round(r.score, 4)}
+            for r in relations
+            if r.a in known and r.b in known
+        ],
         "timeline": _events.timeline(events),
         "quotes": _actors.key_quotes(articles, text, sources, language),
         "actors": _actors.actors(articles, sources),
@@ -99,8 +110,12 @@ def story_language(articles: Sequence[Article]) -> str | None:
     return (analysed or tied)[0]
 
 
-def story_title(articles: Sequence[Article], relations: Sequence[Relation], text: _groups.StoryText,
-                sources: _sources.Sources) -> str:  # fmt: skip
+def story_title(
+    articles: Sequence[Article],
+    relations: Sequence[Relation],
+    text: _groups.StoryText,
+    sources: _sources.Sources,
+) -> str:
     """The headline of the most representative original: the non-rewrite article sharing the most
     statements with the others (the first sentence when it has no headline)."""
     copies = _sources.rewrites(relations)
@@ -118,8 +133,9 @@ def story_title(articles: Sequence[Article], relations: Sequence[Relation], text
     return first if len(first) <= TITLE_CHARS else first[: TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _source_entry(a: Article, sources: _sources.Sources, relations: Sequence[Relation],
-                  copies: dict[str, str | None]) -> dict:  # fmt: skip
+def _source_entry(
+    a: Article, sources: _sources.Sources, relations: Sequence[Relation], copies: dict[str, str | None]
+) -> dict:
     """One article as a source. ``origin`` is the article it counts with as one independent
     source (a copy's original, or the first article carrying the same agency's story);
     ``copy_of`` only says what the stored relations say this article copies or rewrites;
@@ -151,8 +167,11 @@ def copy_of(a: Article, relations: Sequence[Relation], copies: dict[str, str | N
     {'id': 'a', 'kind': 'rewrite', 'score': 0.61}
     """
     # the store's mark wins: an exact copy of ``a`` stored later is not what ``a`` copies
-    found = [(r.kind, r.a, r.score) for r in relations
-             if r.b == a.id and r.a in copies and r.kind in RELATION_STRENGTH and copies[r.a] != a.id]  # fmt: skip
+    found = [
+        (r.kind, r.a, r.score)
+        for r in relations
+        if r.b == a.id and r.a in copies and r.kind in RELATION_STRENGTH and copies[r.a] != a.id
+    ]
     if a.copy_of in copies and a.copy_of != a.id:
         found.append(("duplicate", a.copy_of, 1.0))
     if not found:
@@ -168,9 +187,16 @@ def _agreements(events: list[dict], figures: list[dict], sources: _sources.Sourc
         if e["independent_sources"] > 1:
             who = " → ".join(x for x in (e["source"], e["target"]) if x)
             # no one outlet's wording: the sentences may differ in details (see differences)
-            out.append({"kind": "event", "topic": f"{e['type']} {who}".strip(), "event": e["id"],
-                        "text": None, "citations": e["citations"],
-                        "independent_sources": e["independent_sources"]})  # fmt: skip
+            out.append(
+                {
+                    "kind": "event",
+                    "topic": f"{e['type']} {who}".strip(),
+                    "event": e["id"],
+                    "text": None,
+                    "citations": e["citations"],
+                    "independent_sources": e["independent_sources"],
+                }
+            )
     for f in figures:
         n = sources.count(f["citations"])
         if n > 1:

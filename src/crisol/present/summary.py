@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-
-from crisol.text import fold
 from crisol.model import Article
 from crisol.present.cues import tokens
 from crisol.present.figures import stop_words
 from crisol.present.groups import Group, StoryText
 from crisol.present.sources import Sources
+from crisol.text import fold
 
 SUMMARY_SENTENCES = 5
 MIN_WORDS, MAX_WORDS = 6, 70  # shorter is a heading or caption; longer is a run-on paragraph
@@ -34,8 +33,13 @@ CITE_CROSS = 0.88  # in another language: this close in meaning and sharing a na
 STEM = 4  # content words compared by their first letters ("firmó" ~ "firmaron")
 
 
-def summarise(articles: Sequence[Article], story: StoryText, sources: Sources, language: str | None,
-              n: int = SUMMARY_SENTENCES) -> list[dict]:  # fmt: skip
+def summarise(
+    articles: Sequence[Article],
+    story: StoryText,
+    sources: Sources,
+    language: str | None,
+    n: int = SUMMARY_SENTENCES,
+) -> list[dict]:
     """Up to ``n`` summary lines: ``{"text", "from", "citations", "sentence": {article: index}}``,
     the statements the most independent sources say (by their own citations) and the nearest
     the lead first, then in order of first appearance."""
@@ -68,13 +72,25 @@ def _key(line: dict) -> tuple[str, int]:
     return line["from"], line["sentence"][line["from"]]
 
 
-def _best_line(g: Group, by_id: dict[str, Article], language: str | None, sources: Sources, story: StoryText,
-               titles: set[str], fits=lambda text: True) -> dict | None:  # fmt: skip
+def _best_line(
+    g: Group,
+    by_id: dict[str, Article],
+    language: str | None,
+    sources: Sources,
+    story: StoryText,
+    titles: set[str],
+    fits=lambda text: True,
+) -> dict | None:
     """The line of a group: the member to quote is in the story's language, not a headline; of
     those, the one the most independent sources say the same as, then an original's, earliest
     in its article."""
-    members = [m for m in g.members if (language is None or by_id[m[0]].language in (language, None))
-               and fold(story.text(m)).strip(" .") not in titles and fits(story.text(m))]  # fmt: skip
+    members = [
+        m
+        for m in g.members
+        if (language is None or by_id[m[0]].language in (language, None))
+        and fold(story.text(m)).strip(" .") not in titles
+        and fits(story.text(m))
+    ]
     if not members:
         return None
     order = {aid: n for n, aid in enumerate(by_id)}
@@ -125,8 +141,13 @@ def content(text: str) -> set[str]:
     return out
 
 
-def says_same(story: StoryText, line: tuple[str, int], other: tuple[str, int],
-              line_language: str | None, other_language: str | None) -> bool:  # fmt: skip
+def says_same(
+    story: StoryText,
+    line: tuple[str, int],
+    other: tuple[str, int],
+    line_language: str | None,
+    other_language: str | None,
+) -> bool:
     """Whether sentence ``other`` says what the summary line ``line`` says.
 
     Same language: directly aligned with it (or nearly identical in meaning) and carrying at least
@@ -171,8 +192,14 @@ def mark_disputed(lines: list[dict], differences: list[dict]) -> None:
         line["disputed"] = sorted(disputed, key=order.get)
 
 
-def agreed_statements(articles: Sequence[Article], story: StoryText, sources: Sources, language: str | None,
-                      differences: list[dict], limit: int = 10) -> list[dict]:  # fmt: skip
+def agreed_statements(
+    articles: Sequence[Article],
+    story: StoryText,
+    sources: Sources,
+    language: str | None,
+    differences: list[dict],
+    limit: int = 10,
+) -> list[dict]:
     """Statements carried by two or more independent sources that no difference touches."""
     by_id = {a.id: a for a in articles}
     disputed = {(a, i) for d in differences for side in d["sides"] for a, i in side["sentence"].items()}

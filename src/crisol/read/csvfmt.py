@@ -44,8 +44,9 @@ def read_csv(inp: InputFile, stream: ByteStream) -> Iterator[RawArticle | Reject
         if not any(cell.strip() for cell in row):
             continue
         rows += 1
-        yield guarded(inp.source, f"line {start}", _row, inp.source, header, row, data,
-                      f"line {start}", encoding)
+        yield guarded(
+            inp.source, f"line {start}", _row, inp.source, header, row, data, f"line {start}", encoding
+        )
     if lines.gap is not None:
         yield Rejection(inp.source, lines.gap.reason, f"line {lines.number + 1}")
     elif not rows:
@@ -56,8 +57,12 @@ def _row(
     source: str, header: list[str], row: list[str], data: bytes, where: str, encoding: str
 ) -> RawArticle | Rejection:
     if len(row) != len(header):
-        return Rejection(source, f"row has {len(row)} fields, the header has {len(header)} "
-                         "(an unquoted delimiter or line break in a field?)", where)
+        return Rejection(
+            source,
+            f"row has {len(row)} fields, the header has {len(header)} "
+            "(an unquoted delimiter or line break in a field?)",
+            where,
+        )
     article = to_article(dict(zip(header, row, strict=True)), data, source, where, encoding)
     if isinstance(article, RawArticle):
         article.format = "csv"  # type: ignore[assignment]

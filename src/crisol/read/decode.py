@@ -29,8 +29,7 @@ _AS_CP1252 = frozenset({"latin_1", "iso8859_1", "ascii", "cp1252"})
 
 # Text codecs Python knows that are never a page's charset: escape codecs would turn bytes into
 # other characters, UTF-7 is refused by browsers (WHATWG), "undefined" always fails.
-_NOT_CHARSETS = frozenset({"unicode_escape", "raw_unicode_escape", "idna", "punycode", "undefined",
-                           "utf_7"})
+_NOT_CHARSETS = frozenset({"unicode_escape", "raw_unicode_escape", "idna", "punycode", "undefined", "utf_7"})
 
 
 class Undecodable(ValueError):
@@ -147,8 +146,11 @@ def _utf32_codec(sample: bytes) -> str | None:
     sample = sample[: len(sample) // 4 * 4]
     quads = len(sample) // 4
     for codec, top, high, low in (("utf-32-le", 3, 2, 0), ("utf-32-be", 0, 1, 3)):
-        if (sample[top::4].count(0) == quads and sample[high::4].count(0) > 0.9 * quads
-                and sample[low::4].count(0) < 0.1 * quads):
+        if (
+            sample[top::4].count(0) == quads
+            and sample[high::4].count(0) > 0.9 * quads
+            and sample[low::4].count(0) < 0.1 * quads
+        ):
             try:
                 sample.decode(codec)
             except UnicodeDecodeError:
@@ -167,8 +169,9 @@ def _mostly_utf8(data: bytes) -> Decoded | None:
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
     good = sum(1 for ch in text if not ch.isascii()) - text.count("\ufffd")
     if good >= 3 and bad <= good / 10:
-        return Decoded(text, "utf-8", [(None, f"{bad} byte{'s' * (bad != 1)} not valid UTF-8 "
-                                             "replaced by U+FFFD")])
+        return Decoded(
+            text, "utf-8", [(None, f"{bad} byte{'s' * (bad != 1)} not valid UTF-8 replaced by U+FFFD")]
+        )
     return None
 
 

@@ -54,15 +54,20 @@ def read_feed(inp: InputFile, stream: ByteStream) -> Iterator[RawArticle | Rejec
         yield Rejection(inp.source, reason, f"line {error[0]}" if error else None)
         return
     if error:
-        yield Rejection(inp.source, f"malformed XML ({len(entries)} items recovered): {error[1]}; "
-                        "items after the error may be missing", f"line {error[0]}")
+        yield Rejection(
+            inp.source,
+            f"malformed XML ({len(entries)} items recovered): {error[1]}; "
+            "items after the error may be missing",
+            f"line {error[0]}",
+        )
     spans = [m.group(0) for m in _ITEM.finditer(data)]
     if len(spans) != len(entries):  # cannot pair items with their bytes: keep what was parsed
         spans = [json.dumps(e, default=str, ensure_ascii=False).encode() for e in entries]
     feed = parsed.feed
     for number, (entry, raw) in enumerate(zip(entries, spans, strict=True), 1):
-        article = guarded(inp.source, f"item {number}", _article, inp.source, fmt, feed, entry, raw,
-                          f"item {number}")
+        article = guarded(
+            inp.source, f"item {number}", _article, inp.source, fmt, feed, entry, raw, f"item {number}"
+        )
         if isinstance(article, RawArticle) and parsed.get("encoding"):
             article.meta["encoding"] = parsed["encoding"]
         yield article
@@ -105,9 +110,7 @@ def _xml_error(parsed: Any) -> tuple[int, str] | None:
     return line, exc.getMessage()
 
 
-def _article(
-    source: str, fmt: str, feed: Any, entry: Any, raw: bytes, where: str
-) -> RawArticle | Rejection:
+def _article(source: str, fmt: str, feed: Any, entry: Any, raw: bytes, where: str) -> RawArticle | Rejection:
     body, kind, language = _body(entry)
     if not body.strip():
         return Rejection(source, "item has neither content nor a description", where)

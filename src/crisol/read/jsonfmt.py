@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from crisol.model import RawArticle, Rejection
-from crisol.read.inputs import InputFile
 from crisol.read.guard import guarded, too_deep
+from crisol.read.inputs import InputFile
 from crisol.read.limits import MAX_JSON_DEPTH, MAX_RECORD_BYTES, MAX_WHITESPACE_RUN, human_size
 from crisol.read.records import dumps, to_article, wrapped_list
 from crisol.read.stream import ByteStream, Gap
@@ -83,8 +83,7 @@ def _articles(
     inner = wrapped_list(record)
     if inner is not None and not located:
         for i, item in enumerate(inner, 1):
-            yield guarded(inp.source, f"item {i}", _item_article, inp.source, item, f"item {i}",
-                          encoding)
+            yield guarded(inp.source, f"item {i}", _item_article, inp.source, item, f"item {i}", encoding)
         return
     data = text.encode("utf-8", "surrogateescape")
     yield guarded(inp.source, where, to_article, record, data, inp.source, where, encoding)
@@ -183,8 +182,10 @@ class _JsonValues:
         """Move to the next value; True when the input (or the list) ends."""
         if not self._skip_ws():
             if self.too_much_ws:
-                yield self._reject(f"more than {human_size(MAX_WHITESPACE_RUN)} of whitespace in "
-                                   "a row (padding or a decompression bomb); the rest is not read")
+                yield self._reject(
+                    f"more than {human_size(MAX_WHITESPACE_RUN)} of whitespace in "
+                    "a row (padding or a decompression bomb); the rest is not read"
+                )
             elif self.gap is not None:
                 yield self._reject(self.gap.reason)
             elif self.in_list:
@@ -196,9 +197,12 @@ class _JsonValues:
             if self.count and self.buf[self.pos] == ",":
                 self.pos += 1
                 if not self._skip_ws():
-                    yield self._reject("the JSON list ends after a comma" if not self.too_much_ws
-                                       else f"more than {human_size(MAX_WHITESPACE_RUN)} of "
-                                       "whitespace in a row; the rest is not read")
+                    yield self._reject(
+                        "the JSON list ends after a comma"
+                        if not self.too_much_ws
+                        else f"more than {human_size(MAX_WHITESPACE_RUN)} of "
+                        "whitespace in a row; the rest is not read"
+                    )
                     return True
         return False
 
@@ -236,7 +240,7 @@ class _JsonValues:
                     depth -= 1
                     if depth == 0:
                         self.line += self.buf.count("\n", 0, m.end())
-                        self.buf, self.pos = self.buf[m.end():], 0
+                        self.buf, self.pos = self.buf[m.end() :], 0
                         self.skipped = True
                         return Rejection(self.source, reason, f"item {self.count}")
                 elif token == '"':  # a string cut by the end of the buffer: wait for more
@@ -247,8 +251,9 @@ class _JsonValues:
                 scanned = len(self.buf)
             if len(self.buf) - self.pos > MAX_RECORD_BYTES or not self._more():
                 self.eof = True  # its end cannot be found: nothing after it can be read
-                return Rejection(self.source, reason + "; the rest of the document cannot be read",
-                                 f"item {self.count}")
+                return Rejection(
+                    self.source, reason + "; the rest of the document cannot be read", f"item {self.count}"
+                )
 
     def _decode_error(self, e: json.JSONDecodeError) -> Rejection:
         if self.gap is not None:

@@ -32,8 +32,9 @@ def reject_binary(inp: InputFile, stream: ByteStream) -> Iterator[Rejection]:
 
 def reject_xml(inp: InputFile, stream: ByteStream) -> Iterator[Rejection]:
     if not has_element(stream.head):
-        yield Rejection(inp.source, "XML without any element (only a declaration or comments): "
-                        "no items, not an article")
+        yield Rejection(
+            inp.source, "XML without any element (only a declaration or comments): no items, not an article"
+        )
         return
     yield Rejection(
         inp.source,
@@ -42,8 +43,9 @@ def reject_xml(inp: InputFile, stream: ByteStream) -> Iterator[Rejection]:
 
 
 def reject_arc(inp: InputFile, stream: ByteStream) -> Iterator[Rejection]:
-    yield Rejection(inp.source, "ARC file (the Internet Archive's format before WARC): not read; "
-                    "convert it to WARC first")
+    yield Rejection(
+        inp.source, "ARC file (the Internet Archive's format before WARC): not read; convert it to WARC first"
+    )
 
 
 def _whole(inp: InputFile, stream: ByteStream, kind: str) -> RawArticle | Rejection:
@@ -61,10 +63,14 @@ def _whole(inp: InputFile, stream: ByteStream, kind: str) -> RawArticle | Reject
         return Rejection(inp.source, "empty file")
     words = len(found.text.split())
     if kind == "text" and words < MIN_TEXT_WORDS:
-        return Rejection(inp.source, f"too short to be an article ({words} word"
-                         f"{'s' * (words != 1)}; at least {MIN_TEXT_WORDS})")
+        return Rejection(
+            inp.source,
+            f"too short to be an article ({words} word{'s' * (words != 1)}; at least {MIN_TEXT_WORDS})",
+        )
     return RawArticle(
-        source=inp.source, data=data, format=kind,  # type: ignore[arg-type]
+        source=inp.source,
+        data=data,
+        format=kind,  # type: ignore[arg-type]
         meta=found.meta(kind),
     )
 

@@ -17,32 +17,67 @@ from crisol.read.limits import MIN_TEXT_WORDS
 # meta key -> record fields, first present wins (news-please names first).
 FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "title_rss", "title_page", "titular", "titulo", "título"),
-    "text": ("maintext", "text", "body", "content", "article", "full_text", "fulltext", "texto",
-             "cuerpo"),
-    "date": ("date_publish", "date", "published", "pubDate", "publishedAt", "datePublished",
-             "date_published", "published_at", "fecha"),
-    "outlet": ("source_domain", "outlet", "source", "site_name", "publisher", "domain", "site",
-               "medio", "fuente"),
+    "text": ("maintext", "text", "body", "content", "article", "full_text", "fulltext", "texto", "cuerpo"),
+    "date": (
+        "date_publish",
+        "date",
+        "published",
+        "pubDate",
+        "publishedAt",
+        "datePublished",
+        "date_published",
+        "published_at",
+        "fecha",
+    ),
+    "outlet": (
+        "source_domain",
+        "outlet",
+        "source",
+        "site_name",
+        "publisher",
+        "domain",
+        "site",
+        "medio",
+        "fuente",
+    ),
     "url": ("url", "link", "source_url", "uri", "enlace"),
     "language": ("language", "lang", "idioma"),
     "authors": ("authors", "author", "byline", "creator", "autor", "autores", "firma"),
-    "summary": ("description", "summary", "abstract", "lead", "subtitle", "resumen",
-                "entradilla"),
+    "summary": ("description", "summary", "abstract", "lead", "subtitle", "resumen", "entradilla"),
     "fetched": ("date_download", "fetched", "crawled", "date_crawled"),
 }
 # Fields only news-please writes: a record with one of them is "news-please", else "json".
-NEWS_PLEASE_FIELDS = frozenset({"maintext", "date_publish", "source_domain", "date_download",
-                                "title_page", "title_rss", "localpath", "image_url"})
+NEWS_PLEASE_FIELDS = frozenset(
+    {
+        "maintext",
+        "date_publish",
+        "source_domain",
+        "date_download",
+        "title_page",
+        "title_rss",
+        "localpath",
+        "image_url",
+    }
+)
 # Keys under which a JSON object may wrap its list of articles (NewsAPI, exports).
 WRAPPER_KEYS = ("articles", "items", "data", "results", "entries", "docs", "records")
 # Text holding at least this many block or inline tags is HTML, not plain text.
-_HTML_TAG = re.compile(r"</?(?:p|div|br|span|a|h[1-6]|ul|ol|li|em|strong|b|i|figure|img|section|"
-                       r"article|blockquote|table|tr|td)\b[^>]*>", re.I)
+_HTML_TAG = re.compile(
+    r"</?(?:p|div|br|span|a|h[1-6]|ul|ol|li|em|strong|b|i|figure|img|section|"
+    r"article|blockquote|table|tr|td)\b[^>]*>",
+    re.I,
+)
 _MIN_HTML_TAGS = 2
 # Fields some exports give as a list of paragraphs.
 _PARAGRAPH_FIELDS = frozenset({"text", "summary"})
-_JSON_TYPES = {list: "list", str: "string", int: "number", float: "number", bool: "boolean",
-               type(None): "null"}
+_JSON_TYPES = {
+    list: "list",
+    str: "string",
+    int: "number",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+}
 
 
 def to_article(
@@ -64,8 +99,11 @@ def to_article(
         is_html = len(_HTML_TAG.findall(text, 0, 20_000)) >= _MIN_HTML_TAGS
         words = len(text.split())
         if not is_html and words < MIN_TEXT_WORDS:
-            return Rejection(source, f"too short to be an article ({words} word{'s' * (words != 1)}; "
-                             f"at least {MIN_TEXT_WORDS})", location)  # fmt: skip
+            return Rejection(
+                source,
+                f"too short to be an article ({words} word{'s' * (words != 1)}; at least {MIN_TEXT_WORDS})",
+                location,
+            )
         meta["html" if is_html else "text"] = text
     else:
         html = _scalar(record.get("html", record.get("HTML")))  # the page itself: cleaned as HTML
@@ -88,8 +126,7 @@ def _no_text(record: dict[str, Any]) -> str:
         only = " (it has only a summary/description)" if has_summary else ""
         return f"record has no article text: '{present[0]}' is empty{only}"
     keys = ", ".join(list(record)[:12]) or "none"
-    return (f"record has no article text: no {'/'.join(FIELDS['text'][:4])}/html field "
-            f"(its keys: {keys})")
+    return f"record has no article text: no {'/'.join(FIELDS['text'][:4])}/html field (its keys: {keys})"
 
 
 def wrapped_list(record: Any) -> list[Any] | None:

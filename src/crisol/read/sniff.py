@@ -66,9 +66,7 @@ _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1b") + b"\x7
 # Share of control bytes in the head above which the input is binary.
 MAX_CONTROL_RATIO = 0.05
 
-_COMMENT_OR_PI = re.compile(
-    rb"\s*(?:<!--.*?-->|<\?.*?\?>|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S | re.I
-)
+_COMMENT_OR_PI = re.compile(rb"\s*(?:<!--.*?-->|<\?.*?\?>|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S | re.I)
 _ROOT_TAG = re.compile(rb"\s*<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 _HTML_ANYWHERE = re.compile(rb"<!doctype\s+html|<html[\s>]", re.I)
 # Elements an HTML page or fragment starts with.
@@ -80,9 +78,7 @@ HTML_TAGS = frozenset(
 _RSS1_NS = b"purl.org/rss/1.0"
 _WARC = re.compile(rb"WARC/(?:1\.[01]|0\.1[78])\r?\n")
 # A MIME message (saved page, e-mail): header lines, one of them MIME-Version.
-_MIME = re.compile(
-    rb"(?:[A-Za-z][\w-]*:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*){0,40}?MIME-Version:", re.I
-)
+_MIME = re.compile(rb"(?:[A-Za-z][\w-]*:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*){0,40}?MIME-Version:", re.I)
 _COLUMN = re.compile(r"[^\W\d][\w .-]{0,39}")
 _TEXT_COLUMNS = frozenset(n.lower() for n in FIELDS["text"])
 _KNOWN_COLUMNS = frozenset(n.lower() for names in FIELDS.values() for n in names)

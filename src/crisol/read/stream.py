@@ -112,8 +112,7 @@ class _Gunzip:
                 break
         after_damage, self._after_damage = self._after_damage, False
         if skipped and not after_damage:
-            return Gap(f"skipped {skipped} bytes of non-gzip data at byte {skip_from}",
-                       offset=skip_from)
+            return Gap(f"skipped {skipped} bytes of non-gzip data at byte {skip_from}", offset=skip_from)
         return None
 
     def _member(self) -> Iterator[bytes | Gap]:
@@ -154,7 +153,6 @@ class _Gunzip:
                     offset=start,
                 )
                 return
-
 
     def _inflate(self, d: zlib._Decompress, feed: bytes) -> Iterator[bytes]:
         """Output of ``feed`` at most a chunk at a time: a gzip bomb never sits in memory."""
@@ -269,8 +267,14 @@ class ByteStream:
                 too_long = True
         if buf or too_long:
             number += 1
-            yield number, (Gap(f"line longer than the {human_size(max_line)} limit, skipped")
-                           if too_long else bytes(buf))
+            yield (
+                number,
+                (
+                    Gap(f"line longer than the {human_size(max_line)} limit, skipped")
+                    if too_long
+                    else bytes(buf)
+                ),
+            )
 
     def member_offset(self, position: int) -> int | None:
         """Raw offset of the gzip member that starts at decompressed ``position``, if one does.

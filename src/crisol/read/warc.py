@@ -72,8 +72,12 @@ def read_warc(inp: InputFile, stream: ByteStream) -> Iterator[RawArticle | Rejec
         if article is not None:
             yield article
     if skipped:
-        log.debug("%s: %d WARC records are not articles: %s", inp.source, sum(skipped.values()),
-                  ", ".join(f"{k}: {v}" for k, v in skipped.most_common()))
+        log.debug(
+            "%s: %d WARC records are not articles: %s",
+            inp.source,
+            sum(skipped.values()),
+            ", ".join(f"{k}: {v}" for k, v in skipped.most_common()),
+        )
 
 
 class _ToDebug(logging.Handler):
@@ -112,20 +116,30 @@ def _parse_record(source: str, frame: Frame, skipped: Counter[str]) -> RawArticl
             return None
         http = record.http_headers
         if http is None or not (http.protocol or "").upper().startswith("HTTP/"):
-            return Rejection(source, "corrupt response record: its block does not start with an "
-                             "HTTP status line", frame.where)
+            return Rejection(
+                source,
+                "corrupt response record: its block does not start with an HTTP status line",
+                frame.where,
+            )
         status = http.get_statuscode()
         if status != "200":
             skipped[f"HTTP {status}"] += 1
             return None
         payload = record.content_stream().read()
-    except (ArchiveLoadFailed, StatusAndHeadersParserException, StopIteration, ValueError,
-            OSError, EOFError) as e:
+    except (
+        ArchiveLoadFailed,
+        StatusAndHeadersParserException,
+        StopIteration,
+        ValueError,
+        OSError,
+        EOFError,
+    ) as e:
         return Rejection(source, f"corrupt WARC record: {e or type(e).__name__}", frame.where)
     except (AttributeError, TypeError, KeyError, IndexError) as e:
         # warcio trips over some damaged headers (a response without WARC-Target-URI...)
-        return Rejection(source, f"corrupt WARC record (warcio cannot parse it: "
-                         f"{type(e).__name__}: {e})", frame.where)
+        return Rejection(
+            source, f"corrupt WARC record (warcio cannot parse it: {type(e).__name__}: {e})", frame.where
+        )
     content_type = http.get_header("Content-Type") or ""
     if not _is_html(content_type, payload):
         skipped[f"non-HTML ({content_type.split(';')[0].strip() or 'no type'})"] += 1
@@ -236,8 +250,11 @@ class Framer:
             self.number += 1
             number = self.number
         # a damaged member may have yielded no byte: only the gap knows where it was
-        where = (f"record {number} (offset {gap.offset})" if gap.offset is not None
-                 else self._where(number, self.base))
+        where = (
+            f"record {number} (offset {gap.offset})"
+            if gap.offset is not None
+            else self._where(number, self.base)
+        )
         return Frame(number, where, problem=gap.reason, fatal=gap.fatal)
 
     def _frame(self) -> Frame:
@@ -269,16 +286,23 @@ class Framer:
             m = _NEXT_RECORD.search(self.buf, header_end)
             if m is not None:
                 self._consume(m.start())
-                return Frame(self.number, where, problem=(
-                    f"record cut short or its Content-Length ({length}) is wrong: another "
-                    f"record header comes {m.start()} bytes into it; skipped to the next record"))
+                return Frame(
+                    self.number,
+                    where,
+                    problem=(
+                        f"record cut short or its Content-Length ({length}) is wrong: another "
+                        f"record header comes {m.start()} bytes into it; skipped to the next record"
+                    ),
+                )
             if self.gap is not None:
                 return self._gap_frame(where)
-            return self._bad(where, f"record cut short: the file ends {len(self.buf)} bytes into "
-                             f"a {total}-byte record")
+            return self._bad(
+                where, f"record cut short: the file ends {len(self.buf)} bytes into a {total}-byte record"
+            )
         if self.buf[total - len(_RECORD_END) : total] != _RECORD_END:
-            return self._bad(where, f"corrupt record: it does not end where its Content-Length "
-                             f"({length}) says")
+            return self._bad(
+                where, f"corrupt record: it does not end where its Content-Length ({length}) says"
+            )
         data = bytes(self.buf[:total])
         self._consume(total)
         return Frame(self.number, where, data=data)
@@ -344,7 +368,7 @@ class Framer:
                 window = tail + piece
                 m = _NEXT_RECORD.search(window, start)
                 if m is not None:
-                    kept = bytearray(window[m.start():])
+                    kept = bytearray(window[m.start() :])
                 tail, start = window[-_TAIL:], 0
             self._consume(take)
             total -= take
@@ -352,16 +376,30 @@ class Framer:
             if kept is not None:
                 self.buf[:0] = kept
                 self.base -= len(kept)
-                return Frame(self.number, where, problem=(
-                    f"record cut short or its Content-Length ({length}) is wrong: the "
-                    f"{'stream breaks' if self.gap is not None else 'file ends'} "
-                    f"{size - total} bytes into it; skipped to the next record (found inside it)"))
+                return Frame(
+                    self.number,
+                    where,
+                    problem=(
+                        f"record cut short or its Content-Length ({length}) is wrong: the "
+                        f"{'stream breaks' if self.gap is not None else 'file ends'} "
+                        f"{size - total} bytes into it; skipped to the next record (found inside it)"
+                    ),
+                )
             if self.gap is not None:
                 return self._gap_frame(where)
-            return Frame(self.number, where, problem=(
-                f"record cut short: the file ends {size - total} bytes into a {size}-byte "
-                "record (Content-Length wrong?); no record follows it"))
+            return Frame(
+                self.number,
+                where,
+                problem=(
+                    f"record cut short: the file ends {size - total} bytes into a {size}-byte "
+                    "record (Content-Length wrong?); no record follows it"
+                ),
+            )
         if _RESPONSE.search(header + b"\r\n"):
-            return Frame(self.number, where, problem=f"record too large for one article "
-                         f"({human_size(size)} > {human_size(MAX_RECORD_BYTES)} limit), skipped")
+            return Frame(
+                self.number,
+                where,
+                problem=f"record too large for one article "
+                f"({human_size(size)} > {human_size(MAX_RECORD_BYTES)} limit), skipped",
+            )
         return Frame(self.number, where)  # neither data nor problem: not an article, skipped

@@ -31,7 +31,6 @@ def articles_of(path: str, language: str | None = None) -> Iterator[Article | Re
             yield annotate(article)
 
 
-
 def sentence_alignment(first: Article, second: Article) -> tuple[list[str], list[str], list]:
     """Two articles' sentences and their alignment (``dedup.AlignedPair`` s, ``a`` indexing the
     first's sentences, ``b`` the second's): what ``crisol diff`` shows side by side."""

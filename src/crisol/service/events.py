@@ -13,13 +13,17 @@ from typing import Iterable
 
 from crisol.model import date_span, span_overlaps
 from crisol.present import cross_events as cross
-from crisol.store import queries
+from crisol.store import Database, queries
 from crisol.store.queries import entities_by_name, link_actors
-from crisol.store import Database
 
 
-def stored_events(store: Database, type: str | None = None, since: date | None = None,
-                  until: date | None = None, mentions: bool = True) -> list[cross.CrossEvent]:  # fmt: skip
+def stored_events(
+    store: Database,
+    type: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    mentions: bool = True,
+) -> list[cross.CrossEvent]:
     """Cross-source events of the stored articles (what ``crisol events`` lists).
 
     ``type`` and the ``since``/``until`` window (widened by :data:`cross.REPORTING_GAP`) only choose
@@ -27,12 +31,12 @@ def stored_events(store: Database, type: str | None = None, since: date | None =
     read only without a window. The other articles of the stories involved are read too, for
     uncoded reports. Nothing is written.
     """
-    queries, links = store.annotations, store.links
+    annotations, links = store.annotations, store.links
     wide_since = since - cross.REPORTING_GAP if since else None
     wide_until = until + cross.REPORTING_GAP if until else None
     story_of: dict[str, str] = {}
     ids: list[str] = []
-    for row in queries.iter_events(type=type, since=wide_since, until=wide_until):
+    for row in annotations.iter_events(type=type, since=wide_since, until=wide_until):
         if row.article.id not in story_of:
             ids.append(row.article.id)
             story_of[row.article.id] = row.article.story or ""
@@ -54,10 +58,19 @@ def stored_events(store: Database, type: str | None = None, since: date | None =
             a.events = [e for e in a.events if e.type == type.upper()]
     relations = [cross._relation(r) for r in links.relations_among(ids)]
     countries = cross._mention_countries(articles)
-    linked = {x.entity_id for a in articles for e in a.events for x in (e.source, e.target) if x and x.entity_id}
-    countries.update({i: c for i, r in queries.get_entities(linked).items() if (c := r.data.get("country"))})
-    return cross.group_events(articles, relations, story_of={k: v for k, v in story_of.items() if v}, mentions=mentions,
-                        countries=countries)  # fmt: skip
+    linked = {
+        x.entity_id for a in articles for e in a.events for x in (e.source, e.target) if x and x.entity_id
+    }
+    countries.update(
+        {i: c for i, r in annotations.get_entities(linked).items() if (c := r.data.get("country"))}
+    )
+    return cross.group_events(
+        articles,
+        relations,
+        story_of={k: v for k, v in story_of.items() if v},
+        mentions=mentions,
+        countries=countries,
+    )
 
 
 # Grouping reads every per-article event of the selection, the articles telling them and the
@@ -77,8 +90,10 @@ class TooBroad(ValueError):
 
     def __init__(self, reports: int, limit: int):
         self.reports, self.limit = reports, limit
-        super().__init__(f"since/until: {reports:,} reports of events fall in this selection and grouping them "
-                         f"across sources reads at most {limit:,}: give a type or a shorter date window")  # fmt: skip
+        super().__init__(
+            f"since/until: {reports:,} reports of events fall in this selection and grouping them "
+            f"across sources reads at most {limit:,}: give a type or a shorter date window"
+        )
 
 
 def list_cross_events(
@@ -115,21 +130,52 @@ def list_cross_events(
         raise TooBroad(reports, most)
     ids, names = frozenset(entity_ids), frozenset(actor_names)
     # the selection's size and the linking state: what the grouping depends on
-    key = (type and type.upper(), since, until, ids, names, certainty, sort, reports,
-           queries.stories_changed_at(store))
+    key = (
+        type and type.upper(),
+        since,
+        until,
+        ids,
+        names,
+        certainty,
+        sort,
+        reports,
+        queries.stories_changed_at(store),
+    )
     memo = store.memo(GROUPINGS, CROSS_KEPT)
     rows = memo.get(key)
     if rows is None:
-        rows = [e.to_dict() for e in select_cross_events(
-            store, type=type, entity_ids=ids, actor_names=names, since=since, until=until, certainty=certainty, sort=sort
-        )] if reports else []
+        rows = (
+            [
+                e.to_dict()
+                for e in select_cross_events(
+                    store,
+                    type=type,
+                    entity_ids=ids,
+                    actor_names=names,
+                    since=since,
+                    until=until,
+                    certainty=certainty,
+                    sort=sort,
+                )
+            ]
+            if reports
+            else []
+        )
     memo.put(key, rows)
     return queries.Page(rows[offset : offset + limit], len(rows), limit, offset)
 
 
-def select_cross_events(store: Database, *, type: str | None = None, entity_ids: Iterable[str] = (),
-                        actor_names: Iterable[str] = (), since: date | None = None, until: date | None = None,
-                        certainty: str | None = None, sort: str = "support") -> list[cross.CrossEvent]:  # fmt: skip
+def select_cross_events(
+    store: Database,
+    *,
+    type: str | None = None,
+    entity_ids: Iterable[str] = (),
+    actor_names: Iterable[str] = (),
+    since: date | None = None,
+    until: date | None = None,
+    certainty: str | None = None,
+    sort: str = "support",
+) -> list[cross.CrossEvent]:
     """Cross-source events matching the filters, all of them (no cap, no cache): an actor of
     some report is one of ``entity_ids`` or carries one of the folded ``actor_names``, the
     event's date overlaps ``since``/``until``, its certainty (the surest level its reports give)

@@ -30,7 +30,12 @@ def event_csv_row(row: dict[str, Any]) -> dict[str, Any]:
     flat["event_id"] = row.get("id")
     for role in ("source", "target"):
         actor = row.get(role) or {}
-        for key, column in (("name", "name"), ("country", "country"), ("sector", "sector"), ("entity_id", "entity")):
+        for key, column in (
+            ("name", "name"),
+            ("country", "country"),
+            ("sector", "sector"),
+            ("entity_id", "entity"),
+        ):
             flat[f"{role}_{column}"] = actor.get(key)
     return flat
 
@@ -49,20 +54,36 @@ CROSS_CSV_COLUMNS = [
 def cross_csv_row(e: dict[str, Any]) -> dict[str, Any]:
     """A cross-source event in its JSON shape (:meth:`CrossEvent.to_dict`) as a CSV row."""
     row: dict[str, Any] = {
-        "GLOBALEVENTID": e["id"], "SQLDATE": _sqldate(e["date"]), "DatePrecision": e["date_precision"],
-        "DateSource": e["date_source"], "EventCode": e["type"], "EventMode": e["mode"],
-        "NumMentions": len(e["sentences"]), "NumArticles": e["num_articles"], "NumSources": e["num_outlets"],
-        "NumIndependentSources": e["num_independent_sources"], "Certainty": e["certainty"],
+        "GLOBALEVENTID": e["id"],
+        "SQLDATE": _sqldate(e["date"]),
+        "DatePrecision": e["date_precision"],
+        "DateSource": e["date_source"],
+        "EventCode": e["type"],
+        "EventMode": e["mode"],
+        "NumMentions": len(e["sentences"]),
+        "NumArticles": e["num_articles"],
+        "NumSources": e["num_outlets"],
+        "NumIndependentSources": e["num_independent_sources"],
+        "Certainty": e["certainty"],
         "Certainties": ";".join(f"{k}:{len(v)}" for k, v in e["certainties"].items()),
-        "AttributedTo": ";".join(e["attributed_to"]), "ActionGeo_FullName": e["location"],
-        "Stories": ";".join(e["stories"]), "ArticleIds": ";".join(e["articles"]),
-        "Outlets": ";".join(e["outlets"]), "SOURCEURLS": ";".join(e["urls"]),
-    }  # fmt: skip
+        "AttributedTo": ";".join(e["attributed_to"]),
+        "ActionGeo_FullName": e["location"],
+        "Stories": ";".join(e["stories"]),
+        "ArticleIds": ";".join(e["articles"]),
+        "Outlets": ";".join(e["outlets"]),
+        "SOURCEURLS": ";".join(e["urls"]),
+    }
     for n, role in ((1, "source"), (2, "target")):
         actor = e.get(role) or {}
-        row.update({f"Actor{n}Code": actor.get("code"), f"Actor{n}Name": actor.get("name"),
-                    f"Actor{n}CountryCode": actor.get("country"), f"Actor{n}Type1Code": actor.get("sector"),
-                    f"Actor{n}EntityId": actor.get("entity_id")})  # fmt: skip
+        row.update(
+            {
+                f"Actor{n}Code": actor.get("code"),
+                f"Actor{n}Name": actor.get("name"),
+                f"Actor{n}CountryCode": actor.get("country"),
+                f"Actor{n}Type1Code": actor.get("sector"),
+                f"Actor{n}EntityId": actor.get("entity_id"),
+            }
+        )
     return row
 
 
@@ -74,8 +95,9 @@ def _sqldate(value: str | None) -> str | None:
     return "".join(p for p in parts if p.isdigit()) if all(p.isdigit() for p in parts) else value
 
 
-def csv_lines(rows: Iterable[dict[str, Any]], columns: Sequence[str],
-              flat: Callable[[dict[str, Any]], dict[str, Any]]) -> Iterator[str]:  # fmt: skip
+def csv_lines(
+    rows: Iterable[dict[str, Any]], columns: Sequence[str], flat: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Iterator[str]:
     """CSV text of ``rows`` flattened by ``flat`` to ``columns`` (header first), in chunks of
     about :data:`CSV_CHUNK` characters, so a response or a file can stream it."""
     buf = io.StringIO()
@@ -100,8 +122,12 @@ def cross_csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     return csv_lines(rows, CROSS_CSV_COLUMNS, cross_csv_row)
 
 
-def write_csv(rows: Iterable[dict[str, Any]], out, columns: Sequence[str],
-              flat: Callable[[dict[str, Any]], dict[str, Any]]) -> int:  # fmt: skip
+def write_csv(
+    rows: Iterable[dict[str, Any]],
+    out,
+    columns: Sequence[str],
+    flat: Callable[[dict[str, Any]], dict[str, Any]],
+) -> int:
     """Write ``rows`` to ``out`` as :func:`csv_lines` does; the number of rows written."""
     counted = 0
 

@@ -23,18 +23,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Sequence
 
-
 from crisol.link import dedup
 from crisol.link import similarity as sim
 from crisol.link.entities import EntityRegistry
-from crisol.text import fold_name
 from crisol.link.stories import WINDOW as stories_window
-from crisol.link.stories import StoryClusterer, StoryItem
+from crisol.link.stories import Story, StoryClusterer, StoryItem
 from crisol.model import Article, as_utc, time_key
 from crisol.service.views import store_view
-from crisol.store.link import StoredProfile
 from crisol.store import Database
-from crisol.link.stories import Story
+from crisol.store.link import StoredProfile
+from crisol.text import fold_name
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +62,15 @@ class LinkReport:
     entities_touched: set[str] = field(default_factory=set)
 
     def to_dict(self) -> dict:
-        return {"linked": self.linked, "stories_created": self.stories_created,
-                "stories_merged": self.stories_merged, "stories_split": self.stories_split,
-                "relations": dict(self.relations), "views": self.views,
-                "views_seconds": round(self.views_seconds, 2)}  # fmt: skip
+        return {
+            "linked": self.linked,
+            "stories_created": self.stories_created,
+            "stories_merged": self.stories_merged,
+            "stories_split": self.stories_split,
+            "relations": dict(self.relations),
+            "views": self.views,
+            "views_seconds": round(self.views_seconds, 2),
+        }
 
 
 def _person_ids(article: Article) -> dict[str, str]:
@@ -114,7 +117,13 @@ def participants(article: Article) -> frozenset[str]:
 
 def entity_names(article: Article) -> list[str]:
     """Distinctive names for similarity: people, organisations and places, by registry id."""
-    return sorted({m.entity_id or fold_name(m.canonical or m.text) for m in article.mentions if m.label in ("PER", "ORG", "LOC", "GPE")})
+    return sorted(
+        {
+            m.entity_id or fold_name(m.canonical or m.text)
+            for m in article.mentions
+            if m.label in ("PER", "ORG", "LOC", "GPE")
+        }
+    )
 
 
 def _time(article: Article) -> datetime | None:
@@ -145,7 +154,9 @@ class Linker:
         if self._ready:
             return
         records = self.links.load_entities()
-        self.registry = EntityRegistry.from_dict({"version": 1, "entities": records}) if records else EntityRegistry()
+        self.registry = (
+            EntityRegistry.from_dict({"version": 1, "entities": records}) if records else EntityRegistry()
+        )
         self.dedup = dedup.DuplicateIndex()
         self.sentences = dedup.SentenceCache()
         self.clusterer = StoryClusterer(self.model)
@@ -165,8 +176,12 @@ class Linker:
         # profiles another embedder made (a store from an older crisol) are made again, once
         stale = [a for a in articles if a.id in profiles and sim.unpack(profiles[a.id].embedding) is None]
         if stale:
-            fresh = sim.profiles([a.text for a in stale], [a.title for a in stale], [a.language for a in stale],
-                                 [entity_names(a) for a in stale])  # fmt: skip
+            fresh = sim.profiles(
+                [a.text for a in stale],
+                [a.title for a in stale],
+                [a.language for a in stale],
+                [entity_names(a) for a in stale],
+            )
             for a, f in zip(stale, fresh):
                 profiles[a.id].embedding = sim.pack(f)
             self.links.save_profiles([profiles[a.id] for a in stale])
@@ -174,9 +189,14 @@ class Linker:
             p = profiles.get(article.id)
             if p is None:
                 continue
-            item = StoryItem(article.id, self._profile_from(p, article), _time(article),
-                             frozenset(p.keys[0]) if p.keys else frozenset(),
-                             frozenset(p.keys[1]) if len(p.keys) > 1 else frozenset(), article.title)  # fmt: skip
+            item = StoryItem(
+                article.id,
+                self._profile_from(p, article),
+                _time(article),
+                frozenset(p.keys[0]) if p.keys else frozenset(),
+                frozenset(p.keys[1]) if len(p.keys) > 1 else frozenset(),
+                article.title,
+            )
             story.add(item)
             self.clusterer.df.add(item.profile)
             self.dedup.add(article.id, article.text, article.text_hash, item.time)
@@ -189,8 +209,14 @@ class Linker:
     @staticmethod
     def _profile_from(p: StoredProfile, article: Article) -> sim.Profile:
         head, title = sim.unpack(p.embedding)
-        return sim.Profile(head, title, sim.terms(article.text), frozenset(p.names), sim.numbers(article.text),
-                           article.language)  # fmt: skip
+        return sim.Profile(
+            head,
+            title,
+            sim.terms(article.text),
+            frozenset(p.names),
+            sim.numbers(article.text),
+            article.language,
+        )
 
     # -- linking ----------------------------------------------------------------------------
     def link_pending(self, on_progress: Callable[[int], None] | None = None) -> LinkReport:
@@ -211,8 +237,12 @@ class Linker:
         self._touched.clear()
         return report
 
-    def link_articles(self, articles: Sequence[Article], report: LinkReport | None = None,
-                      on_progress: Callable[[int], None] | None = None) -> LinkReport:
+    def link_articles(
+        self,
+        articles: Sequence[Article],
+        report: LinkReport | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> LinkReport:
         """Link articles just stored (the ingest runner hands each batch over as it is stored:
         no reload, no scan of the store): undated ones first, then by publication time, in
         transactions of :data:`BATCH`. The stories and entities they touched are added to
@@ -261,8 +291,12 @@ class Linker:
         self.links.save_entities([self.registry.get(i).to_dict() for i in sorted(touched)])
         report.entities_touched.update(touched)
         # 2. profiles, in one embedding batch
-        profiles = sim.profiles([a.text for a in articles], [a.title for a in articles],
-                                [a.language for a in articles], [entity_names(a) for a in articles])  # fmt: skip
+        profiles = sim.profiles(
+            [a.text for a in articles],
+            [a.title for a in articles],
+            [a.language for a in articles],
+            [entity_names(a) for a in articles],
+        )
         stored = []
         for a, p in zip(articles, profiles):
             who, everyone = participants(a), persons(a)
@@ -291,17 +325,30 @@ class Linker:
         earlier = [m for m in story.members[-REWRITE_POOL - 1 : -1] if m.id not in known]
         earlier.sort(key=lambda m: -float(m.profile.embedding @ item.profile.embedding))
         if earlier:
-            texts = {a.id: a for a in self.store.load_articles([m.id for m in earlier[:REWRITE_CANDIDATES]], with_raw=False)}
+            texts = {
+                a.id: a
+                for a in self.store.load_articles(
+                    [m.id for m in earlier[:REWRITE_CANDIDATES]], with_raw=False
+                )
+            }
             for m in earlier[:REWRITE_CANDIDATES]:
                 other = texts.get(m.id)
                 if other is None:
                     continue
                 dated = other.published is not None and article.published is not None
                 known = dated and abs((article.published - other.published).total_seconds()) > 3600
-                rel = dedup.compare(other.id, other.text, article.id, article.text, self.sentences,
-                                    order_known=bool(known and other.published < article.published))
+                rel = dedup.compare(
+                    other.id,
+                    other.text,
+                    article.id,
+                    article.text,
+                    self.sentences,
+                    order_known=bool(known and other.published < article.published),
+                )
                 if rel is None and known and other.published > article.published:
-                    rel = dedup.compare(article.id, article.text, other.id, other.text, self.sentences, order_known=True)
+                    rel = dedup.compare(
+                        article.id, article.text, other.id, other.text, self.sentences, order_known=True
+                    )
                 if rel is not None:
                     relations.append(rel)
         self.links.add_relations([r.to_dict() for r in relations])
@@ -310,8 +357,19 @@ class Linker:
         report.stories_merged += len(assignment.merged)
         report.stories_created += assignment.created
         report.linked += 1
-        self.links.add_to_story(story.id, article.id, assignment.score, story.title, story.language, story.size,
-                                story.first, story.last, assignment.merged, assignment.moved, assignment.split_from)  # fmt: skip
+        self.links.add_to_story(
+            story.id,
+            article.id,
+            assignment.score,
+            story.title,
+            story.language,
+            story.size,
+            story.first,
+            story.last,
+            assignment.merged,
+            assignment.moved,
+            assignment.split_from,
+        )
         report.stories_split += assignment.split_from is not None
         self._touched.add(story.id)
         if assignment.split_from is not None:
@@ -323,8 +381,9 @@ class Linker:
         self.clusterer.history.clear()
 
 
-
-def link_stored(store: Database, on_progress: Callable[[int], None] | None = None, views: bool = True) -> LinkReport:
+def link_stored(
+    store: Database, on_progress: Callable[[int], None] | None = None, views: bool = True
+) -> LinkReport:
     """Link every stored article that is not in a story yet (what ``crisol link`` runs), then
     present and store the stories it touched (``views``)."""
     return Linker(store, views=views).link_pending(on_progress)

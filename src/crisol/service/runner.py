@@ -35,8 +35,8 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 from crisol.errors import InputRejected, UnknownLanguage
 from crisol.model import Article, RawArticle, Rejection
 from crisol.store import InputRecord, Store
-from crisol.store.search import catch_up
 from crisol.store import search as fts
+from crisol.store.search import catch_up
 
 log = logging.getLogger(__name__)
 
@@ -129,11 +129,19 @@ class IngestReport:
 
     def counts(self) -> dict[str, Any]:
         return {
-            "inputs": self.inputs, "inputs_skipped": self.inputs_skipped, "read": self.read,
-            "new": self.new, "duplicate": self.duplicate, "copies": self.copies,
-            "rejected": len(self.rejected), "elapsed": round(self.elapsed, 3), "cpu": round(self.cpu, 3),
-            "analyzed": self.analyzed, "linked": self.linked, "phases": self.phases.to_dict(),
-        }  # fmt: skip
+            "inputs": self.inputs,
+            "inputs_skipped": self.inputs_skipped,
+            "read": self.read,
+            "new": self.new,
+            "duplicate": self.duplicate,
+            "copies": self.copies,
+            "rejected": len(self.rejected),
+            "elapsed": round(self.elapsed, 3),
+            "cpu": round(self.cpu, 3),
+            "analyzed": self.analyzed,
+            "linked": self.linked,
+            "phases": self.phases.to_dict(),
+        }
 
 
 # ---- phases ----------------------------------------------------------------------------------
@@ -150,8 +158,12 @@ class PhaseStat:
 
     def to_dict(self) -> dict[str, Any]:
         rate = self.items / self.cpu if self.cpu > 0 else None
-        return {"items": self.items, "cpu": round(self.cpu, 3), "wall": round(self.wall, 3),
-                "per_cpu_second": round(rate, 1) if rate else None}  # fmt: skip
+        return {
+            "items": self.items,
+            "cpu": round(self.cpu, 3),
+            "wall": round(self.wall, 3),
+            "per_cpu_second": round(rate, 1) if rate else None,
+        }
 
 
 @dataclass
@@ -192,8 +204,7 @@ class Phases:
 
 def _rejection(raw: RawArticle, e: Exception) -> Rejection:
     if isinstance(e, InputRejected):
-        return Rejection(source=e.source or raw.source, reason=e.reason,
-                         location=e.location or raw.location)  # fmt: skip
+        return Rejection(source=e.source or raw.source, reason=e.reason, location=e.location or raw.location)
     # A bug in a stage must not sink a long batch job, but it is labelled, not hidden.
     log.exception("unexpected error on %s", raw.where)
     return Rejection(raw.source, f"unexpected error: {type(e).__name__}: {e}", raw.location)
@@ -267,9 +278,17 @@ class Runner:
     when analysing) places articles into stories.
     """
 
-    def __init__(self, store: Store, stages: Stages | None = None, *, analyze: bool = True,
-                 batch_size: int = BATCH_SIZE, link: bool | None = None, now: datetime | None = None,
-                 on_progress: Callable[[IngestReport], None] | None = None):  # fmt: skip
+    def __init__(
+        self,
+        store: Store,
+        stages: Stages | None = None,
+        *,
+        analyze: bool = True,
+        batch_size: int = BATCH_SIZE,
+        link: bool | None = None,
+        now: datetime | None = None,
+        on_progress: Callable[[IngestReport], None] | None = None,
+    ):
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1; got {batch_size}")
         self.store, self.batch_size, self.now = store, batch_size, now
@@ -376,6 +395,7 @@ class Runner:
         entities: set[str] = set()
         if self.link and articles:
             self.tick("link")
+
             def linked_some(n: int) -> None:  # the display moves while a batch is linked
                 self.report.in_phase += n
                 self.tick()
@@ -390,8 +410,15 @@ class Runner:
             fts.index_changes(self.store, articles, stories, entities, was_in_step)
 
     def _merge_link_report(self, linked) -> None:
-        into = self.report.linked or {"linked": 0, "stories_created": 0, "stories_merged": 0, "stories_split": 0,
-                                      "relations": {}, "views": 0, "views_seconds": 0.0}  # fmt: skip
+        into = self.report.linked or {
+            "linked": 0,
+            "stories_created": 0,
+            "stories_merged": 0,
+            "stories_split": 0,
+            "relations": {},
+            "views": 0,
+            "views_seconds": 0.0,
+        }
         d = linked.to_dict()
         for key in ("linked", "stories_created", "stories_merged", "stories_split"):
             into[key] += d[key]
@@ -447,8 +474,14 @@ class Runner:
             self.report.duplicate += 1
             if self._keep:
                 existing = self.store.get_article(raw.id)
-                self.report.articles.append({"id": raw.id, "new": False, "title": existing.title if existing else None,
-                                             "copy_of": existing.copy_of if existing else None})  # fmt: skip
+                self.report.articles.append(
+                    {
+                        "id": raw.id,
+                        "new": False,
+                        "title": existing.title if existing else None,
+                        "copy_of": existing.copy_of if existing else None,
+                    }
+                )
             return
         try:
             article = self.stages.clean(raw, now=self.now)
@@ -478,7 +511,9 @@ class Runner:
             if a.new:
                 fresh.append(article)
             if self._keep:
-                self.report.articles.append({"id": a.id, "new": a.new, "copy_of": a.copy_of, "title": article.title})
+                self.report.articles.append(
+                    {"id": a.id, "new": a.new, "copy_of": a.copy_of, "title": article.title}
+                )
         self.follow_up(fresh)
         self.tick("read and clean")
 
@@ -502,6 +537,7 @@ def ingest(
     ``link`` (default: when analysing) places the stored articles into stories; a run also
     picks up articles a killed run stored but did not link.
     """
-    runner = Runner(store, stages, analyze=analyze, batch_size=batch_size, link=link, now=now,
-                    on_progress=on_progress)  # fmt: skip
+    runner = Runner(
+        store, stages, analyze=analyze, batch_size=batch_size, link=link, now=now, on_progress=on_progress
+    )
     return runner.run(paths)

@@ -19,5 +19,8 @@ def snippet_html(snippet: Snippet) -> str:
 
 def hit_dict(hit: SearchHit) -> dict[str, Any]:
     """One hit as JSON: its fields, the snippet as HTML, the date in ISO 8601."""
-    return {**hit.__dict__, "snippet": snippet_html(hit.snippet),
-            "published": hit.published.isoformat() if hit.published else None}  # fmt: skip
+    return {
+        **hit.__dict__,
+        "snippet": snippet_html(hit.snippet),
+        "published": hit.published.isoformat() if hit.published else None,
+    }

@@ -13,13 +13,11 @@ import logging
 from datetime import datetime
 from typing import Any, Callable, Sequence
 
-
+from crisol import present
 from crisol.errors import StoreError
 from crisol.link import dedup
-from crisol import present
 from crisol.present.sources import detect_agency
-from crisol.store import queries
-from crisol.store import Database
+from crisol.store import Database, queries
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +27,12 @@ VIEW_WRITE_WAIT_MS = 500
 
 
 def relation_from_dict(d: dict) -> dedup.Relation:
-    pairs = [dedup.AlignedPair(p["a"], p["b"], p["score"], p["a_text"], p["b_text"]) for p in d.get("pairs", [])]
-    return dedup.Relation(d["a"], d["b"], d["kind"], float(d["score"]), pairs, d.get("dropped", []), d.get("added", []))
+    pairs = [
+        dedup.AlignedPair(p["a"], p["b"], p["score"], p["a_text"], p["b_text"]) for p in d.get("pairs", [])
+    ]
+    return dedup.Relation(
+        d["a"], d["b"], d["kind"], float(d["score"]), pairs, d.get("dropped", []), d.get("added", [])
+    )
 
 
 def list_stories(store: Database, limit: int = 50, offset: int = 0, order: str = "last"):
@@ -127,7 +129,9 @@ def stored_story_view(store: Database, story_id: str, members: Sequence[str] | N
             store.memo(UNSAVED_VIEWS, UNSAVED_KEPT).discard(story_id)
         except StoreError as e:  # a cache write: the reader is answered all the same
             store.memo(UNSAVED_VIEWS, UNSAVED_KEPT).put(story_id, (updated, view))
-            log.warning("could not store the view of story %s (kept in memory until it can be): %s", story_id, e)
+            log.warning(
+                "could not store the view of story %s (kept in memory until it can be): %s", story_id, e
+            )
     return view
 
 

@@ -55,25 +55,43 @@ def _sentence(x: Sentence) -> Row:
 
 def _mention(x: Mention) -> Row:
     return {
-        "text": x.text, "label": x.label, "char_start": x.start, "char_end": x.end,
-        "sentence": x.sentence, "entity_id": x.entity_id, "canonical": x.canonical,
-        "country": x.country, "role": x.role, "source": x.source,
-    }  # fmt: skip
+        "text": x.text,
+        "label": x.label,
+        "char_start": x.start,
+        "char_end": x.end,
+        "sentence": x.sentence,
+        "entity_id": x.entity_id,
+        "canonical": x.canonical,
+        "country": x.country,
+        "role": x.role,
+        "source": x.source,
+    }
 
 
 def _time(x: TimeExpression) -> Row:
     return {
-        "text": x.text, "char_start": x.start, "char_end": x.end, "sentence": x.sentence,
-        "value": x.value, "precision": x.precision, "rule": x.rule,
-    }  # fmt: skip
+        "text": x.text,
+        "char_start": x.start,
+        "char_end": x.end,
+        "sentence": x.sentence,
+        "value": x.value,
+        "precision": x.precision,
+        "rule": x.rule,
+    }
 
 
 def _quote(x: Quote) -> Row:
     return {
-        "text": x.text, "kind": x.kind, "speaker": x.speaker, "cue": x.cue,
-        "char_start": x.start, "char_end": x.end, "sentence": x.sentence,
-        "speaker_entity": x.speaker_entity, "via": x.via,
-    }  # fmt: skip
+        "text": x.text,
+        "kind": x.kind,
+        "speaker": x.speaker,
+        "cue": x.cue,
+        "char_start": x.start,
+        "char_end": x.end,
+        "sentence": x.sentence,
+        "speaker_entity": x.speaker_entity,
+        "via": x.via,
+    }
 
 
 def _actor(role: str, actor: Actor | None) -> Row:
@@ -89,12 +107,21 @@ def _actor(role: str, actor: Actor | None) -> Row:
 
 def _event(x: Event) -> Row:
     return {
-        "event_id": x.id, "type": x.type, "mode": x.mode,
-        **_actor("source", x.source), **_actor("target", x.target),
-        "sentence": x.sentence, "sentence_text": x.sentence_text, "trigger": x.trigger,
-        "location": x.location, "date": x.date, "date_precision": x.date_precision,
-        "certainty": x.certainty, "attributed_to": x.attributed_to, "date_source": x.date_source,
-    }  # fmt: skip
+        "event_id": x.id,
+        "type": x.type,
+        "mode": x.mode,
+        **_actor("source", x.source),
+        **_actor("target", x.target),
+        "sentence": x.sentence,
+        "sentence_text": x.sentence_text,
+        "trigger": x.trigger,
+        "location": x.location,
+        "date": x.date,
+        "date_precision": x.date_precision,
+        "certainty": x.certainty,
+        "attributed_to": x.attributed_to,
+        "date_source": x.date_source,
+    }
 
 
 # (table, Article attribute, item -> row): the lists an article owns.
@@ -159,24 +186,51 @@ FROM_ROW: dict[str, Callable[[Mapping[str, Any]], Any]] = {
     "removed": lambda r: RemovedLine(text=r["text"], reason=r["reason"], line=r["line"]),
     "sentences": lambda r: Sentence(r["sentence"], r["char_start"], r["char_end"], r["text"]),
     "mentions": lambda r: Mention(
-        text=r["text"], label=r["label"], start=r["char_start"], end=r["char_end"],
-        sentence=r["sentence"], entity_id=r["entity_id"], canonical=r["canonical"],
-        country=r["country"], role=r["role"], source=r["source"],
-    ),  # fmt: skip
+        text=r["text"],
+        label=r["label"],
+        start=r["char_start"],
+        end=r["char_end"],
+        sentence=r["sentence"],
+        entity_id=r["entity_id"],
+        canonical=r["canonical"],
+        country=r["country"],
+        role=r["role"],
+        source=r["source"],
+    ),
     "dates": lambda r: TimeExpression(
-        text=r["text"], start=r["char_start"], end=r["char_end"], sentence=r["sentence"],
-        value=r["value"], precision=r["precision"], rule=r["rule"],
-    ),  # fmt: skip
+        text=r["text"],
+        start=r["char_start"],
+        end=r["char_end"],
+        sentence=r["sentence"],
+        value=r["value"],
+        precision=r["precision"],
+        rule=r["rule"],
+    ),
     "quotes": lambda r: Quote(
-        text=r["text"], kind=r["kind"], speaker=r["speaker"], cue=r["cue"],
-        start=r["char_start"], end=r["char_end"], sentence=r["sentence"],
-        speaker_entity=r["speaker_entity"], via=r["via"],
-    ),  # fmt: skip
+        text=r["text"],
+        kind=r["kind"],
+        speaker=r["speaker"],
+        cue=r["cue"],
+        start=r["char_start"],
+        end=r["char_end"],
+        sentence=r["sentence"],
+        speaker_entity=r["speaker_entity"],
+        via=r["via"],
+    ),
     "events": lambda r: Event(
-        type=r["type"], mode=r["mode"], source=_actor_from(r, "source"),
-        target=_actor_from(r, "target"), sentence=r["sentence"],
-        sentence_text=r["sentence_text"], trigger=r["trigger"], location=r["location"],
-        date=r["date"], date_precision=r["date_precision"], certainty=r["certainty"],
-        attributed_to=r["attributed_to"], id=r["event_id"], date_source=r["date_source"],
-    ),  # fmt: skip
+        type=r["type"],
+        mode=r["mode"],
+        source=_actor_from(r, "source"),
+        target=_actor_from(r, "target"),
+        sentence=r["sentence"],
+        sentence_text=r["sentence_text"],
+        trigger=r["trigger"],
+        location=r["location"],
+        date=r["date"],
+        date_precision=r["date_precision"],
+        certainty=r["certainty"],
+        attributed_to=r["attributed_to"],
+        id=r["event_id"],
+        date_source=r["date_source"],
+    ),
 }

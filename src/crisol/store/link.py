@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy import (
     delete,
     func,
@@ -24,17 +23,27 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from crisol.errors import StoreBusy, StoreError
 from crisol.store import schema as s
-from crisol.store.schema import (article_profiles, entities, entity_aliases, relations,
-                                 stories, story_articles, story_history, story_views)
+from crisol.store.schema import (
+    article_profiles,
+    entities,
+    entity_aliases,
+    relations,
+    stories,
+    story_articles,
+    story_history,
+    story_views,
+)
 from crisol.store.store import Store, _chunks
 
 if TYPE_CHECKING:
     import numpy as np
 
 MAX_MERGE_HOPS = 64  # a chain of merges longer than this (or a loop) leads nowhere
+
 
 @dataclass
 class StoryRow:
@@ -93,11 +102,17 @@ class LinkStore:
             conn.execute(
                 insert(entities),
                 [
-                    {"id": r["id"], "name": r["name"], "type": r["type"], "country": r.get("country"),
-                     "role": r.get("role"), "data": r}
+                    {
+                        "id": r["id"],
+                        "name": r["name"],
+                        "type": r["type"],
+                        "country": r.get("country"),
+                        "role": r.get("role"),
+                        "data": r,
+                    }
                     for r in records
                 ],
-            )  # fmt: skip
+            )
             aliases = [
                 {"entity_id": r["id"], "text": text[:300], "count": int(n)}
                 for r in records
@@ -124,19 +139,25 @@ class LinkStore:
         with self.store.connection() as conn:
             for pos, eid in enumerate(entity_ids):
                 conn.execute(
-                    update(q).where(q.c.article_id == article_id, q.c.position == pos).values(speaker_entity=eid)
+                    update(q)
+                    .where(q.c.article_id == article_id, q.c.position == pos)
+                    .values(speaker_entity=eid)
                 )
 
     def find_entities(self, name: str, limit: int = 20) -> list[dict[str, Any]]:
         """Entities whose canonical name or any alias contains ``name`` (case-insensitive)."""
         pattern = f"%{name.lower()}%"
         with self.store.connection() as conn:
-            ids = conn.execute(
-                select(entity_aliases.c.entity_id)
-                .where(func.lower(entity_aliases.c.text).like(pattern))
-                .union(select(entities.c.id).where(func.lower(entities.c.name).like(pattern)))
-                .limit(200)
-            ).scalars().all()
+            ids = (
+                conn.execute(
+                    select(entity_aliases.c.entity_id)
+                    .where(func.lower(entity_aliases.c.text).like(pattern))
+                    .union(select(entities.c.id).where(func.lower(entities.c.name).like(pattern)))
+                    .limit(200)
+                )
+                .scalars()
+                .all()
+            )
             if not ids:
                 return []
             rows = conn.execute(select(entities.c.data).where(entities.c.id.in_(ids[:500]))).scalars().all()
@@ -163,11 +184,15 @@ class LinkStore:
             conn.execute(
                 insert(article_profiles),
                 [
-                    {"article_id": p.article_id, "embedding": p.embedding.astype(np.float32).tobytes(),
-                     "names": sorted(p.names), "keys": p.keys}
+                    {
+                        "article_id": p.article_id,
+                        "embedding": p.embedding.astype(np.float32).tobytes(),
+                        "names": sorted(p.names),
+                        "keys": p.keys,
+                    }
                     for p in profiles
                 ],
-            )  # fmt: skip
+            )
 
     def load_profiles(self, ids: Iterable[str]) -> dict[str, StoredProfile]:
         import numpy as np  # lazy, as in save_profiles
@@ -175,9 +200,14 @@ class LinkStore:
         out: dict[str, StoredProfile] = {}
         with self.store.connection() as conn:
             for chunk in _chunks(list(ids)):
-                for r in conn.execute(select(article_profiles).where(article_profiles.c.article_id.in_(chunk))):
+                for r in conn.execute(
+                    select(article_profiles).where(article_profiles.c.article_id.in_(chunk))
+                ):
                     out[r.article_id] = StoredProfile(
-                        r.article_id, np.frombuffer(r.embedding, dtype=np.float32).copy(), list(r.names), list(r.keys)
+                        r.article_id,
+                        np.frombuffer(r.embedding, dtype=np.float32).copy(),
+                        list(r.names),
+                        list(r.keys),
                     )
         return out
 
@@ -192,8 +222,14 @@ class LinkStore:
                 select(a.c.id, a.c.published, a.c.ingested_at).where(a.c.id.not_in(linked))
             ).all()
         far = datetime.max.replace(tzinfo=None)
-        rows.sort(key=lambda r: (r.published is not None, r.published.replace(tzinfo=None) if r.published else far,
-                                 r.ingested_at.replace(tzinfo=None) if r.ingested_at else far, r.id))  # fmt: skip
+        rows.sort(
+            key=lambda r: (
+                r.published is not None,
+                r.published.replace(tzinfo=None) if r.published else far,
+                r.ingested_at.replace(tzinfo=None) if r.ingested_at else far,
+                r.id,
+            )
+        )
         return [r.id for r in rows]
 
     # ---- relations ---------------------------------------------------------------------------
@@ -204,20 +240,32 @@ class LinkStore:
         with self.store.connection() as conn:
             for r in rels:
                 conn.execute(
-                    delete(relations).where(relations.c.a == r["a"], relations.c.b == r["b"], relations.c.kind == r["kind"])
+                    delete(relations).where(
+                        relations.c.a == r["a"], relations.c.b == r["b"], relations.c.kind == r["kind"]
+                    )
                 )
             conn.execute(
                 insert(relations),
-                [{"a": r["a"], "b": r["b"], "kind": r["kind"], "score": float(r["score"]),
-                  "detail": {k: r.get(k, []) for k in ("pairs", "dropped", "added")}} for r in rels],
-            )  # fmt: skip
+                [
+                    {
+                        "a": r["a"],
+                        "b": r["b"],
+                        "kind": r["kind"],
+                        "score": float(r["score"]),
+                        "detail": {k: r.get(k, []) for k in ("pairs", "dropped", "added")},
+                    }
+                    for r in rels
+                ],
+            )
 
     def relations_among(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         ids = list(ids)
         out = []
         with self.store.connection() as conn:
             for chunk in _chunks(ids):
-                for r in conn.execute(select(relations).where(relations.c.b.in_(chunk)).order_by(relations.c.a, relations.c.b)):
+                for r in conn.execute(
+                    select(relations).where(relations.c.b.in_(chunk)).order_by(relations.c.a, relations.c.b)
+                ):
                     if r.a in ids:
                         out.append({"a": r.a, "b": r.b, "kind": r.kind, "score": r.score, **r.detail})
         return out
@@ -230,9 +278,20 @@ class LinkStore:
         return [{"a": r.a, "b": r.b, "kind": r.kind, "score": r.score, **r.detail} for r in rows]
 
     # ---- stories -----------------------------------------------------------------------------
-    def add_to_story(self, story_id: str, article_id: str, score: float, title: str | None, language: str | None,
-                     size: int, first: datetime | None, last: datetime | None, merged: Sequence[str] = (),
-                     moved: Sequence[str] = (), split_from: str | None = None) -> None:  # fmt: skip
+    def add_to_story(
+        self,
+        story_id: str,
+        article_id: str,
+        score: float,
+        title: str | None,
+        language: str | None,
+        size: int,
+        first: datetime | None,
+        last: datetime | None,
+        merged: Sequence[str] = (),
+        moved: Sequence[str] = (),
+        split_from: str | None = None,
+    ) -> None:
         """Record one new member of a story (and the stories it bridged into it, or the articles
         it took along when it split from a drifting story) without rewriting the story's other
         members: the cost stays flat however big the story grows."""
@@ -242,20 +301,46 @@ class LinkStore:
         with self.store.connection() as conn:
             # a title once set stays (the presented story may have chosen a better one: set_title)
             kept = func.coalesce(stories.c.title, title)
-            if conn.execute(update(stories).where(stories.c.id == story_id).values(title=kept, **values)).rowcount == 0:
+            if (
+                conn.execute(
+                    update(stories).where(stories.c.id == story_id).values(title=kept, **values)
+                ).rowcount
+                == 0
+            ):
                 conn.execute(insert(stories).values(id=story_id, title=title, **values))
             for other in merged:
-                offset = conn.execute(select(func.coalesce(func.max(sa_.c.position) + 1, 0)).where(sa_.c.story_id == story_id)).scalar()
-                conn.execute(update(sa_).where(sa_.c.story_id == other).values(story_id=story_id, position=sa_.c.position + offset))
-                conn.execute(update(stories).where(stories.c.id == other).values(merged_into=story_id, size=0, updated=now))
+                offset = conn.execute(
+                    select(func.coalesce(func.max(sa_.c.position) + 1, 0)).where(sa_.c.story_id == story_id)
+                ).scalar()
+                conn.execute(
+                    update(sa_)
+                    .where(sa_.c.story_id == other)
+                    .values(story_id=story_id, position=sa_.c.position + offset)
+                )
+                conn.execute(
+                    update(stories)
+                    .where(stories.c.id == other)
+                    .values(merged_into=story_id, size=0, updated=now)
+                )
             if moved:
                 conn.execute(update(sa_).where(sa_.c.article_id.in_(list(moved))).values(story_id=story_id))
             if split_from is not None:
-                left = select(func.count()).select_from(sa_).where(sa_.c.story_id == split_from).scalar_subquery()
+                left = (
+                    select(func.count())
+                    .select_from(sa_)
+                    .where(sa_.c.story_id == split_from)
+                    .scalar_subquery()
+                )
                 conn.execute(update(stories).where(stories.c.id == split_from).values(size=left, updated=now))
-            position = conn.execute(select(func.coalesce(func.max(sa_.c.position) + 1, 0)).where(sa_.c.story_id == story_id)).scalar()
+            position = conn.execute(
+                select(func.coalesce(func.max(sa_.c.position) + 1, 0)).where(sa_.c.story_id == story_id)
+            ).scalar()
             conn.execute(delete(sa_).where(sa_.c.article_id == article_id))
-            conn.execute(insert(sa_).values(article_id=article_id, story_id=story_id, score=float(score), position=position))
+            conn.execute(
+                insert(sa_).values(
+                    article_id=article_id, story_id=story_id, score=float(score), position=position
+                )
+            )
 
     def add_history(self, entries: Sequence[dict[str, Any]]) -> None:
         if not entries:
@@ -264,34 +349,65 @@ class LinkStore:
         with self.store.connection() as conn:
             conn.execute(
                 insert(story_history),
-                [{"story_id": e["story"], "action": e["action"], "article_id": e.get("article"),
-                  "other_story": e.get("merged") or e.get("into"), "score": e.get("score"), "at": now} for e in entries],
-            )  # fmt: skip
+                [
+                    {
+                        "story_id": e["story"],
+                        "action": e["action"],
+                        "article_id": e.get("article"),
+                        "other_story": e.get("merged") or e.get("into"),
+                        "score": e.get("score"),
+                        "at": now,
+                    }
+                    for e in entries
+                ],
+            )
 
     def story_history(self, story_id: str) -> list[dict[str, Any]]:
         with self.store.connection() as conn:
             rows = conn.execute(
-                select(story_history).where((story_history.c.story_id == story_id) | (story_history.c.other_story == story_id))
+                select(story_history)
+                .where((story_history.c.story_id == story_id) | (story_history.c.other_story == story_id))
                 .order_by(story_history.c.id)
-            ).all()  # fmt: skip
-        return [{"story": r.story_id, "action": r.action, "article": r.article_id, "other": r.other_story,
-                 "score": r.score, "at": r.at.isoformat()} for r in rows]  # fmt: skip
+            ).all()
+        return [
+            {
+                "story": r.story_id,
+                "action": r.action,
+                "article": r.article_id,
+                "other": r.other_story,
+                "score": r.score,
+                "at": r.at.isoformat(),
+            }
+            for r in rows
+        ]
 
     def story_members(self, story_id: str) -> list[str]:
         with self.store.connection() as conn:
             return list(
                 conn.execute(
-                    select(story_articles.c.article_id).where(story_articles.c.story_id == story_id).order_by(story_articles.c.position)
+                    select(story_articles.c.article_id)
+                    .where(story_articles.c.story_id == story_id)
+                    .order_by(story_articles.c.position)
                 ).scalars()
             )
 
     def story_of(self, article_id: str) -> str | None:
         with self.store.connection() as conn:
-            return conn.execute(select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)).scalar()
+            return conn.execute(
+                select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)
+            ).scalar()
 
     def resolve_story(self, id_or_prefix: str) -> str | None:
         with self.store.connection() as conn:
-            ids = conn.execute(select(stories.c.id).where(stories.c.id.like(f"{id_or_prefix}%"), stories.c.merged_into.is_(None)).limit(2)).scalars().all()
+            ids = (
+                conn.execute(
+                    select(stories.c.id)
+                    .where(stories.c.id.like(f"{id_or_prefix}%"), stories.c.merged_into.is_(None))
+                    .limit(2)
+                )
+                .scalars()
+                .all()
+            )
         return ids[0] if len(ids) == 1 else None
 
     def merged_target(self, story_id: str) -> str | None:
@@ -319,7 +435,9 @@ class LinkStore:
         key = stories.c.size.desc() if order == "size" else stories.c.last.desc()
         with self.store.connection() as conn:
             total = conn.execute(select(func.count()).select_from(stories).where(live)).scalar_one()
-            rows = conn.execute(select(stories).where(live).order_by(key, stories.c.id).limit(limit).offset(offset)).all()
+            rows = conn.execute(
+                select(stories).where(live).order_by(key, stories.c.id).limit(limit).offset(offset)
+            ).all()
             ids = [r.id for r in rows]
             members: dict[str, list[tuple[str, str | None]]] = {i: [] for i in ids}
             if ids:
@@ -333,10 +451,18 @@ class LinkStore:
                 for r in conn.execute(q):
                     members[r.story_id].append((r.article_id, r.outlet))
         data = [
-            StoryRow(r.id, r.title, r.language, r.size, r.first, r.last,
-                     [m for m, _ in members[r.id]], sorted({o for _, o in members[r.id] if o}))
+            StoryRow(
+                r.id,
+                r.title,
+                r.language,
+                r.size,
+                r.first,
+                r.last,
+                [m for m, _ in members[r.id]],
+                sorted({o for _, o in members[r.id] if o}),
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
         return StoryPage(data, total)
 
     def live_story_ids(self, since: datetime | None = None, limit: int = 100_000) -> list[str]:
@@ -357,8 +483,9 @@ class LinkStore:
         with self.store.connection() as conn:
             conn.execute(update(stories).where(stories.c.id == story_id).values(title=title))
 
-    def save_view(self, story_id: str, story_updated: datetime, view: dict[str, Any],
-                  wait_ms: int | None = None) -> None:  # fmt: skip
+    def save_view(
+        self, story_id: str, story_updated: datetime, view: dict[str, Any], wait_ms: int | None = None
+    ) -> None:
         """Store the presented ``view`` of a story as it was at ``story_updated`` (replacing any).
 
         ``wait_ms`` (SQLite, outside a transaction) bounds the wait for another writer, such as
@@ -368,11 +495,15 @@ class LinkStore:
         try:
             self._save_view(story_id, story_updated, view, wait_ms)
         except OperationalError as e:
-            raise StoreBusy(f"{self.store.where}: the view of story {story_id} was not stored: {e.orig}") from e
+            raise StoreBusy(
+                f"{self.store.where}: the view of story {story_id} was not stored: {e.orig}"
+            ) from e
         except SQLAlchemyError as e:
             raise StoreError(f"{self.store.where}: the view of story {story_id} was not stored: {e}") from e
 
-    def _save_view(self, story_id: str, story_updated: datetime, view: dict[str, Any], wait_ms: int | None) -> None:
+    def _save_view(
+        self, story_id: str, story_updated: datetime, view: dict[str, Any], wait_ms: int | None
+    ) -> None:
         if wait_ms is None or self.store.in_transaction or self.store.engine.dialect.name != "sqlite":
             with self.store.connection() as conn:
                 self._write_view(conn, story_id, story_updated, view)
@@ -391,14 +522,20 @@ class LinkStore:
     @staticmethod
     def _write_view(conn, story_id: str, story_updated: datetime, view: dict[str, Any]) -> None:
         conn.execute(delete(story_views).where(story_views.c.story_id == story_id))
-        conn.execute(insert(story_views).values(story_id=story_id, story_updated=story_updated,
-                                                computed=s.utcnow(), view=view))  # fmt: skip
+        conn.execute(
+            insert(story_views).values(
+                story_id=story_id, story_updated=story_updated, computed=s.utcnow(), view=view
+            )
+        )
 
     def load_view(self, story_id: str) -> tuple[datetime, dict[str, Any]] | None:
         """The stored view of a story and the story's ``updated`` it was made from, or None."""
         with self.store.connection() as conn:
-            row = conn.execute(select(story_views.c.story_updated, story_views.c.view)
-                               .where(story_views.c.story_id == story_id)).first()  # fmt: skip
+            row = conn.execute(
+                select(story_views.c.story_updated, story_views.c.view).where(
+                    story_views.c.story_id == story_id
+                )
+            ).first()
         return (row.story_updated, row.view) if row is not None else None
 
     def drop_views(self, story_ids: Iterable[str]) -> None:

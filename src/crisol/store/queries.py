@@ -43,11 +43,11 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from sqlalchemy import Connection, Select, and_, exists, func, or_, select
 
 from crisol.model import Actor, Article, Event, Quote, date_span, span_overlaps
-from crisol.text import fold
 from crisol.store import convert
 from crisol.store import schema as s
 from crisol.store.schema import entities, entity_aliases, stories, story_articles
 from crisol.store.store import Store, _chunks
+from crisol.text import fold
 
 MAX_LIMIT = 500  # the most items one API page holds (the library itself takes any limit)
 # The deepest page any listing serves: far beyond any store, and far inside the engines'
@@ -85,15 +85,31 @@ class ArticleRef:
 
     def to_dict(self) -> dict[str, Any]:
         """The article fields every quote and event carries (``article`` is the id)."""
-        return {"article": self.id, "outlet": self.outlet, "language": self.language, "title": self.title,
-                "url": self.url, "published": _iso(self.published), "story": self.story}  # fmt: skip
+        return {
+            "article": self.id,
+            "outlet": self.outlet,
+            "language": self.language,
+            "title": self.title,
+            "url": self.url,
+            "published": _iso(self.published),
+            "story": self.story,
+        }
 
 
 def article_summary(r: Mapping[str, Any], story: str | None = None) -> dict[str, Any]:
     """An article in a listing: the fields of the article in full, without text or annotations."""
-    return {"id": r["id"], "title": r["title"], "outlet": r["outlet"], "language": r["language"],
-            "published": _iso(r["published"]), "url": r["url"], "source": r["source"],
-            "copy_of": r["copy_of"], "analysis": r["analysis"], "story": story}  # fmt: skip
+    return {
+        "id": r["id"],
+        "title": r["title"],
+        "outlet": r["outlet"],
+        "language": r["language"],
+        "published": _iso(r["published"]),
+        "url": r["url"],
+        "source": r["source"],
+        "copy_of": r["copy_of"],
+        "analysis": r["analysis"],
+        "story": story,
+    }
 
 
 @dataclass
@@ -132,16 +148,26 @@ class EntityRecord:
     def to_dict(self) -> dict[str, Any]:
         """The entity in full: the summary of a listing, its articles' ids and its merges."""
         aliases = [{"text": t, "count": n} for t, n in self.aliases]
-        return {**entity_summary(self.data, aliases, len(self.articles)), "articles": self.articles,
-                "merges": self.merges}  # fmt: skip
+        return {
+            **entity_summary(self.data, aliases, len(self.articles)),
+            "articles": self.articles,
+            "merges": self.merges,
+        }
 
 
 def entity_summary(r: Mapping[str, Any], aliases: list[dict[str, Any]], article_count: int) -> dict[str, Any]:
     """An entity in a listing: its columns, every spelling (``{text, count}``, most seen first),
     ``mentions`` (their sum) and how many articles name it."""
-    return {"id": r["id"], "name": r["name"], "type": r.get("type"), "country": r.get("country"),
-            "role": r.get("role"), "mentions": sum(a["count"] for a in aliases), "aliases": aliases,
-            "article_count": article_count}  # fmt: skip
+    return {
+        "id": r["id"],
+        "name": r["name"],
+        "type": r.get("type"),
+        "country": r.get("country"),
+        "role": r.get("role"),
+        "mentions": sum(a["count"] for a in aliases),
+        "aliases": aliases,
+        "article_count": article_count,
+    }
 
 
 def _entity_record(r: Mapping[str, Any]) -> EntityRecord:
@@ -167,18 +193,32 @@ class QuoteRow:
     def to_dict(self) -> dict[str, Any]:
         q = self.quote
         return {
-            "id": self.id, "text": q.text, "kind": q.kind,
-            "speaker": {"name": self.speaker_name or q.speaker, "text": q.speaker, "entity_id": q.speaker_entity},
-            "cue": q.cue, "via": q.via, "sentence": q.sentence, "start": q.start, "end": q.end,
+            "id": self.id,
+            "text": q.text,
+            "kind": q.kind,
+            "speaker": {
+                "name": self.speaker_name or q.speaker,
+                "text": q.speaker,
+                "entity_id": q.speaker_entity,
+            },
+            "cue": q.cue,
+            "via": q.via,
+            "sentence": q.sentence,
+            "start": q.start,
+            "end": q.end,
             **self.article.to_dict(),
-        }  # fmt: skip
+        }
 
 
 def actor_dict(actor: Actor | None) -> dict[str, Any] | None:
     if actor is None:
         return None
-    return {"name": actor.name, "entity_id": actor.entity_id, "country": actor.country,
-            "sector": actor.sector}  # fmt: skip
+    return {
+        "name": actor.name,
+        "entity_id": actor.entity_id,
+        "country": actor.country,
+        "sector": actor.sector,
+    }
 
 
 @dataclass
@@ -197,21 +237,37 @@ class EventRow:
     def to_dict(self) -> dict[str, Any]:
         e = self.event
         return {
-            "id": self.id, "type": e.type, "mode": e.mode,
-            "source": actor_dict(e.source), "target": actor_dict(e.target),
-            "location": e.location, "date": e.date, "date_precision": e.date_precision,
+            "id": self.id,
+            "type": e.type,
+            "mode": e.mode,
+            "source": actor_dict(e.source),
+            "target": actor_dict(e.target),
+            "location": e.location,
+            "date": e.date,
+            "date_precision": e.date_precision,
             "date_source": e.date_source,  # text or published: where the date came from (stored column)
-            "certainty": e.certainty, "attributed_to": e.attributed_to,
-            "sentence": e.sentence_text, "sentence_index": e.sentence, "trigger": e.trigger,
+            "certainty": e.certainty,
+            "attributed_to": e.attributed_to,
+            "sentence": e.sentence_text,
+            "sentence_index": e.sentence,
+            "trigger": e.trigger,
             **self.article.to_dict(),
-        }  # fmt: skip
+        }
 
 
 def _story_item(r: Mapping[str, Any], members: Sequence[tuple[str, str | None]]) -> dict[str, Any]:
     """A story in a listing; ``members`` are its (article id, outlet) in story order."""
-    return {"id": r["id"], "title": r["title"], "language": r["language"], "size": r["size"],
-            "first": _iso(r["first"]), "last": _iso(r["last"]), "updated": _iso(r["updated"]),
-            "articles": [m for m, _ in members], "outlets": sorted({o for _, o in members if o})}  # fmt: skip
+    return {
+        "id": r["id"],
+        "title": r["title"],
+        "language": r["language"],
+        "size": r["size"],
+        "first": _iso(r["first"]),
+        "last": _iso(r["last"]),
+        "updated": _iso(r["updated"]),
+        "articles": [m for m, _ in members],
+        "outlets": sorted({o for _, o in members if o}),
+    }
 
 
 # ==== filters, sorting, paging ==================================================================
@@ -324,7 +380,9 @@ def _nulls_last_page(conn, query: Select, order: Ordering, limit: int, offset: i
     queries, split at the count of NULLs, give the same page.
     """
     col = order.column
-    nulls = int(conn.scalar(select(func.count()).select_from(query.where(col.is_(None)).order_by(None).subquery())))
+    nulls = int(
+        conn.scalar(select(func.count()).select_from(query.where(col.is_(None)).order_by(None).subquery()))
+    )
     valued = total - nulls
     rows: list[Any] = []
     if offset < valued:
@@ -411,7 +469,9 @@ def _countries(conn: Connection, ids: Iterable[str | None]) -> dict[str, str]:
     out: dict[str, str] = {}
     # one statement even for no ids: a page costs the same statements whatever its rows
     for chunk in list(_chunks(sorted({i for i in ids if i}))) or [[]]:
-        q = select(entities.c.id, entities.c.country).where(entities.c.id.in_(chunk), entities.c.country.is_not(None))
+        q = select(entities.c.id, entities.c.country).where(
+            entities.c.id.in_(chunk), entities.c.country.is_not(None)
+        )
         out.update({r.id: r.country for r in conn.execute(q)})
     return out
 
@@ -431,7 +491,9 @@ def _linked_names(conn: Connection, article_ids: Iterable[str]) -> dict[str, dic
 
 def _ref(r: Mapping[str, Any], stories_of: Mapping[str, str]) -> ArticleRef:
     aid = r["article_id"]
-    return ArticleRef(aid, r["outlet"], r["title"], r["url"], r["published"], stories_of.get(aid), r["language"])
+    return ArticleRef(
+        aid, r["outlet"], r["title"], r["url"], r["published"], stories_of.get(aid), r["language"]
+    )
 
 
 def _quote_rows(conn: Connection, rows: list[Mapping[str, Any]]) -> list[QuoteRow]:
@@ -439,7 +501,9 @@ def _quote_rows(conn: Connection, rows: list[Mapping[str, Any]]) -> list[QuoteRo
     stories_of = _stories_of(conn, (r["article_id"] for r in rows))
     names = _names(conn, (r["speaker_entity"] for r in rows))
     make = convert.FROM_ROW["quotes"]
-    return [QuoteRow(make(r), _ref(r, stories_of), names.get(r["speaker_entity"]), r["position"]) for r in rows]
+    return [
+        QuoteRow(make(r), _ref(r, stories_of), names.get(r["speaker_entity"]), r["position"]) for r in rows
+    ]
 
 
 def _event_rows(conn: Connection, rows: list[Mapping[str, Any]]) -> list[EventRow]:
@@ -449,7 +513,10 @@ def _event_rows(conn: Connection, rows: list[Mapping[str, Any]]) -> list[EventRo
     make = convert.FROM_ROW["events"]
     events = [link_actors(make(r), linked.get(r["article_id"], {})) for r in rows]
     countries = _countries(conn, (x.entity_id for e in events for x in (e.source, e.target) if x is not None))
-    return [EventRow(link_actors(e, {}, countries), _ref(r, stories_of), r["position"]) for e, r in zip(events, rows)]
+    return [
+        EventRow(link_actors(e, {}, countries), _ref(r, stories_of), r["position"])
+        for e, r in zip(events, rows)
+    ]
 
 
 def _with_context(table) -> Select:
@@ -460,7 +527,11 @@ def _with_context(table) -> Select:
 
 # ==== articles ==================================================================================
 
-ARTICLE_SORTS = {"published": s.articles.c.published, "ingested": s.articles.c.ingested_at, "id": s.articles.c.id}
+ARTICLE_SORTS = {
+    "published": s.articles.c.published,
+    "ingested": s.articles.c.ingested_at,
+    "id": s.articles.c.id,
+}
 _SUMMARY_COLS = (s.articles.c.id, s.articles.c.title, s.articles.c.outlet, s.articles.c.language,
                  s.articles.c.published, s.articles.c.url, s.articles.c.source, s.articles.c.copy_of,
                  s.articles.c.analysis)  # fmt: skip
@@ -518,14 +589,18 @@ def article_detail(store: Store, article: Article) -> dict[str, Any]:
         names = _names(conn, ids)
         by_name = entities_by_name((m.text, m.canonical, m.entity_id) for m in article.mentions)
         countries = _countries(conn, ids | set(by_name.values()))
-    ref = ArticleRef(article.id, article.outlet, article.title, article.url, article.published, story,
-                     article.language)  # fmt: skip
+    ref = ArticleRef(
+        article.id, article.outlet, article.title, article.url, article.published, story, article.language
+    )
     for m in d["mentions"]:
         m["entity_name"] = names.get(m["entity_id"]) if m["entity_id"] else None
     d["entities"] = d["mentions"]
-    d["quotes"] = [QuoteRow(q, ref, names.get(q.speaker_entity or ""), i).to_dict()
-                   for i, q in enumerate(article.quotes)]  # fmt: skip
-    d["events"] = [EventRow(link_actors(e, by_name, countries), ref, i).to_dict() for i, e in enumerate(article.events)]
+    d["quotes"] = [
+        QuoteRow(q, ref, names.get(q.speaker_entity or ""), i).to_dict() for i, q in enumerate(article.quotes)
+    ]
+    d["events"] = [
+        EventRow(link_actors(e, by_name, countries), ref, i).to_dict() for i, e in enumerate(article.events)
+    ]
     d["story"] = story
     return d
 
@@ -541,7 +616,12 @@ def outlets(store: Store) -> list[dict[str, Any]]:
     """Outlets with their number of articles (for filter menus)."""
     a = s.articles
     n = func.count().label("articles")
-    query = select(a.c.outlet, n).where(a.c.outlet.is_not(None)).group_by(a.c.outlet).order_by(n.desc(), a.c.outlet)
+    query = (
+        select(a.c.outlet, n)
+        .where(a.c.outlet.is_not(None))
+        .group_by(a.c.outlet)
+        .order_by(n.desc(), a.c.outlet)
+    )
     with store.connection() as conn:
         return [{"outlet": o, "articles": c} for o, c in conn.execute(query)]
 
@@ -579,7 +659,9 @@ def list_quotes(
     if _none_match(store, q, conditions):
         return _empty_page(limit, offset)
     query = (filters or Filters()).resolved(store).apply(_with_context(q)).where(*conditions)
-    return _page(store, query, order, limit, offset, lambda conn, rows: [r.to_dict() for r in _quote_rows(conn, rows)])
+    return _page(
+        store, query, order, limit, offset, lambda conn, rows: [r.to_dict() for r in _quote_rows(conn, rows)]
+    )
 
 
 # ==== events ====================================================================================
@@ -625,7 +707,9 @@ def list_events(
     if _none_match(store, e, _event_conditions(type, certainty, entity, article)):
         return _empty_page(limit, offset)
     query = _events_query(store, filters, type, certainty, entity, article)
-    return _page(store, query, order, limit, offset, lambda conn, rows: [r.to_dict() for r in _event_rows(conn, rows)])
+    return _page(
+        store, query, order, limit, offset, lambda conn, rows: [r.to_dict() for r in _event_rows(conn, rows)]
+    )
 
 
 def event_counts(
@@ -650,8 +734,13 @@ def event_counts(
 # ==== events across sources: what grouping them reads (crisol.service.events groups) ==========
 
 
-def count_event_reports(store: Store, type: str | None = None, since: date | None = None,
-                        until: date | None = None, gap: timedelta = timedelta(0)) -> int:  # fmt: skip
+def count_event_reports(
+    store: Store,
+    type: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    gap: timedelta = timedelta(0),
+) -> int:
     """How many per-article events fall in a selection, at most: the window widened by ``gap``
     on both sides (one index range)."""
     e = s.events
@@ -666,7 +755,9 @@ def count_event_reports(store: Store, type: str | None = None, since: date | Non
         return int(conn.scalar(query) or 0)
 
 
-def actor_keys(store: Store, entity: str | None = None, actor: str | None = None) -> tuple[set[str], set[str]]:
+def actor_keys(
+    store: Store, entity: str | None = None, actor: str | None = None
+) -> tuple[set[str], set[str]]:
     """(registry ids, folded names) an event's actor may carry to match ``entity`` (a registry
     id: its name and spellings count for unlinked actors) or ``actor`` (a name, any case: the
     registry entities spelled so, and the name itself)."""
@@ -759,8 +850,11 @@ def cooccurring(store: Store, entity_id: str, limit: int = 25) -> list[dict[str,
     shared = func.count(func.distinct(other.c.article_id)).label("shared_articles")
     query = (
         select(other.c.entity_id.label("id"), entities.c.name, entities.c.type, shared)
-        .select_from(m.join(other, other.c.article_id == m.c.article_id)
-                     .join(entities, entities.c.id == other.c.entity_id))  # fmt: skip
+        .select_from(
+            m.join(other, other.c.article_id == m.c.article_id).join(
+                entities, entities.c.id == other.c.entity_id
+            )
+        )
         .where(m.c.entity_id == entity_id, other.c.entity_id != entity_id)
         .group_by(other.c.entity_id, entities.c.name, entities.c.type)
         .order_by(shared.desc(), other.c.entity_id)
@@ -777,8 +871,11 @@ def shared_article_links(store: Store, entity_id: str, others: Sequence[str]) ->
         return {}
     m = s.mentions
     mine = select(m.c.article_id).where(m.c.entity_id == entity_id)
-    query = (select(m.c.article_id, m.c.entity_id)
-             .where(m.c.entity_id.in_(list(others)), m.c.article_id.in_(mine)).distinct())  # fmt: skip
+    query = (
+        select(m.c.article_id, m.c.entity_id)
+        .where(m.c.entity_id.in_(list(others)), m.c.article_id.in_(mine))
+        .distinct()
+    )
     per_article: dict[str, set[str]] = {}
     with store.connection() as conn:
         for r in conn.execute(query):
@@ -801,8 +898,9 @@ def get_entity(store: Store, entity_id: str, limit: int = 200, neighbours: int =
     return entity_detail(queries, record, limit, neighbours)
 
 
-def entity_detail(queries: AnnotationQueries, record: EntityRecord, limit: int = 200,
-                  neighbours: int = 25) -> dict[str, Any]:  # fmt: skip
+def entity_detail(
+    queries: AnnotationQueries, record: EntityRecord, limit: int = 200, neighbours: int = 25
+) -> dict[str, Any]:
     """:func:`get_entity` for a record already found (by name, say)."""
     store = queries.store
     d = record.to_dict()
@@ -811,7 +909,9 @@ def entity_detail(queries: AnnotationQueries, record: EntityRecord, limit: int =
     d["recent_articles"] = article_summaries(store, d["articles"][:limit])
     d["quotes"] = [q.to_dict() for q in queries.quotes(speaker_entity=record.id, limit=limit)]
     names = [record.name, *(t for t, _ in record.aliases)]
-    d["events"] = [e.to_dict() for e in queries.events(entity_ids=[record.id], actor_names=names, limit=limit)]
+    d["events"] = [
+        e.to_dict() for e in queries.events(entity_ids=[record.id], actor_names=names, limit=limit)
+    ]
     d["cooccurring"] = cooccurring(store, record.id, neighbours)
     return d
 
@@ -828,8 +928,12 @@ def _story_items(conn: Connection, rows: list[Mapping[str, Any]]) -> list[dict[s
     ids = [r["id"] for r in rows]
     members: dict[str, list[tuple[str, str | None]]] = {i: [] for i in ids}
     for chunk in _chunks(ids):
-        q = (select(sa.c.story_id, sa.c.article_id, a.c.outlet).join(a, a.c.id == sa.c.article_id)
-             .where(sa.c.story_id.in_(chunk)).order_by(sa.c.story_id, sa.c.position))  # fmt: skip
+        q = (
+            select(sa.c.story_id, sa.c.article_id, a.c.outlet)
+            .join(a, a.c.id == sa.c.article_id)
+            .where(sa.c.story_id.in_(chunk))
+            .order_by(sa.c.story_id, sa.c.position)
+        )
         for r in conn.execute(q):
             members[r.story_id].append((r.article_id, r.outlet))
     untitled = {r["id"]: members[r["id"]][0][0] for r in rows if not r["title"] and members[r["id"]]}
@@ -887,7 +991,9 @@ def list_stories(
     if entity:
         m = s.mentions
         query = query.where(
-            exists().where(and_(sa.c.story_id == st.c.id, m.c.article_id == sa.c.article_id, m.c.entity_id == entity))
+            exists().where(
+                and_(sa.c.story_id == st.c.id, m.c.article_id == sa.c.article_id, m.c.entity_id == entity)
+            )
         )
     return _page(store, query, _order(sort, STORY_SORTS, [st.c.id]), limit, offset, _story_items)
 
@@ -913,8 +1019,9 @@ class AnnotationQueries:
         self.store = store
 
     # ---- entities --------------------------------------------------------------------------
-    def list_entities(self, type: str | None = None, country: str | None = None,
-                      limit: int | None = None, offset: int = 0) -> list[EntityRecord]:  # fmt: skip
+    def list_entities(
+        self, type: str | None = None, country: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[EntityRecord]:
         """Registry entities, most mentioned first (mentions = the sum of their alias counts)."""
         q, totals = _entities_query(type, country)
         q = q.order_by(func.coalesce(totals.c.n, 0).desc(), entities.c.name, entities.c.id).offset(offset)
@@ -958,13 +1065,23 @@ class AnnotationQueries:
             return list(conn.scalars(q))
 
     # ---- quotes ----------------------------------------------------------------------------
-    def quotes(self, speaker_entity: str | None = None, article_id: str | None = None,
-               limit: int | None = None, articles: Filters | None = None) -> list[QuoteRow]:  # fmt: skip
+    def quotes(
+        self,
+        speaker_entity: str | None = None,
+        article_id: str | None = None,
+        limit: int | None = None,
+        articles: Filters | None = None,
+    ) -> list[QuoteRow]:
         """Quotes, newest article first, optionally by one registry speaker or in one article."""
         return list(self.iter_quotes(speaker_entity, article_id, limit, articles))
 
-    def iter_quotes(self, speaker_entity: str | None = None, article_id: str | None = None,
-                    limit: int | None = None, articles: Filters | None = None) -> Iterator[QuoteRow]:  # fmt: skip
+    def iter_quotes(
+        self,
+        speaker_entity: str | None = None,
+        article_id: str | None = None,
+        limit: int | None = None,
+        articles: Filters | None = None,
+    ) -> Iterator[QuoteRow]:
         t = s.quotes
         q = self._ordered(t, articles)
         if speaker_entity is not None:
@@ -1056,10 +1173,38 @@ def _actor_clause(t, entity_ids: Sequence[str], names: Sequence[str]):
 
 
 __all__ = [
-    "MAX_LIMIT", "MAX_OFFSET", "AnnotationQueries", "actor_keys", "check_page",
-    "count_event_reports", "stories_changed_at", "story_listing", "ArticleFilter", "ArticleRef", "EntityRecord", "EventRow", "Filters",
-    "Page", "QuoteRow", "actor_dict", "article_detail", "article_summaries", "article_summary", "cooccurring",
-    "entities_by_name", "entity_detail", "entity_summary", "event_counts", "get_article",
-    "get_entity", "link_actors", "list_articles", "list_entities", "list_events", "list_quotes",
-    "list_stories", "outlets", "shared_article_links",
-]  # fmt: skip
+    "MAX_LIMIT",
+    "MAX_OFFSET",
+    "AnnotationQueries",
+    "actor_keys",
+    "check_page",
+    "count_event_reports",
+    "stories_changed_at",
+    "story_listing",
+    "ArticleFilter",
+    "ArticleRef",
+    "EntityRecord",
+    "EventRow",
+    "Filters",
+    "Page",
+    "QuoteRow",
+    "actor_dict",
+    "article_detail",
+    "article_summaries",
+    "article_summary",
+    "cooccurring",
+    "entities_by_name",
+    "entity_detail",
+    "entity_summary",
+    "event_counts",
+    "get_article",
+    "get_entity",
+    "link_actors",
+    "list_articles",
+    "list_entities",
+    "list_events",
+    "list_quotes",
+    "list_stories",
+    "outlets",
+    "shared_article_links",
+]

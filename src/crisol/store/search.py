@@ -30,7 +30,6 @@ ingest``, linking) since; it is cheap when nothing is missing.
 from __future__ import annotations
 
 import logging
-
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,17 +38,15 @@ from itertools import accumulate, islice
 from operator import sub
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import Text, text
-from sqlalchemy import bindparam, delete, func, insert, literal_column, select
+from sqlalchemy import Text, bindparam, delete, func, insert, literal_column, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 
-from crisol.model import Article
-from crisol.text import STEMMERS, fold, stem, stems
+from crisol.model import Article, Quote
 from crisol.store import schema as s
 from crisol.store.schema import search_docs
 from crisol.store.store import Store, _chunks
-from crisol.model import Quote
-from sqlalchemy.exc import OperationalError
+from crisol.text import STEMMERS, fold, stem, stems
 
 KINDS = ("article", "quote", "entity", "story")
 TITLE_WEIGHT = 2.0  # a word in the title counts twice as much as one in the body
@@ -178,12 +175,14 @@ def _tsquery(query: Query) -> str:
     """The ``to_tsquery('simple', ...)`` text: words are plain \\w+ tokens, safe to splice."""
 
     def form(words: tuple[str, ...], prefix: bool) -> str:
-        return "(" + " <-> ".join(words) + ")" + (":*" if prefix else "") if len(words) > 1 \
-            else words[0] + (":*" if prefix else "")  # fmt: skip
+        return (
+            "(" + " <-> ".join(words) + ")" + (":*" if prefix else "")
+            if len(words) > 1
+            else words[0] + (":*" if prefix else "")
+        )
 
     return " & ".join(
-        "(" + " | ".join(form(f, t.prefix) for t in group for f in t.forms()) + ")"
-        for group in query.groups
+        "(" + " | ".join(form(f, t.prefix) for t in group for f in t.forms()) + ")" for group in query.groups
     )
 
 
@@ -306,26 +305,53 @@ class Doc:
     index_body: str = ""
 
     def row(self) -> dict[str, Any]:
-        return {"kind": self.kind, "ref": self.ref, "title": self.title, "body": self.body,
-                "language": self.language, "outlet": self.outlet, "published": self.published,
-                "article_id": self.article_id}  # fmt: skip
+        return {
+            "kind": self.kind,
+            "ref": self.ref,
+            "title": self.title,
+            "body": self.body,
+            "language": self.language,
+            "outlet": self.outlet,
+            "published": self.published,
+            "article_id": self.article_id,
+        }
 
 
 def article_docs(article: Article) -> list[Doc]:
     """The article itself and each of its quotes."""
     lang = article.language
     common = dict(language=lang, outlet=article.outlet, published=article.published, article_id=article.id)
-    docs = [Doc("article", article.id, article.title, None, **common,
-                index_title=stems(article.title, lang), index_body=stems(article.text, lang))]  # fmt: skip
+    docs = [
+        Doc(
+            "article",
+            article.id,
+            article.title,
+            None,
+            **common,
+            index_title=stems(article.title, lang),
+            index_body=stems(article.text, lang),
+        )
+    ]
     for i, q in enumerate(article.quotes):
-        docs.append(Doc("quote", f"{article.id}:{i}", q.speaker, q.text, **common,
-                        index_title=stems(q.speaker, None), index_body=stems(q.text, lang)))  # fmt: skip
+        docs.append(
+            Doc(
+                "quote",
+                f"{article.id}:{i}",
+                q.speaker,
+                q.text,
+                **common,
+                index_title=stems(q.speaker, None),
+                index_body=stems(q.text, lang),
+            )
+        )
     return docs
 
 
 def _weighted(param: str, weight: str):
     simple = literal_column("'simple'::regconfig")
-    return func.setweight(func.to_tsvector(simple, bindparam(param, type_=Text)), literal_column(f"'{weight}'"))
+    return func.setweight(
+        func.to_tsvector(simple, bindparam(param, type_=Text)), literal_column(f"'{weight}'")
+    )
 
 
 # PostgreSQL's index entry: the stemmed title (weight A) and body (weight B), as plain words.
@@ -343,10 +369,14 @@ def write_docs(conn: Connection, docs: Sequence[Doc]) -> None:
         rows = [{**d.row(), "index_title": d.index_title, "index_body": d.index_body} for d in docs]
         conn.execute(insert(search_docs).values(tsv=_TSVECTOR), rows)
         return
-    ids = conn.execute(
-        insert(search_docs).returning(search_docs.c.id, sort_by_parameter_order=True),
-        [d.row() for d in docs],
-    ).scalars().all()
+    ids = (
+        conn.execute(
+            insert(search_docs).returning(search_docs.c.id, sort_by_parameter_order=True),
+            [d.row() for d in docs],
+        )
+        .scalars()
+        .all()
+    )
     params = [{"id": i, "t": d.index_title, "b": d.index_body} for i, d in zip(ids, docs)]
     conn.execute(text("INSERT INTO search_fts (rowid, title, body) VALUES (:id, :t, :b)"), params)
 
@@ -363,7 +393,9 @@ def _remove(conn: Connection, keys: Sequence[tuple[str, str]]) -> None:
                 continue
             if conn.dialect.name != "postgresql":
                 conn.execute(
-                    text("DELETE FROM search_fts WHERE rowid IN :ids").bindparams(bindparam("ids", expanding=True)),
+                    text("DELETE FROM search_fts WHERE rowid IN :ids").bindparams(
+                        bindparam("ids", expanding=True)
+                    ),
                     {"ids": ids},
                 )
             conn.execute(delete(search_docs).where(search_docs.c.id.in_(ids)))
@@ -400,12 +432,22 @@ def _articles_for_index(conn: Connection, ids: Sequence[str]) -> list[Article]:
     a, q = s.articles, s.quotes
     cols = [a.c.id, a.c.source, a.c.text, a.c.title, a.c.language, a.c.outlet, a.c.published, a.c.raw_format]
     by_id = {
-        r.id: Article(id=r.id, source=r.source, raw=b"", raw_format=r.raw_format, text=r.text, title=r.title,
-                      language=r.language, outlet=r.outlet, published=r.published)  # fmt: skip
+        r.id: Article(
+            id=r.id,
+            source=r.source,
+            raw=b"",
+            raw_format=r.raw_format,
+            text=r.text,
+            title=r.title,
+            language=r.language,
+            outlet=r.outlet,
+            published=r.published,
+        )
         for r in conn.execute(select(*cols).where(a.c.id.in_(ids)))
     }
     rows = conn.execute(
-        select(q.c.article_id, q.c.text, q.c.speaker).where(q.c.article_id.in_(ids))
+        select(q.c.article_id, q.c.text, q.c.speaker)
+        .where(q.c.article_id.in_(ids))
         .order_by(q.c.article_id, q.c.position)
     )
     for r in rows:
@@ -443,7 +485,9 @@ def entity_docs(conn: Connection, ids: Sequence[str] | None = None) -> list[Doc]
     folded, not stemmed)."""
     aliases: dict[str, list[str]] = {}
     where, params = _only("entity_id", ids)
-    rows = conn.execute(text(f"SELECT entity_id, text FROM entity_aliases{where} ORDER BY count DESC"), params)
+    rows = conn.execute(
+        text(f"SELECT entity_id, text FROM entity_aliases{where} ORDER BY count DESC"), params
+    )
     for eid, alias in rows:
         aliases.setdefault(eid, []).append(alias)
     docs = []
@@ -451,8 +495,11 @@ def entity_docs(conn: Connection, ids: Sequence[str] | None = None) -> list[Doc]
     for eid, name, etype in conn.execute(text(f"SELECT id, name, type FROM entities{where}"), params):
         spellings = [a for a in aliases.get(eid, []) if a != name]
         body = " · ".join(spellings)
-        docs.append(Doc("entity", eid, name, body or None,
-                        index_title=stems(name, None), index_body=stems(body, None)))  # fmt: skip
+        docs.append(
+            Doc(
+                "entity", eid, name, body or None, index_title=stems(name, None), index_body=stems(body, None)
+            )
+        )
     return docs
 
 
@@ -461,10 +508,13 @@ def story_docs(conn: Connection, ids: Sequence[str] | None = None) -> list[Doc]:
     titles."""
     titles: dict[str, list[str]] = {}
     where, params = _only("sa.story_id", ids)
-    rows = conn.execute(text(
-        "SELECT sa.story_id, a.title FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
-        f"{where} ORDER BY sa.story_id, sa.position"
-    ), params)  # fmt: skip
+    rows = conn.execute(
+        text(
+            "SELECT sa.story_id, a.title FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+            f"{where} ORDER BY sa.story_id, sa.position"
+        ),
+        params,
+    )
     for sid, title in rows:
         if title:
             titles.setdefault(sid, []).append(title)
@@ -476,8 +526,18 @@ def story_docs(conn: Connection, ids: Sequence[str] | None = None) -> list[Doc]:
         body = "\n".join(dict.fromkeys(t for t in titles.get(sid, []) if t != title))
         if isinstance(last, str):  # SQLite hands back text to a plain SELECT
             last = datetime.fromisoformat(last)
-        docs.append(Doc("story", sid, title, body or None, language=lang, published=last,
-                        index_title=stems(title, lang), index_body=stems(body, lang)))  # fmt: skip
+        docs.append(
+            Doc(
+                "story",
+                sid,
+                title,
+                body or None,
+                language=lang,
+                published=last,
+                index_title=stems(title, lang),
+                index_body=stems(body, lang),
+            )
+        )
     return docs
 
 
@@ -502,8 +562,13 @@ def in_step(store: Store) -> dict[str, bool]:
         return {kind: _recorded(conn, kind) == _signature(conn, kind) for kind in ("entity", "story")}
 
 
-def index_changes(store: Store, articles: Iterable[Article], story_ids: Iterable[str] = (),
-                  entity_ids: Iterable[str] = (), was_in_step: dict[str, bool] | None = None) -> int:
+def index_changes(
+    store: Store,
+    articles: Iterable[Article],
+    story_ids: Iterable[str] = (),
+    entity_ids: Iterable[str] = (),
+    was_in_step: dict[str, bool] | None = None,
+) -> int:
     """Index new articles and re-index the stories and entities they changed (a story merged
     away loses its document), in one transaction; then record the tables' state, so
     :func:`catch_up` finds nothing left to redo. What the ingest runner calls per batch: its cost
@@ -650,9 +715,12 @@ def uses_rum(conn: Connection) -> bool:
     """Whether the search index is a RUM index (migration 0005 makes it one where it can)."""
     if conn.dialect.name != "postgresql":
         return False
-    found = conn.scalar(text(
-        "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.oid = to_regclass(:name)"
-    ), {"name": INDEX})  # fmt: skip
+    found = conn.scalar(
+        text(
+            "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.oid = to_regclass(:name)"
+        ),
+        {"name": INDEX},
+    )
     return found == "rum"
 
 
@@ -664,7 +732,9 @@ class _Ranked:
     score: float
 
 
-def _rum_page(conn: Connection, where: list[str], params: dict[str, Any], limit: int, offset: int) -> list[Any]:
+def _rum_page(
+    conn: Connection, where: list[str], params: dict[str, Any], limit: int, offset: int
+) -> list[Any]:
     """One page ranked by the RUM index: ``ORDER BY tsv <=> query LIMIT n`` reads the rank
     from the index (positions and weights are stored there), not from each row's tsvector.
 
@@ -676,8 +746,10 @@ def _rum_page(conn: Connection, where: list[str], params: dict[str, Any], limit:
     that reads again with a larger one.
     """
     q = "to_tsquery('simple', :q)"
-    base = (f"SELECT d.id, d.tsv <=> {q} AS distance FROM search_docs d WHERE {' AND '.join([_PG_MATCH, *where])} "
-            f"ORDER BY d.tsv <=> {q} LIMIT :n")  # fmt: skip
+    base = (
+        f"SELECT d.id, d.tsv <=> {q} AS distance FROM search_docs d WHERE {' AND '.join([_PG_MATCH, *where])} "
+        f"ORDER BY d.tsv <=> {q} LIMIT :n"
+    )
     stmt = _bind(base, params).execution_options(stream_results=True)
     need = offset + limit
     cap = 4 * need + RUM_TIE_READ
@@ -762,15 +834,41 @@ def _hits(conn: Connection, ranked: Sequence[Any], query: Query) -> list[SearchH
         body = row["article_text"] if row["kind"] == "article" else row["body"]
         lang = None if row["kind"] == "entity" else row["language"]
         cut = snippet(body, query, lang) if body else snippet(row["title"], query, lang)
-        hits.append(SearchHit(kind=row["kind"], ref=row["ref"], title=row["title"], snippet=cut,
-                              score=float(r.score), article_id=row["article_id"],
-                              language=row["language"], outlet=row["outlet"],
-                              published=row["published"]))  # fmt: skip
+        hits.append(
+            SearchHit(
+                kind=row["kind"],
+                ref=row["ref"],
+                title=row["title"],
+                snippet=cut,
+                score=float(r.score),
+                article_id=row["article_id"],
+                language=row["language"],
+                outlet=row["outlet"],
+                published=row["published"],
+            )
+        )
     return hits
 
 
 __all__ = [
-    "KINDS", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS", "Doc", "Query", "QueryTooLong", "SearchHit", "SearchResults", "Term", "article_docs", "catch_up",
-    "index_articles", "missing_article_ids", "parse_query", "search", "Snippet", "snippet", "stem",
-    "stems", "write_docs",
-]  # fmt: skip
+    "KINDS",
+    "MAX_QUERY_CHARS",
+    "MAX_QUERY_TERMS",
+    "Doc",
+    "Query",
+    "QueryTooLong",
+    "SearchHit",
+    "SearchResults",
+    "Term",
+    "article_docs",
+    "catch_up",
+    "index_articles",
+    "missing_article_ids",
+    "parse_query",
+    "search",
+    "Snippet",
+    "snippet",
+    "stem",
+    "stems",
+    "write_docs",
+]

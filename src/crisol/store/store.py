@@ -365,9 +365,7 @@ class Store:
         if article_id is None:
             return None
         with self.connection() as conn:
-            return conn.scalar(
-                select(s.raw_inputs.c.data).where(s.raw_inputs.c.article_id == article_id)
-            )
+            return conn.scalar(select(s.raw_inputs.c.data).where(s.raw_inputs.c.article_id == article_id))
 
     def load_articles(self, ids: Sequence[str], *, with_raw: bool) -> list[Article]:
         """Articles for ``ids`` with every child list, in the order of ``ids``."""
@@ -425,8 +423,7 @@ class Store:
     ) -> ArticlePage:
         """A page of article summaries, newest first by default, and the total matching."""
         t = s.articles
-        cols = [t.c.id, t.c.published, t.c.outlet, t.c.language, t.c.title, t.c.source, t.c.url,
-                t.c.copy_of]  # fmt: skip
+        cols = [t.c.id, t.c.published, t.c.outlet, t.c.language, t.c.title, t.c.source, t.c.url, t.c.copy_of]
         query = self._ordered(self._filtered(select(*cols), outlet, language, since, until), order)
         with self.connection() as conn:
             items = [ArticleSummary(**r) for r in conn.execute(query.limit(limit).offset(offset)).mappings()]
@@ -482,8 +479,13 @@ class Store:
         with self.transaction(), self.connection() as conn:
             known = self._done_in(conn, [r.fingerprint for r in records])
             for r in {r.fingerprint: r for r in records}.values():
-                values = {"source": r.source, "status": r.status, "articles": r.articles,
-                          "rejected": r.rejected, "finished_at": now}  # fmt: skip
+                values = {
+                    "source": r.source,
+                    "status": r.status,
+                    "articles": r.articles,
+                    "rejected": r.rejected,
+                    "finished_at": now,
+                }
                 if r.fingerprint in known:
                     conn.execute(update(t).where(t.c.fingerprint == r.fingerprint).values(**values))
                 else:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import os
+
 from sqlalchemy import create_engine, text
+
 from crisol.store import database_url
 
 PG_URL = os.environ.get("CRISOL_TEST_PG_URL")
@@ -13,7 +15,6 @@ BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 def reset_postgres(url: str) -> None:
     """Empty a test database: drop and recreate its public schema (migrations rebuild it)."""
-
 
     engine = create_engine(database_url(url))
     with engine.begin() as conn:

@@ -25,15 +25,15 @@ from sqlalchemy import (
 )
 
 from crisol.model import Article
-from crisol.store.schema import (WATCH_TABLES, watch_feeds, watch_polls, watch_sources,
-                                 watch_urls, watch_versions)
+from crisol.store.schema import (
+    WATCH_TABLES,
+    watch_feeds,
+    watch_polls,
+    watch_sources,
+    watch_urls,
+    watch_versions,
+)
 from crisol.store.store import Added, Store, _chunks
-
-
-
-
-
-
 
 TABLES = WATCH_TABLES  # the tables this repository owns
 
@@ -122,11 +122,22 @@ class NewVersion:
 
 def _url_state(r: Any) -> UrlState:
     return UrlState(
-        url=r["url"], link=r["link"], source=r["source"], status=r["status"], etag=r["etag"],
-        last_modified=r["last_modified"], body_hash=r["body_hash"], text_hash=r["text_hash"],
-        article_id=r["article_id"], versions=r["versions"], item_date=r["item_date"],
-        attempts=r["attempts"], last_fetched=r["last_fetched"], alias_of=r["alias_of"], error=r["error"],
-    )  # fmt: skip
+        url=r["url"],
+        link=r["link"],
+        source=r["source"],
+        status=r["status"],
+        etag=r["etag"],
+        last_modified=r["last_modified"],
+        body_hash=r["body_hash"],
+        text_hash=r["text_hash"],
+        article_id=r["article_id"],
+        versions=r["versions"],
+        item_date=r["item_date"],
+        attempts=r["attempts"],
+        last_fetched=r["last_fetched"],
+        alias_of=r["alias_of"],
+        error=r["error"],
+    )
 
 
 class WatchStore:
@@ -163,8 +174,11 @@ class WatchStore:
             if poll.ok:
                 values.update(last_success=poll.finished, consecutive_errors=0)
             else:
-                values.update(last_error=poll.error, last_error_at=poll.finished,
-                              consecutive_errors=t.c.consecutive_errors + 1)  # fmt: skip
+                values.update(
+                    last_error=poll.error,
+                    last_error_at=poll.finished,
+                    consecutive_errors=t.c.consecutive_errors + 1,
+                )
             conn.execute(update(t).where(t.c.name == poll.source).values(**values))
 
     def polls(self, source: str | None = None, limit: int = 100) -> list[PollRecord]:
@@ -184,8 +198,9 @@ class WatchStore:
             r = conn.execute(select(t).where(t.c.url == url)).mappings().first()
         return FeedState(r["url"], r["etag"], r["last_modified"], r["body_hash"]) if r else None
 
-    def save_feed(self, url: str, source: str, status: int, at: datetime, etag=None, last_modified=None,
-                  body_hash=None) -> None:  # fmt: skip
+    def save_feed(
+        self, url: str, source: str, status: int, at: datetime, etag=None, last_modified=None, body_hash=None
+    ) -> None:
         t = watch_feeds
         values = {"source": source, "last_status": status, "last_fetched": at}
         if status != 304:  # a 304 keeps the validators of the copy we have
@@ -212,8 +227,19 @@ class WatchStore:
         run killed before fetching them still knows about them (the feed may answer 304 next)."""
         if not items:
             return
-        rows = [{"url": u, "link": link, "source": src, "status": "pending", "first_seen": at, "versions": 0,
-                 "attempts": 0, "item_date": d} for u, link, src, d in items]  # fmt: skip
+        rows = [
+            {
+                "url": u,
+                "link": link,
+                "source": src,
+                "status": "pending",
+                "first_seen": at,
+                "versions": 0,
+                "attempts": 0,
+                "item_date": d,
+            }
+            for u, link, src, d in items
+        ]
         with self.store.transaction(), self.store.connection() as conn:
             known = set()
             for part in _chunks(sorted({r["url"] for r in rows})):
@@ -229,14 +255,23 @@ class WatchStore:
         with self.store.connection() as conn:
             return [_url_state(r) for r in conn.execute(q).mappings()]
 
-    def due_for_recheck(self, source: str, fetched_before: datetime, seen_after: datetime,
-                        limit: int = 1000) -> list[UrlState]:  # fmt: skip
+    def due_for_recheck(
+        self, source: str, fetched_before: datetime, seen_after: datetime, limit: int = 1000
+    ) -> list[UrlState]:
         """Stored articles of a source first seen after ``seen_after``, last fetched before
         ``fetched_before`` (oldest fetch first)."""
         t = watch_urls
-        q = (select(t).where(t.c.source == source, t.c.status == "stored", t.c.first_seen >= seen_after,
-                             t.c.last_fetched < fetched_before)
-             .order_by(t.c.last_fetched).limit(limit))  # fmt: skip
+        q = (
+            select(t)
+            .where(
+                t.c.source == source,
+                t.c.status == "stored",
+                t.c.first_seen >= seen_after,
+                t.c.last_fetched < fetched_before,
+            )
+            .order_by(t.c.last_fetched)
+            .limit(limit)
+        )
         with self.store.connection() as conn:
             return [_url_state(r) for r in conn.execute(q).mappings()]
 
@@ -249,9 +284,16 @@ class WatchStore:
         """A fetch failed: count the attempt; after the last one the URL is marked failed."""
         t = watch_urls
         with self.store.transaction(), self.store.connection() as conn:
-            conn.execute(update(t).where(t.c.url == url).values(
-                attempts=t.c.attempts + 1, error=error, last_fetched=at,
-                status="failed" if give_up else t.c.status))  # fmt: skip
+            conn.execute(
+                update(t)
+                .where(t.c.url == url)
+                .values(
+                    attempts=t.c.attempts + 1,
+                    error=error,
+                    last_fetched=at,
+                    status="failed" if give_up else t.c.status,
+                )
+            )
 
     def add_alias(self, alias: str, link: str, target: str, source: str, at: datetime) -> None:
         """Another canonical URL (a redirect target, a rel=canonical) of an article we have.
@@ -260,7 +302,13 @@ class WatchStore:
         """
         t = watch_urls
         with self.store.transaction(), self.store.connection() as conn:
-            values = {"link": link, "source": source, "status": "alias", "alias_of": target, "last_fetched": at}
+            values = {
+                "link": link,
+                "source": source,
+                "status": "alias",
+                "alias_of": target,
+                "last_fetched": at,
+            }
             status = conn.scalar(select(t.c.status).where(t.c.url == alias))
             if status is None:
                 conn.execute(insert(t).values(url=alias, first_seen=at, versions=0, attempts=0, **values))
@@ -274,15 +322,35 @@ class WatchStore:
             added = self.store.add_articles([v.article])[0]
             number = (previous.versions if previous else 0) + 1
             prev_id = previous.article_id if previous else None
-            known = conn.scalar(select(watch_versions.c.article_id).where(watch_versions.c.article_id == v.article.id))
+            known = conn.scalar(
+                select(watch_versions.c.article_id).where(watch_versions.c.article_id == v.article.id)
+            )
             if known is None:
-                conn.execute(insert(watch_versions).values(
-                    article_id=v.article.id, url=v.url, source=v.source, version=number,
-                    previous_id=prev_id if prev_id != v.article.id else None, fetched=v.fetched))  # fmt: skip
-            values = {"link": v.link, "source": v.source, "status": "stored", "last_fetched": v.fetched,
-                      "etag": v.etag, "last_modified": v.last_modified, "body_hash": v.body_hash,
-                      "text_hash": v.article.text_hash, "article_id": v.article.id, "versions": number,
-                      "item_date": v.item_date, "error": None, "alias_of": None}  # fmt: skip
+                conn.execute(
+                    insert(watch_versions).values(
+                        article_id=v.article.id,
+                        url=v.url,
+                        source=v.source,
+                        version=number,
+                        previous_id=prev_id if prev_id != v.article.id else None,
+                        fetched=v.fetched,
+                    )
+                )
+            values = {
+                "link": v.link,
+                "source": v.source,
+                "status": "stored",
+                "last_fetched": v.fetched,
+                "etag": v.etag,
+                "last_modified": v.last_modified,
+                "body_hash": v.body_hash,
+                "text_hash": v.article.text_hash,
+                "article_id": v.article.id,
+                "versions": number,
+                "item_date": v.item_date,
+                "error": None,
+                "alias_of": None,
+            }
             if conn.scalar(select(t.c.url).where(t.c.url == v.url)) is None:
                 conn.execute(insert(t).values(url=v.url, first_seen=v.fetched, attempts=0, **values))
             else:
@@ -301,8 +369,13 @@ class WatchStore:
     def outlet_of(self, article_id: str) -> dict[str, Any] | None:
         """The watched source an article came from: name, country, language, URL and version."""
         v, src = watch_versions, watch_sources
-        q = (select(v.c.source.label("name"), src.c.country, src.c.language, v.c.url, v.c.version, v.c.previous_id)
-             .select_from(v.outerjoin(src, src.c.name == v.c.source)).where(v.c.article_id == article_id))  # fmt: skip
+        q = (
+            select(
+                v.c.source.label("name"), src.c.country, src.c.language, v.c.url, v.c.version, v.c.previous_id
+            )
+            .select_from(v.outerjoin(src, src.c.name == v.c.source))
+            .where(v.c.article_id == article_id)
+        )
         with self.store.connection() as conn:
             row = conn.execute(q).mappings().first()
         return dict(row) if row else None
@@ -321,25 +394,43 @@ class WatchStore:
         since = now - timedelta(days=days)
         with self.store.connection() as conn:
             srcs = conn.execute(select(watch_sources).order_by(watch_sources.c.name)).mappings().all()
-            polls = dict(conn.execute(select(watch_polls.c.source, func.count()).group_by(watch_polls.c.source)).all())
-            failed = dict(conn.execute(select(watch_polls.c.source, func.count())
-                                       .where(watch_polls.c.ok.is_(False)).group_by(watch_polls.c.source)).all())
+            polls = dict(
+                conn.execute(select(watch_polls.c.source, func.count()).group_by(watch_polls.c.source)).all()
+            )
+            failed = dict(
+                conn.execute(
+                    select(watch_polls.c.source, func.count())
+                    .where(watch_polls.c.ok.is_(False))
+                    .group_by(watch_polls.c.source)
+                ).all()
+            )
             v = watch_versions
             total = dict(conn.execute(select(v.c.source, func.count()).group_by(v.c.source)).all())
-            recent = dict(conn.execute(select(v.c.source, func.count()).where(v.c.fetched >= since)
-                                       .group_by(v.c.source)).all())
+            recent = dict(
+                conn.execute(
+                    select(v.c.source, func.count()).where(v.c.fetched >= since).group_by(v.c.source)
+                ).all()
+            )
             u = watch_urls
-            by_status = conn.execute(select(u.c.source, u.c.status, func.count()).group_by(u.c.source, u.c.status)).all()
+            by_status = conn.execute(
+                select(u.c.source, u.c.status, func.count()).group_by(u.c.source, u.c.status)
+            ).all()
         pending = {src: n for src, st, n in by_status if st == "pending"}
         failed_urls = {src: n for src, st, n in by_status if st == "failed"}
         return [
             SourceStatus(
-                name=r["name"], last_poll=r["last_poll"], last_success=r["last_success"],
-                last_error=r["last_error"], consecutive_errors=r["consecutive_errors"],
-                polls=polls.get(r["name"], 0), failed_polls=failed.get(r["name"], 0),
-                articles=total.get(r["name"], 0), articles_per_day=round(recent.get(r["name"], 0) / days, 2),
-                pending=pending.get(r["name"], 0), failed_urls=failed_urls.get(r["name"], 0),
+                name=r["name"],
+                last_poll=r["last_poll"],
+                last_success=r["last_success"],
+                last_error=r["last_error"],
+                consecutive_errors=r["consecutive_errors"],
+                polls=polls.get(r["name"], 0),
+                failed_polls=failed.get(r["name"], 0),
+                articles=total.get(r["name"], 0),
+                articles_per_day=round(recent.get(r["name"], 0) / days, 2),
+                pending=pending.get(r["name"], 0),
+                failed_urls=failed_urls.get(r["name"], 0),
                 next_poll=r["next_poll"],
-            )  # fmt: skip
+            )
             for r in srcs
         ]

@@ -16,16 +16,42 @@ from crisol.watch.sources import Source, SourcesError, SourcesFile, load_sources
 from crisol.watch.urls import UnsupportedURL, canonical_url
 
 __all__ = [
-    "Clock", "SimulatedClock", "FetchConfig", "Fetcher", "FetchError", "Response", "Watcher",
-    "WatchReport", "Source", "SourcesError", "SourcesFile", "load_sources", "save_sources",
-    "UnsupportedURL", "canonical_url", "watch",
-]  # fmt: skip
+    "Clock",
+    "SimulatedClock",
+    "FetchConfig",
+    "Fetcher",
+    "FetchError",
+    "Response",
+    "Watcher",
+    "WatchReport",
+    "Source",
+    "SourcesError",
+    "SourcesFile",
+    "load_sources",
+    "save_sources",
+    "UnsupportedURL",
+    "canonical_url",
+    "watch",
+]
 
 
-def watch(store, sources_file: SourcesFile, *, once: bool = False, max_duration: float | None = None,
-          analyze: bool = True, workers: int = 8, on_event=None, resolver=None) -> WatchReport:  # fmt: skip
+def watch(
+    store,
+    sources_file: SourcesFile,
+    *,
+    once: bool = False,
+    max_duration: float | None = None,
+    analyze: bool = True,
+    workers: int = 8,
+    on_event=None,
+    resolver=None,
+) -> WatchReport:
     """Run the watch loop over a sources file's sources (what ``crisol watch`` calls)."""
-    config = FetchConfig.from_dict({"contact": sources_file.contact, **sources_file.fetch}, sources_file.where)
+    config = FetchConfig.from_dict(
+        {"contact": sources_file.contact, **sources_file.fetch}, sources_file.where
+    )
     with Fetcher(config, resolver=resolver) as fetcher:
-        watcher = Watcher(store, sources_file.sources, fetcher, analyze=analyze, workers=workers, on_event=on_event)
+        watcher = Watcher(
+            store, sources_file.sources, fetcher, analyze=analyze, workers=workers, on_event=on_event
+        )
         return watcher.run(once=once, max_duration=max_duration)

@@ -86,7 +86,9 @@ class FetchConfig:
         known = {f.name: f for f in fields(cls)}
         unknown = sorted(set(d) - set(known))
         if unknown:
-            raise ValueError(f"{where}: unknown fetch setting(s) {', '.join(unknown)}; known: {', '.join(known)}")
+            raise ValueError(
+                f"{where}: unknown fetch setting(s) {', '.join(unknown)}; known: {', '.join(known)}"
+            )
         out = cls()
         for k, v in d.items():
             default = getattr(out, k)
@@ -212,9 +214,14 @@ def _blocked_reason(ip: str) -> str | None:
             return f"{ip} reaches {inner}: {reason}" if reason else None
         if addr in _LOCAL_NAT64:
             return f"{ip} is a local-use NAT64 address"
-    for attr, what in (("is_loopback", "loopback"), ("is_link_local", "link-local"), ("is_unspecified", "unspecified"),
-                       ("is_multicast", "multicast"), ("is_private", "private"),
-                       ("is_reserved", "reserved")):  # fmt: skip
+    for attr, what in (
+        ("is_loopback", "loopback"),
+        ("is_link_local", "link-local"),
+        ("is_unspecified", "unspecified"),
+        ("is_multicast", "multicast"),
+        ("is_private", "private"),
+        ("is_reserved", "reserved"),
+    ):
         if getattr(addr, attr):
             return f"{ip} is a {what} address"
     if not addr.is_global:
@@ -288,7 +295,9 @@ class _GuardedBackend(httpcore.SyncBackend):
             for ip in ips:
                 reason = _blocked_reason(ip)
                 if reason:
-                    _ctx.blocked = f"{host} resolves to {reason}; not fetched (set allow_private: true to allow)"
+                    _ctx.blocked = (
+                        f"{host} resolves to {reason}; not fetched (set allow_private: true to allow)"
+                    )
                     raise httpcore.ConnectError(_ctx.blocked)
         last: Exception | None = None
         for ip in ips:
@@ -306,10 +315,12 @@ def _transport(resolver: Resolver, limits: httpx.Limits) -> httpx.HTTPTransport:
     # httpx has no public knob for the network backend; rebuild its pool with ours (same settings).
     ssl_context = transport._pool._ssl_context  # noqa: SLF001
     transport._pool = httpcore.ConnectionPool(  # noqa: SLF001
-        ssl_context=ssl_context, max_connections=limits.max_connections,
+        ssl_context=ssl_context,
+        max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
-        keepalive_expiry=limits.keepalive_expiry, network_backend=_GuardedBackend(resolver),
-    )  # fmt: skip
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=_GuardedBackend(resolver),
+    )
     return transport
 
 
@@ -328,8 +339,11 @@ class _Decoder:
         elif encoding in ("", "identity"):
             self._z = None
         else:
-            raise FetchError(url, f"unsupported Content-Encoding {encoding!r} (only gzip and deflate are asked for)",
-                             "encoding")  # fmt: skip
+            raise FetchError(
+                url,
+                f"unsupported Content-Encoding {encoding!r} (only gzip and deflate are asked for)",
+                "encoding",
+            )
         self.out = 0
         self.raw = 0
 
@@ -353,8 +367,12 @@ class _Decoder:
     def _too_big(self) -> None:
         mb = self.limit / MB
         if self._z is not None:
-            raise FetchError(self.url, f"{self.encoding} body expands past the {mb:g} MB cap after "
-                             f"{self.raw:,} compressed bytes (decompression bomb?); cut off", "too-large")  # fmt: skip
+            raise FetchError(
+                self.url,
+                f"{self.encoding} body expands past the {mb:g} MB cap after "
+                f"{self.raw:,} compressed bytes (decompression bomb?); cut off",
+                "too-large",
+            )
         raise FetchError(self.url, f"response larger than the {mb:g} MB cap; cut off", "too-large")
 
 
@@ -504,20 +522,34 @@ class Fetcher:
     >>> f.close()
     """
 
-    def __init__(self, config: FetchConfig | None = None, *, resolver: Resolver | None = None,
-                 clock: Clock | None = None, max_connections: int = 64, seed: int | None = None):  # fmt: skip
+    def __init__(
+        self,
+        config: FetchConfig | None = None,
+        *,
+        resolver: Resolver | None = None,
+        clock: Clock | None = None,
+        max_connections: int = 64,
+        seed: int | None = None,
+    ):
         self.config = config or FetchConfig()
         self.clock = clock or Clock()
         self.gate = HostGate(self.config.delay, self.config.host_concurrency)
         self.robots = RobotsCache(self.config.robots_ttl)
         self._random = random.Random(seed)
         limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-        timeout = httpx.Timeout(connect=self.config.connect_timeout, read=self.config.read_timeout,
-                                write=self.config.read_timeout, pool=self.config.deadline)  # fmt: skip
+        timeout = httpx.Timeout(
+            connect=self.config.connect_timeout,
+            read=self.config.read_timeout,
+            write=self.config.read_timeout,
+            pool=self.config.deadline,
+        )
         self.client = httpx.Client(
-            transport=_transport(resolver or system_resolver, limits), timeout=timeout, follow_redirects=False,
-            headers={"User-Agent": self.config.user_agent, "Accept-Encoding": "gzip, deflate"}, trust_env=False,
-        )  # fmt: skip
+            transport=_transport(resolver or system_resolver, limits),
+            timeout=timeout,
+            follow_redirects=False,
+            headers={"User-Agent": self.config.user_agent, "Accept-Encoding": "gzip, deflate"},
+            trust_env=False,
+        )
 
     def close(self) -> None:
         self.client.close()
@@ -537,8 +569,9 @@ class Fetcher:
         """Fetch (one request, redirects followed) and cache the robots.txt of ``url``'s origin."""
         robots_url = RobotsCache.origin(url) + "/robots.txt"
         now = self.clock.now()
-        req = Request(robots_url, allow_private=allow_private, accept="text/plain,*/*;q=0.5",
-                      max_bytes=ROBOTS_MAX_BYTES)  # fmt: skip
+        req = Request(
+            robots_url, allow_private=allow_private, accept="text/plain,*/*;q=0.5", max_bytes=ROBOTS_MAX_BYTES
+        )
         entry = _Robots(None, now + self.config.robots_ttl)
         try:
             for _ in range(self.config.max_redirects + 1):
@@ -554,14 +587,18 @@ class Fetcher:
                 self.robots.put(url, entry)  # no robots.txt (404, 403...): everything allowed
                 return
             # Unreachable robots.txt: RFC 9309 says assume complete disallow; ask again sooner.
-            entry = _Robots(None, now + min(self.config.robots_ttl, 600.0), f"robots.txt unreachable: {e.reason}")
+            entry = _Robots(
+                None, now + min(self.config.robots_ttl, 600.0), f"robots.txt unreachable: {e.reason}"
+            )
         self.robots.put(url, entry)
 
     def _robots_entry(self, outcome: Outcome, robots_url: str, now: float) -> _Robots:
         expires = now + self.config.robots_ttl
         if outcome.kind == "retry":  # 429 or 5xx
             reason = outcome.request.last_error if outcome.request else "server error"
-            return _Robots(None, now + min(self.config.robots_ttl, 600.0), f"robots.txt unreachable: {reason}")
+            return _Robots(
+                None, now + min(self.config.robots_ttl, 600.0), f"robots.txt unreachable: {reason}"
+            )
         resp = outcome.response
         if resp is None or resp.status >= 400 or resp.status == 304:
             return _Robots(None, expires)  # no robots.txt: everything allowed
@@ -614,15 +651,21 @@ class Fetcher:
                 return self._handle(req, r)
         except httpx.TimeoutException as e:
             if getattr(_ctx, "deadline_hit", False):
-                raise FetchError(req.url, f"no complete response within the {self.config.deadline:g} s deadline "
-                                 "(a slow server dripping data?); cut off", "deadline") from None  # fmt: skip
+                raise FetchError(
+                    req.url,
+                    f"no complete response within the {self.config.deadline:g} s deadline "
+                    "(a slow server dripping data?); cut off",
+                    "deadline",
+                ) from None
             return Outcome("retry", request=replace(req, last_error=f"timed out ({type(e).__name__})"))
         except httpx.ConnectError as e:
             if getattr(_ctx, "blocked", None):
                 raise FetchError(req.url, _ctx.blocked, "unsafe-address") from None
             return Outcome("retry", request=replace(req, last_error=f"cannot connect: {e}"))
         except (httpx.TransportError, httpx.DecodingError) as e:
-            return Outcome("retry", request=replace(req, last_error=f"network error: {type(e).__name__}: {e}"))
+            return Outcome(
+                "retry", request=replace(req, last_error=f"network error: {type(e).__name__}: {e}")
+            )
         finally:
             _ctx.deadline = None
 
@@ -634,26 +677,39 @@ class Fetcher:
         if status == 429 or status in RETRY_STATUSES:
             wait = parse_retry_after(headers.get("retry-after"), self.clock.now())
             if wait is not None and wait > self.config.max_retry_after:
-                raise FetchError(req.url, f"HTTP {status}: the server asks to wait {wait:,.0f} s "
-                                 f"(more than the {self.config.max_retry_after:g} s allowed)", "rate-limited", status)  # fmt: skip
+                raise FetchError(
+                    req.url,
+                    f"HTTP {status}: the server asks to wait {wait:,.0f} s "
+                    f"(more than the {self.config.max_retry_after:g} s allowed)",
+                    "rate-limited",
+                    status,
+                )
             return Outcome("retry", request=replace(req, last_error=f"HTTP {status}"), delay=wait or -1.0)
         if status >= 400 or (status >= 300 and status != 304):
             raise FetchError(req.url, f"HTTP {status} {r.reason_phrase}".strip(), "http", status)
         body = b"" if status == 304 else self._body(req, r)
-        return Outcome("done", Response(str(req.url), status, headers, body, req.origin, list(req.hops), req.attempt + 1))
+        return Outcome(
+            "done", Response(str(req.url), status, headers, body, req.origin, list(req.hops), req.attempt + 1)
+        )
 
     def _body(self, req: Request, r: httpx.Response) -> bytes:
         limit = req.max_bytes or self.config.max_bytes
         declared = r.headers.get("content-length")
         encoding = r.headers.get("content-encoding", "").strip().lower()
         if declared and declared.isdigit() and int(declared) > limit and encoding in ("", "identity"):
-            raise FetchError(req.url, f"response of {int(declared):,} bytes is larger than the "
-                             f"{limit / MB:g} MB cap; not downloaded", "too-large")  # fmt: skip
+            raise FetchError(
+                req.url,
+                f"response of {int(declared):,} bytes is larger than the "
+                f"{limit / MB:g} MB cap; not downloaded",
+                "too-large",
+            )
         decoder = _Decoder(encoding, req.url, limit)
         parts = []
         for chunk in r.iter_raw(65536):
             if decoder.raw > limit:
-                raise FetchError(req.url, f"response larger than the {limit / MB:g} MB cap; cut off", "too-large")
+                raise FetchError(
+                    req.url, f"response larger than the {limit / MB:g} MB cap; cut off", "too-large"
+                )
             parts.append(decoder.feed(chunk))
         return b"".join(parts)
 
@@ -664,8 +720,11 @@ class Fetcher:
             loop = " → ".join(chain[chain.index(target) :] + [target])
             raise FetchError(req.origin, f"redirect loop: {loop}", "redirect-loop")
         if len(chain) > self.config.max_redirects:
-            raise FetchError(req.origin, f"more than {self.config.max_redirects} redirects (last to {target})",
-                             "too-many-redirects")  # fmt: skip
+            raise FetchError(
+                req.origin,
+                f"more than {self.config.max_redirects} redirects (last to {target})",
+                "too-many-redirects",
+            )
         if urlsplit(target).scheme.lower() not in SCHEMES:
             raise FetchError(req.origin, f"redirected to a non-http(s) URL {target!r}", "unsafe-scheme")
         return replace(req, url=target, hops=chain, attempt=0, last_error=None)
@@ -674,7 +733,9 @@ class Fetcher:
         req = outcome.request
         assert req is not None
         if req.attempt >= self.config.retries:
-            raise FetchError(req.url, f"gave up after {req.attempt + 1} attempts: {req.last_error}", "gave-up")
+            raise FetchError(
+                req.url, f"gave up after {req.attempt + 1} attempts: {req.last_error}", "gave-up"
+            )
         wait = outcome.delay if outcome.delay >= 0 else self.backoff(req.attempt)
         return Outcome("retry", request=replace(req, attempt=req.attempt + 1), delay=wait)
 

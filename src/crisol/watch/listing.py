@@ -50,7 +50,9 @@ def _feed_items(body: bytes, url: str) -> list[Item]:
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     items = []
     for entry in parsed.entries:
-        link = entry.get("link") or next((lk.get("href") for lk in entry.get("links", []) if lk.get("href")), None)
+        link = entry.get("link") or next(
+            (lk.get("href") for lk in entry.get("links", []) if lk.get("href")), None
+        )
         if not link:
             continue
         date = dict.get(entry, "updated") or dict.get(entry, "published")

@@ -29,7 +29,9 @@ _CANONICAL = re.compile(
 )
 
 
-def page_to_raw(resp: Response, source: Source, url: str, fetched: str, item: Item | None = None) -> RawArticle:
+def page_to_raw(
+    resp: Response, source: Source, url: str, fetched: str, item: Item | None = None
+) -> RawArticle:
     """The page as a raw article (``source`` = its canonical URL); FetchError if it is no page."""
     head = resp.body[:65536]
     kind = sniff(head)
@@ -44,8 +46,14 @@ def page_to_raw(resp: Response, source: Source, url: str, fetched: str, item: It
         html, encoding = decode(resp.body, [resp.charset, meta_charset(head)])
     except Undecodable as e:
         raise FetchError(url, f"page text cannot be decoded: {e}", "not-html") from None
-    meta: dict[str, Any] = {"html": html, "url": url, "fetched": fetched, "outlet": source.name,
-                            "encoding": encoding, "final_url": resp.url}  # fmt: skip
+    meta: dict[str, Any] = {
+        "html": html,
+        "url": url,
+        "fetched": fetched,
+        "outlet": source.name,
+        "encoding": encoding,
+        "final_url": resp.url,
+    }
     if source.language:
         meta["language"] = source.language
     if source.country:

@@ -94,8 +94,20 @@ class WatchReport:
     per_source: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
 
     def counts(self) -> dict[str, Any]:
-        keys = ("polls", "polls_failed", "listings_not_modified", "discovered", "pages_fetched",
-                "pages_not_modified", "new", "updated", "unchanged", "rejected", "failed", "requests")  # fmt: skip
+        keys = (
+            "polls",
+            "polls_failed",
+            "listings_not_modified",
+            "discovered",
+            "pages_fetched",
+            "pages_not_modified",
+            "new",
+            "updated",
+            "unchanged",
+            "rejected",
+            "failed",
+            "requests",
+        )
         return {k: getattr(self, k) for k in keys} | {"elapsed": round(self.elapsed, 3)}
 
     def bump(self, source: str, key: str, n: int = 1) -> None:
@@ -109,9 +121,18 @@ Event = Callable[[str, str, str, str], None]  # (kind, source, url, detail)
 class Watcher:
     """Polls ``sources`` and stores what they publish; see :meth:`run`."""
 
-    def __init__(self, store: Database, sources: list[Source], fetcher: Fetcher, *, clock: Clock | None = None,
-                 analyze: bool = True, workers: int = 8, on_event: Event | None = None,
-                 annotator: Callable[[Article], Article] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        store: Database,
+        sources: list[Source],
+        fetcher: Fetcher,
+        *,
+        clock: Clock | None = None,
+        analyze: bool = True,
+        workers: int = 8,
+        on_event: Event | None = None,
+        annotator: Callable[[Article], Article] | None = None,
+    ) -> None:
         self.store, self.sources, self.fetcher = store, list(sources), fetcher
         self.clock = clock or fetcher.clock
         self.ws = store.watch
@@ -228,14 +249,18 @@ class Watcher:
         stored = self.ws.next_polls()
         for src in self.sources:
             when = stored.get(src.name)
-            self._next_poll[src.name] = now if (once or when is None) else min(when.timestamp(), now + src.interval)
+            self._next_poll[src.name] = (
+                now if (once or when is None) else min(when.timestamp(), now + src.interval)
+            )
 
     def _resume_pending(self) -> None:
         by_name = {s.name: s for s in self.sources}
         for state in self.ws.pending(by_name):
             if state.url not in self._queued:
                 src = by_name[state.source]
-                self._push_page(src, state.url, state.link, None, Item(state.link, date=state.item_date), None)
+                self._push_page(
+                    src, state.url, state.link, None, Item(state.link, date=state.item_date), None
+                )
 
     def _start_due_polls(self, now: float, once: bool) -> None:
         for src in self.sources:
@@ -252,8 +277,13 @@ class Watcher:
 
     def _push_listing(self, poll: _Poll, url: str, depth: int) -> None:
         state = self.ws.feed_state(url)
-        req = Request(url, allow_private=poll.source.allow_private, accept=FEED_ACCEPT,
-                      etag=state.etag if state else None, last_modified=state.last_modified if state else None)
+        req = Request(
+            url,
+            allow_private=poll.source.allow_private,
+            accept=FEED_ACCEPT,
+            etag=state.etag if state else None,
+            last_modified=state.last_modified if state else None,
+        )
         poll.outstanding += 1
         self._push(_Task("listing", poll.source, url, req, poll=poll, depth=depth), self.clock.now())
 
@@ -263,10 +293,16 @@ class Watcher:
             return
         ok = not poll.errors
         record = PollRecord(
-            poll.source.name, to_datetime(poll.started), self.clock.datetime(), ok, new=poll.counts["new"],
-            updated=poll.counts["updated"], unchanged=poll.counts["unchanged"], failed=len(poll.errors),
+            poll.source.name,
+            to_datetime(poll.started),
+            self.clock.datetime(),
+            ok,
+            new=poll.counts["new"],
+            updated=poll.counts["updated"],
+            unchanged=poll.counts["unchanged"],
+            failed=len(poll.errors),
             error="; ".join(poll.errors)[:2000] or None,
-        )  # fmt: skip
+        )
         self._recheck(poll)
         self.report.bump(poll.source.name, "polls")
         if not ok:
@@ -296,8 +332,15 @@ class Watcher:
             heapq.heappush(self._host_heap, (at, next(self._seq), host))
             self._woken.add(host)
 
-    def _push_page(self, src: Source, url: str, link: str, poll: _Poll | None, item: Item | None,
-                   previous: UrlState | None) -> None:  # fmt: skip
+    def _push_page(
+        self,
+        src: Source,
+        url: str,
+        link: str,
+        poll: _Poll | None,
+        item: Item | None,
+        previous: UrlState | None,
+    ) -> None:
         req = Request(fetchable_url(link), allow_private=src.allow_private)
         if previous is not None:
             req.etag, req.last_modified = previous.etag, previous.last_modified
@@ -402,10 +445,14 @@ class Watcher:
             state = self.ws.feed_state(task.url)
             if state is not None and state.body_hash == resp.body_hash:
                 self.report.bump(src.name, "listings_not_modified")  # same bytes, no validators
-                self.ws.save_feed(task.url, src.name, resp.status, at, resp.etag, resp.last_modified, resp.body_hash)
+                self.ws.save_feed(
+                    task.url, src.name, resp.status, at, resp.etag, resp.last_modified, resp.body_hash
+                )
                 return
             items = parse_listing(resp.body, resp.url)  # a broken listing keeps the old validators
-            self.ws.save_feed(task.url, src.name, resp.status, at, resp.etag, resp.last_modified, resp.body_hash)
+            self.ws.save_feed(
+                task.url, src.name, resp.status, at, resp.etag, resp.last_modified, resp.body_hash
+            )
             self._take_items(poll, [i for i in items if i.kind == "page"])
             children = [i for i in items if i.kind == "sitemap"]
             if children and task.depth < MAX_SITEMAP_DEPTH:
@@ -453,12 +500,17 @@ class Watcher:
         src, now = poll.source, self.clock.now()
         if src.recheck is None:
             return
-        due = self.ws.due_for_recheck(src.name, fetched_before=to_datetime(now - src.recheck),
-                                      seen_after=to_datetime(now - RECHECK_WINDOW))  # fmt: skip
+        due = self.ws.due_for_recheck(
+            src.name,
+            fetched_before=to_datetime(now - src.recheck),
+            seen_after=to_datetime(now - RECHECK_WINDOW),
+        )
         for state in due:
             if state.url not in self._queued:
                 poll.counts["updated"] += 1
-                self._push_page(src, state.url, state.link, poll, Item(state.link, date=state.item_date), state)
+                self._push_page(
+                    src, state.url, state.link, poll, Item(state.link, date=state.item_date), state
+                )
 
     # ---- pages -----------------------------------------------------------------------------
 
@@ -469,7 +521,10 @@ class Watcher:
         item_date = task.item.date if task.item else None
         if cleaned is None:  # 304, or the same bytes as the version we have
             self.report.bump(src.name, "pages_not_modified" if resp.not_modified else "unchanged")
-            values = {"last_fetched": at, "item_date": item_date or (task.previous.item_date if task.previous else None)}
+            values = {
+                "last_fetched": at,
+                "item_date": item_date or (task.previous.item_date if task.previous else None),
+            }
             if not resp.not_modified:
                 values.update(etag=resp.etag, last_modified=resp.last_modified)
             self.ws.update_url(task.url, **values)
@@ -480,9 +535,16 @@ class Watcher:
         if isinstance(cleaned, Rejection):
             self.report.bump(src.name, "rejected")
             self.report.errors.append((src.name, task.url, cleaned.reason))
-            self.ws.update_url(task.url, status="rejected" if task.previous is None else task.previous.status,
-                               error=cleaned.reason, last_fetched=at, body_hash=resp.body_hash, etag=resp.etag,
-                               last_modified=resp.last_modified, item_date=item_date)  # fmt: skip
+            self.ws.update_url(
+                task.url,
+                status="rejected" if task.previous is None else task.previous.status,
+                error=cleaned.reason,
+                last_fetched=at,
+                body_hash=resp.body_hash,
+                etag=resp.etag,
+                last_modified=resp.last_modified,
+                item_date=item_date,
+            )
             self.on_event("rejected", src.name, task.url, cleaned.reason)
             return
         self._store_article(task, resp, cleaned, item_date)
@@ -492,18 +554,34 @@ class Watcher:
         prev = task.previous
         if prev is not None and prev.text_hash == article.text_hash:
             self.report.bump(src.name, "unchanged")  # new bytes (ads, timestamps), same article
-            self.ws.update_url(task.url, last_fetched=at, etag=resp.etag, last_modified=resp.last_modified,
-                               body_hash=resp.body_hash, item_date=item_date)  # fmt: skip
+            self.ws.update_url(
+                task.url,
+                last_fetched=at,
+                etag=resp.etag,
+                last_modified=resp.last_modified,
+                body_hash=resp.body_hash,
+                item_date=item_date,
+            )
             return
         aliases = self._aliases(task, resp, article)
         if prev is None and self._is_alias_of_stored(task, aliases, article, at):
             return
         article = self.runner.annotate([article])[0]
         added = self.ws.store_version(
-            NewVersion(article, task.url, task.request.origin, src.name, at, resp.etag, resp.last_modified,
-                       resp.body_hash, item_date, aliases),
+            NewVersion(
+                article,
+                task.url,
+                task.request.origin,
+                src.name,
+                at,
+                resp.etag,
+                resp.last_modified,
+                resp.body_hash,
+                item_date,
+                aliases,
+            ),
             prev,
-        )  # fmt: skip
+        )
         kind = "updated" if prev is not None and prev.article_id else "new"
         self.report.bump(src.name, kind if added.new else "unchanged")
         if added.new:
@@ -519,8 +597,11 @@ class Watcher:
         declared = declared_canonical(article.raw.decode("utf-8", "replace"), resp.url)
         # Only on the same site (a page cannot claim another's URL), and never the home page
         # (a common CMS misconfiguration gives every page the same rel=canonical "/").
-        if (declared and urlsplit(declared).path.strip("/")
-                and host_of(declared).removeprefix("www.") == host_of(resp.url).removeprefix("www.")):
+        if (
+            declared
+            and urlsplit(declared).path.strip("/")
+            and host_of(declared).removeprefix("www.") == host_of(resp.url).removeprefix("www.")
+        ):
             candidates.append(declared)
         for cand in candidates:
             try:

@@ -85,7 +85,9 @@ class Source:
         if not name:
             raise SourcesError(f"{label} has no name")
         if unknown:
-            raise SourcesError(f"{label}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+            raise SourcesError(
+                f"{label}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+            )
         try:
             return cls._build(d, name)
         except (ValueError, TypeError) as e:
@@ -107,12 +109,16 @@ class Source:
         country = d.get("country")
         language = d.get("language")
         return cls(
-            name=name, feeds=feeds, sitemaps=sitemaps, homepage=str(homepage) if homepage else None,
+            name=name,
+            feeds=feeds,
+            sitemaps=sitemaps,
+            homepage=str(homepage) if homepage else None,
             country=str(country).upper() if country else None,
-            language=str(language).lower() if language else None, interval=interval,
+            language=str(language).lower() if language else None,
+            interval=interval,
             recheck=None if recheck is None else parse_duration(recheck, "recheck"),
             allow_private=_bool(d.get("allow_private", False), "allow_private"),
-        )  # fmt: skip
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The fields worth writing back (defaults left out)."""
@@ -195,7 +201,9 @@ def parse_sources(data: dict[str, Any] | None, where: str = "sources") -> Source
         raise SourcesError(f"{where}: expected a mapping with a 'sources' list at the top")
     unknown = sorted(set(data) - {"contact", "fetch", "sources"})
     if unknown:
-        raise SourcesError(f"{where}: unknown top-level key(s) {', '.join(unknown)}; known: contact, fetch, sources")
+        raise SourcesError(
+            f"{where}: unknown top-level key(s) {', '.join(unknown)}; known: contact, fetch, sources"
+        )
     raw_sources = data.get("sources") or []
     if not isinstance(raw_sources, list):
         raise SourcesError(f"{where}: 'sources' must be a list")

@@ -87,8 +87,12 @@ def fetchable_url(url: str) -> str:
     'https://m.example.com/nota?id=7'
     """
     parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not (k.lower() in TRACKING_PARAMS and k.lower() not in _AMP_KEYS) and not k.lower().startswith(TRACKING_PREFIXES)]  # fmt: skip
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not (k.lower() in TRACKING_PARAMS and k.lower() not in _AMP_KEYS)
+        and not k.lower().startswith(TRACKING_PREFIXES)
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, doseq=True), ""))
 
 
@@ -163,7 +167,9 @@ def _path(path: str) -> str:
     if not path.startswith("/"):
         path = "/" + path
     path = _AMP_PREFIX.sub("", path)
-    path = _AMP_SUFFIX.sub(lambda m: "/" if m.group(0).startswith("/") and m.group(0).endswith("/") else "", path)
+    path = _AMP_SUFFIX.sub(
+        lambda m: "/" if m.group(0).startswith("/") and m.group(0).endswith("/") else "", path
+    )
     # Same escaping for every spelling: %7e and ~ are one character.
     return quote(unquote(path), safe="/:@!$&'()*+,;=%" + _UNRESERVED) or "/"
 

@@ -26,8 +26,8 @@ from starlette.middleware.gzip import GZipMiddleware
 from crisol.service.exports import event_csv_lines
 from crisol.store import AmbiguousId, Database, open_store
 from crisol.store.queries import MAX_OFFSET
-from crisol.web import views
 from crisol.store.search import KINDS
+from crisol.web import views
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -97,7 +97,9 @@ def router(store: Database | str, prefix: str = "") -> APIRouter:
     r = APIRouter(prefix=urls.base, include_in_schema=False)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        response = tpl.TemplateResponse(request, name, {"u": urls, "lang": "en", **context}, status_code=status)
+        response = tpl.TemplateResponse(
+            request, name, {"u": urls, "lang": "en", **context}, status_code=status
+        )
         response.headers.update(SECURITY_HEADERS)
         return response
 
@@ -140,7 +142,10 @@ def router(store: Database | str, prefix: str = "") -> APIRouter:
         if data is None:
             return Response(f"no article {article_id!r}\n", 404, media_type="text/plain; charset=utf-8")
         # Served as an opaque download so a browser never renders the input's own HTML.
-        headers = {"Content-Disposition": f'attachment; filename="{views._q(article_id)}.raw"', **SECURITY_HEADERS}
+        headers = {
+            "Content-Disposition": f'attachment; filename="{views._q(article_id)}.raw"',
+            **SECURITY_HEADERS,
+        }
         return Response(data, media_type="application/octet-stream", headers=headers)
 
     @r.get("/entities/{name}", response_class=HTMLResponse)
@@ -153,15 +158,25 @@ def router(store: Database | str, prefix: str = "") -> APIRouter:
         return page(request, "entity.html", **ctx)
 
     @r.get("/events", response_class=HTMLResponse)
-    def events(request: Request, actor: str = "", type: str = "", certainty: str = "", since: str = "",
-               until: str = ""):  # fmt: skip
-        f = views.EventFilters(actor.strip(), type.strip().upper(), certainty.strip(), since.strip(), until.strip())
+    def events(
+        request: Request,
+        actor: str = "",
+        type: str = "",
+        certainty: str = "",
+        since: str = "",
+        until: str = "",
+    ):
+        f = views.EventFilters(
+            actor.strip(), type.strip().upper(), certainty.strip(), since.strip(), until.strip()
+        )
         ctx = views.events_page(db, f)
         return page(request, "events.html", 400 if ctx["problems"] else 200, **ctx)
 
     @r.get("/events.csv")
     def events_csv(actor: str = "", type: str = "", certainty: str = "", since: str = "", until: str = ""):
-        f = views.EventFilters(actor.strip(), type.strip().upper(), certainty.strip(), since.strip(), until.strip())
+        f = views.EventFilters(
+            actor.strip(), type.strip().upper(), certainty.strip(), since.strip(), until.strip()
+        )
         problems = f.problems()
         if problems:
             return Response("\n".join(problems) + "\n", 400, media_type="text/plain; charset=utf-8")

@@ -58,7 +58,9 @@ def bar_chart(counts: Sequence[tuple[str, int]]) -> BarChart:
     bars = []
     for i, (label, c) in enumerate(counts):
         h = plot_h * c / top
-        bars.append(Bar(label, c, PLOT_LEFT + i * step + step * 0.1, PLOT_BOTTOM - h, step * 0.8, h, i % every == 0))
+        bars.append(
+            Bar(label, c, PLOT_LEFT + i * step + step * 0.1, PLOT_BOTTOM - h, step * 0.8, h, i % every == 0)
+        )
     ticks = [(PLOT_BOTTOM - plot_h * v / top, v) for v in sorted({0, top // 2, top}) if v or top == 0]
     return BarChart(bars, top, ticks=ticks)
 
@@ -148,12 +150,28 @@ def timeline(events: Sequence[dict], articles: Sequence[dict]) -> Timeline | Non
     seen: Counter = Counter()
     for p, e in sorted(dated, key=lambda pe: pe[0]):
         seen[("e", p)] += 1
-        marks.append(Mark(x_of[p], axis_y - 12 - TL_STEP * (seen[("e", p)] - 1), "event", e["label"], e["title"],
-                          e.get("href")))  # fmt: skip
+        marks.append(
+            Mark(
+                x_of[p],
+                axis_y - 12 - TL_STEP * (seen[("e", p)] - 1),
+                "event",
+                e["label"],
+                e["title"],
+                e.get("href"),
+            )
+        )
     for p, a in sorted(pubs, key=lambda pa: pa[0]):
         seen[("a", p)] += 1
-        marks.append(Mark(x_of[p], axis_y + label_room + TL_STEP * (seen[("a", p)] - 1), "article", a["label"],
-                          a["title"], a.get("href")))  # fmt: skip
+        marks.append(
+            Mark(
+                x_of[p],
+                axis_y + label_room + TL_STEP * (seen[("a", p)] - 1),
+                "article",
+                a["label"],
+                a["title"],
+                a.get("href"),
+            )
+        )
     return Timeline(marks, [(x_of[p], p[1]) for p in periods], TL_WIDTH, height, axis_y, column, rotate)
 
 
@@ -212,8 +230,12 @@ class Network:
     height: int = NET_HEIGHT
 
 
-def network(center: tuple[str, str], neighbours: Sequence[tuple[str, str, int]],
-            links: dict[tuple[str, str], int], href=lambda entity_id: None) -> Network:  # fmt: skip
+def network(
+    center: tuple[str, str],
+    neighbours: Sequence[tuple[str, str, int]],
+    links: dict[tuple[str, str], int],
+    href=lambda entity_id: None,
+) -> Network:
     """A star of ``neighbours`` (id, label, articles shared with the center) around ``center``
     (id, label) on a circle, plus ``links`` between neighbours (pair of ids -> shared articles)."""
     cx, cy = NET_WIDTH / 2, NET_HEIGHT / 2
@@ -231,10 +253,16 @@ def network(center: tuple[str, str], neighbours: Sequence[tuple[str, str, int]],
         node = Node(eid, label, x + dx, y, r, w, False, href(eid), anchor, y + dy, cx=x)
         nodes.append(node)
         where[eid] = node
-    edges = [Edge(cx, cy, n.cx, n.y, 1 + 5 * n.weight / top, n.weight, f"{center[1]} — {n.label}: {n.weight}", True)
-             for n in nodes[1:]]  # fmt: skip
+    edges = [
+        Edge(
+            cx, cy, n.cx, n.y, 1 + 5 * n.weight / top, n.weight, f"{center[1]} — {n.label}: {n.weight}", True
+        )
+        for n in nodes[1:]
+    ]
     for (a, b), w in sorted(links.items()):
         if a in where and b in where and w >= NET_MIN_LINK:
             na, nb = where[a], where[b]
-            edges.append(Edge(na.cx, na.y, nb.cx, nb.y, 0.5 + 2 * w / top, w, f"{na.label} — {nb.label}: {w}", False))
+            edges.append(
+                Edge(na.cx, na.y, nb.cx, nb.y, 0.5 + 2 * w / top, w, f"{na.label} — {nb.label}: {w}", False)
+            )
     return Network(nodes, edges)

@@ -54,12 +54,28 @@ def article_spans(article: Article, entity_href: Callable[[Mention], str | None]
     spans: list[Span] = []
     for i, q in enumerate(article.quotes):
         title = escape(f"quote ({q.kind}) by {q.speaker or 'unknown'}")
-        spans.append(Span("quote", q.start, q.end, Markup('<q class="quote quote-{}" title="{}">').format(
-            escape(q.kind), title), Markup("</q>"), i))  # fmt: skip
+        spans.append(
+            Span(
+                "quote",
+                q.start,
+                q.end,
+                Markup('<q class="quote quote-{}" title="{}">').format(escape(q.kind), title),
+                Markup("</q>"),
+                i,
+            )
+        )
     for i, (start, end, e) in enumerate(_event_triggers(article)):
         title = escape(f"event {e.type}{'/' + e.mode if e.mode else ''} ({e.certainty})")
-        spans.append(Span("event", start, end, Markup('<mark class="event" title="{}">').format(title),
-                          Markup("</mark>"), i))  # fmt: skip
+        spans.append(
+            Span(
+                "event",
+                start,
+                end,
+                Markup('<mark class="event" title="{}">').format(title),
+                Markup("</mark>"),
+                i,
+            )
+        )
     for i, m in enumerate(article.mentions):
         spans.append(mention_span(m, i, entity_href(m)))
     return [s for s in spans if 0 <= s.start < s.end <= n]
@@ -84,7 +100,9 @@ def _render_range(text: str, start: int, end: int, spans: list[Span]) -> Markup:
     order = {layer: i for i, layer in enumerate(LAYERS)}
     out: list[str] = []
     for a, b in zip(cuts, cuts[1:]):
-        active = sorted((s for s in inside if s.start <= a and s.end >= b), key=lambda s: (order[s.layer], s.key))
+        active = sorted(
+            (s for s in inside if s.start <= a and s.end >= b), key=lambda s: (order[s.layer], s.key)
+        )
         out.extend(s.open for s in active)
         out.append(escape(text[a:b]))
         out.extend(s.close for s in reversed(active))

@@ -13,21 +13,19 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
+from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
 
-from crisol.present.render import labels
-from crisol.store import Database
 from crisol.model import date_span
+from crisol.present.render import labels
 from crisol.service import events as cross
 from crisol.service import views as story_views
 from crisol.service.entities import actor_filter, find_entity
-from crisol.store import queries
+from crisol.store import Database, queries
+from crisol.store import search as fts
 from crisol.web import charts
 from crisol.web.highlight import highlight_article
-from urllib.parse import quote
-from urllib.parse import urlencode
-from crisol.store import search as fts
 
 HOME_STORIES = 12
 RAW_CHARS = 200_000  # the raw input shown on an article page is cut here (the download is whole)
@@ -88,8 +86,13 @@ def home_page(store: Database) -> dict[str, Any]:
     latest = queries.list_stories(store, sort="-last", limit=HOME_STORIES)
     biggest = queries.list_stories(store, sort="-size", limit=HOME_STORIES)
     recent = queries.list_articles(store, limit=HOME_STORIES)
-    return {"latest": latest.items, "biggest": biggest.items, "total": latest.total, "articles": recent.items,
-            "article_total": recent.total}  # fmt: skip
+    return {
+        "latest": latest.items,
+        "biggest": biggest.items,
+        "total": latest.total,
+        "articles": recent.items,
+        "article_total": recent.total,
+    }
 
 
 # ---- story ------------------------------------------------------------------------------------
@@ -103,10 +106,18 @@ def story_page(store: Database, story_id: str, urls: Urls) -> dict[str, Any] | N
     sources = {s["id"]: s for s in view.get("sources", [])}
     alignments = _alignments(store, view["articles"], names)
     # event id -> {article: sentence index}, the first report in each article
-    event_sentences = {e["id"]: {r["article"]: r["sentence"] for r in reversed(e.get("sentences") or [])}
-                       for e in view.get("events", [])}  # fmt: skip
-    return {"story": view, "names": names, "sources": sources, "alignments": alignments,
-            "timeline": _story_timeline(view, names, urls), "event_sentences": event_sentences}  # fmt: skip
+    event_sentences = {
+        e["id"]: {r["article"]: r["sentence"] for r in reversed(e.get("sentences") or [])}
+        for e in view.get("events", [])
+    }
+    return {
+        "story": view,
+        "names": names,
+        "sources": sources,
+        "alignments": alignments,
+        "timeline": _story_timeline(view, names, urls),
+        "event_sentences": event_sentences,
+    }
 
 
 def _alignments(store: Database, ids: list[str], names: dict[str, str]) -> list[dict[str, Any]]:
@@ -115,9 +126,19 @@ def _alignments(store: Database, ids: list[str], names: dict[str, str]) -> list[
     for r in store.links.relations_among(ids):
         pairs = sorted(r.get("pairs") or [], key=lambda p: (p["b"], p["a"]))
         pairs = [{**p, **dict(zip(("a_html", "b_html"), word_diff(p["a_text"], p["b_text"])))} for p in pairs]
-        out.append({"a": r["a"], "b": r["b"], "kind": r["kind"], "score": r["score"], "pairs": pairs,
-                    "dropped": r.get("dropped") or [], "added": r.get("added") or [],
-                    "a_label": names.get(r["a"], r["a"]), "b_label": names.get(r["b"], r["b"])})  # fmt: skip
+        out.append(
+            {
+                "a": r["a"],
+                "b": r["b"],
+                "kind": r["kind"],
+                "score": r["score"],
+                "pairs": pairs,
+                "dropped": r.get("dropped") or [],
+                "added": r.get("added") or [],
+                "a_label": names.get(r["a"], r["a"]),
+                "b_label": names.get(r["b"], r["b"]),
+            }
+        )
     return out
 
 
@@ -152,11 +173,23 @@ def _story_timeline(view: dict, names: dict[str, str], urls: Urls) -> charts.Tim
         who = " → ".join(x for x in (t.get("source"), t.get("target")) if x)
         label = t["type"] + (f"/{t['mode']}" if t.get("mode") else "")
         cites = t.get("citations") or []
-        events.append({"date": t.get("date"), "label": label, "title": f"{t.get('date')}: {label} {who}".strip(),
-                       "href": urls.article(cites[0]) if cites else None})  # fmt: skip
-    articles = [{"date": s.get("published"), "label": names.get(s["id"], s["id"]),
-                 "title": f"{(s.get('published') or '')[:10]}: {names.get(s['id'], s['id'])} — {s.get('title') or ''}",
-                 "href": urls.article(s["id"])} for s in view.get("sources", [])]  # fmt: skip
+        events.append(
+            {
+                "date": t.get("date"),
+                "label": label,
+                "title": f"{t.get('date')}: {label} {who}".strip(),
+                "href": urls.article(cites[0]) if cites else None,
+            }
+        )
+    articles = [
+        {
+            "date": s.get("published"),
+            "label": names.get(s["id"], s["id"]),
+            "title": f"{(s.get('published') or '')[:10]}: {names.get(s['id'], s['id'])} — {s.get('title') or ''}",
+            "href": urls.article(s["id"]),
+        }
+        for s in view.get("sources", [])
+    ]
     return charts.timeline(events, articles)
 
 
@@ -168,15 +201,22 @@ def article_page(store: Database, article_id: str, urls: Urls) -> dict[str, Any]
     if article is None:
         return None
     detail = queries.article_detail(store, article)
-    names = {m["entity_id"]: m["entity_name"] for m in detail["mentions"] if m["entity_id"] and m["entity_name"]}
+    names = {
+        m["entity_id"]: m["entity_name"] for m in detail["mentions"] if m["entity_id"] and m["entity_name"]
+    }
     body = highlight_article(article, lambda m: urls.entity(m.entity_id) if m.entity_id else None)
     raw = store.raw_bytes(article.id) or b""
     raw_text = raw.decode("utf-8", errors="replace")
     return {
-        "article": article, "body": body, "story": detail["story"],
-        "entities": _article_entities(article, names), "events": detail["events"],
-        "raw_text": raw_text[:RAW_CHARS], "raw_cut": len(raw_text) > RAW_CHARS, "raw_size": len(raw),
-    }  # fmt: skip
+        "article": article,
+        "body": body,
+        "story": detail["story"],
+        "entities": _article_entities(article, names),
+        "events": detail["events"],
+        "raw_text": raw_text[:RAW_CHARS],
+        "raw_cut": len(raw_text) > RAW_CHARS,
+        "raw_size": len(raw),
+    }
 
 
 def _article_entities(article, names: dict[str, str]) -> list[dict[str, Any]]:
@@ -184,8 +224,16 @@ def _article_entities(article, names: dict[str, str]) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     for m in article.mentions:
         key = m.entity_id or f"{m.label}:{m.canonical or m.text}"
-        row = rows.setdefault(key, {"entity_id": m.entity_id, "label": m.label, "count": 0, "sentence": m.sentence,
-                                    "name": names.get(m.entity_id or "", m.canonical or m.text)})  # fmt: skip
+        row = rows.setdefault(
+            key,
+            {
+                "entity_id": m.entity_id,
+                "label": m.label,
+                "count": 0,
+                "sentence": m.sentence,
+                "name": names.get(m.entity_id or "", m.canonical or m.text),
+            },
+        )
         row["count"] += 1
     return sorted(rows.values(), key=lambda r: (-r["count"], r["name"]))
 
@@ -198,14 +246,21 @@ def entity_page(store: Database, name: str, urls: Urls) -> dict[str, Any] | None
     aq = store.annotations
     found = find_entity(aq, name)
     if found.entity is None:
-        return {"candidates": [c.to_dict() for c in found.candidates], "name": name} if found.candidates else None
+        return (
+            {"candidates": [c.to_dict() for c in found.candidates], "name": name}
+            if found.candidates
+            else None
+        )
     view = queries.entity_detail(aq, found.entity, ENTITY_ITEMS, NEIGHBOURS)
     dated = [(q["published"] or "")[:10] or None for q in view["quotes"]]
     dated += [_event_when(e) or None for e in view["events"]]
-    return {"entity": view, "network": _network(store, view, urls),
-            "activity": charts.bar_chart(charts.counts_over_time(dated)),
-            "quotes": sorted(view["quotes"], key=lambda q: q["published"] or "", reverse=True),
-            "events": sorted(view["events"], key=_event_when, reverse=True)}  # fmt: skip
+    return {
+        "entity": view,
+        "network": _network(store, view, urls),
+        "activity": charts.bar_chart(charts.counts_over_time(dated)),
+        "quotes": sorted(view["quotes"], key=lambda q: q["published"] or "", reverse=True),
+        "events": sorted(view["events"], key=_event_when, reverse=True),
+    }
 
 
 def _event_when(e: dict[str, Any]) -> str:
@@ -255,8 +310,15 @@ def select_events(store: Database, f: EventFilters, limit: int | None) -> list[d
     who = actor_filter(aq, f.actor)
     since = date_span(f.since)[0] if f.since else None
     until = date_span(f.until)[1] if f.until else None
-    rows = aq.iter_events(entity_ids=who.ids, actor_names=who.names, type=f.type or None,
-                          certainty=f.certainty or None, since=since, until=until, limit=limit)  # fmt: skip
+    rows = aq.iter_events(
+        entity_ids=who.ids,
+        actor_names=who.names,
+        type=f.type or None,
+        certainty=f.certainty or None,
+        since=since,
+        until=until,
+        limit=limit,
+    )
     return [r.to_dict() for r in rows]
 
 
@@ -267,13 +329,28 @@ def grouped_events(store: Database, f: EventFilters, limit: int = GROUPED_SHOWN)
     since = date_span(f.since)[0] if f.since else None
     until = date_span(f.until)[1] if f.until else None
     try:
-        got = cross.list_cross_events(store, type=f.type or None, entity_ids=who.ids,
-                                      actor_names=who.folded_names(), since=since, until=until,
-                                        certainty=f.certainty or None, limit=limit)  # fmt: skip
+        got = cross.list_cross_events(
+            store,
+            type=f.type or None,
+            entity_ids=who.ids,
+            actor_names=who.folded_names(),
+            since=since,
+            until=until,
+            certainty=f.certainty or None,
+            limit=limit,
+        )
     except cross.TooBroad as e:
-        return {"rows": [], "total": 0, "too_broad": f"{e.reports:,} reports of events match: too many to group "
-                f"across sources (at most {e.limit:,}). Give a type or a shorter date window."}  # fmt: skip
-    return {"rows": [{**e, "links": _report_links(e)} for e in got.items], "total": got.total, "too_broad": None}
+        return {
+            "rows": [],
+            "total": 0,
+            "too_broad": f"{e.reports:,} reports of events match: too many to group "
+            f"across sources (at most {e.limit:,}). Give a type or a shorter date window.",
+        }
+    return {
+        "rows": [{**e, "links": _report_links(e)} for e in got.items],
+        "total": got.total,
+        "too_broad": None,
+    }
 
 
 def _report_links(e: dict[str, Any]) -> list[dict[str, Any]]:
@@ -281,9 +358,14 @@ def _report_links(e: dict[str, Any]) -> list[dict[str, Any]]:
     told = {}
     for r in e["sentences"]:
         told.setdefault(r["article"], r)
-    return [{"id": a, "label": (told.get(a) or {}).get("outlet") or a[:8],
-             "sentence": s if (s := (told.get(a) or {}).get("sentence", -1)) >= 0 else None}
-            for a in e["articles"]]  # fmt: skip
+    return [
+        {
+            "id": a,
+            "label": (told.get(a) or {}).get("outlet") or a[:8],
+            "sentence": s if (s := (told.get(a) or {}).get("sentence", -1)) >= 0 else None,
+        }
+        for a in e["articles"]
+    ]
 
 
 def events_page(store: Database, f: EventFilters) -> dict[str, Any]:
@@ -291,13 +373,22 @@ def events_page(store: Database, f: EventFilters) -> dict[str, Any]:
     rows = [] if problems else select_events(store, f, None)
     grouped = grouped_events(store, f) if not problems else {"rows": [], "total": 0, "too_broad": None}
     when = [_event_when(r) or None for r in rows]
-    return {"filters": f, "problems": problems, "rows": rows[:EVENTS_SHOWN], "total": len(rows),
-            "grouped": grouped["rows"], "grouped_total": grouped["total"], "too_broad": grouped["too_broad"],
-            "chart": charts.bar_chart(charts.counts_over_time(when)),
-            "types": sorted({r["type"] for r in rows}), "certainties": CERTAINTIES}  # fmt: skip
+    return {
+        "filters": f,
+        "problems": problems,
+        "rows": rows[:EVENTS_SHOWN],
+        "total": len(rows),
+        "grouped": grouped["rows"],
+        "grouped_total": grouped["total"],
+        "too_broad": grouped["too_broad"],
+        "chart": charts.bar_chart(charts.counts_over_time(when)),
+        "types": sorted({r["type"] for r in rows}),
+        "certainties": CERTAINTIES,
+    }
 
 
 # ---- search -----------------------------------------------------------------------------------
+
 
 def snippet_markup(snippet) -> Markup:
     """A search snippet (:class:`crisol.store.search.Snippet`) as HTML, its text escaped and
@@ -305,7 +396,9 @@ def snippet_markup(snippet) -> Markup:
     return Markup("").join(Markup("<mark>%s</mark>") % t if hit else escape(t) for t, hit in snippet.pieces)
 
 
-def search_page(store: Database, q: str, kind: str, offset: int, urls: Urls, limit: int = 20) -> dict[str, Any]:
+def search_page(
+    store: Database, q: str, kind: str, offset: int, urls: Urls, limit: int = 20
+) -> dict[str, Any]:
     q = q.strip()
     if not q:
         return {"q": q, "kind": kind, "results": None, "kinds": fts.KINDS}
@@ -314,10 +407,19 @@ def search_page(store: Database, q: str, kind: str, offset: int, urls: Urls, lim
     except fts.QueryTooLong as e:
         return {"q": q, "kind": kind, "results": None, "kinds": fts.KINDS, "problems": [f"Search: {e}."]}
     results = fts.search(store, q, kinds=[kind] if kind else None, limit=limit, offset=offset)
-    hits = [{"hit": h, "snippet": snippet_markup(h.snippet), "href": hit_href(h, urls, store)} for h in results.hits]
-    return {"q": q, "kind": kind, "results": results, "hits": hits, "kinds": fts.KINDS,
-            "next": offset + limit if offset + limit < results.total else None,
-            "prev": max(0, offset - limit) if offset else None}  # fmt: skip
+    hits = [
+        {"hit": h, "snippet": snippet_markup(h.snippet), "href": hit_href(h, urls, store)}
+        for h in results.hits
+    ]
+    return {
+        "q": q,
+        "kind": kind,
+        "results": results,
+        "hits": hits,
+        "kinds": fts.KINDS,
+        "next": offset + limit if offset + limit < results.total else None,
+        "prev": max(0, offset - limit) if offset else None,
+    }
 
 
 def hit_href(hit, urls: Urls, store: Database | None = None) -> str:
@@ -327,7 +429,9 @@ def hit_href(hit, urls: Urls, store: Database | None = None) -> str:
     if hit.kind == "story":
         return urls.story(hit.ref)
     article_id = hit.article_id or hit.ref.split(":", 1)[0]
-    return urls.article(article_id, _quote_sentence(store, article_id, hit.ref) if hit.kind == "quote" else None)
+    return urls.article(
+        article_id, _quote_sentence(store, article_id, hit.ref) if hit.kind == "quote" else None
+    )
 
 
 def _quote_sentence(store: Database | None, article_id: str, ref: str) -> int | None:

@@ -36,8 +36,15 @@ def list_articles(
     entity: Annotated[str | None, Query(description="Registry entity id mentioned in the article.")] = None,
 ) -> ArticlesPublic:
     """Articles, newest first by default (sort: published, ingested, id; `-` descending)."""
-    got = checked(qa.list_articles, store, filters, entity=entity, sort=page.sort or "-published",
-                  limit=page.limit, offset=page.offset)  # fmt: skip
+    got = checked(
+        qa.list_articles,
+        store,
+        filters,
+        entity=entity,
+        sort=page.sort or "-published",
+        limit=page.limit,
+        offset=page.offset,
+    )
     return ArticlesPublic(data=got.items, count=got.total, limit=got.limit, offset=got.offset)
 
 
@@ -51,13 +58,19 @@ def get_article(store: StoreDep, id: str) -> ArticlePublic:
     return ArticlePublic.model_validate(article)
 
 
-@router.get("/articles/{id}/raw", response_class=Response,
-            responses={200: {"content": {"application/octet-stream": {}}}})  # fmt: skip
+@router.get(
+    "/articles/{id}/raw",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {}}}},
+)
 def get_raw(store: StoreDep, id: str) -> Response:
     """The input bytes the article was read from, exactly; served as a download, never rendered."""
     full = resolve(store, id)
     data = store.raw_bytes(full) or b""
-    headers = {"Content-Disposition": f'attachment; filename="{full}.raw"', "X-Content-Type-Options": "nosniff"}
+    headers = {
+        "Content-Disposition": f'attachment; filename="{full}.raw"',
+        "X-Content-Type-Options": "nosniff",
+    }
     return Response(data, media_type="application/octet-stream", headers=headers)
 
 

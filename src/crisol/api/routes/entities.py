@@ -24,8 +24,16 @@ def list_entities(
     q: Annotated[str | None, Query(description="Start of a name or any spelling of it.")] = None,
 ) -> EntitiesPublic:
     """Entities, most mentioned first (sort: mentions, name)."""
-    got = checked(qa.list_entities, store, type=type, country=country, q=q, sort=page.sort or "-mentions",
-                  limit=page.limit, offset=page.offset)  # fmt: skip
+    got = checked(
+        qa.list_entities,
+        store,
+        type=type,
+        country=country,
+        q=q,
+        sort=page.sort or "-mentions",
+        limit=page.limit,
+        offset=page.offset,
+    )
     return EntitiesPublic(data=got.items, count=got.total, limit=got.limit, offset=got.offset)
 
 
@@ -33,7 +41,9 @@ def list_entities(
 def get_entity(
     store: StoreDep,
     id: str,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="At most this many articles, quotes and events.")] = 50,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description="At most this many articles, quotes and events.")
+    ] = 50,
 ) -> EntityDetailPublic:
     """One entity: spellings with counts, the articles naming it (the latest in full), the
     entities named beside it, and at most ``limit`` quotes by it and events it is in (all of

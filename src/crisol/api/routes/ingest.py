@@ -15,7 +15,7 @@ from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from crisol.api.deps import IngestorDep
-from crisol.api.ingest import RETRY_AFTER, IngestOutcome, Ingestor, Job, QueueFull
+from crisol.api.ingest import RETRY_AFTER, Ingestor, IngestOutcome, Job, QueueFull
 from crisol.api.models import ArticleCreate, IngestJobPublic, IngestPublic, ProblemPublic
 from crisol.api.problems import Problem
 from crisol.read import MAX_FEED_BYTES
@@ -39,28 +39,41 @@ _ERRORS = {422: {"model": ProblemPublic, "description": "Nothing could be read (
 
 def outcome_public(outcome: IngestOutcome) -> IngestPublic:
     return IngestPublic(
-        source=outcome.source, run_id=outcome.report.run_id, new=outcome.new,
-        duplicate=len(outcome.articles) - outcome.new, articles=outcome.articles,
+        source=outcome.source,
+        run_id=outcome.report.run_id,
+        new=outcome.new,
+        duplicate=len(outcome.articles) - outcome.new,
+        articles=outcome.articles,
         rejected=[{"source": r.source, "location": r.location, "reason": r.reason} for r in outcome.rejected],
-    )  # fmt: skip
+    )
 
 
 def _answer(outcome: IngestOutcome) -> JSONResponse:
     if not outcome.articles:
         where = "; ".join(str(r) for r in outcome.rejected[:5]) or f"{outcome.source}: no article found"
-        raise Problem(422, f"no article could be read: {where}", kind="input-rejected", input=outcome.source,
-                      errors=outcome_public(outcome).model_dump()["rejected"])  # fmt: skip
+        raise Problem(
+            422,
+            f"no article could be read: {where}",
+            kind="input-rejected",
+            input=outcome.source,
+            errors=outcome_public(outcome).model_dump()["rejected"],
+        )
     status = 201 if outcome.new else 200
     return JSONResponse(outcome_public(outcome).model_dump(), status_code=status)
 
 
 def _check_size(data: bytes, source: str) -> None:
     if not data.strip():
-        raise Problem(400, f"{source} is empty: send one article or a list of them", kind="empty-input",
-                      input=source)  # fmt: skip
+        raise Problem(
+            400, f"{source} is empty: send one article or a list of them", kind="empty-input", input=source
+        )
     if len(data) > MAX_UPLOAD_BYTES:
-        raise Problem(413, f"{source} is {human_size(len(data))}; the limit is {human_size(MAX_UPLOAD_BYTES)}",
-                      kind="input-too-large", input=source)  # fmt: skip
+        raise Problem(
+            413,
+            f"{source} is {human_size(len(data))}; the limit is {human_size(MAX_UPLOAD_BYTES)}",
+            kind="input-too-large",
+            input=source,
+        )
 
 
 def job_public(job: Job) -> IngestJobPublic:
@@ -71,8 +84,14 @@ def job_public(job: Job) -> IngestJobPublic:
             error = f"{type(exc).__name__}: {exc}"
         else:
             result = outcome_public(job.future.result())
-    return IngestJobPublic(id=job.id, source=job.source, status=job.status, submitted=job.submitted.isoformat(),
-                           result=result, error=error)  # fmt: skip
+    return IngestJobPublic(
+        id=job.id,
+        source=job.source,
+        status=job.status,
+        submitted=job.submitted.isoformat(),
+        result=result,
+        error=error,
+    )
 
 
 _JSON_STARTS = {b'"': "a string", b"n": "null", b"t": "true", b"f": "false"}
@@ -86,11 +105,17 @@ def _check_json_shape(data: bytes, content_type: str) -> None:
     if head in (b"{", b"["):
         return
     what = _JSON_STARTS.get(head) or ("a number" if head in b"-0123456789" else "no JSON value")
-    raise Problem(422, f"the {BODY} must be an article (a JSON object) or a list of them; it is {what}",
-                  kind="invalid-body", input=BODY)  # fmt: skip
+    raise Problem(
+        422,
+        f"the {BODY} must be an article (a JSON object) or a list of them; it is {what}",
+        kind="invalid-body",
+        input=BODY,
+    )
 
 
-async def _ingest(request: Request, ingestor: Ingestor, source: str, data: bytes, background: bool) -> JSONResponse:
+async def _ingest(
+    request: Request, ingestor: Ingestor, source: str, data: bytes, background: bool
+) -> JSONResponse:
     _check_size(data, source)
     try:
         if background:
@@ -99,15 +124,22 @@ async def _ingest(request: Request, ingestor: Ingestor, source: str, data: bytes
             return JSONResponse(job_public(job).model_dump(), status_code=202, headers={"Location": where})
         future = ingestor.submit(source, data)
     except QueueFull as e:
-        raise Problem(503, str(e), kind="queue-full", input=source, headers={"Retry-After": str(RETRY_AFTER)}) from None
+        raise Problem(
+            503, str(e), kind="queue-full", input=source, headers={"Retry-After": str(RETRY_AFTER)}
+        ) from None
     # The worker thread does the work; this request waits without holding the event loop.
     return _answer(await asyncio.wrap_future(future))
 
 
 @router.post(
-    "/articles", status_code=201, response_model=IngestPublic, responses=_ERRORS,
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _BODY_SCHEMA}}}},
-)  # fmt: skip
+    "/articles",
+    status_code=201,
+    response_model=IngestPublic,
+    responses=_ERRORS,
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _BODY_SCHEMA}}}
+    },
+)
 async def post_articles(request: Request, ingestor: IngestorDep, background: Background = False):
     """Store one article or a list: ``{title, text, date, outlet, url, language}`` or news-please
     fields (``maintext``, ``date_publish``, ``source_domain``...). JSON Lines works too."""
@@ -121,7 +153,10 @@ async def post_articles(request: Request, ingestor: IngestorDep, background: Bac
 async def upload_articles(
     request: Request,
     ingestor: IngestorDep,
-    file: Annotated[UploadFile, File(description="Any input crisol reads: text, HTML, JSON(L), CSV, RSS/Atom, WARC, gzipped or not.")],  # noqa: E501
+    file: Annotated[
+        UploadFile,
+        File(description="Any input crisol reads: text, HTML, JSON(L), CSV, RSS/Atom, WARC, gzipped or not."),
+    ],  # noqa: E501
     background: Background = False,
 ):
     """Store the articles of an uploaded file (its format sniffed from the bytes, never the name)."""

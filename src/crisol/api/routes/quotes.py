@@ -25,6 +25,16 @@ def list_quotes(
     article: Annotated[str | None, Query(description="Only this article's quotes.")] = None,
 ) -> QuotesPublic:
     """Quotes, newest article first (sort: published, speaker)."""
-    got = checked(qa.list_quotes, store, filters, entity=entity, speaker=speaker, kind=kind, article=article,
-                  sort=page.sort or "-published", limit=page.limit, offset=page.offset)  # fmt: skip
+    got = checked(
+        qa.list_quotes,
+        store,
+        filters,
+        entity=entity,
+        speaker=speaker,
+        kind=kind,
+        article=article,
+        sort=page.sort or "-published",
+        limit=page.limit,
+        offset=page.offset,
+    )
     return QuotesPublic(data=got.items, count=got.total, limit=got.limit, offset=got.offset)

@@ -10,8 +10,8 @@ from crisol.api.deps import IngestorDep, StoreDep
 from crisol.api.models import SearchResultsPublic
 from crisol.api.params import ArticleFilters, Paging
 from crisol.api.problems import Problem
-from crisol.store import search as fts
 from crisol.service.search import hit_dict
+from crisol.store import search as fts
 
 router = APIRouter(tags=["search"])
 
@@ -24,20 +24,41 @@ def search(
     ingestor: IngestorDep,
     filters: ArticleFilters,
     page: Paging,
-    q: Annotated[str, Query(min_length=1, max_length=fts.MAX_QUERY_CHARS, description=(
-        'Words (all must match), "a phrase", word*, a OR b. A repeated term counts once; at most '
-        f"{fts.MAX_QUERY_TERMS} distinct words and {fts.MAX_QUERY_CHARS:,} characters (else a 422 problem naming q)."))],
+    q: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=fts.MAX_QUERY_CHARS,
+            description=(
+                'Words (all must match), "a phrase", word*, a OR b. A repeated term counts once; at most '
+                f"{fts.MAX_QUERY_TERMS} distinct words and {fts.MAX_QUERY_CHARS:,} characters (else a 422 problem naming q)."
+            ),
+        ),
+    ],
     kind: Annotated[list[Kind] | None, Query(description="Only these kinds (repeatable).")] = None,
 ) -> SearchResultsPublic:
     """Ranked matches, best first, with highlighted snippets; accents and word endings do not
     matter (Spanish and English stemming)."""
     if page.sort not in (None, "-score", "score"):
-        raise Problem(422, f"search results are sorted by score only; got sort={page.sort!r}",
-                      kind="invalid-parameters", input="sort")  # fmt: skip
+        raise Problem(
+            422,
+            f"search results are sorted by score only; got sort={page.sort!r}",
+            kind="invalid-parameters",
+            input="sort",
+        )
     ingestor.catch_up_soon()
     try:
-        got = fts.search(store, q, kinds=kind, language=filters.language, outlet=filters.outlet,
-                         since=filters.since, until=filters.until, limit=page.limit, offset=page.offset)  # fmt: skip
+        got = fts.search(
+            store,
+            q,
+            kinds=kind,
+            language=filters.language,
+            outlet=filters.outlet,
+            since=filters.since,
+            until=filters.until,
+            limit=page.limit,
+            offset=page.offset,
+        )
     except fts.QueryTooLong as e:
         raise Problem(422, f"q: {e}", kind="query-too-long", input="q") from None
     data = [hit_dict(h) for h in got.hits]

@@ -29,17 +29,34 @@ def list_stories(
 ) -> StoriesPublic:
     """Stories, most recently active first (sort: last, first, size, updated), each with its
     articles and outlets."""
-    got = checked(qa.list_stories, store, language=language, since=parse_when(since, "since"),
-                  until=parse_when(until, "until", end_of_day=True), entity=entity,
-                  sort=page.sort or "-last", limit=page.limit, offset=page.offset)  # fmt: skip
+    got = checked(
+        qa.list_stories,
+        store,
+        language=language,
+        since=parse_when(since, "since"),
+        until=parse_when(until, "until", end_of_day=True),
+        entity=entity,
+        sort=page.sort or "-last",
+        limit=page.limit,
+        offset=page.offset,
+    )
     return StoriesPublic(data=got.items, count=got.total, limit=got.limit, offset=got.offset)
 
 
-@router.get("/stories/{id}", response_model=StoryDetailPublic, responses={
-    307: {"description": "The story was merged into another: `Location` is that story (merges followed to the end)."},
-    404: {"model": ProblemPublic, "description": "No story with that id, prefix or article"},
-    409: {"model": ProblemPublic, "description": "The prefix names several articles: give more characters"},
-})  # fmt: skip
+@router.get(
+    "/stories/{id}",
+    response_model=StoryDetailPublic,
+    responses={
+        307: {
+            "description": "The story was merged into another: `Location` is that story (merges followed to the end)."
+        },
+        404: {"model": ProblemPublic, "description": "No story with that id, prefix or article"},
+        409: {
+            "model": ProblemPublic,
+            "description": "The prefix names several articles: give more characters",
+        },
+    },
+)
 def get_story(request: Request, store: StoreDep, id: str):
     """One story in full, as ``crisol story ID --format json`` prints it: the listing's fields and
     the cited summary, relations between its articles, timeline, quotes, events, differences.

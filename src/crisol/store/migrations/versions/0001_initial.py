@@ -173,7 +173,9 @@ def upgrade() -> None:
         sa.Column("location", sa.Text),
         sa.Column("reason", sa.Text, nullable=False),
         sa.Column("at", TS, nullable=False),
-        sa.ForeignKeyConstraint(["run_id"], ["runs.id"], name="fk_rejections_run_id_runs", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["runs.id"], name="fk_rejections_run_id_runs", ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_rejections"),
     )
     op.create_index("ix_rejections_run_id", "rejections", ["run_id"])
@@ -181,7 +183,16 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "rejections", "runs", "inputs", "events", "quotes", "time_expressions", "mentions",
-        "sentences", "removed_lines", "raw_inputs", "articles",
-    ):  # fmt: skip
+        "rejections",
+        "runs",
+        "inputs",
+        "events",
+        "quotes",
+        "time_expressions",
+        "mentions",
+        "sentences",
+        "removed_lines",
+        "raw_inputs",
+        "articles",
+    ):
         op.drop_table(table)

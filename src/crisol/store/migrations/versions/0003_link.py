@@ -113,6 +113,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("story_history", "story_articles", "stories", "relations", "article_profiles", "entity_aliases"):
+    for name in (
+        "story_history",
+        "story_articles",
+        "stories",
+        "relations",
+        "article_profiles",
+        "entity_aliases",
+    ):
         op.drop_table(name)
     op.drop_table("entities")

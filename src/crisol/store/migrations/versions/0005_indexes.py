@@ -93,9 +93,10 @@ def _rank_with_rum() -> None:
 
 def _back_to_gin() -> None:
     bind = op.get_bind()
-    method = bind.scalar(sa.text(
-        "SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = :name"
-    ), {"name": SEARCH_INDEX})  # fmt: skip
+    method = bind.scalar(
+        sa.text("SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam WHERE c.relname = :name"),
+        {"name": SEARCH_INDEX},
+    )
     if method != "rum":
         return
     op.drop_index(SEARCH_INDEX, table_name="search_docs")

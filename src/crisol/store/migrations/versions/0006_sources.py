@@ -52,9 +52,11 @@ def _backfill_agency(bind) -> None:
     from crisol.clean.lines import byline_name, without_date
     from crisol.clean.metadata import parse_byline
 
-    rows = bind.execute(sa.text(
-        "SELECT article_id, text FROM removed_lines WHERE reason = 'byline' ORDER BY article_id, position"
-    ))  # fmt: skip
+    rows = bind.execute(
+        sa.text(
+            "SELECT article_id, text FROM removed_lines WHERE reason = 'byline' ORDER BY article_id, position"
+        )
+    )
     done: set[str] = set()
     pending: list[dict] = []
     update = sa.text("UPDATE articles SET agency = :agency WHERE id = :id")
@@ -80,7 +82,8 @@ def _backfill_date_source(bind) -> None:
         day = "to_char(a.published AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
     else:  # SQLite keeps UTC timestamps as ISO text
         day = "substr(a.published, 1, 10)"
-    bind.execute(sa.text(f"""
+    bind.execute(
+        sa.text(f"""
         UPDATE events SET date_source = CASE
             WHEN date_precision = 'published' THEN 'published'
             WHEN EXISTS (SELECT 1 FROM time_expressions t WHERE t.article_id = events.article_id
@@ -88,4 +91,5 @@ def _backfill_date_source(bind) -> None:
             WHEN events.date = (SELECT {day} FROM articles a WHERE a.id = events.article_id) THEN 'published'
             ELSE 'text' END
         WHERE date IS NOT NULL AND date_source IS NULL
-    """))
+    """)
+    )

@@ -28,7 +28,9 @@ def upgrade() -> None:
         sa.Column("story_updated", TS, nullable=False),  # the story's ``updated`` it was made from
         sa.Column("computed", TS, nullable=False),
         sa.Column("view", sa.JSON, nullable=False),
-        sa.ForeignKeyConstraint(["story_id"], ["stories.id"], name="fk_story_views_story_id_stories", ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["story_id"], ["stories.id"], name="fk_story_views_story_id_stories", ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("story_id", name="pk_story_views"),
     )
 
