@@ -53,7 +53,8 @@ def test_examples_gold_covers_every_example_article():
 
 def _stories_by_name(store) -> dict[str, str]:
     """What ``cb.ingest_stream`` reads back after its ingest: article name -> story id."""
-    names = {a.id: Path(a.source).name + (f"#{a.location}" if a.location else "") for a in store.iter_articles()}
+    names = {a.id: Path(a.source).name + (f"#{a.location}" if a.location else "")
+             for a in store.iter_articles()}  # fmt: skip
     stories = LinkStore(store).list_stories(limit=10_000).data
     return {names[i]: s.id for s in stories for i in s.articles if i in names}
 
