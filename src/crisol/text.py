@@ -23,22 +23,41 @@ from typing import Sequence
 import snowballstemmer
 
 
-def _combining_marks() -> re.Pattern[str]:
+def _combining_marks() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Every character with a combining class (accents, tildes, cedillas, Arabic and Hebrew
-    vowel points...), as one character class: a regex drops them at C speed. Unicode has none
-    above U+1FFFF; building it takes a few milliseconds."""
-    marks = [i for i in range(0x300, 0x20000) if unicodedata.combining(chr(i))]
-    ranges, first, last = [], marks[0], marks[0]
-    for i in marks[1:]:
-        if i != last + 1:
-            ranges.append((first, last))
-            first = i
-        last = i
-    ranges.append((first, last))
-    return re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
+    vowel points...), as two character classes: those of the Basic Multilingual Plane, which a
+    regex matches from a bitmap at C speed, and the few beyond it (rare scripts), whose class
+    would make every match ~20 times slower. Building them takes a few milliseconds."""
+
+    def char_class(marks: list[int]) -> re.Pattern[str]:
+        ranges, first, last = [], marks[0], marks[0]
+        for i in marks[1:]:
+            if i != last + 1:
+                ranges.append((first, last))
+                first = i
+            last = i
+        ranges.append((first, last))
+        return re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
+
+    marks = [i for i in range(0x300, 0x20000) if unicodedata.combining(chr(i))]  # none above
+    return char_class([i for i in marks if i <= 0xFFFF]), char_class([i for i in marks if i > 0xFFFF])
 
 
-_COMBINING = _combining_marks()
+_COMBINING, _COMBINING_ASTRAL = _combining_marks()
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _drop_marks(text: str) -> str:
+    if text.isascii():
+        return text
+    text = _COMBINING.sub("", text)
+    if _ASTRAL.search(text):  # characters beyond the BMP: look for their marks too
+        text = _COMBINING_ASTRAL.sub("", text)
+    return text
+
+
 _APOSTROPHES = "'’‘ʼ`´ʻ"
 _APOSTROPHE = re.compile(f"[{_APOSTROPHES}]")
 _NOT_WORD = re.compile(r"[^\w\s]|_")
@@ -63,7 +82,7 @@ def fold(text: str) -> str:
     'pionyang, corea del norte: educacion y shoigu'
     """
     # NFKD splits "ó" into "o" + a combining accent, which the (C-speed) regex then drops.
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    return _drop_marks(unicodedata.normalize("NFKD", text.casefold()))
 
 
 def fold_words(text: str) -> str:
@@ -85,7 +104,7 @@ def fold_name(text: str) -> str:
     'ee uu'
     """
     text = unicodedata.normalize("NFKD", text.translate(_HOMOGLYPHS))
-    text = _COMBINING.sub("", text).translate(_LIGATURES)
+    text = _drop_marks(text).translate(_LIGATURES)
     text = _APOSTROPHE.sub("", text.casefold())
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
@@ -114,7 +133,7 @@ def fold_accents(text: str) -> tuple[str, Sequence[int]]:
 def _fold_char(c: str) -> str:
     if c.isascii():
         return c
-    return _COMBINING.sub("", unicodedata.normalize("NFD", c))
+    return _drop_marks(unicodedata.normalize("NFD", c))
 
 
 @lru_cache(maxsize=4)
