@@ -7,7 +7,7 @@ layer: it imports nothing from crisol.
 - :func:`fold`: lower case without accents, for comparing words and phrases;
 - :func:`fold_words`: the same with runs of whitespace collapsed, for whole lines;
 - :func:`fold_name`: a stronger form for names, where punctuation, apostrophes and look-alike
-  letters must not split one name into two;
+  letters must not split one name into two (:func:`name_letters` keeps the punctuation);
 - :func:`fold_accents`: accents off, case kept, with a map back to the original offsets, for
   matching patterns and pointing back into the text;
 - :func:`stem` / :func:`stems`: Snowball stems of folded words, for Spanish and English.
@@ -103,10 +103,20 @@ def fold_name(text: str) -> str:
     >>> fold_name("EE.UU.")
     'ee uu'
     """
+    return " ".join(_NOT_WORD.sub(" ", name_letters(text)).split())
+
+
+def name_letters(text: str) -> str:
+    """A name's letters as :func:`fold_name` compares them (look-alike Cyrillic and Greek
+    letters made Latin, accents off, "ø" as "o", lower case, apostrophes joined), its
+    punctuation and spaces still in place for callers that split it their own way.
+
+    >>> name_letters("Søren O'Brien-Kim")
+    'soren obrien-kim'
+    """
     text = unicodedata.normalize("NFKD", text.translate(_HOMOGLYPHS))
     text = _drop_marks(text).translate(_LIGATURES)
-    text = _APOSTROPHE.sub("", text.casefold())
-    return " ".join(_NOT_WORD.sub(" ", text).split())
+    return _APOSTROPHE.sub("", text.casefold())
 
 
 def fold_accents(text: str) -> tuple[str, Sequence[int]]:

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from crisol.api.ingest import Ingestor
-from crisol.store import Store
+from crisol.store import Database
 
 
-def get_store(request: Request) -> Store:
+def get_store(request: Request) -> Database:
     return request.app.state.store
 
 
@@ -18,5 +18,5 @@ def get_ingestor(request: Request) -> Ingestor:
     return request.app.state.ingestor
 
 
-StoreDep = Annotated[Store, Depends(get_store)]
+StoreDep = Annotated[Database, Depends(get_store)]
 IngestorDep = Annotated[Ingestor, Depends(get_ingestor)]

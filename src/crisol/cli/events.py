@@ -216,9 +216,8 @@ def events_command(
                 since=since_day,
                 until=until_day,
                 certainty=level,
+                sort="-date" if sort is EventsSort.date else "support",  # by date: newest first, undated last
             )
-            if sort is EventsSort.date:  # newest first, undated last (the order is stable)
-                found.sort(key=lambda e: date_span(e.date) or (date.min, date.min), reverse=True)
             rows = [e.to_dict() for e in found[:limit]]
     if format is EventsFormat.table:
         print_table(events_table(rows) if per_article else cross_table(rows), wide_console())

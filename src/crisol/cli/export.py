@@ -9,7 +9,6 @@ writes the columns, with lists and objects as JSON text. Field names are kept fo
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from typing import Annotated, Any, Callable, Iterator, Optional, TextIO
 import typer
 
 from crisol.cli._common import err, open_store, parse_when
+from crisol.service import exports
 from crisol.service.exports import EVENT_CSV_COLUMNS, event_csv_row
 from crisol.store import Database
 from crisol.store.queries import ArticleFilter
@@ -125,13 +125,11 @@ def write_csv(
     columns: list[str],
     flat: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> int:
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    n = 0
-    for n, row in enumerate(rows, 1):
+    def cells(row: dict[str, Any]) -> dict[str, Any]:
         row = flat(row) if flat else row
-        writer.writerow({c: _cell(row.get(c)) for c in columns})
-    return n
+        return {c: _cell(row.get(c)) for c in columns}
+
+    return exports.write_csv(rows, out, columns, cells)
 
 
 @contextmanager

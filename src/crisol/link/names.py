@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,14 +30,9 @@ from typing import Iterable
 
 import jellyfish
 
-from crisol.text import fold_name
+from crisol.text import fold_name, name_letters
 
 COMMON = Path(__file__).resolve().parents[1] / "resources" / "common"
-_APOSTROPHES = "'’‘ʼ`´ʻ"
-# Cyrillic and Greek letters that look Latin, sometimes typed into Latin names ("Velascо").
-_HOMOGLYPHS = str.maketrans(
-    "аеорсухіјѕАВЕКМНОРСТХІЈЅΑΒΕΗΙΚΜΝΟΡΤΧΥΖ", "aeopcyxijsABEKMHOPCTXIJSABEHIKMNOPTXYZ"
-)
 _ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 
@@ -218,10 +212,7 @@ def person_name(text: str) -> PersonName:
 
 def _raw_tokens(text: str) -> list[str]:
     # Keep hyphens inside tokens for the East Asian check, drop every other punctuation.
-    text = unicodedata.normalize("NFKD", text.translate(_HOMOGLYPHS))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(f"[{_APOSTROPHES}]", "", text)
-    text = re.sub(r"[^\w\s-]|_", " ", text)
+    text = re.sub(r"[^\w\s-]|_", " ", name_letters(text))
     tokens = [t.strip("-") for t in text.split()]
     return _strip_titles([t for t in tokens if t])
 

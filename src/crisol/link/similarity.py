@@ -28,6 +28,7 @@ import math
 import os
 import re
 import sys
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -183,8 +184,6 @@ def terms(text: str) -> dict[int, float]:
 
 def _hash(token: str) -> int:
     # Stable across runs (Python's hash() is salted per process).
-    import zlib
-
     return zlib.crc32(token.encode("utf-8")) % N_HASH
 
 

@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from crisol.errors import InputRejected, UnknownLanguage
 from crisol.model import Article, RawArticle, Rejection
-from crisol.store import InputRecord, Store
+from crisol.store import Database, InputRecord
 from crisol.store import search as fts
 from crisol.store.search import catch_up
 
@@ -74,7 +74,7 @@ class Stages:
 def default_stages(analyze: bool = True) -> Stages:
     """crisol's own readers, cleaner and (when ``analyze`` and available) annotator."""
     from crisol.clean import clean  # lazy: trafilatura, the language detectors
-    from crisol.read import expand, read_input  # lazy: as above
+    from crisol.read import expand, read_input  # lazy: the readers bring feedparser and warcio
 
     annotate = find_annotator() if analyze else None
     many = None
@@ -280,7 +280,7 @@ class Runner:
 
     def __init__(
         self,
-        store: Store,
+        store: Database,
         stages: Stages | None = None,
         *,
         analyze: bool = True,
@@ -520,7 +520,7 @@ class Runner:
 
 def ingest(
     paths: Iterable[str],
-    store: Store,
+    store: Database,
     *,
     batch_size: int = BATCH_SIZE,
     analyze: bool = True,

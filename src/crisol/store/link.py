@@ -1,12 +1,11 @@
 """The SQL of linking: the entity registry, article profiles, relations and stories.
 
-Tables are declared on the shared metadata (so the migration test sees them) and created by the
-``0003_link`` migration. :class:`LinkStore` wraps a :class:`~crisol.store.store.Store` and keeps
-every statement about them in one place.
+The tables are declared in :mod:`crisol.store.schema` and created by the ``0003_link`` and
+``0007`` migrations. :class:`LinkStore` keeps every statement about them in one place; a
+database hands out its own as ``db.links``.
 
 >>> from crisol.store import open_store
->>> ls = LinkStore(open_store(":memory:"))
->>> ls.list_stories().total
+>>> open_store(":memory:").links.list_stories().total
 0
 """
 

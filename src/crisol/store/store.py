@@ -183,6 +183,12 @@ class Store:
         """
         if self.engine.dialect.name != "sqlite":
             return False
+        try:
+            return self._analyze()
+        except OperationalError as e:  # locked, or busy past the short wait
+            raise StoreBusy(f"{self.where}: index statistics not refreshed: {e.orig}") from e
+
+    def _analyze(self) -> bool:
         with self.engine.connect() as conn:
             rows = int(conn.scalar(text("SELECT coalesce(max(rowid), 0) FROM articles")) or 0)
             known = _analysed_rows(conn)
@@ -199,8 +205,6 @@ class Store:
                 conn.exec_driver_sql(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
                 conn.exec_driver_sql("ANALYZE")
                 conn.commit()
-            except OperationalError as e:
-                raise StoreBusy(f"{self.where}: index statistics not refreshed: {e.orig}") from e
             finally:
                 conn.rollback()
                 conn.exec_driver_sql(f"PRAGMA busy_timeout={int(previous)}")

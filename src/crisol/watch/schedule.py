@@ -19,12 +19,12 @@ import logging
 import time
 from collections import Counter, defaultdict, deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Literal
 from urllib.parse import urlsplit
 
 from crisol.model import Article, Rejection
-from crisol.service.runner import Runner, Stages, find_annotator, prepare
+from crisol.service.runner import Runner, default_stages, prepare
 from crisol.store import Database
 from crisol.store.watch import NewVersion, PollRecord, UrlState
 from crisol.watch.clock import Clock, to_datetime
@@ -138,19 +138,15 @@ class Watcher:
         self.ws = store.watch
         self.workers = max(1, workers)
         self.on_event = on_event or (lambda *a: None)
-        from crisol.clean import clean  # lazy: trafilatura, for a watcher that only fetches
-
-        self._clean = Stages(expand=None, read_input=None, clean=clean, annotate=None)  # type: ignore[arg-type]
-        # ``annotator`` replaces crisol's own annotate stage (tests, other pipelines).
-        annotate = (annotator or find_annotator()) if analyze else None
-        many = None
-        if annotate is not None and annotator is None:
-            import crisol.annotate  # lazy: spaCy, ~0.8 s
-
-            many = getattr(crisol.annotate, "annotate_many", None)
+        # crisol's own stages, as `crisol ingest` has them; ``annotator`` replaces the annotate
+        # stage (tests, other pipelines).
+        stages = default_stages(analyze and annotator is None)
+        self._clean = replace(stages, annotate=None, annotate_many=None)
+        annotate = (annotator or stages.annotate) if analyze else None
+        many = stages.annotate_many if annotator is None else None
         # The one ingest path: what a watcher stores is annotated, linked and indexed by the same
         # Runner as `crisol ingest` (the watcher keeps its own fetching and URL bookkeeping).
-        self.runner = Runner(store, Stages(None, None, clean, annotate, many), link=analyze)  # type: ignore[arg-type]
+        self.runner = Runner(store, replace(stages, annotate=annotate, annotate_many=many), link=analyze)
         self._unlinked: list[Article] = []  # stored, waiting to be linked and indexed
         self._unlinked_since = 0.0
         self.report = WatchReport()
