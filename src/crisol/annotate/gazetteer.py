@@ -74,6 +74,7 @@ class Cues:
     label_map: dict[str, str]
     role_phrases: dict[str, str]  # "ministro de exteriores" -> "foreign-minister"
     role_negators: frozenset[str]  # "deputy", "former": the title is not the office
+    name_articles: frozenset[str]  # articles that can start a name: La Paz, The Hague
 
 
 @dataclass

@@ -38,8 +38,6 @@ from crisol.annotate.gazetteer import DEMONYM_SPANS, NOT_NAME_POS, Gazetteer, se
 from crisol.model import Mention, Sentence
 from crisol.text import fold
 
-ARTICLES = frozenset({"el", "la", "los", "las", "the", "l'"})  # part of names: La Paz, The Hague
-
 
 def build_mentions(doc: Doc, gaz: Gazetteer, sentences: Sequence[Sentence] = ()) -> list[Mention]:
     """All entity mentions of ``doc``, cleaned, enriched and with short forms resolved."""
@@ -97,7 +95,9 @@ def entity_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, str, str]]:
 
 def _function_word(token, gaz: Gazetteer) -> bool:
     lower = token.lower_
-    return (token.is_stop or lower in gaz.cues.junk_words or token.is_punct) and lower not in ARTICLES
+    return (
+        token.is_stop or lower in gaz.cues.junk_words or token.is_punct
+    ) and lower not in gaz.cues.name_articles
 
 
 def _lower_word(token) -> bool:
@@ -109,7 +109,7 @@ def _drop_first(tokens, gaz: Gazetteer) -> bool:
     first = tokens[0]
     if first.is_space or first.is_punct or _lower_word(first):
         return True  # "la amenaza de una Tercera Guerra Mundial" -> "Tercera Guerra Mundial"
-    if first.lower_ in ARTICLES:  # "El encuentro", "El Gobierno" (but "El Salvador")
+    if first.lower_ in gaz.cues.name_articles:  # "El encuentro", "El Gobierno" (but "El Salvador")
         return len(tokens) > 1 and (_lower_word(tokens[1]) or tokens[1].lower_ in gaz.cues.org_heads)
     if first.pos_ in NOT_NAME_POS and sentence_initial(first):
         return True
@@ -124,7 +124,9 @@ def _drop_last(token, gaz: Gazetteer) -> bool:
         return True
     if token.is_punct:
         return token.text not in ".)"
-    return token.lower_ in ARTICLES or (token.is_stop and token.text[:1].isupper() and len(token) < 4)
+    return token.lower_ in gaz.cues.name_articles or (
+        token.is_stop and token.text[:1].isupper() and len(token) < 4
+    )
 
 
 def trim(span: Span, gaz: Gazetteer) -> Span | None:

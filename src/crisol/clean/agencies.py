@@ -31,8 +31,6 @@ from importlib import resources
 
 from crisol.text import fold_words
 
-# "Redacción / Agencias": the wires credited without naming one
-GENERIC_AGENCIES = frozenset({"agencias", "agencies", "wires", "wire services"})
 SHORT_ACRONYM = 4  # letters: a spelling this short counts in running text only as the table writes it
 
 

@@ -31,6 +31,8 @@ _LIST_KEYS = (
     "boilerplate_lines",
     "label_prefixes",
     "caption_markers",
+    "newsroom_words",
+    "wire_credits",
 )
 
 

@@ -25,7 +25,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from crisol.clean.agencies import GENERIC_AGENCIES, agency_named
+from crisol.clean.agencies import agency_named
 from crisol.clean.cues import Cues, load_cues
 from crisol.text import fold_words
 
@@ -34,7 +34,6 @@ _NAME_SEP = re.compile(r"\s*(?:;|,|\s+y\s+|\s+e\s+|\s+and\s+|&)\s*", re.I)
 _HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 _HOST = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")
 MASTHEAD_MAX_WORDS, MASTHEAD_MAX_CHARS = 5, 40
-_NEWSROOM = frozenset({"redaccion", "newsroom", "staff"})
 
 
 class Byline(NamedTuple):
@@ -79,7 +78,7 @@ def split_byline(name: str, cues: Cues | None = None) -> tuple[list[str], str | 
 def _credited_agency(piece: str) -> str | None:
     """The agency a byline piece credits: its canonical name, or the piece when it names the wires
     without naming one ("Agencias")."""
-    return agency_named(piece) or (piece if fold_words(piece) in GENERIC_AGENCIES else None)
+    return agency_named(piece) or (piece if fold_words(piece) in load_cues()["wire_credits"] else None)
 
 
 def _signs_pictures(piece: str, cues: Cues) -> bool:
@@ -159,9 +158,9 @@ def _is_outlet(piece: str, cues: Cues) -> bool:
 def _strip_newsroom(piece: str, cues: Cues) -> str | None:
     """ "Redacción El Diario" -> "El Diario"; "Redacción" alone names no outlet."""
     tokens = piece.split()
-    if fold_words(tokens[0]) in _NEWSROOM and len(tokens) > 1:
+    if fold_words(tokens[0]) in cues["newsroom_words"] and len(tokens) > 1:
         return " ".join(tokens[1:])
-    if len(tokens) == 1 and fold_words(tokens[0]) in _NEWSROOM:
+    if len(tokens) == 1 and fold_words(tokens[0]) in cues["newsroom_words"]:
         return None
     return piece
 
@@ -171,12 +170,14 @@ def split_authors(value: str | list[str] | None) -> list[str]:
     if not value:
         return []
     items = value if isinstance(value, list) else [value]
+    cues = load_cues()
+    signs = cues["newsroom_words"] | cues["wire_credits"]
     names: list[str] = []
     for item in items:
         for name in _NAME_SEP.split(str(item)):
             name = " ".join(name.split())
             # "Redacción", "Agencias" sign for a newsroom or the wires, not a person
-            if name and name not in names and fold_words(name) not in _NEWSROOM | GENERIC_AGENCIES:
+            if name and name not in names and fold_words(name) not in signs:
                 names.append(name)
     return names
 
