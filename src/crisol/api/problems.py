@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crisol.errors import StoreError
+from crisol.store import AmbiguousId
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://crisol.invalid/problems/"  # documented in docs/api.md, not a live page
@@ -93,9 +94,15 @@ def _store(request: Request, exc: StoreError) -> JSONResponse:
     return problem_response(request, Problem(503, str(exc), kind="store-unavailable"))
 
 
+def _ambiguous(request: Request, exc: AmbiguousId) -> JSONResponse:
+    """An id prefix several articles share: the reader's to lengthen, wherever a route took it."""
+    return problem_response(request, Problem(409, str(exc), kind="ambiguous-id", input="id"))
+
+
 def install(app: FastAPI) -> None:
     """Answer every error of ``app`` as problem details."""
     app.add_exception_handler(Problem, problem_response)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(StoreError, _store)
+    app.add_exception_handler(AmbiguousId, _ambiguous)  # the more specific StoreError wins

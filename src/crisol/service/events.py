@@ -144,24 +144,20 @@ def list_cross_events(
     memo = store.memo(GROUPINGS, CROSS_KEPT)
     rows = memo.get(key)
     if rows is None:
-        rows = (
-            [
-                e.to_dict()
-                for e in select_cross_events(
-                    store,
-                    type=type,
-                    entity_ids=ids,
-                    actor_names=names,
-                    since=since,
-                    until=until,
-                    certainty=certainty,
-                    sort=sort,
-                )
-            ]
-            if reports
-            else []
-        )
-    memo.put(key, rows)
+        found = []
+        if reports:  # nothing to read otherwise
+            found = select_cross_events(
+                store,
+                type=type,
+                entity_ids=ids,
+                actor_names=names,
+                since=since,
+                until=until,
+                certainty=certainty,
+                sort=sort,
+            )
+        rows = [e.to_dict() for e in found]
+        memo.put(key, rows)
     return queries.Page(rows[offset : offset + limit], len(rows), limit, offset)
 
 

@@ -101,10 +101,9 @@ def csv_lines(
     """CSV text of ``rows`` flattened by ``flat`` to ``columns`` (header first), in chunks of
     about :data:`CSV_CHUNK` characters, so a response or a file can stream it."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore")
-    writer.writeheader()
+    writer = _writer(buf, columns)
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in flat(row).items()})
+        writer.writerow(_cells(flat(row)))
         if buf.tell() >= CSV_CHUNK:
             yield buf.getvalue()
             buf.seek(0)
@@ -117,25 +116,25 @@ def event_csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     return csv_lines(rows, EVENT_CSV_COLUMNS, event_csv_row)
 
 
-def cross_csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """Cross-source events (their JSON shape) in the GDELT-like CSV layout."""
-    return csv_lines(rows, CROSS_CSV_COLUMNS, cross_csv_row)
-
-
 def write_csv(
     rows: Iterable[dict[str, Any]],
     out,
     columns: Sequence[str],
     flat: Callable[[dict[str, Any]], dict[str, Any]],
 ) -> int:
-    """Write ``rows`` to ``out`` as :func:`csv_lines` does; the number of rows written."""
-    counted = 0
+    """Write ``rows`` to ``out`` as :func:`csv_lines` lays them out; the number of rows written."""
+    writer = _writer(out, columns)
+    n = 0
+    for n, row in enumerate(rows, 1):
+        writer.writerow(_cells(flat(row)))
+    return n
 
-    def counting() -> Iterator[dict[str, Any]]:
-        nonlocal counted
-        for counted, row in enumerate(rows, 1):
-            yield row
 
-    for chunk in csv_lines(counting(), columns, flat):
-        out.write(chunk)
-    return counted
+def _writer(out, columns: Sequence[str]) -> csv.DictWriter:
+    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
+    writer.writeheader()
+    return writer
+
+
+def _cells(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: "" if v is None else v for k, v in row.items()}

@@ -11,7 +11,7 @@ from crisol.api.deps import StoreDep
 from crisol.api.models import ArticlePublic, ArticlesPublic, OutletPublic
 from crisol.api.params import ArticleFilters, Paging, checked
 from crisol.api.problems import Problem
-from crisol.store import AmbiguousId, Store
+from crisol.store import Store
 from crisol.store import queries as qa
 
 router = APIRouter(tags=["articles"])
@@ -19,10 +19,7 @@ router = APIRouter(tags=["articles"])
 
 def resolve(store: Store, id_or_prefix: str) -> str:
     """The full article id, or a 404 / 409 problem naming the id given."""
-    try:
-        found = store.resolve_id(id_or_prefix)
-    except AmbiguousId as e:
-        raise Problem(409, str(e), kind="ambiguous-id", input="id") from None
+    found = store.resolve_id(id_or_prefix)  # an ambiguous prefix: 409 (crisol.api.problems)
     if found is None:
         raise Problem(404, f"no article with id {id_or_prefix!r}", kind="not-found", input="id")
     return found

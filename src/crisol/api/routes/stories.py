@@ -12,7 +12,6 @@ from crisol.api.models import ProblemPublic, StoriesPublic, StoryDetailPublic
 from crisol.api.params import Paging, checked, parse_when
 from crisol.api.problems import Problem
 from crisol.service import views as story_views
-from crisol.store import AmbiguousId
 from crisol.store import queries as qa
 
 router = APIRouter(tags=["stories"])
@@ -65,10 +64,7 @@ def get_story(request: Request, store: StoreDep, id: str):
     target = store.links.merged_target(id)
     if target is not None:
         return RedirectResponse(str(request.url_for("get_story", id=target)), status_code=307)
-    try:
-        story = story_views.get_story(store, id)
-    except AmbiguousId as e:  # a prefix of several articles' ids
-        raise Problem(409, str(e), kind="ambiguous-id", input="id") from None
+    story = story_views.get_story(store, id)  # an ambiguous prefix: 409 (crisol.api.problems)
     if story is None:
         raise Problem(404, f"no story with id {id!r}", kind="not-found", input="id")
     return StoryDetailPublic(**story)
