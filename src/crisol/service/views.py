@@ -10,7 +10,6 @@ while it is as new as the story.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any, Callable, Sequence
 
 from crisol import present
@@ -98,11 +97,6 @@ READ_VIEWS = "story-views"
 VIEWS_KEPT = 64
 
 
-def _unsaved(store: Database, story_id: str, updated: datetime) -> dict | None:
-    found = store.memo(UNSAVED_VIEWS, UNSAVED_KEPT).get(story_id)
-    return found[1] if found is not None and found[0] >= updated else None
-
-
 def stored_story_view(store: Database, story_id: str, members: Sequence[str] | None = None) -> dict | None:
     """The view of the story ``story_id`` (an exact id): the stored one while it is at least
     as new as the story (and, given ``members``, shows those articles in that order); else
@@ -118,7 +112,9 @@ def stored_story_view(store: Database, story_id: str, members: Sequence[str] | N
         made_at, view = found
         if made_at >= updated and (members is None or view.get("articles") == list(members)):
             return view
-    view = _unsaved(store, story_id, updated)
+    unsaved = store.memo(UNSAVED_VIEWS, UNSAVED_KEPT)
+    kept = unsaved.get(story_id)  # (the story's updated, the view)
+    view = kept[1] if kept is not None and kept[0] >= updated else None
     if view is not None and members is not None and view.get("articles") != list(members):
         view = None
     if view is None:
@@ -126,9 +122,9 @@ def stored_story_view(store: Database, story_id: str, members: Sequence[str] | N
     if view is not None:
         try:
             links.save_view(story_id, updated, view, wait_ms=VIEW_WRITE_WAIT_MS)
-            store.memo(UNSAVED_VIEWS, UNSAVED_KEPT).discard(story_id)
+            unsaved.discard(story_id)
         except StoreError as e:  # a cache write: the reader is answered all the same
-            store.memo(UNSAVED_VIEWS, UNSAVED_KEPT).put(story_id, (updated, view))
+            unsaved.put(story_id, (updated, view))
             log.warning(
                 "could not store the view of story %s (kept in memory until it can be): %s", story_id, e
             )
