@@ -40,3 +40,7 @@ class UnknownLanguage(CrisolError):
     def __init__(self, language: str | None):
         self.language = language
         super().__init__(f"no analysis pipeline for language {language!r}")
+
+
+class ModelError(CrisolError, ValueError):
+    """A model the user chose is missing, incomplete or of another kind (the message names it)."""

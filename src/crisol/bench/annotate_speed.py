@@ -11,10 +11,9 @@ same texts after a warm-up, one text at a time (as articles stream in).
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -23,24 +22,10 @@ from crisol.annotate import nlp as crisol_nlp
 from crisol.annotate.mentions import build_mentions
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
 from crisol.model import Article
+from crisol.train.corpora import read_texts
 
 NAME = "annotate-speed"
 WARM_UP = 3
-
-
-def read_texts(paths: list[Path]) -> Iterator[tuple[str, str]]:
-    """(where, text) from JSON Lines files (fields Text/TEXT/text) or plain-text files."""
-    for path in paths:
-        if path.suffix == ".jsonl":
-            with path.open(encoding="utf-8") as f:
-                for number, line in enumerate(f, 1):
-                    if line.strip():
-                        record = json.loads(line)
-                        text = record.get("Text") or record.get("TEXT") or record.get("text")
-                        if text and text.strip():
-                            yield f"{path.name}:{number}", text
-        else:
-            yield path.name, path.read_text(encoding="utf-8")
 
 
 def _timed(function, texts: list[str]) -> tuple[float, float]:

@@ -1,0 +1,46 @@
+"""``crisol_encoder_ner``: the accurate NER as a spaCy component, in place of the model's "ner".
+
+It reads the Doc's sentences (the parser runs before it), tags every word of the document with
+the encoder, each sentence in the context of its neighbours, and sets ``doc.ents``. Entities the
+gazetteer ruler pre-set are kept where the encoder found nothing overlapping them: the gazetteer
+knows names, the encoder reads context.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from crisol.annotate.encoder.tagger import EncoderNer, entity_spans
+
+
+@lru_cache(maxsize=2)
+def load_model(model_dir: str) -> EncoderNer:
+    return EncoderNer.load(Path(model_dir))
+
+
+class EncoderNerComponent:
+    def __init__(self, model_dir: str):
+        self.model = load_model(model_dir)
+
+    def __call__(self, doc: Doc) -> Doc:
+        sentences = [[t for t in sent if not t.is_space] for sent in doc.sents]
+        sentences = [s for s in sentences if s]
+        tags = self.model.tag_document([[t.text for t in s] for s in sentences])
+        found = []
+        for tokens, sentence_tags in zip(sentences, tags):
+            for start, end, label in entity_spans(sentence_tags):
+                found.append(Span(doc, tokens[start].i, tokens[end - 1].i + 1, label=label))
+        taken = {i for span in found for i in range(span.start, span.end)}
+        preset = [e for e in doc.ents if not taken.intersection(range(e.start, e.end))]
+        doc.ents = sorted(filter_spans([*found, *preset]), key=lambda s: s.start)
+        return doc
+
+
+@Language.factory("crisol_encoder_ner", default_config={"model_dir": ""})
+def make_encoder_ner(nlp: Language, name: str, model_dir: str) -> EncoderNerComponent:
+    return EncoderNerComponent(model_dir)
