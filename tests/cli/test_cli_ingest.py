@@ -121,6 +121,25 @@ def test_article_shows_text_metadata_and_removed_lines(runner, filled):
     assert raw.stdout_bytes == (NEWS / "pagina.html").read_bytes()
 
 
+def test_html_article_lists_what_the_extractor_left_out_in_cli_api_and_web(runner, filled):
+    from fastapi.testclient import TestClient
+
+    from crisol.web import create_web_app
+
+    with open_store(filled) as store:
+        html = next(a for a in store.iter_articles() if a.raw_format == "html")
+    menu = ("Portada · Sucesos · Deportes · Opinión", "outside main content (nav)")
+    assert menu in [(r.text, r.reason) for r in html.removed]
+    assert any(r.reason == "outside main content (footer)" and "Aviso legal" in r.text for r in html.removed)
+    shown = run(runner, filled, "article", html.id).output
+    assert "[outside main content (nav)] Portada · Sucesos" in " ".join(shown.split())
+    as_json = json.loads(run(runner, filled, "article", html.id, "--format", "json").output)
+    assert {"text": menu[0], "reason": menu[1], "line": None} in as_json["removed"]
+    with TestClient(create_web_app(filled)) as client:
+        page = client.get(f"/articles/{html.id}").text
+    assert '<span class="tag">outside main content (nav)</span>' in page and menu[0] in page
+
+
 def test_unknown_article_id_is_a_clear_error(runner, filled):
     result = run(runner, filled, "article", "zzzz")
     assert result.exit_code == 1

@@ -18,6 +18,15 @@ The steps, each a small function over plain data:
    (and the gazetteer's label where "ner" disagreed: a known city is a place, not a person);
    ``title_role``: a person the gazetteer does not know gets role and country from the title
    before the name ("el ministro de Exteriores ruso, X" -> foreign-minister, RUS);
+Placeholders, platforms and fragments are not people or organisations: a span holding a
+placeholder of an anonymised corpus (``*NUMBER*``, ``[NAME]``, ``<URL>``) loses it or is dropped
+(``without_placeholders``); a platform, app or social network (``resources/common/platforms.json``)
+takes its label from that list, never PER or LOC (``platform``); an ORG or MISC span that is the
+tail of a longer capitalised name ("Exteriores de Rusia" in "Ministerio de Asuntos Exteriores de
+Rusia") is extended to the whole name (``whole_name``); a portfolio in a person's title ("el
+ministro de Exteriores de Rusia") is that ministry only when the article names it in full, and
+is dropped otherwise (``_portfolios``).
+
 5. ``resolve_short_forms``: a one-word "Lavrov" or "Kim" takes the canonical name, country and role
    of the full name it abbreviates in the same article, when only one full name fits;
    ``resolve_acronyms``: an acronym defined in the article ("Agencia Tributaria Federal (ATF)")
@@ -28,8 +37,12 @@ Character offsets always index the Doc's text, so ``text[m.start:m.end] == m.tex
 
 from __future__ import annotations
 
+import json
+import re
 from bisect import bisect_right
 from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
 from typing import Sequence
 
 from spacy.tokens import Doc, Span
@@ -42,15 +55,26 @@ from crisol.text import fold
 def build_mentions(doc: Doc, gaz: Gazetteer, sentences: Sequence[Sentence] = ()) -> list[Mention]:
     """All entity mentions of ``doc``, cleaned, enriched and with short forms resolved."""
     starts = [s.start for s in sentences]
+    marks = placeholder_tokens(doc)
     kept: list[tuple[Span, str, str]] = []
     for span, label, source in entity_spans(doc, gaz):
-        trimmed = trim(span, gaz)
+        bare = without_placeholders(span, marks)
+        trimmed = trim(bare, gaz) if bare is not None else None
         if trimmed is None or is_junk(trimmed, gaz, was_trimmed=trimmed is not span):
             continue
         if source == "ner":
             fixed = fix_label(trimmed, label, gaz)
             label, source = fixed, ("rule" if fixed != label else source)
+            whole = whole_name(trimmed, label, gaz)
+            if whole is not None:
+                trimmed, label, source = (
+                    whole,
+                    "ORG" if whole[0].lower_ in gaz.cues.org_heads else label,
+                    "rule",
+                )
         kept.append((trimmed, label, source))
+    kept = _outermost(kept)
+    kept, institutions = _portfolios(kept, gaz)
     taken = {i for span, _, _ in kept for i in range(span.start, span.end)}
     for span in doc.spans.get(DEMONYM_SPANS, []):
         if not taken.intersection(range(span.start, span.end)):
@@ -66,7 +90,9 @@ def build_mentions(doc: Doc, gaz: Gazetteer, sentences: Sequence[Sentence] = ())
             sentence=sentence,
             source=source,
         )
-        mention = enrich(mention, gaz, span.kb_id_ or None)
+        mention = platform(enrich(mention, gaz, span.kb_id_ or None))
+        if span.start in institutions:
+            mention = replace(mention, canonical=institutions[span.start])
         if mention.label == "PER" and mention.role is None:
             role, country = title_role(span, gaz)
             mention = replace(mention, role=role, country=mention.country or country)
@@ -88,6 +114,48 @@ def entity_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, str, str]]:
         if label is not None:  # None: dates, numbers, money (the dates component's business)
             found.append((ent, label, "ner"))
     return found
+
+
+# 1b. Placeholders ---------------------------------------------------------------------------------
+
+# What anonymised corpora put in place of numbers, names, links: an all-caps word between
+# asterisks or underscores, or in brackets ("*NUMBER*", "__NAME__", "[PERSON]", "<URL>", "{EMAIL}").
+# Markdown bold ("**ONU**") is emphasis, not a placeholder: one asterisk only.
+PLACEHOLDER = re.compile(
+    r"(?<![\w*])(?:\*[A-Z][A-Z0-9_]+\*(?!\*)|_{1,2}[A-Z][A-Z0-9_]*[A-Z0-9]_{1,2}|\[[A-Z][A-Z0-9_]+\]"
+    r"|<[A-Z][A-Z0-9_]+>|\{{1,2}[A-Z][A-Z0-9_]+\}{1,2})"
+)
+
+
+def placeholder_tokens(doc: Doc) -> frozenset[int]:
+    """Indexes of the tokens that overlap a placeholder of ``doc``'s text.
+
+    >>> import spacy
+    >>> doc = spacy.blank("es")("Tenía *NUMBER* años y vivía en [CITY].")
+    >>> [doc[i].text for i in sorted(placeholder_tokens(doc))]
+    ['*', 'NUMBER', '*', '[', 'CITY', ']']
+    """
+    found: set[int] = set()
+    for m in PLACEHOLDER.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None:
+            found.update(range(span.start, span.end))
+    return frozenset(found)
+
+
+def without_placeholders(span: Span, marks: frozenset[int]) -> Span | None:
+    """``span`` with placeholder tokens (and the punctuation beside them) cut off its edges;
+    None when one is left inside ("Clausura *NUMBER* de Lima" names nothing known)."""
+    if not marks or not marks.intersection(range(span.start, span.end)):
+        return span
+    doc, start, end = span.doc, span.start, span.end
+    while start < end and (start in marks or doc[start].is_punct):
+        start += 1
+    while end > start and (end - 1 in marks or doc[end - 1].is_punct):
+        end -= 1
+    if start >= end or marks.intersection(range(start, end)):
+        return None
+    return Span(doc, start, end, label=span.label, kb_id=span.kb_id)
 
 
 # 2. Junk ---------------------------------------------------------------------------------------
@@ -241,6 +309,77 @@ def _after_role_noun(span: Span, gaz: Gazetteer) -> bool:
     return False
 
 
+# 3a. Fragments of longer names -------------------------------------------------------------------
+
+
+def whole_name(span: Span, label: str, gaz: Gazetteer) -> Span | None:
+    """The whole capitalised name an ORG or MISC span is the tail of, or None when it is not one.
+
+    "Exteriores de Rusia" in "el Ministerio de Asuntos Exteriores de Rusia" -> "Ministerio de
+    Asuntos Exteriores de Rusia": the name goes on to the left through capitalised words and the
+    connectors between them ("de", "del"). A sentence-initial capital is part of it only when it
+    heads an institution ("Ministerio ..."), a role noun ("Presidente") never.
+    """
+    if label not in ("ORG", "MISC") or gaz.lookup(span.text) is not None:
+        return None
+    doc, start = span.doc, span.start
+    i = start - 1
+    while i >= 0:
+        token = doc[i]
+        if _name_word(token, gaz):
+            start = i
+        elif not (token.lower_ in gaz.cues.name_connectors and i > 0 and _name_word(doc[i - 1], gaz)):
+            break
+        i -= 1
+    return Span(doc, start, span.end, label=span.label) if start < span.start else None
+
+
+def _name_word(token, gaz: Gazetteer) -> bool:
+    """A word that can be part of a name to the left of a fragment."""
+    if not token.is_alpha or not token.text[:1].isupper() or token.lower_ in gaz.cues.role_nouns:
+        return False
+    if _function_word(token, gaz):
+        return False
+    return not sentence_initial(token) or token.lower_ in gaz.cues.org_heads
+
+
+def _portfolios(
+    kept: list[tuple[Span, str, str]], gaz: Gazetteer
+) -> tuple[list[tuple[Span, str, str]], dict[int, str]]:
+    """A portfolio in a title ("el ministro de Exteriores de Rusia, Fulano") is part of a person's
+    title, not an organisation: it stays only when the article names the institution in full
+    ("Ministerio de Asuntos Exteriores de Rusia" ends with "Exteriores de Rusia"), and then it is
+    that institution (the returned map: span start -> full name)."""
+    full_names = [
+        (fold(span.text), span.text)
+        for span, label, _ in kept
+        if label == "ORG" and span[0].lower_ in gaz.cues.org_heads
+    ]
+    out, institutions = [], {}
+    for span, label, source in kept:
+        if label == "ORG" and source != "gazetteer" and _after_portfolio_noun(span, gaz):
+            tail = fold(span.text)
+            full = next((text for folded, text in full_names if folded.endswith(" " + tail)), None)
+            if full is None:
+                continue
+            institutions[span.start] = full
+        out.append((span, label, source))
+    return out, institutions
+
+
+def _outermost(kept: list[tuple[Span, str, str]]) -> list[tuple[Span, str, str]]:
+    """Spans not overlapping a longer one (a fragment extended to its whole name covers the
+    spans the model found inside that name)."""
+    by_length = sorted(kept, key=lambda k: k[0].start - k[0].end)
+    taken: set[int] = set()
+    out = []
+    for span, label, source in by_length:
+        if not taken.intersection(range(span.start, span.end)):
+            taken.update(range(span.start, span.end))
+            out.append((span, label, source))
+    return out
+
+
 # 3b. Roles from titles ------------------------------------------------------------------------------
 
 # Titles that say which office only together with a country ("el presidente ruso", not "el
@@ -309,6 +448,28 @@ def enrich(mention: Mention, gaz: Gazetteer, key: str | None) -> Mention:
         return replace(mention, country=entry.country)
     label = entry.label if entry.label in ("PER", "ORG", "LOC") else mention.label
     return replace(mention, label=label, canonical=entry.canonical, country=entry.country, role=entry.role)
+
+
+@lru_cache(maxsize=1)
+def _platforms() -> dict[str, tuple[str, str]]:
+    """Folded platform name -> (name, label), from resources/common/platforms.json."""
+    path = resources.files("crisol") / "resources" / "common" / "platforms.json"
+    rows = json.loads(path.read_text(encoding="utf-8"))["platforms"]
+    return {fold(r["name"]): (r["name"], r["label"]) for r in rows}
+
+
+def platform(mention: Mention) -> Mention:
+    """A platform, app or social network takes its own label and spelling: "WhatsApp" is not a
+    person, "WHATSAPP" is the same thing.
+
+    >>> platform(Mention("WHATSAPP", "PER", 0, 8, 0)).label, platform(Mention("WHATSAPP", "PER", 0, 8, 0)).canonical
+    ('ORG', 'WhatsApp')
+    """
+    found = _platforms().get(fold(mention.text))
+    if found is None or mention.label == found[1] and mention.canonical == found[0]:
+        return mention
+    name, label = found
+    return replace(mention, label=label, canonical=name, source="rule", role=None)
 
 
 # 5. Short forms ---------------------------------------------------------------------------------

@@ -391,8 +391,20 @@ class SearchHitPublic(_Out):
     published: Optional[str] = None
 
 
+class SearchExpansionPublic(_Out):
+    term: str = Field(description="The query's words (folded) that name a registry entity.")
+    entity_id: str
+    entity: str = Field(description="The entity's name.")
+    also_searched: list[str] = Field(description="The entity's other spellings, searched too (OR).")
+    note: str = Field(description='What the faces print: "also searched: A, B (same entity: C)".')
+
+
 class SearchResultsPublic(_Page):
     query: str
+    exact: bool = Field(False, description="True: the words as written only, no registry spellings.")
+    expanded: list[SearchExpansionPublic] = Field(
+        [], description="Query terms that name a registry entity, searched under its other spellings too."
+    )
     data: list[SearchHitPublic]
 
 

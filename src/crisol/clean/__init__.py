@@ -4,7 +4,9 @@ language), or :class:`~crisol.errors.ExtractionRejected` says why it cannot.
 Every line the cleaner drops is kept in ``Article.removed`` with its reason (caption, credit,
 byline, dateline, related-links, headline-list, masthead, repeated-headline, share-prompt,
 padding...), so nothing is lost silently; so are the repairs (encoding-repair,
-unstorable-character) and a page too large for the full extractor (fast-extraction).
+unstorable-character) and a page too large for the full extractor (fast-extraction). For an HTML
+page, the text the extractor left out comes first, each part with where it stood ("outside main
+content (nav.main-nav)"); then the lines the classifier removed from the text it kept.
 
 >>> from crisol.model import RawArticle
 >>> body = ("Kim recibe al canciller ruso en Wonsan\\nPor Diario Ejemplo\\n"
@@ -49,6 +51,8 @@ log = logging.getLogger(__name__)
 __all__ = ["clean", "classify_lines", "LineDecision"]
 
 _HTML_FORMATS = ("html", "warc")
+# The reason of page text the HTML extractor left out (then where it stood, in brackets).
+OUTSIDE_MAIN_CONTENT = "outside main content"
 
 
 @dataclass
@@ -101,6 +105,7 @@ def clean(raw: RawArticle, now: datetime | None = None) -> Article:
             *_repairs(raw, source.from_html),
             *unstorable.removed(),
             *_extraction_notes(source),
+            *_outside_main_content(source),
             *_removed(decisions, source.from_html),
         ],
     )
@@ -160,6 +165,14 @@ def _extraction_notes(source: _Source) -> list[RemovedLine]:
     if source.page is None or source.page.extractor_note is None:
         return []
     return [RemovedLine(source.page.extractor_note, "fast-extraction")]
+
+
+def _outside_main_content(source: _Source) -> list[RemovedLine]:
+    """The page text the extractor left out (navigation, footer, share bars, captions...), each
+    part named by the element it stood in."""
+    if source.page is None:
+        return []
+    return [RemovedLine(text, f"{OUTSIDE_MAIN_CONTENT} ({place})") for text, place in source.page.dropped]
 
 
 def _decode(raw: RawArticle) -> str:

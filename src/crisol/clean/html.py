@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import justext.core
 import trafilatura
@@ -33,6 +33,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml_html_clean import Cleaner
 
+from crisol.clean.dropped import dropped_parts
 from crisol.read import limits
 
 _LANG_HEAD = 4096  # characters (bytes) searched for <html lang>: the tag opens the page
@@ -57,6 +58,8 @@ class PageText:
     language: str | None = None  # as declared by <html lang>, a tie-breaker only
     extractor: str = "trafilatura"  # "trafilatura-fast" (no fallbacks) or "crisol-density"
     extractor_note: str | None = None  # why the fast extractor was used
+    # the page text the extractor left out, as (text, where it stood: "nav.main-nav") in page order
+    dropped: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,8 @@ def _size(tree) -> PageSize:
 
 
 def extract_page(html: str | bytes, url: str | None = None) -> PageText | None:
-    """Main text and metadata of a whole HTML page, or None when no text is found.
+    """Main text and metadata of a whole HTML page, or None when no text is found; the page text
+    left out is in :attr:`PageText.dropped` (:func:`~crisol.clean.dropped.dropped_parts`).
 
     The extractor depends on the page's size (:class:`PageSize`): trafilatura's full cascade,
     its fast mode past the cascade's limits, crisol's :func:`density_text` past trafilatura's.
@@ -170,6 +174,7 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageText | None:
             break
     else:
         return None
+    tree = _parse(html)  # again, now that trafilatura's trees are gone
     return PageText(
         text=text,
         title=_clean(doc.title),
@@ -181,6 +186,7 @@ def extract_page(html: str | bytes, url: str | None = None) -> PageText | None:
         language=declared_language(html),
         extractor="trafilatura-fast" if fast else "trafilatura",
         extractor_note=size.note("trafilatura-fast") if fast else None,
+        dropped=dropped_parts(tree, text) if tree is not None else [],
     )
 
 
@@ -272,6 +278,7 @@ def _density_page(tree, html: str | bytes, url: str | None, size: PageSize) -> P
         language=declared_language(html),
         extractor="crisol-density",
         extractor_note=size.note("crisol-density"),
+        dropped=dropped_parts(tree, text),
     )
 
 

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crisol.cli._common import ListFormat, err, open_store, parse_when
-from crisol.service.search import hit_dict
+from crisol.service.search import expansion_dict, hit_dict
 from crisol.store import search as fts
 from crisol.store.queries import MAX_LIMIT
 
@@ -46,13 +46,19 @@ def _short(ref: str) -> str:
     return (head[:SHORT_ID] if len(head) > SHORT_ID + 4 else head) + sep + tail
 
 
-def public(results: fts.SearchResults) -> dict[str, Any]:
+def public(results: fts.SearchResults, exact: bool = False) -> dict[str, Any]:
     """What ``GET /api/search`` answers for these results (its response model, as JSON)."""
     from crisol.api.models import SearchResultsPublic  # lazy: FastAPI, ~0.4 s, only for JSON
 
     data = [hit_dict(h) for h in results.hits]
     page = SearchResultsPublic(
-        query=results.query, data=data, count=results.total, limit=results.limit, offset=results.offset
+        query=results.query,
+        exact=exact,
+        expanded=[expansion_dict(e) for e in results.expansions],
+        data=data,
+        count=results.total,
+        limit=results.limit,
+        offset=results.offset,
     )
     return page.model_dump(mode="json")
 
@@ -96,9 +102,18 @@ def search_command(
     limit: Annotated[int, typer.Option(min=1, max=MAX_LIMIT, help="How many to show.")] = 20,
     offset: Annotated[int, typer.Option(min=0, help="Skip this many first.")] = 0,
     format: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact",
+            help="The words as written only, not the other spellings of a registry entity they name.",
+        ),
+    ] = False,
 ) -> None:
     """Search articles, quotes, entities and stories, best match first; accents and word
-    endings do not matter (Spanish and English stemming).
+    endings do not matter (Spanish and English stemming). A word or phrase that names a
+    registry entity also finds its other spellings ("Pyongyang" finds "Pionyang"), and the
+    results say so; ``--exact`` turns that off.
 
     ``--format json`` prints what the API's ``GET /api/search`` answers (one shape for both).
     """
@@ -122,14 +137,18 @@ def search_command(
             until=until_dt,
             limit=limit,
             offset=offset,
+            exact=exact,
         )
     if format is ListFormat.json:
-        typer.echo(json.dumps(public(results), ensure_ascii=False, indent=2))
-    elif results.hits:
+        typer.echo(json.dumps(public(results, exact), ensure_ascii=False, indent=2))
+    else:
         console = Console(highlight=False)
         if not console.is_terminal:  # piped: don't squeeze snippets into 80 columns
             console.width = 160
-        console.print(_table(results))
+        for expansion in results.expansions:  # part of the answer: what was searched
+            console.print(f"{expansion.describe()}; --exact: the words as written only", markup=False)
+        if results.hits:
+            console.print(_table(results))
     if not results.hits:
         past = f" past the first {offset} ({results.total:,} in all)" if results.total else ""
         err.print(f"no match for {query!r}{past}", markup=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from crisol.store.search import SearchHit, Snippet
+from crisol.store.search import Expansion, SearchHit, Snippet
 
 
 def snippet_html(snippet: Snippet) -> str:
@@ -15,6 +15,18 @@ def snippet_html(snippet: Snippet) -> str:
     'a &lt;b&gt; <mark>vote</mark>…'
     """
     return "".join(f"<mark>{html.escape(t)}</mark>" if hit else html.escape(t) for t, hit in snippet.pieces)
+
+
+def expansion_dict(expansion: Expansion) -> dict[str, Any]:
+    """One registry expansion as JSON: the term, the entity, the spellings added, and the
+    sentence the faces show."""
+    return {
+        "term": expansion.term,
+        "entity_id": expansion.entity_id,
+        "entity": expansion.entity,
+        "also_searched": list(expansion.spellings),
+        "note": expansion.describe(),
+    }
 
 
 def hit_dict(hit: SearchHit) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from itertools import accumulate, islice
@@ -45,6 +45,7 @@ from sqlalchemy.exc import OperationalError
 from crisol.model import Article, Quote
 from crisol.store import schema as s
 from crisol.store.schema import search_docs
+from crisol.store.search_aliases import MAX_RUN, Expansion, Registry, folded_words, registry
 from crisol.store.store import Store, _chunks
 from crisol.text import STEMMERS, fold, stem, stems
 
@@ -647,6 +648,7 @@ class SearchResults:
     limit: int
     offset: int
     query: str
+    expansions: list[Expansion] = field(default_factory=list)  # spellings added from the registry
 
 
 def _filters(kinds, language, outlet, since, until) -> tuple[list[str], dict[str, Any]]:
@@ -787,15 +789,23 @@ def search(
     until: datetime | None = None,
     limit: int = 20,
     offset: int = 0,
+    exact: bool = False,
 ) -> SearchResults:
-    """Ranked matches for ``q`` (best first) with highlighted snippets, and the total."""
+    """Ranked matches for ``q`` (best first) with highlighted snippets, and the total.
+
+    A word or phrase that names a registry entity is also searched under the entity's other
+    spellings (:mod:`crisol.store.search_aliases`; the results list them); ``exact`` searches the
+    words as written only."""
     unknown = set(kinds or ()) - set(KINDS)
     if unknown:
         raise ValueError(f"unknown search kind(s) {sorted(unknown)}; use one of {', '.join(KINDS)}")
     query = parse_query(q)
     if query.empty:
         return SearchResults([], 0, limit, offset, q)
+    expansions: list[Expansion] = []
     with store.connection() as conn:
+        if not exact and any(not t.prefix for g in query.groups for t in g):
+            query, expansions = expand_query(query, registry(conn, _signature(conn, "entity")))
         dialect = conn.dialect.name
         rum = uses_rum(conn)
         where, params = _filters(kinds, language, outlet, since, until)
@@ -811,7 +821,63 @@ def search(
             else:  # SQLite, or a page past the end: count on its own
                 total = int(conn.execute(_bind(count_sql, params), params).scalar() or 0)
         hits = _hits(conn, ranked, query)
-    return SearchResults(hits, total, limit, offset, q)
+    return SearchResults(hits, total, limit, offset, q, expansions)
+
+
+def expand_query(query: Query, names: Registry) -> tuple[Query, list[Expansion]]:
+    """``query`` with each term that names an entity ORed with the entity's other spellings,
+    and what was added. A run of plain words that spells a name becomes that name (a phrase).
+    Spellings are added while the query stays within :data:`MAX_QUERY_TERMS` words.
+
+    >>> names = Registry({("pyongyang",): ["e1"], ("pionyang",): ["e1"]}, {"e1": "Pyongyang"},
+    ...                  {"e1": ["Pyongyang", "Pionyang"]})
+    >>> q, added = expand_query(parse_query("misiles Pyongyang"), names)
+    >>> [[t.words for t in g] for g in q.groups], [e.describe() for e in added]
+    ([[('misiles',)], [('pyongyang',), ('pionyang',)]], ['also searched: Pionyang (same entity: Pyongyang)'])
+    """
+    budget = MAX_QUERY_TERMS - sum(len(t.words) for t in {t for g in query.groups for t in g})
+    groups: list[list[Term]] = []
+    expansions: list[Expansion] = []
+    i = 0
+    while i < len(query.groups):
+        run = _name_run(query.groups, i, names)
+        if run is not None:
+            group, i = [Term(run[0])], run[1]
+        else:
+            group, i = list(query.groups[i]), i + 1
+        for term in [t for t in group if not t.prefix]:
+            for entity_id in names.entities(term.words):
+                found = names.expansion(term.words, entity_id)
+                spellings = []
+                for spelling in found.spellings if found else ():
+                    added = Term(folded_words(spelling))
+                    if added not in group and len(added.words) <= budget:
+                        group.append(added)
+                        budget -= len(added.words)
+                        spellings.append(spelling)
+                if found and spellings:
+                    expansions.append(replace(found, spellings=tuple(spellings)))
+        groups.append(group)
+    return Query(query.text, _distinct(groups)), expansions
+
+
+def _name_run(groups: list[list[Term]], i: int, names: Registry) -> tuple[tuple[str, ...], int] | None:
+    """The longest run of plain one-word groups from ``i`` on that spells an entity's name, as
+    (its words, the group after it); None when there is none (of two words or more)."""
+    plain = 0
+    while (
+        i + plain < len(groups)
+        and plain < MAX_RUN
+        and len(groups[i + plain]) == 1
+        and not groups[i + plain][0].prefix
+        and len(groups[i + plain][0].words) == 1
+    ):
+        plain += 1
+    for n in range(plain, 1, -1):
+        words = tuple(groups[k][0].words[0] for k in range(i, i + n))
+        if names.entities(words):
+            return words, i + n
+    return None
 
 
 def _hits(conn: Connection, ranked: Sequence[Any], query: Query) -> list[SearchHit]:
@@ -855,6 +921,7 @@ __all__ = [
     "MAX_QUERY_CHARS",
     "MAX_QUERY_TERMS",
     "Doc",
+    "Expansion",
     "Query",
     "QueryTooLong",
     "SearchHit",

@@ -185,14 +185,14 @@ def router(store: Database | str, prefix: str = "") -> APIRouter:
         return StreamingResponse(event_csv_lines(rows), media_type="text/csv; charset=utf-8", headers=headers)
 
     @r.get("/search", response_class=HTMLResponse)
-    def search(request: Request, q: str = "", kind: str = "", offset: int = 0):
+    def search(request: Request, q: str = "", kind: str = "", offset: int = 0, exact: bool = False):
         kind = kind if kind in KINDS else ""
         # A GET writes nothing: the server's ingest worker, when the pages are mounted in the
         # API, indexes what other paths stored since (a pages-only server just reads).
         writer = getattr(request.app.state, "ingestor", None)
         if writer is not None:
             writer.catch_up_soon()
-        ctx = views.search_page(db, q, kind, min(max(0, offset), MAX_OFFSET), urls)
+        ctx = views.search_page(db, q, kind, min(max(0, offset), MAX_OFFSET), urls, exact=exact)
         return page(request, "search.html", 400 if ctx.get("problems") else 200, **ctx)
 
     @r.get("/static/{name}")

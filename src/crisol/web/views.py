@@ -397,16 +397,16 @@ def snippet_markup(snippet) -> Markup:
 
 
 def search_page(
-    store: Database, q: str, kind: str, offset: int, urls: Urls, limit: int = 20
+    store: Database, q: str, kind: str, offset: int, urls: Urls, limit: int = 20, exact: bool = False
 ) -> dict[str, Any]:
     q = q.strip()
     if not q:
-        return {"q": q, "kind": kind, "results": None, "kinds": fts.KINDS}
+        return {"q": q, "kind": kind, "exact": exact, "results": None, "kinds": fts.KINDS}
     try:
         fts.parse_query(q)
     except fts.QueryTooLong as e:
         return {"q": q, "kind": kind, "results": None, "kinds": fts.KINDS, "problems": [f"Search: {e}."]}
-    results = fts.search(store, q, kinds=[kind] if kind else None, limit=limit, offset=offset)
+    results = fts.search(store, q, kinds=[kind] if kind else None, limit=limit, offset=offset, exact=exact)
     hits = [
         {"hit": h, "snippet": snippet_markup(h.snippet), "href": hit_href(h, urls, store)}
         for h in results.hits
@@ -414,6 +414,7 @@ def search_page(
     return {
         "q": q,
         "kind": kind,
+        "exact": exact,
         "results": results,
         "hits": hits,
         "kinds": fts.KINDS,

@@ -10,7 +10,7 @@ from crisol.api.deps import IngestorDep, StoreDep
 from crisol.api.models import SearchResultsPublic
 from crisol.api.params import ArticleFilters, Paging
 from crisol.api.problems import Problem
-from crisol.service.search import hit_dict
+from crisol.service.search import expansion_dict, hit_dict
 from crisol.store import search as fts
 
 router = APIRouter(tags=["search"])
@@ -36,6 +36,13 @@ def search(
         ),
     ],
     kind: Annotated[list[Kind] | None, Query(description="Only these kinds (repeatable).")] = None,
+    exact: Annotated[
+        bool,
+        Query(
+            description="Search the words as written only. By default a word or phrase naming a registry "
+            "entity also searches the entity's other spellings (listed in `expanded`)."
+        ),
+    ] = False,
 ) -> SearchResultsPublic:
     """Ranked matches, best first, with highlighted snippets; accents and word endings do not
     matter (Spanish and English stemming)."""
@@ -58,8 +65,17 @@ def search(
             until=filters.until,
             limit=page.limit,
             offset=page.offset,
+            exact=exact,
         )
     except fts.QueryTooLong as e:
         raise Problem(422, f"q: {e}", kind="query-too-long", input="q") from None
     data = [hit_dict(h) for h in got.hits]
-    return SearchResultsPublic(query=q, data=data, count=got.total, limit=got.limit, offset=got.offset)
+    return SearchResultsPublic(
+        query=q,
+        exact=exact,
+        expanded=[expansion_dict(e) for e in got.expansions],
+        data=data,
+        count=got.total,
+        limit=got.limit,
+        offset=got.offset,
+    )
