@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 from crisol.annotate import nlp as crisol_nlp
 from crisol.annotate.mentions import build_mentions
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
+from crisol.train.ner import read_iob
 
 NAME = "ner"
 TYPES = ("PER", "ORG", "LOC", "MISC")
@@ -68,12 +69,17 @@ class Score:
 
 
 def read_conll(path: Path) -> Iterator[tuple[list[str], set[Entity]]]:
-    """Sentences of a CoNLL-2002 file: (tokens, gold entities from the IOB2 column)."""
+    """Sentences of a CoNLL-2002 file: (tokens, gold entities from the IOB2 column).
+
+    ``-DOCSTART-`` lines (CoNLL-2003 style document breaks) are not sentences and are skipped.
+    """
     words: list[str] = []
     tags: list[str] = []
     with path.open(encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
             parts = line.split()
+            if parts and parts[0] == "-DOCSTART-":
+                parts = []
             if not parts:
                 if words:
                     yield words, iob_entities(tags)
@@ -176,12 +182,15 @@ def evaluate_model(path: Path, mode: str, model_dir: Path, limit: int | None = N
         from crisol.annotate.encoder.tagger import EncoderNer  # lazy: the model is loaded only here
 
         model = EncoderNer.load(model_dir)
-        started = time.process_time()
-        tags = model.tag_document([w for w, _ in sentences])
-        cpu["accurate"] = time.process_time() - started
         scores["accurate"] = Score()
-        for (_, gold), sentence_tags in zip(sentences, tags):
-            scores["accurate"].add(gold, iob_entities(sentence_tags))
+        started = time.process_time()
+        left = len(sentences)  # --limit counts sentences across documents
+        for document in read_iob(path).documents:  # a file without -DOCSTART- is one running text
+            document, left = document[:left], left - len(document[:left])
+            words = [[w for w, _ in s] for s in document]
+            for sentence, tags in zip(document, model.tag_document(words)):
+                scores["accurate"].add(iob_entities([t for _, t in sentence]), iob_entities(tags))
+        cpu["accurate"] = time.process_time() - started
     previous = crisol_nlp.ner_choice()
     crisol_nlp.choose_ner(mode, model_dir)
     try:
