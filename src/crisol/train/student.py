@@ -58,7 +58,7 @@ def _example(doc: Doc) -> Example:
 
 
 def train_student(
-    teacher_dir: Path,
+    teacher_dir: Path | None,
     texts: Sequence[str],
     out_dir: Path,
     gold_files: Sequence[Path] = (),
@@ -69,14 +69,21 @@ def train_student(
     language: str = "es",
     log: Callable[[str], None] = print,
 ) -> dict:
-    """Train the student; keeps the best epoch on ``dev_file`` (or the last); returns its scores."""
+    """Train the student; keeps the best epoch on ``dev_file`` (or the last); returns its scores.
+
+    Without a teacher the student learns from the gold files alone (the baseline distillation is
+    measured against).
+    """
     random.seed(seed)
-    teacher_meta = model_meta(teacher_dir)
-    teacher = EncoderNer.load(teacher_dir)
     nlp = crisol_nlp.fresh_bare(language)
-    started = time.process_time()
-    docs = list(teacher_docs(nlp, teacher, texts))
-    log(f"teacher labelled {len(docs)} texts in {time.process_time() - started:.0f} CPU-s")
+    docs: list[Doc] = []
+    teacher_meta: dict = {"shippable": True, "trained_on": []}
+    if teacher_dir is not None:
+        teacher_meta = model_meta(teacher_dir)
+        teacher = EncoderNer.load(teacher_dir)
+        started = time.process_time()
+        docs = list(teacher_docs(nlp, teacher, texts))
+        log(f"teacher labelled {len(docs)} texts in {time.process_time() - started:.0f} CPU-s")
     for path in gold_files:
         docs.extend(gold_docs(nlp, read_iob(path)))
     examples = [_example(d) for d in docs if len(d)]
@@ -89,7 +96,7 @@ def train_student(
             losses: dict = {}
             for batch in minibatch(examples, size=32):
                 nlp.update(batch, sgd=optimizer, drop=dropout, losses=losses)
-            scores = {"epoch": epoch, "loss": round(losses.get("ner", 0.0), 1)}
+            scores = {"epoch": epoch, "loss": round(float(losses.get("ner", 0.0)), 1)}
             if dev is not None:
                 scores.update(_score(nlp, dev))
             log(f"student epoch {epoch}: {scores}")
