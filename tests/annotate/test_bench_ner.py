@@ -21,6 +21,39 @@ def test_ner_quality_floors(shared):
     assert crisol_f1 > bare_f1  # the post-processing must help, not hurt
 
 
+def _trained_model(mode: str):
+    """The model ``crisol train`` saved where ``--ner`` looks, or a skip saying how to make it."""
+    from crisol.annotate.nlp import default_ner_dir
+
+    folder = default_ner_dir(mode)
+    expected = folder / ("model.json" if mode == "accurate" else "config.cfg")
+    if not expected.is_file():
+        pytest.skip(f"no trained {mode} NER at {folder}: docs/bench/ner.md says how to train it")
+    return folder
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_trained_accurate_ner_quality_floor(shared):
+    path = shared / "data" / "conll2002-es" / "utf8" / "esp.testb"
+    if not path.exists():
+        pytest.skip(f"{path} is not present")
+    result = ner.evaluate_model(path, "accurate", _trained_model("accurate"), pipeline=False)
+    f1 = result["scores"]["accurate"].prf()[2]
+    assert f1 >= ner.FLOORS["accurate_f1"], f"accurate F1 {f1:.3f}"
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_trained_fast_ner_quality_floor(shared):
+    path = shared / "data" / "conll2002-es" / "utf8" / "esp.testb"
+    if not path.exists():
+        pytest.skip(f"{path} is not present")
+    result = ner.evaluate_model(path, "fast", _trained_model("fast"))
+    f1 = result["scores"]["crisol-fast"].prf()[2]
+    assert f1 >= ner.FLOORS["fast_f1"], f"fast F1 {f1:.3f}"
+
+
 def test_iob_entities():
     tags = ["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-ORG", "O", "I-MISC"]
     assert ner.iob_entities(tags) == {
