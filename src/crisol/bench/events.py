@@ -260,6 +260,15 @@ def read_plover_gsr(path: Path) -> list[GoldSentence]:
     return list(by_text.values())
 
 
+def _one_language(sentences: list[GoldSentence]) -> list[GoldSentence]:
+    """A PETRARCH file is in one language: guessed from all its sentences together, as a short
+    sentence alone can tie ("Miembros de un grupo armado dieron muerte a un campesino")."""
+    language = guess_language(" ".join(s.text for s in sentences))
+    for s in sentences:
+        s.language = language
+    return sentences
+
+
 def read_gold(path: Path, table) -> list[GoldSentence]:
     """Gold sentences from any of the three formats, sniffed from the first characters."""
     if not path.is_file():
@@ -268,9 +277,9 @@ def read_gold(path: Path, table) -> list[GoldSentence]:
     if head == "[":
         return read_plover_gsr(path)
     if head == "{":
-        return read_petrarch_jsonl(path, table)
+        return _one_language(read_petrarch_jsonl(path, table))
     if head in ("<", "#"):
-        return read_petrarch_xml(path, table)
+        return _one_language(read_petrarch_xml(path, table))
     raise typer.BadParameter(
         f"{path}: not PETRARCH XML, its JSONL, or PLOVER gold records (starts with {head!r})"
     )
