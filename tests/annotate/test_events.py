@@ -231,3 +231,97 @@ def test_a_date_of_an_event_noun_is_not_the_date_of_the_event_governing_it(nlps)
     )
     [visit] = code_events(doc, _article(doc, "es", dates=[march]))
     assert (visit.date, visit.date_precision, visit.date_source) == ("2023-03", "month", "text")
+
+
+# Actors are entities that can act: people, bodies, peoples, countries (and a capital standing for
+# its government); never another place, a natural phenomenon, or the victims of an act.
+
+
+def _one(events, etype):
+    found = [e for e in events if e.type == etype]
+    assert len(found) == 1, [(e.type, e.source, e.target) for e in events]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Las lluvias torrenciales mataron a 12 personas en Guatemala."),
+        ("es", "El fenómeno de El Niño golpeó la costa de Ecuador."),
+        ("es", "Las inundaciones han causado la muerte de 38 personas."),
+        ("en", "Floods killed 38 people in Nepal."),
+        ("en", "Twelve villagers were killed in a landslide on Monday."),
+        ("en", "A hurricane hit Cuba and killed five people."),
+    ],
+)
+def test_a_natural_phenomenon_is_no_actor_and_its_harm_no_event(nlps, lang, text):
+    events = _code(nlps, lang, text)
+    assert not [e for e in events if e.type == "ASSAULT"], [(e.source, e.target) for e in events]
+
+
+def test_a_child_is_not_el_nino(nlps):
+    beating = _one(_code(nlps, "es", "El niño fue golpeado por un policía en Quito."), "ASSAULT")
+    assert (beating.source.sector, beating.target.name, beating.target.sector) == ("COP", "niño", "CVL")
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Tres campesinos fueron asesinados por paramilitares en Antioquia."),
+        ("en", "Two farmers were shot dead by soldiers near the border."),
+    ],
+)
+def test_victims_are_targets(nlps, lang, text):
+    killing = _one(_code(nlps, lang, text), "ASSAULT")
+    assert killing.source is not None and killing.source.sector in ("PRM", "UAF", "MIL")
+    assert killing.target is not None and killing.target.sector == "AGR"
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Wonsan acogió la reunión del ministro ruso con Kim Jong-un."),
+        ("es", "En Wonsan, el canciller ruso se reunió con Kim Jong-un."),
+        ("en", "Geneva hosted talks between the foreign ministers of Iran and Oman."),
+    ],
+)
+def test_a_city_is_where_a_meeting_happens_not_who_meets(nlps, lang, text):
+    events = _code(nlps, lang, text)
+    meeting = _one(events, "CONSULT")
+    assert meeting.mode == "meet"
+    assert meeting.location in ("Wonsan", "Geneva")
+    names = {a.name for e in events for a in (e.source, e.target) if a is not None}
+    assert not names & {"Wonsan", "Wŏnsan", "Geneva"}
+
+
+def test_a_trip_to_a_resort_places_the_visit_there(nlps):
+    visit = _one(_code(nlps, "es", "Kim viajó al balneario de Wonsan."), "CONSULT")
+    assert visit.target is None and visit.location == "Wonsan"
+
+
+@pytest.mark.parametrize(
+    "lang, text, source",
+    [
+        ("es", "Rusia envió armas a Corea del Norte.", "RUS"),
+        ("es", "Pionyang envió tropas a Rusia.", "PRK"),  # the capital stands for the government
+        ("en", "Moscow sent troops to Syria.", "RUS"),
+    ],
+)
+def test_a_country_or_capital_as_subject_is_an_actor(nlps, lang, text, source):
+    aid = _one(_code(nlps, lang, text), "AID")
+    assert aid.source.country == source and aid.target is not None
+
+
+def test_a_place_inside_a_phrase_says_where_not_who(nlps):
+    # "la guerra en Ucrania" names no one: support for a war in a place has no target there
+    support = _one(_code(nlps, "es", "Corea del Norte respaldó la guerra en Ucrania."), "SUPPORT")
+    assert support.source.country == "PRK" and support.target is None
+    # but rebels in a country are that country's
+    attack = _one(_code(nlps, "en", "Rebels in Mali attacked an army base."), "ASSAULT")
+    assert (attack.source.country, attack.source.sector) == ("MLI", "REB")
+
+
+def test_a_titled_name_the_tagger_took_for_a_town_is_a_person(nlps):
+    threat = _one(_code(nlps, "en", "President Bush threatened further action against Russia."), "THREATEN")
+    assert threat.source is not None and threat.source.sector == "GOV"
+    assert threat.source.country != "EGY" and threat.target.country == "RUS"

@@ -38,6 +38,7 @@ from crisol.annotate.actors import (
     actor_from,
     demonym_country,
     is_person,
+    is_phenomenon,
     load_actor_words,
     lookup,
     phrase_tokens,
@@ -592,24 +593,7 @@ def _participants(
             comps += [(None, c) for c in trigger.children if c.dep_ in PASSIVE_SUBJECTS | SUBJECTS]
     else:
         light = _light_verb(trigger, lex)
-        own = [
-            c
-            for pr, c in comps
-            if c.dep_ == "poss"
-            or pr in words.between_prepositions
-            or (pr in words.owner_prepositions and p.type not in PATIENT_NOUN_TYPES)
-        ]
-        own += [
-            c
-            for c in trigger.children
-            if c.dep_ in ("amod", "compound", "nmod:poss")
-            and (
-                demonym_country(c.text, lex.lang)
-                if c.pos_ == "ADJ"
-                else c.pos_ == "PROPN" and lookup(c.text, lex.lang)[0]
-            )
-        ]
-        own = [c for c in own if actor_from(c, ctx.mentions, lex.lang) is not None]
+        own = _owners(trigger, p.type, comps, ctx)
         if own:
             sources = conjuncts(own[0])
             comps = [(pr, c) for pr, c in comps if c.i != own[0].i]
@@ -618,6 +602,30 @@ def _participants(
             sources = conjuncts(subj) if subj is not None else []
             comps += [(pr, c) for pr, c in complements(light) if c.i != trigger.i]
     return sources, comps, light
+
+
+def _owners(noun: Token, etype: str, comps: list[tuple[str | None, Token]], ctx: _Context) -> list[Token]:
+    """Who does a nominal act: "la visita de Lavrov", "su visita", "the Russian invasion"
+    (for violent and coercive acts, "de"/"of" is who suffers it: "el asesinato de X")."""
+    words, lang = _grammar(noun), ctx.lex.lang
+    own = [
+        c
+        for pr, c in comps
+        if c.dep_ == "poss"
+        or pr in words.between_prepositions
+        or (pr in words.owner_prepositions and etype not in PATIENT_NOUN_TYPES)
+    ]
+    own += [
+        c
+        for c in noun.children
+        if c.dep_ in ("amod", "compound", "nmod:poss")
+        and (
+            demonym_country(c.text, lang)
+            if c.pos_ == "ADJ"
+            else c.pos_ == "PROPN" and lookup(c.text, lang)[0]
+        )
+    ]
+    return [c for c in own if actor_from(c, ctx.mentions, lang) is not None]
 
 
 def _is_theme(c: Token, p: Pattern) -> bool:
@@ -670,15 +678,18 @@ def _content_target(trigger: Token, sources: list[Token], ctx: _Context) -> list
                 return [actor]
         for prep, g in complements(c):
             if g.i not in own and (prep is not None or g.dep_ in ("obj", "dobj", "iobj", "dative")):
-                actor = actor_from(g, ctx.mentions, ctx.lex.lang)
+                actor = _participant(g, ctx, _trigger_type(c, ctx.lex) or "")
                 if actor is not None and (actor.country or actor.entity_id):
                     return [actor]
     return []
 
 
-def _domestic_country(trigger: Token, location: str | None, ctx: _Context) -> str | None:
+def _domestic_country(
+    trigger: Token, location: str | None, ctx: _Context, parties: Sequence[Actor] = ()
+) -> str | None:
     """The country where the event happens: its location's, else the only country named by
-    the places of the sentence ("La policía detuvo a tres dirigentes en Cochabamba")."""
+    the places of the sentence ("La policía detuvo a tres dirigentes en Cochabamba") that is not
+    itself a party to the event (in "President Bush threatened Russia", Russia is whom, not where)."""
     lang = ctx.lex.lang
     if location:
         country = lookup(location, lang)[0]
@@ -691,6 +702,7 @@ def _domestic_country(trigger: Token, location: str | None, ctx: _Context) -> st
         if m.label in ("LOC", "GPE") and sent.start_char <= m.start < sent.end_char
     }
     countries.discard(None)
+    countries -= {a.country for a in parties if a.country and not a.sector}
     return countries.pop() if len(countries) == 1 else None
 
 
@@ -768,20 +780,36 @@ def _pick_target(
 ) -> tuple[list[Actor], str | None]:
     """Target actors (coordinated ones included) and, for visits, the place visited."""
     lang = ctx.lex.lang
+    visited = None
     for prep, head in targets:
         actors, place = [], None
         for t in conjuncts(head):
-            a = actor_from(t, ctx.mentions, lang)
+            a = _participant(t, ctx, p.type)
             if p.mode == "visit" and prep not in _grammar(t).with_prepositions:
                 pa = place_actor(t, ctx.mentions, lang)
-                if pa:
+                if pa:  # a capital or a country visited is also whom; another place only where
                     place = place or pa[0]
                     a = a or pa[1]
             if a is not None:
                 actors.append(a)
+        visited = visited or place
         if actors:
-            return actors, place
-    return [], None
+            return actors, visited
+    return [], visited
+
+
+def _participant(tok: Token, ctx: _Context, etype: str) -> Actor | None:
+    """The actor a complement of an ``etype`` act names. An act named by a noun is not an
+    actor: support for "la invasión rusa" or "Russia's war" goes to whoever does it (Russia),
+    and "la guerra en Ucrania" names no one. A verbal act about another act (a demand, a
+    refusal, a threat) is aimed at whoever that act involves ("demanded the withdrawal of
+    Serbian forces")."""
+    p = best_pattern(tok, ctx.lex) if tok.pos_ == "NOUN" else None
+    if p is None or etype in CONTENT_TYPES:
+        owners = _owners(tok, p[0].type, list(complements(tok)), ctx) if p else []
+        return actor_from(owners[0] if owners else tok, ctx.mentions, ctx.lex.lang)
+    owners = _owners(tok, p[0].type, list(complements(tok)), ctx)
+    return actor_from(owners[0], ctx.mentions, ctx.lex.lang) if owners else None
 
 
 @dataclass
@@ -795,12 +823,15 @@ class _Coding:
     place: str | None = None
     skip_future: bool = False  # the future tense already made it an intent or a threat
     refused: bool = False  # a negated cooperative act, coded as REJECT
+    natural: bool = False  # done by a flood, a storm, a disease: not a political event
 
 
 def code_trigger(trigger: Token, p: Pattern, ctx: _Context) -> list[Event]:
     """The events one matched trigger codes (one per source/target pair)."""
+    if p.swap and _hosts_an_act(trigger, ctx.lex):
+        return []  # "Wonsan acogió la reunión de Lavrov con Kim": the meeting is the event
     src_heads, comps, light = _participants(trigger, p, ctx)
-    coding = _actors(trigger, p, src_heads, comps, ctx)
+    coding = _actors(trigger, p, src_heads, comps, ctx, light)
     if not _codable(trigger, p, light, coding, ctx):
         return []
     anchor = light or trigger
@@ -810,11 +841,38 @@ def code_trigger(trigger: Token, p: Pattern, ctx: _Context) -> list[Event]:
     return _events(trigger, anchor, light, comps, coding, ctx)
 
 
+def _hosts_an_act(host: Token, lex: Lexicon) -> bool:
+    """Whether a verb of hosting has an act as its object ("acogió la cumbre", "hosted talks")."""
+    obj = _object(host)
+    return obj is not None and obj.pos_ == "NOUN" and best_pattern(obj, lex) is not None
+
+
 def _actors(
-    trigger: Token, p: Pattern, src_heads: list[Token], comps: list[tuple[str | None, Token]], ctx: _Context
+    trigger: Token,
+    p: Pattern,
+    src_heads: list[Token],
+    comps: list[tuple[str | None, Token]],
+    ctx: _Context,
+    light: Token | None = None,
 ) -> _Coding:
-    """1. Source and target actors (and, for visits, the place visited)."""
-    sources = [a for a in (_actor(s, ctx) for s in src_heads) if a is not None]
+    """1. Source and target actors (and, for visits, the place visited). A place as the subject
+    ("Wonsan acogió la cumbre") is where the act happens; a natural phenomenon as the doer
+    ("las inundaciones mataron a 38 personas"), or as the cause of a harm nobody is said to have
+    done ("38 people were killed in floods"), makes it no political event."""
+    lang = ctx.lex.lang
+    found = [(s, _actor(s, ctx)) for s in src_heads]
+    sources = [a for _, a in found if a is not None]
+    natural = any(is_phenomenon(s, lang) for s in src_heads) or (
+        not src_heads
+        and p.type == "ASSAULT"
+        and any(pr is not None and is_phenomenon(c, lang) for pr, c in complements(trigger))
+    )
+    # the place as subject, of the trigger or of the verb carrying it ("Wonsan acogió la cumbre")
+    host = subject(light, ctx.lex) if light is not None else None
+    places = [s for s, a in found if a is None] + (
+        [host] if host is not None and host not in src_heads else []
+    )
+    where = next((pa[0] for s in places if (pa := place_actor(s, ctx.mentions, lang)) and not pa[1]), None)
     if not src_heads and p.pos in ("verb", "adj") and not is_passive(trigger):
         implicit = _implicit_subject(trigger, p, ctx)
         sources = [implicit] if implicit is not None else []
@@ -828,11 +886,13 @@ def _actors(
     etype, mode = p.type, p.mode
     if p.without_target and not targets:
         etype, mode = p.without_target
-    return _Coding(etype, mode, sources, targets, place)
+    return _Coding(etype, mode, sources, targets, place or where, natural=natural)
 
 
 def _codable(trigger: Token, p: Pattern, light: Token | None, c: _Coding, ctx: _Context) -> bool:
-    """2. Whether there is enough to code: PLOVER wants a named doer."""
+    """2. Whether there is enough to code: PLOVER wants a named doer, and a doer that acts."""
+    if c.natural:
+        return False
     if _background(trigger, ctx.lex) and not (c.sources and c.targets):
         return False
     if c.sources or (p.type in ACTORLESS_TYPES and _main_predicate(trigger, light)):
@@ -866,7 +926,7 @@ def _events(
 ) -> list[Event]:
     """4. Place, country of domestic actors, certainty, date: the finished events."""
     location = c.place or _location(comps, ctx)
-    domestic = _domestic_country(trigger, location, ctx)
+    domestic = _domestic_country(trigger, location, ctx, [*c.sources, *c.targets])
     # a visitor comes from elsewhere: "la ministra llegó a Lima (y se reunió con...)" is not a
     # Peruvian minister, in that event or in the others of the sentence
     here = ctx.sentence_of.get(trigger.sent.start, 0)

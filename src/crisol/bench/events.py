@@ -66,7 +66,8 @@ MAPPING = "plover_gsr_en/CAMEO2PLOVER-2021.txt"
 # Newswire records carry "DATE<TAB>ID | " before the sentence.
 RECORD_PREFIX = re.compile(r"^\d{8}\t\S+\s*\|\s*")
 ES_WORDS = {"el", "la", "los", "las", "de", "del", "que", "en", "y", "por", "con", "una"}
-EN_WORDS = {"the", "of", "and", "to", "in", "on", "with", "by", "a", "that", "was", "has"}
+# "a" is no vote: it is also a Spanish preposition
+EN_WORDS = {"the", "of", "and", "to", "in", "on", "with", "by", "an", "that", "was", "has"}
 # Words of an actor's text that name no one: "the two countries", "los dos"
 NAME_FILLERS = {"los", "las", "del", "two", "dos", "its", "their", "his", "her", "sus", "this", "these"}
 
@@ -160,11 +161,12 @@ def _gsr_actors(value) -> list[GoldActor]:
     return out
 
 
-def guess_language(text: str) -> str:
+def guess_language(text: str, tie: str = "en") -> str:
+    """ "es" or "en" by counting function words; ``tie`` when the counts are equal."""
     words = re.findall(r"[a-záéíóúñ]+", text.lower())
     es = sum(w in ES_WORDS for w in words)
     en = sum(w in EN_WORDS for w in words)
-    return "es" if es > en else "en"
+    return "es" if es > en else "en" if en > es else tie
 
 
 def _petrarch_event(ev: dict, table) -> GoldEvent | None:
@@ -261,11 +263,11 @@ def read_plover_gsr(path: Path) -> list[GoldSentence]:
 
 
 def _one_language(sentences: list[GoldSentence]) -> list[GoldSentence]:
-    """A PETRARCH file is in one language: guessed from all its sentences together, as a short
-    sentence alone can tie ("Miembros de un grupo armado dieron muerte a un campesino")."""
+    """A short sentence's function words can tie ("Miembros de un grupo armado dieron muerte a
+    un campesino": "de" against "a"): a tie goes to the language of the whole file."""
     language = guess_language(" ".join(s.text for s in sentences))
     for s in sentences:
-        s.language = language
+        s.language = guess_language(s.text, tie=language)
     return sentences
 
 
