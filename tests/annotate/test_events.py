@@ -325,3 +325,41 @@ def test_a_titled_name_the_tagger_took_for_a_town_is_a_person(nlps):
     threat = _one(_code(nlps, "en", "President Bush threatened further action against Russia."), "THREATEN")
     assert threat.source is not None and threat.source.sector == "GOV"
     assert threat.source.country != "EGY" and threat.target.country == "RUS"
+
+
+# An event's date comes from its own clause; a "durante"/"during" adjunct's date is its date.
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Durante su pasada visita el 21 de marzo, el ministro también se reunió con el presidente."),
+        ("en", "During his visit on March 21, the minister also met the president."),
+    ],
+)
+def test_an_act_during_a_dated_visit_happened_on_that_day(lang, text):
+    from crisol.annotate import annotate
+
+    article = annotate(
+        Article(
+            id="d",
+            source="-",
+            raw=b"",
+            raw_format="text",
+            text=text,
+            language=lang,
+            published=datetime(2026, 1, 9),
+        )
+    )
+    meeting = next(e for e in article.events if e.type == "CONSULT")
+    # a past March seen from January 2026 is March 2025
+    assert (meeting.date, meeting.date_precision, meeting.date_source) == ("2025-03-21", "day", "text")
+
+
+def test_an_act_after_a_dated_visit_is_dated_by_its_publication_only(nlps):
+    text = "Tras su visita del 21 de marzo, el ministro se reunió con el presidente."
+    doc = nlps["es"](text)
+    march = TimeExpression("21 de marzo", text.index("21"), text.index("21") + 11, 0, "2025-03-21", "day")
+    events = code_events(doc, _article(doc, "es", dates=[march], published=datetime(2025, 6, 5)))
+    meeting = next(e for e in events if e.trigger.startswith("reuni"))
+    assert (meeting.date, meeting.date_source) == ("2025-06-05", "published")

@@ -164,6 +164,7 @@ class Grammar:
     relative_pronouns: frozenset[str]
     subject_pronouns: frozenset[str]
     location_prepositions: frozenset[str]
+    during_prepositions: frozenset[str]  # "durante", "during": an act inside another's time
     agent_prepositions: frozenset[str]  # "por", "by": the agent of a passive
     of_prepositions: frozenset[str]
     owner_prepositions: frozenset[str]  # "la visita de X", "a visit by X": who does a nominal act
@@ -227,6 +228,7 @@ def load_grammar(lang: str) -> Grammar:
             "relative_pronouns",
             "subject_pronouns",
             "location_prepositions",
+            "during_prepositions",
             "agent_prepositions",
             "of_prepositions",
             "owner_prepositions",
@@ -1344,9 +1346,20 @@ def _attachment(expression, anchor: Token, ctx: _Context) -> str | None:
         node = node.head
         if node.i == anchor.i:
             return "own"
+        if node.pos_ == "NOUN" and _during(node):
+            continue  # "durante su visita el 21 de marzo, se reunió": the visit's day is the meeting's
         if node.pos_ in ("VERB", "AUX") or (node.pos_ == "NOUN" and best_pattern(node, ctx.lex) is not None):
             return "governing" if node.left_edge.i <= anchor.i <= node.right_edge.i else "other"
     return None
+
+
+def _during(noun: Token) -> bool:
+    """Whether a noun phrase is a "durante X" / "during X" adjunct: what its clause tells
+    happened within X, so X's date is its date too."""
+    words = _grammar(noun).during_prepositions
+    if noun.dep_ in ("pobj", "pcomp") and fold(noun.head.text) in words:
+        return True
+    return _prep_of(noun) in words
 
 
 # 7. The whole article ------------------------------------------------------------------------------
