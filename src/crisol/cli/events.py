@@ -113,10 +113,10 @@ def cross_table(rows: list[dict[str, Any]], title: str = "events across sources"
     table.add_column("indep.", justify="right")
     table.add_column("sources", overflow="fold", ratio=1)
     table.add_column("id", no_wrap=True, style="dim")
+    from crisol.present.cross_events import event_when  # lazy: the presenter loads the linker
+
     for e in rows:
-        when = e["date"] or ""
-        if when and e["date_source"] == "published":
-            when += " (pub.)"  # only the publication day: the text gives no date
+        when = event_when(e)  # "reported <day>" when only the publication day stands in
         kind = e["type"] + (f"/{e['mode']}" if e["mode"] else "")
         levels = e["certainties"]
         certainty = e["certainty"] + (
