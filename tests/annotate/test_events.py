@@ -363,3 +363,58 @@ def test_an_act_after_a_dated_visit_is_dated_by_its_publication_only(nlps):
     events = code_events(doc, _article(doc, "es", dates=[march], published=datetime(2025, 6, 5)))
     meeting = next(e for e in events if e.trigger.startswith("reuni"))
     assert (meeting.date, meeting.date_source) == ("2025-06-05", "published")
+
+
+# Conflictive acts announced are threats; a demand told as what someone must do is a request.
+
+
+@pytest.mark.parametrize(
+    "lang, text, source, target",
+    [
+        ("en", "The farmers' union said it would blockade the capital from Monday.", "LAB", None),
+        ("en", "The rebels have vowed to fight until the army leaves the valley.", "REB", None),
+        ("es", "El sindicato está dispuesto a convocar una huelga general.", "LAB", None),
+        ("es", "Los mineros amenazaron con una huelga si el Gobierno no retira la ley.", "LAB", "GOV"),
+        ("es", "Rusia retirará sus tropas a menos que Ucrania acepte el alto el fuego.", "RUS", "UKR"),
+        ("en", "The guerrillas threatened to attack the port unless Peru freed their leader.", "REB", "PER"),
+    ],
+)
+def test_a_conflictive_act_announced_is_a_threat(nlps, lang, text, source, target):
+    threat = _one(_code(nlps, lang, text), "THREATEN")
+    assert source in (threat.source.country, threat.source.sector)
+    if target is None:
+        assert threat.target is None
+    else:
+        assert target in (threat.target.country, threat.target.sector)
+
+
+def test_an_offer_set_beside_a_conflict_stays_an_offer(nlps):
+    text = "The president offered to negotiate with Armenia after the attacks on the border."
+    offer = _one(_code(nlps, "en", text), "AGREE")
+    assert offer.target.country == "ARM"
+
+
+@pytest.mark.parametrize(
+    "lang, text, source, target",
+    [
+        (
+            "en",
+            "The Japanese government declared on Monday that China must lift the export ban.",
+            "JPN",
+            "CHN",
+        ),
+        ("es", "El canciller chileno reiteró que Bolivia debe abrir la frontera.", "CHL", "BOL"),
+    ],
+)
+def test_what_someone_must_do_is_a_demand_of_the_speaker(nlps, lang, text, source, target):
+    demand = _one(_code(nlps, lang, text), "REQUEST")
+    assert (demand.source.country, demand.target.country) == (source, target)
+
+
+def test_a_protest_is_aimed_at_whom_its_demand_names(nlps):
+    text = "Thousands of students marched in Jakarta to demand the resignation of the Indonesian president."
+    protest = _one(_code(nlps, "en", text), "PROTEST")
+    assert (protest.target.country, protest.target.sector) == ("IDN", "GOV")
+    text = "Los mineros iniciaron una huelga de hambre en protesta contra la policía boliviana."
+    strike = _one(_code(nlps, "es", text), "PROTEST")
+    assert (strike.target.country, strike.target.sector) == ("BOL", "COP")

@@ -172,6 +172,8 @@ class Grammar:
     with_prepositions: frozenset[str]
     object_prepositions: frozenset[str]  # the Spanish personal "a" before a direct object
     purpose_marks: frozenset[str]  # "para", "to": a clause of purpose
+    intent_verbs: frozenset[str]  # "planear", "vow": what follows is announced, not done
+    ultimatum_marks: tuple[str, ...]  # "a menos que", "unless": the condition of an ultimatum
     reflexive_pronouns: frozenset[str]
     impersonal_pronouns: frozenset[str]  # "se" alone: an impersonal verb, with no subject dropped
     passive_auxiliaries: frozenset[str]
@@ -236,6 +238,7 @@ def load_grammar(lang: str) -> Grammar:
             "with_prepositions",
             "object_prepositions",
             "purpose_marks",
+            "intent_verbs",
             "reflexive_pronouns",
             "impersonal_pronouns",
             "passive_auxiliaries",
@@ -247,6 +250,7 @@ def load_grammar(lang: str) -> Grammar:
         contractions={fold(k): fold(v) for k, v in data["contractions"].items()},
         future_auxiliaries=tuple(fold(w) for w in data["future_auxiliaries"]),
         reported_future_auxiliaries=tuple(fold(w) for w in data["reported_future_auxiliaries"]),
+        ultimatum_marks=tuple(fold(w) for w in data["ultimatum_marks"]),
         inflections=tuple((ending, back) for ending, back in data["inflections"]),
         unaccented_preterites=tuple(
             (ending, tuple(infinitives)) for ending, infinitives in data["unaccented_preterites"]
@@ -483,6 +487,20 @@ def _guess_verb(tok: Token, lex: Lexicon) -> tuple[Pattern, ...]:
     return ()
 
 
+def _reported_demand(verb: Token, lex: Lexicon) -> bool:
+    """A verb of saying whose content is what someone must do ("declared that China must
+    drop barriers", "reiteró que Rusia debe retirarse"): a demand of the speaker's."""
+    if folded_lemma(verb) not in lex.cues.attribution_verbs:
+        return False
+    modals = lex.cues.demand_modals
+    return any(
+        c.dep_ in ("ccomp", "xcomp")
+        and own_subject(c) is not None  # a clause of its own: "that China must...", "que Rusia debe..."
+        and any(a.dep_ == "aux" and (fold(a.text) in modals or folded_lemma(a) in modals) for a in c.children)
+        for c in verb.children
+    )
+
+
 def best_pattern(tok: Token, lex: Lexicon) -> tuple[Pattern, int] | None:
     """The most specific pattern matching ``tok`` in its context, with its score."""
     if tok.pos_ in ("VERB", "AUX"):
@@ -496,12 +514,14 @@ def best_pattern(tok: Token, lex: Lexicon) -> tuple[Pattern, int] | None:
     candidates = next((lex.patterns[(pos, f)] for f in _forms(tok) if (pos, f) in lex.patterns), ())
     if not candidates and pos != "verb" and _verb_slot(tok):
         pos, candidates = "verb", _guess_verb(tok, lex)
-    if not candidates:
-        return None
     preps = {p for p, c in complements(tok) if p and c.ent_type_ not in ("DATE", "TIME")}
     objs = _object_words(tok)
     scored = [(p, s) for p in candidates if (s := _pattern_score(tok, p, preps, objs)) is not None]
-    return max(scored, key=lambda ps: ps[1]) if scored else None
+    if scored:
+        return max(scored, key=lambda ps: ps[1])
+    if pos == "verb" and _reported_demand(tok, lex):
+        return Pattern(folded_lemma(tok), "verb", "REQUEST"), 1
+    return None
 
 
 # 4. Coding one trigger ---------------------------------------------------------------------------
@@ -668,8 +688,9 @@ def _content_target(trigger: Token, sources: list[Token], ctx: _Context) -> list
     "offered to hand over to Britain", "urged Iran to stop"."""
     own = {s.i for s in sources}
     for c in trigger.children:
+        # "para exigir", "to demand" (English marks the infinitive with an auxiliary "to")
         purpose = c.dep_ == "advcl" and any(
-            m.dep_ == "mark" and fold(m.text) in _grammar(m).purpose_marks for m in c.children
+            m.dep_ in ("mark", "aux") and fold(m.text) in _grammar(m).purpose_marks for m in c.children
         )
         if not (c.dep_ in ("ccomp", "xcomp") or purpose) or c.pos_ not in ("VERB", "AUX"):
             continue
@@ -683,6 +704,25 @@ def _content_target(trigger: Token, sources: list[Token], ctx: _Context) -> list
                 actor = _participant(g, ctx, _trigger_type(c, ctx.lex) or "")
                 if actor is not None and (actor.country or actor.entity_id):
                     return [actor]
+    return []
+
+
+def _protest_target(trigger: Token, light: Token | None, sources: list[Token], ctx: _Context) -> list[Actor]:
+    """Whom a protest with no "contra"/"against" complement is aimed at: whom the demand it makes
+    names ("marcharon para exigir la renuncia del ministro"), or whom the protest it is held in
+    is against ("a hunger strike in protest against the abuses by the security forces")."""
+    for anchor in (trigger, light):
+        if anchor is None:
+            continue
+        found = _content_target(anchor, sources, ctx)
+        if found:
+            return found
+        for _, c in complements(anchor):
+            inner = best_pattern(c, ctx.lex) if c.i != trigger.i and c.pos_ == "NOUN" else None
+            if inner is not None and inner[0].type == "PROTEST":
+                found, _ = _pick_target(_target_heads(list(complements(c)), inner[0], sources), inner[0], ctx)
+                if found:
+                    return found
     return []
 
 
@@ -807,7 +847,7 @@ def _participant(tok: Token, ctx: _Context, etype: str) -> Actor | None:
     refusal, a threat) is aimed at whoever that act involves ("demanded the withdrawal of
     Serbian forces")."""
     p = best_pattern(tok, ctx.lex) if tok.pos_ == "NOUN" else None
-    if p is None or etype in CONTENT_TYPES:
+    if p is None or etype in CONTENT_TYPES or etype == "PROTEST":
         owners = _owners(tok, p[0].type, list(complements(tok)), ctx) if p else []
         return actor_from(owners[0] if owners else tok, ctx.mentions, ctx.lex.lang)
     owners = _owners(tok, p[0].type, list(complements(tok)), ctx)
@@ -826,6 +866,7 @@ class _Coding:
     skip_future: bool = False  # the future tense already made it an intent or a threat
     refused: bool = False  # a negated cooperative act, coded as REJECT
     natural: bool = False  # done by a flood, a storm, a disease: not a political event
+    carrier: Token | None = None  # the word announcing the act ("planea"), for its certainty
 
 
 def code_trigger(trigger: Token, p: Pattern, ctx: _Context) -> list[Event]:
@@ -837,7 +878,7 @@ def code_trigger(trigger: Token, p: Pattern, ctx: _Context) -> list[Event]:
     if not _codable(trigger, p, light, coding, ctx):
         return []
     anchor = light or trigger
-    _refine_type(trigger, anchor, coding, ctx)
+    _refine_type(trigger, p, anchor, coding, ctx)
     if not coding.targets and ctx.lex.types[coding.type]["requires_recipient"]:
         return []  # PLOVER: AID, COOPERATE and SANCTION need a recipient
     return _events(trigger, anchor, light, comps, coding, ctx)
@@ -881,6 +922,8 @@ def _actors(
     targets, place = _pick_target(_target_heads(comps, p, src_heads), p, ctx)
     if not targets and p.pos in ("verb", "adj"):
         targets = _content_target(trigger, src_heads, ctx)
+    if not targets and p.type == "PROTEST":
+        targets = _protest_target(trigger, light, src_heads, ctx)
     if p.swap:
         sources, targets = targets, sources
     if not targets and len(sources) > 1 and p.type in RECIPROCAL_TYPES:
@@ -902,13 +945,21 @@ def _codable(trigger: Token, p: Pattern, light: Token | None, c: _Coding, ctx: _
     return p.pos != "noun" and bool(c.targets)  # a verb's target may stand in for the doer
 
 
-def _refine_type(trigger: Token, anchor: Token, c: _Coding, ctx: _Context) -> None:
+def _refine_type(trigger: Token, p: Pattern, anchor: Token, c: _Coding, ctx: _Context) -> None:
     """3. What the context makes of the act: riot, intent, threat, demand, refusal."""
     if c.type == "CONSULT" and c.mode == "visit" and c.sources and c.sources[0].sector == "MIL":
         c.type, c.mode = "MOBILIZE", "troops"  # troops arriving somewhere are not visiting
     if c.type == "ASSAULT" and _protest_purpose(trigger, ctx.lex):
         c.type, c.mode = "PROTEST", "riot"
     c.type, c.mode, c.skip_future = _intent(anchor, c.type, c.mode, ctx)
+    if c.skip_future and c.type == "THREATEN" and _announced(anchor, ctx):
+        c.carrier = anchor.head  # "planea imponer sanciones": the plan is told as fact
+    if c.type == "AGREE" and _conflictive_content(trigger, p, ctx.lex):
+        c.type, c.mode = "THREATEN", None  # "vowed to fight", "dispuesto a imponer la ley marcial"
+    if _ultimatum(anchor) is not None and _future(anchor):
+        c.type, c.mode, c.skip_future = "THREATEN", None, True  # "will withdraw unless..."
+    if c.type == "THREATEN" and not c.targets:
+        c.targets = _conditioned(anchor, trigger, ctx)  # "...unless Israel rescinds": Israel
     demand = _demanded_by(anchor, ctx)
     if demand is not None:  # "Rusia dijo que Sudán debe devolver...": Rusia demands, of Sudán
         c.type, c.mode = "REQUEST", None
@@ -936,8 +987,9 @@ def _events(
         ctx.visitors.update((here, a.name) for a in c.sources)
     sources = [_localised(a, domestic, ctx, (here, a.name) in ctx.visitors) for a in c.sources]
     targets = [_localised(a, domestic, ctx, (here, a.name) in ctx.visitors) for a in c.targets]
-    certainty, attributed = certainty_of(anchor, ctx, skip_future=c.skip_future, skip_negation=c.refused)
-    date, precision, date_source = _date(anchor, ctx)
+    told = c.carrier or anchor
+    certainty, attributed = certainty_of(told, ctx, skip_future=c.skip_future, skip_negation=c.refused)
+    date, precision, date_source = _date(told, ctx)
     words = {trigger.i, *(x.i for x in trigger.children if x.dep_ in ("prt", "compound:prt"))}
     words |= {light.i} if light is not None else set()
     pairs = [(s, t) for s in (sources or [None]) for t in (targets or [None])][:MAX_PAIRS]
@@ -1049,7 +1101,7 @@ def _intent(anchor: Token, etype: str, mode: str | None, ctx: _Context) -> tuple
     """PLOVER: cooperative actions in the future tense, or promised, are AGREE (an intent);
     conflictive ones announced for the future are THREATEN ("will impose sanctions")."""
     if etype in FUTURE_THREATS:
-        if _future(anchor):
+        if _future(anchor) or _reported_future(anchor) or _announced(anchor, ctx):
             return "THREATEN", FUTURE_THREATS[etype], True
         return etype, mode, False
     if etype not in COOPERATION_TYPES | {"CONSULT"}:
@@ -1068,6 +1120,68 @@ def _intent(anchor: Token, etype: str, mode: str | None, ctx: _Context) -> tuple
     if future or promised or willing:
         return "AGREE", mode, True
     return etype, mode, False
+
+
+def _reported_future(anchor: Token) -> bool:
+    """ "said they would blockade Paris": a future told in reported speech."""
+    words = _grammar(anchor).reported_future_auxiliaries
+    return anchor.dep_ == "ccomp" and any(c.dep_ == "aux" and fold(c.text) in words for c in anchor.children)
+
+
+def _announced(anchor: Token, ctx: _Context) -> bool:
+    """An act its subject says it means to do: "planea imponer", "is prepared to impose"."""
+    head = anchor.head
+    words = ctx.lex.cues.intent_words | _grammar(anchor).intent_verbs
+    return anchor.dep_ in ("xcomp", "advcl", "ccomp", "acl") and (
+        folded_lemma(head) in words or fold(head.text) in words
+    )
+
+
+def _conflictive_content(trigger: Token, p: Pattern, lex: Lexicon) -> bool:
+    """Whether what an intent or promise is about is a conflictive act ("vowed to fight",
+    "dispuesto a convocar una huelga"); not an act it is merely set beside ("offered talks
+    following the invasion")."""
+    conflictive = (*FUTURE_THREATS, "THREATEN")
+    heads = [c for c in trigger.children if c.dep_ in ("xcomp", "ccomp")]
+    heads += [c for prep, c in complements(trigger) if prep is not None and prep in p.preps]
+    for h in heads:
+        # the act itself, or the act a light verb carries
+        light = [
+            o for o in h.children if o.dep_ in ("obj", "dobj") and (v := _light_verb(o, lex)) and v.i == h.i
+        ]
+        if any(_trigger_type(a, lex) in conflictive for a in (h, *light)):
+            return True
+    return False
+
+
+def _mark_of(clause: Token) -> str:
+    """The word (or fixed words) opening a subordinate clause: "si", "unless", "a menos que"."""
+    words = [
+        w
+        for m in clause.children
+        if m.dep_ == "mark"
+        for w in (m, *(f for f in m.children if f.dep_ == "fixed"))
+    ]
+    return fold(" ".join(t.text for t in sorted(words, key=lambda t: t.i)))
+
+
+def _ultimatum(anchor: Token) -> Token | None:
+    """The "unless"/"a menos que" clause of an act, if it has one."""
+    marks = _grammar(anchor).ultimatum_marks
+    return next((c for c in anchor.children if c.dep_ == "advcl" and _mark_of(c) in marks), None)
+
+
+def _conditioned(anchor: Token, trigger: Token, ctx: _Context) -> list[Actor]:
+    """Whom a threat is aimed at, when it names no one: the subject of its condition ("threatened
+    to strike unless Israel rescinded...", "amenazó con una huelga si el Gobierno no...")."""
+    marks = {*ctx.lex.cues.conditional_marks, *_grammar(anchor).ultimatum_marks}
+    for node in dict.fromkeys([anchor, trigger, *anchor.children, *trigger.children]):
+        for c in node.children:
+            subj = own_subject(c) if c.dep_ == "advcl" and _mark_of(c) in marks else None
+            actor = actor_from(subj, ctx.mentions, ctx.lex.lang) if subj is not None else None
+            if actor is not None:
+                return [actor]
+    return []
 
 
 # 5. Certainty --------------------------------------------------------------------------------------
