@@ -418,3 +418,22 @@ def test_a_protest_is_aimed_at_whom_its_demand_names(nlps):
     text = "Los mineros iniciaron una huelga de hambre en protesta contra la policía boliviana."
     strike = _one(_code(nlps, "es", text), "PROTEST")
     assert (strike.target.country, strike.target.sector) == ("BOL", "COP")
+
+
+@pytest.mark.parametrize(
+    "text, source, target",
+    [
+        ("Tres campesinos resultaron heridos por disparos de la policía.", "COP", "AGR"),
+        ("Dos periodistas fueron muertas por paramilitares en la frontera.", "PRM", "JRN"),
+        ("Dos mujeres resultaron heridas al pisar una mina.", None, "CVL"),
+    ],
+)
+def test_a_participle_said_of_its_subject_makes_it_the_victim(nlps, text, source, target):
+    harm = _one(_code(nlps, "es", text), "ASSAULT")
+    assert (harm.source.sector if harm.source else None) == source
+    assert harm.target is not None and harm.target.sector == target
+
+
+def test_roads_left_blocked_by_protesters_are_an_obstruction(nlps):
+    blockade = _one(_code(nlps, "es", "Las carreteras permanecen bloqueadas por los campesinos."), "PROTEST")
+    assert (blockade.mode, blockade.source.sector) == ("obstruct", "AGR")

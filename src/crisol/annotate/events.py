@@ -183,6 +183,9 @@ class Grammar:
     reported_future_auxiliaries: tuple[str, ...]  # "would" in reported speech: a future
     inflections: tuple[tuple[str, str], ...]  # (ending, replacement), tried in order
     unaccented_preterites: tuple[tuple[str, tuple[str, ...]], ...]  # ending -> infinitive endings
+    participles: tuple[tuple[str, str], ...]  # ("adas", "ar"): "bloqueadas" -> "bloquear"
+    irregular_participles: dict[str, str]  # "muertas" -> "matar"
+    predicate_verbs: frozenset[str]  # "resultar", "quedar": "resultaron heridas" is a passive
 
 
 @dataclass(frozen=True)
@@ -244,6 +247,7 @@ def load_grammar(lang: str) -> Grammar:
             "passive_auxiliaries",
             "perfect_auxiliaries",
             "plain_auxiliaries",
+            "predicate_verbs",
         )
     }
     return Grammar(
@@ -255,6 +259,8 @@ def load_grammar(lang: str) -> Grammar:
         unaccented_preterites=tuple(
             (ending, tuple(infinitives)) for ending, infinitives in data["unaccented_preterites"]
         ),
+        participles=tuple((ending, back) for ending, back in data["participles"]),
+        irregular_participles={fold(k): fold(v) for k, v in data["irregular_participles"].items()},
         **sets,
     )
 
@@ -355,6 +361,8 @@ def conjuncts(tok: Token) -> list[Token]:
 
 
 def is_passive(verb: Token) -> bool:
+    if _participle_predicate(verb) and ("adj", folded_lemma(verb)) not in load_lexicon(verb.lang_).patterns:
+        return True  # "fueron muertas por...", "resultaron heridas"; not "is prepared to"
     for c in verb.children:
         if c.dep_ in PASSIVE_SUBJECTS or c.dep_ in ("aux:pass", "auxpass"):
             return True
@@ -365,6 +373,41 @@ def is_passive(verb: Token) -> bool:
         ):
             return True
     return False
+
+
+def _participle_predicate(tok: Token) -> bool:
+    """A past participle the tagger left as an adjective, said of a subject: "fueron muertas",
+    "resultaron heridas", "permanecen bloqueados" (not "los grupos armados")."""
+    if tok.pos_ != "ADJ" or not _participle_verbs(tok):
+        return False
+    words = _grammar(tok)
+    if tok.dep_ == "ROOT" or any(c.dep_ == "cop" for c in tok.children):
+        return True
+    return (
+        tok.dep_ in ("obj", "xcomp", "acomp", "oprd", "attr")
+        and folded_lemma(tok.head) in words.predicate_verbs
+    )
+
+
+def _participle_verbs(tok: Token) -> list[str]:
+    """The infinitives a participle may come from: "bloqueadas" -> ["bloquear"]."""
+    words, word = _grammar(tok), fold(tok.text)
+    if word in words.irregular_participles:
+        return [words.irregular_participles[word]]
+    return [
+        word[: -len(ending)] + back
+        for ending, back in words.participles
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM
+    ]
+
+
+def _patient_subjects(trigger: Token) -> list[Token]:
+    """Who a passive act is done to: its own subject, or, for a participle said through another
+    verb ("dos personas resultaron heridas"), that verb's subject."""
+    own = [c for c in trigger.children if c.dep_ in PASSIVE_SUBJECTS | SUBJECTS]
+    if own or not _participle_predicate(trigger) or trigger.dep_ == "ROOT":
+        return own
+    return [c for c in trigger.head.children if c.dep_ in PASSIVE_SUBJECTS | SUBJECTS]
 
 
 def _object(verb: Token) -> Token | None:
@@ -433,6 +476,8 @@ def _object_words(tok: Token) -> set[str]:
         for g in c.children:  # "las tropas", "a treaty": also the modifiers of the object
             if g.dep_ in ("amod", "compound", "nmod", "flat"):
                 words.add(folded_lemma(g))
+    if is_passive(tok):  # "las carreteras fueron bloqueadas": the subject is what is acted on
+        words.update(folded_lemma(c) for c in _patient_subjects(tok))
     for c in tok.children:  # "se reunió por teléfono", "lanzar un misil", "joint exercises"
         if c.dep_ in ("advmod", "xcomp", "compound") or (tok.pos_ == "NOUN" and c.dep_ == "amod"):
             words.add(folded_lemma(c))
@@ -512,6 +557,9 @@ def best_pattern(tok: Token, lex: Lexicon) -> tuple[Pattern, int] | None:
     else:
         pos = None
     candidates = next((lex.patterns[(pos, f)] for f in _forms(tok) if (pos, f) in lex.patterns), ())
+    if not candidates and pos == "adj" and _participle_predicate(tok):
+        verbs = [lex.patterns[("verb", v)] for v in _participle_verbs(tok) if ("verb", v) in lex.patterns]
+        pos, candidates = "verb", verbs[0] if verbs else ()
     if not candidates and pos != "verb" and _verb_slot(tok):
         pos, candidates = "verb", _guess_verb(tok, lex)
     preps = {p for p, c in complements(tok) if p and c.ent_type_ not in ("DATE", "TIME")}
@@ -612,7 +660,7 @@ def _participants(
         sources = conjuncts(subj) if subj is not None else []
         if is_passive(trigger):  # the grammatical subject is who the act is done to
             comps = [(pr, c) for pr, c in comps if pr not in words.agent_prepositions]
-            comps += [(None, c) for c in trigger.children if c.dep_ in PASSIVE_SUBJECTS | SUBJECTS]
+            comps += [(None, c) for c in _patient_subjects(trigger)]
     else:
         light = _light_verb(trigger, lex)
         own = _owners(trigger, p.type, comps, ctx)
