@@ -437,3 +437,24 @@ def test_a_participle_said_of_its_subject_makes_it_the_victim(nlps, text, source
 def test_roads_left_blocked_by_protesters_are_an_obstruction(nlps):
     blockade = _one(_code(nlps, "es", "Las carreteras permanecen bloqueadas por los campesinos."), "PROTEST")
     assert (blockade.mode, blockade.source.sector) == ("obstruct", "AGR")
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Los mineros levantaron la huelga tras el acuerdo con la empresa."),
+        ("es", "Los trabajadores pusieron fin a la huelga de hambre el jueves."),
+        ("en", "The dockers' union called off the strike on Monday."),
+    ],
+)
+def test_ending_a_protest_is_a_concession(nlps, lang, text):
+    events = _code(nlps, lang, text)
+    assert _one(events, "CONCEDE").source.sector == "LAB"
+    assert not [e for e in events if e.type == "PROTEST"]
+
+
+def test_a_roadblock_by_armed_men_is_coercion_by_civilians_a_protest(nlps):
+    rebels = _code(nlps, "es", "Los guerrilleros bloquearon la carretera durante seis horas.")
+    assert (_one(rebels, "COERCE").mode, _one(rebels, "COERCE").source.sector) == ("restrict", "REB")
+    farmers = _code(nlps, "es", "Los campesinos bloquearon la carretera durante seis horas.")
+    assert _one(farmers, "PROTEST").mode == "obstruct"

@@ -92,6 +92,8 @@ FUTURE_THREATS = {"ASSAULT": "violence", "COERCE": "restrict", "SANCTION": "rela
 # Object-control verbs: in "acusó a Rusia de atacar", Rusia is who attacks.
 OBJECT_CONTROL_TYPES = {"ACCUSE", "REQUEST"}
 MAX_PAIRS = 4  # events per trigger when actors are coordinated
+# PLOVER: a protest is civilian; the same act by the armed (a roadblock, a siege) is coercion.
+ARMED_SECTORS = frozenset({"MIL", "REB", "UAF", "PRM", "COP", "SPY", "INS"})
 
 
 # 1. Data files -----------------------------------------------------------------------------------
@@ -173,6 +175,7 @@ class Grammar:
     object_prepositions: frozenset[str]  # the Spanish personal "a" before a direct object
     purpose_marks: frozenset[str]  # "para", "to": a clause of purpose
     intent_verbs: frozenset[str]  # "planear", "vow": what follows is announced, not done
+    ending_verbs: frozenset[str]  # "levantar", "poner fin", "call off": the act named is ended
     ultimatum_marks: tuple[str, ...]  # "a menos que", "unless": the condition of an ultimatum
     reflexive_pronouns: frozenset[str]
     impersonal_pronouns: frozenset[str]  # "se" alone: an impersonal verb, with no subject dropped
@@ -242,6 +245,7 @@ def load_grammar(lang: str) -> Grammar:
             "object_prepositions",
             "purpose_marks",
             "intent_verbs",
+            "ending_verbs",
             "reflexive_pronouns",
             "impersonal_pronouns",
             "passive_auxiliaries",
@@ -604,6 +608,24 @@ def _light_verb(noun: Token, lex: Lexicon) -> Token | None:
     return None
 
 
+def _ending_verb(noun: Token) -> Token | None:
+    """The verb ending the act a noun names: "levantaron la huelga", "puso fin a la huelga",
+    "called off the strike", "la huelga concluyó"."""
+    ending = _grammar(noun).ending_verbs
+    head = noun.head
+    if noun.dep_ == "pobj" and head.head.pos_ == "NOUN":  # "put an end to the strike"
+        head = head.head.head if head.head.dep_ in ("dobj", "obj") else head
+    if head.i == noun.i or head.pos_ not in ("VERB", "AUX"):
+        return None
+    lemma = folded_lemma(head)
+    particles = [fold(c.text) for c in head.children if c.dep_ in ("prt", "compound:prt")]
+    nouns = [
+        folded_lemma(c) for c in head.children if c.dep_ in ("compound", "obj", "dobj") and c.i != noun.i
+    ]
+    phrases = {lemma, *(f"{lemma} {w}" for w in particles + nouns)}
+    return head if phrases & ending else None
+
+
 def _actor(tok: Token | None, ctx: _Context) -> Actor | None:
     if tok is None:
         return None
@@ -662,7 +684,8 @@ def _participants(
             comps = [(pr, c) for pr, c in comps if pr not in words.agent_prepositions]
             comps += [(None, c) for c in _patient_subjects(trigger)]
     else:
-        light = _light_verb(trigger, lex)
+        # the verb carrying the act, or ending it ("puso fin a la huelga"): its subject does it
+        light = _light_verb(trigger, lex) or (_ending_verb(trigger) if p.type == "PROTEST" else None)
         own = _owners(trigger, p.type, comps, ctx)
         if own:
             sources = conjuncts(own[0])
@@ -999,6 +1022,10 @@ def _refine_type(trigger: Token, p: Pattern, anchor: Token, c: _Coding, ctx: _Co
         c.type, c.mode = "MOBILIZE", "troops"  # troops arriving somewhere are not visiting
     if c.type == "ASSAULT" and _protest_purpose(trigger, ctx.lex):
         c.type, c.mode = "PROTEST", "riot"
+    if c.type == "PROTEST" and p.pos == "noun" and _ending_verb(trigger) is not None:
+        c.type, c.mode = "CONCEDE", None  # "levantaron la huelga": ending a protest yields
+    if c.type == "PROTEST" and c.mode == "obstruct" and any(a.sector in ARMED_SECTORS for a in c.sources):
+        c.type, c.mode = "COERCE", "restrict"  # a blockade by armed men is coercion, not a protest
     c.type, c.mode, c.skip_future = _intent(anchor, c.type, c.mode, ctx)
     if c.skip_future and c.type == "THREATEN" and _announced(anchor, ctx):
         c.carrier = anchor.head  # "planea imponer sanciones": the plan is told as fact
