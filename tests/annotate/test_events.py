@@ -458,3 +458,22 @@ def test_a_roadblock_by_armed_men_is_coercion_by_civilians_a_protest(nlps):
     assert (_one(rebels, "COERCE").mode, _one(rebels, "COERCE").source.sector) == ("restrict", "REB")
     farmers = _code(nlps, "es", "Los campesinos bloquearon la carretera durante seis horas.")
     assert _one(farmers, "PROTEST").mode == "obstruct"
+
+
+def test_what_a_protest_is_against_is_its_object_not_another_event(nlps):
+    text = "Cientos de colonos se manifestaron en Jerusalén contra la visita del presidente egipcio."
+    events = _code(nlps, "es", text)
+    assert _one(events, "PROTEST").target.country == "EGY"
+    assert not [e for e in events if e.type == "CONSULT"]
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "El ministro informó que la marcha de los jubilados se desarrolla con normalidad."),
+        ("es", "Decenas de vecinos se encadenaron para protestar contra el desalojo."),
+        ("en", "The minister said the strike continued for a third day."),
+    ],
+)
+def test_a_protest_told_as_happening_is_coded_without_a_named_doer(nlps, lang, text):
+    assert _one(_code(nlps, lang, text), "PROTEST")

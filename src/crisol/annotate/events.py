@@ -176,6 +176,8 @@ class Grammar:
     purpose_marks: frozenset[str]  # "para", "to": a clause of purpose
     intent_verbs: frozenset[str]  # "planear", "vow": what follows is announced, not done
     ending_verbs: frozenset[str]  # "levantar", "poner fin", "call off": the act named is ended
+    occurrence_verbs: frozenset[str]  # "desarrollarse", "continue": the act named happens
+    cause_prepositions: frozenset[str]  # "contra", "por", "against": what a protest is about
     ultimatum_marks: tuple[str, ...]  # "a menos que", "unless": the condition of an ultimatum
     reflexive_pronouns: frozenset[str]
     impersonal_pronouns: frozenset[str]  # "se" alone: an impersonal verb, with no subject dropped
@@ -246,6 +248,8 @@ def load_grammar(lang: str) -> Grammar:
             "purpose_marks",
             "intent_verbs",
             "ending_verbs",
+            "occurrence_verbs",
+            "cause_prepositions",
             "reflexive_pronouns",
             "impersonal_pronouns",
             "passive_auxiliaries",
@@ -1109,11 +1113,17 @@ def _protest_purpose(tok: Token, lex: Lexicon) -> bool:
 
 
 def _main_predicate(trigger: Token, light: Token | None) -> bool:
-    """The trigger is what the sentence is about: its root, the root's subject, or a light
-    verb's object ("Huelga general en Ecuador", "La marcha recorrió...", "realizaron un paro")."""
+    """The trigger is what a clause tells happened: the root, the root's subject, a light verb's
+    object ("Huelga general en Ecuador", "La marcha recorrió...", "realizaron un paro"), the
+    subject of a verb of happening ("informó que la marcha se desarrolla con normalidad"), or the
+    purpose of the root ("se desnudaron para protestar")."""
     if light is not None or trigger.dep_ == "ROOT":
         return True
-    return trigger.dep_ in SUBJECTS | PASSIVE_SUBJECTS and trigger.head.dep_ == "ROOT"
+    head, words = trigger.head, _grammar(trigger)
+    if trigger.dep_ in SUBJECTS | PASSIVE_SUBJECTS:
+        return head.dep_ == "ROOT" or folded_lemma(head) in words.occurrence_verbs
+    purpose = any(m.dep_ in ("mark", "aux") and fold(m.text) in words.purpose_marks for m in trigger.children)
+    return trigger.dep_ == "advcl" and purpose and head.dep_ == "ROOT"
 
 
 def _demanded_by(anchor: Token, ctx: _Context) -> Actor | None:
@@ -1152,11 +1162,21 @@ def _embedded(tok: Token, p: Pattern, lex: Lexicon) -> bool:
             return True
         if outer == "PROTEST" and p.type in ("REQUEST", "ACCUSE", "PROTEST"):
             return True
+        if outer == "PROTEST" and _cause_of(child):  # "en protesta por la visita de Arafat"
+            return True
         if outer == "ASSAULT" and p.type == "PROTEST":  # the purpose of a riot
             return True
         if outer is not None:
             return False
     return False
+
+
+def _cause_of(child: Token) -> bool:
+    """Whether a phrase hangs from its head by a preposition of cause ("por", "against")."""
+    words = _grammar(child).cause_prepositions
+    if child.dep_ == "pobj":
+        return fold(child.head.text) in words
+    return _prep_of(child) in words
 
 
 def _background(tok: Token, lex: Lexicon) -> bool:
