@@ -477,3 +477,29 @@ def test_what_a_protest_is_against_is_its_object_not_another_event(nlps):
 )
 def test_a_protest_told_as_happening_is_coded_without_a_named_doer(nlps, lang, text):
     assert _one(_code(nlps, lang, text), "PROTEST")
+
+
+@pytest.mark.parametrize(
+    "lang, text, sector",
+    [
+        ("es", "Los mineros de Oruro están en huelga desde el lunes.", "LAB"),
+        ("es", "Los maestros rurales se declararon en paro indefinido.", "EDU"),
+        ("en", "The miners are on strike.", "LAB"),
+        ("es", "Cientos de manifestantes se reunieron frente al Congreso.", "CVL"),
+        ("es", "Los campesinos ocuparon la finca del ministro.", "AGR"),
+    ],
+)
+def test_strikes_sit_ins_and_gatherings_of_protesters_are_protests(nlps, lang, text, sector):
+    protest = _one(_code(nlps, lang, text), "PROTEST")
+    assert protest.source is not None and protest.source.sector == sector
+
+
+def test_residents_who_block_streets_and_burn_a_bus_riot(nlps):
+    text = "Los vecinos bloquearon varias calles e incendiaron un autobús."
+    modes = sorted(e.mode for e in _code(nlps, "es", text) if e.type == "PROTEST")
+    assert modes == ["obstruct", "riot"]
+
+
+def test_the_thing_an_obstruction_blocks_is_not_its_doer(nlps):
+    events = _code(nlps, "en", "NATO said it would tighten the naval blockade of Serbia.")
+    assert not [e for e in events if e.source is not None and e.source.country == "SRB"]

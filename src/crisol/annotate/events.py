@@ -71,6 +71,7 @@ EMBEDDING_CERTAINTY = {
 # PLOVER codes the act, not its content.
 CONTENT_TYPES = {"REQUEST", "THREATEN", "REJECT", "AGREE", "ACCUSE"}
 EMBEDDING_DEPS = {
+    "amod",  # "una huelga iniciada para protestar": a participle clause of the act
     "xcomp",
     "ccomp",
     "obj",
@@ -93,7 +94,7 @@ FUTURE_THREATS = {"ASSAULT": "violence", "COERCE": "restrict", "SANCTION": "rela
 OBJECT_CONTROL_TYPES = {"ACCUSE", "REQUEST"}
 MAX_PAIRS = 4  # events per trigger when actors are coordinated
 # PLOVER: a protest is civilian; the same act by the armed (a roadblock, a siege) is coercion.
-ARMED_SECTORS = frozenset({"MIL", "REB", "UAF", "PRM", "COP", "SPY", "INS"})
+ARMED_SECTORS = frozenset({"MIL", "REB", "UAF", "PRM", "COP", "SPY", "INS", "CRM"})
 
 
 # 1. Data files -----------------------------------------------------------------------------------
@@ -178,6 +179,10 @@ class Grammar:
     ending_verbs: frozenset[str]  # "levantar", "poner fin", "call off": the act named is ended
     occurrence_verbs: frozenset[str]  # "desarrollarse", "continue": the act named happens
     cause_prepositions: frozenset[str]  # "contra", "por", "against": what a protest is about
+    in_act_prepositions: frozenset[str]  # "en huelga", "on strike"
+    in_act_verbs: frozenset[str]  # "estar", "declararse", "go": carry an act as a state
+    protester_nouns: frozenset[str]  # "manifestante", "striker"
+    gathering_verbs: frozenset[str]  # "reunirse", "gather": protesters gathering rally
     ultimatum_marks: tuple[str, ...]  # "a menos que", "unless": the condition of an ultimatum
     reflexive_pronouns: frozenset[str]
     impersonal_pronouns: frozenset[str]  # "se" alone: an impersonal verb, with no subject dropped
@@ -250,6 +255,10 @@ def load_grammar(lang: str) -> Grammar:
             "ending_verbs",
             "occurrence_verbs",
             "cause_prepositions",
+            "in_act_prepositions",
+            "in_act_verbs",
+            "protester_nouns",
+            "gathering_verbs",
             "reflexive_pronouns",
             "impersonal_pronouns",
             "passive_auxiliaries",
@@ -558,8 +567,8 @@ def best_pattern(tok: Token, lex: Lexicon) -> tuple[Pattern, int] | None:
     """The most specific pattern matching ``tok`` in its context, with its score."""
     if tok.pos_ in ("VERB", "AUX"):
         pos = "verb"
-    elif tok.pos_ == "NOUN":
-        pos = "noun"
+    elif tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and any(c.dep_ == "flat" for c in tok.children)):
+        pos = "noun"  # "la Marcha Federal", "the Great March": a protest with a name
     elif tok.pos_ == "ADJ":
         pos = "adj"  # "dispuesto a", "willing to"
     else:
@@ -577,6 +586,8 @@ def best_pattern(tok: Token, lex: Lexicon) -> tuple[Pattern, int] | None:
         return max(scored, key=lambda ps: ps[1])
     if pos == "verb" and _reported_demand(tok, lex):
         return Pattern(folded_lemma(tok), "verb", "REQUEST"), 1
+    if pos == "verb" and folded_lemma(tok) in _grammar(tok).gathering_verbs and _protesters(tok, lex):
+        return Pattern(folded_lemma(tok), "verb", "PROTEST", "demo"), 1  # "los manifestantes se reunieron"
     return None
 
 
@@ -603,13 +614,28 @@ class _Context:
 def _light_verb(noun: Token, lex: Lexicon) -> Token | None:
     """The verb carrying a nominal trigger: "realizó una visita", "held talks"."""
     head = noun.head
-    if head.i == noun.i or head.pos_ not in ("VERB", "AUX"):
+    if head.i == noun.i:
         return None
-    if noun.dep_ in ("obj", "dobj", "nsubj:pass", "nsubjpass") and any(
-        f in lex.light_verbs for f in _forms(head)
+    if (
+        head.pos_ in ("VERB", "AUX")
+        and noun.dep_ in ("obj", "dobj", "nsubj:pass", "nsubjpass")
+        and any(f in lex.light_verbs for f in _forms(head))
     ):
         return head
-    return None
+    return _state_verb(noun)
+
+
+def _state_verb(noun: Token) -> Token | None:
+    """The verb an act is carried by as a state: "los mineros están en huelga", "se declararon
+    en paro", "the dockers went on strike"."""
+    words = _grammar(noun)
+    if noun.dep_ == "pobj" and fold(noun.head.text) in words.in_act_prepositions:
+        verb = noun.head.head
+    elif noun.dep_ in ("obl", "nmod") and _prep_of(noun) in words.in_act_prepositions:
+        verb = noun.head
+    else:
+        return None
+    return verb if verb.pos_ in ("VERB", "AUX") and folded_lemma(verb) in words.in_act_verbs else None
 
 
 def _ending_verb(noun: Token) -> Token | None:
@@ -690,7 +716,9 @@ def _participants(
     else:
         # the verb carrying the act, or ending it ("puso fin a la huelga"): its subject does it
         light = _light_verb(trigger, lex) or (_ending_verb(trigger) if p.type == "PROTEST" else None)
-        own = _owners(trigger, p.type, comps, ctx)
+        own = _owners(trigger, p.type if p.mode != "obstruct" else "COERCE", comps, ctx)
+        # a nominal predicate's subject: "los mineros están en huelga", "the workers are on strike"
+        own = own or [c for c in trigger.children if c.dep_ in SUBJECTS and c.pos_ in ("NOUN", "PROPN")]
         if own:
             sources = conjuncts(own[0])
             comps = [(pr, c) for pr, c in comps if c.i != own[0].i]
@@ -703,7 +731,8 @@ def _participants(
 
 def _owners(noun: Token, etype: str, comps: list[tuple[str | None, Token]], ctx: _Context) -> list[Token]:
     """Who does a nominal act: "la visita de Lavrov", "su visita", "the Russian invasion"
-    (for violent and coercive acts, "de"/"of" is who suffers it: "el asesinato de X")."""
+    (for violent and coercive acts, "de"/"of" is who suffers it: "el asesinato de X"; so for an
+    obstruction, which the caller passes as coercive: "el bloqueo de las carreteras")."""
     words, lang = _grammar(noun), ctx.lex.lang
     own = [
         c
@@ -1024,7 +1053,7 @@ def _refine_type(trigger: Token, p: Pattern, anchor: Token, c: _Coding, ctx: _Co
     """3. What the context makes of the act: riot, intent, threat, demand, refusal."""
     if c.type == "CONSULT" and c.mode == "visit" and c.sources and c.sources[0].sector == "MIL":
         c.type, c.mode = "MOBILIZE", "troops"  # troops arriving somewhere are not visiting
-    if c.type == "ASSAULT" and _protest_purpose(trigger, ctx.lex):
+    if c.type == "ASSAULT" and (_protest_purpose(trigger, ctx.lex) or _beside_a_protest(trigger, ctx.lex)):
         c.type, c.mode = "PROTEST", "riot"
     if c.type == "PROTEST" and p.pos == "noun" and _ending_verb(trigger) is not None:
         c.type, c.mode = "CONCEDE", None  # "levantaron la huelga": ending a protest yields
@@ -1110,6 +1139,24 @@ def _protest_purpose(tok: Token, lex: Lexicon) -> bool:
             ):
                 return True
     return False
+
+
+def _protesters(trigger: Token, lex: Lexicon) -> bool:
+    """Whether the doers of an act are named by their protest ("los huelguistas", "protesters")."""
+    subj = subject(trigger, lex) if trigger.pos_ in ("VERB", "AUX") else None
+    if subj is None:
+        return False
+    # "los manifestantes", or a number of them: "cientos de manifestantes", "hundreds of protesters"
+    heads = [subj, *(g for _, g in complements(subj))]
+    return any(folded_lemma(h) in _grammar(trigger).protester_nouns for h in heads)
+
+
+def _beside_a_protest(trigger: Token, lex: Lexicon) -> bool:
+    """Violence its doers commit in the same breath as a protest ("bloquearon varias calles e
+    incendiaron un autobús"): a riot."""
+    verbs = [trigger.head] if trigger.dep_ == "conj" else []
+    verbs += [c for c in trigger.children if c.dep_ == "conj"]
+    return any(_trigger_type(v, lex) == "PROTEST" for v in verbs if v.pos_ in ("VERB", "AUX"))
 
 
 def _main_predicate(trigger: Token, light: Token | None) -> bool:
@@ -1593,6 +1640,7 @@ def _dedupe(events: list[Event]) -> list[Event]:
         key = (
             e.sentence,
             e.type,
+            e.mode,  # blocking streets and rioting are two acts
             e.source.code if e.source else None,
             e.source.name if e.source else None,
             e.target.name if e.target else None,
