@@ -503,3 +503,25 @@ def test_residents_who_block_streets_and_burn_a_bus_riot(nlps):
 def test_the_thing_an_obstruction_blocks_is_not_its_doer(nlps):
     events = _code(nlps, "en", "NATO said it would tighten the naval blockade of Serbia.")
     assert not [e for e in events if e.source is not None and e.source.country == "SRB"]
+
+
+def test_a_mediation_is_the_mediators_between_the_parties(nlps):
+    text = "The Norwegian envoy undertook a mediation mission between Colombia and the rebels."
+    events = [e for e in _code(nlps, "en", text) if e.type == "CONSULT"]
+    assert events and all(e.source.country == "NOR" and e.mode == "third-party" for e in events)
+    assert {e.target.country for e in events} >= {"COL"}
+
+
+def test_expelled_diplomats_are_whom_the_expulsion_is_aimed_at(nlps):
+    expulsion = _one(_code(nlps, "en", "Poland expelled three Belarusian diplomats on Friday."), "SANCTION")
+    assert (expulsion.source.country, expulsion.target.country, expulsion.target.sector) == (
+        "POL",
+        "BLR",
+        "GOV",
+    )
+
+
+def test_the_purpose_of_a_hunger_strike_is_no_event_of_its_own(nlps):
+    text = "Hundreds of farmers began a hunger strike to protest against the new land law."
+    events = _code(nlps, "en", text)
+    assert [e.type for e in events] == ["PROTEST"]

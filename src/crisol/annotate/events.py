@@ -714,9 +714,15 @@ def _participants(
             comps = [(pr, c) for pr, c in comps if pr not in words.agent_prepositions]
             comps += [(None, c) for c in _patient_subjects(trigger)]
     else:
+        # "a mediation mission between X and Y": the act names the noun it modifies, which
+        # carries its complements and its verb
+        noun = trigger.head if trigger.dep_ == "compound" and trigger.head.pos_ == "NOUN" else trigger
+        if noun.i != trigger.i:
+            comps += list(complements(noun))
         # the verb carrying the act, or ending it ("puso fin a la huelga"): its subject does it
-        light = _light_verb(trigger, lex) or (_ending_verb(trigger) if p.type == "PROTEST" else None)
-        own = _owners(trigger, p.type if p.mode != "obstruct" else "COERCE", comps, ctx)
+        light = _light_verb(noun, lex) or (_ending_verb(noun) if p.type == "PROTEST" else None)
+        etype = p.type if p.mode != "obstruct" else "COERCE"
+        own = _owners(trigger, etype, comps, ctx, mediated=p.mode == "third-party")
         # a nominal predicate's subject: "los mineros están en huelga", "the workers are on strike"
         own = own or [c for c in trigger.children if c.dep_ in SUBJECTS and c.pos_ in ("NOUN", "PROPN")]
         if own:
@@ -729,16 +735,20 @@ def _participants(
     return sources, comps, light
 
 
-def _owners(noun: Token, etype: str, comps: list[tuple[str | None, Token]], ctx: _Context) -> list[Token]:
+def _owners(
+    noun: Token, etype: str, comps: list[tuple[str | None, Token]], ctx: _Context, mediated: bool = False
+) -> list[Token]:
     """Who does a nominal act: "la visita de Lavrov", "su visita", "the Russian invasion"
     (for violent and coercive acts, "de"/"of" is who suffers it: "el asesinato de X"; so for an
-    obstruction, which the caller passes as coercive: "el bloqueo de las carreteras")."""
+    obstruction, which the caller passes as coercive: "el bloqueo de las carreteras"). Those
+    "between" whom it is are its doers, unless a third party does it (``mediated``: "a mediation
+    between X and Y" is the mediator's)."""
     words, lang = _grammar(noun), ctx.lex.lang
     own = [
         c
         for pr, c in comps
         if c.dep_ == "poss"
-        or pr in words.between_prepositions
+        or (pr in words.between_prepositions and not mediated)
         or (pr in words.owner_prepositions and etype not in PATIENT_NOUN_TYPES)
     ]
     own += [
@@ -1028,6 +1038,12 @@ def _actors(
         targets = _content_target(trigger, src_heads, ctx)
     if not targets and p.type == "PROTEST":
         targets = _protest_target(trigger, light, src_heads, ctx)
+    if not targets and p.objects:
+        # the object word is whom the act is done to when it names people of a country:
+        # "expelled two Russian diplomats"
+        themes = [c for _, c in comps if _is_theme(c, p)]
+        found = [actor_from(c, ctx.mentions, lang) for c in themes]
+        targets = [a for a in found if a is not None and a.country and a.sector][:1]
     if p.swap:
         sources, targets = targets, sources
     if not targets and len(sources) > 1 and p.type in RECIPROCAL_TYPES:
@@ -1204,7 +1220,7 @@ def _embedded(tok: Token, p: Pattern, lex: Lexicon) -> bool:
     for ancestor, child in _ancestors(tok):
         if child.dep_ not in EMBEDDING_DEPS:
             return False
-        outer = _trigger_type(ancestor, lex)
+        outer = _trigger_type(ancestor, lex) or _carried_type(ancestor, child, lex)
         if outer in CONTENT_TYPES:
             return True
         if outer == "PROTEST" and p.type in ("REQUEST", "ACCUSE", "PROTEST"):
@@ -1216,6 +1232,17 @@ def _embedded(tok: Token, p: Pattern, lex: Lexicon) -> bool:
         if outer is not None:
             return False
     return False
+
+
+def _carried_type(verb: Token, child: Token, lex: Lexicon) -> str | None:
+    """The type of the act a light verb carries ("began a hunger strike to protest..." ->
+    PROTEST), seen from another of its dependents (``child``)."""
+    for c in verb.children:
+        if c.i == child.i or c.dep_ not in ("obj", "dobj") or c.pos_ != "NOUN":
+            continue
+        if (v := _light_verb(c, lex)) is not None and v.i == verb.i:
+            return _trigger_type(c, lex)
+    return None
 
 
 def _cause_of(child: Token) -> bool:
