@@ -525,3 +525,30 @@ def test_the_purpose_of_a_hunger_strike_is_no_event_of_its_own(nlps):
     text = "Hundreds of farmers began a hunger strike to protest against the new land law."
     events = _code(nlps, "en", text)
     assert [e.type for e in events] == ["PROTEST"]
+
+
+@pytest.mark.parametrize(
+    "lang, text, etype, target",
+    [
+        ("en", "The Peruvian government accepted demands from the miners' union.", "CONCEDE", "LAB"),
+        ("en", "A judge opened investigations against three Bolivian police officers.", "ACCUSE", "COP"),
+        ("en", "The army seized weapons from the rebels near the border.", "COERCE", "REB"),
+        (
+            "en",
+            "Hundreds of Kurds demonstrated in the city calling for independence from Turkey.",
+            "PROTEST",
+            "TUR",
+        ),
+        (
+            "es",
+            "Estudiantes y profesores protagonizaron disturbios contra la policía boliviana.",
+            "PROTEST",
+            "COP",
+        ),
+    ],
+)
+def test_whom_an_act_is_aimed_at(nlps, lang, text, etype, target):
+    events = [e for e in _code(nlps, lang, text) if e.type == etype]
+    assert events and all(
+        e.target is not None and target in (e.target.country, e.target.sector) for e in events
+    )

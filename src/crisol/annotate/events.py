@@ -775,19 +775,23 @@ def _is_theme(c: Token, p: Pattern) -> bool:
 
 
 def _target_heads(
-    comps: list[tuple[str | None, Token]], p: Pattern, sources: list[Token]
+    comps: list[tuple[str | None, Token]], p: Pattern, sources: list[Token], ctx: _Context | None = None
 ) -> list[tuple[str | None, Token]]:
     """Complements that can be the target, best first."""
     own = {s.i for s in sources}
     themes = [c for pr, c in comps if _is_theme(c, p)]
+    owners: list[tuple[str | None, Token]] = []
     for theme in themes:  # "firmar un acuerdo (de cooperación) con Pionyang"
         comps = comps + [(pr, g) for pr, g in complements(theme) if pr in p.preps]
         for pr, g in complements(theme):
             comps += [(pr2, h) for pr2, h in complements(g) if pr2 in p.preps]
+        act = best_pattern(theme, ctx.lex) if ctx is not None and theme.pos_ == "NOUN" else None
+        if act is not None:  # "accepted the demands of the rebels": whose demands they are
+            owners += [(None, o) for o in _owners(theme, act[0].type, list(complements(theme)), ctx)]
     usable = [
         (pr, c) for pr, c in comps if c.i not in own and c.pos_ not in ("PRON",) and not _is_theme(c, p)
     ]
-    first = [(pr, c) for pr, c in usable if pr and pr in p.preps]
+    first = [(pr, c) for pr, c in usable if pr and pr in p.preps] + [o for o in owners if o[1].i not in own]
     direct = [
         (pr, c)
         for pr, c in usable
@@ -828,7 +832,7 @@ def _protest_target(trigger: Token, light: Token | None, sources: list[Token], c
     for anchor in (trigger, light):
         if anchor is None:
             continue
-        found = _content_target(anchor, sources, ctx)
+        found = _content_target(anchor, sources, ctx) or _demand_target(anchor, sources, ctx)
         if found:
             return found
         for _, c in complements(anchor):
@@ -837,6 +841,20 @@ def _protest_target(trigger: Token, light: Token | None, sources: list[Token], c
                 found, _ = _pick_target(_target_heads(list(complements(c)), inner[0], sources), inner[0], ctx)
                 if found:
                     return found
+    return []
+
+
+def _demand_target(anchor: Token, sources: list[Token], ctx: _Context) -> list[Actor]:
+    """Whom the demand a protest makes in passing names: "demonstrated calling for independence
+    from Iraq", "bloquearon la vía exigiendo la renuncia del alcalde"."""
+    for c in anchor.children:
+        demand = best_pattern(c, ctx.lex) if c.dep_ in ("advcl", "acl", "xcomp") else None
+        if demand is None or demand[0].type != "REQUEST":
+            continue
+        found, _ = _pick_target(_target_heads(list(complements(c)), demand[0], sources, ctx), demand[0], ctx)
+        found = found or _content_target(c, sources, ctx)
+        if found:
+            return found
     return []
 
 
@@ -1033,7 +1051,7 @@ def _actors(
     if not src_heads and p.pos in ("verb", "adj") and not is_passive(trigger):
         implicit = _implicit_subject(trigger, p, ctx)
         sources = [implicit] if implicit is not None else []
-    targets, place = _pick_target(_target_heads(comps, p, src_heads), p, ctx)
+    targets, place = _pick_target(_target_heads(comps, p, src_heads, ctx), p, ctx)
     if not targets and p.pos in ("verb", "adj"):
         targets = _content_target(trigger, src_heads, ctx)
     if not targets and p.type == "PROTEST":
