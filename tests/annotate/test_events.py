@@ -552,3 +552,16 @@ def test_whom_an_act_is_aimed_at(nlps, lang, text, etype, target):
     assert events and all(
         e.target is not None and target in (e.target.country, e.target.sector) for e in events
     )
+
+
+def test_a_protest_the_police_broke_up_was_held_and_one_it_prevented_was_not(nlps):
+    held = _code(nlps, "es", "La policía reprimió una manifestación de estudiantes contra el gobierno.")
+    assert _one(held, "PROTEST").source.sector == "EDU"
+    prevented = _code(nlps, "en", "The police prevented the demonstration planned by the students.")
+    assert _one(prevented, "COERCE").mode == "ban"
+    assert not [e for e in prevented if e.type == "PROTEST"]
+
+
+def test_ports_left_blocked_are_an_obstruction_even_when_the_tagger_slips(nlps):
+    text = "Los puertos del norte permanecían bloqueados el miércoles por los pescadores."
+    assert _one(_code(nlps, "es", text), "PROTEST").mode == "obstruct"

@@ -178,6 +178,7 @@ class Grammar:
     intent_verbs: frozenset[str]  # "planear", "vow": what follows is announced, not done
     ending_verbs: frozenset[str]  # "levantar", "poner fin", "call off": the act named is ended
     occurrence_verbs: frozenset[str]  # "desarrollarse", "continue": the act named happens
+    repression_verbs: frozenset[str]  # "reprimir", "disperse": the protest acted on was held
     cause_prepositions: frozenset[str]  # "contra", "por", "against": what a protest is about
     in_act_prepositions: frozenset[str]  # "en huelga", "on strike"
     in_act_verbs: frozenset[str]  # "estar", "declararse", "go": carry an act as a state
@@ -254,6 +255,7 @@ def load_grammar(lang: str) -> Grammar:
             "intent_verbs",
             "ending_verbs",
             "occurrence_verbs",
+            "repression_verbs",
             "cause_prepositions",
             "in_act_prepositions",
             "in_act_verbs",
@@ -395,15 +397,16 @@ def is_passive(verb: Token) -> bool:
 def _participle_predicate(tok: Token) -> bool:
     """A past participle the tagger left as an adjective, said of a subject: "fueron muertas",
     "resultaron heridas", "permanecen bloqueados" (not "los grupos armados")."""
-    if tok.pos_ != "ADJ" or not _participle_verbs(tok):
-        return False
     words = _grammar(tok)
-    if tok.dep_ == "ROOT" or any(c.dep_ == "cop" for c in tok.children):
-        return True
-    return (
+    predicative = (
         tok.dep_ in ("obj", "xcomp", "acomp", "oprd", "attr")
         and folded_lemma(tok.head) in words.predicate_verbs
     )
+    # a participle the tagger took for a bare noun: "los puertos permanecen bloqueados"
+    slip = tok.pos_ == "NOUN" and predicative and not any(c.dep_ == "det" for c in tok.children)
+    if (tok.pos_ != "ADJ" and not slip) or not _participle_verbs(tok):
+        return False
+    return tok.dep_ == "ROOT" or any(c.dep_ == "cop" for c in tok.children) or predicative
 
 
 def _participle_verbs(tok: Token) -> list[str]:
@@ -574,7 +577,7 @@ def best_pattern(tok: Token, lex: Lexicon) -> tuple[Pattern, int] | None:
     else:
         pos = None
     candidates = next((lex.patterns[(pos, f)] for f in _forms(tok) if (pos, f) in lex.patterns), ())
-    if not candidates and pos == "adj" and _participle_predicate(tok):
+    if not candidates and pos in ("adj", "noun") and _participle_predicate(tok):
         verbs = [lex.patterns[("verb", v)] for v in _participle_verbs(tok) if ("verb", v) in lex.patterns]
         pos, candidates = "verb", verbs[0] if verbs else ()
     if not candidates and pos != "verb" and _verb_slot(tok):
@@ -1202,7 +1205,11 @@ def _main_predicate(trigger: Token, light: Token | None) -> bool:
         return True
     head, words = trigger.head, _grammar(trigger)
     if trigger.dep_ in SUBJECTS | PASSIVE_SUBJECTS:
-        return head.dep_ == "ROOT" or folded_lemma(head) in words.occurrence_verbs
+        return head.dep_ == "ROOT" or folded_lemma(head) in words.occurrence_verbs | words.repression_verbs
+    if trigger.dep_ in ("obj", "dobj") and folded_lemma(head) in words.repression_verbs:
+        return True  # "reprimieron una manifestación": it was held
+    if _participle_predicate(trigger) and head.dep_ == "ROOT":
+        return True  # "los puertos permanecen bloqueados"
     purpose = any(m.dep_ in ("mark", "aux") and fold(m.text) in words.purpose_marks for m in trigger.children)
     return trigger.dep_ == "advcl" and purpose and head.dep_ == "ROOT"
 
