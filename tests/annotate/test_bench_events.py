@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from crisol.bench import events as bench
+from crisol.model import Actor
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "events"
 
@@ -50,6 +52,36 @@ def test_plover_records_normalise_old_categories(table):
     gold = bench.read_gold(FIX / "gold_plover.json", table)
     assert [e.type for g in gold for e in g.events] == ["AGREE", "ASSAULT"]
     assert gold[1].events[0].sources == [bench.GoldActor("FRA", ("COP",))]
+
+
+def test_a_short_sentence_takes_the_language_of_its_file(tmp_path, table):
+    rows = [
+        {"id": "a", "text": "Los soldados atacaron el puesto de la policía en la frontera.", "events": []},
+        {"id": "b", "text": "Milicianos dieron muerte a un campesino.", "events": []},  # no function word
+    ]
+    path = tmp_path / "es.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert [g.language for g in bench.read_gold(path, table)] == ["es", "es"]
+
+
+def test_gold_actor_text_is_kept_for_actor_accuracy(table):
+    gold = bench.read_gold(FIX / "gold_petrarch.jsonl", table)
+    assert gold[0].events[0].sources[0].text  # the words naming the source, from sourcetext
+
+
+def test_same_actor_by_shared_name_word_or_agreeing_code():
+    rebels = bench.GoldActor("COL", ("REB",), "Guerrilleros del Frente 5 de las FARC")
+    assert bench.same_actor(Actor("FARC", country="COL", sector="REB"), rebels)
+    assert bench.same_actor(Actor("los insurgentes", country="COL", sector="REB"), rebels)  # the code
+    assert not bench.same_actor(Actor("la policía", country="COL", sector="COP"), rebels)
+    assert not bench.same_actor(None, rebels)
+    assert not bench.same_actor(Actor("Perú", country="PER"), bench.GoldActor(None, (), "los campesinos"))
+
+
+def test_sentences_fall_in_fixed_halves():
+    halves = {bench.split_of(f"s{n}") for n in range(20)}
+    assert halves == {"dev", "heldout"}
+    assert bench.split_of("s1") == bench.split_of("s1")
 
 
 def test_unknown_format_is_refused(tmp_path, table):

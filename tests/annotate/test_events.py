@@ -231,3 +231,343 @@ def test_a_date_of_an_event_noun_is_not_the_date_of_the_event_governing_it(nlps)
     )
     [visit] = code_events(doc, _article(doc, "es", dates=[march]))
     assert (visit.date, visit.date_precision, visit.date_source) == ("2023-03", "month", "text")
+
+
+# Actors are entities that can act: people, bodies, peoples, countries (and a capital standing for
+# its government); never another place, a natural phenomenon, or the victims of an act.
+
+
+def _one(events, etype):
+    found = [e for e in events if e.type == etype]
+    assert len(found) == 1, [(e.type, e.source, e.target) for e in events]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Las lluvias torrenciales mataron a 12 personas en Guatemala."),
+        ("es", "El fenómeno de El Niño golpeó la costa de Ecuador."),
+        ("es", "Las inundaciones han causado la muerte de 38 personas."),
+        ("en", "Floods killed 38 people in Nepal."),
+        ("en", "Twelve villagers were killed in a landslide on Monday."),
+        ("en", "A hurricane hit Cuba and killed five people."),
+    ],
+)
+def test_a_natural_phenomenon_is_no_actor_and_its_harm_no_event(nlps, lang, text):
+    events = _code(nlps, lang, text)
+    assert not [e for e in events if e.type == "ASSAULT"], [(e.source, e.target) for e in events]
+
+
+def test_a_child_is_not_el_nino(nlps):
+    beating = _one(_code(nlps, "es", "El niño fue golpeado por un policía en Quito."), "ASSAULT")
+    assert (beating.source.sector, beating.target.name, beating.target.sector) == ("COP", "niño", "CVL")
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Tres campesinos fueron asesinados por paramilitares en Antioquia."),
+        ("en", "Two farmers were shot dead by soldiers near the border."),
+    ],
+)
+def test_victims_are_targets(nlps, lang, text):
+    killing = _one(_code(nlps, lang, text), "ASSAULT")
+    assert killing.source is not None and killing.source.sector in ("PRM", "UAF", "MIL")
+    assert killing.target is not None and killing.target.sector == "AGR"
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Wonsan acogió la reunión del ministro ruso con Kim Jong-un."),
+        ("es", "En Wonsan, el canciller ruso se reunió con Kim Jong-un."),
+        ("en", "Geneva hosted talks between the foreign ministers of Iran and Oman."),
+    ],
+)
+def test_a_city_is_where_a_meeting_happens_not_who_meets(nlps, lang, text):
+    events = _code(nlps, lang, text)
+    meeting = _one(events, "CONSULT")
+    assert meeting.mode == "meet"
+    assert meeting.location in ("Wonsan", "Geneva")
+    names = {a.name for e in events for a in (e.source, e.target) if a is not None}
+    assert not names & {"Wonsan", "Wŏnsan", "Geneva"}
+
+
+def test_a_trip_to_a_resort_places_the_visit_there(nlps):
+    visit = _one(_code(nlps, "es", "Kim viajó al balneario de Wonsan."), "CONSULT")
+    assert visit.target is None and visit.location == "Wonsan"
+
+
+@pytest.mark.parametrize(
+    "lang, text, source",
+    [
+        ("es", "Rusia envió armas a Corea del Norte.", "RUS"),
+        ("es", "Pionyang envió tropas a Rusia.", "PRK"),  # the capital stands for the government
+        ("en", "Moscow sent troops to Syria.", "RUS"),
+    ],
+)
+def test_a_country_or_capital_as_subject_is_an_actor(nlps, lang, text, source):
+    aid = _one(_code(nlps, lang, text), "AID")
+    assert aid.source.country == source and aid.target is not None
+
+
+def test_a_place_inside_a_phrase_says_where_not_who(nlps):
+    # "la guerra en Ucrania" names no one: support for a war in a place has no target there
+    support = _one(_code(nlps, "es", "Corea del Norte respaldó la guerra en Ucrania."), "SUPPORT")
+    assert support.source.country == "PRK" and support.target is None
+    # but rebels in a country are that country's
+    attack = _one(_code(nlps, "en", "Rebels in Mali attacked an army base."), "ASSAULT")
+    assert (attack.source.country, attack.source.sector) == ("MLI", "REB")
+
+
+def test_a_titled_name_the_tagger_took_for_a_town_is_a_person(nlps):
+    threat = _one(_code(nlps, "en", "President Bush threatened further action against Russia."), "THREATEN")
+    assert threat.source is not None and threat.source.sector == "GOV"
+    assert threat.source.country != "EGY" and threat.target.country == "RUS"
+
+
+# An event's date comes from its own clause; a "durante"/"during" adjunct's date is its date.
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Durante su pasada visita el 21 de marzo, el ministro también se reunió con el presidente."),
+        ("en", "During his visit on March 21, the minister also met the president."),
+    ],
+)
+def test_an_act_during_a_dated_visit_happened_on_that_day(lang, text):
+    from crisol.annotate import annotate
+
+    article = annotate(
+        Article(
+            id="d",
+            source="-",
+            raw=b"",
+            raw_format="text",
+            text=text,
+            language=lang,
+            published=datetime(2026, 1, 9),
+        )
+    )
+    meeting = next(e for e in article.events if e.type == "CONSULT")
+    # a past March seen from January 2026 is March 2025
+    assert (meeting.date, meeting.date_precision, meeting.date_source) == ("2025-03-21", "day", "text")
+
+
+def test_an_act_after_a_dated_visit_is_dated_by_its_publication_only(nlps):
+    text = "Tras su visita del 21 de marzo, el ministro se reunió con el presidente."
+    doc = nlps["es"](text)
+    march = TimeExpression("21 de marzo", text.index("21"), text.index("21") + 11, 0, "2025-03-21", "day")
+    events = code_events(doc, _article(doc, "es", dates=[march], published=datetime(2025, 6, 5)))
+    meeting = next(e for e in events if e.trigger.startswith("reuni"))
+    assert (meeting.date, meeting.date_source) == ("2025-06-05", "published")
+
+
+# Conflictive acts announced are threats; a demand told as what someone must do is a request.
+
+
+@pytest.mark.parametrize(
+    "lang, text, source, target",
+    [
+        ("en", "The farmers' union said it would blockade the capital from Monday.", "LAB", None),
+        ("en", "The rebels have vowed to fight until the army leaves the valley.", "REB", None),
+        ("es", "El sindicato está dispuesto a convocar una huelga general.", "LAB", None),
+        ("es", "Los mineros amenazaron con una huelga si el Gobierno no retira la ley.", "LAB", "GOV"),
+        ("es", "Rusia retirará sus tropas a menos que Ucrania acepte el alto el fuego.", "RUS", "UKR"),
+        ("en", "The guerrillas threatened to attack the port unless Peru freed their leader.", "REB", "PER"),
+    ],
+)
+def test_a_conflictive_act_announced_is_a_threat(nlps, lang, text, source, target):
+    threat = _one(_code(nlps, lang, text), "THREATEN")
+    assert source in (threat.source.country, threat.source.sector)
+    if target is None:
+        assert threat.target is None
+    else:
+        assert target in (threat.target.country, threat.target.sector)
+
+
+def test_an_offer_set_beside_a_conflict_stays_an_offer(nlps):
+    text = "The president offered to negotiate with Armenia after the attacks on the border."
+    offer = _one(_code(nlps, "en", text), "AGREE")
+    assert offer.target.country == "ARM"
+
+
+@pytest.mark.parametrize(
+    "lang, text, source, target",
+    [
+        (
+            "en",
+            "The Japanese government declared on Monday that China must lift the export ban.",
+            "JPN",
+            "CHN",
+        ),
+        ("es", "El canciller chileno reiteró que Bolivia debe abrir la frontera.", "CHL", "BOL"),
+    ],
+)
+def test_what_someone_must_do_is_a_demand_of_the_speaker(nlps, lang, text, source, target):
+    demand = _one(_code(nlps, lang, text), "REQUEST")
+    assert (demand.source.country, demand.target.country) == (source, target)
+
+
+def test_a_protest_is_aimed_at_whom_its_demand_names(nlps):
+    text = "Thousands of students marched in Jakarta to demand the resignation of the Indonesian president."
+    protest = _one(_code(nlps, "en", text), "PROTEST")
+    assert (protest.target.country, protest.target.sector) == ("IDN", "GOV")
+    text = "Los mineros iniciaron una huelga de hambre en protesta contra la policía boliviana."
+    strike = _one(_code(nlps, "es", text), "PROTEST")
+    assert (strike.target.country, strike.target.sector) == ("BOL", "COP")
+
+
+@pytest.mark.parametrize(
+    "text, source, target",
+    [
+        ("Tres campesinos resultaron heridos por disparos de la policía.", "COP", "AGR"),
+        ("Dos periodistas fueron muertas por paramilitares en la frontera.", "PRM", "JRN"),
+        ("Dos mujeres resultaron heridas al pisar una mina.", None, "CVL"),
+    ],
+)
+def test_a_participle_said_of_its_subject_makes_it_the_victim(nlps, text, source, target):
+    harm = _one(_code(nlps, "es", text), "ASSAULT")
+    assert (harm.source.sector if harm.source else None) == source
+    assert harm.target is not None and harm.target.sector == target
+
+
+def test_roads_left_blocked_by_protesters_are_an_obstruction(nlps):
+    blockade = _one(_code(nlps, "es", "Las carreteras permanecen bloqueadas por los campesinos."), "PROTEST")
+    assert (blockade.mode, blockade.source.sector) == ("obstruct", "AGR")
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Los mineros levantaron la huelga tras el acuerdo con la empresa."),
+        ("es", "Los trabajadores pusieron fin a la huelga de hambre el jueves."),
+        ("en", "The dockers' union called off the strike on Monday."),
+    ],
+)
+def test_ending_a_protest_is_a_concession(nlps, lang, text):
+    events = _code(nlps, lang, text)
+    assert _one(events, "CONCEDE").source.sector == "LAB"
+    assert not [e for e in events if e.type == "PROTEST"]
+
+
+def test_a_roadblock_by_armed_men_is_coercion_by_civilians_a_protest(nlps):
+    rebels = _code(nlps, "es", "Los guerrilleros bloquearon la carretera durante seis horas.")
+    assert (_one(rebels, "COERCE").mode, _one(rebels, "COERCE").source.sector) == ("restrict", "REB")
+    farmers = _code(nlps, "es", "Los campesinos bloquearon la carretera durante seis horas.")
+    assert _one(farmers, "PROTEST").mode == "obstruct"
+
+
+def test_what_a_protest_is_against_is_its_object_not_another_event(nlps):
+    text = "Cientos de colonos se manifestaron en Jerusalén contra la visita del presidente egipcio."
+    events = _code(nlps, "es", text)
+    assert _one(events, "PROTEST").target.country == "EGY"
+    assert not [e for e in events if e.type == "CONSULT"]
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "El ministro informó que la marcha de los jubilados se desarrolla con normalidad."),
+        ("es", "Decenas de vecinos se encadenaron para protestar contra el desalojo."),
+        ("en", "The minister said the strike continued for a third day."),
+    ],
+)
+def test_a_protest_told_as_happening_is_coded_without_a_named_doer(nlps, lang, text):
+    assert _one(_code(nlps, lang, text), "PROTEST")
+
+
+@pytest.mark.parametrize(
+    "lang, text, sector",
+    [
+        ("es", "Los mineros de Oruro están en huelga desde el lunes.", "LAB"),
+        ("es", "Los maestros rurales se declararon en paro indefinido.", "EDU"),
+        ("en", "The miners are on strike.", "LAB"),
+        ("es", "Cientos de manifestantes se reunieron frente al Congreso.", "CVL"),
+        ("es", "Los campesinos ocuparon la finca del ministro.", "AGR"),
+    ],
+)
+def test_strikes_sit_ins_and_gatherings_of_protesters_are_protests(nlps, lang, text, sector):
+    protest = _one(_code(nlps, lang, text), "PROTEST")
+    assert protest.source is not None and protest.source.sector == sector
+
+
+def test_residents_who_block_streets_and_burn_a_bus_riot(nlps):
+    text = "Los vecinos bloquearon varias calles e incendiaron un autobús."
+    modes = sorted(e.mode for e in _code(nlps, "es", text) if e.type == "PROTEST")
+    assert modes == ["obstruct", "riot"]
+
+
+def test_the_thing_an_obstruction_blocks_is_not_its_doer(nlps):
+    events = _code(nlps, "en", "NATO said it would tighten the naval blockade of Serbia.")
+    assert not [e for e in events if e.source is not None and e.source.country == "SRB"]
+
+
+def test_a_mediation_is_the_mediators_between_the_parties(nlps):
+    text = "The Norwegian envoy undertook a mediation mission between Colombia and the rebels."
+    events = [e for e in _code(nlps, "en", text) if e.type == "CONSULT"]
+    assert events and all(e.source.country == "NOR" and e.mode == "third-party" for e in events)
+    assert {e.target.country for e in events} >= {"COL"}
+
+
+def test_expelled_diplomats_are_whom_the_expulsion_is_aimed_at(nlps):
+    expulsion = _one(_code(nlps, "en", "Poland expelled three Belarusian diplomats on Friday."), "SANCTION")
+    assert (expulsion.source.country, expulsion.target.country, expulsion.target.sector) == (
+        "POL",
+        "BLR",
+        "GOV",
+    )
+
+
+def test_the_purpose_of_a_hunger_strike_is_no_event_of_its_own(nlps):
+    text = "Hundreds of farmers began a hunger strike to protest against the new land law."
+    events = _code(nlps, "en", text)
+    assert [e.type for e in events] == ["PROTEST"]
+
+
+@pytest.mark.parametrize(
+    "lang, text, etype, target",
+    [
+        ("en", "The Peruvian government accepted demands from the miners' union.", "CONCEDE", "LAB"),
+        ("en", "A judge opened investigations against three Bolivian police officers.", "ACCUSE", "COP"),
+        ("en", "The army seized weapons from the rebels near the border.", "COERCE", "REB"),
+        (
+            "en",
+            "Hundreds of Kurds demonstrated in the city calling for independence from Turkey.",
+            "PROTEST",
+            "TUR",
+        ),
+        (
+            "es",
+            "Estudiantes y profesores protagonizaron disturbios contra la policía boliviana.",
+            "PROTEST",
+            "COP",
+        ),
+    ],
+)
+def test_whom_an_act_is_aimed_at(nlps, lang, text, etype, target):
+    events = [e for e in _code(nlps, lang, text) if e.type == etype]
+    assert events and all(
+        e.target is not None and target in (e.target.country, e.target.sector) for e in events
+    )
+
+
+def test_a_protest_the_police_broke_up_was_held_and_one_it_prevented_was_not(nlps):
+    held = _code(nlps, "es", "La policía reprimió una manifestación de estudiantes contra el gobierno.")
+    assert _one(held, "PROTEST").source.sector == "EDU"
+    prevented = _code(nlps, "en", "The police prevented the demonstration planned by the students.")
+    assert _one(prevented, "COERCE").mode == "ban"
+    assert not [e for e in prevented if e.type == "PROTEST"]
+
+
+def test_ports_left_blocked_are_an_obstruction_even_when_the_tagger_slips(nlps):
+    text = "Los puertos del norte permanecían bloqueados el miércoles por los pescadores."
+    assert _one(_code(nlps, "es", text), "PROTEST").mode == "obstruct"
+
+
+def test_a_region_named_as_the_end_of_an_act_stands_for_its_country(nlps):
+    text = "Según Seúl, soldados norcoreanos fueron enviados a la región rusa de Kursk."
+    aid = _one(_code(nlps, "es", text), "AID")
+    assert (aid.target.name, aid.target.country) == ("Russia", "RUS")

@@ -47,7 +47,7 @@ def test_one_meeting_told_by_four_outlets_is_one_item_with_its_counts(api):
     assert set(top["articles"]) == {"art-andino", "art-radio", "art-portal", "art-voz"}
     assert (top["num_articles"], top["num_outlets"], top["num_independent_sources"]) == (4, 4, 2)
     assert top["outlets"] == ["Diario Andino", "Radio Sur", "Portal Este", "La Voz"]
-    assert (top["date"], top["date_source"], top["certainty"]) == ("2026-05-11", "text", "asserted")
+    assert (top["date"], top["date_source"], top["certainty"]) == ("2026-05-11", "text", "attributed")
     assert {s["article"] for s in top["sentences"]} == set(top["articles"])
     # the same events, in the same shape, as `crisol events --format json`
     assert [e["id"] for e in page["data"]] == [e["id"] for e in _cli_events(api.db_url)]

@@ -47,7 +47,7 @@ def test_the_meeting_is_one_row_with_its_counts_and_sources(db):
         "day",
         "text",
     )
-    assert meeting["certainty"] == "asserted" and meeting["stories"] == ["st-visit"]
+    assert meeting["certainty"] == "attributed" and meeting["stories"] == ["st-visit"]
     assert rows[0] is not None and rows[0]["id"] == meeting["id"]  # most independent sources first
 
 
@@ -89,6 +89,14 @@ def test_table_shows_counts(db):
     result = run(db, "--type", "CONSULT")
     assert result.exit_code == 0, result.output
     assert "Rosa Méndez [CHL GOV]" in result.stdout and "indep." in result.stdout
+
+
+def test_a_publication_day_is_shown_as_when_it_was_reported(db):
+    # the request is dated only by its article's publication day; the meeting by its text
+    result = run(db)
+    assert result.exit_code == 0, result.output
+    assert "reported 2026-05-13" in result.stdout and "on 2026-05-11" in result.stdout
+    assert "(pub.)" not in result.stdout
 
 
 # ---- the seeds: the Wonsan meeting told by four articles, one a rewrite ---------------------------

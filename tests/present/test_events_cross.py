@@ -62,7 +62,8 @@ def test_an_uncoded_report_counts_as_a_mention(grouped):
 def test_dates_text_before_publication_and_certainty_levels(grouped):
     meeting = _meeting(grouped)
     assert (meeting.date, meeting.when.precision, meeting.when.source) == ("2026-05-11", "day", "text")
-    assert meeting.certainty == "asserted"
+    # one claim told as fact, one outlet crediting "fuentes diplomáticas": the weakest level shows
+    assert meeting.certainty == "attributed"
     assert meeting.certainties == {"asserted": ["art-andino", "art-radio"], "attributed": ["art-portal"]}
     assert meeting.location == "Montevideo"
 
@@ -161,7 +162,9 @@ def test_story_view_entries_carry_the_counts(fixture):
     assert len(meeting["sentences"]) == 4
     dated = timeline(entries)
     assert [t["date"] for t in dated if t["event"] == meeting["id"]] == ["2026-05-11"]
-    assert all(t["date_source"] in ("text", "published") for t in dated)
+    # a publication day is when it was reported, not when it happened: no place on the timeline
+    assert all(t["date_source"] == "text" for t in dated)
+    assert any(e["date_source"] == "published" for e in entries)
 
 
 def test_directed_events_get_no_mention_reports(fixture):
@@ -239,3 +242,74 @@ def test_the_country_entity_merging_settled_wins_over_one_actor_code():
     [x] = group_events([misread, described])
     assert x.articles == ["a", "b"] and x.actors()[0].country == "ESP"
     assert len(group_events([misread, described], countries={})) == 2  # the actor's own code alone
+
+
+# One group, one claim and one action: sentences written for these tests.
+
+
+def _told(aid: str, outlet: str, etype: str, mode: str | None, certainty: str, sentence: str) -> Article:
+    rus, prk = Actor("Rusia", "loc:russia", "RUS"), Actor("Corea del Norte", "loc:north-korea", "PRK")
+    event = Event(etype, mode, rus, prk, 0, sentence, sentence.split()[1], certainty=certainty)
+    mentions = [
+        Mention("Rusia", "LOC", 0, 5, 0, entity_id="loc:russia", country="RUS"),
+        Mention("Corea del Norte", "LOC", 0, 15, 0, entity_id="loc:north-korea", country="PRK"),
+    ]
+    return Article(
+        id=aid,
+        source="-",
+        raw=b"",
+        raw_format="text",
+        text=sentence,
+        outlet=outlet,
+        language="es",
+        sentences=[Sentence(0, 0, len(sentence), sentence)],
+        mentions=mentions,
+        events=[event],
+    )
+
+
+def test_an_alleged_report_is_never_grouped_with_reports_told_as_fact():
+    articles = [
+        _told("a1", "Diario", "AID", "military", "asserted", "Rusia envió armas a Corea del Norte."),
+        _told("a2", "Radio", "AID", "military", "asserted", "Rusia entregó armas a Corea del Norte."),
+        _told(
+            "a3", "Portal", "AID", "military", "alleged", "Rusia supuestamente envió armas a Corea del Norte."
+        ),
+    ]
+    groups = group_events(articles, story_of={"a1": "s", "a2": "s", "a3": "s"})
+    by_article = {a: g for g in groups for a in g.articles}
+    assert by_article["a1"] is by_article["a2"] and by_article["a3"] is not by_article["a1"]
+    assert (by_article["a1"].certainty, by_article["a3"].certainty) == ("asserted", "alleged")
+
+
+def test_a_group_shows_its_weakest_certainty():
+    articles = [
+        _told("b1", "Diario", "AID", "military", "asserted", "Rusia envió armas a Corea del Norte."),
+        _told(
+            "b2", "Radio", "AID", "military", "attributed", "Rusia envió armas a Corea del Norte, según Seúl."
+        ),
+    ]
+    [group] = group_events(articles, story_of={"b1": "s", "b2": "s"})
+    assert group.certainty == "attributed"
+    assert group.certainties == {"asserted": ["b1"], "attributed": ["b2"]}
+
+
+def test_different_actions_of_one_type_are_different_events():
+    articles = [
+        _told("c1", "Diario", "SUPPORT", "sign", "asserted", "Rusia firmó una alianza con Corea del Norte."),
+        _told("c2", "Radio", "SUPPORT", "verbal", "asserted", "Rusia elogió la alianza con Corea del Norte."),
+        _told(
+            "c3", "Portal", "SUPPORT", None, "asserted", "Rusia estrechó su cooperación con Corea del Norte."
+        ),
+    ]
+    groups = group_events(articles, story_of={"c1": "s", "c2": "s", "c3": "s"})
+    assert sorted(g.mode or "" for g in groups) == ["", "sign", "verbal"]
+
+
+def test_a_visit_and_the_meeting_held_during_it_are_one_occasion():
+    articles = [
+        _told("d1", "Diario", "CONSULT", "visit", "asserted", "Rusia visitó Corea del Norte."),
+        _told("d2", "Radio", "CONSULT", "meet", "asserted", "Rusia se reunió con Corea del Norte."),
+    ]
+    [group] = group_events(articles, story_of={"d1": "s", "d2": "s"})
+    assert group.num_articles == 2

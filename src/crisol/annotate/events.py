@@ -38,6 +38,7 @@ from crisol.annotate.actors import (
     actor_from,
     demonym_country,
     is_person,
+    is_phenomenon,
     load_actor_words,
     lookup,
     phrase_tokens,
@@ -70,6 +71,7 @@ EMBEDDING_CERTAINTY = {
 # PLOVER codes the act, not its content.
 CONTENT_TYPES = {"REQUEST", "THREATEN", "REJECT", "AGREE", "ACCUSE"}
 EMBEDDING_DEPS = {
+    "amod",  # "una huelga iniciada para protestar": a participle clause of the act
     "xcomp",
     "ccomp",
     "obj",
@@ -91,6 +93,8 @@ FUTURE_THREATS = {"ASSAULT": "violence", "COERCE": "restrict", "SANCTION": "rela
 # Object-control verbs: in "acusó a Rusia de atacar", Rusia is who attacks.
 OBJECT_CONTROL_TYPES = {"ACCUSE", "REQUEST"}
 MAX_PAIRS = 4  # events per trigger when actors are coordinated
+# PLOVER: a protest is civilian; the same act by the armed (a roadblock, a siege) is coercion.
+ARMED_SECTORS = frozenset({"MIL", "REB", "UAF", "PRM", "COP", "SPY", "INS", "CRM"})
 
 
 # 1. Data files -----------------------------------------------------------------------------------
@@ -163,6 +167,7 @@ class Grammar:
     relative_pronouns: frozenset[str]
     subject_pronouns: frozenset[str]
     location_prepositions: frozenset[str]
+    during_prepositions: frozenset[str]  # "durante", "during": an act inside another's time
     agent_prepositions: frozenset[str]  # "por", "by": the agent of a passive
     of_prepositions: frozenset[str]
     owner_prepositions: frozenset[str]  # "la visita de X", "a visit by X": who does a nominal act
@@ -170,6 +175,16 @@ class Grammar:
     with_prepositions: frozenset[str]
     object_prepositions: frozenset[str]  # the Spanish personal "a" before a direct object
     purpose_marks: frozenset[str]  # "para", "to": a clause of purpose
+    intent_verbs: frozenset[str]  # "planear", "vow": what follows is announced, not done
+    ending_verbs: frozenset[str]  # "levantar", "poner fin", "call off": the act named is ended
+    occurrence_verbs: frozenset[str]  # "desarrollarse", "continue": the act named happens
+    repression_verbs: frozenset[str]  # "reprimir", "disperse": the protest acted on was held
+    cause_prepositions: frozenset[str]  # "contra", "por", "against": what a protest is about
+    in_act_prepositions: frozenset[str]  # "en huelga", "on strike"
+    in_act_verbs: frozenset[str]  # "estar", "declararse", "go": carry an act as a state
+    protester_nouns: frozenset[str]  # "manifestante", "striker"
+    gathering_verbs: frozenset[str]  # "reunirse", "gather": protesters gathering rally
+    ultimatum_marks: tuple[str, ...]  # "a menos que", "unless": the condition of an ultimatum
     reflexive_pronouns: frozenset[str]
     impersonal_pronouns: frozenset[str]  # "se" alone: an impersonal verb, with no subject dropped
     passive_auxiliaries: frozenset[str]
@@ -179,6 +194,9 @@ class Grammar:
     reported_future_auxiliaries: tuple[str, ...]  # "would" in reported speech: a future
     inflections: tuple[tuple[str, str], ...]  # (ending, replacement), tried in order
     unaccented_preterites: tuple[tuple[str, tuple[str, ...]], ...]  # ending -> infinitive endings
+    participles: tuple[tuple[str, str], ...]  # ("adas", "ar"): "bloqueadas" -> "bloquear"
+    irregular_participles: dict[str, str]  # "muertas" -> "matar"
+    predicate_verbs: frozenset[str]  # "resultar", "quedar": "resultaron heridas" is a passive
 
 
 @dataclass(frozen=True)
@@ -226,6 +244,7 @@ def load_grammar(lang: str) -> Grammar:
             "relative_pronouns",
             "subject_pronouns",
             "location_prepositions",
+            "during_prepositions",
             "agent_prepositions",
             "of_prepositions",
             "owner_prepositions",
@@ -233,21 +252,34 @@ def load_grammar(lang: str) -> Grammar:
             "with_prepositions",
             "object_prepositions",
             "purpose_marks",
+            "intent_verbs",
+            "ending_verbs",
+            "occurrence_verbs",
+            "repression_verbs",
+            "cause_prepositions",
+            "in_act_prepositions",
+            "in_act_verbs",
+            "protester_nouns",
+            "gathering_verbs",
             "reflexive_pronouns",
             "impersonal_pronouns",
             "passive_auxiliaries",
             "perfect_auxiliaries",
             "plain_auxiliaries",
+            "predicate_verbs",
         )
     }
     return Grammar(
         contractions={fold(k): fold(v) for k, v in data["contractions"].items()},
         future_auxiliaries=tuple(fold(w) for w in data["future_auxiliaries"]),
         reported_future_auxiliaries=tuple(fold(w) for w in data["reported_future_auxiliaries"]),
+        ultimatum_marks=tuple(fold(w) for w in data["ultimatum_marks"]),
         inflections=tuple((ending, back) for ending, back in data["inflections"]),
         unaccented_preterites=tuple(
             (ending, tuple(infinitives)) for ending, infinitives in data["unaccented_preterites"]
         ),
+        participles=tuple((ending, back) for ending, back in data["participles"]),
+        irregular_participles={fold(k): fold(v) for k, v in data["irregular_participles"].items()},
         **sets,
     )
 
@@ -348,6 +380,8 @@ def conjuncts(tok: Token) -> list[Token]:
 
 
 def is_passive(verb: Token) -> bool:
+    if _participle_predicate(verb) and ("adj", folded_lemma(verb)) not in load_lexicon(verb.lang_).patterns:
+        return True  # "fueron muertas por...", "resultaron heridas"; not "is prepared to"
     for c in verb.children:
         if c.dep_ in PASSIVE_SUBJECTS or c.dep_ in ("aux:pass", "auxpass"):
             return True
@@ -358,6 +392,42 @@ def is_passive(verb: Token) -> bool:
         ):
             return True
     return False
+
+
+def _participle_predicate(tok: Token) -> bool:
+    """A past participle the tagger left as an adjective, said of a subject: "fueron muertas",
+    "resultaron heridas", "permanecen bloqueados" (not "los grupos armados")."""
+    words = _grammar(tok)
+    predicative = (
+        tok.dep_ in ("obj", "xcomp", "acomp", "oprd", "attr")
+        and folded_lemma(tok.head) in words.predicate_verbs
+    )
+    # a participle the tagger took for a bare noun: "los puertos permanecen bloqueados"
+    slip = tok.pos_ == "NOUN" and predicative and not any(c.dep_ == "det" for c in tok.children)
+    if (tok.pos_ != "ADJ" and not slip) or not _participle_verbs(tok):
+        return False
+    return tok.dep_ == "ROOT" or any(c.dep_ == "cop" for c in tok.children) or predicative
+
+
+def _participle_verbs(tok: Token) -> list[str]:
+    """The infinitives a participle may come from: "bloqueadas" -> ["bloquear"]."""
+    words, word = _grammar(tok), fold(tok.text)
+    if word in words.irregular_participles:
+        return [words.irregular_participles[word]]
+    return [
+        word[: -len(ending)] + back
+        for ending, back in words.participles
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM
+    ]
+
+
+def _patient_subjects(trigger: Token) -> list[Token]:
+    """Who a passive act is done to: its own subject, or, for a participle said through another
+    verb ("dos personas resultaron heridas"), that verb's subject."""
+    own = [c for c in trigger.children if c.dep_ in PASSIVE_SUBJECTS | SUBJECTS]
+    if own or not _participle_predicate(trigger) or trigger.dep_ == "ROOT":
+        return own
+    return [c for c in trigger.head.children if c.dep_ in PASSIVE_SUBJECTS | SUBJECTS]
 
 
 def _object(verb: Token) -> Token | None:
@@ -426,6 +496,8 @@ def _object_words(tok: Token) -> set[str]:
         for g in c.children:  # "las tropas", "a treaty": also the modifiers of the object
             if g.dep_ in ("amod", "compound", "nmod", "flat"):
                 words.add(folded_lemma(g))
+    if is_passive(tok):  # "las carreteras fueron bloqueadas": the subject is what is acted on
+        words.update(folded_lemma(c) for c in _patient_subjects(tok))
     for c in tok.children:  # "se reunió por teléfono", "lanzar un misil", "joint exercises"
         if c.dep_ in ("advmod", "xcomp", "compound") or (tok.pos_ == "NOUN" and c.dep_ == "amod"):
             words.add(folded_lemma(c))
@@ -480,25 +552,46 @@ def _guess_verb(tok: Token, lex: Lexicon) -> tuple[Pattern, ...]:
     return ()
 
 
+def _reported_demand(verb: Token, lex: Lexicon) -> bool:
+    """A verb of saying whose content is what someone must do ("declared that China must
+    drop barriers", "reiteró que Rusia debe retirarse"): a demand of the speaker's."""
+    if folded_lemma(verb) not in lex.cues.attribution_verbs:
+        return False
+    modals = lex.cues.demand_modals
+    return any(
+        c.dep_ in ("ccomp", "xcomp")
+        and own_subject(c) is not None  # a clause of its own: "that China must...", "que Rusia debe..."
+        and any(a.dep_ == "aux" and (fold(a.text) in modals or folded_lemma(a) in modals) for a in c.children)
+        for c in verb.children
+    )
+
+
 def best_pattern(tok: Token, lex: Lexicon) -> tuple[Pattern, int] | None:
     """The most specific pattern matching ``tok`` in its context, with its score."""
     if tok.pos_ in ("VERB", "AUX"):
         pos = "verb"
-    elif tok.pos_ == "NOUN":
-        pos = "noun"
+    elif tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and any(c.dep_ == "flat" for c in tok.children)):
+        pos = "noun"  # "la Marcha Federal", "the Great March": a protest with a name
     elif tok.pos_ == "ADJ":
         pos = "adj"  # "dispuesto a", "willing to"
     else:
         pos = None
     candidates = next((lex.patterns[(pos, f)] for f in _forms(tok) if (pos, f) in lex.patterns), ())
+    if not candidates and pos in ("adj", "noun") and _participle_predicate(tok):
+        verbs = [lex.patterns[("verb", v)] for v in _participle_verbs(tok) if ("verb", v) in lex.patterns]
+        pos, candidates = "verb", verbs[0] if verbs else ()
     if not candidates and pos != "verb" and _verb_slot(tok):
         pos, candidates = "verb", _guess_verb(tok, lex)
-    if not candidates:
-        return None
     preps = {p for p, c in complements(tok) if p and c.ent_type_ not in ("DATE", "TIME")}
     objs = _object_words(tok)
     scored = [(p, s) for p in candidates if (s := _pattern_score(tok, p, preps, objs)) is not None]
-    return max(scored, key=lambda ps: ps[1]) if scored else None
+    if scored:
+        return max(scored, key=lambda ps: ps[1])
+    if pos == "verb" and _reported_demand(tok, lex):
+        return Pattern(folded_lemma(tok), "verb", "REQUEST"), 1
+    if pos == "verb" and folded_lemma(tok) in _grammar(tok).gathering_verbs and _protesters(tok, lex):
+        return Pattern(folded_lemma(tok), "verb", "PROTEST", "demo"), 1  # "los manifestantes se reunieron"
+    return None
 
 
 # 4. Coding one trigger ---------------------------------------------------------------------------
@@ -524,13 +617,46 @@ class _Context:
 def _light_verb(noun: Token, lex: Lexicon) -> Token | None:
     """The verb carrying a nominal trigger: "realizó una visita", "held talks"."""
     head = noun.head
-    if head.i == noun.i or head.pos_ not in ("VERB", "AUX"):
+    if head.i == noun.i:
         return None
-    if noun.dep_ in ("obj", "dobj", "nsubj:pass", "nsubjpass") and any(
-        f in lex.light_verbs for f in _forms(head)
+    if (
+        head.pos_ in ("VERB", "AUX")
+        and noun.dep_ in ("obj", "dobj", "nsubj:pass", "nsubjpass")
+        and any(f in lex.light_verbs for f in _forms(head))
     ):
         return head
-    return None
+    return _state_verb(noun)
+
+
+def _state_verb(noun: Token) -> Token | None:
+    """The verb an act is carried by as a state: "los mineros están en huelga", "se declararon
+    en paro", "the dockers went on strike"."""
+    words = _grammar(noun)
+    if noun.dep_ == "pobj" and fold(noun.head.text) in words.in_act_prepositions:
+        verb = noun.head.head
+    elif noun.dep_ in ("obl", "nmod") and _prep_of(noun) in words.in_act_prepositions:
+        verb = noun.head
+    else:
+        return None
+    return verb if verb.pos_ in ("VERB", "AUX") and folded_lemma(verb) in words.in_act_verbs else None
+
+
+def _ending_verb(noun: Token) -> Token | None:
+    """The verb ending the act a noun names: "levantaron la huelga", "puso fin a la huelga",
+    "called off the strike", "la huelga concluyó"."""
+    ending = _grammar(noun).ending_verbs
+    head = noun.head
+    if noun.dep_ == "pobj" and head.head.pos_ == "NOUN":  # "put an end to the strike"
+        head = head.head.head if head.head.dep_ in ("dobj", "obj") else head
+    if head.i == noun.i or head.pos_ not in ("VERB", "AUX"):
+        return None
+    lemma = folded_lemma(head)
+    particles = [fold(c.text) for c in head.children if c.dep_ in ("prt", "compound:prt")]
+    nouns = [
+        folded_lemma(c) for c in head.children if c.dep_ in ("compound", "obj", "dobj") and c.i != noun.i
+    ]
+    phrases = {lemma, *(f"{lemma} {w}" for w in particles + nouns)}
+    return head if phrases & ending else None
 
 
 def _actor(tok: Token | None, ctx: _Context) -> Actor | None:
@@ -589,27 +715,19 @@ def _participants(
         sources = conjuncts(subj) if subj is not None else []
         if is_passive(trigger):  # the grammatical subject is who the act is done to
             comps = [(pr, c) for pr, c in comps if pr not in words.agent_prepositions]
-            comps += [(None, c) for c in trigger.children if c.dep_ in PASSIVE_SUBJECTS | SUBJECTS]
+            comps += [(None, c) for c in _patient_subjects(trigger)]
     else:
-        light = _light_verb(trigger, lex)
-        own = [
-            c
-            for pr, c in comps
-            if c.dep_ == "poss"
-            or pr in words.between_prepositions
-            or (pr in words.owner_prepositions and p.type not in PATIENT_NOUN_TYPES)
-        ]
-        own += [
-            c
-            for c in trigger.children
-            if c.dep_ in ("amod", "compound", "nmod:poss")
-            and (
-                demonym_country(c.text, lex.lang)
-                if c.pos_ == "ADJ"
-                else c.pos_ == "PROPN" and lookup(c.text, lex.lang)[0]
-            )
-        ]
-        own = [c for c in own if actor_from(c, ctx.mentions, lex.lang) is not None]
+        # "a mediation mission between X and Y": the act names the noun it modifies, which
+        # carries its complements and its verb
+        noun = trigger.head if trigger.dep_ == "compound" and trigger.head.pos_ == "NOUN" else trigger
+        if noun.i != trigger.i:
+            comps += list(complements(noun))
+        # the verb carrying the act, or ending it ("puso fin a la huelga"): its subject does it
+        light = _light_verb(noun, lex) or (_ending_verb(noun) if p.type == "PROTEST" else None)
+        etype = p.type if p.mode != "obstruct" else "COERCE"
+        own = _owners(trigger, etype, comps, ctx, mediated=p.mode == "third-party")
+        # a nominal predicate's subject: "los mineros están en huelga", "the workers are on strike"
+        own = own or [c for c in trigger.children if c.dep_ in SUBJECTS and c.pos_ in ("NOUN", "PROPN")]
         if own:
             sources = conjuncts(own[0])
             comps = [(pr, c) for pr, c in comps if c.i != own[0].i]
@@ -618,6 +736,35 @@ def _participants(
             sources = conjuncts(subj) if subj is not None else []
             comps += [(pr, c) for pr, c in complements(light) if c.i != trigger.i]
     return sources, comps, light
+
+
+def _owners(
+    noun: Token, etype: str, comps: list[tuple[str | None, Token]], ctx: _Context, mediated: bool = False
+) -> list[Token]:
+    """Who does a nominal act: "la visita de Lavrov", "su visita", "the Russian invasion"
+    (for violent and coercive acts, "de"/"of" is who suffers it: "el asesinato de X"; so for an
+    obstruction, which the caller passes as coercive: "el bloqueo de las carreteras"). Those
+    "between" whom it is are its doers, unless a third party does it (``mediated``: "a mediation
+    between X and Y" is the mediator's)."""
+    words, lang = _grammar(noun), ctx.lex.lang
+    own = [
+        c
+        for pr, c in comps
+        if c.dep_ == "poss"
+        or (pr in words.between_prepositions and not mediated)
+        or (pr in words.owner_prepositions and etype not in PATIENT_NOUN_TYPES)
+    ]
+    own += [
+        c
+        for c in noun.children
+        if c.dep_ in ("amod", "compound", "nmod:poss")
+        and (
+            demonym_country(c.text, lang)
+            if c.pos_ == "ADJ"
+            else c.pos_ == "PROPN" and lookup(c.text, lang)[0]
+        )
+    ]
+    return [c for c in own if actor_from(c, ctx.mentions, lang) is not None]
 
 
 def _is_theme(c: Token, p: Pattern) -> bool:
@@ -631,19 +778,23 @@ def _is_theme(c: Token, p: Pattern) -> bool:
 
 
 def _target_heads(
-    comps: list[tuple[str | None, Token]], p: Pattern, sources: list[Token]
+    comps: list[tuple[str | None, Token]], p: Pattern, sources: list[Token], ctx: _Context | None = None
 ) -> list[tuple[str | None, Token]]:
     """Complements that can be the target, best first."""
     own = {s.i for s in sources}
     themes = [c for pr, c in comps if _is_theme(c, p)]
+    owners: list[tuple[str | None, Token]] = []
     for theme in themes:  # "firmar un acuerdo (de cooperación) con Pionyang"
         comps = comps + [(pr, g) for pr, g in complements(theme) if pr in p.preps]
         for pr, g in complements(theme):
             comps += [(pr2, h) for pr2, h in complements(g) if pr2 in p.preps]
+        act = best_pattern(theme, ctx.lex) if ctx is not None and theme.pos_ == "NOUN" else None
+        if act is not None:  # "accepted the demands of the rebels": whose demands they are
+            owners += [(None, o) for o in _owners(theme, act[0].type, list(complements(theme)), ctx)]
     usable = [
         (pr, c) for pr, c in comps if c.i not in own and c.pos_ not in ("PRON",) and not _is_theme(c, p)
     ]
-    first = [(pr, c) for pr, c in usable if pr and pr in p.preps]
+    first = [(pr, c) for pr, c in usable if pr and pr in p.preps] + [o for o in owners if o[1].i not in own]
     direct = [
         (pr, c)
         for pr, c in usable
@@ -658,8 +809,9 @@ def _content_target(trigger: Token, sources: list[Token], ctx: _Context) -> list
     "offered to hand over to Britain", "urged Iran to stop"."""
     own = {s.i for s in sources}
     for c in trigger.children:
+        # "para exigir", "to demand" (English marks the infinitive with an auxiliary "to")
         purpose = c.dep_ == "advcl" and any(
-            m.dep_ == "mark" and fold(m.text) in _grammar(m).purpose_marks for m in c.children
+            m.dep_ in ("mark", "aux") and fold(m.text) in _grammar(m).purpose_marks for m in c.children
         )
         if not (c.dep_ in ("ccomp", "xcomp") or purpose) or c.pos_ not in ("VERB", "AUX"):
             continue
@@ -670,15 +822,51 @@ def _content_target(trigger: Token, sources: list[Token], ctx: _Context) -> list
                 return [actor]
         for prep, g in complements(c):
             if g.i not in own and (prep is not None or g.dep_ in ("obj", "dobj", "iobj", "dative")):
-                actor = actor_from(g, ctx.mentions, ctx.lex.lang)
+                actor = _participant(g, ctx, _trigger_type(c, ctx.lex) or "")
                 if actor is not None and (actor.country or actor.entity_id):
                     return [actor]
     return []
 
 
-def _domestic_country(trigger: Token, location: str | None, ctx: _Context) -> str | None:
+def _protest_target(trigger: Token, light: Token | None, sources: list[Token], ctx: _Context) -> list[Actor]:
+    """Whom a protest with no "contra"/"against" complement is aimed at: whom the demand it makes
+    names ("marcharon para exigir la renuncia del ministro"), or whom the protest it is held in
+    is against ("a hunger strike in protest against the abuses by the security forces")."""
+    for anchor in (trigger, light):
+        if anchor is None:
+            continue
+        found = _content_target(anchor, sources, ctx) or _demand_target(anchor, sources, ctx)
+        if found:
+            return found
+        for _, c in complements(anchor):
+            inner = best_pattern(c, ctx.lex) if c.i != trigger.i and c.pos_ == "NOUN" else None
+            if inner is not None and inner[0].type == "PROTEST":
+                found, _ = _pick_target(_target_heads(list(complements(c)), inner[0], sources), inner[0], ctx)
+                if found:
+                    return found
+    return []
+
+
+def _demand_target(anchor: Token, sources: list[Token], ctx: _Context) -> list[Actor]:
+    """Whom the demand a protest makes in passing names: "demonstrated calling for independence
+    from Iraq", "bloquearon la vía exigiendo la renuncia del alcalde"."""
+    for c in anchor.children:
+        demand = best_pattern(c, ctx.lex) if c.dep_ in ("advcl", "acl", "xcomp") else None
+        if demand is None or demand[0].type != "REQUEST":
+            continue
+        found, _ = _pick_target(_target_heads(list(complements(c)), demand[0], sources, ctx), demand[0], ctx)
+        found = found or _content_target(c, sources, ctx)
+        if found:
+            return found
+    return []
+
+
+def _domestic_country(
+    trigger: Token, location: str | None, ctx: _Context, parties: Sequence[Actor] = ()
+) -> str | None:
     """The country where the event happens: its location's, else the only country named by
-    the places of the sentence ("La policía detuvo a tres dirigentes en Cochabamba")."""
+    the places of the sentence ("La policía detuvo a tres dirigentes en Cochabamba") that is not
+    itself a party to the event (in "President Bush threatened Russia", Russia is whom, not where)."""
     lang = ctx.lex.lang
     if location:
         country = lookup(location, lang)[0]
@@ -691,6 +879,7 @@ def _domestic_country(trigger: Token, location: str | None, ctx: _Context) -> st
         if m.label in ("LOC", "GPE") and sent.start_char <= m.start < sent.end_char
     }
     countries.discard(None)
+    countries -= {a.country for a in parties if a.country and not a.sector}
     return countries.pop() if len(countries) == 1 else None
 
 
@@ -768,20 +957,36 @@ def _pick_target(
 ) -> tuple[list[Actor], str | None]:
     """Target actors (coordinated ones included) and, for visits, the place visited."""
     lang = ctx.lex.lang
+    visited = None
     for prep, head in targets:
         actors, place = [], None
         for t in conjuncts(head):
-            a = actor_from(t, ctx.mentions, lang)
+            a = _participant(t, ctx, p.type)
             if p.mode == "visit" and prep not in _grammar(t).with_prepositions:
                 pa = place_actor(t, ctx.mentions, lang)
-                if pa:
+                if pa:  # a capital or a country visited is also whom; another place only where
                     place = place or pa[0]
                     a = a or pa[1]
             if a is not None:
                 actors.append(a)
+        visited = visited or place
         if actors:
-            return actors, place
-    return [], None
+            return actors, visited
+    return [], visited
+
+
+def _participant(tok: Token, ctx: _Context, etype: str) -> Actor | None:
+    """The actor a complement of an ``etype`` act names. An act named by a noun is not an
+    actor: support for "la invasión rusa" or "Russia's war" goes to whoever does it (Russia),
+    and "la guerra en Ucrania" names no one. A verbal act about another act (a demand, a
+    refusal, a threat) is aimed at whoever that act involves ("demanded the withdrawal of
+    Serbian forces")."""
+    p = best_pattern(tok, ctx.lex) if tok.pos_ == "NOUN" else None
+    if p is None or etype in CONTENT_TYPES or etype == "PROTEST":
+        owners = _owners(tok, p[0].type, list(complements(tok)), ctx) if p else []
+        return actor_from(owners[0] if owners else tok, ctx.mentions, ctx.lex.lang)
+    owners = _owners(tok, p[0].type, list(complements(tok)), ctx)
+    return actor_from(owners[0], ctx.mentions, ctx.lex.lang) if owners else None
 
 
 @dataclass
@@ -795,32 +1000,71 @@ class _Coding:
     place: str | None = None
     skip_future: bool = False  # the future tense already made it an intent or a threat
     refused: bool = False  # a negated cooperative act, coded as REJECT
+    natural: bool = False  # done by a flood, a storm, a disease: not a political event
+    carrier: Token | None = None  # the word announcing the act ("planea"), for its certainty
 
 
 def code_trigger(trigger: Token, p: Pattern, ctx: _Context) -> list[Event]:
     """The events one matched trigger codes (one per source/target pair)."""
+    if p.swap and _hosts_an_act(trigger, ctx.lex):
+        return []  # "Wonsan acogió la reunión de Lavrov con Kim": the meeting is the event
     src_heads, comps, light = _participants(trigger, p, ctx)
-    coding = _actors(trigger, p, src_heads, comps, ctx)
+    coding = _actors(trigger, p, src_heads, comps, ctx, light)
     if not _codable(trigger, p, light, coding, ctx):
         return []
     anchor = light or trigger
-    _refine_type(trigger, anchor, coding, ctx)
+    _refine_type(trigger, p, anchor, coding, ctx)
     if not coding.targets and ctx.lex.types[coding.type]["requires_recipient"]:
         return []  # PLOVER: AID, COOPERATE and SANCTION need a recipient
     return _events(trigger, anchor, light, comps, coding, ctx)
 
 
+def _hosts_an_act(host: Token, lex: Lexicon) -> bool:
+    """Whether a verb of hosting has an act as its object ("acogió la cumbre", "hosted talks")."""
+    obj = _object(host)
+    return obj is not None and obj.pos_ == "NOUN" and best_pattern(obj, lex) is not None
+
+
 def _actors(
-    trigger: Token, p: Pattern, src_heads: list[Token], comps: list[tuple[str | None, Token]], ctx: _Context
+    trigger: Token,
+    p: Pattern,
+    src_heads: list[Token],
+    comps: list[tuple[str | None, Token]],
+    ctx: _Context,
+    light: Token | None = None,
 ) -> _Coding:
-    """1. Source and target actors (and, for visits, the place visited)."""
-    sources = [a for a in (_actor(s, ctx) for s in src_heads) if a is not None]
+    """1. Source and target actors (and, for visits, the place visited). A place as the subject
+    ("Wonsan acogió la cumbre") is where the act happens; a natural phenomenon as the doer
+    ("las inundaciones mataron a 38 personas"), or as the cause of a harm nobody is said to have
+    done ("38 people were killed in floods"), makes it no political event."""
+    lang = ctx.lex.lang
+    found = [(s, _actor(s, ctx)) for s in src_heads]
+    sources = [a for _, a in found if a is not None]
+    natural = any(is_phenomenon(s, lang) for s in src_heads) or (
+        not src_heads
+        and p.type == "ASSAULT"
+        and any(pr is not None and is_phenomenon(c, lang) for pr, c in complements(trigger))
+    )
+    # the place as subject, of the trigger or of the verb carrying it ("Wonsan acogió la cumbre")
+    host = subject(light, ctx.lex) if light is not None else None
+    places = [s for s, a in found if a is None] + (
+        [host] if host is not None and host not in src_heads else []
+    )
+    where = next((pa[0] for s in places if (pa := place_actor(s, ctx.mentions, lang)) and not pa[1]), None)
     if not src_heads and p.pos in ("verb", "adj") and not is_passive(trigger):
         implicit = _implicit_subject(trigger, p, ctx)
         sources = [implicit] if implicit is not None else []
-    targets, place = _pick_target(_target_heads(comps, p, src_heads), p, ctx)
+    targets, place = _pick_target(_target_heads(comps, p, src_heads, ctx), p, ctx)
     if not targets and p.pos in ("verb", "adj"):
         targets = _content_target(trigger, src_heads, ctx)
+    if not targets and p.type == "PROTEST":
+        targets = _protest_target(trigger, light, src_heads, ctx)
+    if not targets and p.objects:
+        # the object word is whom the act is done to when it names people of a country:
+        # "expelled two Russian diplomats"
+        themes = [c for _, c in comps if _is_theme(c, p)]
+        found = [actor_from(c, ctx.mentions, lang) for c in themes]
+        targets = [a for a in found if a is not None and a.country and a.sector][:1]
     if p.swap:
         sources, targets = targets, sources
     if not targets and len(sources) > 1 and p.type in RECIPROCAL_TYPES:
@@ -828,11 +1072,13 @@ def _actors(
     etype, mode = p.type, p.mode
     if p.without_target and not targets:
         etype, mode = p.without_target
-    return _Coding(etype, mode, sources, targets, place)
+    return _Coding(etype, mode, sources, targets, place or where, natural=natural)
 
 
 def _codable(trigger: Token, p: Pattern, light: Token | None, c: _Coding, ctx: _Context) -> bool:
-    """2. Whether there is enough to code: PLOVER wants a named doer."""
+    """2. Whether there is enough to code: PLOVER wants a named doer, and a doer that acts."""
+    if c.natural:
+        return False
     if _background(trigger, ctx.lex) and not (c.sources and c.targets):
         return False
     if c.sources or (p.type in ACTORLESS_TYPES and _main_predicate(trigger, light)):
@@ -840,13 +1086,25 @@ def _codable(trigger: Token, p: Pattern, light: Token | None, c: _Coding, ctx: _
     return p.pos != "noun" and bool(c.targets)  # a verb's target may stand in for the doer
 
 
-def _refine_type(trigger: Token, anchor: Token, c: _Coding, ctx: _Context) -> None:
+def _refine_type(trigger: Token, p: Pattern, anchor: Token, c: _Coding, ctx: _Context) -> None:
     """3. What the context makes of the act: riot, intent, threat, demand, refusal."""
     if c.type == "CONSULT" and c.mode == "visit" and c.sources and c.sources[0].sector == "MIL":
         c.type, c.mode = "MOBILIZE", "troops"  # troops arriving somewhere are not visiting
-    if c.type == "ASSAULT" and _protest_purpose(trigger, ctx.lex):
+    if c.type == "ASSAULT" and (_protest_purpose(trigger, ctx.lex) or _beside_a_protest(trigger, ctx.lex)):
         c.type, c.mode = "PROTEST", "riot"
+    if c.type == "PROTEST" and p.pos == "noun" and _ending_verb(trigger) is not None:
+        c.type, c.mode = "CONCEDE", None  # "levantaron la huelga": ending a protest yields
+    if c.type == "PROTEST" and c.mode == "obstruct" and any(a.sector in ARMED_SECTORS for a in c.sources):
+        c.type, c.mode = "COERCE", "restrict"  # a blockade by armed men is coercion, not a protest
     c.type, c.mode, c.skip_future = _intent(anchor, c.type, c.mode, ctx)
+    if c.skip_future and c.type == "THREATEN" and _announced(anchor, ctx):
+        c.carrier = anchor.head  # "planea imponer sanciones": the plan is told as fact
+    if c.type == "AGREE" and _conflictive_content(trigger, p, ctx.lex):
+        c.type, c.mode = "THREATEN", None  # "vowed to fight", "dispuesto a imponer la ley marcial"
+    if _ultimatum(anchor) is not None and _future(anchor):
+        c.type, c.mode, c.skip_future = "THREATEN", None, True  # "will withdraw unless..."
+    if c.type == "THREATEN" and not c.targets:
+        c.targets = _conditioned(anchor, trigger, ctx)  # "...unless Israel rescinds": Israel
     demand = _demanded_by(anchor, ctx)
     if demand is not None:  # "Rusia dijo que Sudán debe devolver...": Rusia demands, of Sudán
         c.type, c.mode = "REQUEST", None
@@ -866,7 +1124,7 @@ def _events(
 ) -> list[Event]:
     """4. Place, country of domestic actors, certainty, date: the finished events."""
     location = c.place or _location(comps, ctx)
-    domestic = _domestic_country(trigger, location, ctx)
+    domestic = _domestic_country(trigger, location, ctx, [*c.sources, *c.targets])
     # a visitor comes from elsewhere: "la ministra llegó a Lima (y se reunió con...)" is not a
     # Peruvian minister, in that event or in the others of the sentence
     here = ctx.sentence_of.get(trigger.sent.start, 0)
@@ -874,8 +1132,9 @@ def _events(
         ctx.visitors.update((here, a.name) for a in c.sources)
     sources = [_localised(a, domestic, ctx, (here, a.name) in ctx.visitors) for a in c.sources]
     targets = [_localised(a, domestic, ctx, (here, a.name) in ctx.visitors) for a in c.targets]
-    certainty, attributed = certainty_of(anchor, ctx, skip_future=c.skip_future, skip_negation=c.refused)
-    date, precision, date_source = _date(anchor, ctx)
+    told = c.carrier or anchor
+    certainty, attributed = certainty_of(told, ctx, skip_future=c.skip_future, skip_negation=c.refused)
+    date, precision, date_source = _date(told, ctx)
     words = {trigger.i, *(x.i for x in trigger.children if x.dep_ in ("prt", "compound:prt"))}
     words |= {light.i} if light is not None else set()
     pairs = [(s, t) for s in (sources or [None]) for t in (targets or [None])][:MAX_PAIRS]
@@ -919,12 +1178,40 @@ def _protest_purpose(tok: Token, lex: Lexicon) -> bool:
     return False
 
 
+def _protesters(trigger: Token, lex: Lexicon) -> bool:
+    """Whether the doers of an act are named by their protest ("los huelguistas", "protesters")."""
+    subj = subject(trigger, lex) if trigger.pos_ in ("VERB", "AUX") else None
+    if subj is None:
+        return False
+    # "los manifestantes", or a number of them: "cientos de manifestantes", "hundreds of protesters"
+    heads = [subj, *(g for _, g in complements(subj))]
+    return any(folded_lemma(h) in _grammar(trigger).protester_nouns for h in heads)
+
+
+def _beside_a_protest(trigger: Token, lex: Lexicon) -> bool:
+    """Violence its doers commit in the same breath as a protest ("bloquearon varias calles e
+    incendiaron un autobús"): a riot."""
+    verbs = [trigger.head] if trigger.dep_ == "conj" else []
+    verbs += [c for c in trigger.children if c.dep_ == "conj"]
+    return any(_trigger_type(v, lex) == "PROTEST" for v in verbs if v.pos_ in ("VERB", "AUX"))
+
+
 def _main_predicate(trigger: Token, light: Token | None) -> bool:
-    """The trigger is what the sentence is about: its root, the root's subject, or a light
-    verb's object ("Huelga general en Ecuador", "La marcha recorrió...", "realizaron un paro")."""
+    """The trigger is what a clause tells happened: the root, the root's subject, a light verb's
+    object ("Huelga general en Ecuador", "La marcha recorrió...", "realizaron un paro"), the
+    subject of a verb of happening ("informó que la marcha se desarrolla con normalidad"), or the
+    purpose of the root ("se desnudaron para protestar")."""
     if light is not None or trigger.dep_ == "ROOT":
         return True
-    return trigger.dep_ in SUBJECTS | PASSIVE_SUBJECTS and trigger.head.dep_ == "ROOT"
+    head, words = trigger.head, _grammar(trigger)
+    if trigger.dep_ in SUBJECTS | PASSIVE_SUBJECTS:
+        return head.dep_ == "ROOT" or folded_lemma(head) in words.occurrence_verbs | words.repression_verbs
+    if trigger.dep_ in ("obj", "dobj") and folded_lemma(head) in words.repression_verbs:
+        return True  # "reprimieron una manifestación": it was held
+    if _participle_predicate(trigger) and head.dep_ == "ROOT":
+        return True  # "los puertos permanecen bloqueados"
+    purpose = any(m.dep_ in ("mark", "aux") and fold(m.text) in words.purpose_marks for m in trigger.children)
+    return trigger.dep_ == "advcl" and purpose and head.dep_ == "ROOT"
 
 
 def _demanded_by(anchor: Token, ctx: _Context) -> Actor | None:
@@ -958,16 +1245,37 @@ def _embedded(tok: Token, p: Pattern, lex: Lexicon) -> bool:
     for ancestor, child in _ancestors(tok):
         if child.dep_ not in EMBEDDING_DEPS:
             return False
-        outer = _trigger_type(ancestor, lex)
+        outer = _trigger_type(ancestor, lex) or _carried_type(ancestor, child, lex)
         if outer in CONTENT_TYPES:
             return True
         if outer == "PROTEST" and p.type in ("REQUEST", "ACCUSE", "PROTEST"):
+            return True
+        if outer == "PROTEST" and _cause_of(child):  # "en protesta por la visita de Arafat"
             return True
         if outer == "ASSAULT" and p.type == "PROTEST":  # the purpose of a riot
             return True
         if outer is not None:
             return False
     return False
+
+
+def _carried_type(verb: Token, child: Token, lex: Lexicon) -> str | None:
+    """The type of the act a light verb carries ("began a hunger strike to protest..." ->
+    PROTEST), seen from another of its dependents (``child``)."""
+    for c in verb.children:
+        if c.i == child.i or c.dep_ not in ("obj", "dobj") or c.pos_ != "NOUN":
+            continue
+        if (v := _light_verb(c, lex)) is not None and v.i == verb.i:
+            return _trigger_type(c, lex)
+    return None
+
+
+def _cause_of(child: Token) -> bool:
+    """Whether a phrase hangs from its head by a preposition of cause ("por", "against")."""
+    words = _grammar(child).cause_prepositions
+    if child.dep_ == "pobj":
+        return fold(child.head.text) in words
+    return _prep_of(child) in words
 
 
 def _background(tok: Token, lex: Lexicon) -> bool:
@@ -987,7 +1295,7 @@ def _intent(anchor: Token, etype: str, mode: str | None, ctx: _Context) -> tuple
     """PLOVER: cooperative actions in the future tense, or promised, are AGREE (an intent);
     conflictive ones announced for the future are THREATEN ("will impose sanctions")."""
     if etype in FUTURE_THREATS:
-        if _future(anchor):
+        if _future(anchor) or _reported_future(anchor) or _announced(anchor, ctx):
             return "THREATEN", FUTURE_THREATS[etype], True
         return etype, mode, False
     if etype not in COOPERATION_TYPES | {"CONSULT"}:
@@ -1006,6 +1314,68 @@ def _intent(anchor: Token, etype: str, mode: str | None, ctx: _Context) -> tuple
     if future or promised or willing:
         return "AGREE", mode, True
     return etype, mode, False
+
+
+def _reported_future(anchor: Token) -> bool:
+    """ "said they would blockade Paris": a future told in reported speech."""
+    words = _grammar(anchor).reported_future_auxiliaries
+    return anchor.dep_ == "ccomp" and any(c.dep_ == "aux" and fold(c.text) in words for c in anchor.children)
+
+
+def _announced(anchor: Token, ctx: _Context) -> bool:
+    """An act its subject says it means to do: "planea imponer", "is prepared to impose"."""
+    head = anchor.head
+    words = ctx.lex.cues.intent_words | _grammar(anchor).intent_verbs
+    return anchor.dep_ in ("xcomp", "advcl", "ccomp", "acl") and (
+        folded_lemma(head) in words or fold(head.text) in words
+    )
+
+
+def _conflictive_content(trigger: Token, p: Pattern, lex: Lexicon) -> bool:
+    """Whether what an intent or promise is about is a conflictive act ("vowed to fight",
+    "dispuesto a convocar una huelga"); not an act it is merely set beside ("offered talks
+    following the invasion")."""
+    conflictive = (*FUTURE_THREATS, "THREATEN")
+    heads = [c for c in trigger.children if c.dep_ in ("xcomp", "ccomp")]
+    heads += [c for prep, c in complements(trigger) if prep is not None and prep in p.preps]
+    for h in heads:
+        # the act itself, or the act a light verb carries
+        light = [
+            o for o in h.children if o.dep_ in ("obj", "dobj") and (v := _light_verb(o, lex)) and v.i == h.i
+        ]
+        if any(_trigger_type(a, lex) in conflictive for a in (h, *light)):
+            return True
+    return False
+
+
+def _mark_of(clause: Token) -> str:
+    """The word (or fixed words) opening a subordinate clause: "si", "unless", "a menos que"."""
+    words = [
+        w
+        for m in clause.children
+        if m.dep_ == "mark"
+        for w in (m, *(f for f in m.children if f.dep_ == "fixed"))
+    ]
+    return fold(" ".join(t.text for t in sorted(words, key=lambda t: t.i)))
+
+
+def _ultimatum(anchor: Token) -> Token | None:
+    """The "unless"/"a menos que" clause of an act, if it has one."""
+    marks = _grammar(anchor).ultimatum_marks
+    return next((c for c in anchor.children if c.dep_ == "advcl" and _mark_of(c) in marks), None)
+
+
+def _conditioned(anchor: Token, trigger: Token, ctx: _Context) -> list[Actor]:
+    """Whom a threat is aimed at, when it names no one: the subject of its condition ("threatened
+    to strike unless Israel rescinded...", "amenazó con una huelga si el Gobierno no...")."""
+    marks = {*ctx.lex.cues.conditional_marks, *_grammar(anchor).ultimatum_marks}
+    for node in dict.fromkeys([anchor, trigger, *anchor.children, *trigger.children]):
+        for c in node.children:
+            subj = own_subject(c) if c.dep_ == "advcl" and _mark_of(c) in marks else None
+            actor = actor_from(subj, ctx.mentions, ctx.lex.lang) if subj is not None else None
+            if actor is not None:
+                return [actor]
+    return []
 
 
 # 5. Certainty --------------------------------------------------------------------------------------
@@ -1284,9 +1654,20 @@ def _attachment(expression, anchor: Token, ctx: _Context) -> str | None:
         node = node.head
         if node.i == anchor.i:
             return "own"
+        if node.pos_ == "NOUN" and _during(node):
+            continue  # "durante su visita el 21 de marzo, se reunió": the visit's day is the meeting's
         if node.pos_ in ("VERB", "AUX") or (node.pos_ == "NOUN" and best_pattern(node, ctx.lex) is not None):
             return "governing" if node.left_edge.i <= anchor.i <= node.right_edge.i else "other"
     return None
+
+
+def _during(noun: Token) -> bool:
+    """Whether a noun phrase is a "durante X" / "during X" adjunct: what its clause tells
+    happened within X, so X's date is its date too."""
+    words = _grammar(noun).during_prepositions
+    if noun.dep_ in ("pobj", "pcomp") and fold(noun.head.text) in words:
+        return True
+    return _prep_of(noun) in words
 
 
 # 7. The whole article ------------------------------------------------------------------------------
@@ -1311,6 +1692,7 @@ def _dedupe(events: list[Event]) -> list[Event]:
         key = (
             e.sentence,
             e.type,
+            e.mode,  # blocking streets and rioting are two acts
             e.source.code if e.source else None,
             e.source.name if e.source else None,
             e.target.name if e.target else None,

@@ -240,7 +240,7 @@ class CrossEventPublic(_Out):
     date_source: Optional[str] = Field(
         None, description="text, or published when no report dates it in its text."
     )
-    certainty: str = Field(description="The surest level any report gives.")
+    certainty: str = Field(description="The weakest level its reports give (one claim per event).")
     certainties: dict[str, list[str]] = Field(description="Every level given, with the articles giving it.")
     attributed_to: list[str] = []
     num_articles: int = Field(description="Articles reporting it.")

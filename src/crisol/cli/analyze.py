@@ -67,6 +67,8 @@ def _quotes_table(article: Article) -> Table:
 
 
 def _events_table(article: Article) -> Table:
+    from crisol.present.cross_events import date_source_of, when_label  # lazy: loads the linker
+
     table = Table("type", "mode", "source", "target", "where", "when", "certainty", title="Events")
     for e in article.events:
         table.add_row(
@@ -75,7 +77,7 @@ def _events_table(article: Article) -> Table:
             e.source.name if e.source else "",
             e.target.name if e.target else "",
             e.location or "",
-            e.date or "",
+            when_label(e.date, e.date_precision, date_source_of(e, article)),
             e.certainty,
         )
     return table

@@ -140,8 +140,10 @@ def _events_table(a: Article) -> Table:
     table = Table(title="events", title_justify="left")
     for column in ("type / mode", "source → target", "where", "when", "certainty", "sentence"):
         table.add_column(column, overflow="fold", ratio=1 if column == "sentence" else None)
+    from crisol.present.cross_events import date_source_of, when_label  # lazy: loads the linker
+
     for e in a.events:
-        when = f"{e.date} ({e.date_precision})" if e.date and e.date_precision else e.date or ""
+        when = when_label(e.date, e.date_precision, date_source_of(e, a))
         certainty = e.certainty + (f" ({e.attributed_to})" if e.attributed_to else "")
         table.add_row(
             e.type + (f"/{e.mode}" if e.mode else ""),

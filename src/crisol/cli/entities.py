@@ -198,6 +198,8 @@ def events_table(rows: list, title: str = "events") -> Table:
     table.add_column("when", no_wrap=True)
     table.add_column("certainty", overflow="fold")
     table.add_column("article", no_wrap=True, style="dim")
+    from crisol.present.cross_events import event_when  # lazy: the presenter loads the linker
+
     for e in map(_shape, rows):
         kind = e["type"] + (f"/{e['mode']}" if e["mode"] else "")
         certainty = e["certainty"] + (f" ({e['attributed_to']})" if e["attributed_to"] else "")
@@ -205,7 +207,7 @@ def events_table(rows: list, title: str = "events") -> Table:
             kind,
             Text(f"{actor_text(e['source'])} → {actor_text(e['target'])}"),
             Text(e["location"] or ""),
-            e["date"] or "",
+            event_when(e),
             Text(certainty),
             e["article"],
         )

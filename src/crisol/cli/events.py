@@ -4,8 +4,8 @@ Each row is a cross-source event (:mod:`crisol.present.cross_events`): the per-a
 tell one occasion, grouped, with the number of articles, of outlets and of independent sources
 (rewrites and copies count once with their origin, articles crediting one wire agency count once)
 and the certainty. Filters: ``--actor`` (a registry entity, any spelling, or a name), ``--type``,
-``--since``/``--until`` (the event's date overlaps the window) and ``--certainty`` (the surest
-level the sources give).
+``--since``/``--until`` (the event's date overlaps the window) and ``--certainty`` (the weakest
+level its reports give: one event is one claim).
 
 ``--format csv`` writes one row per event in a GDELT-like layout (:data:`CROSS_CSV_COLUMNS`):
 
@@ -21,7 +21,7 @@ NumMentions              supporting sentences
 NumArticles              articles reporting it
 NumSources               outlets reporting it (an article with no known outlet is one)
 NumIndependentSources    independent sources among them
-Certainty                the surest level: asserted, attributed, alleged, denied, hypothetical
+Certainty                the weakest level: asserted, attributed, alleged, denied, hypothetical
 Certainties              every level with its number of articles ("asserted:2;alleged:1")
 AttributedTo             who the reports credit ("KCNA;TASS")
 ActionGeo_FullName       where
@@ -113,10 +113,10 @@ def cross_table(rows: list[dict[str, Any]], title: str = "events across sources"
     table.add_column("indep.", justify="right")
     table.add_column("sources", overflow="fold", ratio=1)
     table.add_column("id", no_wrap=True, style="dim")
+    from crisol.present.cross_events import event_when  # lazy: the presenter loads the linker
+
     for e in rows:
-        when = e["date"] or ""
-        if when and e["date_source"] == "published":
-            when += " (pub.)"  # only the publication day: the text gives no date
+        when = event_when(e)  # "reported <day>" when only the publication day stands in
         kind = e["type"] + (f"/{e['mode']}" if e["mode"] else "")
         levels = e["certainties"]
         certainty = e["certainty"] + (
@@ -155,7 +155,7 @@ def events_command(
     ] = None,
     certainty: Annotated[
         Optional[Certainty],
-        typer.Option(help="Only events this sure (across sources: the surest level given)."),
+        typer.Option(help="Only events this sure (across sources: the weakest level its reports give)."),
     ] = None,
     limit: Annotated[
         Optional[int], typer.Option(min=1, help="At most this many (default: 100 in a table, all otherwise).")

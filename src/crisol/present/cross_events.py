@@ -3,9 +3,11 @@
 Each article's events (PLOVER-coded by :mod:`crisol.annotate.events`) are grouped into
 :class:`CrossEvent` s, whether or not the articles are in one story, by a general rule:
 
-- the same PLOVER type, and the same modality (a hypothetical summit is not a held one;
-  asserted, attributed, alleged and denied reports of one event stay together, so a denial sits
-  beside the claim it denies);
+- the same PLOVER type and the same action (mode: signing a treaty is not praising it; a visit
+  and the meeting held during it are one occasion), and the same claim: what is told as fact
+  (asserted, or attributed to a named source) is never grouped with an alleged, denied or
+  hypothetical report, nor are those with each other (a summit that may happen is not a held
+  one; one "supuestamente" among six plain sentences is a claim of its own);
 - compatible actors after entity merging: each end the same registry entity, or one end unknown,
   or a description that fits the named actor (an unnamed "North Korean leader" fits Kim Jong-un,
   a capital or a state fits a government actor of its country; a linked actor's country is the
@@ -33,7 +35,8 @@ hedge; such reports are marked ``support="mention"``.
 Counts, per event: articles, outlets (an article with no known outlet counts as an outlet of
 its own), and independent sources (:func:`crisol.present.sources.independent_sources`: copies,
 near duplicates and rewrites count once with their origin, articles crediting one wire agency
-count once), each separately, plus the certainty: the surest level any report gives, and every
+count once), each separately, plus the certainty: the weakest level its reports give (asserted
+and attributed reports share groups: "attributed" as soon as one credits a source), and every
 level with the articles giving it.
 
 >>> from crisol.model import Actor, Article, Event, time_key, Mention
@@ -76,8 +79,14 @@ LEAD = 3  # sentences of an article's lead, where it tells its main event
 SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})  # who met whom, in either order
 CERTAINTY_ORDER = ("asserted", "attributed", "alleged", "denied", "hypothetical")
 # A hypothetical event (planned, possible, conditional) is not the event that happened.
-MODALITY = {"hypothetical": "hypothetical"}
-FACTUAL = frozenset({"asserted", "attributed", "alleged"})
+# One claim: told as fact, with or without naming who says so. An alleged, denied or
+# hypothetical report is another claim, never grouped with these nor with each other: a group
+# of six asserted sentences and one "supuestamente" would read as asserted.
+SAME_CLAIM = frozenset({"asserted", "attributed"})
+# Modes that name one occasion: a visit, its hosting and the meeting held during it. Any other
+# two modes (signing a treaty and praising it, sending arms and promising them) are different
+# actions.
+SAME_OCCASION = {"CONSULT": frozenset({"visit", "host", "meet"})}
 PRECISION_ORDER = {"day": 0, "month": 1, "season": 2, "year": 3}
 PLACE_KINDS = ("LOC", "GPE")
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
@@ -155,6 +164,31 @@ class When:
         return text.first <= published.first and published.first - text.last <= REPORTING_GAP
 
 
+def when_label(date: str | None, precision: str | None = None, source: str | None = None) -> str:
+    """How an event's date is shown. A date the text gives is when it happened ("on
+    2025-03-21", "in 2025-03"); a publication day standing in for a date the text does not give
+    is when it was reported, never when it happened ("reported 2025-06-05"); no date is "".
+
+    >>> when_label("2025-03-21", "day", "text"), when_label("2025-03", "month", "text")
+    ('on 2025-03-21', 'in 2025-03')
+    >>> when_label("2025-06-05", "day", "published"), when_label(None)
+    ('reported 2025-06-05', '')
+    """
+    if not date:
+        return ""
+    if source == "published":
+        return f"reported {date}"
+    return f"on {date}" if (precision or "day") == "day" and len(date) == 10 else f"in {date}"
+
+
+def event_when(row: dict[str, Any]) -> str:
+    """:func:`when_label` of an event in its public shape (``date``, ``date_precision`` or
+    ``precision``, ``date_source``)."""
+    return when_label(
+        row.get("date"), row.get("date_precision") or row.get("precision"), row.get("date_source")
+    )
+
+
 def date_source_of(event: Event, article: Article) -> str | None:
     """Where ``event``'s date came from: the annotator's mark, else (for events read back from a
     store that does not keep it) "text" when a time expression of its sentence has that value,
@@ -199,8 +233,9 @@ class Report:
     support: str = "coded"  # "coded" | "mention"
 
     @property
-    def modality(self) -> str:
-        return MODALITY.get(self.event.certainty, "factual")
+    def claim(self) -> str:
+        """The kind of claim: "fact" (asserted or attributed), else the certainty itself."""
+        return "fact" if self.event.certainty in SAME_CLAIM else self.event.certainty
 
     def ends(self) -> tuple[End | None, End | None]:
         return self.source, self.target
@@ -334,7 +369,7 @@ def _ends_fit(r: Report, s: Report) -> tuple[bool, bool, bool]:
 
 def _fit(r: Report, s: Report) -> tuple[bool, bool]:
     """(compatible, anchored): may r and s be one event, and do they share a named actor."""
-    if r.event.type != s.event.type or r.modality != s.modality:
+    if r.event.type != s.event.type or r.claim != s.claim or not _same_action(r.event, s.event):
         return False, False
     fits, strong, straight = _ends_fit(r, s)
     if not fits:
@@ -352,6 +387,14 @@ def _fit(r: Report, s: Report) -> tuple[bool, bool]:
     # the same place and day anchor only actors that fit as told (not a meeting turned around
     # to pair two visitors with each other's missing host)
     return True, strong or (straight and _same_place_and_day(r, s))
+
+
+def _same_action(a: Event, b: Event) -> bool:
+    """The same act: the same mode, or two modes of one occasion (:data:`SAME_OCCASION`)."""
+    if a.mode == b.mode:
+        return True
+    occasion = SAME_OCCASION.get(a.type, frozenset())
+    return a.mode in occasion and b.mode in occasion
 
 
 def _same_place_and_day(r: Report, s: Report) -> bool:
@@ -539,10 +582,11 @@ class CrossEvent:
 
     @property
     def certainty(self) -> str:
-        """The surest level any report gives (asserted > attributed > alleged > denied >
-        hypothetical); :attr:`certainties` has every level with its articles."""
+        """The weakest level its reports give. A group holds one claim (see :data:`SAME_CLAIM`),
+        so this is "attributed" as soon as one report credits a source for what the others
+        assert; :attr:`certainties` has every level with its articles."""
         levels = self.certainties
-        return next(iter(levels)) if levels else "asserted"
+        return next(reversed(levels)) if levels else "asserted"
 
     @property
     def attributed_to(self) -> list[str]:
@@ -892,7 +936,7 @@ def _add_mentions(
         # only meetings, agreements and cooperation, where who is source and who target does not
         # matter (naming both cannot tell who supported or attacked whom), and only what is told
         # as fact (a planned or denied meeting's names recur everywhere)
-        if g[0].event.type not in SYMMETRIC or not any(r.event.certainty in FACTUAL for r in g):
+        if g[0].event.type not in SYMMETRIC or g[0].claim != "fact":
             continue
         pair = _named_pair(g)
         if pair is None:
@@ -980,6 +1024,8 @@ __all__ = [
     "Report",
     "When",
     "date_source_of",
+    "event_when",
     "group_events",
     "group_reports",
+    "when_label",
 ]

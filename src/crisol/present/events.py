@@ -1,11 +1,12 @@
 """A story's events: one entry per event, however many of its articles report it.
 
 The grouping is the one ``crisol events`` uses across the whole store
-(:func:`crisol.present.cross_events.group_events`): same PLOVER type and modality, compatible actors after
-entity merging, dates and places; inside one story undated reports may meet. Each entry cites
-every article that reports it, with its supporting sentences, and counts articles, outlets and
-independent sources separately (copies and rewrites count once with their origin, articles
-crediting one wire agency count once). The timeline is the events with a resolved date, in date
+(:func:`crisol.present.cross_events.group_events`): same PLOVER type, action and claim
+(what is told as fact apart from what is alleged, denied or only possible), compatible actors
+after entity merging, dates and places; inside one story undated reports may meet. Each entry
+cites every article that reports it, with its supporting sentences, and counts articles, outlets
+and independent sources separately (copies and rewrites count once with their origin, articles
+crediting one wire agency count once). The timeline is the events dated by their text, in date
 order.
 """
 
@@ -53,8 +54,8 @@ def event_entry(m: MergedEvent, story: StoryText | None, sources: Sources) -> di
 
 
 def timeline(entries: list[dict]) -> list[dict]:
-    """Events with a resolved date, oldest first; ``date_source`` says whether the text gives
-    the date or only the publication day stands in for it."""
+    """Events dated by their text, oldest first. An event whose only date is the publication
+    day stands in no timeline: that day is when it was reported, not when it happened."""
     keys = (
         "date",
         "precision",
@@ -70,6 +71,6 @@ def timeline(entries: list[dict]) -> list[dict]:
         "num_outlets",
         "independent_sources",
     )
-    dated = [e for e in entries if e.get("date")]
+    dated = [e for e in entries if e.get("date") and e.get("date_source") != "published"]
     dated.sort(key=lambda e: (e["date"], -e["independent_sources"], e["type"]))
     return [{k: e.get(k) for k in keys} | {"event": e["id"]} for e in dated]

@@ -116,7 +116,7 @@ def list_cross_events(
 
     ``entity_ids`` / ``actor_names`` (folded, see :func:`crisol.store.queries.actor_keys`): an actor of some report is
     one of them; ``since``/``until``: the event's date overlaps the window; ``certainty``: the
-    surest level its reports give. ``sort``: ``support`` (most independent sources first),
+    weakest level its reports give. ``sort``: ``support`` (most independent sources first),
     ``-date`` (newest first) or ``date``; undated events come last. Raises :class:`TooBroad`
     when the selection holds more than ``max_reports`` (default :data:`MAX_GROUPED_REPORTS`)
     per-article events.
@@ -174,7 +174,7 @@ def select_cross_events(
 ) -> list[cross.CrossEvent]:
     """Cross-source events matching the filters, all of them (no cap, no cache): an actor of
     some report is one of ``entity_ids`` or carries one of the folded ``actor_names``, the
-    event's date overlaps ``since``/``until``, its certainty (the surest level its reports give)
+    event's date overlaps ``since``/``until``, its certainty (the weakest level its reports give)
     is ``certainty``; ``sort`` as :func:`list_cross_events`."""
     ids, names = set(entity_ids), set(actor_names)
     found = stored_events(store, type=type.upper() if type else None, since=since, until=until)

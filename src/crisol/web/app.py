@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
 
+from crisol.present.cross_events import event_when
 from crisol.service.exports import event_csv_lines
 from crisol.store import AmbiguousId, Database, open_store
 from crisol.store.queries import MAX_OFFSET
@@ -49,6 +50,7 @@ def templates() -> Jinja2Templates:
     t.env.filters["day"] = day
     t.env.filters["http_url"] = http_url
     t.env.filters["when"] = lambda d: d.strftime("%Y-%m-%d %H:%M") if d else "—"
+    t.env.filters["event_when"] = lambda e: event_when(e) or "—"  # "reported <day>" for a stand-in
     t.env.globals["asset_version"] = asset_version
     return t
 

@@ -100,7 +100,7 @@ def list_grouped_events(
 ) -> CrossEventsPublic:
     """Events across sources: one item per event however many articles report it, with the
     number of articles, outlets and independent sources (a rewrite or one agency's copies count
-    once) and the surest certainty; sort: support (most independent sources first), -date, date.
+    once) and the weakest certainty of its reports; sort: support (most independent sources first), -date, date.
 
     Grouping reads every report in the selection: one holding more than
     ``MAX_GROUPED_REPORTS`` (5,000) per-article events is refused with a 422 asking for a type or
