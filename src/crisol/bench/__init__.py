@@ -40,6 +40,9 @@ BENCHES: dict[str, Bench] = {
     "ingest": Bench(
         "ingest", "Ingest throughput (articles/s per core) on real Spanish news, beside trafilatura alone."
     ),
+    "language": Bench(
+        "language", "Language identification accuracy on articles, capital headlines and short texts."
+    ),
     "link-speed": Bench(
         "link_speed", "Articles per second per core through linking, and ms per article as the store grows."
     ),
