@@ -58,6 +58,9 @@ BENCHES: dict[str, Bench] = {
         "robustness",
         "Generated hostile inputs through `crisol ingest`: stored, rejected (why), CPU, memory, failures.",
     ),
+    "sentences": Bench(
+        "sentences", "Sentence boundary P/R/F1 on CoNLL-2002 Spanish and hand-written es/en news prose."
+    ),
     "similarity": Bench(
         "similarity", "Pearson r of crisol's pair score vs gold same-story scores, per language pair."
     ),
