@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from crisol.clean.sentences import quotes_balanced, sentence_spans, split_sentences
@@ -93,3 +95,11 @@ def test_the_aligner_splits_with_the_shared_splitter():
         "El Sr. Pardo llegó a EE.UU. el lunes.",
         "Luego habló.",
     ]
+
+
+def test_hostile_runs_of_marks_cost_one_pass():
+    # a run of n marks with no space after once cost n²/2 regex steps (minutes for 100,000)
+    started = time.process_time()
+    assert split_sentences("." * 100_000 + " Fin.") == ["." * 100_000, "Fin."]
+    assert len(split_sentences("«Sí. " * 20_000)) == 20_000
+    assert time.process_time() - started < 2.0

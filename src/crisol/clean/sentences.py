@@ -33,17 +33,20 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 # a sentence-final mark, the closing quotes or brackets glued to it, an agency dash ("(EFE).-")
-_END = re.compile(r"[.!?…]+[\"'»”’)\]]*(?:[-–—]+)?(?=\s)|[。！？]+[」』”’)）]*")
+# (possessive, and only at the start of a run of marks: a run of a million periods costs one pass)
+_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'»”’)\]]*+(?:[-–—]++)?(?=\s)|(?<![。！？])[。！？]++[」』”’)）]*+")
 _OPENERS = "\"'«“‘([¿¡—–-"
 _CLOSERS = "\"'»”’)]"
 _DOTTED = re.compile(r"(?:\w{1,3}\.)+\w{1,3}")  # EE.UU, U.S, a.m, p.ej
 _INITIAL = re.compile(r"[^\W\d_]\.")  # "R." (the next word is one more initial)
 _QUOTE_PAIRS = {"«": "»", "“": "”", "‹": "›"}
+_QUOTE_MARK = re.compile('[«»“”‹›"]')
 
 
 @dataclass(frozen=True)
@@ -106,9 +109,10 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, sentence_start = [], start
+    quotes = _QuoteMarks(text, start, end)
     for m in _END.finditer(text, start, end):
         following = _skip_space(text, m.end(), end)
-        if following >= end or inside_quotation(text, start, m.end(), end):
+        if following >= end or quotes.inside(m.end()):
             continue
         if _ends_sentence(text, sentence_start, m, following):
             spans.append((sentence_start, m.end()))
@@ -117,15 +121,34 @@ def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+class _QuoteMarks:
+    """Where the quotation marks of the line ``text[start:end]`` are, to tell whether an offset
+    is inside a quotation that closes later in the line: «No cederemos. Es nuestra tierra», dijo.
+    is one sentence. A quotation left open (one running over several paragraphs, or a stray
+    mark) does not stop a cut."""
+
+    def __init__(self, text: str, start: int, end: int):
+        self.at: dict[str, list[int]] = {}
+        for m in _QUOTE_MARK.finditer(text, start, end):
+            self.at.setdefault(m.group(), []).append(m.start())
+
+    def _before(self, mark: str, i: int) -> int:
+        return bisect_left(self.at.get(mark, ()), i)
+
+    def _after(self, mark: str, i: int) -> bool:
+        return self._before(mark, i) < len(self.at.get(mark, ()))
+
+    def inside(self, i: int) -> bool:
+        for opening, closing in _QUOTE_PAIRS.items():
+            if self._before(opening, i) > self._before(closing, i) and self._after(closing, i):
+                return True
+        return self._before('"', i) % 2 == 1 and self._after('"', i)
+
+
 def inside_quotation(text: str, start: int, i: int, end: int) -> bool:
     """Whether offset ``i`` of the line ``text[start:end]`` is inside a quotation that closes
-    later in the line: «No cederemos. Es nuestra tierra», dijo. is one sentence. A quotation left
-    open (one running over several paragraphs, or a stray mark) does not stop a cut."""
-    before, after = text[start:i], text[i:end]
-    for opening, closing in _QUOTE_PAIRS.items():
-        if before.count(opening) > before.count(closing) and closing in after:
-            return True
-    return before.count('"') % 2 == 1 and '"' in after
+    later in the line (where the splitter does not cut)."""
+    return _QuoteMarks(text, start, end).inside(i)
 
 
 def _skip_space(text: str, i: int, end: int) -> int:
