@@ -41,7 +41,7 @@ DEFAULT_SHORT = ROOT / "tests" / "fixtures" / "language" / "short.tsv"
 SEMEVAL_LANGUAGES = ("de", "tr", "pl", "ar", "fr", "es", "en")
 UNKNOWN = "und"
 # Quality gate (tests/clean/test_bench_language.py): slightly below the measured values.
-FLOORS = {"article_accuracy": 0.99, "short_accuracy": 0.99, "short_wrong_max": 0.01}  # the last: a ceiling
+FLOORS = {"article_accuracy": 0.995, "short_accuracy": 0.99, "short_wrong_max": 0.005}  # the last: a ceiling
 
 
 @dataclass(frozen=True)
