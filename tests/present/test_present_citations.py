@@ -146,3 +146,10 @@ def test_summary_lines_are_whole_sentences_with_balanced_quotes(make_article):
     assert f"{OPENS} {CLOSES}" in texts  # completed to the closing mark
     assert not [t for t in texts if "llega tarde" in t]  # its quotation never closes: skipped
     assert all(t.count("«") == t.count("»") for t in texts)
+
+
+def test_a_fragment_left_by_a_bad_cut_is_no_summary_line(make_article):
+    fragment = ", la directora del observatorio regional, presentó el informe anual sobre la sequía en Lima."
+    arts = [_article(make_article, aid, ["Lucía Campos", fragment, FUND]) for aid in ("a", "b")]
+    texts = [line["text"] for line in present_story("s", arts, [])["summary"]]
+    assert FUND in texts and not [t for t in texts if "observatorio" in t]

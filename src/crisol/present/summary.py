@@ -29,7 +29,6 @@ from crisol.text import fold
 
 SUMMARY_SENTENCES = 5
 MIN_WORDS, MAX_WORDS = 6, 70  # shorter is a heading or caption; longer is a run-on paragraph
-# a sentence starting in lower case is a fragment left by a bad split
 REDUNDANT = 0.9  # cosine above which a candidate repeats a chosen sentence
 POSITION_WEIGHT = 1.0  # lead sentences matter: a lead sentence weighs like one more source
 # saying the same thing as a line: aligned with it directly (or this close in meaning)...
@@ -53,10 +52,11 @@ def summarise(
     titles = {fold(a.title or "").strip(" .") for a in articles if a.title}
 
     def fits(text: str) -> bool:
-        # a sentence: enough words, and ended as one (a dateline, heading or caption is not)
+        # a sentence: enough words, begun and ended as one (a dateline, heading or caption is not,
+        # nor a fragment a bad cut left: ", el principal funcionario...", "y Quispe acordaron...")
         words = len(text.split())
         ended = text.rstrip().endswith((".", "!", "?", "»", "”", '"', "…"))
-        return MIN_WORDS <= words <= MAX_WORDS and ended and not text[:1].islower()
+        return MIN_WORDS <= words <= MAX_WORDS and ended and _begins_sentence(text)
 
     candidates = []
     for g in story.groups:
@@ -72,6 +72,16 @@ def summarise(
             chosen.append(line)
     chosen.sort(key=lambda line: _first_appearance(line, story))
     return chosen
+
+
+def _begins_sentence(text: str) -> bool:
+    """Whether ``text`` starts as a sentence does: a capital, a digit or an opening mark.
+
+    >>> _begins_sentence("«Ya basta», dijo."), _begins_sentence(", el jefe llegó."), _begins_sentence("y luego.")
+    (True, False, False)
+    """
+    first = text.lstrip()[:1]
+    return (first.isalnum() and not first.islower()) or (first != "" and first in "«“\"'¿¡(—–-")
 
 
 def _key(line: dict) -> tuple[str, int]:
