@@ -168,8 +168,9 @@ def _ends_sentence(text: str, sentence_start: int, m: re.Match[str], following: 
     mark = m.group()
     if mark[0] != "." or mark[1:2] == "." or (len(mark) > 1 and mark[1] in _CLOSERS):
         return True  # ?, !, …, or a period closing a quotation: no abbreviation ends so
-    word = _word_before(text, sentence_start, m.start())
-    return _period_ends(word, nxt, first=text[sentence_start : m.start()].strip() == word)
+    at = _word_start(text, sentence_start, m.start())
+    word = text[at : m.start()].lstrip(_OPENERS)
+    return _period_ends(word, nxt, first=_skip_space(text, sentence_start, at) == at)
 
 
 def _period_ends(word: str, nxt: str, first: bool) -> bool:
@@ -193,12 +194,12 @@ def _is_initial(word: str) -> bool:
     return len(word) == 1 and word.isalpha()
 
 
-def _word_before(text: str, sentence_start: int, i: int) -> str:
-    """The word before offset ``i``, without the opening marks glued to it: "(EE.UU" -> "EE.UU"."""
+def _word_start(text: str, sentence_start: int, i: int) -> int:
+    """Where the word that ends at offset ``i`` begins ("(EE.UU" before "." in "(EE.UU.)")."""
     j = i
     while j > sentence_start and not text[j - 1].isspace():
         j -= 1
-    return text[j:i].lstrip(_OPENERS)
+    return j
 
 
 def _next_word(text: str, i: int) -> str:
