@@ -1,11 +1,12 @@
-"""Pipelines per language, the model registry and the rule sentence splitter."""
+"""Pipelines per language, the model registry and the shared sentence splitter in the pipeline."""
 
 from __future__ import annotations
 
 import pytest
 import spacy
 
-from crisol.annotate import nlp
+from crisol.annotate import doc_sentences, nlp
+from crisol.clean.sentences import sentence_spans
 from crisol.errors import UnknownLanguage
 
 
@@ -25,7 +26,7 @@ def test_pipeline_is_cached_and_gazetteer_runs_before_ner():
     assert nlp.load("es") is es
     names = es.pipe_names
     assert names.index("crisol_gazetteer") < names.index("ner")
-    assert names.index("crisol_paragraphs") < names.index("parser")
+    assert names.index("crisol_sentences") < names.index("parser")
     assert nlp.load_bare("es") is not es and "crisol_gazetteer" not in nlp.load_bare("es").pipe_names
 
 
@@ -59,15 +60,16 @@ def test_line_break_starts_a_sentence():
     assert starts[0] == "Titular sin punto final"
 
 
-def test_rule_sentences_offsets_and_abbreviations():
-    text = "Der Minister traf Dr. Müller in Berlin. Danach reiste er ab!\n  Neuer Absatz ohne Punkt"
-    spans = nlp.rule_sentences(text)
-    assert [text[s:e] for s, e in spans] == [
-        "Der Minister traf Dr. Müller in Berlin.",
-        "Danach reiste er ab!",
-        "Neuer Absatz ohne Punkt",
+def test_the_parser_keeps_the_shared_splitter_boundaries_and_adds_none():
+    # the bare parser cut this sentence after the name, before its apposition
+    text = (
+        "Ana Beltrán, la nueva directora del observatorio regional, presentó ayer el informe anual "
+        "en Lima. El Dr. Ruiz y la Sra. Paz, sus adjuntos, lo defendieron ante la prensa.\nOtro párrafo"
+    )
+    sentences = doc_sentences(nlp.load("es")(text))
+    assert [(s.start, s.end) for s in sentences] == sentence_spans(text)
+    assert [s.text[:25] for s in sentences] == [
+        "Ana Beltrán, la nueva dir",
+        "El Dr. Ruiz y la Sra. Paz",
+        "Otro párrafo",
     ]
-
-
-def test_rule_sentences_empty_text():
-    assert nlp.rule_sentences("  \n ") == []

@@ -128,3 +128,28 @@ def test_agency_named_for_one_claim_is_not_the_origin(make_article):
         ]
     )
     assert detect_agency(make_article({"id": "z", "language": "en", "sentences": [en]})) is None
+
+
+OPENS = "«Las escuelas dañadas por el terremoto abrirán en marzo con aulas provisionales."
+CLOSES = "No habrá más retrasos en las obras», aseguró la ministra de Educación de Chile en Santiago."
+NEVER_CLOSED = "«El plan llega tarde para miles de familias del sur del país, que esperan desde enero."
+
+
+def test_summary_lines_are_whole_sentences_with_balanced_quotes(make_article):
+    # stored sentences (an older splitter's) that cut a quotation after its first sentence
+    arts = [
+        _article(make_article, aid, [OPENS, CLOSES, FUND if aid == "a" else FUND_SAID_AGAIN, NEVER_CLOSED])
+        for aid in ("a", "b")
+    ]
+    story = present_story("s", arts, [])
+    texts = [line["text"] for line in story["summary"]]
+    assert f"{OPENS} {CLOSES}" in texts  # completed to the closing mark
+    assert not [t for t in texts if "llega tarde" in t]  # its quotation never closes: skipped
+    assert all(t.count("«") == t.count("»") for t in texts)
+
+
+def test_a_fragment_left_by_a_bad_cut_is_no_summary_line(make_article):
+    fragment = ", la directora del observatorio regional, presentó el informe anual sobre la sequía en Lima."
+    arts = [_article(make_article, aid, ["Lucía Campos", fragment, FUND]) for aid in ("a", "b")]
+    texts = [line["text"] for line in present_story("s", arts, [])["summary"]]
+    assert FUND in texts and not [t for t in texts if "observatorio" in t]

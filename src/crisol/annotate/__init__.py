@@ -32,6 +32,7 @@ from crisol.annotate.dates import find_dates
 from crisol.annotate.events import code_events
 from crisol.annotate.mentions import build_mentions
 from crisol.annotate.quotes import extract_quotes
+from crisol.clean.sentences import sentence_spans, strip_span
 from crisol.errors import UnknownLanguage
 from crisol.model import Article, Sentence
 
@@ -79,7 +80,7 @@ def check_order(components: list[Component]) -> list[Component]:
 def _parse(work: Work) -> None:
     article, lang = work.article, work.lang
     if lang not in _nlp.languages():
-        spans = _nlp.rule_sentences(article.text)
+        spans = sentence_spans(article.text)
         article.sentences = [Sentence(i, s, e, article.text[s:e]) for i, (s, e) in enumerate(spans)]
         article.mentions = []
         work.missing.append(
@@ -101,7 +102,7 @@ def doc_sentences(doc: Doc) -> list[Sentence]:
     """Sentences of a parsed Doc, whitespace-only ones dropped, edges stripped, renumbered."""
     text, out = doc.text, []
     for sent in doc.sents:
-        start, end = _nlp.strip_span(text, sent.start_char, sent.end_char)
+        start, end = strip_span(text, sent.start_char, sent.end_char)
         if start < end:
             out.append(Sentence(len(out), start, end, text[start:end]))
     return out

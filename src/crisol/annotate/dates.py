@@ -49,6 +49,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterator, Literal, Sequence
 
+from crisol.clean.sentences import sentence_spans
 from crisol.errors import UnknownLanguage
 from crisol.model import Sentence, TimeExpression
 from crisol.text import fold_accents
@@ -320,13 +321,6 @@ def _select(cands: list[_Match]) -> list[_Match]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-_ROUGH_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+|\n|$)")
-
-
-def _rough_sentences(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _ROUGH_SENTENCE.finditer(text) if m.end() > m.start()]
-
-
 def find_dates(
     text: str,
     anchor: date | datetime | None,
@@ -337,15 +331,15 @@ def find_dates(
 
     ``sentences`` (offsets into ``text``) give each expression its sentence index and the
     context whose verbs decide tense; without them, the sentence index is 0 and the context is
-    the rough sentence around the expression. Raises :class:`UnknownLanguage` for a language
-    without a ``dates.json`` resource.
+    the sentence around the expression (:mod:`crisol.clean.sentences`). Raises
+    :class:`UnknownLanguage` for a language without a ``dates.json`` resource.
 
     >>> [(t.text, t.value, t.precision) for t in find_dates("Ocurrió hace tres años.", date(2025, 7, 12), "es")]
     [('hace tres años', '2022', 'year')]
     """
     lex = _lexicon(language)
     day = _as_date(anchor)
-    spans = [(s.start, s.end) for s in sentences] if sentences else _rough_sentences(text)
+    spans = [(s.start, s.end) for s in sentences] if sentences else sentence_spans(text)
     out: list[TimeExpression] = []
     for m in _select(_candidates(text, lex)):
         # the sentence holding the match, else the last one starting before it

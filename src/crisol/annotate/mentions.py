@@ -97,7 +97,7 @@ def build_mentions(doc: Doc, gaz: Gazetteer, sentences: Sequence[Sentence] = ())
             role, country = title_role(span, gaz)
             mention = replace(mention, role=role, country=mention.country or country)
         mentions.append(mention)
-    return resolve_acronyms(resolve_short_forms(mentions), doc.text)
+    return resolve_acronyms(resolve_short_forms(split_coordinated(mentions, doc)), doc.text)
 
 
 # 1. Raw spans -----------------------------------------------------------------------------------
@@ -477,6 +477,33 @@ def platform(mention: Mention) -> Mention:
 
 def _name_parts(text: str) -> list[str]:
     return [fold(p) for p in text.replace("-", " ").split()] if text else []
+
+
+def split_coordinated(mentions: list[Mention], doc: Doc) -> list[Mention]:
+    """ "Vogelsang y Quispe" taken by "ner" as one name is two people when each side is the family
+    name of a person the article names in full (a double surname, "Ortega y Gasset", is never
+    one of two people named apart).
+    """
+    surnames = {
+        _name_parts(m.text)[-1] for m in mentions if m.label == "PER" and len(_name_parts(m.text)) >= 2
+    }
+    out = []
+    for m in mentions:
+        span = doc.char_span(m.start, m.end) if m.source != "gazetteer" else None
+        if span is None or len(span) != 3 or span[1].pos_ != "CCONJ":
+            out.append(m)
+            continue
+        left, right = span[0], span[2]
+        if not {fold(left.text), fold(right.text)} <= surnames:
+            out.append(m)
+            continue
+        for side in (left, right):
+            out.append(
+                replace(
+                    m, text=side.text, label="PER", start=side.idx, end=side.idx + len(side), source="rule"
+                )
+            )
+    return out
 
 
 def resolve_short_forms(mentions: list[Mention]) -> list[Mention]:

@@ -1,11 +1,12 @@
-"""Per-language spaCy pipelines, loaded once, and a rule sentence splitter for the rest.
+"""Per-language spaCy pipelines, loaded once.
 
 A language is supported by registering a loader (no if-chain): ``@register_model("es")``
 on a function returning a bare spaCy ``Language``. :func:`load` then adds crisol's own
 components around it, once per process:
 
-- ``crisol_paragraphs`` (before the parser): a line break always starts a sentence, so a
-  headline or a caption line never runs into the next paragraph;
+- ``crisol_sentences`` (before the parser): every sentence boundary, from the splitter all of
+  crisol shares (:mod:`crisol.clean.sentences`); the parser keeps them and adds none, so a name
+  followed by an apposition is never cut, and a headline or caption line never runs into the next;
 - ``crisol_gazetteer`` (before "ner"): known places, organisations and people
   (:mod:`crisol.annotate.gazetteer`);
 - tokenizer suffix rules splitting a news-agency credit glued to a word ("UcraniaAFP") and the
@@ -14,8 +15,8 @@ components around it, once per process:
 >>> nlp = load("es")
 >>> [t.text for t in nlp.make_doc("en UcraniaAFP")]
 ['en', 'Ucrania', 'AFP']
->>> rule_sentences("Hallo Welt. Wie geht's?")
-[(0, 11), (12, 23)]
+>>> [s.text for s in nlp("Serguéi Shoigú, el jefe de seguridad ruso, llegó a EE.UU. El lunes volvió.").sents]
+['Serguéi Shoigú, el jefe de seguridad ruso, llegó a EE.UU.', 'El lunes volvió.']
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
 import crisol.annotate.gazetteer  # noqa: F401  (registers the "crisol_gazetteer" factory)
+from crisol.clean.sentences import sentence_spans
 from crisol.errors import ModelError, UnknownLanguage
 
 ModelLoader = Callable[[], Language]
@@ -190,7 +192,7 @@ def load(lang: str) -> Language:
     with _LOCK:
         nlp = _loader(lang)()
         _install_ner(nlp, lang)
-        nlp.add_pipe("crisol_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
+        nlp.add_pipe("crisol_sentences", before="parser" if "parser" in nlp.pipe_names else None)
         if "ner" in nlp.pipe_names:
             ruler = nlp.add_pipe("crisol_gazetteer", before="ner", config={"lang": lang})
             _split_glued_credits(nlp, ruler.gaz.agency_names())
@@ -217,39 +219,15 @@ def _split_glued_credits(nlp: Language, agencies: list[str]) -> None:
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
-@Language.component("crisol_paragraphs")
-def paragraphs(doc: Doc) -> Doc:
-    """Start a sentence after every line break (the parser keeps pre-set boundaries)."""
-    for token in doc[:-1]:
-        if "\n" in token.text or token.whitespace_.count("\n"):
-            doc[token.i + 1].is_sent_start = True
+@Language.component("crisol_sentences")
+def sentences(doc: Doc) -> Doc:
+    """Set every token's sentence start from the shared splitter: True where a sentence begins,
+    False elsewhere, so the parser (which keeps pre-set boundaries) adds none of its own."""
+    starts = set()
+    for start, end in sentence_spans(doc.text):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and len(span):
+            starts.add(span.start)
+    for token in doc:
+        token.is_sent_start = token.i == 0 or token.i in starts
     return doc
-
-
-# Languages without a model: sentences only, by rule -------------------------------------------
-
-_SENTENCE_END = re.compile(r"""(?<=[.!?…])["'»”)\]]*\s+(?=["'«“¿¡(\[]*[A-ZÀ-ÖØ-Þ0-9])|\n\s*""")
-_ABBREVIATION = re.compile(r"(?:\b[A-Za-z]|\b(?:Dr|Mr|Mrs|Ms|St|Sr|Sra|Hr|Fr|Nr|Prof|etc|vs))\.$")
-
-
-def rule_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence (start, end) offsets by punctuation and line breaks, for any language.
-
-    Offsets index ``text``; surrounding whitespace is left out of every sentence.
-    """
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        if "\n" not in m.group() and _ABBREVIATION.search(text[start : m.start()]):
-            continue  # "Dr. Müller" or "J. Smith": not a sentence end
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return [strip_span(text, s, e) for s, e in spans if text[s:e].strip()]
-
-
-def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

@@ -40,6 +40,9 @@ BENCHES: dict[str, Bench] = {
     "ingest": Bench(
         "ingest", "Ingest throughput (articles/s per core) on real Spanish news, beside trafilatura alone."
     ),
+    "language": Bench(
+        "language", "Language identification accuracy on articles, capital headlines and short texts."
+    ),
     "link-speed": Bench(
         "link_speed", "Articles per second per core through linking, and ms per article as the store grows."
     ),
@@ -54,6 +57,9 @@ BENCHES: dict[str, Bench] = {
     "robustness": Bench(
         "robustness",
         "Generated hostile inputs through `crisol ingest`: stored, rejected (why), CPU, memory, failures.",
+    ),
+    "sentences": Bench(
+        "sentences", "Sentence boundary P/R/F1 on CoNLL-2002 Spanish and hand-written es/en news prose."
     ),
     "similarity": Bench(
         "similarity", "Pearson r of crisol's pair score vs gold same-story scores, per language pair."

@@ -32,7 +32,7 @@ from charset_normalizer import from_bytes
 
 from crisol.clean.dates import date_from_url, find_date, is_future, parse_date
 from crisol.clean.html import PageText, extract_page, fragment_text, tag_count
-from crisol.clean.language import detect_language
+from crisol.clean.language import detect_language, language_sample
 from crisol.clean.lines import LineDecision, byline_name, classify_lines, without_date
 from crisol.clean.metadata import (
     Byline,
@@ -117,8 +117,7 @@ def clean(raw: RawArticle, now: datetime | None = None) -> Article:
     _fill_metadata(article, raw, source, decisions)
     # 4. language, before dates: it decides how "05/06/2025" reads
     declared = _meta_str(raw, "language") or (source.page.language if source.page else None)
-    sample = f"{article.title}\n{text}" if article.title and article.title not in text else text
-    article.language, article.language_score = detect_language(sample, declared)
+    article.language, article.language_score = detect_language(language_sample(article.title, text), declared)
     # 5. publication date, never in the future of the fetch, never invented
     article.fetched = parse_date(_meta_str(raw, "fetched") or "")
     reference = article.fetched or now or datetime.now(timezone.utc)

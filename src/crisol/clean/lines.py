@@ -43,12 +43,12 @@ from rapidfuzz import fuzz
 
 from crisol.clean.cues import Cues, load_cues
 from crisol.clean.dates import find_date
+from crisol.clean.sentences import sentence_spans
 from crisol.text import fold_words
 
 KEEP_REASONS = frozenset({"title", "standfirst", "body", "subheading"})
 
 _TERMINAL = re.compile(r"[.!?…;][\"'»”’)\]\s]*$")
-_INNER_STOP = re.compile(r"[.!?…][\"'»”’)]*\s+[¿¡\"'«“(]?[A-ZÁÉÍÓÚÑ]")
 _WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
 _TIME_ALONE = re.compile(r"\d{1,2}[:.]\d{2}(?::\d{2})?\s?(?:[ap]\.?\s?m\.?|hs?|hrs|horas)?")
 _PHOTO_WORD = re.compile(r"\b(photo|foto|fotografia|imagen|image|picture)s?\b")
@@ -193,6 +193,11 @@ class _Line:
         return first.isupper() or first.isdigit()
 
     @cached_property
+    def inner_stops(self) -> int:
+        """Sentence ends inside the line (the shared splitter's, so "Sr. Pérez" is none)."""
+        return len(sentence_spans(self.text)) - 1 if self.text else 0
+
+    @cached_property
     def sentence(self) -> bool:
         """Prose: terminal punctuation and several words, or long."""
         return (self.terminal and self.words >= SENTENCE_MIN_WORDS) or self.words >= LONG_LINE_WORDS
@@ -204,7 +209,7 @@ class _Line:
             not self.terminal
             and HEADLINE_MIN_WORDS <= self.words < LONG_LINE_WORDS
             and self.starts_upper
-            and not _INNER_STOP.search(self.text)  # a headline is one phrase
+            and not self.inner_stops  # a headline is one phrase
         )
 
     @cached_property
@@ -436,7 +441,7 @@ def _credit_start(line: _Line, closing, tail, separated) -> tuple[int, bool] | N
 
 def _is_prose(line: _Line) -> bool:
     """Body prose rather than a caption: long, or several sentences."""
-    sentences = len(_INNER_STOP.findall(line.text)) + line.terminal
+    sentences = line.inner_stops + line.terminal
     paragraph = line.words >= PROSE_MIN_WORDS and (line.terminal or sentences >= PROSE_MIN_SENTENCES)
     return paragraph or line.words >= LONG_LINE_WORDS
 

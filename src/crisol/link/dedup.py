@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal, Sequence
 
 import numpy as np
 
+from crisol.clean.sentences import split_sentences as shared_split
 from crisol.link.similarity import DIM, embed, sentence_scale
 from crisol.text import fold
 
@@ -51,7 +52,6 @@ MIN_ALIGNED = 4  # fewer aligned sentences are not enough evidence of a rewrite
 WINDOW = timedelta(days=30)
 
 _WORD = re.compile(r"\w+")
-_SENT = re.compile(r"(?<=[.!?…»”\"])\s+(?=[¿¡«“\"A-ZÁÉÍÓÚÑ])")
 
 
 @dataclass
@@ -196,11 +196,9 @@ class DuplicateIndex:
 
 
 def split_sentences(text: str) -> list[str]:
-    """A light sentence splitter for alignment when no annotation is at hand."""
-    out = []
-    for para in text.split("\n"):
-        out += [s.strip() for s in _SENT.split(para) if len(s.strip()) > 2]
-    return out
+    """The sentences of ``text`` (the splitter every stage shares), for alignment when no
+    annotation is at hand; fragments of one or two characters ("-") align with nothing."""
+    return [s for s in shared_split(text) if len(s) > 2]
 
 
 def _content_words(sentence: str) -> set[str]:

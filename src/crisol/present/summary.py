@@ -8,12 +8,18 @@ every article that says the same thing: a sentence of its group that is itself c
 line's (directly aligned or nearly identical in meaning) and carries most of the line's content
 words, names and numbers (:func:`says_same`); a sentence that only shares the topic is no
 citation, whatever chain of alignments put it in the group.
+
+A line is whole: a sentence (not a fragment starting in lower case, not a heading) whose
+quotation marks are balanced. A sentence that opens a quotation it does not close is extended
+over the next sentences of its paragraph to the closing mark (:func:`whole_line`); when the
+paragraph ends first, it is no line.
 """
 
 from __future__ import annotations
 
 from typing import Sequence
 
+from crisol.clean.sentences import quotes_balanced, sentence_spans
 from crisol.model import Article
 from crisol.present.cues import tokens
 from crisol.present.figures import stop_words
@@ -23,7 +29,6 @@ from crisol.text import fold
 
 SUMMARY_SENTENCES = 5
 MIN_WORDS, MAX_WORDS = 6, 70  # shorter is a heading or caption; longer is a run-on paragraph
-# a sentence starting in lower case is a fragment left by a bad split
 REDUNDANT = 0.9  # cosine above which a candidate repeats a chosen sentence
 POSITION_WEIGHT = 1.0  # lead sentences matter: a lead sentence weighs like one more source
 # saying the same thing as a line: aligned with it directly (or this close in meaning)...
@@ -47,10 +52,11 @@ def summarise(
     titles = {fold(a.title or "").strip(" .") for a in articles if a.title}
 
     def fits(text: str) -> bool:
-        # a sentence: enough words, and ended as one (a dateline, heading or caption is not)
+        # a sentence: enough words, begun and ended as one (a dateline, heading or caption is not,
+        # nor a fragment a bad cut left: ", el principal funcionario...", "y Quispe acordaron...")
         words = len(text.split())
         ended = text.rstrip().endswith((".", "!", "?", "»", "”", '"', "…"))
-        return MIN_WORDS <= words <= MAX_WORDS and ended and not text[:1].islower()
+        return MIN_WORDS <= words <= MAX_WORDS and ended and _begins_sentence(text)
 
     candidates = []
     for g in story.groups:
@@ -66,6 +72,16 @@ def summarise(
             chosen.append(line)
     chosen.sort(key=lambda line: _first_appearance(line, story))
     return chosen
+
+
+def _begins_sentence(text: str) -> bool:
+    """Whether ``text`` starts as a sentence does: a capital, a digit or an opening mark.
+
+    >>> _begins_sentence("«Ya basta», dijo."), _begins_sentence(", el jefe llegó."), _begins_sentence("y luego.")
+    (True, False, False)
+    """
+    first = text.lstrip()[:1]
+    return (first.isalnum() and not first.islower()) or (first != "" and first in "«“\"'¿¡(—–-")
 
 
 def _key(line: dict) -> tuple[str, int]:
@@ -84,14 +100,13 @@ def _best_line(
     """The line of a group: the member to quote is in the story's language, not a headline; of
     those, the one the most independent sources say the same as, then an original's, earliest
     in its article."""
-    members = [
-        m
-        for m in g.members
-        if (language is None or by_id[m[0]].language in (language, None))
-        and fold(story.text(m)).strip(" .") not in titles
-        and fits(story.text(m))
-    ]
-    if not members:
+    texts = {}
+    for m in g.members:
+        if language is None or by_id[m[0]].language in (language, None):
+            whole = whole_line(by_id[m[0]], m[1], story.text(m))
+            if whole is not None and fold(whole).strip(" .") not in titles and fits(whole):
+                texts[m] = whole
+    if not texts:
         return None
     order = {aid: n for n, aid in enumerate(by_id)}
 
@@ -99,7 +114,40 @@ def _best_line(
         aid, index = _key(line)
         return (-sources.count(line["citations"]), sources.origin_of.get(aid, aid) != aid, index, order[aid])
 
-    return min((_line(g, m, story, by_id) for m in members), key=rank)
+    return min((_line(g, m, text, story, by_id) for m, text in texts.items()), key=rank)
+
+
+def whole_line(article: Article, index: int, sentence: str) -> str | None:
+    """``sentence`` (the ``index``-th of ``article``) with its quotation marks balanced: itself,
+    or extended over the next sentences of its paragraph to the one that closes the quotation
+    it opens; None when the paragraph ends first.
+
+    >>> from crisol.model import Article
+    >>> text = "«No cederemos.\\nEs nuestra tierra», dijo. «Ya basta», añadió."
+    >>> a = Article(id="a", source="-", raw=b"", raw_format="text", text=text)
+    >>> whole_line(a, 0, "«No cederemos."), whole_line(a, 1, "Es nuestra tierra», dijo.")
+    (None, None)
+    """
+    if quotes_balanced(sentence):
+        return sentence
+    spans = _spans(article)
+    if index >= len(spans):
+        return None
+    text, start = article.text, spans[index][0]
+    for before, after in zip(spans[index:], spans[index + 1 :]):
+        if "\n" in text[before[1] : after[0]]:
+            return None  # the paragraph ends with the quotation still open
+        if quotes_balanced(text[start : after[1]]):
+            return text[start : after[1]]
+    return None
+
+
+def _spans(article: Article) -> list[tuple[int, int]]:
+    """The (start, end) of each sentence of ``article``, indexed as the story's sentences are
+    (:func:`crisol.present.groups.article_sentences`)."""
+    if article.sentences:
+        return [(s.start, s.end) for s in sorted(article.sentences, key=lambda s: s.index)]
+    return [(s, e) for s, e in sentence_spans(article.text) if e - s > 2]
 
 
 def _score(line: dict, g: Group, story: StoryText, sources: Sources) -> float:
@@ -117,13 +165,13 @@ def _first_appearance(line: dict, story: StoryText) -> tuple[float, str, int]:
     return (relative, *_key(line))
 
 
-def _line(g: Group, pick: tuple[str, int], story: StoryText, by_id: dict[str, Article]) -> dict:
+def _line(g: Group, pick: tuple[str, int], text: str, story: StoryText, by_id: dict[str, Article]) -> dict:
     sentence: dict[str, int] = {pick[0]: pick[1]}
     for a, i in g.members:
         if a not in sentence and says_same(story, pick, (a, i), by_id[pick[0]].language, by_id[a].language):
             sentence[a] = i
     citations = [a for a in g.articles if a in sentence]
-    return {"text": story.text(pick), "from": pick[0], "citations": citations, "sentence": sentence}
+    return {"text": text, "from": pick[0], "citations": citations, "sentence": sentence}
 
 
 def content(text: str) -> set[str]:
