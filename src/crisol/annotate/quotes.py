@@ -37,6 +37,14 @@ Decisions worth knowing:
   when someone does (``…, dijo Kim, según TASS``); ``citado por X``, ``told state media``,
   ``en declaraciones a la agencia X``, ``según recogió la agencia X`` and the like also set
   ``via``. ``según declaraciones de X recogidas por Y`` gives speaker X and channel Y.
+* A news medium (``resources/<lang>/quotes.json`` ``media_nouns``, or a mention whose role is
+  an agency or outlet) is only ever a channel through a source marker: ``según la agencia KCNA,
+  Kim dijo…`` is Kim's, via KCNA; a sentence of narration that merely cites it (``Kim hizo
+  estas declaraciones…, según recogió la agencia KCNA``) quotes no one. A medium speaks only
+  through a cue of its own (``KCNA said that…``).
+* The speaker is never inside the content: a source marker set inside a sentence takes the
+  clause it sits in (``unas relaciones que, según afirmó, ya han…``), and any content that
+  still holds its speaker is cut to what follows the cue, or dropped.
 """
 
 from __future__ import annotations
@@ -51,6 +59,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from crisol.annotate.syntax import SHARED_SUBJECT_DEPS, inherited_subject, lemma, own_subject
+from crisol.clean.agencies import agency_named
 from crisol.errors import UnknownLanguage
 from crisol.model import Article, Mention, Quote, Sentence
 
@@ -77,6 +86,7 @@ class Lexicon:
     source_markers: tuple[tuple[str, ...], ...]
     channel_verbs: frozenset[str]
     channel_nouns: frozenset[str]
+    media_nouns: frozenset[str]  # news media: they pass words on, they are not their speakers
     channel_preps: frozenset[str]
     channel_contexts: frozenset[str]
     agent_preps: frozenset[str]
@@ -124,6 +134,7 @@ def load_lexicon(language: str) -> Lexicon:
         source_markers=tuple(tuple(m.split()) for m in raw["source_markers"]),
         channel_verbs=frozenset(raw["channel_verbs"]),
         channel_nouns=frozenset(raw["channel_nouns"]),
+        media_nouns=frozenset(raw["media_nouns"]),
         channel_preps=frozenset(raw["channel_preps"]),
         channel_contexts=frozenset(raw["channel_contexts"]),
         agent_preps=frozenset(raw["agent_preps"]),
@@ -331,7 +342,27 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
         a.via = a.via or _channel(a, ctx)
     attrs.sort(key=lambda a: (a.content[0], a.content[1]))
     _resolve(attrs, ctx)
-    return attrs
+    # 5. what was said never holds who said it
+    return [a for a in attrs if _speaker_outside(a, ctx)]
+
+
+def _speaker_outside(a: Attribution, ctx: _Context) -> bool:
+    """Keep the speaker's name out of the content: ``Choi subrayó que X`` taken whole becomes
+    ``X``; a content holding its speaker and no cue to cut after is not a quotation."""
+    sp = a.speaker.span
+    lo, hi = a.content
+    if sp is None or not (lo <= sp[0] and sp[1] <= hi) or (a.gap and _inside(sp, a.gap)):
+        return True
+    if a.cue_span is None or not (sp[1] <= a.cue_span[0] < hi):
+        return False
+    # what follows the cue, or the whole marker phrase ("Ana, según sus palabras, defiende…")
+    cut = max(a.cue_span[1], a.gap[1] if a.gap else 0)
+    after = [t for t in ctx.doc[ctx.first_token_from(cut) :] if t.idx < hi]
+    after = _strip_complementizer(after, ctx.lex)
+    if len(after) < 3:
+        return False
+    a.content = _trim(ctx.text, after[0].idx, hi)
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -641,6 +672,9 @@ def _adjacent(q: _QuoteSpan, cue: Token, ctx: _Context) -> bool:
     return marked and len(gap.split()) <= 5 and not any(c in gap for c in ".?!;")
 
 
+_SENTENCE_END = re.compile(r"[.?!][\"'”’»)\u200b]*\s+")
+
+
 def _sentence_like(q: _QuoteSpan, ctx: _Context) -> bool:
     """A quote that makes up (most of) its sentence: a continuation of someone's words."""
     doc = ctx.doc
@@ -650,6 +684,10 @@ def _sentence_like(q: _QuoteSpan, ctx: _Context) -> bool:
     sent = first[0].sent
     lo, hi = sent.start_char, max(sent.end_char, q.close)
     text = ctx.text
+    # The parser may glue the quote to the sentence before it (he said. "But…"): a full stop
+    # before the opening mark ends that sentence.
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, q.open)]
+    lo = ends[-1] if ends else lo
     outside = len(text[lo : q.open].strip()) + len(text[q.close : hi].strip(" .,;:\n"))
     return outside <= 0.2 * (q.close - q.open) and not text[lo : q.open].strip(" —–-")
 
@@ -726,7 +764,7 @@ def _leading_punct(s: str) -> int:
 
 def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
     """``dijo que…`` / ``said (that)…`` / ``…, señaló Lavrov``: the complement clause."""
-    comp = next((c for c in cue.children if c.dep_ == "ccomp"), None)
+    comp = next((c for c in cue.children if c.dep_ == "ccomp"), None) or _misattached_complement(cue, ctx)
     if comp is None and lemma(cue) in ctx.lex.xcomp_verbs:  # "prometió apoyar a Rusia"
         comp = next((c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i), None)
         if comp is not None:
@@ -747,6 +785,25 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
     else:
         return None
     return _indirect_from(toks, cue, ctx)
+
+
+def _misattached_complement(cue: Token, ctx: _Context) -> Token | None:
+    """``le dijo al líder en la ciudad de Wonsan que Putin cuenta con…``: a clause opened by a
+    complementizer (not a relative pronoun) that the parser hung on a noun after the cue."""
+    for arg in cue.children:
+        if arg.i < cue.i or arg.dep_ not in ("obl", "iobj", "obj", "dobj", "nmod", "npadvmod"):
+            continue
+        for clause in arg.subtree:
+            if clause.dep_ not in _CLAUSE_CUT_DEPS or clause.pos_ not in ("VERB", "AUX"):
+                continue
+            if any(_complementizer(c, ctx.lex) and c.i < clause.i for c in clause.children):
+                return clause
+    return None
+
+
+def _complementizer(tok: Token, lex: Lexicon) -> bool:
+    """``que``/``that`` opening a clause, not a relative pronoun (which is a subject or object)."""
+    return tok.lower_ in lex.complementizers and (tok.dep_ == "mark" or tok.pos_ == "SCONJ")
 
 
 def _indirect_from(toks: list[Token], cue: Token, ctx: _Context) -> Attribution | None:
@@ -793,7 +850,14 @@ def _impersonal(cue: Token, lex: Lexicon) -> bool:
 
 def _has_finite(toks: list[Token], ctx: _Context) -> bool:
     quoted = any(t.is_quote for t in toks[:2])  # said “we will…”: the quote is the clause
-    return quoted or any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in toks)
+    return quoted or any(_finite(t) for t in toks)
+
+
+def _finite(tok: Token) -> bool:
+    """A finite verb; a modal counts (``he’d continue``: English modals carry no VerbForm)."""
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    return "Fin" in tok.morph.get("VerbForm") or "Mod" in tok.morph.get("VerbType") or tok.tag_ == "MD"
 
 
 def _in_sentence_of(toks, cue: Token) -> list[Token]:
@@ -1110,6 +1174,12 @@ def _apply_marker(marker: Span, attrs: list[Attribution], ctx: _Context) -> None
             a.via = a.via or _channel_name(who or channel, ctx)
         return
     silent = [a for a in others if a.kind == "direct" and a.cue is None]
+    if _names_medium(who, ctx):
+        # A medium passes words on: a quote it carries keeps the speaker the context gives;
+        # narration citing it ("…, según recogió la agencia KCNA") quotes no one.
+        for a in silent:
+            a.via = a.via or _channel_name(who, ctx)
+        return
     target = silent or [_marker_quote(marker, phrase, sent, ctx)]
     for a in target:
         if a is None:
@@ -1227,22 +1297,82 @@ def _context_roles(head: Token, phrase: list[Token], ctx: _Context) -> tuple[Tok
     return who, channel
 
 
+def _names_medium(head: Token | None, ctx: _Context) -> bool:
+    """``la agencia KCNA``, ``TASS``, ``the newspaper``: a news medium, which reports what others
+    say and does itself speak only through a cue of its own (``KCNA dijo que…``)."""
+    if head is None:
+        return False
+    phrase = _phrase(head)
+    if any(lemma(t) in ctx.lex.media_nouns or t.lower_ in ctx.lex.media_nouns for t in _name_tokens(head)):
+        return True
+    for m in ctx.mentions_in(phrase):
+        if (m.role or "") in _MEDIA_ROLES or agency_named(m.text, in_text=True) is not None:
+            return True
+    return False
+
+
 def _marker_quote(marker: Span, phrase: list[Token], sent: Span, ctx: _Context) -> Attribution | None:
     """Nobody else speaks: the rest of the sentence is what X said."""
     text = ctx.text
     p_end = phrase[-1].idx + len(phrase[-1].text)
+    # what follows the phrase: nothing, or an apposition it lost at a comma ("según X, un analista")
+    rest = ctx.doc[phrase[-1].i + 1 : sent.end]
+    gap = None
     if marker.start_char - sent.start_char <= 1:  # "Según X, …"
         start, end = p_end, sent.end_char
-    elif text[p_end : sent.end_char].strip(" .\n") == "":  # "…, según X."
+    elif not _clause_goes_on(rest, phrase):  # "…, según X."
         start, end = sent.start_char, marker.start_char
-    else:  # "El objetivo, según X, era…"
-        start, end = sent.start_char, sent.end_char
+    else:  # "El objetivo, según X, era…": the clause the marker is set in
+        clause = _marker_clause(marker, phrase, ctx)
+        if not clause:
+            return None
+        start, end = clause[0].idx, clause[-1].idx + len(clause[-1].text)
+        gap = (marker.start_char, p_end)
     start, end = _trim(text, start, end)
     while end > start and text[end - 1] in ".":
         end -= 1
     if len(text[start:end].split()) < 3:
         return None
-    return Attribution("indirect", (start, end), anchor=marker.start_char)
+    end = _balance(text, start, end)
+    return Attribution("indirect", (start, end), anchor=marker.start_char, gap=gap)
+
+
+def _clause_goes_on(rest: Span, phrase: list[Token]) -> bool:
+    """A verb after the marker phrase that does not describe the phrase's noun (``according to
+    X, an aide now teaching at…, whose conclusions…``): the sentence goes on."""
+    ids = {t.i for t in phrase}
+    for t in rest:
+        predicate = t.pos_ in ("VERB", "AUX") or any(c.dep_ == "cop" for c in t.children)
+        if not predicate or t.dep_ in ("aux", "auxpass", "aux:pass", "cop"):
+            continue
+        if not any(a.i in ids for a in t.ancestors):
+            return True
+    return False
+
+
+def _marker_clause(marker: Span, phrase: list[Token], ctx: _Context) -> list[Token]:
+    """The clause a marker inside a sentence is set in, with the antecedent of a relative
+    clause: ``unas relaciones que, según afirmó, ya han alcanzado…``; the sentence when the
+    marker hangs from its main verb (``El objetivo, según X, era…``)."""
+    skip = {t.i for t in marker} | {t.i for t in phrase}
+    verb = next((t.head for t in list(marker) + phrase if t.head.i not in skip), None)
+    if verb is None:
+        return []
+    sent = marker[0].sent
+    top = verb
+    if verb.dep_ in _CLAUSE_CUT_DEPS and verb.head.pos_ in ("NOUN", "PROPN"):
+        top = verb.head  # the antecedent the relative clause describes
+    if verb.dep_ == "ROOT" or top.dep_ == "ROOT":
+        toks = list(sent)
+    else:
+        toks = [t for t in top.subtree if top is verb or t.i >= top.left_edge.i]
+        toks = [t for t in toks if top is verb or t.i <= verb.right_edge.i]
+    toks = [t for t in toks if sent.start <= t.i < sent.end]
+    while toks and (toks[0].is_punct or toks[0].dep_ in ("case", "mark", "cc") or toks[0].i in skip):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct or toks[-1].i in skip):
+        toks = toks[:-1]
+    return toks
 
 
 # --------------------------------------------------------------------------------------------
@@ -1349,7 +1479,7 @@ def _continue_quote(
     """An uncued quoted sentence right after someone's quote goes on with their words."""
     chained = [b for b in attrs if a.chain is not None and b.chain == a.chain and b.cue]
     source = chained[0] if chained else prev
-    if source is None or source.speaker.name is None:
+    if source is None or (source.speaker.name is None and source.cue is None):
         return
     gap = ctx.sentence_at(a.content[0]) - ctx.sentence_at(source.content[1] - 1)
     if chained or 0 <= gap <= 2:
