@@ -95,6 +95,9 @@ class Lexicon:
     complementizers: frozenset[str]
     inset_marks: frozenset[str]  # "as" in "X, as Y said, Z"
     xcomp_verbs: frozenset[str]  # cues whose content may be an infinitive ("prometió apoyar")
+    intention: frozenset[str]  # "wants to…": cues only with an infinitive
+    demands: dict[str, tuple[str, ...]]  # "call for X", "exigir X": verb -> prepositions ("" = object)
+    naming_verbs: frozenset[str]  # "called Trump “unhinged”": the object and what it is called
     impersonal: frozenset[str]  # "hay que", "cabe", "it is worth": the writer speaking
     not_speakers: frozenset[str]  # capitalised labels that look like transcript names: UPDATE:
     role_nouns: dict[str, frozenset[str]]
@@ -126,11 +129,16 @@ def load_lexicon(language: str) -> Lexicon:
         raise ValueError(f"{path}: not valid JSON ({exc})") from exc
     demonyms = _shared_demonyms(language)
     demonyms.update({form.lower(): iso for iso, forms in raw["demonyms"].items() for form in forms})
+    intention = frozenset(raw.get("intention_verbs", []))  # content only as an infinitive
+    demands: dict[str, tuple[str, ...]] = {}
+    for phrase in raw.get("demand_phrases", []):
+        verb, _, prep = phrase.partition(" ")
+        demands[verb] = demands.get(verb, ()) + (prep,)
     return Lexicon(
         language=language,
-        cue_verbs=frozenset(raw["cue_verbs"]) | frozenset(raw["belief_verbs"]),
+        cue_verbs=frozenset(raw["cue_verbs"]) | frozenset(raw["belief_verbs"]) | intention,
         belief_verbs=frozenset(raw["belief_verbs"]),
-        complement_only=frozenset(raw.get("complement_only_verbs", [])),
+        complement_only=frozenset(raw.get("complement_only_verbs", [])) | intention,
         source_markers=tuple(tuple(m.split()) for m in raw["source_markers"]),
         channel_verbs=frozenset(raw["channel_verbs"]),
         channel_nouns=frozenset(raw["channel_nouns"]),
@@ -142,7 +150,10 @@ def load_lexicon(language: str) -> Lexicon:
         relative_pronouns=frozenset(raw["relative_pronouns"]),
         complementizers=frozenset(raw["complementizers"]),
         inset_marks=frozenset(raw.get("inset_marks", [])),
-        xcomp_verbs=frozenset(raw.get("xcomp_verbs", [])),
+        xcomp_verbs=frozenset(raw.get("xcomp_verbs", [])) | intention,
+        intention=intention,
+        demands=demands,
+        naming_verbs=frozenset(raw.get("naming_verbs", [])),
         impersonal=frozenset(raw.get("impersonal_words", [])),
         not_speakers=frozenset(w.upper() for w in raw.get("not_speakers", [])),
         role_nouns={k: frozenset(v) for k, v in raw["role_nouns"].items()},
@@ -217,6 +228,7 @@ class _Context:
         self.mentions = sorted(article.mentions, key=lambda m: m.start)
         self._mention_starts = [m.start for m in self.mentions]
         self._token_starts = [t.idx for t in doc]
+        self.quoted = _quote_spans(self.text)
 
     def first_token_from(self, char: int) -> int:
         """Index of the first token starting at or after ``char``."""
@@ -324,9 +336,10 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
     lex = load_lexicon(article.language or "")
     ctx = _Context(doc, article, lex)
     # 1. quoted spans and the verbs that introduce them
-    direct = [a for q in _quote_spans(ctx.text) if (a := _direct(q, ctx)) is not None]
+    direct = [a for q in ctx.quoted if (a := _direct(q, ctx)) is not None]
     direct += _dialogue(ctx) + _transcript(ctx)
-    _group_split_quotes(direct)
+    direct = _with_headline_turns(direct, ctx)
+    _group_split_quotes(direct, ctx)
     # 2. reported speech: cue verbs with a complement clause
     indirect = [
         a
@@ -465,6 +478,9 @@ def _direct(q: _QuoteSpan, ctx: _Context) -> Attribution | None:
     if end <= start:
         return None
     cue = _cue_after(q, ctx) or _cue_by_parse(q, ctx) or _cue_before(q, ctx)
+    shared = _cue_between_quotes(q, ctx)  # the second part of a quote split by its cue
+    shared = shared if cue is None or (shared is not None and shared.i == cue.i) else None
+    cue = cue or shared
     words = len(ctx.text[start:end].split())
     if cue is None and words >= _MIN_QUOTE_WORDS:
         signed = _signature(q, ctx) or _quoted_transcript(start, end, ctx)
@@ -476,7 +492,7 @@ def _direct(q: _QuoteSpan, ctx: _Context) -> Attribution | None:
         and (words < _MIN_QUOTE_WORDS or not (_sentence_like(q, ctx) or _marker_after(q, ctx)))
     ):
         return None
-    introduced = cue is not None and _adjacent(q, cue, ctx)
+    introduced = cue is not None and (shared is not None or _adjacent(q, cue, ctx))
     if cue is not None and words < _MIN_QUOTE_WORDS and not introduced:
         return None
     a = Attribution(
@@ -562,6 +578,55 @@ def _transcript(ctx: _Context) -> list[Attribution]:
     return out
 
 
+def _with_headline_turns(direct: list[Attribution], ctx: _Context) -> list[Attribution]:
+    """Add the ``Name: words`` lines (``Lavrov: «Rusia está lista»``, ``Graham: Trump Is
+    Destroying the Party``); an uncued quote inside one is that line's content."""
+    turns = []
+    pos = 0
+    for para in ctx.text.split("\n"):
+        turn = _headline_turn(para, pos, ctx)
+        if turn is not None:
+            turns.append(turn)
+        pos += len(para) + 1
+    if not turns:
+        return direct
+    kept = [d for d in direct if d.cue is not None or not any(_inside(d.content, t.content) for t in turns)]
+    return kept + turns
+
+
+_NOT_IN_NAMES = {"VERB", "AUX", "CCONJ", "PUNCT", "ADP", "SCONJ"}
+# A short name before a colon opening a line: "Graham:", "Dr. Ben Carson:", "Former leader Calderon:"
+_HEADLINE = re.compile(r"[ \t]*([^\W\d_][^:\n]{0,60}?):[ \t]+(?=\S)")
+
+
+def _headline_turn(para: str, pos: int, ctx: _Context) -> Attribution | None:
+    """One ``Name: words`` line: the name is a person or organisation the whole prefix names
+    (a title before it allowed), the words are at least a short sentence."""
+    m = _HEADLINE.match(para)
+    if m is None or m.group(1).upper() == m.group(1) or m.group(1).upper() in ctx.lex.not_speakers:
+        return None  # all capitals is a transcript turn (:func:`_transcript`) or a label
+    lo, hi = pos + m.start(1), pos + m.end(1)
+    toks = [t for t in _tokens_between(ctx.doc, lo, hi) if not t.is_space]
+    joined = {"vs", "vs.", "v.", "versus", "&"}  # "Trump vs. Clinton: …" names a match, not a speaker
+    if not toks or len(toks) > 6 or any(t.pos_ in _NOT_IN_NAMES or t.lower_ in joined for t in toks[1:]):
+        return None
+    found = [x for x in ctx.mentions_in(toks) if x.label in ("PER", "ORG") and x.end >= hi - 1]
+    if not found or toks[-1].pos_ != "PROPN":
+        return None
+    start, end = _trim(ctx.text, pos + m.end(), pos + len(para))
+    while end > start and ctx.text[end - 1] in ".":
+        end -= 1
+    if len(ctx.text[start:end].split()) < 3:
+        return None
+    kind = "indirect"
+    inner = _quote_spans(ctx.text[start:end])
+    if len(inner) == 1 and inner[0].open == 0 and inner[0].close >= end - start - 1:
+        kind, (start, end) = "direct", _trim(ctx.text, start + inner[0].start, start + inner[0].end)
+    colon = pos + m.end(1)
+    speaker = Speaker(_name(found[-1], ctx.lex), found[-1].label, (lo, hi))
+    return Attribution(kind, (start, end), anchor=lo, cue_span=(colon, colon + 1), speaker=speaker)
+
+
 # All capitals (at least two letters), up to four words: "PENCE:", "MS. CLINTON:", "KAINE:".
 _TRANSCRIPT = re.compile(r"\s*((?:[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ'’.-]+)(?: [A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ'’.-]+){0,3}):\s")
 
@@ -579,13 +644,32 @@ def _fragment(q: _QuoteSpan, ctx: _Context) -> bool:
     return bool(before) and not before.endswith(":")
 
 
-def _group_split_quotes(direct: list[Attribution]) -> None:
-    """``"A," he said, "B."``: both parts hang on the same cue; mark them as one quote."""
+def _group_split_quotes(direct: list[Attribution], ctx: _Context) -> None:
+    """``"A," he said, "B."`` / ``"A," he said at a rally in Ohio, "but B."``: both parts hang
+    on the same cue; mark them as one quote."""
     direct.sort(key=lambda a: a.content[0])
     for a, b in zip(direct, direct[1:]):
-        if a.cue_span is not None and a.cue_span == b.cue_span and a.cue is not None:
+        if a.cue is None or a.cue_span is None:
+            continue
+        same = a.cue_span == b.cue_span
+        if not same and b.cue is None and a.content[1] <= a.cue_span[0] < b.content[0]:
+            same = _cue_clause_only(ctx.text[a.cue_span[1] : b.content[0]])
+            if same:
+                b.cue, b.cue_span, b.anchor, b.speaker = a.cue, a.cue_span, a.anchor, a.speaker
+        if same:
             a.group = a.group if a.group is not None else a.content[0]
             b.group = a.group
+
+
+# A sentence end between two quotes: a full stop after a word of four letters or more (not
+# "Mr." or "N.C."), or ?, !, ; and a line break.
+_SENTENCE_BREAK = re.compile(r"\w{4,}[.]\s|[?!;]\s|\n")
+
+
+def _cue_clause_only(between: str) -> bool:
+    """What lies between a cue and the next quote is the rest of the cue's clause: ``said at a
+    rally in Ohio, "…`` / ``he said, but "…``, not a new sentence."""
+    return len(between) <= 150 and _SENTENCE_BREAK.search(between) is None and "," in between
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -643,6 +727,15 @@ def _cue_before(q: _QuoteSpan, ctx: _Context) -> Token | None:
         return None
     window = list(reversed(_bounded_window(list(reversed(toks[:-1]))[:8])))
     return next((t for t in reversed(window) if ctx.lex.is_speech_cue(t)), None)
+
+
+def _cue_between_quotes(q: _QuoteSpan, ctx: _Context) -> Token | None:
+    """``"A," he said at a rally, "but B."``: the cue between the two parts of one quote."""
+    prev = [p for p in ctx.quoted if p.close <= q.open]
+    if not prev or not _cue_clause_only(ctx.text[prev[-1].close : q.open]):
+        return None
+    between = _tokens_between(ctx.doc, prev[-1].close, q.open)
+    return next((t for t in between if ctx.lex.is_speech_cue(t) and not _nonfinite(t)), None)
 
 
 def _cue_by_parse(q: _QuoteSpan, ctx: _Context) -> Token | None:
@@ -764,11 +857,15 @@ def _leading_punct(s: str) -> int:
 
 def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
     """``dijo que…`` / ``said (that)…`` / ``…, señaló Lavrov``: the complement clause."""
+    if lemma(cue) in ctx.lex.intention:  # "quiere apoyar…", never "quiere que…"
+        toks = _infinitive_content(cue, ctx)
+        return _indirect_from(toks, cue, ctx) if toks else None
     comp = next((c for c in cue.children if c.dep_ == "ccomp"), None) or _misattached_complement(cue, ctx)
-    if comp is None and lemma(cue) in ctx.lex.xcomp_verbs:  # "prometió apoyar a Rusia"
-        comp = next((c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i), None)
-        if comp is not None:
-            toks = _in_sentence_of(comp.subtree, cue)
+    if comp is None:
+        # "prometió apoyar a Rusia", "urged Congress to act", "called for a ceasefire",
+        # "called the plan “a disaster”"
+        toks = _infinitive_content(cue, ctx) or _demanded(cue, ctx) or _naming(cue, ctx)
+        if toks:
             return _indirect_from(toks, cue, ctx)
     if comp is not None and comp.i > cue.i and ctx.lex.is_speech_cue(cue):
         inset = _postposed_clause(cue, ctx)  # "Hawaii, as one adviser noted, rarely gets…"
@@ -785,6 +882,90 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
     else:
         return None
     return _indirect_from(toks, cue, ctx)
+
+
+_OBJECT_DEPS = {"dobj", "obj", "iobj", "dative"}
+
+
+def _infinitive_content(cue: Token, ctx: _Context) -> list[Token]:
+    """``prometió apoyar a Rusia`` / ``urged Congress to act`` / ``called on the allies to
+    help``: the infinitive, with the addressee of a directive before it."""
+    if lemma(cue) not in ctx.lex.xcomp_verbs:
+        return []
+    comp = next(
+        (c for c in cue.children if c.dep_ in ("xcomp", "ccomp") and c.i > cue.i and _infinitive(c)), None
+    )
+    if comp is None or ctx.lex.is_cue(comp):
+        return []  # "quiso recordar que…": the inner cue reports the speech
+    preps = ctx.lex.demands.get(lemma(cue), ())
+    start = comp.left_edge.i
+    for c in cue.children:
+        if cue.i < c.i < comp.i and (c.dep_ in _OBJECT_DEPS or (c.dep_ == "prep" and c.lower_ in preps)):
+            start = min(start, c.left_edge.i)
+    toks = list(cue.doc[start : comp.right_edge.i + 1])
+    while toks and toks[0].dep_ in ("prep", "case"):  # "called on the allies to…", "instó a los…"
+        toks = toks[1:]
+    return _in_sentence_of(toks, cue)
+
+
+def _infinitive(verb: Token) -> bool:
+    if "Inf" in verb.morph.get("VerbForm"):
+        return True
+    return verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children)
+
+
+def _demanded(cue: Token, ctx: _Context) -> list[Token]:
+    """``called for a ceasefire`` / ``exigió la retirada de las tropas`` / ``calling for the
+    allies to help``: what a demand asks for; an addressee (``urged Congress``) is not it."""
+    preps = ctx.lex.demands.get(lemma(cue))
+    if not preps:
+        return []
+    for c in cue.children:
+        if c.i < cue.i:
+            continue
+        arg = None
+        if "" in preps and c.dep_ in ("dobj", "obj") and not _addressee(c, ctx):
+            arg = c
+        elif c.dep_ == "prep" and c.lower_ in preps:  # English: the preposition heads its object
+            arg = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+        elif c.dep_ in ("obl", "obj", "advcl") and any(
+            g.dep_ in ("case", "mark") and g.lower_ in preps and g.i < c.i for g in c.children
+        ):
+            arg = c  # Spanish "llamó a la calma", English "calling for X to act"
+        if arg is not None:
+            toks = [
+                t
+                for t in arg.subtree
+                if not (t.dep_ in ("case", "mark") and t.head.i == arg.i and t.i < arg.i)
+            ]
+            return _in_sentence_of(toks, cue)
+    return []
+
+
+def _addressee(tok: Token, ctx: _Context) -> bool:
+    """Whom a directive is addressed to: a person, an organisation, a country or a pronoun."""
+    if tok.pos_ == "PRON":
+        return True
+    m = ctx.mention_at(tok)
+    return m is not None and m.label in ("PER", "ORG", "GPE", "NORP")
+
+
+_PREDICATE_DEPS = {"oprd", "xcomp", "ccomp", "attr", "acomp"}
+
+
+def _naming(cue: Token, ctx: _Context) -> list[Token]:
+    """``called Trump “unhinged”`` / ``calificó de «inaceptable» la decisión``: a verb of naming
+    with a subject, its object and what the object is called (a predicate, or quoted words)."""
+    if lemma(cue) not in ctx.lex.naming_verbs or _subject(cue) is None:
+        return []
+    if any(c.dep_ in ("auxpass", "aux:pass", "nsubjpass", "nsubj:pass") for c in cue.children):
+        return []  # "a group called X": a name given, by no one in the sentence
+    args = [c for c in cue.children if c.i > cue.i and (c.dep_ in _OBJECT_DEPS | _PREDICATE_DEPS | {"obl"})]
+    if not args or not any(c.dep_ in _OBJECT_DEPS for c in args):
+        return []
+    toks = list(cue.doc[cue.i + 1 : max(c.right_edge.i for c in args) + 1])
+    predicate = any(c.dep_ in _PREDICATE_DEPS for c in args) or any(t.is_quote for t in toks)
+    return _in_sentence_of(toks, cue) if predicate else []
 
 
 def _misattached_complement(cue: Token, ctx: _Context) -> Token | None:
@@ -931,7 +1112,23 @@ def _trim_span(toks: list[Token], ctx: _Context) -> tuple[int, int]:
     start, end = _trim(ctx.text, start, end)
     while end > start and ctx.text[end - 1] in ".":
         end -= 1
-    return start, _balance(ctx.text, start, end)
+    return start, _close_quote(start, _balance(ctx.text, start, end), ctx)
+
+
+# How far past the parsed clause a quotation opened inside it may run to its closing mark.
+_QUOTE_RUN = 300
+
+
+def _close_quote(start: int, end: int, ctx: _Context) -> int:
+    """A content that stops inside a quotation it opened (the parser or the sentence splitter cut
+    ``called Burma a "good news story in an era…"``) runs to the closing mark."""
+    for q in ctx.quoted:
+        if start <= q.open < end < q.end and q.end - end <= _QUOTE_RUN and q.chain is None:
+            return q.close if ctx.text[q.close - 1 : q.close] in _CLOSING else q.end
+    return end
+
+
+_CLOSING = {'"', "»", "”", "’", "'", "\u200b"}
 
 
 def _balance(text: str, start: int, end: int) -> int:
