@@ -860,15 +860,21 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
     if lemma(cue) in ctx.lex.intention:  # "quiere apoyar…", never "quiere que…"
         toks = _infinitive_content(cue, ctx)
         return _indirect_from(toks, cue, ctx) if toks else None
+    inset = _as_inset(cue, ctx)  # "As experts have noted, the plan…" / "…, as police said."
+    if inset:
+        return _indirect_from(inset, cue, ctx)
     comp = next((c for c in cue.children if c.dep_ == "ccomp"), None) or _misattached_complement(cue, ctx)
     if comp is None:
         # "prometió apoyar a Rusia", "urged Congress to act", "called for a ceasefire",
         # "called the plan “a disaster”"
         toks = _infinitive_content(cue, ctx) or _demanded(cue, ctx) or _naming(cue, ctx)
+        toks = toks or _unparsed_that_clause(cue, ctx)
         if toks:
             return _indirect_from(toks, cue, ctx)
-    if comp is not None and comp.i > cue.i and ctx.lex.is_speech_cue(cue):
-        inset = _postposed_clause(cue, ctx)  # "Hawaii, as one adviser noted, rarely gets…"
+    if comp is not None and ctx.lex.is_speech_cue(cue):
+        # "Hawaii, as one adviser noted, rarely gets…" / "A, but B, the source added": the
+        # whole clause before the cue, not the one piece the parser hung on it
+        inset = _postposed_clause(cue, ctx)
         if inset and inset[0].i < cue.i and comp.i in {t.i for t in inset}:
             return _indirect_from(inset, cue, ctx)
     if comp is not None:
@@ -885,6 +891,43 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
 
 
 _OBJECT_DEPS = {"dobj", "obj", "iobj", "dative"}
+
+
+def _unparsed_that_clause(cue: Token, ctx: _Context) -> list[Token]:
+    """``Barabak noted that the way Pence carried himself was critical``, the clause misparsed:
+    a complementizer within a few words after the cue opens what was said, up to the end of the
+    sentence or a semicolon."""
+    sent = cue.sent
+    window = list(cue.doc[cue.i + 1 : min(cue.i + 6, sent.end)])
+    that = next((t for t in window if _complementizer(t, ctx.lex)), None)
+    if that is None or any(t.is_punct or t.pos_ in ("VERB", "AUX") for t in window if t.i < that.i):
+        return []
+    toks = []
+    for t in cue.doc[that.i + 1 : sent.end]:
+        if t.text == ";":
+            break
+        toks.append(t)
+    while toks and toks[-1].is_punct:
+        toks.pop()
+    return toks if _has_finite(toks, ctx) else []
+
+
+def _as_inset(cue: Token, ctx: _Context) -> list[Token]:
+    """``As many experts have pointed out, the returns can be released`` / ``…, como dijo el
+    ministro``: a bare cue in an *as* clause reports the clause it modifies."""
+    if cue.dep_ != "advcl" or cue.head.i == cue.i:
+        return []
+    marks = [c for c in cue.children if c.dep_ == "mark" and c.lower_ in ctx.lex.inset_marks and c.i < cue.i]
+    if not marks or any(c.dep_ in _OBJECT_DEPS | {"ccomp", "xcomp", "attr"} for c in cue.children):
+        return []
+    inner = {t.i for t in cue.subtree}
+    toks = [t for t in cue.head.subtree if t.i not in inner]
+    toks = _in_sentence_of(toks, cue)
+    while toks and (toks[0].is_punct or toks[0].pos_ == "CCONJ"):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct:
+        toks = toks[:-1]
+    return toks if len(toks) >= 3 else []
 
 
 def _infinitive_content(cue: Token, ctx: _Context) -> list[Token]:
@@ -989,6 +1032,8 @@ def _complementizer(tok: Token, lex: Lexicon) -> bool:
 
 def _indirect_from(toks: list[Token], cue: Token, ctx: _Context) -> Attribution | None:
     """The indirect quote whose content is ``toks`` (trimmed), cued by ``cue``."""
+    lo, hi = _enclosure(cue, ctx)
+    toks = [t for t in toks if lo <= t.idx < hi]
     while toks and toks[0].pos_ == "CCONJ":  # "But, he added, …": the "but" is the writer's
         toks = toks[1:]
     if not toks:
@@ -999,6 +1044,21 @@ def _indirect_from(toks: list[Token], cue: Token, ctx: _Context) -> Attribution 
     a = Attribution("indirect", (start, end), anchor=cue.idx, gap=_gap(toks, cue))
     _set_cue(a, cue, ctx)
     return a
+
+
+def _enclosure(cue: Token, ctx: _Context) -> tuple[int, int]:
+    """The stretch of text reported speech stays within: the cue's paragraph, and the
+    parentheses around the cue (``(her campaign later disclosed that she has pneumonia)``)."""
+    text = ctx.text
+    lo = text.rfind("\n", 0, cue.idx) + 1
+    hi = text.find("\n", cue.idx)
+    hi = len(text) if hi < 0 else hi
+    opened = text.rfind("(", lo, cue.idx)
+    if opened >= 0 and text.rfind(")", opened, cue.idx) < 0:
+        closed = text.find(")", cue.idx, hi)
+        if closed >= 0:
+            return opened + 1, closed
+    return lo, hi
 
 
 def _gap(toks: list[Token], cue: Token) -> tuple[int, int] | None:
@@ -1083,8 +1143,10 @@ def _postposed_clause(cue: Token, ctx: _Context) -> list[Token]:
     inset = inset and lemma(right[1]) not in ctx.lex.channel_verbs and not _modifies(clause, cue)
     if inset:  # "The plan, he said, will fail": what was said goes on after the cue
         return clause + [t for t in right[1:] if not (t.is_punct and t.i == sent.end - 1)]
-    if len(clause) < 2 or not any(t.pos_ in ("VERB", "AUX") for t in clause):
-        return []
+    if len(clause) < 2 or not any(t.pos_ in ("VERB", "AUX") for t in clause) or _modifies(clause, cue):
+        return []  # "Campaigning in Ohio, he mentioned…": the words before modify the cue
+    if right and _complementizer(right[0], ctx.lex):
+        return []  # "…, Barabak noted that…": what was said follows
     return clause
 
 
