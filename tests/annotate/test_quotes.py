@@ -167,3 +167,10 @@ def test_continuation_joins_the_previous_quote(nlps):
     first, second = find_attributions(doc, art)
     assert second.cue is None and first.group == second.group
     assert first.speaker.name is None  # "she" names nobody in this article: never guessed
+
+
+def test_a_relative_pronoun_is_where_the_text_names_the_speaker(nlps):
+    text = "The mayor, who said the plan would fail, left early."
+    doc, art = build(nlps["en"], text, "en", [])
+    (a,) = find_attributions(doc, art)
+    assert a.speaker.name == "The mayor" and text[slice(*a.speaker.span)] == "who"

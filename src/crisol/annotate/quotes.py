@@ -705,6 +705,10 @@ def _cue_after(q: _QuoteSpan, ctx: _Context) -> Token | None:
     return next((t for t in window if ctx.lex.is_speech_cue(t) and not _nonfinite(t)), None)
 
 
+def _gerund(verb: Token) -> bool:
+    return "Ger" in verb.morph.get("VerbForm") or verb.tag_ == "VBG"
+
+
 def _nonfinite(verb: Token) -> bool:
     """Gerunds and participles (``manifestando``, ``adding``) continue a clause; they do not
     introduce a quotation set off by a comma."""
@@ -880,7 +884,8 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
     if comp is not None:
         toks = _in_sentence_of(comp.subtree, cue)
         marked = any(t.lower_ in ctx.lex.complementizers for t in toks[:2])
-        if not marked and not _has_finite(toks, ctx):
+        subject = any(c.dep_ in _SUBJECT_DEPS or c.dep_ == "nsubjpass" for c in comp.children)
+        if not marked and not subject and not _has_finite(toks, ctx):
             return None  # "concluyó agradeciendo…": a gerund clause, not reported speech
         toks = _strip_complementizer(toks, ctx.lex)
     elif ctx.lex.is_speech_cue(cue):
@@ -1170,6 +1175,10 @@ def _trim_span(toks: list[Token], ctx: _Context) -> tuple[int, int]:
         if k > 0 and toks[k - 1].text == "," and (lemma(t) in ctx.lex.channel_verbs or t.lower_ in firsts):
             toks = toks[:k]
             break
+        # "…, adding that…" / "…, asegurando que…": a gerund cue starts words of its own
+        if k > 1 and toks[k - 1].text == "," and ctx.lex.is_cue(t) and _gerund(t):
+            toks = toks[:k]
+            break
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     start, end = _trim(ctx.text, start, end)
     while end > start and ctx.text[end - 1] in ".":
@@ -1255,7 +1264,9 @@ def _dropped(cue: Token, ctx: _Context) -> Speaker:
 def _describe(subj: Token, cue: Token, ctx: _Context) -> Speaker:
     lex = ctx.lex
     if subj.lower_ in lex.relative_pronouns and subj.head.dep_ in ("relcl", "acl:relcl", "acl"):
-        subj = subj.head.head  # "Lavrov, quien dijo…": the antecedent
+        # "Lavrov, quien dijo…": named by the antecedent, pointed at by the pronoun (as "he" is)
+        found = _describe(subj.head.head, cue, ctx)
+        return Speaker(found.name, found.label, (subj.idx, subj.idx + len(subj.text)), found.pending)
     if subj.lower_ in lex.personal_pronouns:
         span = (subj.idx, subj.idx + len(subj.text))
         return Speaker(span=span, pending=f"pronoun:{lex.personal_pronouns[subj.lower_]}")
