@@ -75,6 +75,10 @@ _MIN_QUOTE_WORDS = 4
 _EDGE_PUNCT = " \t\n,;:'\u200b"
 
 
+# A word in these roles is a noun whatever its tag says ("repeated her warning that…").
+_NOUN_ROLES = {"dobj", "obj", "pobj", "nsubjpass", "nsubj:pass"}
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """The language data of ``resources/<lang>/quotes.json``."""
@@ -98,19 +102,31 @@ class Lexicon:
     intention: frozenset[str]  # "wants to…": cues only with an infinitive
     demands: dict[str, tuple[str, ...]]  # "call for X", "exigir X": verb -> prepositions ("" = object)
     naming_verbs: frozenset[str]  # "called Trump “unhinged”": the object and what it is called
+    speech_nouns: frozenset[str]  # "Trump's claim that…", "su advertencia de que…"
+    light_verbs: frozenset[str]  # "repeated her warning that…": the subject owns the noun
     impersonal: frozenset[str]  # "hay que", "cabe", "it is worth": the writer speaking
     not_speakers: frozenset[str]  # capitalised labels that look like transcript names: UPDATE:
     role_nouns: dict[str, frozenset[str]]
     demonyms: dict[str, str]  # lowercase form -> ISO alpha-3
     swallowed: tuple[tuple[str, ...], ...]  # a marker or cue NER takes into a name ("Según Moscú")
     speaker_preps: frozenset[str]  # "declaraciones de X": the preposition naming who spoke
+    lemma_fixes: dict[str, str]  # wrong lemma -> right one, for the cue words above
 
     def is_cue(self, tok: Token) -> bool:
-        return tok.pos_ in ("VERB", "AUX") and lemma(tok) in self.cue_verbs
+        # "Trump claims that…" with "claims" tagged a noun: a predicate with a subject is a verb
+        verbal = (tok.pos_ in ("VERB", "AUX") and tok.dep_ not in _NOUN_ROLES) or (
+            tok.pos_ == "NOUN" and any(c.dep_ in ("nsubj", "nsubj:pass") for c in tok.children)
+        )
+        return verbal and self.lemma(tok) in self.cue_verbs
 
     def is_speech_cue(self, tok: Token) -> bool:
         """A cue that may introduce quoted or postposed speech, not only a "que" clause."""
-        return self.is_cue(tok) and lemma(tok) not in self.complement_only
+        return self.is_cue(tok) and self.lemma(tok) not in self.complement_only
+
+    def lemma(self, tok: Token) -> str:
+        """The lemma, mended where the model's lemmatizer is known to miss (``hopes`` -> ``hop``)."""
+        found = lemma(tok)
+        return self.lemma_fixes.get(found, found)
 
 
 @lru_cache(maxsize=None)
@@ -154,12 +170,15 @@ def load_lexicon(language: str) -> Lexicon:
         intention=intention,
         demands=demands,
         naming_verbs=frozenset(raw.get("naming_verbs", [])),
+        speech_nouns=frozenset(raw.get("speech_nouns", [])),
+        light_verbs=frozenset(raw.get("light_verbs", [])),
         impersonal=frozenset(raw.get("impersonal_words", [])),
         not_speakers=frozenset(w.upper() for w in raw.get("not_speakers", [])),
         role_nouns={k: frozenset(v) for k, v in raw["role_nouns"].items()},
         demonyms=demonyms,
         swallowed=tuple(tuple(m.split()) for m in raw["swallowed_prefixes"]),
         speaker_preps=frozenset(raw["speaker_preps"]),
+        lemma_fixes=dict(raw.get("lemma_fixes", {})),
     )
 
 
@@ -347,6 +366,7 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
         if lex.is_cue(tok) and not _impersonal(tok, lex)
         if (a := _indirect(tok, ctx)) is not None
     ]
+    indirect += [a for tok in doc if (a := _nominal(tok, ctx)) is not None]
     attrs = _merge(direct, indirect, ctx)
     # 3. "según X": speaker of its sentence, or the channel of another speaker's words
     attrs = _source_markers(attrs, ctx)
@@ -861,7 +881,7 @@ def _leading_punct(s: str) -> int:
 
 def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
     """``dijo que…`` / ``said (that)…`` / ``…, señaló Lavrov``: the complement clause."""
-    if lemma(cue) in ctx.lex.intention:  # "quiere apoyar…", never "quiere que…"
+    if ctx.lex.lemma(cue) in ctx.lex.intention:  # "quiere apoyar…", never "quiere que…"
         toks = _infinitive_content(cue, ctx)
         return _indirect_from(toks, cue, ctx) if toks else None
     inset = _as_inset(cue, ctx)  # "As experts have noted, the plan…" / "…, as police said."
@@ -938,22 +958,32 @@ def _as_inset(cue: Token, ctx: _Context) -> list[Token]:
 def _infinitive_content(cue: Token, ctx: _Context) -> list[Token]:
     """``prometió apoyar a Rusia`` / ``urged Congress to act`` / ``called on the allies to
     help``: the infinitive, with the addressee of a directive before it."""
-    if lemma(cue) not in ctx.lex.xcomp_verbs:
+    if ctx.lex.lemma(cue) not in ctx.lex.xcomp_verbs:
         return []
     comp = next(
         (c for c in cue.children if c.dep_ in ("xcomp", "ccomp") and c.i > cue.i and _infinitive(c)), None
     )
     if comp is None or ctx.lex.is_cue(comp):
         return []  # "quiso recordar que…": the inner cue reports the speech
-    preps = ctx.lex.demands.get(lemma(cue), ())
+    preps = ctx.lex.demands.get(ctx.lex.lemma(cue), ())
     start = comp.left_edge.i
     for c in cue.children:
         if cue.i < c.i < comp.i and (c.dep_ in _OBJECT_DEPS or (c.dep_ == "prep" and c.lower_ in preps)):
             start = min(start, c.left_edge.i)
-    toks = list(cue.doc[start : comp.right_edge.i + 1])
+    end = comp.right_edge.i
+    # "wants to triple X, grow Y and create Z": infinitives the parser hung on the cue
+    for c in cue.children:
+        if c.i > end and c.dep_ in ("conj", "dep") and _bare_infinitive(c):
+            end = c.right_edge.i
+    toks = list(cue.doc[start : end + 1])
     while toks and toks[0].dep_ in ("prep", "case"):  # "called on the allies to…", "instó a los…"
         toks = toks[1:]
     return _in_sentence_of(toks, cue)
+
+
+def _bare_infinitive(verb: Token) -> bool:
+    subject = any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+    return not subject and ("Inf" in verb.morph.get("VerbForm") or verb.tag_ == "VB")
 
 
 def _infinitive(verb: Token) -> bool:
@@ -965,7 +995,7 @@ def _infinitive(verb: Token) -> bool:
 def _demanded(cue: Token, ctx: _Context) -> list[Token]:
     """``called for a ceasefire`` / ``exigió la retirada de las tropas`` / ``calling for the
     allies to help``: what a demand asks for; an addressee (``urged Congress``) is not it."""
-    preps = ctx.lex.demands.get(lemma(cue))
+    preps = ctx.lex.demands.get(ctx.lex.lemma(cue))
     if not preps:
         return []
     for c in cue.children:
@@ -1004,7 +1034,7 @@ _PREDICATE_DEPS = {"oprd", "xcomp", "ccomp", "attr", "acomp"}
 def _naming(cue: Token, ctx: _Context) -> list[Token]:
     """``called Trump “unhinged”`` / ``calificó de «inaceptable» la decisión``: a verb of naming
     with a subject, its object and what the object is called (a predicate, or quoted words)."""
-    if lemma(cue) not in ctx.lex.naming_verbs or _subject(cue) is None:
+    if ctx.lex.lemma(cue) not in ctx.lex.naming_verbs or _subject(cue) is None:
         return []
     if any(c.dep_ in ("auxpass", "aux:pass", "nsubjpass", "nsubj:pass") for c in cue.children):
         return []  # "a group called X": a name given, by no one in the sentence
@@ -1016,12 +1046,86 @@ def _naming(cue: Token, ctx: _Context) -> list[Token]:
     return _in_sentence_of(toks, cue) if predicate else []
 
 
+_NOMINAL_DEPS = {
+    "dobj",
+    "obj",
+    "nsubj",
+    "nsubjpass",
+    "nsubj:pass",
+    "pobj",
+    "obl",
+    "nmod",
+    "attr",
+    "appos",
+    "conj",
+}
+
+
+def _nominal(noun: Token, ctx: _Context) -> Attribution | None:
+    """``Trump's claim that there were thousands of shootings`` / ``la ministra reiteró su
+    advertencia de que la presa podría fallar``: a noun of saying with its that-clause (or
+    infinitive) and the one it belongs to; a claim that belongs to no one is no quotation."""
+    if noun.pos_ != "NOUN" and noun.dep_ not in _NOMINAL_DEPS:
+        return None
+    # a noun tagged as a verb has the verb's lemma ("warning" -> "warn"): its own form then
+    if not {lemma(noun), noun.lower_, noun.lower_.removesuffix("s")} & ctx.lex.speech_nouns:
+        return None
+    clause = next((c for c in noun.children if c.i > noun.i and _said_clause(c, ctx)), None)
+    owner = _owner(noun, ctx) if clause is not None else None
+    if owner is None:
+        return None
+    toks = [
+        t for t in _in_sentence_of(clause.subtree, noun) if not (t.head.i == clause.i and t.dep_ == "mark")
+    ]
+    lo, hi = _enclosure(noun, ctx)
+    toks = [t for t in toks if lo <= t.idx < hi]
+    if len(toks) < 2:
+        return None
+    a = Attribution("indirect", _trim_span(toks, ctx), anchor=noun.idx)
+    a.cue, a.cue_span, a.speaker = noun.text, (noun.idx, noun.idx + len(noun.text)), owner
+    return a
+
+
+def _said_clause(clause: Token, ctx: _Context) -> bool:
+    """A clause that states what a noun of saying says: opened by a complementizer (not a
+    relative pronoun: "the claim that he made"), or an infinitive ("his promise to cut taxes")."""
+    if clause.dep_ not in ("acl", "ccomp", "relcl", "acl:relcl"):
+        return False
+    marked = any(_complementizer(c, ctx.lex) and c.i < clause.i for c in clause.children)
+    return marked or _infinitive(clause)
+
+
+def _owner(noun: Token, ctx: _Context) -> Speaker | None:
+    """Whose claim: a possessor (``Trump's``, ``his``, ``su``), a named ``by``/``de`` complement,
+    or the subject of a light verb taking the noun (``repeated her warning``)."""
+    if noun.dep_ in ("dobj", "obj") and lemma(noun.head) in ctx.lex.light_verbs:
+        subj = _subject(noun.head)
+        if subj is not None:
+            return _describe(subj, noun.head, ctx)
+    for c in noun.children:
+        if c.i > noun.i and c.dep_ not in ("prep", "nmod"):
+            continue
+        if c.dep_ == "poss" or (c.dep_ == "det" and "Yes" in c.morph.get("Poss")):
+            if c.pos_ == "PRON" or c.dep_ == "det":
+                return Speaker(span=(c.idx, c.idx + len(c.text)), pending="pronoun:PER")
+            return _describe(c, noun, ctx)
+        named = c if c.dep_ == "nmod" else next((g for g in c.children if g.dep_ == "pobj"), None)
+        case = c.lower_ if c.dep_ == "prep" else next((g.lower_ for g in c.children if g.dep_ == "case"), "")
+        if named is not None and case in ctx.lex.speaker_preps | ctx.lex.agent_preps:
+            found = _describe(named, noun, ctx)
+            if found.label in ("PER", "ORG"):
+                return found
+    return None
+
+
 def _misattached_complement(cue: Token, ctx: _Context) -> Token | None:
     """``le dijo al líder en la ciudad de Wonsan que Putin cuenta con…``: a clause opened by a
     complementizer (not a relative pronoun) that the parser hung on a noun after the cue."""
     for arg in cue.children:
         if arg.i < cue.i or arg.dep_ not in ("obl", "iobj", "obj", "dobj", "nmod", "npadvmod"):
             continue
+        if lemma(arg) in ctx.lex.speech_nouns:
+            continue  # "reiteró su advertencia de que…": the noun's own clause (:func:`_nominal`)
         for clause in arg.subtree:
             if clause.dep_ not in _CLAUSE_CUT_DEPS or clause.pos_ not in ("VERB", "AUX"):
                 continue
@@ -1459,6 +1563,9 @@ def _apply_marker(marker: Span, attrs: list[Attribution], ctx: _Context) -> None
         a.speaker = (
             _describe(who, marker[-1], ctx) if who is not None else _implicit_speaker(marker, phrase, ctx)
         )
+        p_end = phrase[-1].idx + len(phrase[-1].text)
+        if who is not None and a.speaker.span is not None and a.speaker.span[1] > p_end:
+            a.speaker.span = (a.speaker.span[0], p_end)  # the parse ran on past the phrase
         if channel is not None and who is not None and channel.i != who.i:
             a.via = _channel_name(channel, ctx)
         if a not in attrs:
@@ -1573,7 +1680,10 @@ def _names_medium(head: Token | None, ctx: _Context) -> bool:
     if head is None:
         return False
     phrase = _phrase(head)
-    if any(lemma(t) in ctx.lex.media_nouns or t.lower_ in ctx.lex.media_nouns for t in _name_tokens(head)):
+    # the head, or for a name the word beside it saying what it names ("the newspaper Asahi");
+    # a modifier of a common noun says nothing of the kind ("the radio host" is a person)
+    beside = [head] + ([c for c in head.children if c.dep_ in _NAME_DEPS] if head.pos_ == "PROPN" else [])
+    if any(lemma(t) in ctx.lex.media_nouns or t.lower_ in ctx.lex.media_nouns for t in beside):
         return True
     for m in ctx.mentions_in(phrase):
         if (m.role or "") in _MEDIA_ROLES or agency_named(m.text, in_text=True) is not None:
