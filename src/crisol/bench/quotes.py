@@ -236,8 +236,9 @@ def _predicted_units(pred: list[Any], tok: Tokens):
 
 
 def span_head(doc, frags: list[tuple[int, int]] | None) -> int | None:
-    """Character offset of the syntactic head of a (possibly discontinuous) span: the first
-    token whose head lies outside the span."""
+    """Character offset of the syntactic head of a (possibly discontinuous) span: the token
+    whose head lies outside the span (of several, the first noun, name or pronoun: in "As many
+    experts" it is "experts", not "As")."""
     if not frags:
         return None
     toks = []
@@ -246,7 +247,9 @@ def span_head(doc, frags: list[tuple[int, int]] | None) -> int | None:
         toks += list(span) if span is not None else []
     ids = {t.i for t in toks}
     words = [t for t in toks if not (t.is_punct or t.is_space)]
-    root = next((t for t in words if t.head.i not in ids or t.head.i == t.i), None)
+    roots = [t for t in words if t.head.i not in ids or t.head.i == t.i]
+    nominal = [t for t in roots if t.pos_ in ("PROPN", "NOUN", "PRON", "NUM")]
+    root = (nominal or roots or [None])[0]
     return root.idx if root is not None else None
 
 
