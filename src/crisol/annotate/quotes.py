@@ -1527,10 +1527,13 @@ def _dedupe(attrs: list[Attribution]) -> list[Attribution]:
 def _source_markers(attrs: list[Attribution], ctx: _Context) -> list[Attribution]:
     doc = ctx.doc
     lowers = [t.lower_ for t in doc]
+    # a marker inside a direct quote is part of the quoted words ("…a test he failed in the
+    # view of many of us")
+    quoted = [a.content for a in attrs if a.kind == "direct"]
     for marker in ctx.lex.source_markers:
         n = len(marker)
         for i in range(len(doc) - n + 1):
-            if tuple(lowers[i : i + n]) == marker:
+            if tuple(lowers[i : i + n]) == marker and not any(lo <= doc[i].idx < hi for lo, hi in quoted):
                 _apply_marker(doc[i : i + n], attrs, ctx)
     return attrs
 
@@ -1542,7 +1545,7 @@ def _apply_marker(marker: Span, attrs: list[Attribution], ctx: _Context) -> None
         return
     who, channel = _marker_roles(phrase, ctx)
     others = [a for a in attrs if _in_sentence(a, sent) and not a.marker]
-    spoken = [a for a in others if a.cue is not None]
+    spoken = [a for a in others if a.cue is not None and _speech_cued(a, ctx)]
     if spoken:  # "dijo Kim, según TASS": TASS only passed it on
         for a in spoken:
             a.via = a.via or _channel_name(who or channel, ctx)
@@ -1570,6 +1573,15 @@ def _apply_marker(marker: Span, attrs: list[Attribution], ctx: _Context) -> None
             a.via = _channel_name(channel, ctx)
         if a not in attrs:
             attrs.append(a)
+
+
+def _speech_cued(a: Attribution, ctx: _Context) -> bool:
+    """Cued by a verb of saying, not by an intention or a belief inside the sentence ("According
+    to police, officers ordered him to…" is the police's account, not the officers' speech)."""
+    if a.cue_span is None or a.kind == "direct":
+        return True
+    cue = ctx.doc.char_span(*a.cue_span, alignment_mode="expand")
+    return cue is None or not len(cue) or ctx.lex.is_speech_cue(cue[-1])
 
 
 def _implicit_speaker(marker: Span, phrase: list[Token], ctx: _Context) -> Speaker:
