@@ -114,7 +114,8 @@ class Lexicon:
 
     def is_cue(self, tok: Token) -> bool:
         # "Trump claims that…" with "claims" tagged a noun: a predicate with a subject is a verb
-        verbal = (tok.pos_ in ("VERB", "AUX") and tok.dep_ not in _NOUN_ROLES) or (
+        determined = any(c.dep_ in ("det", "amod") for c in tok.children)  # "su firme deseo…": a noun
+        verbal = (tok.pos_ in ("VERB", "AUX") and tok.dep_ not in _NOUN_ROLES and not determined) or (
             tok.pos_ == "NOUN" and any(c.dep_ in ("nsubj", "nsubj:pass") for c in tok.children)
         )
         return verbal and self.lemma(tok) in self.cue_verbs
@@ -1180,9 +1181,20 @@ def _gap(toks: list[Token], cue: Token) -> tuple[int, int] | None:
     return None
 
 
+# "se" of an impersonal or passive verb, or a clause standing as its subject
+_IMPERSONAL_DEPS = {"expl:pass", "expl:impers", "csubj", "csubjpass", "csubj:pass"}
+
+
 def _impersonal(cue: Token, lex: Lexicon) -> bool:
     """``hay que recordar que…`` / ``cabe señalar que…`` / ``it is worth noting that…``: a
-    non-finite cue that no one governs as subject is the writer's voice, not a quotation."""
+    non-finite cue that no one governs as subject is the writer's voice, not a quotation; so is
+    an impersonal one whose clause is its subject (``se cree que…``, ``se esperaba que…``)."""
+    impersonal = any(c.dep_ in _IMPERSONAL_DEPS for c in cue.children)
+    if impersonal and own_subject(cue, ("nsubj",)) is None:
+        return True
+    dummy = own_subject(cue, ("nsubjpass", "nsubj:pass"))
+    if dummy is not None and dummy.lower_ in lex.impersonal:
+        return True  # "it is believed that…"
     forms = cue.morph.get("VerbForm")
     if not ("Inf" in forms or "Ger" in forms or cue.tag_ in ("VB", "VBG")):
         return False
@@ -1283,11 +1295,34 @@ def _trim_span(toks: list[Token], ctx: _Context) -> tuple[int, int]:
         if k > 1 and toks[k - 1].text == "," and ctx.lex.is_cue(t) and _gerund(t):
             toks = toks[:k]
             break
+        # "…and said that…": the speaker's next statement, not part of this one
+        if k > 1 and toks[k - 1].pos_ == "CCONJ" and t.dep_ == "conj" and ctx.lex.is_speech_cue(t):
+            toks = toks[: k - 1]
+            break
+    toks = _without_trailing_description(toks)
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     start, end = _trim(ctx.text, start, end)
     while end > start and ctx.text[end - 1] in ".":
         end -= 1
     return start, _close_quote(start, _balance(ctx.text, start, end), ctx)
+
+
+def _without_trailing_description(toks: list[Token]) -> list[Token]:
+    """``…exchanges between Carter and Eric Fanning, who was his chief of staff``: a relative
+    clause set off by a comma at the end is the writer describing that person or thing."""
+    ids = {t.i for t in toks}
+    for k in range(2, len(toks)):
+        t = toks[k]
+        if (
+            toks[k - 1].text == ","
+            and t.dep_ in ("nsubj", "nsubjpass")
+            and t.head.dep_ in ("relcl", "acl:relcl")
+        ):
+            clause = t.head
+            named = clause.head.pos_ in ("PROPN", "NOUN")
+            if named and clause.right_edge.i >= max(ids) - 1 and clause.head.i in ids:
+                return toks[: k - 1]
+    return toks
 
 
 # How far past the parsed clause a quotation opened inside it may run to its closing mark.
