@@ -175,3 +175,10 @@ def test_a_relative_pronoun_is_where_the_text_names_the_speaker(nlps):
     doc, art = build(nlps["en"], text, "en", [])
     (a,) = find_attributions(doc, art)
     assert a.speaker.name == "The mayor" and text[slice(*a.speaker.span)] == "who"
+
+
+def test_a_speaker_span_ends_before_its_cue(nlps):
+    text = "A majority of voters expect the mayor to win the debate."
+    doc, art = build(nlps["en"], text, "en", [])
+    (a,) = find_attributions(doc, art)
+    assert text[slice(*a.speaker.span)] == "A majority of voters"

@@ -715,7 +715,7 @@ def _cue_after(q: _QuoteSpan, ctx: _Context) -> Token | None:
     """``«…», dijo Lavrov`` / ``"…," the senator said``: a cue right after the closing mark."""
     doc = ctx.doc
     first = ctx.first_token_from(q.close)
-    toks = list(doc[first : first + 12])
+    toks = _without_parentheses(list(doc[first : first + 20]))[:12]
     i = 0
     while i < len(toks) and (toks[i].is_punct and toks[i].text in ",—–―-") and i < 2:
         i += 1
@@ -724,6 +724,19 @@ def _cue_after(q: _QuoteSpan, ctx: _Context) -> Token | None:
     window = _bounded_window(toks[i : i + 8])
     # '«…», dijo X' takes a finite verb; '«…», manifestando…' is the clause going on.
     return next((t for t in window if ctx.lex.is_speech_cue(t) and not _nonfinite(t)), None)
+
+
+def _without_parentheses(toks: list[Token]) -> list[Token]:
+    """The tokens outside parentheses: ``Rep. Ana Torres (D-Ohio) said`` reads ``… Torres said``."""
+    out, depth = [], 0
+    for t in toks:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(t)
+    return out
 
 
 def _gerund(verb: Token) -> bool:
@@ -1412,7 +1425,11 @@ def _describe(subj: Token, cue: Token, ctx: _Context) -> Speaker:
     if subj.pos_ == "PRON":
         return Speaker(span=(subj.idx, subj.idx + len(subj.text)))
     phrase = _phrase(subj, cue)
+    if subj.i < cue.i:  # a subject before its verb ends before it, whatever the parse hung on it
+        phrase = [t for t in phrase if t.i < cue.i] or [subj]
     span = (phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
+    if ctx.text.count("(", *span) > ctx.text.count(")", *span) and ctx.text[span[1] : span[1] + 1] == ")":
+        span = (span[0], span[1] + 1)  # "Rep. Ana Torres (D-Ohio)"
     m = _phrase_mention(subj, phrase, ctx)
     if m is not None:
         return Speaker(_name(m, lex), m.label, span)
