@@ -177,8 +177,8 @@ def test_a_relative_pronoun_is_where_the_text_names_the_speaker(nlps):
     assert a.speaker.name == "The mayor" and text[slice(*a.speaker.span)] == "who"
 
 
-def test_a_speaker_span_ends_before_its_cue(nlps):
-    text = "A majority of voters expect the mayor to win the debate."
-    doc, art = build(nlps["en"], text, "en", [])
+def test_a_speaker_span_keeps_its_parenthesis(nlps):
+    text = '"She is a great senator. Not good, great," Rep. Ana Torres (D-Ohio) said on Monday.'
+    doc, art = build(nlps["en"], text, "en", [{"text": "Ana Torres", "label": "PER"}])
     (a,) = find_attributions(doc, art)
-    assert text[slice(*a.speaker.span)] == "A majority of voters"
+    assert a.cue == "said" and text[slice(*a.speaker.span)] == "Rep. Ana Torres (D-Ohio)"
