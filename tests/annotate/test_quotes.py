@@ -182,3 +182,13 @@ def test_a_speaker_span_keeps_its_parenthesis(nlps):
     doc, art = build(nlps["en"], text, "en", [{"text": "Ana Torres", "label": "PER"}])
     (a,) = find_attributions(doc, art)
     assert a.cue == "said" and text[slice(*a.speaker.span)] == "Rep. Ana Torres (D-Ohio)"
+
+
+def test_a_second_verb_of_saying_inside_the_first_keeps_its_speaker(nlps):
+    text = (
+        "He said his recent attacks on the mayor have given his campaign momentum and said that "
+        "the mayor did not represent the party."
+    )
+    doc, art = build(nlps["en"], text, "en", [])
+    first, second = find_attributions(doc, art)
+    assert first.speaker.span == second.speaker.span and text[slice(*second.speaker.span)] == "He"

@@ -1371,12 +1371,25 @@ def _balance(text: str, start: int, end: int) -> int:
 
 
 def _speaker_of(cue: Token, ctx: _Context) -> Speaker:
-    subj = _subject(cue)
+    outer = _outer_cue(cue, ctx)
+    subj = _subject(outer if outer is not None else cue)
     if subj is None:
         subj = _postposed_subject(cue, ctx)
     if subj is None or subj.is_space:
         return _dropped(cue, ctx)
     return _describe(subj, cue, ctx)
+
+
+def _outer_cue(cue: Token, ctx: _Context) -> Token | None:
+    """``He said X had helped and said that Y``, parsed with the second *said* hung on *helped*
+    inside what the first one said: a verb of saying coordinated there shares the first one's
+    speaker."""
+    if cue.dep_ != "conj" or own_subject(cue, _SUBJECT_DEPS) is not None or not ctx.lex.is_speech_cue(cue):
+        return None
+    clause = cue.head
+    if clause.dep_ == "ccomp" and ctx.lex.is_speech_cue(clause.head):
+        return clause.head
+    return None
 
 
 def _subject(verb: Token) -> Token | None:
