@@ -96,6 +96,7 @@ class Lexicon:
     agent_preps: frozenset[str]
     personal_pronouns: dict[str, str]
     relative_pronouns: frozenset[str]
+    personal_relatives: frozenset[str]  # "who": a relative clause about a person
     complementizers: frozenset[str]
     inset_marks: frozenset[str]  # "as" in "X, as Y said, Z"
     xcomp_verbs: frozenset[str]  # cues whose content may be an infinitive ("prometió apoyar")
@@ -165,6 +166,7 @@ def load_lexicon(language: str) -> Lexicon:
         agent_preps=frozenset(raw["agent_preps"]),
         personal_pronouns=dict(raw["personal_pronouns"]),
         relative_pronouns=frozenset(raw["relative_pronouns"]),
+        personal_relatives=frozenset(raw.get("personal_relatives", [])),
         complementizers=frozenset(raw["complementizers"]),
         inset_marks=frozenset(raw.get("inset_marks", [])),
         xcomp_verbs=frozenset(raw.get("xcomp_verbs", [])) | intention,
@@ -481,6 +483,8 @@ def _closes(opener: str, ch: str, prev: str, nxt: str) -> bool:
         return True
     if opener == '"' and ch == '"':
         return True
+    if opener == '"' and ch == "”":  # '"mixed marks”', the other common typo
+        return not nxt.isalnum()
     if opener == "“" and ch == '"':  # “mixed marks," a common typo
         return not nxt.isalnum()
     if opener == "'" and ch == "'":
@@ -921,7 +925,7 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
         subject = any(c.dep_ in _SUBJECT_DEPS or c.dep_ == "nsubjpass" for c in comp.children)
         if not marked and not subject and not _has_finite(toks, ctx):
             return None  # "concluyó agradeciendo…": a gerund clause, not reported speech
-        toks = _strip_complementizer(toks, ctx.lex)
+        toks = _strip_complementizer(toks, ctx.lex) + _trailing_content(comp, cue, ctx)
     elif ctx.lex.is_speech_cue(cue):
         toks = _postposed_clause(cue, ctx)
     else:
@@ -1132,6 +1136,31 @@ def _owner(noun: Token, ctx: _Context) -> Speaker | None:
     return None
 
 
+_CLAUSAL_DEPS = {"conj", "advcl", "parataxis", "relcl", "acl", "ccomp", "dep"}
+
+
+def _trailing_content(comp: Token, cue: Token, ctx: _Context) -> list[Token]:
+    """What the parser hung on the cue after its complement still belongs to what was said
+    (``said the loss was $916 million, which could have let him…``, ``…reforms, in contrast
+    with Cuba``): a clause, or a phrase set off by a comma, that is not a cue of its own."""
+    if comp.i < cue.i:
+        return []
+    out: list[Token] = []
+    end = comp.right_edge.i
+    for c in sorted(cue.children, key=lambda t: t.i):
+        if c.i <= end or c.is_punct:
+            continue
+        after_comma = cue.doc[c.left_edge.i - 1].text == "," if c.left_edge.i > 0 else False
+        clausal = c.dep_ in _CLAUSAL_DEPS and not ctx.lex.is_cue(c) and not _gerund(c)
+        if not (clausal or (after_comma and c.dep_ in ("prep", "npadvmod", "obl"))):
+            break
+        if c.left_edge.i != end + 1 and not (after_comma and c.left_edge.i == end + 2):
+            break  # not right after what was already taken
+        out += _in_sentence_of(c.subtree, cue)
+        end = c.right_edge.i
+    return out
+
+
 def _misattached_complement(cue: Token, ctx: _Context) -> Token | None:
     """``le dijo al líder en la ciudad de Wonsan que Putin cuenta con…``: a clause opened by a
     complementizer (not a relative pronoun) that the parser hung on a noun after the cue."""
@@ -1271,9 +1300,8 @@ def _postposed_clause(cue: Token, ctx: _Context) -> list[Token]:
         + [c.i for c in cue.children if c.dep_ == "prt"]
     )
     right = [t for t in sent if t.i > last]
-    firsts = {m[0] for m in ctx.lex.source_markers}
     inset = len(right) > 3 and right[0].text == "," and not left[-2].is_quote
-    inset = inset and not right[1].is_quote and right[1].lower_ not in firsts
+    inset = inset and not right[1].is_quote and not _opens_marker(right[1], ctx.lex)
     inset = inset and lemma(right[1]) not in ctx.lex.channel_verbs and not _modifies(clause, cue)
     if inset:  # "The plan, he said, will fail": what was said goes on after the cue
         return clause + [t for t in right[1:] if not (t.is_punct and t.i == sent.end - 1)]
@@ -1299,20 +1327,20 @@ def _trim_span(toks: list[Token], ctx: _Context) -> tuple[int, int]:
     toks = sorted(toks, key=lambda t: t.i)
     # A trailing channel or source phrase ("…, citado por Reuters", "…, según TASS") is not
     # what was said.
-    firsts = {m[0] for m in ctx.lex.source_markers}
     for k, t in enumerate(toks):
-        if k > 0 and toks[k - 1].text == "," and (lemma(t) in ctx.lex.channel_verbs or t.lower_ in firsts):
+        comma = k > 0 and t.doc[t.i - 1].text == ","
+        if comma and (lemma(t) in ctx.lex.channel_verbs or _opens_marker(t, ctx.lex)):
             toks = toks[:k]
             break
         # "…, adding that…" / "…, asegurando que…": a gerund cue starts words of its own
-        if k > 1 and toks[k - 1].text == "," and ctx.lex.is_cue(t) and _gerund(t):
+        if k > 1 and comma and ctx.lex.is_cue(t) and _gerund(t):
             toks = toks[:k]
             break
         # "…and said that…": the speaker's next statement, not part of this one
         if k > 1 and toks[k - 1].pos_ == "CCONJ" and t.dep_ == "conj" and ctx.lex.is_speech_cue(t):
             toks = toks[: k - 1]
             break
-    toks = _without_trailing_description(toks)
+    toks = _without_trailing_description(toks, ctx.lex)
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     start, end = _trim(ctx.text, start, end)
     while end > start and ctx.text[end - 1] in ".":
@@ -1320,22 +1348,30 @@ def _trim_span(toks: list[Token], ctx: _Context) -> tuple[int, int]:
     return start, _close_quote(start, _balance(ctx.text, start, end), ctx)
 
 
-def _without_trailing_description(toks: list[Token]) -> list[Token]:
+def _opens_marker(tok: Token, lex: Lexicon) -> bool:
+    """``tok`` starts a source marker (``according to``, ``según``; not any ``in``)."""
+    doc = tok.doc
+    for marker in lex.source_markers:
+        words = [t.lower_ for t in doc[tok.i : tok.i + len(marker)]]
+        if tuple(words) == marker:
+            return True
+    return False
+
+
+def _without_trailing_description(toks: list[Token], lex: Lexicon) -> list[Token]:
     """``…exchanges between Carter and Eric Fanning, who was his chief of staff``: a relative
-    clause set off by a comma at the end is the writer describing that person or thing."""
+    clause about a person, set off by a comma at the end, is the writer describing them."""
     ids = {t.i for t in toks}
     for k in range(2, len(toks)):
         t = toks[k]
-        if (
-            toks[k - 1].text == ","
-            and t.dep_ in ("nsubj", "nsubjpass")
-            and t.head.dep_ in ("relcl", "acl:relcl")
-        ):
+        if toks[k - 1].text == "," and t.lower_ in lex.personal_relatives and t.head.dep_ in _RELATIVE_DEPS:
             clause = t.head
-            named = clause.head.pos_ in ("PROPN", "NOUN")
-            if named and clause.right_edge.i >= max(ids) - 1 and clause.head.i in ids:
+            if clause.right_edge.i >= max(ids) - 1 and clause.head.i in ids:
                 return toks[: k - 1]
     return toks
+
+
+_RELATIVE_DEPS = {"relcl", "acl:relcl", "acl"}
 
 
 # How far past the parsed clause a quotation opened inside it may run to its closing mark.
