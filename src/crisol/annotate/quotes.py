@@ -91,6 +91,7 @@ class Lexicon:
     channel_verbs: frozenset[str]
     channel_nouns: frozenset[str]
     media_nouns: frozenset[str]  # news media: they pass words on, they are not their speakers
+    document_nouns: frozenset[str]  # "según la encuesta": a poll or a study is its own source
     channel_preps: frozenset[str]
     channel_contexts: frozenset[str]
     agent_preps: frozenset[str]
@@ -161,6 +162,7 @@ def load_lexicon(language: str) -> Lexicon:
         channel_verbs=frozenset(raw["channel_verbs"]),
         channel_nouns=frozenset(raw["channel_nouns"]),
         media_nouns=frozenset(raw["media_nouns"]),
+        document_nouns=frozenset(raw.get("document_nouns", [])),
         channel_preps=frozenset(raw["channel_preps"]),
         channel_contexts=frozenset(raw["channel_contexts"]),
         agent_preps=frozenset(raw["agent_preps"]),
@@ -1766,7 +1768,12 @@ def _marker_roles(phrase: list[Token], ctx: _Context) -> tuple[Token | None, Tok
     ids = {t.i for t in phrase}
     head = next((t for t in phrase if t.head.i not in ids or t.head.i == t.i), phrase[0])
     if lemma(head) in lex.channel_contexts:
-        return _context_roles(head, phrase, ctx)
+        who, channel = _context_roles(head, phrase, ctx)
+        # "according to a new poll": a poll, a study, a set of figures speaks for itself
+        owned = any(c.dep_ == "poss" or "Yes" in c.morph.get("Poss") for c in head.children)
+        if who is None and not owned and lemma(head) in lex.document_nouns:
+            who = head
+        return who, channel
     return head, head
 
 
