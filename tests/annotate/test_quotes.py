@@ -167,3 +167,28 @@ def test_continuation_joins_the_previous_quote(nlps):
     first, second = find_attributions(doc, art)
     assert second.cue is None and first.group == second.group
     assert first.speaker.name is None  # "she" names nobody in this article: never guessed
+    assert second.speaker.span == first.speaker.span  # where the text names the speaker
+
+
+def test_a_relative_pronoun_is_where_the_text_names_the_speaker(nlps):
+    text = "The mayor, who said the plan would fail, left early."
+    doc, art = build(nlps["en"], text, "en", [])
+    (a,) = find_attributions(doc, art)
+    assert a.speaker.name == "The mayor" and text[slice(*a.speaker.span)] == "who"
+
+
+def test_a_speaker_span_keeps_its_parenthesis(nlps):
+    text = '"She is a great senator. Not good, great," Rep. Ana Torres (D-Ohio) said on Monday.'
+    doc, art = build(nlps["en"], text, "en", [{"text": "Ana Torres", "label": "PER"}])
+    (a,) = find_attributions(doc, art)
+    assert a.cue == "said" and text[slice(*a.speaker.span)] == "Rep. Ana Torres (D-Ohio)"
+
+
+def test_a_second_verb_of_saying_inside_the_first_keeps_its_speaker(nlps):
+    text = (
+        "He said his recent attacks on the mayor have given his campaign momentum and said that "
+        "the mayor did not represent the party."
+    )
+    doc, art = build(nlps["en"], text, "en", [])
+    first, second = find_attributions(doc, art)
+    assert first.speaker.span == second.speaker.span and text[slice(*second.speaker.span)] == "He"

@@ -37,6 +37,14 @@ Decisions worth knowing:
   when someone does (``…, dijo Kim, según TASS``); ``citado por X``, ``told state media``,
   ``en declaraciones a la agencia X``, ``según recogió la agencia X`` and the like also set
   ``via``. ``según declaraciones de X recogidas por Y`` gives speaker X and channel Y.
+* A news medium (``resources/<lang>/quotes.json`` ``media_nouns``, or a mention whose role is
+  an agency or outlet) is only ever a channel through a source marker: ``según la agencia KCNA,
+  Kim dijo…`` is Kim's, via KCNA; a sentence of narration that merely cites it (``Kim hizo
+  estas declaraciones…, según recogió la agencia KCNA``) quotes no one. A medium speaks only
+  through a cue of its own (``KCNA said that…``).
+* The speaker is never inside the content: a source marker set inside a sentence takes the
+  clause it sits in (``unas relaciones que, según afirmó, ya han…``), and any content that
+  still holds its speaker is cut to what follows the cue, or dropped.
 """
 
 from __future__ import annotations
@@ -51,6 +59,7 @@ from importlib import resources
 from spacy.tokens import Doc, Span, Token
 
 from crisol.annotate.syntax import SHARED_SUBJECT_DEPS, inherited_subject, lemma, own_subject
+from crisol.clean.agencies import agency_named
 from crisol.errors import UnknownLanguage
 from crisol.model import Article, Mention, Quote, Sentence
 
@@ -66,6 +75,10 @@ _MIN_QUOTE_WORDS = 4
 _EDGE_PUNCT = " \t\n,;:'\u200b"
 
 
+# A word in these roles is a noun whatever its tag says ("repeated her warning that…").
+_NOUN_ROLES = {"dobj", "obj", "pobj", "nsubjpass", "nsubj:pass"}
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """The language data of ``resources/<lang>/quotes.json``."""
@@ -77,27 +90,46 @@ class Lexicon:
     source_markers: tuple[tuple[str, ...], ...]
     channel_verbs: frozenset[str]
     channel_nouns: frozenset[str]
+    media_nouns: frozenset[str]  # news media: they pass words on, they are not their speakers
+    document_nouns: frozenset[str]  # "según la encuesta": a poll or a study is its own source
     channel_preps: frozenset[str]
     channel_contexts: frozenset[str]
     agent_preps: frozenset[str]
     personal_pronouns: dict[str, str]
     relative_pronouns: frozenset[str]
+    personal_relatives: frozenset[str]  # "who": a relative clause about a person
     complementizers: frozenset[str]
     inset_marks: frozenset[str]  # "as" in "X, as Y said, Z"
     xcomp_verbs: frozenset[str]  # cues whose content may be an infinitive ("prometió apoyar")
+    intention: frozenset[str]  # "wants to…": cues only with an infinitive
+    demands: dict[str, tuple[str, ...]]  # "call for X", "exigir X": verb -> prepositions ("" = object)
+    naming_verbs: frozenset[str]  # "called Trump “unhinged”": the object and what it is called
+    speech_nouns: frozenset[str]  # "Trump's claim that…", "su advertencia de que…"
+    light_verbs: frozenset[str]  # "repeated her warning that…": the subject owns the noun
     impersonal: frozenset[str]  # "hay que", "cabe", "it is worth": the writer speaking
     not_speakers: frozenset[str]  # capitalised labels that look like transcript names: UPDATE:
     role_nouns: dict[str, frozenset[str]]
     demonyms: dict[str, str]  # lowercase form -> ISO alpha-3
     swallowed: tuple[tuple[str, ...], ...]  # a marker or cue NER takes into a name ("Según Moscú")
     speaker_preps: frozenset[str]  # "declaraciones de X": the preposition naming who spoke
+    lemma_fixes: dict[str, str]  # wrong lemma -> right one, for the cue words above
 
     def is_cue(self, tok: Token) -> bool:
-        return tok.pos_ in ("VERB", "AUX") and lemma(tok) in self.cue_verbs
+        # "Trump claims that…" with "claims" tagged a noun: a predicate with a subject is a verb
+        determined = any(c.dep_ in ("det", "amod") for c in tok.children)  # "su firme deseo…": a noun
+        verbal = (tok.pos_ in ("VERB", "AUX") and tok.dep_ not in _NOUN_ROLES and not determined) or (
+            tok.pos_ == "NOUN" and any(c.dep_ in ("nsubj", "nsubj:pass") for c in tok.children)
+        )
+        return verbal and self.lemma(tok) in self.cue_verbs
 
     def is_speech_cue(self, tok: Token) -> bool:
         """A cue that may introduce quoted or postposed speech, not only a "que" clause."""
-        return self.is_cue(tok) and lemma(tok) not in self.complement_only
+        return self.is_cue(tok) and self.lemma(tok) not in self.complement_only
+
+    def lemma(self, tok: Token) -> str:
+        """The lemma, mended where the model's lemmatizer is known to miss (``hopes`` -> ``hop``)."""
+        found = lemma(tok)
+        return self.lemma_fixes.get(found, found)
 
 
 @lru_cache(maxsize=None)
@@ -116,28 +148,42 @@ def load_lexicon(language: str) -> Lexicon:
         raise ValueError(f"{path}: not valid JSON ({exc})") from exc
     demonyms = _shared_demonyms(language)
     demonyms.update({form.lower(): iso for iso, forms in raw["demonyms"].items() for form in forms})
+    intention = frozenset(raw.get("intention_verbs", []))  # content only as an infinitive
+    demands: dict[str, tuple[str, ...]] = {}
+    for phrase in raw.get("demand_phrases", []):
+        verb, _, prep = phrase.partition(" ")
+        demands[verb] = demands.get(verb, ()) + (prep,)
     return Lexicon(
         language=language,
-        cue_verbs=frozenset(raw["cue_verbs"]) | frozenset(raw["belief_verbs"]),
+        cue_verbs=frozenset(raw["cue_verbs"]) | frozenset(raw["belief_verbs"]) | intention,
         belief_verbs=frozenset(raw["belief_verbs"]),
-        complement_only=frozenset(raw.get("complement_only_verbs", [])),
+        complement_only=frozenset(raw.get("complement_only_verbs", [])) | intention,
         source_markers=tuple(tuple(m.split()) for m in raw["source_markers"]),
         channel_verbs=frozenset(raw["channel_verbs"]),
         channel_nouns=frozenset(raw["channel_nouns"]),
+        media_nouns=frozenset(raw["media_nouns"]),
+        document_nouns=frozenset(raw.get("document_nouns", [])),
         channel_preps=frozenset(raw["channel_preps"]),
         channel_contexts=frozenset(raw["channel_contexts"]),
         agent_preps=frozenset(raw["agent_preps"]),
         personal_pronouns=dict(raw["personal_pronouns"]),
         relative_pronouns=frozenset(raw["relative_pronouns"]),
+        personal_relatives=frozenset(raw.get("personal_relatives", [])),
         complementizers=frozenset(raw["complementizers"]),
         inset_marks=frozenset(raw.get("inset_marks", [])),
-        xcomp_verbs=frozenset(raw.get("xcomp_verbs", [])),
+        xcomp_verbs=frozenset(raw.get("xcomp_verbs", [])) | intention,
+        intention=intention,
+        demands=demands,
+        naming_verbs=frozenset(raw.get("naming_verbs", [])),
+        speech_nouns=frozenset(raw.get("speech_nouns", [])),
+        light_verbs=frozenset(raw.get("light_verbs", [])),
         impersonal=frozenset(raw.get("impersonal_words", [])),
         not_speakers=frozenset(w.upper() for w in raw.get("not_speakers", [])),
         role_nouns={k: frozenset(v) for k, v in raw["role_nouns"].items()},
         demonyms=demonyms,
         swallowed=tuple(tuple(m.split()) for m in raw["swallowed_prefixes"]),
         speaker_preps=frozenset(raw["speaker_preps"]),
+        lemma_fixes=dict(raw.get("lemma_fixes", {})),
     )
 
 
@@ -206,6 +252,7 @@ class _Context:
         self.mentions = sorted(article.mentions, key=lambda m: m.start)
         self._mention_starts = [m.start for m in self.mentions]
         self._token_starts = [t.idx for t in doc]
+        self.quoted = _quote_spans(self.text)
 
     def first_token_from(self, char: int) -> int:
         """Index of the first token starting at or after ``char``."""
@@ -313,9 +360,10 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
     lex = load_lexicon(article.language or "")
     ctx = _Context(doc, article, lex)
     # 1. quoted spans and the verbs that introduce them
-    direct = [a for q in _quote_spans(ctx.text) if (a := _direct(q, ctx)) is not None]
+    direct = [a for q in ctx.quoted if (a := _direct(q, ctx)) is not None]
     direct += _dialogue(ctx) + _transcript(ctx)
-    _group_split_quotes(direct)
+    direct = _with_headline_turns(direct, ctx)
+    _group_split_quotes(direct, ctx)
     # 2. reported speech: cue verbs with a complement clause
     indirect = [
         a
@@ -323,6 +371,7 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
         if lex.is_cue(tok) and not _impersonal(tok, lex)
         if (a := _indirect(tok, ctx)) is not None
     ]
+    indirect += [a for tok in doc if (a := _nominal(tok, ctx)) is not None]
     attrs = _merge(direct, indirect, ctx)
     # 3. "según X": speaker of its sentence, or the channel of another speaker's words
     attrs = _source_markers(attrs, ctx)
@@ -331,7 +380,27 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
         a.via = a.via or _channel(a, ctx)
     attrs.sort(key=lambda a: (a.content[0], a.content[1]))
     _resolve(attrs, ctx)
-    return attrs
+    # 5. what was said never holds who said it
+    return [a for a in attrs if _speaker_outside(a, ctx)]
+
+
+def _speaker_outside(a: Attribution, ctx: _Context) -> bool:
+    """Keep the speaker's name out of the content: ``Choi subrayó que X`` taken whole becomes
+    ``X``; a content holding its speaker and no cue to cut after is not a quotation."""
+    sp = a.speaker.span
+    lo, hi = a.content
+    if sp is None or not (lo <= sp[0] and sp[1] <= hi) or (a.gap and _inside(sp, a.gap)):
+        return True
+    if a.cue_span is None or not (sp[1] <= a.cue_span[0] < hi):
+        return False
+    # what follows the cue, or the whole marker phrase ("Ana, según sus palabras, defiende…")
+    cut = max(a.cue_span[1], a.gap[1] if a.gap else 0)
+    after = [t for t in ctx.doc[ctx.first_token_from(cut) :] if t.idx < hi]
+    after = _strip_complementizer(after, ctx.lex)
+    if len(after) < 3:
+        return False
+    a.content = _trim(ctx.text, after[0].idx, hi)
+    return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -416,6 +485,8 @@ def _closes(opener: str, ch: str, prev: str, nxt: str) -> bool:
         return True
     if opener == '"' and ch == '"':
         return True
+    if opener == '"' and ch == "”":  # '"mixed marks”', the other common typo
+        return not nxt.isalnum()
     if opener == "“" and ch == '"':  # “mixed marks," a common typo
         return not nxt.isalnum()
     if opener == "'" and ch == "'":
@@ -434,6 +505,9 @@ def _direct(q: _QuoteSpan, ctx: _Context) -> Attribution | None:
     if end <= start:
         return None
     cue = _cue_after(q, ctx) or _cue_by_parse(q, ctx) or _cue_before(q, ctx)
+    shared = _cue_between_quotes(q, ctx)  # the second part of a quote split by its cue
+    shared = shared if cue is None or (shared is not None and shared.i == cue.i) else None
+    cue = cue or shared
     words = len(ctx.text[start:end].split())
     if cue is None and words >= _MIN_QUOTE_WORDS:
         signed = _signature(q, ctx) or _quoted_transcript(start, end, ctx)
@@ -445,7 +519,7 @@ def _direct(q: _QuoteSpan, ctx: _Context) -> Attribution | None:
         and (words < _MIN_QUOTE_WORDS or not (_sentence_like(q, ctx) or _marker_after(q, ctx)))
     ):
         return None
-    introduced = cue is not None and _adjacent(q, cue, ctx)
+    introduced = cue is not None and (shared is not None or _adjacent(q, cue, ctx))
     if cue is not None and words < _MIN_QUOTE_WORDS and not introduced:
         return None
     a = Attribution(
@@ -531,6 +605,55 @@ def _transcript(ctx: _Context) -> list[Attribution]:
     return out
 
 
+def _with_headline_turns(direct: list[Attribution], ctx: _Context) -> list[Attribution]:
+    """Add the ``Name: words`` lines (``Lavrov: «Rusia está lista»``, ``Graham: Trump Is
+    Destroying the Party``); an uncued quote inside one is that line's content."""
+    turns = []
+    pos = 0
+    for para in ctx.text.split("\n"):
+        turn = _headline_turn(para, pos, ctx)
+        if turn is not None:
+            turns.append(turn)
+        pos += len(para) + 1
+    if not turns:
+        return direct
+    kept = [d for d in direct if d.cue is not None or not any(_inside(d.content, t.content) for t in turns)]
+    return kept + turns
+
+
+_NOT_IN_NAMES = {"VERB", "AUX", "CCONJ", "PUNCT", "ADP", "SCONJ"}
+# A short name before a colon opening a line: "Graham:", "Dr. Ben Carson:", "Former leader Calderon:"
+_HEADLINE = re.compile(r"[ \t]*([^\W\d_][^:\n]{0,60}?):[ \t]+(?=\S)")
+
+
+def _headline_turn(para: str, pos: int, ctx: _Context) -> Attribution | None:
+    """One ``Name: words`` line: the name is a person or organisation the whole prefix names
+    (a title before it allowed), the words are at least a short sentence."""
+    m = _HEADLINE.match(para)
+    if m is None or m.group(1).upper() == m.group(1) or m.group(1).upper() in ctx.lex.not_speakers:
+        return None  # all capitals is a transcript turn (:func:`_transcript`) or a label
+    lo, hi = pos + m.start(1), pos + m.end(1)
+    toks = [t for t in _tokens_between(ctx.doc, lo, hi) if not t.is_space]
+    joined = {"vs", "vs.", "v.", "versus", "&"}  # "Trump vs. Clinton: …" names a match, not a speaker
+    if not toks or len(toks) > 6 or any(t.pos_ in _NOT_IN_NAMES or t.lower_ in joined for t in toks[1:]):
+        return None
+    found = [x for x in ctx.mentions_in(toks) if x.label in ("PER", "ORG") and x.end >= hi - 1]
+    if not found or toks[-1].pos_ != "PROPN":
+        return None
+    start, end = _trim(ctx.text, pos + m.end(), pos + len(para))
+    while end > start and ctx.text[end - 1] in ".":
+        end -= 1
+    if len(ctx.text[start:end].split()) < 3:
+        return None
+    kind = "indirect"
+    inner = _quote_spans(ctx.text[start:end])
+    if len(inner) == 1 and inner[0].open == 0 and inner[0].close >= end - start - 1:
+        kind, (start, end) = "direct", _trim(ctx.text, start + inner[0].start, start + inner[0].end)
+    colon = pos + m.end(1)
+    speaker = Speaker(_name(found[-1], ctx.lex), found[-1].label, (lo, hi))
+    return Attribution(kind, (start, end), anchor=lo, cue_span=(colon, colon + 1), speaker=speaker)
+
+
 # All capitals (at least two letters), up to four words: "PENCE:", "MS. CLINTON:", "KAINE:".
 _TRANSCRIPT = re.compile(r"\s*((?:[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ'’.-]+)(?: [A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ'’.-]+){0,3}):\s")
 
@@ -548,13 +671,32 @@ def _fragment(q: _QuoteSpan, ctx: _Context) -> bool:
     return bool(before) and not before.endswith(":")
 
 
-def _group_split_quotes(direct: list[Attribution]) -> None:
-    """``"A," he said, "B."``: both parts hang on the same cue; mark them as one quote."""
+def _group_split_quotes(direct: list[Attribution], ctx: _Context) -> None:
+    """``"A," he said, "B."`` / ``"A," he said at a rally in Ohio, "but B."``: both parts hang
+    on the same cue; mark them as one quote."""
     direct.sort(key=lambda a: a.content[0])
     for a, b in zip(direct, direct[1:]):
-        if a.cue_span is not None and a.cue_span == b.cue_span and a.cue is not None:
+        if a.cue is None or a.cue_span is None:
+            continue
+        same = a.cue_span == b.cue_span
+        if not same and b.cue is None and a.content[1] <= a.cue_span[0] < b.content[0]:
+            same = _cue_clause_only(ctx.text[a.cue_span[1] : b.content[0]])
+            if same:
+                b.cue, b.cue_span, b.anchor, b.speaker = a.cue, a.cue_span, a.anchor, a.speaker
+        if same:
             a.group = a.group if a.group is not None else a.content[0]
             b.group = a.group
+
+
+# A sentence end between two quotes: a full stop after a word of four letters or more (not
+# "Mr." or "N.C."), or ?, !, ; and a line break.
+_SENTENCE_BREAK = re.compile(r"\w{4,}[.]\s|[?!;]\s|\n")
+
+
+def _cue_clause_only(between: str) -> bool:
+    """What lies between a cue and the next quote is the rest of the cue's clause: ``said at a
+    rally in Ohio, "…`` / ``he said, but "…``, not a new sentence."""
+    return len(between) <= 150 and _SENTENCE_BREAK.search(between) is None and "," in between
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -579,7 +721,7 @@ def _cue_after(q: _QuoteSpan, ctx: _Context) -> Token | None:
     """``«…», dijo Lavrov`` / ``"…," the senator said``: a cue right after the closing mark."""
     doc = ctx.doc
     first = ctx.first_token_from(q.close)
-    toks = list(doc[first : first + 12])
+    toks = _without_parentheses(list(doc[first : first + 20]))[:12]
     i = 0
     while i < len(toks) and (toks[i].is_punct and toks[i].text in ",—–―-") and i < 2:
         i += 1
@@ -588,6 +730,23 @@ def _cue_after(q: _QuoteSpan, ctx: _Context) -> Token | None:
     window = _bounded_window(toks[i : i + 8])
     # '«…», dijo X' takes a finite verb; '«…», manifestando…' is the clause going on.
     return next((t for t in window if ctx.lex.is_speech_cue(t) and not _nonfinite(t)), None)
+
+
+def _without_parentheses(toks: list[Token]) -> list[Token]:
+    """The tokens outside parentheses: ``Rep. Ana Torres (D-Ohio) said`` reads ``… Torres said``."""
+    out, depth = [], 0
+    for t in toks:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(t)
+    return out
+
+
+def _gerund(verb: Token) -> bool:
+    return "Ger" in verb.morph.get("VerbForm") or verb.tag_ == "VBG"
 
 
 def _nonfinite(verb: Token) -> bool:
@@ -612,6 +771,15 @@ def _cue_before(q: _QuoteSpan, ctx: _Context) -> Token | None:
         return None
     window = list(reversed(_bounded_window(list(reversed(toks[:-1]))[:8])))
     return next((t for t in reversed(window) if ctx.lex.is_speech_cue(t)), None)
+
+
+def _cue_between_quotes(q: _QuoteSpan, ctx: _Context) -> Token | None:
+    """``"A," he said at a rally, "but B."``: the cue between the two parts of one quote."""
+    prev = [p for p in ctx.quoted if p.close <= q.open]
+    if not prev or not _cue_clause_only(ctx.text[prev[-1].close : q.open]):
+        return None
+    between = _tokens_between(ctx.doc, prev[-1].close, q.open)
+    return next((t for t in between if ctx.lex.is_speech_cue(t) and not _nonfinite(t)), None)
 
 
 def _cue_by_parse(q: _QuoteSpan, ctx: _Context) -> Token | None:
@@ -641,6 +809,9 @@ def _adjacent(q: _QuoteSpan, cue: Token, ctx: _Context) -> bool:
     return marked and len(gap.split()) <= 5 and not any(c in gap for c in ".?!;")
 
 
+_SENTENCE_END = re.compile(r"[.?!][\"'”’»)\u200b]*\s+")
+
+
 def _sentence_like(q: _QuoteSpan, ctx: _Context) -> bool:
     """A quote that makes up (most of) its sentence: a continuation of someone's words."""
     doc = ctx.doc
@@ -650,6 +821,10 @@ def _sentence_like(q: _QuoteSpan, ctx: _Context) -> bool:
     sent = first[0].sent
     lo, hi = sent.start_char, max(sent.end_char, q.close)
     text = ctx.text
+    # The parser may glue the quote to the sentence before it (he said. "But…"): a full stop
+    # before the opening mark ends that sentence.
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, lo, q.open)]
+    lo = ends[-1] if ends else lo
     outside = len(text[lo : q.open].strip()) + len(text[q.close : hi].strip(" .,;:\n"))
     return outside <= 0.2 * (q.close - q.open) and not text[lo : q.open].strip(" —–-")
 
@@ -726,22 +901,33 @@ def _leading_punct(s: str) -> int:
 
 def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
     """``dijo que…`` / ``said (that)…`` / ``…, señaló Lavrov``: the complement clause."""
-    comp = next((c for c in cue.children if c.dep_ == "ccomp"), None)
-    if comp is None and lemma(cue) in ctx.lex.xcomp_verbs:  # "prometió apoyar a Rusia"
-        comp = next((c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i), None)
-        if comp is not None:
-            toks = _in_sentence_of(comp.subtree, cue)
+    if ctx.lex.lemma(cue) in ctx.lex.intention:  # "quiere apoyar…", never "quiere que…"
+        toks = _infinitive_content(cue, ctx)
+        return _indirect_from(toks, cue, ctx) if toks else None
+    inset = _as_inset(cue, ctx)  # "As experts have noted, the plan…" / "…, as police said."
+    if inset:
+        return _indirect_from(inset, cue, ctx)
+    comp = next((c for c in cue.children if c.dep_ == "ccomp"), None) or _misattached_complement(cue, ctx)
+    if comp is None:
+        # "prometió apoyar a Rusia", "urged Congress to act", "called for a ceasefire",
+        # "called the plan “a disaster”"
+        toks = _infinitive_content(cue, ctx) or _demanded(cue, ctx) or _naming(cue, ctx)
+        toks = toks or _unparsed_that_clause(cue, ctx)
+        if toks:
             return _indirect_from(toks, cue, ctx)
-    if comp is not None and comp.i > cue.i and ctx.lex.is_speech_cue(cue):
-        inset = _postposed_clause(cue, ctx)  # "Hawaii, as one adviser noted, rarely gets…"
+    if comp is not None and ctx.lex.is_speech_cue(cue):
+        # "Hawaii, as one adviser noted, rarely gets…" / "A, but B, the source added": the
+        # whole clause before the cue, not the one piece the parser hung on it
+        inset = _postposed_clause(cue, ctx)
         if inset and inset[0].i < cue.i and comp.i in {t.i for t in inset}:
             return _indirect_from(inset, cue, ctx)
     if comp is not None:
         toks = _in_sentence_of(comp.subtree, cue)
         marked = any(t.lower_ in ctx.lex.complementizers for t in toks[:2])
-        if not marked and not _has_finite(toks, ctx):
+        subject = any(c.dep_ in _SUBJECT_DEPS or c.dep_ == "nsubjpass" for c in comp.children)
+        if not marked and not subject and not _has_finite(toks, ctx):
             return None  # "concluyó agradeciendo…": a gerund clause, not reported speech
-        toks = _strip_complementizer(toks, ctx.lex)
+        toks = _strip_complementizer(toks, ctx.lex) + _trailing_content(comp, cue, ctx)
     elif ctx.lex.is_speech_cue(cue):
         toks = _postposed_clause(cue, ctx)
     else:
@@ -749,8 +935,259 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
     return _indirect_from(toks, cue, ctx)
 
 
+_OBJECT_DEPS = {"dobj", "obj", "iobj", "dative"}
+
+
+def _unparsed_that_clause(cue: Token, ctx: _Context) -> list[Token]:
+    """``Barabak noted that the way Pence carried himself was critical``, the clause misparsed:
+    a complementizer within a few words after the cue opens what was said, up to the end of the
+    sentence or a semicolon."""
+    sent = cue.sent
+    window = list(cue.doc[cue.i + 1 : min(cue.i + 6, sent.end)])
+    that = next((t for t in window if _complementizer(t, ctx.lex)), None)
+    if that is None or any(t.is_punct or t.pos_ in ("VERB", "AUX") for t in window if t.i < that.i):
+        return []
+    toks = []
+    for t in cue.doc[that.i + 1 : sent.end]:
+        if t.text == ";":
+            break
+        toks.append(t)
+    while toks and toks[-1].is_punct:
+        toks.pop()
+    return toks if _has_finite(toks, ctx) else []
+
+
+def _as_inset(cue: Token, ctx: _Context) -> list[Token]:
+    """``As many experts have pointed out, the returns can be released`` / ``…, como dijo el
+    ministro``: a bare cue in an *as* clause reports the clause it modifies."""
+    if cue.dep_ != "advcl" or cue.head.i == cue.i:
+        return []
+    marks = [c for c in cue.children if c.dep_ == "mark" and c.lower_ in ctx.lex.inset_marks and c.i < cue.i]
+    if not marks or any(c.dep_ in _OBJECT_DEPS | {"ccomp", "xcomp", "attr"} for c in cue.children):
+        return []
+    inner = {t.i for t in cue.subtree}
+    toks = [t for t in cue.head.subtree if t.i not in inner]
+    toks = _in_sentence_of(toks, cue)
+    while toks and (toks[0].is_punct or toks[0].pos_ == "CCONJ"):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct:
+        toks = toks[:-1]
+    return toks if len(toks) >= 3 else []
+
+
+def _infinitive_content(cue: Token, ctx: _Context) -> list[Token]:
+    """``prometió apoyar a Rusia`` / ``urged Congress to act`` / ``called on the allies to
+    help``: the infinitive, with the addressee of a directive before it."""
+    if ctx.lex.lemma(cue) not in ctx.lex.xcomp_verbs:
+        return []
+    comp = next(
+        (c for c in cue.children if c.dep_ in ("xcomp", "ccomp") and c.i > cue.i and _infinitive(c)), None
+    )
+    if comp is None or ctx.lex.is_cue(comp):
+        return []  # "quiso recordar que…": the inner cue reports the speech
+    preps = ctx.lex.demands.get(ctx.lex.lemma(cue), ())
+    start = comp.left_edge.i
+    for c in cue.children:
+        if cue.i < c.i < comp.i and (c.dep_ in _OBJECT_DEPS or (c.dep_ == "prep" and c.lower_ in preps)):
+            start = min(start, c.left_edge.i)
+    end = comp.right_edge.i
+    # "wants to triple X, grow Y and create Z": infinitives the parser hung on the cue
+    for c in cue.children:
+        if c.i > end and c.dep_ in ("conj", "dep") and _bare_infinitive(c):
+            end = c.right_edge.i
+    toks = list(cue.doc[start : end + 1])
+    while toks and toks[0].dep_ in ("prep", "case"):  # "called on the allies to…", "instó a los…"
+        toks = toks[1:]
+    return _in_sentence_of(toks, cue)
+
+
+def _bare_infinitive(verb: Token) -> bool:
+    subject = any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+    return not subject and ("Inf" in verb.morph.get("VerbForm") or verb.tag_ == "VB")
+
+
+def _infinitive(verb: Token) -> bool:
+    if "Inf" in verb.morph.get("VerbForm"):
+        return True
+    return verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children)
+
+
+def _demanded(cue: Token, ctx: _Context) -> list[Token]:
+    """``called for a ceasefire`` / ``exigió la retirada de las tropas`` / ``calling for the
+    allies to help``: what a demand asks for; an addressee (``urged Congress``) is not it."""
+    preps = ctx.lex.demands.get(ctx.lex.lemma(cue))
+    if not preps:
+        return []
+    for c in cue.children:
+        if c.i < cue.i:
+            continue
+        arg = None
+        if "" in preps and c.dep_ in ("dobj", "obj") and not _addressee(c, ctx):
+            arg = c
+        elif c.dep_ == "prep" and c.lower_ in preps:  # English: the preposition heads its object
+            arg = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+        elif c.dep_ in ("obl", "obj", "advcl") and any(
+            g.dep_ in ("case", "mark") and g.lower_ in preps and g.i < c.i for g in c.children
+        ):
+            arg = c  # Spanish "llamó a la calma", English "calling for X to act"
+        if arg is not None:
+            toks = [
+                t
+                for t in arg.subtree
+                if not (t.dep_ in ("case", "mark") and t.head.i == arg.i and t.i < arg.i)
+            ]
+            return _in_sentence_of(toks, cue)
+    return []
+
+
+def _addressee(tok: Token, ctx: _Context) -> bool:
+    """Whom a directive is addressed to: a person, an organisation, a country or a pronoun."""
+    if tok.pos_ == "PRON":
+        return True
+    m = ctx.mention_at(tok)
+    return m is not None and m.label in ("PER", "ORG", "GPE", "NORP")
+
+
+_PREDICATE_DEPS = {"oprd", "xcomp", "ccomp", "attr", "acomp"}
+
+
+def _naming(cue: Token, ctx: _Context) -> list[Token]:
+    """``called Trump “unhinged”`` / ``calificó de «inaceptable» la decisión``: a verb of naming
+    with a subject, its object and what the object is called (a predicate, or quoted words)."""
+    if ctx.lex.lemma(cue) not in ctx.lex.naming_verbs or _subject(cue) is None:
+        return []
+    if any(c.dep_ in ("auxpass", "aux:pass", "nsubjpass", "nsubj:pass") for c in cue.children):
+        return []  # "a group called X": a name given, by no one in the sentence
+    args = [c for c in cue.children if c.i > cue.i and (c.dep_ in _OBJECT_DEPS | _PREDICATE_DEPS | {"obl"})]
+    if not args or not any(c.dep_ in _OBJECT_DEPS for c in args):
+        return []
+    toks = list(cue.doc[cue.i + 1 : max(c.right_edge.i for c in args) + 1])
+    predicate = any(c.dep_ in _PREDICATE_DEPS for c in args) or any(t.is_quote for t in toks)
+    return _in_sentence_of(toks, cue) if predicate else []
+
+
+_NOMINAL_DEPS = {
+    "dobj",
+    "obj",
+    "nsubj",
+    "nsubjpass",
+    "nsubj:pass",
+    "pobj",
+    "obl",
+    "nmod",
+    "attr",
+    "appos",
+    "conj",
+}
+
+
+def _nominal(noun: Token, ctx: _Context) -> Attribution | None:
+    """``Trump's claim that there were thousands of shootings`` / ``la ministra reiteró su
+    advertencia de que la presa podría fallar``: a noun of saying with its that-clause (or
+    infinitive) and the one it belongs to; a claim that belongs to no one is no quotation."""
+    if noun.pos_ != "NOUN" and noun.dep_ not in _NOMINAL_DEPS:
+        return None
+    # a noun tagged as a verb has the verb's lemma ("warning" -> "warn"): its own form then
+    if not {lemma(noun), noun.lower_, noun.lower_.removesuffix("s")} & ctx.lex.speech_nouns:
+        return None
+    clause = next((c for c in noun.children if c.i > noun.i and _said_clause(c, ctx)), None)
+    owner = _owner(noun, ctx) if clause is not None else None
+    if owner is None:
+        return None
+    toks = [
+        t for t in _in_sentence_of(clause.subtree, noun) if not (t.head.i == clause.i and t.dep_ == "mark")
+    ]
+    lo, hi = _enclosure(noun, ctx)
+    toks = [t for t in toks if lo <= t.idx < hi]
+    if len(toks) < 2:
+        return None
+    a = Attribution("indirect", _trim_span(toks, ctx), anchor=noun.idx)
+    a.cue, a.cue_span, a.speaker = noun.text, (noun.idx, noun.idx + len(noun.text)), owner
+    return a
+
+
+def _said_clause(clause: Token, ctx: _Context) -> bool:
+    """A clause that states what a noun of saying says: opened by a complementizer (not a
+    relative pronoun: "the claim that he made"), or an infinitive ("his promise to cut taxes")."""
+    if clause.dep_ not in ("acl", "ccomp", "relcl", "acl:relcl"):
+        return False
+    marked = any(_complementizer(c, ctx.lex) and c.i < clause.i for c in clause.children)
+    return marked or _infinitive(clause)
+
+
+def _owner(noun: Token, ctx: _Context) -> Speaker | None:
+    """Whose claim: a possessor (``Trump's``, ``his``, ``su``), a named ``by``/``de`` complement,
+    or the subject of a light verb taking the noun (``repeated her warning``)."""
+    if noun.dep_ in ("dobj", "obj") and lemma(noun.head) in ctx.lex.light_verbs:
+        subj = _subject(noun.head)
+        if subj is not None:
+            return _describe(subj, noun.head, ctx)
+    for c in noun.children:
+        if c.i > noun.i and c.dep_ not in ("prep", "nmod"):
+            continue
+        if c.dep_ == "poss" or (c.dep_ == "det" and "Yes" in c.morph.get("Poss")):
+            if c.pos_ == "PRON" or c.dep_ == "det":
+                return Speaker(span=(c.idx, c.idx + len(c.text)), pending="pronoun:PER")
+            return _describe(c, noun, ctx)
+        named = c if c.dep_ == "nmod" else next((g for g in c.children if g.dep_ == "pobj"), None)
+        case = c.lower_ if c.dep_ == "prep" else next((g.lower_ for g in c.children if g.dep_ == "case"), "")
+        if named is not None and case in ctx.lex.speaker_preps | ctx.lex.agent_preps:
+            found = _describe(named, noun, ctx)
+            if found.label in ("PER", "ORG"):
+                return found
+    return None
+
+
+_CLAUSAL_DEPS = {"conj", "advcl", "parataxis", "relcl", "acl", "ccomp", "dep"}
+
+
+def _trailing_content(comp: Token, cue: Token, ctx: _Context) -> list[Token]:
+    """What the parser hung on the cue after its complement still belongs to what was said
+    (``said the loss was $916 million, which could have let him…``, ``…reforms, in contrast
+    with Cuba``): a clause, or a phrase set off by a comma, that is not a cue of its own."""
+    if comp.i < cue.i:
+        return []
+    out: list[Token] = []
+    end = comp.right_edge.i
+    for c in sorted(cue.children, key=lambda t: t.i):
+        if c.i <= end or c.is_punct:
+            continue
+        after_comma = cue.doc[c.left_edge.i - 1].text == "," if c.left_edge.i > 0 else False
+        clausal = c.dep_ in _CLAUSAL_DEPS and not ctx.lex.is_cue(c) and not _gerund(c)
+        if not (clausal or (after_comma and c.dep_ in ("prep", "npadvmod", "obl"))):
+            break
+        if c.left_edge.i != end + 1 and not (after_comma and c.left_edge.i == end + 2):
+            break  # not right after what was already taken
+        out += _in_sentence_of(c.subtree, cue)
+        end = c.right_edge.i
+    return out
+
+
+def _misattached_complement(cue: Token, ctx: _Context) -> Token | None:
+    """``le dijo al líder en la ciudad de Wonsan que Putin cuenta con…``: a clause opened by a
+    complementizer (not a relative pronoun) that the parser hung on a noun after the cue."""
+    for arg in cue.children:
+        if arg.i < cue.i or arg.dep_ not in ("obl", "iobj", "obj", "dobj", "nmod", "npadvmod"):
+            continue
+        if lemma(arg) in ctx.lex.speech_nouns:
+            continue  # "reiteró su advertencia de que…": the noun's own clause (:func:`_nominal`)
+        for clause in arg.subtree:
+            if clause.dep_ not in _CLAUSE_CUT_DEPS or clause.pos_ not in ("VERB", "AUX"):
+                continue
+            if any(_complementizer(c, ctx.lex) and c.i < clause.i for c in clause.children):
+                return clause
+    return None
+
+
+def _complementizer(tok: Token, lex: Lexicon) -> bool:
+    """``que``/``that`` opening a clause, not a relative pronoun (which is a subject or object)."""
+    return tok.lower_ in lex.complementizers and (tok.dep_ == "mark" or tok.pos_ == "SCONJ")
+
+
 def _indirect_from(toks: list[Token], cue: Token, ctx: _Context) -> Attribution | None:
     """The indirect quote whose content is ``toks`` (trimmed), cued by ``cue``."""
+    lo, hi = _enclosure(cue, ctx)
+    toks = [t for t in toks if lo <= t.idx < hi]
     while toks and toks[0].pos_ == "CCONJ":  # "But, he added, …": the "but" is the writer's
         toks = toks[1:]
     if not toks:
@@ -763,6 +1200,21 @@ def _indirect_from(toks: list[Token], cue: Token, ctx: _Context) -> Attribution 
     return a
 
 
+def _enclosure(cue: Token, ctx: _Context) -> tuple[int, int]:
+    """The stretch of text reported speech stays within: the cue's paragraph, and the
+    parentheses around the cue (``(her campaign later disclosed that she has pneumonia)``)."""
+    text = ctx.text
+    lo = text.rfind("\n", 0, cue.idx) + 1
+    hi = text.find("\n", cue.idx)
+    hi = len(text) if hi < 0 else hi
+    opened = text.rfind("(", lo, cue.idx)
+    if opened >= 0 and text.rfind(")", opened, cue.idx) < 0:
+        closed = text.find(")", cue.idx, hi)
+        if closed >= 0:
+            return opened + 1, closed
+    return lo, hi
+
+
 def _gap(toks: list[Token], cue: Token) -> tuple[int, int] | None:
     """The inset cue clause inside the content ("The plan, he said, will fail")."""
     ids = sorted(t.i for t in toks)
@@ -773,9 +1225,20 @@ def _gap(toks: list[Token], cue: Token) -> tuple[int, int] | None:
     return None
 
 
+# "se" of an impersonal or passive verb, or a clause standing as its subject
+_IMPERSONAL_DEPS = {"expl:pass", "expl:impers", "csubj", "csubjpass", "csubj:pass"}
+
+
 def _impersonal(cue: Token, lex: Lexicon) -> bool:
     """``hay que recordar que…`` / ``cabe señalar que…`` / ``it is worth noting that…``: a
-    non-finite cue that no one governs as subject is the writer's voice, not a quotation."""
+    non-finite cue that no one governs as subject is the writer's voice, not a quotation; so is
+    an impersonal one whose clause is its subject (``se cree que…``, ``se esperaba que…``)."""
+    impersonal = any(c.dep_ in _IMPERSONAL_DEPS for c in cue.children)
+    if impersonal and own_subject(cue, ("nsubj",)) is None:
+        return True
+    dummy = own_subject(cue, ("nsubjpass", "nsubj:pass"))
+    if dummy is not None and dummy.lower_ in lex.impersonal:
+        return True  # "it is believed that…"
     forms = cue.morph.get("VerbForm")
     if not ("Inf" in forms or "Ger" in forms or cue.tag_ in ("VB", "VBG")):
         return False
@@ -793,7 +1256,14 @@ def _impersonal(cue: Token, lex: Lexicon) -> bool:
 
 def _has_finite(toks: list[Token], ctx: _Context) -> bool:
     quoted = any(t.is_quote for t in toks[:2])  # said “we will…”: the quote is the clause
-    return quoted or any(t.pos_ in ("VERB", "AUX") and "Fin" in t.morph.get("VerbForm") for t in toks)
+    return quoted or any(_finite(t) for t in toks)
+
+
+def _finite(tok: Token) -> bool:
+    """A finite verb; a modal counts (``he’d continue``: English modals carry no VerbForm)."""
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    return "Fin" in tok.morph.get("VerbForm") or "Mod" in tok.morph.get("VerbType") or tok.tag_ == "MD"
 
 
 def _in_sentence_of(toks, cue: Token) -> list[Token]:
@@ -832,14 +1302,15 @@ def _postposed_clause(cue: Token, ctx: _Context) -> list[Token]:
         + [c.i for c in cue.children if c.dep_ == "prt"]
     )
     right = [t for t in sent if t.i > last]
-    firsts = {m[0] for m in ctx.lex.source_markers}
     inset = len(right) > 3 and right[0].text == "," and not left[-2].is_quote
-    inset = inset and not right[1].is_quote and right[1].lower_ not in firsts
+    inset = inset and not right[1].is_quote and not _opens_marker(right[1], ctx.lex)
     inset = inset and lemma(right[1]) not in ctx.lex.channel_verbs and not _modifies(clause, cue)
     if inset:  # "The plan, he said, will fail": what was said goes on after the cue
         return clause + [t for t in right[1:] if not (t.is_punct and t.i == sent.end - 1)]
-    if len(clause) < 2 or not any(t.pos_ in ("VERB", "AUX") for t in clause):
-        return []
+    if len(clause) < 2 or not any(t.pos_ in ("VERB", "AUX") for t in clause) or _modifies(clause, cue):
+        return []  # "Campaigning in Ohio, he mentioned…": the words before modify the cue
+    if right and _complementizer(right[0], ctx.lex):
+        return []  # "…, Barabak noted that…": what was said follows
     return clause
 
 
@@ -858,16 +1329,67 @@ def _trim_span(toks: list[Token], ctx: _Context) -> tuple[int, int]:
     toks = sorted(toks, key=lambda t: t.i)
     # A trailing channel or source phrase ("…, citado por Reuters", "…, según TASS") is not
     # what was said.
-    firsts = {m[0] for m in ctx.lex.source_markers}
     for k, t in enumerate(toks):
-        if k > 0 and toks[k - 1].text == "," and (lemma(t) in ctx.lex.channel_verbs or t.lower_ in firsts):
+        comma = k > 0 and t.doc[t.i - 1].text == ","
+        if comma and (lemma(t) in ctx.lex.channel_verbs or _opens_marker(t, ctx.lex)):
             toks = toks[:k]
             break
+        # "…, adding that…" / "…, asegurando que…": a gerund cue starts words of its own
+        if k > 1 and comma and ctx.lex.is_cue(t) and _gerund(t):
+            toks = toks[:k]
+            break
+        # "…and said that…": the speaker's next statement, not part of this one
+        if k > 1 and toks[k - 1].pos_ == "CCONJ" and t.dep_ == "conj" and ctx.lex.is_speech_cue(t):
+            toks = toks[: k - 1]
+            break
+    toks = _without_trailing_description(toks, ctx.lex)
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     start, end = _trim(ctx.text, start, end)
     while end > start and ctx.text[end - 1] in ".":
         end -= 1
-    return start, _balance(ctx.text, start, end)
+    return start, _close_quote(start, _balance(ctx.text, start, end), ctx)
+
+
+def _opens_marker(tok: Token, lex: Lexicon) -> bool:
+    """``tok`` starts a source marker (``according to``, ``según``; not any ``in``)."""
+    doc = tok.doc
+    for marker in lex.source_markers:
+        words = [t.lower_ for t in doc[tok.i : tok.i + len(marker)]]
+        if tuple(words) == marker:
+            return True
+    return False
+
+
+def _without_trailing_description(toks: list[Token], lex: Lexicon) -> list[Token]:
+    """``…exchanges between Carter and Eric Fanning, who was his chief of staff``: a relative
+    clause about a person, set off by a comma at the end, is the writer describing them."""
+    ids = {t.i for t in toks}
+    for k in range(2, len(toks)):
+        t = toks[k]
+        if toks[k - 1].text == "," and t.lower_ in lex.personal_relatives and t.head.dep_ in _RELATIVE_DEPS:
+            clause = t.head
+            if clause.right_edge.i >= max(ids) - 1 and clause.head.i in ids:
+                return toks[: k - 1]
+    return toks
+
+
+_RELATIVE_DEPS = {"relcl", "acl:relcl", "acl"}
+
+
+# How far past the parsed clause a quotation opened inside it may run to its closing mark.
+_QUOTE_RUN = 300
+
+
+def _close_quote(start: int, end: int, ctx: _Context) -> int:
+    """A content that stops inside a quotation it opened (the parser or the sentence splitter cut
+    ``called Burma a "good news story in an era…"``) runs to the closing mark."""
+    for q in ctx.quoted:
+        if start <= q.open < end < q.end and q.end - end <= _QUOTE_RUN and q.chain is None:
+            return q.close if ctx.text[q.close - 1 : q.close] in _CLOSING else q.end
+    return end
+
+
+_CLOSING = {'"', "»", "”", "’", "'", "\u200b"}
 
 
 def _balance(text: str, start: int, end: int) -> int:
@@ -887,12 +1409,25 @@ def _balance(text: str, start: int, end: int) -> int:
 
 
 def _speaker_of(cue: Token, ctx: _Context) -> Speaker:
-    subj = _subject(cue)
+    outer = _outer_cue(cue, ctx)
+    subj = _subject(outer if outer is not None else cue)
     if subj is None:
         subj = _postposed_subject(cue, ctx)
     if subj is None or subj.is_space:
         return _dropped(cue, ctx)
     return _describe(subj, cue, ctx)
+
+
+def _outer_cue(cue: Token, ctx: _Context) -> Token | None:
+    """``He said X had helped and said that Y``, parsed with the second *said* hung on *helped*
+    inside what the first one said: a verb of saying coordinated there shares the first one's
+    speaker."""
+    if cue.dep_ != "conj" or own_subject(cue, _SUBJECT_DEPS) is not None or not ctx.lex.is_speech_cue(cue):
+        return None
+    clause = cue.head
+    if clause.dep_ == "ccomp" and ctx.lex.is_speech_cue(clause.head):
+        return clause.head
+    return None
 
 
 def _subject(verb: Token) -> Token | None:
@@ -932,14 +1467,20 @@ def _dropped(cue: Token, ctx: _Context) -> Speaker:
 def _describe(subj: Token, cue: Token, ctx: _Context) -> Speaker:
     lex = ctx.lex
     if subj.lower_ in lex.relative_pronouns and subj.head.dep_ in ("relcl", "acl:relcl", "acl"):
-        subj = subj.head.head  # "Lavrov, quien dijo…": the antecedent
+        # "Lavrov, quien dijo…": named by the antecedent, pointed at by the pronoun (as "he" is)
+        found = _describe(subj.head.head, cue, ctx)
+        return Speaker(found.name, found.label, (subj.idx, subj.idx + len(subj.text)), found.pending)
     if subj.lower_ in lex.personal_pronouns:
         span = (subj.idx, subj.idx + len(subj.text))
         return Speaker(span=span, pending=f"pronoun:{lex.personal_pronouns[subj.lower_]}")
     if subj.pos_ == "PRON":
         return Speaker(span=(subj.idx, subj.idx + len(subj.text)))
     phrase = _phrase(subj, cue)
+    if subj.i < cue.i:  # a subject before its verb ends before it, whatever the parse hung on it
+        phrase = [t for t in phrase if t.i < cue.i] or [subj]
     span = (phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
+    if ctx.text.count("(", *span) > ctx.text.count(")", *span) and ctx.text[span[1] : span[1] + 1] == ")":
+        span = (span[0], span[1] + 1)  # "Rep. Ana Torres (D-Ohio)"
     m = _phrase_mention(subj, phrase, ctx)
     if m is not None:
         return Speaker(_name(m, lex), m.label, span)
@@ -1089,10 +1630,13 @@ def _dedupe(attrs: list[Attribution]) -> list[Attribution]:
 def _source_markers(attrs: list[Attribution], ctx: _Context) -> list[Attribution]:
     doc = ctx.doc
     lowers = [t.lower_ for t in doc]
+    # a marker inside a direct quote is part of the quoted words ("…a test he failed in the
+    # view of many of us")
+    quoted = [a.content for a in attrs if a.kind == "direct"]
     for marker in ctx.lex.source_markers:
         n = len(marker)
         for i in range(len(doc) - n + 1):
-            if tuple(lowers[i : i + n]) == marker:
+            if tuple(lowers[i : i + n]) == marker and not any(lo <= doc[i].idx < hi for lo, hi in quoted):
                 _apply_marker(doc[i : i + n], attrs, ctx)
     return attrs
 
@@ -1104,12 +1648,18 @@ def _apply_marker(marker: Span, attrs: list[Attribution], ctx: _Context) -> None
         return
     who, channel = _marker_roles(phrase, ctx)
     others = [a for a in attrs if _in_sentence(a, sent) and not a.marker]
-    spoken = [a for a in others if a.cue is not None]
+    spoken = [a for a in others if a.cue is not None and _speech_cued(a, ctx)]
     if spoken:  # "dijo Kim, según TASS": TASS only passed it on
         for a in spoken:
             a.via = a.via or _channel_name(who or channel, ctx)
         return
     silent = [a for a in others if a.kind == "direct" and a.cue is None]
+    if _names_medium(who, ctx):
+        # A medium passes words on: a quote it carries keeps the speaker the context gives;
+        # narration citing it ("…, según recogió la agencia KCNA") quotes no one.
+        for a in silent:
+            a.via = a.via or _channel_name(who, ctx)
+        return
     target = silent or [_marker_quote(marker, phrase, sent, ctx)]
     for a in target:
         if a is None:
@@ -1119,10 +1669,22 @@ def _apply_marker(marker: Span, attrs: list[Attribution], ctx: _Context) -> None
         a.speaker = (
             _describe(who, marker[-1], ctx) if who is not None else _implicit_speaker(marker, phrase, ctx)
         )
+        p_end = phrase[-1].idx + len(phrase[-1].text)
+        if who is not None and a.speaker.span is not None and a.speaker.span[1] > p_end:
+            a.speaker.span = (a.speaker.span[0], p_end)  # the parse ran on past the phrase
         if channel is not None and who is not None and channel.i != who.i:
             a.via = _channel_name(channel, ctx)
         if a not in attrs:
             attrs.append(a)
+
+
+def _speech_cued(a: Attribution, ctx: _Context) -> bool:
+    """Cued by a verb of saying, not by an intention or a belief inside the sentence ("According
+    to police, officers ordered him to…" is the police's account, not the officers' speech)."""
+    if a.cue_span is None or a.kind == "direct":
+        return True
+    cue = ctx.doc.char_span(*a.cue_span, alignment_mode="expand")
+    return cue is None or not len(cue) or ctx.lex.is_speech_cue(cue[-1])
 
 
 def _implicit_speaker(marker: Span, phrase: list[Token], ctx: _Context) -> Speaker:
@@ -1206,7 +1768,12 @@ def _marker_roles(phrase: list[Token], ctx: _Context) -> tuple[Token | None, Tok
     ids = {t.i for t in phrase}
     head = next((t for t in phrase if t.head.i not in ids or t.head.i == t.i), phrase[0])
     if lemma(head) in lex.channel_contexts:
-        return _context_roles(head, phrase, ctx)
+        who, channel = _context_roles(head, phrase, ctx)
+        # "according to a new poll": a poll, a study, a set of figures speaks for itself
+        owned = any(c.dep_ == "poss" or "Yes" in c.morph.get("Poss") for c in head.children)
+        if who is None and not owned and lemma(head) in lex.document_nouns:
+            who = head
+        return who, channel
     return head, head
 
 
@@ -1227,22 +1794,85 @@ def _context_roles(head: Token, phrase: list[Token], ctx: _Context) -> tuple[Tok
     return who, channel
 
 
+def _names_medium(head: Token | None, ctx: _Context) -> bool:
+    """``la agencia KCNA``, ``TASS``, ``the newspaper``: a news medium, which reports what others
+    say and does itself speak only through a cue of its own (``KCNA dijo que…``)."""
+    if head is None:
+        return False
+    phrase = _phrase(head)
+    # the head, or for a name the word beside it saying what it names ("the newspaper Asahi");
+    # a modifier of a common noun says nothing of the kind ("the radio host" is a person)
+    beside = [head] + ([c for c in head.children if c.dep_ in _NAME_DEPS] if head.pos_ == "PROPN" else [])
+    if any(lemma(t) in ctx.lex.media_nouns or t.lower_ in ctx.lex.media_nouns for t in beside):
+        return True
+    for m in ctx.mentions_in(phrase):
+        if (m.role or "") in _MEDIA_ROLES or agency_named(m.text, in_text=True) is not None:
+            return True
+    return False
+
+
 def _marker_quote(marker: Span, phrase: list[Token], sent: Span, ctx: _Context) -> Attribution | None:
     """Nobody else speaks: the rest of the sentence is what X said."""
     text = ctx.text
     p_end = phrase[-1].idx + len(phrase[-1].text)
+    # what follows the phrase: nothing, or an apposition it lost at a comma ("según X, un analista")
+    rest = ctx.doc[phrase[-1].i + 1 : sent.end]
+    gap = None
     if marker.start_char - sent.start_char <= 1:  # "Según X, …"
         start, end = p_end, sent.end_char
-    elif text[p_end : sent.end_char].strip(" .\n") == "":  # "…, según X."
+    elif not _clause_goes_on(rest, phrase):  # "…, según X."
         start, end = sent.start_char, marker.start_char
-    else:  # "El objetivo, según X, era…"
-        start, end = sent.start_char, sent.end_char
+    else:  # "El objetivo, según X, era…": the clause the marker is set in
+        clause = _marker_clause(marker, phrase, ctx)
+        if not clause:
+            return None
+        start, end = clause[0].idx, clause[-1].idx + len(clause[-1].text)
+        gap = (marker.start_char, p_end)
     start, end = _trim(text, start, end)
     while end > start and text[end - 1] in ".":
         end -= 1
     if len(text[start:end].split()) < 3:
         return None
-    return Attribution("indirect", (start, end), anchor=marker.start_char)
+    end = _balance(text, start, end)
+    return Attribution("indirect", (start, end), anchor=marker.start_char, gap=gap)
+
+
+def _clause_goes_on(rest: Span, phrase: list[Token]) -> bool:
+    """A verb after the marker phrase that does not describe the phrase's noun (``according to
+    X, an aide now teaching at…, whose conclusions…``): the sentence goes on."""
+    ids = {t.i for t in phrase}
+    for t in rest:
+        predicate = t.pos_ in ("VERB", "AUX") or any(c.dep_ == "cop" for c in t.children)
+        if not predicate or t.dep_ in ("aux", "auxpass", "aux:pass", "cop"):
+            continue
+        if not any(a.i in ids for a in t.ancestors):
+            return True
+    return False
+
+
+def _marker_clause(marker: Span, phrase: list[Token], ctx: _Context) -> list[Token]:
+    """The clause a marker inside a sentence is set in, with the antecedent of a relative
+    clause: ``unas relaciones que, según afirmó, ya han alcanzado…``; the sentence when the
+    marker hangs from its main verb (``El objetivo, según X, era…``)."""
+    skip = {t.i for t in marker} | {t.i for t in phrase}
+    verb = next((t.head for t in list(marker) + phrase if t.head.i not in skip), None)
+    if verb is None:
+        return []
+    sent = marker[0].sent
+    top = verb
+    if verb.dep_ in _CLAUSE_CUT_DEPS and verb.head.pos_ in ("NOUN", "PROPN"):
+        top = verb.head  # the antecedent the relative clause describes
+    if verb.dep_ == "ROOT" or top.dep_ == "ROOT":
+        toks = list(sent)
+    else:
+        toks = [t for t in top.subtree if top is verb or t.i >= top.left_edge.i]
+        toks = [t for t in toks if top is verb or t.i <= verb.right_edge.i]
+    toks = [t for t in toks if sent.start <= t.i < sent.end]
+    while toks and (toks[0].is_punct or toks[0].dep_ in ("case", "mark", "cc") or toks[0].i in skip):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct or toks[-1].i in skip):
+        toks = toks[:-1]
+    return toks
 
 
 # --------------------------------------------------------------------------------------------
@@ -1349,11 +1979,11 @@ def _continue_quote(
     """An uncued quoted sentence right after someone's quote goes on with their words."""
     chained = [b for b in attrs if a.chain is not None and b.chain == a.chain and b.cue]
     source = chained[0] if chained else prev
-    if source is None or source.speaker.name is None:
+    if source is None or (source.speaker.name is None and source.cue is None):
         return
     gap = ctx.sentence_at(a.content[0]) - ctx.sentence_at(source.content[1] - 1)
     if chained or 0 <= gap <= 2:
-        a.speaker = Speaker(source.speaker.name, source.speaker.label, None)
+        a.speaker = Speaker(source.speaker.name, source.speaker.label, source.speaker.span)
         a.cue = a.cue if chained == [] else source.cue
         # '"A," he said. "B."': B goes on with the same quote (one quote in two parts)
         between = ctx.text[source.content[1] : a.content[0]]
