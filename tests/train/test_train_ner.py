@@ -51,6 +51,10 @@ def test_a_malformed_line_is_named(tmp_path):
     path.write_text("Hola O\nsolo\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"bad.iob line 2: expected 'word \.\.\. TAG'"):
         read_iob(path)
+    binary = tmp_path / "binary.iob"
+    binary.write_bytes(b"Hola O\n\xff\xfe\x00 O\n")
+    with pytest.raises(ValueError, match="binary.iob: not UTF-8 text"):
+        read_iob(binary)
 
 
 def test_training_examples_label_each_word_once_on_its_first_piece(tmp_path):
@@ -74,6 +78,11 @@ def test_unlabelled_texts_come_from_json_lines_or_text_files(tmp_path):
     (tmp_path / "c.jsonl").write_text("{broken\n", encoding="utf-8")
     with pytest.raises(ValueError, match="c.jsonl line 1: not JSON"):
         list(read_texts([tmp_path / "c.jsonl"]))
+    (tmp_path / "d.txt").write_bytes(b"\xff\xfe texto")
+    with pytest.raises(ValueError, match="d.txt: not UTF-8 text"):
+        list(read_texts([tmp_path / "d.txt"]))
+    (tmp_path / "e.jsonl").write_text('["a list, not an object"]\n', encoding="utf-8")
+    assert list(read_texts([tmp_path / "e.jsonl"])) == []
 
 
 def test_the_trainable_model_computes_what_the_numpy_tagger_computes():

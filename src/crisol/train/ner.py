@@ -66,6 +66,14 @@ class Corpus:
 
 
 def read_iob(path: Path, sentences_per_document: int = 0) -> Corpus:
+    """A CoNLL-style file (see :func:`_read_iob`); ``ValueError`` naming the file if unreadable."""
+    try:
+        return _read_iob(path, sentences_per_document)
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path}: not UTF-8 text (byte {e.start}); tagged files must be UTF-8") from None
+
+
+def _read_iob(path: Path, sentences_per_document: int = 0) -> Corpus:
     """A CoNLL-style file: one ``word ... TAG`` per line, blank lines between sentences.
 
     ``-DOCSTART-`` lines end a document; a file without them is read as one running text (its
