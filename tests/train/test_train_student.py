@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -53,3 +54,19 @@ def test_a_folder_without_a_spacy_pipeline_is_refused_for_the_fast_mode(tmp_path
 
     with pytest.raises(ModelError, match="no spaCy NER here"):
         crisol_nlp.choose_ner("fast", tmp_path)
+
+
+def test_the_distillation_command_names_a_missing_file_and_needs_gold_without_a_teacher(tmp_path):
+    from typer.testing import CliRunner
+
+    from crisol.cli import app
+
+    texts = tmp_path / "t.txt"
+    texts.write_text("Un texto.", encoding="utf-8")
+    def said(result) -> str:
+        return " ".join(re.sub("[│╭╮╰╯─]", " ", result.output).split())
+
+    missing = CliRunner().invoke(app, ["train", "ner-fast", str(texts), "--gold", str(tmp_path / "no.iob")])
+    assert missing.exit_code == 2 and "no such file" in said(missing)
+    alone = CliRunner().invoke(app, ["train", "ner-fast", str(texts), "--no-teacher"])
+    assert alone.exit_code == 2 and "--no-teacher needs --gold files" in said(alone)

@@ -78,7 +78,7 @@ class NerChoice:
     """Which NER the pipelines run.
 
     - ``fast`` (the default, what a monitor needs): the spaCy model's own NER, or, when
-      ``model_dir`` holds a spaCy NER trained by ``crisol train ner --student``, that one;
+      ``model_dir`` holds a spaCy NER trained by ``crisol train ner-fast``, that one;
     - ``accurate``: the fine-tuned e5 encoder in ``model_dir`` (``crisol train ner``), several
       times slower, for the languages it was trained on.
     """
@@ -107,18 +107,19 @@ def choose_ner(mode: str = "fast", model_dir: Path | str | None = None) -> NerCh
         raise ValueError(f"unknown NER mode {mode!r}: choose one of {', '.join(NER_MODES)}")
     directory = Path(model_dir) if model_dir else None
     if mode == "accurate":
-        from crisol.annotate.encoder.tagger import model_meta  # lazy: numpy model code
+        from crisol.annotate.encoder.component import load_model  # lazy: numpy model code
 
         directory = directory or default_ner_dir("accurate")
-        model_meta(directory)  # raises ModelError naming the folder when there is no model
+        load_model(str(directory))  # raises ModelError naming the folder when it holds no usable model
     elif directory is not None and not (directory / "config.cfg").is_file():
         raise ModelError(
-            f"{directory}: no spaCy NER here (expected config.cfg, from 'crisol train ner --student')"
+            f"{directory}: no spaCy NER here (expected config.cfg, from 'crisol train ner-fast')"
         )
     choice = NerChoice(mode, directory)
-    if choice != _NER:
-        _NER = choice
-        load.cache_clear()
+    with _LOCK:  # a load() running now must not cache a pipeline with the old NER after this
+        if choice != _NER:
+            _NER = choice
+            load.cache_clear()
     return choice
 
 

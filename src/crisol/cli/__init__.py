@@ -73,7 +73,8 @@ def _main(
         typer.Option(
             "--ner-model",
             envvar="CRISOL_NER_MODEL",
-            help="Model folder for --ner (default for 'accurate': ~/.local/share/crisol/models/ner-accurate).",
+            help="Model folder for --ner: for 'accurate' the default is ~/.local/share/crisol/models/"
+            "ner-accurate; for 'fast', a spaCy NER from 'crisol train ner-fast' (without it: the stock one).",
         ),
     ] = None,
 ) -> None:

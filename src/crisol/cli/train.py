@@ -115,6 +115,9 @@ def ner_fast(
             "--out", help="Folder for the spaCy pipeline. Default: ~/.local/share/crisol/models/ner-fast"
         ),
     ] = None,
+    no_teacher: Annotated[
+        bool, typer.Option("--no-teacher", help="Learn from the --gold files alone (the baseline).")
+    ] = False,
     language: Annotated[str, typer.Option("--language")] = "es",
     epochs: Annotated[int, typer.Option(min=1)] = 8,
     limit: Annotated[Optional[int], typer.Option("--limit", help="Only the first N texts.")] = None,
@@ -125,14 +128,23 @@ def ner_fast(
     from crisol.train.corpora import read_texts
     from crisol.train.student import train_student  # lazy: spaCy and the models
 
-    corpus = [text for _, text in read_texts(texts)][:limit]
-    if not corpus:
+    for path in [*texts, *(gold or []), *([dev] if dev else [])]:
+        if not path.is_file():
+            raise typer.BadParameter(f"{path}: no such file")
+    if no_teacher and not gold:
+        raise typer.BadParameter("--no-teacher needs --gold files to learn from")
+    try:
+        corpus = [text for _, text in read_texts(texts)][:limit]
+    except (ValueError, OSError) as e:
+        err.print(f"error: {e}", markup=False)
+        raise typer.Exit(1) from None
+    if not corpus and not no_teacher:
         err.print("error: no texts to learn from in " + ", ".join(map(str, texts)))
         raise typer.Exit(1)
     target = out or default_ner_dir("fast")
     try:
         best = train_student(
-            teacher or default_ner_dir("accurate"),
+            None if no_teacher else (teacher or default_ner_dir("accurate")),
             corpus,
             target,
             gold_files=gold or (),

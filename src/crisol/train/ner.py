@@ -37,7 +37,7 @@ from crisol.annotate.encoder.windows import document_windows
 @dataclass
 class Recipe:
     epochs: int = 3
-    learning_rate: float = 8e-5
+    learning_rate: float = 1e-4
     batch_size: int = 16
     max_len: int = 128
     warmup: float = 0.1

@@ -100,3 +100,41 @@ def test_the_accurate_ner_without_a_model_is_a_usage_error_naming_the_folder(tmp
 def test_an_unknown_ner_mode_is_refused():
     with pytest.raises(ValueError, match="unknown NER mode 'huge'"):
         crisol_nlp.choose_ner("huge")
+
+
+def test_a_damaged_model_is_refused_when_chosen_naming_the_folder(tmp_path):
+    damaged = make_model(tmp_path / "damaged")
+    (damaged / MODEL_FILE).write_bytes(b"not an npz archive")
+    with pytest.raises(ModelError, match="damaged: the model is damaged or incomplete"):
+        crisol_nlp.choose_ner("accurate", damaged)
+    headless = make_model(tmp_path / "headless")
+    np.savez(headless / MODEL_FILE, **{"head.w": np.zeros((3, 384)), "head.b": np.zeros(3)})
+    with pytest.raises(ModelError, match="no tagging head for its 9 labels"):
+        EncoderNer.load(headless)
+    assert crisol_nlp.ner_choice().mode == "fast"  # a refused choice changes nothing
+
+
+class _Tags:
+    """A stand-in tagger: fixed tags, to check how the component merges with the gazetteer."""
+
+    def __init__(self, tags):
+        self.tags = tags
+
+    def tag_document(self, sentences):
+        return [self.tags[: len(s)] for s in sentences]
+
+
+def test_the_component_keeps_the_gazetteer_s_span_where_both_found_the_same_name():
+    from spacy.tokens import Span
+
+    from crisol.annotate.encoder.component import EncoderNerComponent
+
+    nlp = crisol_nlp.load_bare("es")
+    doc = nlp.make_doc("Lavrov llegó a Pionyang con Ana Ruiz")
+    for i, token in enumerate(doc):
+        token.is_sent_start = i == 0
+    doc.ents = [Span(doc, 0, 1, label="PER", kb_id="lavrov"), Span(doc, 3, 4, label="LOC", kb_id="pyongyang")]
+    component = object.__new__(EncoderNerComponent)
+    component.model = _Tags(["B-PER", "O", "O", "B-ORG", "O", "B-PER", "I-PER"])
+    ents = [(e.text, e.label_, e.kb_id_) for e in component(doc).ents]
+    assert ents == [("Lavrov", "PER", "lavrov"), ("Pionyang", "LOC", "pyongyang"), ("Ana Ruiz", "PER", "")]

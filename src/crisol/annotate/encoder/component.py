@@ -35,9 +35,13 @@ class EncoderNerComponent:
         for tokens, sentence_tags in zip(sentences, tags):
             for start, end, label in entity_spans(sentence_tags):
                 found.append(Span(doc, tokens[start].i, tokens[end - 1].i + 1, label=label))
+        # A gazetteer span the encoder found too is kept as the gazetteer set it (its link to the
+        # entry, its label); one the encoder read differently gives way; one it missed stays.
+        preset = {(e.start, e.end): e for e in doc.ents}
+        found = [preset.get((s.start, s.end), s) for s in found]
         taken = {i for span in found for i in range(span.start, span.end)}
-        preset = [e for e in doc.ents if not taken.intersection(range(e.start, e.end))]
-        doc.ents = sorted(filter_spans([*found, *preset]), key=lambda s: s.start)
+        kept = [e for e in doc.ents if not taken.intersection(range(e.start, e.end))]
+        doc.ents = sorted(filter_spans([*found, *kept]), key=lambda s: s.start)
         return doc
 
 
