@@ -281,9 +281,10 @@ def is_phenomenon(head: Token, lang: str) -> bool:
         return True
     # a name as written, on the head or set right beside it ("el fenómeno El Niño")
     near = [t for t in tokens if t.i == head.i or t.head.i == head.i]
-    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    start = tokens[0].idx
+    text = head.doc[tokens[0].i : tokens[-1].i + 1].text  # the phrase only: Doc.text joins every token
     for name in words.phenomenon_names:
-        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", head.doc.text[start:end]):
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
             if any(start + m.start() <= t.idx < start + m.end() for t in near):
                 return True
     return False
