@@ -63,6 +63,7 @@ def test_the_distillation_command_names_a_missing_file_and_needs_gold_without_a_
 
     texts = tmp_path / "t.txt"
     texts.write_text("Un texto.", encoding="utf-8")
+
     def said(result) -> str:
         return " ".join(re.sub("[│╭╮╰╯─]", " ", result.output).split())
 
