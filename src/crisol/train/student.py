@@ -23,8 +23,9 @@ from spacy.training import Example
 from spacy.util import minibatch
 
 from crisol.annotate import nlp as crisol_nlp
+from crisol.annotate.encoder.component import encoder_spans
 from crisol.annotate.encoder.tagger import EncoderNer, entity_spans, model_meta
-from crisol.train.ner import Corpus, read_iob
+from crisol.train.ner import Corpus, prf, read_iob
 
 STUDENT_META = "model.json"
 
@@ -33,14 +34,7 @@ def teacher_docs(nlp: Language, teacher: EncoderNer, texts: Iterable[str]) -> It
     """Each text tokenised and split into sentences by ``nlp``, its entities set by the teacher."""
     with nlp.select_pipes(disable=[p for p in ("ner", "crisol_gazetteer") if p in nlp.pipe_names]):
         for doc in nlp.pipe(texts, batch_size=32):
-            sentences = [[t for t in s if not t.is_space] for s in doc.sents]
-            sentences = [s for s in sentences if s]
-            tags = teacher.tag_document([[t.text for t in s] for s in sentences])
-            ents = []
-            for tokens, sentence_tags in zip(sentences, tags):
-                for start, end, label in entity_spans(sentence_tags):
-                    ents.append(Span(doc, tokens[start].i, tokens[end - 1].i + 1, label=label))
-            doc.ents = ents
+            doc.ents = encoder_spans(doc, teacher)
             yield doc
 
 
@@ -114,13 +108,7 @@ def _score(nlp: Language, corpus: Corpus) -> dict:
         gold = set(entity_spans([t for _, t in sentence]))
         guess = {(e.start, e.end, e.label_) for e in doc.ents}
         tp, fp, fn = tp + len(gold & guess), fp + len(guess - gold), fn + len(gold - guess)
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {
-        "precision": round(p, 4),
-        "recall": round(r, 4),
-        "f1": round(2 * p * r / (p + r) if p + r else 0, 4),
-    }
+    return prf(tp, fp, fn)
 
 
 def _save(

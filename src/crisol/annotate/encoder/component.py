@@ -23,18 +23,25 @@ def load_model(model_dir: str) -> EncoderNer:
     return EncoderNer.load(Path(model_dir))
 
 
+def encoder_spans(doc: Doc, model: EncoderNer) -> list[Span]:
+    """The entities ``model`` finds in ``doc``, read sentence by sentence (its ``doc.sents``) with
+    the document as context; whitespace tokens are not words to it."""
+    sentences = [[t for t in sent if not t.is_space] for sent in doc.sents]
+    sentences = [s for s in sentences if s]
+    tags = model.tag_document([[t.text for t in s] for s in sentences])
+    return [
+        Span(doc, tokens[start].i, tokens[end - 1].i + 1, label=label)
+        for tokens, sentence_tags in zip(sentences, tags)
+        for start, end, label in entity_spans(sentence_tags)
+    ]
+
+
 class EncoderNerComponent:
     def __init__(self, model_dir: str):
         self.model = load_model(model_dir)
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences = [[t for t in sent if not t.is_space] for sent in doc.sents]
-        sentences = [s for s in sentences if s]
-        tags = self.model.tag_document([[t.text for t in s] for s in sentences])
-        found = []
-        for tokens, sentence_tags in zip(sentences, tags):
-            for start, end, label in entity_spans(sentence_tags):
-                found.append(Span(doc, tokens[start].i, tokens[end - 1].i + 1, label=label))
+        found = encoder_spans(doc, self.model)
         # A gazetteer span the encoder found too is kept as the gazetteer set it (its link to the
         # entry, its label); one the encoder read differently gives way; one it missed stays.
         preset = {(e.start, e.end): e for e in doc.ents}
