@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -105,3 +107,29 @@ def test_the_trainable_model_computes_what_the_numpy_tagger_computes():
         with torch.no_grad():
             logits = model(ids, torch.ones_like(ids, dtype=torch.bool))[0, window.heads]
         assert np.allclose(torch.log_softmax(logits, -1).numpy(), numpy_logp, atol=1e-4)
+
+
+def test_training_can_start_from_a_trained_model(tmp_path):
+    """``--init``: more epochs on a model keep its weights as the start and retell its recipe."""
+    pytest.importorskip("torch")
+    from crisol.train.ner import train
+
+    data = tmp_path / "train.iob"
+    data.write_text(TAGGED, encoding="utf-8")
+    first, second = tmp_path / "first", tmp_path / "second"
+    quiet = lambda line: None  # noqa: E731
+    recipe = Recipe(epochs=1, batch_size=4, max_len=24, threads=1)
+    train([data], None, first, recipe, [{"file": "a", "shippable": True}], log=quiet)
+    still = Recipe(epochs=1, batch_size=4, max_len=24, threads=1, learning_rate=0.0)
+    train([data], None, second, still, [{"file": "b", "shippable": False}], log=quiet, init=first)
+    with np.load(first / "model.npz") as a, np.load(second / "model.npz") as b:
+        assert set(a.files) == set(b.files)
+        assert all(np.array_equal(a[k], b[k]) for k in a.files)  # learning rate 0: the start, unchanged
+    meta = json.loads((second / "model.json").read_text())
+    assert [s["file"] for s in meta["trained_on"]] == ["a", "b"] and meta["shippable"] is False
+    assert meta["started_from"]["recipe"]["learning_rate"] == recipe.learning_rate
+
+    other = tmp_path / "other.iob"
+    other.write_text("Ayer O\nllegó O\nla O\nONU B-ORG\n. O\n\nUn O\nfestival B-EVENT\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="first: the model has no labels B-EVENT, I-EVENT"):
+        train([other], None, tmp_path / "third", recipe, log=quiet, init=first)

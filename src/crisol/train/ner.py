@@ -145,8 +145,14 @@ def train(
     recipe: Recipe,
     sources: Sequence[dict] = (),
     log: Callable[[str], None] = print,
+    init: Path | None = None,
 ) -> dict:
-    """Fine-tune, keep the best epoch on the dev set, save it in ``out_dir``; returns its scores."""
+    """Fine-tune, keep the best epoch on the dev set, save it in ``out_dir``; returns its scores.
+
+    ``init`` names a trained model to start from instead of the bare encoder (more epochs, or
+    adapting to one's own annotated news); its labels must cover the training files' labels, and
+    the saved model lists what both learnt from.
+    """
     import torch  # optional: the train extra
 
     torch.manual_seed(recipe.seed)
@@ -157,11 +163,23 @@ def train(
     corpora = [read_iob(p, recipe.sentences_per_document) for p in train_paths]
     corpus = Corpus([d for c in corpora for d in c.documents])
     labels = corpus.labels
+    start = None
+    if init is not None:
+        start = EncoderNer.load(init)
+        unknown = sorted(set(labels) - set(start.labels))
+        if unknown:
+            raise ValueError(
+                f"{init}: the model has no labels {', '.join(unknown)} found in the training files"
+            )
+        labels = start.labels
+        sources = [*start.meta.get("trained_on", []), *sources]
     train_set = examples(corpus, tokenizer, labels, recipe.max_len)
     dev = read_iob(dev_path, recipe.sentences_per_document) if dev_path else None
-    log(f"{len(train_set)} training windows, labels {labels}")
+    log(f"{len(train_set)} training windows, labels {labels}" + (f", starting from {init}" if init else ""))
 
     model = _TorchTagger(weights, len(labels), recipe.dropout)
+    if start is not None:
+        model.load_exported(start.params)
     params = [p for p in model.parameters() if p.requires_grad]
     optimiser = torch.optim.AdamW(params, lr=recipe.learning_rate, weight_decay=0.01)
     steps = recipe.epochs * math.ceil(len(train_set) / recipe.batch_size)
@@ -193,7 +211,7 @@ def train(
             log(f"epoch {epoch} dev {scores}")
         if dev is None or scores["f1"] > best["f1"]:
             best = scores
-            _save(model, labels, recipe, out_dir, sources, scores)
+            _save(model, labels, recipe, out_dir, sources, scores, start)
     return best
 
 
@@ -247,7 +265,7 @@ def _tensors(batch: list[Example], torch):
     return ids, mask, targets
 
 
-def _save(model, labels, recipe: Recipe, out_dir: Path, sources, scores) -> None:
+def _save(model, labels, recipe: Recipe, out_dir: Path, sources, scores, start=None) -> None:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     arrays = {k: v.astype(np.float16) for k, v in model.export().items()}
@@ -262,6 +280,8 @@ def _save(model, labels, recipe: Recipe, out_dir: Path, sources, scores) -> None
         "dev_scores": scores,
         "shippable": all(s.get("shippable", False) for s in sources) if sources else False,
     }
+    if start is not None:  # the recipe before this one, so the whole training can be retold
+        meta["started_from"] = {k: start.meta.get(k) for k in ("recipe", "dev_scores", "started_from")}
     (out_dir / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
 
 
@@ -332,6 +352,31 @@ def _torch_tagger_class():
         def loss(self, ids, mask, targets):
             logits = self(ids, mask)
             return torch.nn.functional.cross_entropy(logits.view(-1, logits.shape[-1]), targets.view(-1))
+
+        def load_exported(self, arrays: dict[str, np.ndarray]) -> None:
+            """Take the tensors of a trained model (``export``'s names), to train it further."""
+            h = self.config.hidden
+            f = lambda name: torch.from_numpy(np.ascontiguousarray(arrays[name], dtype=np.float32))  # noqa: E731
+            with torch.no_grad():
+                self.pos.copy_(f("emb.pos").view(-1, h)[: self.pos.shape[0]])
+                self.token_type.copy_(f("emb.type")[:h])
+                self.eln.weight.copy_(f("emb.ln.w"))
+                self.eln.bias.copy_(f("emb.ln.b"))
+                self.head.weight.copy_(f("head.w"))
+                self.head.bias.copy_(f("head.b"))
+                for i, layer in enumerate(self.layers):
+                    g = lambda name: f(f"l{i}.{name}")  # noqa: E731
+                    layer.qkv.weight.copy_(torch.cat([g("q.w"), g("k.w"), g("v.w")]))
+                    layer.qkv.bias.copy_(torch.cat([g("q.b"), g("k.b"), g("v.b")]))
+                    for mod, name in (
+                        (layer.out, "ao"),
+                        (layer.fi, "fi"),
+                        (layer.fo, "fo"),
+                        (layer.ln1, "aln"),
+                        (layer.ln2, "oln"),
+                    ):
+                        mod.weight.copy_(g(f"{name}.w"))
+                        mod.bias.copy_(g(f"{name}.b"))
 
         def export(self) -> dict[str, np.ndarray]:
             """The trained tensors under ``annotate.encoder.forward``'s names (no word embeddings)."""
