@@ -571,3 +571,88 @@ def test_a_region_named_as_the_end_of_an_act_stands_for_its_country(nlps):
     text = "Según Seúl, soldados norcoreanos fueron enviados a la región rusa de Kursk."
     aid = _one(_code(nlps, "es", text), "AID")
     assert (aid.target.name, aid.target.country) == ("Russia", "RUS")
+
+
+# Issue 13, protests: acts told through a stretch, a decision, a condition or the protesters.
+
+
+@pytest.mark.parametrize(
+    "text, etype, mode, sector",
+    [
+        ("Los médicos del hospital votaron un paro de 48 horas.", "PROTEST", "strike-gen", "MED"),
+        ("Los maestros acordaron una huelga para el lunes.", "PROTEST", "strike-gen", "EDU"),
+        ("Los sindicatos acordaron un aumento salarial con la patronal.", "AGREE", None, "LAB"),
+    ],
+)
+def test_deciding_a_protest_calls_it_and_is_no_agreement(nlps, text, etype, mode, sector):
+    events = _code(nlps, "es", text)
+    assert [e.type for e in events] == [etype]
+    assert (events[0].mode, events[0].source.sector) == (mode, sector)
+
+
+def test_a_stretch_of_a_protest_is_the_protest(nlps):
+    ended = _code(nlps, "es", "Los mineros pusieron fin a tres semanas de huelga de hambre.")
+    assert _one(ended, "CONCEDE").source.sector == "LAB"
+    assert not [e for e in ended if e.type == "PROTEST"]
+    going_on = _code(nlps, "es", "Los campesinos cumplen hoy diez días de huelga.")
+    assert _one(going_on, "PROTEST").source.sector == "AGR"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Los vecinos votarán mañana la continuación de su protesta.",
+        "El alcalde teme una prolongación de la huelga.",
+        "Los agentes reprimieron una manifestación de jubilados en la plaza.",
+    ],
+)
+def test_a_protest_going_on_or_broken_up_was_held(nlps, text):
+    assert _one(_code(nlps, "es", text), "PROTEST")
+
+
+def test_a_demand_made_by_protesters_is_their_protest(nlps):
+    events = _code(nlps, "es", "Los huelguistas exigieron un aumento salarial a la empresa.")
+    assert [e.type for e in events] == ["PROTEST"]
+    events = _code(nlps, "en", "The strikers demanded higher wages from the company.")
+    assert [e.type for e in events] == ["PROTEST"]
+
+
+@pytest.mark.parametrize(
+    "text, target",
+    [
+        (
+            "La producción de cobre podría quedar paralizada si el sindicato minero decide ir a la huelga.",
+            "LAB",
+        ),
+        ("Los camioneros cortarían las carreteras si el Gobierno sube el impuesto.", "GOV"),
+    ],
+)
+def test_a_protest_told_as_what_would_follow_a_condition_is_a_threat(nlps, text, target):
+    events = _code(nlps, "es", text)
+    assert _one(events, "THREATEN").target.sector == target
+    assert not [e for e in events if e.type == "PROTEST"]
+
+
+def test_declaring_oneself_in_a_state_coerces_no_one(nlps):
+    assert not _code(nlps, "es", "La central obrera se declaró en estado de alerta.")
+    decree = _code(nlps, "es", "El presidente declaró el estado de sitio en tres provincias.")
+    assert _one(decree, "COERCE").mode == "martial-law"
+
+
+@pytest.mark.parametrize(
+    "text, etype, mode",
+    [
+        ("Los maestros instalaron un plantón frente al Palacio de Gobierno.", "PROTEST", "demo"),
+        ("Los cocaleros mantienen el corte de la carretera a Oruro.", "PROTEST", "obstruct"),
+        ("Unos trescientos campesinos invadieron una hacienda.", "PROTEST", "obstruct"),
+        ("Los paramilitares invadieron una hacienda.", "COERCE", "restrict"),
+        ("Los pilotos anunciaron un cese de actividades de 24 horas.", "PROTEST", "strike-gen"),
+    ],
+)
+def test_sit_ins_road_cuts_land_invasions_and_stoppages(nlps, text, etype, mode):
+    assert _one(_code(nlps, "es", text), etype).mode == mode
+
+
+def test_a_victim_named_by_kinship_is_a_civilian(nlps):
+    attack = _one(_code(nlps, "es", "Unos desconocidos asesinaron al hermano del concejal."), "ASSAULT")
+    assert attack.target is not None and attack.target.sector == "CVL"

@@ -183,6 +183,10 @@ class Grammar:
     in_act_prepositions: frozenset[str]  # "en huelga", "on strike"
     in_act_verbs: frozenset[str]  # "estar", "declararse", "go": carry an act as a state
     protester_nouns: frozenset[str]  # "manifestante", "striker"
+    duration_nouns: frozenset[str]  # "días", "weeks": "diez días de huelga" is the strike
+    continuation_nouns: frozenset[str]  # "continuación", "escalation": the act they go on with is held
+    decision_verbs: frozenset[str]  # "acordar", "votar": deciding a protest calls it
+    conditional_endings: tuple[str, ...]  # "ían": "cortar" + "ían" is a conditional
     gathering_verbs: frozenset[str]  # "reunirse", "gather": protesters gathering rally
     ultimatum_marks: tuple[str, ...]  # "a menos que", "unless": the condition of an ultimatum
     reflexive_pronouns: frozenset[str]
@@ -260,6 +264,9 @@ def load_grammar(lang: str) -> Grammar:
             "in_act_prepositions",
             "in_act_verbs",
             "protester_nouns",
+            "duration_nouns",
+            "continuation_nouns",
+            "decision_verbs",
             "gathering_verbs",
             "reflexive_pronouns",
             "impersonal_pronouns",
@@ -274,6 +281,7 @@ def load_grammar(lang: str) -> Grammar:
         future_auxiliaries=tuple(fold(w) for w in data["future_auxiliaries"]),
         reported_future_auxiliaries=tuple(fold(w) for w in data["reported_future_auxiliaries"]),
         ultimatum_marks=tuple(fold(w) for w in data["ultimatum_marks"]),
+        conditional_endings=tuple(fold(w) for w in data["conditional_endings"]),
         inflections=tuple((ending, back) for ending, back in data["inflections"]),
         unaccented_preterites=tuple(
             (ending, tuple(infinitives)) for ending, infinitives in data["unaccented_preterites"]
@@ -336,8 +344,9 @@ MIN_STEM = 3  # letters left after stripping an inflection: "used" -> "us" is no
 
 
 def _forms(tok: Token) -> list[str]:
-    """The lemma, then the word itself and the word stripped of inflections, for when the
-    lemmatizer slips ("staged" -> "stag")."""
+    """The lemma, then the word itself, the word stripped of inflections and, for a verb, the
+    infinitives a regular preterite or a conditional comes from, for when the lemmatizer slips
+    ("staged" -> "stag", "reprimieron" -> "reprimeír", "cortarían" -> "cortarir")."""
     text = fold(tok.text)
     out = [folded_lemma(tok), text]
     out += [
@@ -345,7 +354,46 @@ def _forms(tok: Token) -> list[str]:
         for suf, back in _grammar(tok).inflections
         if text.endswith(suf) and len(text) - len(suf) >= MIN_STEM
     ]
+    if tok.pos_ in ("VERB", "AUX"):
+        out += _preterite_infinitives(tok) + _conditional_infinitives(tok)
     return out
+
+
+def _conditional_infinitives(tok: Token) -> list[str]:
+    """The infinitive a conditional is built on ("cortarían" -> cortar), which the tagger may
+    miss (lemma "cortarir", tense "Imp")."""
+    words, word = _grammar(tok), fold(tok.text)
+    # the infinitive endings ("ar", "er", "ir") are those preterites are traced back to
+    infinitives = {back for _, backs in words.unaccented_preterites for back in backs}
+    return [
+        stem
+        for ending in words.conditional_endings
+        if word.endswith(ending)
+        and (stem := word[: -len(ending)])[-2:] in infinitives
+        and len(stem) - 2 >= MIN_STEM
+    ]
+
+
+def _conditional(tok: Token) -> bool:
+    """Whether a verb is in the conditional ("cortarían", "would"), by its tag or its ending."""
+    return "Cnd" in tok.morph.get("Mood") or bool(_conditional_infinitives(tok))
+
+
+def _lemma_in(tok: Token, lemmas: frozenset[str]) -> bool:
+    """Whether a word is one of ``lemmas`` by any of its forms (its lemma may be a slip)."""
+    return any(f in lemmas for f in _forms(tok))
+
+
+def _preterite_infinitives(tok: Token) -> list[str]:
+    """The infinitives a word may come from if it is a regular preterite, accented or not
+    ("reprimieron" -> reprimer, reprimir; "denuncio" -> denuncer, denuncir, denunciar)."""
+    word = fold(tok.text)
+    return [
+        word[: -len(ending)] + back
+        for ending, infinitives in _grammar(tok).unaccented_preterites
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM
+        for back in infinitives
+    ]
 
 
 def _prep_of(tok: Token) -> str | None:
@@ -520,7 +568,7 @@ def _pattern_score(tok: Token, p: Pattern, preps: set[str], objs: set[str]) -> i
         score += 1
     if p.passive and not is_passive(tok):
         return None
-    if p.requires_object and not any(c.dep_ in ("obj", "dobj") for c in tok.children):
+    if p.requires_object and not any(_direct_object(c) for c in tok.children):
         return None
     if p.requires_clause and not (
         preps & set(p.preps) or any(c.dep_ in ("xcomp", "ccomp", "advcl") for c in tok.children)
@@ -530,6 +578,16 @@ def _pattern_score(tok: Token, p: Pattern, preps: set[str], objs: set[str]) -> i
         if not any(fold(c.text) in _grammar(tok).reflexive_pronouns for c in tok.children):
             return None
     return score
+
+
+def _direct_object(c: Token) -> bool:
+    """Whether a dependent is a direct object: no preposition but the personal "a", and not a
+    reflexive pronoun (the parse takes both "se" and "en estado de alerta" in "se declaró en
+    estado de alerta" for objects: declaring oneself in a state)."""
+    words, prep = _grammar(c), _prep_of(c)
+    if c.dep_ not in ("obj", "dobj") or fold(c.text) in words.reflexive_pronouns:
+        return False
+    return prep is None or prep in words.object_prepositions
 
 
 def _verb_slot(tok: Token) -> bool:
@@ -542,14 +600,8 @@ def _verb_slot(tok: Token) -> bool:
 
 def _guess_verb(tok: Token, lex: Lexicon) -> tuple[Pattern, ...]:
     """Patterns of the verb a preterite written without its accent comes from ("denuncio")."""
-    word = fold(tok.text)
-    for ending, infinitives in _grammar(tok).unaccented_preterites:
-        if word.endswith(ending):
-            for inf in infinitives:
-                found = lex.patterns.get(("verb", word[: -len(ending)] + inf))
-                if found:
-                    return found
-    return ()
+    found = (lex.patterns[("verb", v)] for v in _preterite_infinitives(tok) if ("verb", v) in lex.patterns)
+    return next(found, ())
 
 
 def _reported_demand(verb: Token, lex: Lexicon) -> bool:
@@ -570,6 +622,8 @@ def best_pattern(tok: Token, lex: Lexicon) -> tuple[Pattern, int] | None:
     """The most specific pattern matching ``tok`` in its context, with its score."""
     if tok.pos_ in ("VERB", "AUX"):
         pos = "verb"
+        if _decides_a_protest(tok, lex):
+            return None  # its object codes the protest
     elif tok.pos_ == "NOUN" or (tok.pos_ == "PROPN" and any(c.dep_ == "flat" for c in tok.children)):
         pos = "noun"  # "la Marcha Federal", "the Great March": a protest with a name
     elif tok.pos_ == "ADJ":
@@ -589,7 +643,7 @@ def best_pattern(tok: Token, lex: Lexicon) -> tuple[Pattern, int] | None:
         return max(scored, key=lambda ps: ps[1])
     if pos == "verb" and _reported_demand(tok, lex):
         return Pattern(folded_lemma(tok), "verb", "REQUEST"), 1
-    if pos == "verb" and folded_lemma(tok) in _grammar(tok).gathering_verbs and _protesters(tok, lex):
+    if pos == "verb" and _lemma_in(tok, _grammar(tok).gathering_verbs) and _protesters(tok, lex):
         return Pattern(folded_lemma(tok), "verb", "PROTEST", "demo"), 1  # "los manifestantes se reunieron"
     return None
 
@@ -615,17 +669,30 @@ class _Context:
 
 
 def _light_verb(noun: Token, lex: Lexicon) -> Token | None:
-    """The verb carrying a nominal trigger: "realizó una visita", "held talks"."""
-    head = noun.head
-    if head.i == noun.i:
+    """The verb carrying a nominal trigger: "realizó una visita", "held talks", "cumplieron
+    diez días de huelga"."""
+    phrase = _stretch_of(noun)
+    head = phrase.head
+    if head.i == phrase.i:
         return None
+    # a stretch of the act is carried by a verb of going on too ("cumplen diez días de huelga")
+    going_on = phrase.i != noun.i and _lemma_in(head, _grammar(noun).occurrence_verbs)
     if (
         head.pos_ in ("VERB", "AUX")
-        and noun.dep_ in ("obj", "dobj", "nsubj:pass", "nsubjpass")
-        and any(f in lex.light_verbs for f in _forms(head))
+        and phrase.dep_ in ("obj", "dobj", "nsubj:pass", "nsubjpass")
+        and (any(f in lex.light_verbs for f in _forms(head)) or _decides_a_protest(head, lex) or going_on)
     ):
         return head
-    return _state_verb(noun)
+    return _state_verb(phrase)
+
+
+def _decides_a_protest(verb: Token, lex: Lexicon) -> bool:
+    """A verb of deciding whose object is a protest ("acordaron una huelga", "votaron un paro"):
+    the protest is called, as with "convocar"; the verb is no agreement of its own."""
+    if verb.pos_ not in ("VERB", "AUX") or not _lemma_in(verb, _grammar(verb).decision_verbs):
+        return False
+    objects = [c for c in verb.children if c.dep_ in ("obj", "dobj") and c.pos_ == "NOUN"]
+    return any(_trigger_type(o, lex) == "PROTEST" for o in objects)
 
 
 def _state_verb(noun: Token) -> Token | None:
@@ -638,24 +705,43 @@ def _state_verb(noun: Token) -> Token | None:
         verb = noun.head
     else:
         return None
-    return verb if verb.pos_ in ("VERB", "AUX") and folded_lemma(verb) in words.in_act_verbs else None
+    return verb if verb.pos_ in ("VERB", "AUX") and _lemma_in(verb, words.in_act_verbs) else None
+
+
+def _of_head(noun: Token) -> Token | None:
+    """The noun a "de"/"of" complement hangs from ("días" in "24 días de huelga")."""
+    of = _grammar(noun).of_prepositions
+    if noun.dep_ == "pobj" and fold(noun.head.text) in of:  # English: "of" heads the noun
+        head = noun.head.head
+    elif _prep_of(noun) in of:
+        head = noun.head
+    else:
+        return None
+    return head if head.i != noun.i and head.pos_ in ("NOUN", "PROPN") else None
+
+
+def _stretch_of(noun: Token) -> Token:
+    """The phrase naming a stretch of an act, if the act's noun is measured by one ("24 días de
+    huelga", "three weeks of strikes"): what is said of the stretch is said of the act."""
+    stretch = _of_head(noun)
+    return stretch if stretch is not None and _lemma_in(stretch, _grammar(noun).duration_nouns) else noun
 
 
 def _ending_verb(noun: Token) -> Token | None:
     """The verb ending the act a noun names: "levantaron la huelga", "puso fin a la huelga",
-    "called off the strike", "la huelga concluyó"."""
+    "called off the strike", "la huelga concluyó", "puso fin a 20 días de huelga"."""
     ending = _grammar(noun).ending_verbs
+    noun = _stretch_of(noun)
     head = noun.head
     if noun.dep_ == "pobj" and head.head.pos_ == "NOUN":  # "put an end to the strike"
         head = head.head.head if head.head.dep_ in ("dobj", "obj") else head
     if head.i == noun.i or head.pos_ not in ("VERB", "AUX"):
         return None
-    lemma = folded_lemma(head)
     particles = [fold(c.text) for c in head.children if c.dep_ in ("prt", "compound:prt")]
     nouns = [
         folded_lemma(c) for c in head.children if c.dep_ in ("compound", "obj", "dobj") and c.i != noun.i
     ]
-    phrases = {lemma, *(f"{lemma} {w}" for w in particles + nouns)}
+    phrases = {f"{lemma} {w}".strip() for lemma in _forms(head) for w in ["", *particles, *nouns]}
     return head if phrases & ending else None
 
 
@@ -1092,6 +1178,8 @@ def _refine_type(trigger: Token, p: Pattern, anchor: Token, c: _Coding, ctx: _Co
         c.type, c.mode = "MOBILIZE", "troops"  # troops arriving somewhere are not visiting
     if c.type == "ASSAULT" and (_protest_purpose(trigger, ctx.lex) or _beside_a_protest(trigger, ctx.lex)):
         c.type, c.mode = "PROTEST", "riot"
+    if c.type == "REQUEST" and p.pos == "verb" and _protesters(trigger, ctx.lex):
+        c.type, c.mode = "PROTEST", "demo"  # "los huelguistas exigen...": the protest makes the demand
     if c.type == "PROTEST" and p.pos == "noun" and _ending_verb(trigger) is not None:
         c.type, c.mode = "CONCEDE", None  # "levantaron la huelga": ending a protest yields
     if c.type == "PROTEST" and c.mode == "obstruct" and any(a.sector in ARMED_SECTORS for a in c.sources):
@@ -1103,8 +1191,11 @@ def _refine_type(trigger: Token, p: Pattern, anchor: Token, c: _Coding, ctx: _Co
         c.type, c.mode = "THREATEN", None  # "vowed to fight", "dispuesto a imponer la ley marcial"
     if _ultimatum(anchor) is not None and _future(anchor):
         c.type, c.mode, c.skip_future = "THREATEN", None, True  # "will withdraw unless..."
+    clause = _conditional_conflict(anchor, ctx) if c.type in FUTURE_THREATS else None
+    if clause is not None:  # "bloquearán las rutas si...", "podría quedar paralizada si..."
+        c.type, c.mode, c.skip_future = "THREATEN", FUTURE_THREATS[c.type], True
     if c.type == "THREATEN" and not c.targets:
-        c.targets = _conditioned(anchor, trigger, ctx)  # "...unless Israel rescinds": Israel
+        c.targets = _conditioned(clause or anchor, trigger, ctx)  # "...unless Israel rescinds": Israel
     demand = _demanded_by(anchor, ctx)
     if demand is not None:  # "Rusia dijo que Sudán debe devolver...": Rusia demands, of Sudán
         c.type, c.mode = "REQUEST", None
@@ -1205,9 +1296,12 @@ def _main_predicate(trigger: Token, light: Token | None) -> bool:
         return True
     head, words = trigger.head, _grammar(trigger)
     if trigger.dep_ in SUBJECTS | PASSIVE_SUBJECTS:
-        return head.dep_ == "ROOT" or folded_lemma(head) in words.occurrence_verbs | words.repression_verbs
-    if trigger.dep_ in ("obj", "dobj") and folded_lemma(head) in words.repression_verbs:
+        return head.dep_ == "ROOT" or _lemma_in(head, words.occurrence_verbs | words.repression_verbs)
+    if trigger.dep_ in ("obj", "dobj") and _lemma_in(head, words.repression_verbs):
         return True  # "reprimieron una manifestación": it was held
+    continued = _of_head(trigger)
+    if continued is not None and _lemma_in(continued, words.continuation_nouns):
+        return True  # "votarán la continuación de la protesta": it is being held
     if _participle_predicate(trigger) and head.dep_ == "ROOT":
         return True  # "los puertos permanecen bloqueados"
     purpose = any(m.dep_ in ("mark", "aux") and fold(m.text) in words.purpose_marks for m in trigger.children)
@@ -1233,7 +1327,7 @@ def _refused(anchor: Token, etype: str, ctx: _Context) -> bool:
     """A cooperative act negated in the future or with a modal ("would not meet") is REJECT."""
     if etype not in COOPERATION_TYPES | {"AGREE", "CONSULT"} or not _negated(anchor, ctx.lex.cues):
         return False
-    if "Fut" in anchor.morph.get("Tense") or "Cnd" in anchor.morph.get("Mood"):
+    if "Fut" in anchor.morph.get("Tense") or _conditional(anchor):
         return True
     return any(c.dep_ == "aux" and fold(c.text) in ctx.lex.cues.hypothetical_modals for c in anchor.children)
 
@@ -1252,8 +1346,8 @@ def _embedded(tok: Token, p: Pattern, lex: Lexicon) -> bool:
             return True
         if outer == "PROTEST" and _cause_of(child):  # "en protesta por la visita de Arafat"
             return True
-        if outer == "ASSAULT" and p.type == "PROTEST":  # the purpose of a riot
-            return True
+        if outer == "ASSAULT" and p.type == "PROTEST" and child.dep_ not in ("obj", "dobj"):
+            return True  # the purpose of a riot; not a protest broken up ("reprimieron una marcha")
         if outer is not None:
             return False
     return False
@@ -1365,6 +1459,21 @@ def _ultimatum(anchor: Token) -> Token | None:
     return next((c for c in anchor.children if c.dep_ == "advcl" and _mark_of(c) in marks), None)
 
 
+def _conditional_conflict(anchor: Token, ctx: _Context) -> Token | None:
+    """The clause of a conflictive act told as what will or would follow if something happens
+    ("cortarán las rutas si el Gobierno no cede", "la actividad podría quedar paralizada si el
+    sindicato decide ir a la huelga"): a threat. A participle said through another verb
+    ("quedar paralizada") is told by that verb."""
+    verb = anchor.head if _participle_predicate(anchor) and anchor.dep_ != "ROOT" else anchor
+    cues = ctx.lex.cues
+    if not any(c.dep_ == "advcl" and _mark_of(c) in cues.conditional_marks for c in verb.children):
+        return None
+    would = _conditional(verb) or any(
+        c.dep_ == "aux" and (_conditional(c) or _modal(c, cues, skip_future=False)) for c in verb.children
+    )
+    return verb if would or _future(verb) else None
+
+
 def _conditioned(anchor: Token, trigger: Token, ctx: _Context) -> list[Actor]:
     """Whom a threat is aimed at, when it names no one: the subject of its condition ("threatened
     to strike unless Israel rescinded...", "amenazó con una huelga si el Gobierno no...")."""
@@ -1403,7 +1512,7 @@ def _ancestors(tok: Token) -> Iterator[tuple[Token, Token]]:
 def _hypothetical_here(tok: Token, cues: Cues, skip_future: bool) -> bool:
     """Conditional or future trigger, a modal ("podría", "could"), "posible"/"possible", or
     an "if" clause."""
-    if "Cnd" in tok.morph.get("Mood") and not _perfect(tok):
+    if _conditional(tok) and not _perfect(tok):
         return True
     if "Fut" in tok.morph.get("Tense") and not skip_future:
         return True
@@ -1704,8 +1813,11 @@ def _dedupe(events: list[Event]) -> list[Event]:
 
 
 def _covered_by_verb(tok: Token, p: Pattern, coded: set[int], lex: Lexicon) -> bool:
-    """A nominal trigger whose own verb already coded the event ("firmó un acuerdo")."""
-    return p.pos == "noun" and tok.head.i in coded and _light_verb(tok, lex) is None
+    """A nominal trigger whose own verb already coded the event ("firmó un acuerdo"); not a
+    protest its verb broke up ("reprimieron una marcha"): that is the protesters' act."""
+    if p.pos != "noun" or tok.head.i not in coded or _light_verb(tok, lex) is not None:
+        return False
+    return not (p.type == "PROTEST" and _lemma_in(tok.head, _grammar(tok).repression_verbs))
 
 
 def code_events(doc: Doc, article: Article) -> list[Event]:
