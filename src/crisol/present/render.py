@@ -16,17 +16,20 @@ from __future__ import annotations
 
 from typing import Callable
 
+from crisol.text import outlet_label
+
 SHORT_ID = 8
 TOPIC_CHARS = 100  # a difference's topic may be a whole sentence: cut it in listings
 SENTENCE_CHARS = 160  # each side's sentence, under a difference
 
 
 def labels(story: dict) -> dict[str, str]:
-    """Article id -> a short label: its outlet, or the start of its id (numbered when shared)."""
+    """Article id -> a short label: its outlet, or "unknown outlet" (numbered when shared: "Diario
+    #2"); never the article's id, which says nothing to a reader."""
     out: dict[str, str] = {}
     used: dict[str, int] = {}
     for s in story.get("sources", []) or [{"id": a} for a in story.get("articles", [])]:
-        base = s.get("outlet") or s["id"][:SHORT_ID]
+        base = outlet_label(s.get("outlet"))
         used[base] = used.get(base, 0) + 1
         out[s["id"]] = base if used[base] == 1 else f"{base} #{used[base]}"
     return out

@@ -24,6 +24,7 @@ from crisol.service import views as story_views
 from crisol.service.entities import actor_filter, find_entity
 from crisol.store import Database, queries
 from crisol.store import search as fts
+from crisol.text import outlet_label
 from crisol.web import charts
 from crisol.web.highlight import highlight_article
 
@@ -354,14 +355,14 @@ def grouped_events(store: Database, f: EventFilters, limit: int = GROUPED_SHOWN)
 
 
 def _report_links(e: dict[str, Any]) -> list[dict[str, Any]]:
-    """The articles reporting a grouped event: id, outlet (or the id's start) and the sentence."""
+    """The articles reporting a grouped event: id, outlet (or "unknown outlet") and the sentence."""
     told = {}
     for r in e["sentences"]:
         told.setdefault(r["article"], r)
     return [
         {
             "id": a,
-            "label": (told.get(a) or {}).get("outlet") or a[:8],
+            "label": outlet_label((told.get(a) or {}).get("outlet")),
             "sentence": s if (s := (told.get(a) or {}).get("sentence", -1)) >= 0 else None,
         }
         for a in e["articles"]
