@@ -204,7 +204,10 @@ def test_entity_page_from_article(page, served_url, tmp_path):
     page.locator("#article-body a.ent").first.click()
     page.wait_for_url(re.compile(r"/entities/"))
     assert page.locator("h2", has_text="All spellings").count() == 1
-    assert page.locator("table.compact tbody tr").count() >= 1
+    spellings = page.locator("table.spellings tbody tr")
+    assert spellings.count() >= 1
+    reasons = page.locator("table.spellings td.why").all_inner_texts()  # why each was merged
+    assert len(reasons) == spellings.count() and all(r.strip() for r in reasons), reasons
     shot(page, tmp_path, "entity-desktop")
     assert page.problems == []
 

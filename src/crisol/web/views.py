@@ -21,7 +21,7 @@ from crisol.model import date_span
 from crisol.present.render import labels
 from crisol.service import events as cross
 from crisol.service import views as story_views
-from crisol.service.entities import actor_filter, find_entity
+from crisol.service.entities import actor_filter, find_entity, spellings
 from crisol.store import Database, queries
 from crisol.store import search as fts
 from crisol.text import outlet_label
@@ -257,6 +257,7 @@ def entity_page(store: Database, name: str, urls: Urls) -> dict[str, Any] | None
     dated += [_event_when(e) or None for e in view["events"]]
     return {
         "entity": view,
+        "spellings": spellings(found.entity),  # with why each was merged, as `crisol entity` shows
         "network": _network(store, view, urls),
         "activity": charts.bar_chart(charts.counts_over_time(dated)),
         "quotes": sorted(view["quotes"], key=lambda q: q["published"] or "", reverse=True),
