@@ -125,6 +125,8 @@ def test_an_unknown_outlet_is_named_not_shown_as_an_id(db):
         page = web.get("/stories/s-feria").text
     shown = re.findall(r'<p class="meta"><strong>([^<]+)</strong>', page)
     assert shown == ["unknown outlet", "unknown outlet #2"], shown
+    first_title = next(t for s, _, t in ARTICLES if s == "s-feria")
+    assert f'title="Open the source sentence in unknown outlet: {first_title}"' in page  # a citation
     labels = re.findall(r"<strong>([^<]+)</strong>", page)
     assert not any(aid[:8] in label for aid in ids for label in labels), labels
     story = json.loads(_cli(db, "story", "s-feria", "--format", "json"))
