@@ -10,7 +10,10 @@ layer: it imports nothing from crisol.
   letters must not split one name into two (:func:`name_letters` keeps the punctuation);
 - :func:`fold_accents`: accents off, case kept, with a map back to the original offsets, for
   matching patterns and pointing back into the text;
-- :func:`stem` / :func:`stems`: Snowball stems of folded words, for Spanish and English.
+- :func:`stem` / :func:`stems`: Snowball stems of folded words, for Spanish and English;
+- :func:`count_outlets`, :func:`outlet_names`, :func:`outlet_label`: how many outlets published a
+  set of articles, and what to call an article's outlet: the one rule for every listing, story
+  and event, whichever face shows it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import snowballstemmer
 
@@ -182,3 +185,49 @@ def stems(text: str | None, language: str | None) -> str:
     if cache is None:
         return " ".join(words)
     return " ".join([cache.get(w) or stem(w, lang) for w in words])
+
+
+# ---- outlets ------------------------------------------------------------------------------------
+
+# What an article whose outlet is unknown is shown under (its id would say nothing to a reader).
+UNKNOWN_OUTLET = "unknown outlet"
+
+
+def outlet_key(outlet: str | None, article_id: str) -> str:
+    """What tells outlets apart: the name folded ("EL PAÍS" is "El País"). An article whose
+    outlet is unknown is an outlet of its own: counting none would hide it, counting all such
+    articles as one would invent a publisher. (The cleaner already names an article by its
+    URL's host when nothing else names it, so an unknown outlet has no URL to go by either.)"""
+    return fold(" ".join(outlet.split())) if outlet and outlet.strip() else f"?{article_id}"
+
+
+def count_outlets(articles: Iterable[tuple[str, str | None]]) -> int:
+    """How many outlets published ``articles``, (article id, outlet) pairs.
+
+    >>> count_outlets([("a1", "El País"), ("a2", "EL PAIS"), ("a3", None), ("a4", "")])
+    3
+    """
+    return len({outlet_key(outlet, aid) for aid, outlet in articles})
+
+
+def outlet_names(articles: Iterable[tuple[str, str | None]]) -> list[str]:
+    """The known outlets of ``articles`` ((article id, outlet) pairs), each once (its first
+    spelling), sorted.
+
+    >>> outlet_names([("a1", "Radio Sur"), ("a2", "El País"), ("a3", "EL PAÍS"), ("a4", None)])
+    ['El País', 'Radio Sur']
+    """
+    first: dict[str, str] = {}
+    for aid, outlet in articles:
+        if outlet and outlet.strip():
+            first.setdefault(outlet_key(outlet, aid), outlet)
+    return sorted(first.values(), key=fold)
+
+
+def outlet_label(outlet: str | None) -> str:
+    """An article's outlet as shown to people: its name, or "unknown outlet".
+
+    >>> outlet_label("Radio Sur"), outlet_label(None)
+    ('Radio Sur', 'unknown outlet')
+    """
+    return outlet if outlet and outlet.strip() else UNKNOWN_OUTLET

@@ -15,6 +15,7 @@ import struct
 import zlib
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -203,7 +204,10 @@ def test_entity_page_from_article(page, served_url, tmp_path):
     page.locator("#article-body a.ent").first.click()
     page.wait_for_url(re.compile(r"/entities/"))
     assert page.locator("h2", has_text="All spellings").count() == 1
-    assert page.locator("table.compact tbody tr").count() >= 1
+    spellings = page.locator("table.spellings tbody tr")
+    assert spellings.count() >= 1
+    reasons = page.locator("table.spellings td.why").all_inner_texts()  # why each was merged
+    assert len(reasons) == spellings.count() and all(r.strip() for r in reasons), reasons
     shot(page, tmp_path, "entity-desktop")
     assert page.problems == []
 
@@ -256,6 +260,39 @@ def test_keyboard_skip_link(page, served_url):
     assert outline != "none", "focus is visible"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_api_docs_render_with_no_network(browser, served_url, tmp_path):
+    """/docs with every request beyond this machine refused (as on an offline machine): Swagger
+    UI comes from crisol itself and lists the operations of the schema."""
+    context = browser.new_context(viewport=DESKTOP)
+    outside: list[str] = []
+
+    def only_this_machine(route):
+        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost", "::1"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_this_machine)
+    try:
+        pg = context.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.goto(served_url + "/docs")
+        pg.locator(".opblock").first.wait_for(timeout=20_000)
+        paths = set(pg.locator(".opblock-summary-path").all_inner_texts())
+        assert {"/api/stories", "/api/entities/{id}", "/api/search"} <= {
+            p.replace("\u200b", "") for p in paths
+        }
+        assert pg.locator(".opblock-tag").count() >= 5  # one section per resource
+        pg.locator(".opblock-summary", has_text="/api/stories").first.click()
+        pg.locator(".opblock-body .parameters").first.wait_for()
+        shot(pg, tmp_path, "api-docs-offline")
+        assert outside == [] and errors == []
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("path", ["/", "story", "article", "/events", "/search?q=agua", "entity"])

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 import crisol
-from crisol.api import problems
+from crisol.api import docs, problems
 from crisol.api.guard import Guard, GuardMiddleware
 from crisol.api.ingest import Ingestor
 from crisol.api.models import ArticleCreate, ProblemPublic
@@ -51,6 +51,8 @@ def create_app(
         version=getattr(crisol, "__version__", "0"),
         description="News monitoring: articles, stories, entities, quotes and events, with full-text search.",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load Swagger UI or ReDoc from a CDN: crisol.api.docs serves its own
+        redoc_url=None,
     )
     app.state.store = store
     app.state.ingestor = Ingestor(store, analyze=analyze, stages=stages)
@@ -59,6 +61,7 @@ def create_app(
     app.add_middleware(GuardMiddleware, guard=app.state.guard)
     for module in ROUTERS:
         app.include_router(module.router, prefix=API_PREFIX)
+    docs.install(app)
     _document_create_model(app)
     return app
 

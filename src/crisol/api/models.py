@@ -346,7 +346,10 @@ class StoryPublic(_Out):
     last: Optional[str] = Field(None, description="Publication time of its latest article.")
     updated: Optional[str] = None
     articles: list[str] = Field([], description="Ids of its articles, in story order.")
-    outlets: list[str] = []
+    outlets: list[str] = Field([], description="Its known outlets, each once.")
+    num_outlets: int = Field(
+        0, description="Outlets that published it (an article with no known outlet counts as one)."
+    )
 
 
 class StoriesPublic(_Page):

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crisol.cli._common import ListFormat, ShowFormat, err, open_store
-from crisol.service.entities import find_entity
+from crisol.service.entities import find_entity, spellings
 from crisol.store.queries import AnnotationQueries, EntityRecord, entity_detail, list_entities
 
 TOP_ALIASES = 4  # spellings shown per entity in the listing
@@ -115,27 +115,13 @@ def entity_view(queries: AnnotationQueries, entity: EntityRecord, limit: int = 2
     return entity_detail(queries, entity, limit)
 
 
-def _why(entity: EntityRecord) -> dict[str, dict[str, Any]]:
-    """The merge reason of each spelling (the first one recorded)."""
-    reasons: dict[str, dict[str, Any]] = {}
-    for m in entity.merges:
-        reasons.setdefault(m.get("surface", ""), m)
-    return reasons
-
-
 def _spellings_table(entity: EntityRecord) -> Table:
     table = Table(title="spellings", title_justify="left")
     table.add_column("spelling", overflow="fold")
     table.add_column("count", justify="right")
     table.add_column("merged because", overflow="fold", ratio=1)
-    reasons = _why(entity)
-    for text, n in entity.aliases:
-        m = reasons.get(text)
-        if m:
-            why = f"{m.get('rule')} ({m.get('score', 0):.2f}): {m.get('evidence') or ''}".rstrip(": ")
-        else:
-            why = "the entity's first spelling" if text == entity.name else "same spelling"
-        table.add_row(Text(text), str(n), Text(why))
+    for s in spellings(entity):
+        table.add_row(Text(s.text), str(s.count), Text(s.why))
     return table
 
 

@@ -67,7 +67,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from crisol.link.dedup import Relation
 from crisol.model import Actor, Article, Event, date_span, time_key
-from crisol.text import fold
+from crisol.text import count_outlets, fold
 
 if TYPE_CHECKING:
     from crisol.present.sources import Sources
@@ -519,11 +519,9 @@ class CrossEvent:
     @property
     def num_outlets(self) -> int:
         """Distinct outlets; an article whose outlet is unknown counts as an outlet of its own."""
-        keys = {
-            fold(a.outlet) if (a := self.articles_info.get(aid)) and a.outlet else f"?{aid}"
-            for aid in self.articles
-        }
-        return len(keys)
+        return count_outlets(
+            (aid, a.outlet if (a := self.articles_info.get(aid)) else None) for aid in self.articles
+        )
 
     @property
     def origins(self) -> list[str]:

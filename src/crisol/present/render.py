@@ -16,17 +16,27 @@ from __future__ import annotations
 
 from typing import Callable
 
+from crisol.text import outlet_key, outlet_label
+
 SHORT_ID = 8
 TOPIC_CHARS = 100  # a difference's topic may be a whole sentence: cut it in listings
 SENTENCE_CHARS = 160  # each side's sentence, under a difference
 
 
 def labels(story: dict) -> dict[str, str]:
-    """Article id -> a short label: its outlet, or the start of its id (numbered when shared)."""
+    """Article id -> a short label: its outlet (its first spelling in the story), or "unknown
+    outlet", numbered when shared; never the article's id, which says nothing to a reader.
+
+    >>> labels({"sources": [{"id": "a1", "outlet": "Radio Sur"}, {"id": "a2", "outlet": "RADIO SUR"},
+    ...                     {"id": "a3", "outlet": None}, {"id": "a4"}]})
+    {'a1': 'Radio Sur', 'a2': 'Radio Sur #2', 'a3': 'unknown outlet', 'a4': 'unknown outlet #2'}
+    """
     out: dict[str, str] = {}
+    first: dict[str, str] = {}  # an outlet (as count_outlets tells them apart) -> its first spelling
     used: dict[str, int] = {}
     for s in story.get("sources", []) or [{"id": a} for a in story.get("articles", [])]:
-        base = s.get("outlet") or s["id"][:SHORT_ID]
+        outlet = s.get("outlet")
+        base = first.setdefault(outlet_key(outlet, ""), outlet_label(outlet))
         used[base] = used.get(base, 0) + 1
         out[s["id"]] = base if used[base] == 1 else f"{base} #{used[base]}"
     return out

@@ -16,6 +16,7 @@ from crisol.present import groups as _groups
 from crisol.present import sources as _sources
 from crisol.present.differences import find_differences
 from crisol.present.summary import SUMMARY_SENTENCES, agreed_statements, mark_disputed, summarise
+from crisol.text import count_outlets
 
 TITLE_CHARS = 160  # a first sentence standing in for a missing headline is cut here
 
@@ -66,7 +67,7 @@ def present_story(
         "sources": [_source_entry(a, sources, relations, copies) for a in articles],
         "counts": {
             "articles": len(articles),
-            "outlets": len({a.outlet or a.id for a in articles}),
+            "outlets": count_outlets((a.id, a.outlet) for a in articles),
             "independent_sources": sources.independent,
         },
         "summary": summary,

@@ -47,6 +47,34 @@ def find_entity(queries: AnnotationQueries, name: str) -> Lookup:
 
 
 @dataclass
+class Spelling:
+    """One spelling of an entity, how often it was seen, and why it names this entity."""
+
+    text: str
+    count: int
+    why: str
+
+
+def spellings(entity: EntityRecord) -> list[Spelling]:
+    """Every spelling of ``entity``, most seen first, with why it was merged into the entity: the
+    rule, its score and its evidence, as the linker recorded them (the first merge of each
+    spelling); the entity's own name, or a spelling merged by no rule, says so. What
+    ``crisol entity NAME`` and the entity page show."""
+    merges: dict[str, dict] = {}
+    for m in entity.merges:
+        merges.setdefault(m.get("surface", ""), m)
+    out = []
+    for text, count in entity.aliases:
+        m = merges.get(text)
+        if m:
+            why = f"{m.get('rule')} ({m.get('score', 0):.2f}): {m.get('evidence') or ''}".rstrip(": ")
+        else:
+            why = "the entity's first spelling" if text == entity.name else "same spelling"
+        out.append(Spelling(text, count, why))
+    return out
+
+
+@dataclass
 class ActorFilter:
     """What an actor filter ("--actor Kim") matches: the registry entities it names (each
     spelling counts) and the names an unlinked actor may carry (the filter's own text too)."""

@@ -160,4 +160,7 @@ def get_story(store: Database, story_id: str) -> dict[str, Any] | None:
         return None
     # The told story's article order wins; its title is the listing's (the linker's stored title),
     # so a story is called the same in the listing, in full and in search, and listings stay cheap.
-    return {**listed, **view, "title": listed.get("title") or view.get("title")}
+    story = {**listed, **view, "title": listed.get("title") or view.get("title")}
+    if "num_outlets" in listed:  # one count in the listing and in full (a view stored earlier may differ)
+        story["counts"] = {**view.get("counts", {}), "outlets": listed["num_outlets"]}
+    return story

@@ -47,7 +47,7 @@ from crisol.store import convert
 from crisol.store import schema as s
 from crisol.store.schema import entities, entity_aliases, stories, story_articles
 from crisol.store.store import Store, _chunks
-from crisol.text import fold
+from crisol.text import count_outlets, fold, outlet_names
 
 MAX_LIMIT = 500  # the most items one API page holds (the library itself takes any limit)
 # The deepest page any listing serves: far beyond any store, and far inside the engines'
@@ -256,7 +256,8 @@ class EventRow:
 
 
 def _story_item(r: Mapping[str, Any], members: Sequence[tuple[str, str | None]]) -> dict[str, Any]:
-    """A story in a listing; ``members`` are its (article id, outlet) in story order."""
+    """A story in a listing; ``members`` are its (article id, outlet) in story order.
+    ``num_outlets`` is the count every face shows (:func:`crisol.text.count_outlets`)."""
     return {
         "id": r["id"],
         "title": r["title"],
@@ -266,7 +267,8 @@ def _story_item(r: Mapping[str, Any], members: Sequence[tuple[str, str | None]])
         "last": _iso(r["last"]),
         "updated": _iso(r["updated"]),
         "articles": [m for m, _ in members],
-        "outlets": sorted({o for _, o in members if o}),
+        "outlets": outlet_names(members),
+        "num_outlets": count_outlets(members),
     }
 
 

@@ -28,6 +28,7 @@ from crisol.service.exports import event_csv_lines
 from crisol.store import AmbiguousId, Database, open_store
 from crisol.store.queries import MAX_OFFSET
 from crisol.store.search import KINDS
+from crisol.text import outlet_label
 from crisol.web import views
 
 HERE = Path(__file__).parent
@@ -51,6 +52,7 @@ def templates() -> Jinja2Templates:
     t.env.filters["http_url"] = http_url
     t.env.filters["when"] = lambda d: d.strftime("%Y-%m-%d %H:%M") if d else "—"
     t.env.filters["event_when"] = lambda e: event_when(e) or "—"  # "reported <day>" for a stand-in
+    t.env.filters["outlet"] = outlet_label  # "unknown outlet", never an article id
     t.env.globals["asset_version"] = asset_version
     return t
 

@@ -21,9 +21,10 @@ from crisol.model import date_span
 from crisol.present.render import labels
 from crisol.service import events as cross
 from crisol.service import views as story_views
-from crisol.service.entities import actor_filter, find_entity
+from crisol.service.entities import actor_filter, find_entity, spellings
 from crisol.store import Database, queries
 from crisol.store import search as fts
+from crisol.text import outlet_label
 from crisol.web import charts
 from crisol.web.highlight import highlight_article
 
@@ -256,6 +257,7 @@ def entity_page(store: Database, name: str, urls: Urls) -> dict[str, Any] | None
     dated += [_event_when(e) or None for e in view["events"]]
     return {
         "entity": view,
+        "spellings": spellings(found.entity),  # with why each was merged, as `crisol entity` shows
         "network": _network(store, view, urls),
         "activity": charts.bar_chart(charts.counts_over_time(dated)),
         "quotes": sorted(view["quotes"], key=lambda q: q["published"] or "", reverse=True),
@@ -354,14 +356,14 @@ def grouped_events(store: Database, f: EventFilters, limit: int = GROUPED_SHOWN)
 
 
 def _report_links(e: dict[str, Any]) -> list[dict[str, Any]]:
-    """The articles reporting a grouped event: id, outlet (or the id's start) and the sentence."""
+    """The articles reporting a grouped event: id, outlet (or "unknown outlet") and the sentence."""
     told = {}
     for r in e["sentences"]:
         told.setdefault(r["article"], r)
     return [
         {
             "id": a,
-            "label": (told.get(a) or {}).get("outlet") or a[:8],
+            "label": outlet_label((told.get(a) or {}).get("outlet")),
             "sentence": s if (s := (told.get(a) or {}).get("sentence", -1)) >= 0 else None,
         }
         for a in e["articles"]
