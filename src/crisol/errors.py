@@ -30,6 +30,16 @@ class StoreError(CrisolError):
     """The store cannot be opened or written (bad URL, newer schema, locked file...)."""
 
 
+class NotAStore(StoreError):
+    """The path or URL names no crisol store: nothing is there, or something else is (a text
+    file, another application's database). Raised instead of creating an empty store by mistake;
+    ``creatable`` says whether opening with ``create`` would make one there."""
+
+    def __init__(self, message: str, creatable: bool = False):
+        self.creatable = creatable
+        super().__init__(message)
+
+
 class StoreBusy(StoreError):
     """Another writer held the store longer than this write was willing to wait."""
 

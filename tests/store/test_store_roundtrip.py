@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
-from crisol.errors import StoreError
+from crisol.errors import NotAStore, StoreError
 from crisol.model import (
     Actor,
     Article,
@@ -269,6 +270,39 @@ def test_bad_store_locations_give_clear_errors(tmp_path):
     with pytest.raises(StoreError, match="unsupported store URL scheme 'mysql'"):
         open_store("mysql://u@h/db")
     assert database_url("postgres://u:p@h:5432/d") == "postgresql+psycopg://u:p@h:5432/d"
+
+
+def test_an_empty_or_missing_store_is_created_only_when_asked(db_url):
+    """create=False (what reading commands use) refuses to turn a typo into an empty store."""
+    on_sqlite = "://" not in db_url  # a missing file; on PostgreSQL, an empty database
+    with pytest.raises(NotAStore, match="no crisol store there") as refused:
+        open_store(db_url, create=False)
+    assert refused.value.creatable
+    if on_sqlite:
+        assert not Path(db_url).exists(), "refusing must not leave a file behind"
+    open_store(db_url).close()  # create=True, the default: ingest
+    with open_store(db_url, create=False) as store:
+        assert store.count_articles() == 0
+
+
+def test_what_is_not_a_crisol_store_is_refused_even_to_create(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("Notas de la reunión del lunes.\n", encoding="utf-8")
+    other = tmp_path / "other.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY)")
+    con.commit()
+    con.close()
+    with pytest.raises(NotAStore, match="notes.txt: not a crisol store .the file is not an SQLite database"):
+        open_store(str(text))
+    with pytest.raises(NotAStore, match=r"other.db: not a crisol store: it holds other tables \(photos\)"):
+        open_store(str(other))
+    with pytest.raises(NotAStore, match="a folder, not a crisol store"):
+        open_store(str(tmp_path))
+    assert text.read_text(encoding="utf-8").startswith("Notas")  # untouched
+    con = sqlite3.connect(other)
+    assert [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["photos"]
+    con.close()
 
 
 def test_migrations_build_exactly_the_schema_the_code_uses(db_url):

@@ -63,8 +63,8 @@ AUTH = {"Authorization": f"Bearer {SERVER_TOKEN}"}
 
 
 def start_server(db: str, port: int, wait: float = 180.0) -> subprocess.Popen:
-    """``crisol --db DB serve`` (no analysis) on 127.0.0.1:``port``, once it answers; writes need
-    the headers :data:`AUTH`."""
+    """``crisol --db DB --create serve`` (no analysis) on 127.0.0.1:``port``, once it answers;
+    writes need the headers :data:`AUTH`. A new DB starts empty."""
 
     cmd = [
         sys.executable,
@@ -72,6 +72,7 @@ def start_server(db: str, port: int, wait: float = 180.0) -> subprocess.Popen:
         "from crisol.cli import main; main()",
         "--db",
         db,
+        "--create",
         "serve",
         "--port",
         str(port),

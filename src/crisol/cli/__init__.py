@@ -17,6 +17,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from crisol.cli._common import with_store_options
+
 DEFAULT_DB = "crisol.db"
 
 app = typer.Typer(
@@ -35,11 +37,15 @@ class Settings:
     db: str
     ner: str = "fast"
     ner_model: Optional[Path] = None
+    create: bool = False  # --create: make an empty store where --db names none
+    db_before: Optional[str] = None  # --db as given before the command (to refuse a different one after it)
 
-    def open_store(self):
+    def open_store(self, create: bool = False):
+        """The store at ``db``; one that is not there yet is made only when ``create`` (the
+        commands that store articles) or --create, else :class:`~crisol.errors.NotAStore`."""
         from crisol.store import open_store  # lazy: SQLAlchemy, which --help does not need
 
-        return open_store(self.db)
+        return open_store(self.db, create=create or self.create)
 
 
 class NerMode(str, Enum):
@@ -55,10 +61,14 @@ def _main(
         typer.Option(
             "--db",
             envvar="CRISOL_DB",
-            help="Store: an SQLite file path or a database URL (postgresql://...). "
-            f"Default: {DEFAULT_DB} in the working folder.",
+            help="Store: an SQLite file path or a database URL (postgresql://...), also accepted after "
+            f"the command. Default: {DEFAULT_DB} in the working folder. Only ingest and watch make a "
+            "new one (or --create).",
         ),
     ] = None,
+    create: Annotated[
+        bool, typer.Option("--create", help="Make an empty store where --db names none (any command).")
+    ] = False,
     ner: Annotated[
         NerMode,
         typer.Option(
@@ -78,7 +88,10 @@ def _main(
         ),
     ] = None,
 ) -> None:
-    ctx.obj = Settings(db=db or DEFAULT_DB, ner=NerMode(ner).value, ner_model=ner_model)
+    given = db if db is not None and ctx.get_parameter_source("db").name == "COMMANDLINE" else None
+    ctx.obj = Settings(
+        db=db or DEFAULT_DB, ner=NerMode(ner).value, ner_model=ner_model, create=create, db_before=given
+    )
     if ctx.obj.ner != "fast" or ner_model is not None:
         _use_ner(ctx.obj)
 
@@ -111,7 +124,17 @@ def _register_commands() -> None:
             register(app)
 
 
+def _store_options_everywhere(typer_app: typer.Typer) -> None:
+    """--db and --create after the command name too, on every command (``crisol stories --db x.db``
+    as ``crisol --db x.db stories``); the lazy benchmarks add them as they load."""
+    for info in typer_app.registered_commands:
+        info.callback = with_store_options(info.callback)
+    for group in typer_app.registered_groups:
+        _store_options_everywhere(group.typer_instance)
+
+
 _register_commands()
+_store_options_everywhere(app)
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from crisol.cli._common import err
+from crisol.cli._common import check_store, err
 from crisol.errors import StoreError
 
 API_PREFIX = "/api"  # crisol.api.app.API_PREFIX, without importing FastAPI at start-up
@@ -54,6 +54,7 @@ def _print(response) -> None:
 def _run(ctx: typer.Context, method: str, path: str, body: bytes | None = None, analyze: bool = True) -> None:
     from crisol.cli import settings  # cycle: crisol.cli imports the command modules
 
+    check_store(ctx, create=method == "POST")  # posting articles makes the store, as ingest does
     try:
         response = call(settings(ctx).db, method, path, body, analyze)
     except StoreError as e:

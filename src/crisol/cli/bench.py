@@ -13,6 +13,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from crisol.bench import BENCHES, load_command
+from crisol.cli._common import with_store_options
 
 
 class LazyBenchGroup(TyperGroup):
@@ -32,7 +33,7 @@ class LazyBenchGroup(TyperGroup):
 
     def _real_command(self, name: str) -> TyperCommand:
         single = typer.Typer(add_completion=False, rich_markup_mode=self.rich_markup_mode)
-        single.command(name)(load_command(name))
+        single.command(name)(with_store_options(load_command(name)))  # --db after it, as every command
         return typer.main.get_command(single)
 
 

@@ -112,7 +112,7 @@ def ingest_command(
     ] = True,
 ) -> None:
     """Read, clean, analyse and store articles. A run stopped midway resumes where it left off."""
-    store = open_store(ctx)
+    store = open_store(ctx, create=True)  # the first ingest makes the store
     with store, _progress() as progress:
         task = progress.add_task(
             "starting", total=None, articles=0, stored=0, linked=0, done=0, rate=0.0, rejected=0

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from crisol.cli._common import err
+from crisol.cli._common import check_store, err
 from crisol.errors import StoreError
 
 
@@ -63,6 +63,7 @@ def serve_command(
     from crisol.cli import settings  # cycle: crisol.cli imports the command modules
 
     guard = server_guard(host, token, allow_host or [])
+    check_store(ctx)  # a mistyped --db is an error, not an empty store served
     try:
         app = build_app(settings(ctx).db, analyze=analyze, guard=guard)
     except StoreError as e:

@@ -47,7 +47,7 @@ def watch_command(
         style = _STYLE.get(kind, "dim")
         err.print(f"[{style}]{kind:>8}[/] {escape(f'{source}: {url} {detail}'.rstrip())}", highlight=False)
 
-    with open_store(ctx) as store:
+    with open_store(ctx, create=True) as store:  # a first watch makes the store
         try:
             report = watch(
                 store,

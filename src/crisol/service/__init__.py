@@ -10,5 +10,6 @@ It composes the stages over the store, so the faces stay thin and the stages sta
 - :mod:`crisol.service.exports`: events in their GDELT-like CSV layouts (standard library only);
 - :mod:`crisol.service.entities`: looking an entity up by id, prefix or name, the actor filter;
 - :mod:`crisol.service.analyze`: analysing an input without storing it, aligning two articles;
-- :mod:`crisol.service.search`: search hits in their JSON shape.
+- :mod:`crisol.service.search`: search hits in their JSON shape;
+- :mod:`crisol.service.library`: the Python API (``crisol.analyze``, ``crisol.open``).
 """

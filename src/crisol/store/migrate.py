@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
-from crisol.errors import StoreError
+from crisol.errors import NotAStore, StoreError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
@@ -76,12 +76,29 @@ def _known(revision: str) -> bool:
         return False
 
 
-def upgrade(engine: Engine, where: str) -> None:
-    """Apply pending migrations; ``where`` names the database in error messages."""
+def check_new(engine: Engine, where: str, create: bool) -> None:
+    """A database without crisol's version table: refused (:class:`NotAStore`) when it holds
+    other tables (another application's), or when it is empty and ``create`` is false."""
+    with engine.connect() as conn:
+        tables = inspect(conn).get_table_names()
+        if tables and _revision_in(conn) is not None:
+            return  # another process has just created the store
+    if tables:
+        shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        raise NotAStore(f"{where}: not a crisol store: it holds other tables ({shown}) but none of crisol's")
+    if not create:
+        raise NotAStore(f"{where}: no crisol store there (the database is empty)", creatable=True)
+
+
+def upgrade(engine: Engine, where: str, create: bool = True) -> None:
+    """Apply pending migrations; ``where`` names the database in error messages. A database
+    that is not a crisol store yet becomes one only when it is empty and ``create`` is true."""
     head = scripted_head()
     current = current_revision(engine)
     if current == head:
         return
+    if current is None:
+        check_new(engine, where, create)
     if current is not None and not _known(current):
         raise StoreError(
             f"{where}: the database schema is at revision {current!r}, which this version of "
