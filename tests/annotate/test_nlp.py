@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from spacy.tokens import Doc
 
 from crisol.annotate import doc_sentences, nlp
 from crisol.clean.sentences import sentence_spans
@@ -73,3 +74,12 @@ def test_the_parser_keeps_the_shared_splitter_boundaries_and_adds_none():
         "El Dr. Ruiz y la Sra. Paz",
         "Otro párrafo",
     ]
+
+
+def test_a_pre_split_doc_keeps_its_sentences():
+    """A Doc given with its sentence starts (a pre-segmented corpus) is not split again."""
+    es = nlp.load("es")
+    words = ["Lo", "dijo", "el", "Colegio", "de", "Abogados.", "Peritos", "de", "Soria", "."]
+    assert len(list(es(Doc(es.vocab, words=words)).sents)) == 2  # the splitter cuts after "Abogados."
+    given = Doc(es.vocab, words=words, sent_starts=[True] + [False] * (len(words) - 1))
+    assert len(list(es(given).sents)) == 1

@@ -90,6 +90,7 @@ class Gazetteer:
     populations: dict[str, int] = field(default_factory=dict)  # city key -> population
     main_names: set[str] = field(default_factory=set)  # city names that are a city's own name
     common_words: frozenset[str] = frozenset()  # ordinary lower-case words of the language
+    folded_names: dict[str, str] = field(default_factory=dict, repr=False)  # fold(name) -> key, lazily
 
     def add(self, entry: Entry, names: Iterable[str]) -> None:
         """Register ``entry`` under ``names``; a name already taken keeps its first entry."""
@@ -106,6 +107,21 @@ class Gazetteer:
         'Moscow'
         """
         key = self.names.get(text) or self.names.get(" ".join(text.split()))
+        return self.entries.get(key) if key else None
+
+    def lookup_shouted(self, text: str) -> Entry | None:
+        """The entry for a name in capitals, as headlines and datelines write it, often without
+        its accents ("PERU", "LIBANO"); None when ``text`` is not in capitals.
+
+        >>> load_gazetteer("es").lookup_shouted("LIBANO").country
+        'LBN'
+        """
+        if not text.isupper():
+            return None
+        if not self.folded_names:
+            for name, key in self.names.items():
+                self.folded_names.setdefault(fold(name), key)
+        key = self.names.get(text.title()) or self.folded_names.get(fold(" ".join(text.split())))
         return self.entries.get(key) if key else None
 
     def agency_names(self) -> list[str]:

@@ -27,6 +27,12 @@ Rusia") is extended to the whole name (``whole_name``); a portfolio in a person'
 ministro de Exteriores de Rusia") is that ministry only when the article names it in full, and
 is dropped otherwise (``_portfolios``).
 
+An NER that reads each word in context (the accurate encoder) marks the Doc ``READ_IN_CONTEXT``;
+steps 2 and 3 then keep crisol's conventions (lower-case words and quote marks outside a name, no
+portfolio of a title as an entity, no shouted or left-over lone common word) and leave out the
+repairs made for a model that reads a name by its shape (capitals at a sentence start, stop
+words heading a name, lone MISC words, labels from head words and given names).
+
 5. ``resolve_short_forms``: a one-word "Lavrov" or "Kim" takes the canonical name, country and role
    of the full name it abbreviates in the same article, when only one full name fits;
    ``resolve_acronyms``: an acronym defined in the article ("Agencia Tributaria Federal (ATF)")
@@ -47,7 +53,8 @@ from typing import Sequence
 
 from spacy.tokens import Doc, Span
 
-from crisol.annotate.gazetteer import DEMONYM_SPANS, NOT_NAME_POS, Gazetteer, sentence_initial
+from crisol.annotate.actors import is_capital
+from crisol.annotate.gazetteer import DEMONYM_SPANS, NOT_NAME_POS, Entry, Gazetteer, sentence_initial
 from crisol.model import Mention, Sentence
 from crisol.text import fold
 
@@ -56,14 +63,15 @@ def build_mentions(doc: Doc, gaz: Gazetteer, sentences: Sequence[Sentence] = ())
     """All entity mentions of ``doc``, cleaned, enriched and with short forms resolved."""
     starts = [s.start for s in sentences]
     marks = placeholder_tokens(doc)
+    in_context = bool(doc.user_data.get(READ_IN_CONTEXT))
     kept: list[tuple[Span, str, str]] = []
     for span, label, source in entity_spans(doc, gaz):
         bare = without_placeholders(span, marks)
-        trimmed = trim(bare, gaz) if bare is not None else None
-        if trimmed is None or is_junk(trimmed, gaz, was_trimmed=trimmed is not span):
+        trimmed = trim(bare, gaz, in_context) if bare is not None else None
+        if trimmed is None or is_junk(trimmed, gaz, trimmed is not span, in_context):
             continue
         if source == "ner":
-            fixed = fix_label(trimmed, label, gaz)
+            fixed = fix_label(trimmed, label, gaz, in_context)
             label, source = fixed, ("rule" if fixed != label else source)
             whole = whole_name(trimmed, label, gaz)
             if whole is not None:
@@ -100,18 +108,33 @@ def build_mentions(doc: Doc, gaz: Gazetteer, sentences: Sequence[Sentence] = ())
     return resolve_acronyms(resolve_short_forms(split_coordinated(mentions, doc)), doc.text)
 
 
+# Set to True in ``doc.user_data`` by an NER that reads every word in its sentence and the
+# sentences around it (the accurate encoder). The repairs made for a model that reads a name by
+# its shape are then left out: a capital at a sentence start ("Blanco dijo", "Del Olmo recordó"),
+# a stop word heading the span, a lone common word labelled MISC ("el Giro") and a label guessed
+# from the head word or a given name are the context's call. crisol's conventions stay: lower-case
+# words and quote marks are outside a name, a portfolio in a title is none, nor is a lone word
+# capitalised by shouting or left over from a trimmed span.
+READ_IN_CONTEXT = "crisol_ner_read_in_context"
+
+
 # 1. Raw spans -----------------------------------------------------------------------------------
 
 
 def entity_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, str, str]]:
-    """(span, crisol label, source) for each entity of the Doc crisol keeps a label for."""
+    """(span, crisol label, source) for each entity of the Doc crisol keeps a label for.
+
+    A gazetteer span takes its entry's label, unless an NER that read the context labelled it an
+    organisation and the entry is a city: then it is a club or firm named after the city (see
+    :func:`named_after_city`), an organisation from the NER.
+    """
     found = []
     for ent in doc.ents:
-        if ent.kb_id_ in gaz.entries:
-            found.append((ent, gaz.entries[ent.kb_id_].label, "gazetteer"))
-            continue
         label = gaz.cues.label_map.get(ent.label_)
-        if label is not None:  # None: dates, numbers, money (the dates component's business)
+        entry = gaz.entries.get(ent.kb_id_)
+        if entry is not None and not named_after_city(entry, label):
+            found.append((ent, entry.label, "gazetteer"))
+        elif label is not None:  # None: dates, numbers, money (the dates component's business)
             found.append((ent, label, "ner"))
     return found
 
@@ -161,29 +184,58 @@ def without_placeholders(span: Span, marks: frozenset[int]) -> Span | None:
 # 2. Junk ---------------------------------------------------------------------------------------
 
 
+# spaCy's Spanish stop list holds content words too ("estado", "medio", "gran", "nueva", "buenos",
+# "uso"): tagged as one of these, a stop word is a word of the name ("Estado de Israel", "Medio
+# Ambiente", "Nueva Orleans", "Buenos Aires"), not a function word to cut off.
+CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM"})
+
+
 def _function_word(token, gaz: Gazetteer) -> bool:
     lower = token.lower_
-    return (
-        token.is_stop or lower in gaz.cues.junk_words or token.is_punct
-    ) and lower not in gaz.cues.name_articles
+    stop = token.is_stop and token.pos_ not in CONTENT_POS
+    return (stop or lower in gaz.cues.junk_words or token.is_punct) and lower not in gaz.cues.name_articles
 
 
 def _lower_word(token) -> bool:
     return token.is_alpha and not token.text[:1].isupper()
 
 
-def _drop_first(tokens, gaz: Gazetteer) -> bool:
-    """Whether the first token of a candidate span is not part of the name."""
+def _drop_outside_name(tokens, gaz: Gazetteer, person: bool = False) -> bool:
+    """Whether the first token is outside the name by crisol's conventions: a lower-case word or
+    punctuation ("la amenaza de una Tercera Guerra Mundial", "calle Mayor"), or an article before
+    a lower-case word or an institution ("El encuentro", "El Gobierno"; but "El Salvador").
+    ``person`` is :func:`_drop_first`'s; a capitalised particle stays here anyway."""
     first = tokens[0]
     if first.is_space or first.is_punct or _lower_word(first):
-        return True  # "la amenaza de una Tercera Guerra Mundial" -> "Tercera Guerra Mundial"
-    if first.lower_ in gaz.cues.name_articles:  # "El encuentro", "El Gobierno" (but "El Salvador")
+        return True
+    if first.lower_ in gaz.cues.name_articles:
         return len(tokens) > 1 and (_lower_word(tokens[1]) or tokens[1].lower_ in gaz.cues.org_heads)
+    return False
+
+
+def _drop_first(tokens, gaz: Gazetteer, person: bool = False) -> bool:
+    """Whether the first token of a candidate span is not part of the name (``person``: the span
+    is labelled a person): outside it by convention (:func:`_drop_outside_name`), or a function
+    word, or a verb or adverb capitalised by its place at a sentence start."""
+    first = tokens[0]
+    if person and _surname_particle(tokens, gaz):
+        return False  # "Del Olmo", "De Palacio", "De la Vega", even at a sentence start
+    if first.is_space or first.is_punct or _lower_word(first) or first.lower_ in gaz.cues.name_articles:
+        return _drop_outside_name(tokens, gaz)
     if first.pos_ in NOT_NAME_POS and sentence_initial(first):
         return True
     if first.text in gaz.first_names and len(tokens) > 1 and tokens[1].text[:1].isupper():
         return False  # "Julio Paris", "Abril Medina": a given name that is also a month
     return _function_word(first, gaz)  # "Según Reuters", "Durante Pionyang"
+
+
+def _surname_particle(tokens, gaz: Gazetteer) -> bool:
+    """A capitalised "De"/"Del" heading a family name: the next word but articles is capitalised."""
+    first = tokens[0]
+    if first.lower_ not in gaz.cues.name_connectors or first.lower_ in gaz.cues.name_articles:
+        return False
+    rest = [t for t in tokens[1:] if t.lower_ not in gaz.cues.name_articles]
+    return first.text[:1].isupper() and bool(rest) and rest[0].text[:1].isupper()
 
 
 def _drop_last(token, gaz: Gazetteer) -> bool:
@@ -193,22 +245,31 @@ def _drop_last(token, gaz: Gazetteer) -> bool:
     if token.is_punct:
         return token.text not in ".)"
     return token.lower_ in gaz.cues.name_articles or (
-        token.is_stop and token.text[:1].isupper() and len(token) < 4
+        token.is_stop and token.pos_ not in CONTENT_POS and token.text[:1].isupper() and len(token) < 4
     )
 
 
-def trim(span: Span, gaz: Gazetteer) -> Span | None:
+def _known_name(text: str, gaz: Gazetteer) -> bool:
+    """A gazetteer name, also in the capitals of a headline ("LIBANO" is Líbano)."""
+    return gaz.lookup(text) is not None or gaz.lookup_shouted(text) is not None
+
+
+def trim(span: Span, gaz: Gazetteer, in_context: bool = False) -> Span | None:
     """Cut words that are not part of the name at both edges of a "ner" span.
 
     Leading: lower-case words, function words, an article before a lower-case word
-    ("El líder norcoreano" -> nothing left; "Según Reuters" -> "Reuters"). Trailing: lower-case
-    words and punctuation ("Victoria habló" -> "Victoria"). Gazetteer spans are kept as matched.
+    ("El líder norcoreano" -> nothing left; "Según Reuters" -> "Reuters"); ``in_context`` (see
+    :data:`READ_IN_CONTEXT`), only lower-case words and punctuation, and an article before a
+    lower-case word. Trailing: lower-case words and punctuation ("Victoria habló" -> "Victoria").
+    Gazetteer spans are kept as matched.
     """
     if span.kb_id_:
         return span
     doc, start, end = span.doc, span.start, span.end
-    while start < end and _drop_first(doc[start:end], gaz):
-        if gaz.lookup(doc[start:end].text):
+    person = gaz.cues.label_map.get(span.label_) == "PER"
+    drop_first = _drop_outside_name if in_context else _drop_first
+    while start < end and drop_first(doc[start:end], gaz, person):
+        if _known_name(doc[start:end].text, gaz):
             break  # "El Salvador", "La Paz": the whole is a known name
         start += 1
     while end > start and _drop_last(doc[end - 1], gaz):
@@ -220,10 +281,11 @@ def trim(span: Span, gaz: Gazetteer) -> Span | None:
     return Span(doc, start, end, label=span.label, kb_id=span.kb_id)
 
 
-def is_junk(span: Span, gaz: Gazetteer, was_trimmed: bool = False) -> bool:
+def is_junk(span: Span, gaz: Gazetteer, was_trimmed: bool = False, in_context: bool = False) -> bool:
     """Spans that name nothing: only function words, a lone role word, a lone lower-case word,
     or a lone ordinary word left over from a longer junk span ("El ministro de Defensa" ->
-    "Defensa") or labelled MISC."""
+    "Defensa"), labelled MISC, shouted or capitalised only by its place at a sentence start (this
+    last one not when the NER read it ``in_context``: see :data:`READ_IN_CONTEXT`)."""
     if span.kb_id_:
         return False
     words = [t for t in span if not t.is_punct and not t.is_space]
@@ -235,14 +297,14 @@ def is_junk(span: Span, gaz: Gazetteer, was_trimmed: bool = False) -> bool:
         word = words[0]
         if not word.text[:1].isupper() and not word.text[:1].isdigit():
             return True  # "ner" tagging a lower-case common word
-        if word.lower_ in gaz.cues.org_heads or gaz.lookup(word.text) is not None:
-            return False  # "el Gobierno", "el Ejército": an institution; or a known name
+        if word.lower_ in gaz.cues.org_heads or _known_name(word.text, gaz):
+            return False  # "el Gobierno", "el Ejército": an institution; or a known name ("SERBIA")
         # A capital at a sentence start says nothing: "Noticia", "Críticas" are ordinary words;
         # nor do capitals in a shouted word ("SALUD").
         shouted = word.text.isupper() and len(word) > 3
-        if _is_common(word, gaz) and (
-            was_trimmed or span.label_ == "MISC" or shouted or sentence_initial(word)
-        ):
+        initial = sentence_initial(word) and not in_context
+        misc = span.label_ == "MISC" and (not in_context or _after_title_noun(span, gaz))
+        if _is_common(word, gaz) and (was_trimmed or misc or shouted or initial):
             return True
         if sentence_initial(word) and word.lower_.endswith(tuple(gaz.cues.adverb_suffixes)):
             return True  # "Específicamente, ..."
@@ -262,8 +324,11 @@ def _is_common(token, gaz: Gazetteer) -> bool:
 # 3. Persons the model missed ---------------------------------------------------------------------
 
 
-def fix_label(span: Span, label: str, gaz: Gazetteer) -> str:
-    """Correct the model's label where the context is clear: persons, then ministries."""
+def fix_label(span: Span, label: str, gaz: Gazetteer, in_context: bool = False) -> str:
+    """Correct the model's label where the context is clear: persons, then ministries; only
+    ministries ``in_context`` (see :data:`READ_IN_CONTEXT`)."""
+    if in_context:
+        return "ORG" if label in ("LOC", "MISC", "PER") and _after_portfolio_noun(span, gaz) else label
     label = fix_person(span, label, gaz)
     if label in ("LOC", "MISC", "PER") and span[0].lower_ in gaz.cues.org_heads:
         return "ORG"  # "Ayuntamiento de Vigo", "Gobierno", "Ministry of Defence"
@@ -275,6 +340,13 @@ def fix_label(span: Span, label: str, gaz: Gazetteer) -> str:
 def _after_portfolio_noun(span: Span, gaz: Gazetteer) -> bool:
     """'ministro de Exteriores', 'Ministry of Defence', 'ministra alemana de Cooperación': the
     span names a ministry, not a place or a person."""
+    return _after_title_noun(span, gaz, gaz.cues.portfolio_nouns)
+
+
+def _after_title_noun(span: Span, gaz: Gazetteer, nouns: frozenset[str] | None = None) -> bool:
+    """The span follows '<noun> de' (a demonym may come between: 'ministra alemana de'), the noun
+    one of ``nouns`` (default: a portfolio or role noun: 'consejero de Sanidad')."""
+    nouns = nouns if nouns is not None else gaz.cues.portfolio_nouns | gaz.cues.role_nouns
     doc, i = span.doc, span.start
     if i < 2 or doc[i - 1].lower_ not in gaz.cues.name_connectors or gaz.lookup(span.text):
         return False
@@ -282,7 +354,7 @@ def _after_portfolio_noun(span: Span, gaz: Gazetteer) -> bool:
     entry = gaz.lookup(before.text)
     if i >= 3 and entry is not None and entry.kind == "demonym":  # "ministra alemana de"
         before = doc[i - 3]
-    return before.lower_ in gaz.cues.portfolio_nouns
+    return before.lower_ in nouns
 
 
 def fix_person(span: Span, label: str, gaz: Gazetteer) -> str:
@@ -318,13 +390,16 @@ def whole_name(span: Span, label: str, gaz: Gazetteer) -> Span | None:
     "Exteriores de Rusia" in "el Ministerio de Asuntos Exteriores de Rusia" -> "Ministerio de
     Asuntos Exteriores de Rusia": the name goes on to the left through capitalised words and the
     connectors between them ("de", "del"). A sentence-initial capital is part of it only when it
-    heads an institution ("Ministerio ..."), a role noun ("Presidente") never.
+    heads an institution ("Ministerio ..."), a role noun ("Presidente") never. Nor does it take in
+    another entity of the Doc: "Servicio de Cardiología del Hospital Central", read by the NER as
+    two names, stays two.
     """
     if label not in ("ORG", "MISC") or gaz.lookup(span.text) is not None:
         return None
     doc, start = span.doc, span.start
+    others = {i for e in doc.ents if not e.start <= span.start < e.end for i in range(e.start, e.end)}
     i = start - 1
-    while i >= 0:
+    while i >= 0 and i not in others:
         token = doc[i]
         if _name_word(token, gaz):
             start = i
@@ -436,11 +511,13 @@ def _strip_country(window: list, gaz: Gazetteer) -> tuple[str | None, list]:
 def enrich(mention: Mention, gaz: Gazetteer, key: str | None) -> Mention:
     """Fill canonical/country/role from the gazetteer entry the mention was matched to, if any."""
     entry = gaz.entries.get(key) if key else None
+    if entry is not None and named_after_city(entry, mention.label):
+        return mention  # the club, not the city its name comes from: no canonical, no country
     if entry is None and mention.text not in gaz.gated:
         entry = gaz.lookup(mention.text)
-    if entry is None and mention.text.isupper() and len(mention.text) > 3:
-        # A dateline in capitals ("MOSCÚ (EFE) -"): the place under its usual spelling.
-        place = gaz.lookup(mention.text.title())
+    if entry is None and len(mention.text) > 3:
+        # A dateline in capitals ("MOSCÚ (EFE) -", "PERU -"): the place under its usual spelling.
+        place = gaz.lookup_shouted(mention.text)
         entry = place if place and place.kind in ("city", "country", "region") else None
     if entry is None:
         return mention
@@ -448,6 +525,14 @@ def enrich(mention: Mention, gaz: Gazetteer, key: str | None) -> Mention:
         return replace(mention, country=entry.country)
     label = entry.label if entry.label in ("PER", "ORG", "LOC") else mention.label
     return replace(mention, label=label, canonical=entry.canonical, country=entry.country, role=entry.role)
+
+
+def named_after_city(entry: Entry, label: str | None) -> bool:
+    """A city's name the NER read as an organisation: a club, a team or a firm named after the
+    city ("el Valencia ganó", "el Elche"), not the city. A country or a capital stays a place even
+    when it plays or stands for its government ("España ganó", "Moscú y Pekín niegan"): crisol's
+    convention for news."""
+    return entry.kind == "city" and label == "ORG" and not is_capital(entry.canonical, entry.country)
 
 
 @lru_cache(maxsize=1)

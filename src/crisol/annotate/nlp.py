@@ -225,7 +225,14 @@ def _split_glued_credits(nlp: Language, agencies: list[str]) -> None:
 @Language.component("crisol_sentences")
 def sentences(doc: Doc) -> Doc:
     """Set every token's sentence start from the shared splitter: True where a sentence begins,
-    False elsewhere, so the parser (which keeps pre-set boundaries) adds none of its own."""
+    False elsewhere, so the parser (which keeps pre-set boundaries) adds none of its own.
+
+    A Doc that arrives already split, every token's start given (``Doc(..., sent_starts=...)``:
+    a pre-segmented corpus, the NER benchmark), keeps the caller's sentences: re-splitting them
+    would cut a name across two sentences, where no NER can find it whole.
+    """
+    if doc.has_annotation("SENT_START", require_complete=True):
+        return doc
     starts = set()
     for start, end in sentence_spans(doc.text):
         span = doc.char_span(start, end, alignment_mode="expand")

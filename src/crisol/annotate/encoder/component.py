@@ -3,7 +3,11 @@
 It reads the Doc's sentences (the parser runs before it), tags every word of the document with
 the encoder, each sentence in the context of its neighbours, and sets ``doc.ents``. Entities the
 gazetteer ruler pre-set are kept where the encoder found nothing overlapping them: the gazetteer
-knows names, the encoder reads context.
+knows names, the encoder reads context. Where both found the same words, the span keeps the
+gazetteer's link and takes the encoder's label (``crisol.annotate.mentions`` then decides which
+label stands: a city read as an organisation is a club named after it, a country stays a place).
+The Doc is marked ``READ_IN_CONTEXT``, so the mention filters leave out the repairs made for a
+model that reads a name by its shape.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from crisol.annotate.encoder.tagger import EncoderNer, entity_spans
+from crisol.annotate.mentions import READ_IN_CONTEXT
 
 
 @lru_cache(maxsize=2)
@@ -42,14 +47,23 @@ class EncoderNerComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         found = encoder_spans(doc, self.model)
-        # A gazetteer span the encoder found too is kept as the gazetteer set it (its link to the
-        # entry, its label); one the encoder read differently gives way; one it missed stays.
+        # A gazetteer span the encoder found too keeps its link to the entry and carries the
+        # encoder's label (what the context says); one the encoder read differently gives way;
+        # one it missed stays.
         preset = {(e.start, e.end): e for e in doc.ents}
-        found = [preset.get((s.start, s.end), s) for s in found]
+        found = [_linked(s, preset.get((s.start, s.end))) for s in found]
         taken = {i for span in found for i in range(span.start, span.end)}
         kept = [e for e in doc.ents if not taken.intersection(range(e.start, e.end))]
         doc.ents = sorted(filter_spans([*found, *kept]), key=lambda s: s.start)
+        doc.user_data[READ_IN_CONTEXT] = True
         return doc
+
+
+def _linked(span: Span, preset: Span | None) -> Span:
+    """The encoder's span with the gazetteer's link to the entry, when the gazetteer found it too."""
+    if preset is None:
+        return span
+    return Span(span.doc, span.start, span.end, label=span.label, kb_id=preset.kb_id)
 
 
 @Language.factory("crisol_encoder_ner", default_config={"model_dir": ""})
