@@ -1,0 +1,355 @@
+"""Attention over time: how much a query, an entity or a story was covered, day by day or week
+by week, and by whom; two or more selections side by side.
+
+Each period carries the three counts crisol keeps apart everywhere:
+
+- ``articles``: what was published (copies included);
+- ``outlets``: who published it (:func:`crisol.text.outlet_key`: "EL PAÍS" is "El País"; an
+  article whose outlet is unknown counts as one of its own, as :func:`~crisol.text.count_outlets`);
+- ``independent_sources``: articles once copies, rewrites and one wire story run by several
+  outlets are counted with their origin (:func:`crisol.present.sources.independent_sources`).
+  A source counts in the period of its origin (its first article), so the periods add up to
+  the whole: a copy published a week later is more articles that week, not a new source.
+
+Over the whole period: the outlets and languages (exact), and the entities and words most
+present (from a fixed sample of at most :data:`ENTITY_SAMPLE` and :data:`WORD_SAMPLE` articles,
+as Media Cloud does for words: the answer stays fast on any store). Top words are those most
+over-represented in the selection against a sample of the whole store, so function words
+("de", "the") fall out in every language without a word list.
+
+>>> from crisol.store import open_store
+>>> att = attention(open_store(":memory:"), Selection(q="huelga"))
+>>> att.totals, att.points
+({'articles': 0, 'outlets': 0, 'independent_sources': 0, 'undated': 0}, [])
+>>> period_start("2025-03-06", "week")  # a Thursday: its week starts on Monday the 3rd
+'2025-03-03'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any, Iterable, Iterator, Sequence
+
+from crisol.link.dedup import Relation
+from crisol.present.sources import independent_sources
+from crisol.store import attention as q
+from crisol.store.attention import Selection
+from crisol.store.store import Store
+from crisol.text import UNKNOWN_OUTLET, fold, outlet_key
+
+INTERVALS = ("day", "week")
+TOP = 15  # items in each top list
+ENTITY_SAMPLE = 1000  # articles whose mentions are counted for the top entities
+WORD_SAMPLE = 200  # articles whose words are counted for the top words (and of the background)
+WORD_CHARS = 3000  # characters of each text read for words (the lead says what it is about)
+MIN_WORD = 3  # shorter words are mostly particles and say nothing about a topic
+MAX_PERIODS = 3700  # ten years of days: the most periods a timeline is filled to
+_WORD = re.compile(r"\w+")
+
+__all__ = ["Attention", "Point", "Selection", "attention", "compare", "csv_text", "period_start"]
+
+
+@dataclass
+class Point:
+    """One period (its first day, ``YYYY-MM-DD``) and its three counts."""
+
+    period: str
+    articles: int = 0
+    outlets: int = 0
+    independent_sources: int = 0
+
+
+@dataclass
+class Attention:
+    """The attention a selection got: per period, and over the whole period."""
+
+    selection: Selection
+    interval: str
+    points: list[Point]
+    totals: dict[str, int]
+    outlets: list[dict[str, Any]] = field(default_factory=list)
+    languages: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    words: list[dict[str, Any]] = field(default_factory=list)
+    sample: dict[str, int] = field(default_factory=dict)  # articles read for entities and words
+
+    @property
+    def label(self) -> str:
+        return self.selection.label()
+
+    def to_dict(self) -> dict[str, Any]:
+        sel = self.selection
+        return {
+            "query": sel.q,
+            "entity": sel.entity,
+            "story": sel.story,
+            "label": self.label,
+            "interval": self.interval,
+            "filters": {
+                "outlets": sel.outlets,
+                "language": sel.language,
+                "since": sel.since.isoformat() if sel.since else None,
+                "until": sel.until.isoformat() if sel.until else None,
+            },
+            "totals": self.totals,
+            "timeline": [p.__dict__ for p in self.points],
+            "outlets": self.outlets,
+            "languages": self.languages,
+            "entities": self.entities,
+            "words": self.words,
+            "sample": self.sample,
+        }
+
+
+def period_start(day: str, interval: str) -> str:
+    """The first day of the period holding ``day``: itself, or the Monday of its ISO week."""
+    if interval == "day":
+        return day
+    d = date.fromisoformat(day)
+    return (d - timedelta(days=d.weekday())).isoformat()
+
+
+def _periods(first: str, last: str, interval: str) -> list[str]:
+    step = 1 if interval == "day" else 7
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    count = min(MAX_PERIODS, (end - start).days // step + 1)
+    return [(start + timedelta(days=step * i)).isoformat() for i in range(count)]
+
+
+def _check(interval: str) -> None:
+    if interval not in INTERVALS:
+        raise ValueError(f"interval must be one of {', '.join(INTERVALS)}; got {interval!r}")
+
+
+def attention(store: Store, sel: Selection, interval: str = "day", top: int = TOP) -> Attention:
+    """Counts per ``interval`` ("day" or "week") of the selection's articles, outlets and
+    independent sources, and its top outlets, languages, entities and words."""
+    _check(interval)
+    rows = q.day_counts(store, sel)
+    points: dict[str, Point] = {}
+    outlets_in: dict[str, set[str]] = {}
+    unknown_in: Counter[str] = Counter()
+    for r in rows:
+        period = period_start(r.day, interval) if r.day else ""
+        p = points.setdefault(period, Point(period))
+        p.articles += r.articles
+        if r.outlet and r.outlet.strip():
+            outlets_in.setdefault(period, set()).add(outlet_key(r.outlet, ""))
+        else:  # each article of an unknown outlet is an outlet of its own (count_outlets)
+            unknown_in[period] += r.articles
+    for period, p in points.items():
+        p.outlets = len(outlets_in.get(period, ())) + unknown_in[period]
+        p.independent_sources = p.articles
+    for period, n in _copies_per_period(store, sel, interval).items():
+        points[period].independent_sources -= n
+    undated = points.pop("", Point(""))
+    totals = {
+        "articles": sum(r.articles for r in rows),
+        "outlets": len(set().union(*outlets_in.values())) + sum(unknown_in.values()),
+        "independent_sources": sum(p.independent_sources for p in points.values())
+        + undated.independent_sources,
+        "undated": undated.articles,
+    }
+    result = Attention(sel, interval, _filled(points, sel, interval), totals)
+    result.outlets, result.languages = _outlets(rows, top), _languages(rows)
+    if rows:
+        _add_samples(store, result, top)
+    return result
+
+
+def _copies_per_period(store: Store, sel: Selection, interval: str) -> Counter[str]:
+    """Articles that count with an origin (not as a source of their own), per period."""
+    links = q.links(store, sel)
+    if not links.articles:
+        return Counter()
+    relations = [Relation(a, b, kind, 0.0) for a, b, kind in links.relations]  # type: ignore[arg-type]
+    # independent_sources reads only id, copy_of and published of each article
+    sources = independent_sources(links.articles, relations, links.agencies)  # type: ignore[arg-type]
+    out: Counter[str] = Counter()
+    for a in links.articles:
+        if sources.origin_of.get(a.id, a.id) != a.id:
+            out[period_start(a.published.date().isoformat(), interval) if a.published else ""] += 1
+    return out
+
+
+def _filled(points: dict[str, Point], sel: Selection, interval: str) -> list[Point]:
+    """The periods oldest first, empty ones included, from the window's start (or the first
+    article) to its end (or the last article)."""
+    if not points:
+        return []
+    first = min(points)
+    last = max(points)
+    if sel.since:
+        first = min(first, period_start(sel.since.date().isoformat(), interval))
+    if sel.until:
+        last = max(last, period_start(sel.until.date().isoformat(), interval))
+    return [points.get(p) or Point(p) for p in _periods(first, last, interval)]
+
+
+def _outlets(rows: Sequence[q.DayCount], top: int) -> list[dict[str, Any]]:
+    """Outlets by articles, each under its most used spelling; unknown outlets as one line."""
+    articles: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
+    for r in rows:
+        key = outlet_key(r.outlet, "") if r.outlet and r.outlet.strip() else ""
+        articles[key] += r.articles
+        if key:
+            spellings.setdefault(key, Counter())[r.outlet] += r.articles  # type: ignore[index]
+    out = []
+    for key, n in articles.most_common():
+        name = spellings[key].most_common(1)[0][0] if key else None
+        out.append({"outlet": name, "label": name or UNKNOWN_OUTLET, "articles": n})
+    return out[:top]
+
+
+def _languages(rows: Sequence[q.DayCount]) -> list[dict[str, Any]]:
+    counts: Counter[str | None] = Counter()
+    for r in rows:
+        counts[r.language] += r.articles
+    return [{"language": lang, "articles": n} for lang, n in counts.most_common()]
+
+
+def _add_samples(store: Store, result: Attention, top: int) -> None:
+    ids = q.sample_ids(store, result.selection, max(ENTITY_SAMPLE, WORD_SAMPLE))
+    result.entities = [
+        {"entity_id": eid, "name": name, "type": kind, "articles": n}
+        for eid, name, kind, n in q.entity_counts(store, ids[:ENTITY_SAMPLE], top)
+    ]
+    word_ids = ids[:WORD_SAMPLE]
+    result.words = top_words(q.texts(store, word_ids, WORD_CHARS), _background(store), top)
+    result.sample = {"entities": len(ids[:ENTITY_SAMPLE]), "words": len(word_ids)}
+
+
+def _background(store: Store) -> Counter[str]:
+    """Document frequencies of words over a fixed sample of the whole store (its size under
+    the key ``""``), kept while the store holds the same number of articles."""
+    return _background_for(store, store.count_articles())
+
+
+@lru_cache(maxsize=8)
+def _background_for(store: Store, articles: int) -> Counter[str]:
+    ids = q.sample_ids(store, Selection(), WORD_SAMPLE)
+    counts = document_frequencies(q.texts(store, ids, WORD_CHARS))
+    counts[""] = len(ids)
+    return counts
+
+
+def _spelled(texts: Iterable[tuple[str | None, str, str | None]]) -> Iterator[Counter[str]]:
+    """For each text, the lowercase spellings of its words (title and text), with counts."""
+    for title, body, _language in texts:
+        yield Counter(w for w in _WORD.findall(f"{title or ''}\n{body or ''}".lower()) if _is_word(w))
+
+
+def _is_word(w: str) -> bool:
+    return len(w) >= MIN_WORD and not w.isdigit()
+
+
+def document_frequencies(texts: Iterable[tuple[str | None, str, str | None]]) -> Counter[str]:
+    """In how many texts each folded word appears.
+
+    >>> sorted(document_frequencies([("Huelga", "la huelga sigue", "es"), (None, "Huelga", "es")]).items())
+    [('huelga', 2), ('sigue', 1)]
+    """
+    df: Counter[str] = Counter()
+    for spellings in _spelled(texts):
+        df.update({_fold(w) for w in spellings})
+    return df
+
+
+@lru_cache(maxsize=100_000)
+def _fold(word: str) -> str:
+    return fold(word)
+
+
+def top_words(
+    texts: Sequence[tuple[str | None, str, str | None]], background: Counter[str], top: int
+) -> list[dict[str, Any]]:
+    """The words most over-represented in ``texts`` against ``background`` (document
+    frequencies, its size under ``""``): share of texts × log inverse background frequency.
+    A word must appear in two texts at least (one article's quirk is no trend); each is shown
+    in its most used spelling.
+
+    >>> bg = Counter({"": 4, "de": 4, "la": 4, "huelga": 1})
+    >>> texts = [(None, "La huelga de metro", "es"), (None, "Huelga de taxis", "es")]
+    >>> [w["word"] for w in top_words(texts, bg, 3)]
+    ['huelga']
+    """
+    spelled = list(_spelled(texts))
+    df: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for spellings in spelled:
+        df.update({_fold(w) for w in spellings})
+        for w, n in spellings.items():
+            forms.setdefault(_fold(w), Counter())[w] += n
+    n, n_bg = len(spelled), background.get("", 0)
+    scored = []
+    for word, k in df.items():
+        if k < 2:
+            continue
+        weight = math.log((n_bg + 1) / (background.get(word, 0) + 1))
+        if weight > 0:
+            scored.append((k / n * weight, word, k))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return [
+        {"word": forms[w].most_common(1)[0][0], "articles": k, "score": round(score, 4)}
+        for score, w, k in scored[:top]
+    ]
+
+
+def compare(
+    store: Store, selections: Sequence[Selection], interval: str = "day", top: int = TOP
+) -> list[Attention]:
+    """The attention of each selection, their timelines over the same periods (so one chart
+    can draw them together)."""
+    results = [attention(store, sel, interval, top) for sel in selections]
+    periods = sorted({p.period for r in results for p in r.points})
+    if periods:
+        span = _periods(periods[0], periods[-1], interval)
+        for r in results:
+            have = {p.period: p for p in r.points}
+            r.points = [have.get(p) or Point(p) for p in span]
+    return results
+
+
+CSV_TABLES = ("timeline", "outlets", "languages", "entities", "words")
+
+
+def csv_text(results: Sequence[Attention], table: str = "timeline") -> str:
+    """One table of one or more attention results as CSV, a ``selection`` column first (what
+    was counted: the query, entity or story), so two compared queries share one file.
+
+    >>> from crisol.store.attention import Selection
+    >>> a = Attention(Selection(q="huelga"), "day", [Point("2025-03-03", 3, 2, 1)], {})
+    >>> print(csv_text([a]), end="")
+    selection,period,articles,outlets,independent_sources
+    huelga,2025-03-03,3,2,1
+    """
+    if table not in CSV_TABLES:
+        raise ValueError(f"table must be one of {', '.join(CSV_TABLES)}; got {table!r}")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    rows: list[dict[str, Any]] = []
+    for r in results:
+        items = [p.__dict__ for p in r.points] if table == "timeline" else getattr(r, table)
+        rows += [{"selection": r.label, **item} for item in items]
+    columns = list(rows[0]) if rows else ["selection", *_COLUMNS[table]]
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    return out.getvalue()
+
+
+_COLUMNS = {
+    "timeline": ["period", "articles", "outlets", "independent_sources"],
+    "outlets": ["outlet", "label", "articles"],
+    "languages": ["language", "articles"],
+    "entities": ["entity_id", "name", "type", "articles"],
+    "words": ["word", "articles", "score"],
+}
