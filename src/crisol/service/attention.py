@@ -132,26 +132,26 @@ def attention(store: Store, sel: Selection, interval: str = "day", top: int = TO
     """Counts per ``interval`` ("day" or "week") of the selection's articles, outlets and
     independent sources, and its top outlets, languages, entities and words."""
     _check(interval)
-    rows = q.day_counts(store, sel)
+    rows = q.rows(store, sel)
     points: dict[str, Point] = {}
     outlets_in: dict[str, set[str]] = {}
     unknown_in: Counter[str] = Counter()
     for r in rows:
         period = period_start(r.day, interval) if r.day else ""
-        p = points.setdefault(period, Point(period))
-        p.articles += r.articles
+        p = points.get(period) or points.setdefault(period, Point(period))
+        p.articles += 1
         if r.outlet and r.outlet.strip():
-            outlets_in.setdefault(period, set()).add(outlet_key(r.outlet, ""))
+            outlets_in.setdefault(period, set()).add(_outlet_key(r.outlet))
         else:  # each article of an unknown outlet is an outlet of its own (count_outlets)
-            unknown_in[period] += r.articles
+            unknown_in[period] += 1
     for period, p in points.items():
         p.outlets = len(outlets_in.get(period, ())) + unknown_in[period]
         p.independent_sources = p.articles
-    for period, n in _copies_per_period(store, sel, interval).items():
+    for period, n in _copies_per_period(store, rows, interval).items():
         points[period].independent_sources -= n
     undated = points.pop("", Point(""))
     totals = {
-        "articles": sum(r.articles for r in rows),
+        "articles": len(rows),
         "outlets": len(set().union(*outlets_in.values())) + sum(unknown_in.values()),
         "independent_sources": sum(p.independent_sources for p in points.values())
         + undated.independent_sources,
@@ -160,13 +160,18 @@ def attention(store: Store, sel: Selection, interval: str = "day", top: int = TO
     result = Attention(sel, interval, _filled(points, sel, interval), totals)
     result.outlets, result.languages = _outlets(rows, top), _languages(rows)
     if rows:
-        _add_samples(store, result, top)
+        _add_samples(store, result, [r.id for r in rows[:ENTITY_SAMPLE]], top)
     return result
 
 
-def _copies_per_period(store: Store, sel: Selection, interval: str) -> Counter[str]:
+@lru_cache(maxsize=10_000)
+def _outlet_key(outlet: str) -> str:
+    return outlet_key(outlet, "")
+
+
+def _copies_per_period(store: Store, rows: Sequence[q.Row], interval: str) -> Counter[str]:
     """Articles that count with an origin (not as a source of their own), per period."""
-    links = q.links(store, sel)
+    links = q.links(store, rows)
     if not links.articles:
         return Counter()
     relations = [Relation(a, b, kind, 0.0) for a, b, kind in links.relations]  # type: ignore[arg-type]
@@ -193,31 +198,30 @@ def _filled(points: dict[str, Point], sel: Selection, interval: str) -> list[Poi
     return [points.get(p) or Point(p) for p in _periods(first, last, interval)]
 
 
-def _outlets(rows: Sequence[q.DayCount], top: int) -> list[dict[str, Any]]:
+def _outlets(rows: Sequence[q.Row], top: int) -> list[dict[str, Any]]:
     """Outlets by articles, each under its most used spelling; unknown outlets as one line."""
+    by_spelling = Counter(r.outlet for r in rows)
     articles: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
-    for r in rows:
-        key = outlet_key(r.outlet, "") if r.outlet and r.outlet.strip() else ""
-        articles[key] += r.articles
+    for outlet, n in by_spelling.items():
+        key = _outlet_key(outlet) if outlet and outlet.strip() else ""
+        articles[key] += n
         if key:
-            spellings.setdefault(key, Counter())[r.outlet] += r.articles  # type: ignore[index]
+            spellings.setdefault(key, Counter())[outlet] += n  # type: ignore[index]
     out = []
-    for key, n in articles.most_common():
+    for key, n in sorted(articles.items(), key=lambda kv: (-kv[1], kv[0] == "", kv[0])):
         name = spellings[key].most_common(1)[0][0] if key else None
         out.append({"outlet": name, "label": name or UNKNOWN_OUTLET, "articles": n})
     return out[:top]
 
 
-def _languages(rows: Sequence[q.DayCount]) -> list[dict[str, Any]]:
-    counts: Counter[str | None] = Counter()
-    for r in rows:
-        counts[r.language] += r.articles
+def _languages(rows: Sequence[q.Row]) -> list[dict[str, Any]]:
+    counts = Counter(r.language for r in rows)
     return [{"language": lang, "articles": n} for lang, n in counts.most_common()]
 
 
-def _add_samples(store: Store, result: Attention, top: int) -> None:
-    ids = q.sample_ids(store, result.selection, max(ENTITY_SAMPLE, WORD_SAMPLE))
+def _add_samples(store: Store, result: Attention, ids: list[str], top: int) -> None:
+    """Top entities and words from ``ids``, a sample of the selection (ordered by id)."""
     result.entities = [
         {"entity_id": eid, "name": name, "type": kind, "articles": n}
         for eid, name, kind, n in q.entity_counts(store, ids[:ENTITY_SAMPLE], top)
@@ -229,22 +233,24 @@ def _add_samples(store: Store, result: Attention, top: int) -> None:
 
 def _background(store: Store) -> Counter[str]:
     """Document frequencies of words over a fixed sample of the whole store (its size under
-    the key ``""``), kept while the store holds the same number of articles."""
-    return _background_for(store, store.count_articles())
+    the key ``""``), kept while the store's size stays within a few percent (two significant
+    digits): an ingest running beside does not make every request read it again."""
+    n = store.count_articles()
+    return _background_for(store, round(n, -max(0, len(str(n)) - 2)))
 
 
 @lru_cache(maxsize=8)
-def _background_for(store: Store, articles: int) -> Counter[str]:
-    ids = q.sample_ids(store, Selection(), WORD_SAMPLE)
+def _background_for(store: Store, size: int) -> Counter[str]:
+    ids = q.sample_ids(store, WORD_SAMPLE)
     counts = document_frequencies(q.texts(store, ids, WORD_CHARS))
     counts[""] = len(ids)
     return counts
 
 
-def _spelled(texts: Iterable[tuple[str | None, str, str | None]]) -> Iterator[Counter[str]]:
-    """For each text, the lowercase spellings of its words (title and text), with counts."""
+def _spelled(texts: Iterable[tuple[str | None, str, str | None]]) -> Iterator[set[str]]:
+    """For each text, the lowercase spellings of its words (title and text)."""
     for title, body, _language in texts:
-        yield Counter(w for w in _WORD.findall(f"{title or ''}\n{body or ''}".lower()) if _is_word(w))
+        yield {w for w in _WORD.findall(f"{title or ''}\n{body or ''}".lower()) if _is_word(w)}
 
 
 def _is_word(w: str) -> bool:
@@ -268,13 +274,17 @@ def _fold(word: str) -> str:
     return fold(word)
 
 
+OVER = 1.5  # how much more often than in the whole store a word must appear to be a top word
+
+
 def top_words(
     texts: Sequence[tuple[str | None, str, str | None]], background: Counter[str], top: int
 ) -> list[dict[str, Any]]:
     """The words most over-represented in ``texts`` against ``background`` (document
-    frequencies, its size under ``""``): share of texts × log inverse background frequency.
-    A word must appear in two texts at least (one article's quirk is no trend); each is shown
-    in its most used spelling.
+    frequencies, its size under ``""``): share of texts × log of the ratio to the background's
+    share (a word as common everywhere scores 0). A word must appear in two texts at least (one
+    article's quirk is no trend) and :data:`OVER` times as often as in the background; each is
+    shown in its most used spelling.
 
     >>> bg = Counter({"": 4, "de": 4, "la": 4, "huelga": 1})
     >>> texts = [(None, "La huelga de metro", "es"), (None, "Huelga de taxis", "es")]
@@ -282,25 +292,24 @@ def top_words(
     ['huelga']
     """
     spelled = list(_spelled(texts))
+    spellings: Counter[str] = Counter()
+    for words in spelled:
+        spellings.update(words)
     df: Counter[str] = Counter()
-    forms: dict[str, Counter[str]] = {}
-    for spellings in spelled:
-        df.update({_fold(w) for w in spellings})
-        for w, n in spellings.items():
-            forms.setdefault(_fold(w), Counter())[w] += n
+    shown: dict[str, tuple[int, str]] = {}
+    for w, k in spellings.items():
+        key = _fold(w)
+        shown[key] = max(shown.get(key, (0, w)), (k, w))
+    for words in spelled:
+        df.update({_fold(w) for w in words})
     n, n_bg = len(spelled), background.get("", 0)
     scored = []
     for word, k in df.items():
-        if k < 2:
-            continue
-        weight = math.log((n_bg + 1) / (background.get(word, 0) + 1))
-        if weight > 0:
-            scored.append((k / n * weight, word, k))
+        share, usual = k / n, (background.get(word, 0) + 1) / (n_bg + 2)
+        if k >= 2 and share >= OVER * usual:
+            scored.append((share * math.log(share / usual), word, k))
     scored.sort(key=lambda t: (-t[0], t[1]))
-    return [
-        {"word": forms[w].most_common(1)[0][0], "articles": k, "score": round(score, 4)}
-        for score, w, k in scored[:top]
-    ]
+    return [{"word": shown[w][1], "articles": k, "score": round(score, 4)} for score, w, k in scored[:top]]
 
 
 def compare(

@@ -2,14 +2,14 @@
 counted per day, and the links that make some of them copies of others.
 
 A :class:`Selection` is a search query, an entity, a story or nothing, narrowed by outlets,
-language and a publication window. The day counts are grouped in SQL (one row per day, outlet
-and language: a few thousand rows for 100k articles), so the articles themselves are never
-loaded; only the articles linked as copies, rewrites or wire stories of one another are read one
-by one, to group them into independent sources (:func:`crisol.present.sources.independent_sources`).
+language and a publication window. Its articles are read in one statement, from a covering
+index (day, outlet, language, copy and agency links: no text); only the articles linked as
+copies, rewrites or wire stories of one another are then looked up, to group them into
+independent sources (:func:`crisol.present.sources.independent_sources`).
 
 >>> from crisol.store import open_store
 >>> store = open_store(":memory:")
->>> day_counts(store, Selection(q="elecciones"))
+>>> rows(store, Selection(q="elecciones"))
 []
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Sequence
 
-from sqlalchemy import Connection, String, func, select, text
+from sqlalchemy import Connection, String, func, or_, select, text
 from sqlalchemy.sql import ColumnElement
 
 from crisol.present.sources import DEPENDENT_KINDS
@@ -54,16 +54,6 @@ class Selection:
         if self.entity:
             return f"entity {self.entity}"
         return f"story {self.story}" if self.story else "all articles"
-
-
-@dataclass(frozen=True)
-class DayCount:
-    """Articles of one day (None: undated), outlet and language."""
-
-    day: str | None
-    outlet: str | None
-    language: str | None
-    articles: int
 
 
 @dataclass(frozen=True)
@@ -141,66 +131,78 @@ def day_of(conn: Connection, column) -> Any:
     return func.substr(column, 1, 10)  # SQLite keeps UTC timestamps as sortable text
 
 
-def day_counts(store: Store, sel: Selection) -> list[DayCount]:
-    """Articles of the selection per day, outlet and language (undated articles: day None)."""
-    a = s.articles
+@dataclass(frozen=True)
+class Row:
+    """One article of a selection, as the counts need it."""
+
+    id: str
+    day: str | None  # UTC day of publication, YYYY-MM-DD; None: undated
+    outlet: str | None
+    language: str | None
+    published: datetime | None
+    copy_of: str | None
+    agency: str | None
+    linked: bool  # the original of a copy, or a side of a dependent relation
+
+
+def rows(store: Store, sel: Selection) -> list[Row]:
+    """The selection's articles in one statement (read from the covering index
+    ``ix_articles_attention``, never from the wide article rows), ordered by id: the first
+    ones are a sample spread over all of it, since ids are hashes of the input."""
+    a, r = s.articles, s.relations
+    dependent = r.c.kind.in_(sorted(DEPENDENT_KINDS))
     with store.connection() as conn:
         where = conditions(conn, sel)
         if where is None:
             return []
-        day = day_of(conn, a.c.published).label("day")
-        query = select(day, a.c.outlet, a.c.language, func.count()).where(*where)
-        rows = conn.execute(query.group_by(day, a.c.outlet, a.c.language)).all()
-    return [DayCount(d, o, lang, n) for d, o, lang, n in rows]
-
-
-def links(store: Store, sel: Selection) -> Links:
-    """Copies, dependent relations and shared wire stories among the selection's articles.
-
-    A wire agency's credit groups articles only within one story: over weeks an agency sends
-    many stories, and two outlets running the same one is what makes them one source."""
-    a, x, y = s.articles, s.articles.alias("x"), s.articles.alias("y")
-    r, sa = s.relations, s.story_articles
-    with store.connection() as conn:
-        in_x, in_y = conditions(conn, sel, x), conditions(conn, sel, y)
-        if in_x is None or in_y is None:
-            return Links([], [], {})
-        both = [*in_x, *in_y]
-        copies = conn.execute(
-            select(x.c.id, x.c.copy_of).join(y, y.c.id == x.c.copy_of).where(x.c.copy_of.is_not(None), *both)
-        ).all()
-        related = conn.execute(
-            select(r.c.a, r.c.b, r.c.kind)
-            .join(x, x.c.id == r.c.a)
-            .join(y, y.c.id == r.c.b)
-            .where(r.c.kind.in_(sorted(DEPENDENT_KINDS)), *both)
-        ).all()
-        wired = conn.execute(
-            select(x.c.id, x.c.agency, sa.c.story_id)
-            .join(sa, sa.c.article_id == x.c.id)
-            .where(x.c.agency.is_not(None), *in_x)
-        ).all()
-        agencies = {aid: f"{agency}|{story}" for aid, agency, story in wired}
-        copy_of = dict(copies)
-        ids = sorted(
-            set(copy_of) | set(copy_of.values()) | {i for row in related for i in row[:2]} | set(agencies)
+        linked = or_(
+            a.c.id.in_(select(a.c.copy_of).where(a.c.copy_of.is_not(None)).scalar_subquery()),
+            a.c.id.in_(select(r.c.a).where(dependent).scalar_subquery()),
+            a.c.id.in_(select(r.c.b).where(dependent).scalar_subquery()),
         )
-        published: dict[str, datetime | None] = {}
-        for chunk in _chunks(ids):
-            published.update(conn.execute(select(a.c.id, a.c.published).where(a.c.id.in_(chunk))).all())
-    members = [Linked(i, published.get(i), copy_of.get(i)) for i in ids]
-    return Links(members, [tuple(row) for row in related], agencies)
+        cols = (
+            a.c.id,
+            day_of(conn, a.c.published),
+            a.c.outlet,
+            a.c.language,
+            a.c.published,
+            a.c.copy_of,
+            a.c.agency,
+        )
+        query = select(*cols, linked).where(*where).order_by(a.c.id)
+        return [Row(*row[:7], bool(row[7])) for row in conn.execute(query)]
 
 
-def sample_ids(store: Store, sel: Selection, size: int) -> list[str]:
-    """Up to ``size`` ids of the selection, the same ones each time and spread over all of it:
-    article ids are hashes of the input, so their order is unrelated to date or outlet."""
+def links(store: Store, rows: Sequence[Row]) -> Links:
+    """Copies, dependent relations and shared wire stories among ``rows`` (a selection).
+
+    A link counts when both its ends are in the selection. A wire agency's credit groups
+    articles only within one story: over weeks an agency sends many stories, and two outlets
+    running the same one is what makes them one source."""
+    r, sa = s.relations, s.story_articles
+    by_id = {row.id: row for row in rows if row.linked or row.copy_of or row.agency}
+    ids = sorted(by_id)
+    related: list[tuple[str, str, str]] = []
+    stories_of: dict[str, str] = {}
+    with store.connection() as conn:
+        for chunk in _chunks([i for i in ids if by_id[i].linked]):
+            query = select(r.c.a, r.c.b, r.c.kind).where(
+                r.c.kind.in_(sorted(DEPENDENT_KINDS)), r.c.a.in_(chunk)
+            )
+            related += [(x, y, kind) for x, y, kind in conn.execute(query) if y in by_id]
+        for chunk in _chunks([i for i in ids if by_id[i].agency]):
+            query = select(sa.c.article_id, sa.c.story_id).where(sa.c.article_id.in_(chunk))
+            stories_of.update(conn.execute(query).all())
+    members = [Linked(i, by_id[i].published, c if (c := by_id[i].copy_of) in by_id else None) for i in ids]
+    agencies = {i: f"{by_id[i].agency}|{stories_of[i]}" for i in ids if by_id[i].agency and i in stories_of}
+    return Links(members, related, agencies)
+
+
+def sample_ids(store: Store, size: int) -> list[str]:
+    """The first ``size`` article ids of the store: a fixed sample spread over all of it."""
     a = s.articles
     with store.connection() as conn:
-        where = conditions(conn, sel)
-        if where is None:
-            return []
-        return list(conn.scalars(select(a.c.id).where(*where).order_by(a.c.id).limit(size)))
+        return list(conn.scalars(select(a.c.id).order_by(a.c.id).limit(size)))
 
 
 def texts(store: Store, ids: Sequence[str], chars: int) -> list[tuple[str | None, str, str | None]]:
@@ -232,5 +234,5 @@ def entity_counts(store: Store, ids: Sequence[str], limit: int) -> list[tuple[st
     return [(eid, names[eid][0] or eid, names[eid][1], n) for eid, n in top]
 
 
-__all__ = ["DayCount", "Linked", "Links", "Selection", "conditions", "day_counts", "entity_counts", "links",
-           "sample_ids", "texts"]  # fmt: skip
+__all__ = ["Linked", "Links", "Row", "Selection", "conditions", "entity_counts", "links", "rows", "sample_ids",
+           "texts"]  # fmt: skip
