@@ -163,3 +163,24 @@ def test_bad_interval_and_empty_query(store):
     with pytest.raises(ValueError, match="interval must be one of day, week"):
         attention(store, Selection(q="huelga"), interval="month")
     assert attention(store, Selection(q="  ")).points == []
+
+
+def test_rest_api_json_csv_and_comparison(store, db_url):
+    import warnings
+
+    from crisol.api import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
+
+    with TestClient(create_app(db_url, analyze=False)) as client:
+        got = client.get("/api/attention", params={"q": "huelga", "compare": "feria", "interval": "week"})
+        assert got.status_code == 200, got.text
+        first, second = got.json()["data"]
+        assert first["totals"]["independent_sources"] == 3 and second["label"] == "feria"
+        assert [p["period"] for p in first["timeline"]] == ["2025-03-03", "2025-03-10"]
+        csv = client.get("/api/attention", params={"q": "huelga", "format": "csv", "outlet": "GACETA"})
+        assert csv.headers["content-type"].startswith("text/csv")
+        assert csv.text.splitlines()[1:] == ["huelga,2025-03-05,1,1,1"]
+        assert client.get("/api/attention", params={"q": "x", "interval": "month"}).status_code == 422

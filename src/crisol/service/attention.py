@@ -38,7 +38,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator, Sequence
 
 from crisol.link.dedup import Relation
-from crisol.present.sources import independent_sources
+from crisol.present.sources import DEPENDENT_KINDS, independent_sources
 from crisol.store import attention as q
 from crisol.store.attention import Selection
 from crisol.store.store import Store
@@ -132,7 +132,7 @@ def attention(store: Store, sel: Selection, interval: str = "day", top: int = TO
     """Counts per ``interval`` ("day" or "week") of the selection's articles, outlets and
     independent sources, and its top outlets, languages, entities and words."""
     _check(interval)
-    rows = q.rows(store, sel)
+    rows = q.rows(store, sel, sorted(DEPENDENT_KINDS))
     points: dict[str, Point] = {}
     outlets_in: dict[str, set[str]] = {}
     unknown_in: Counter[str] = Counter()
@@ -171,7 +171,7 @@ def _outlet_key(outlet: str) -> str:
 
 def _copies_per_period(store: Store, rows: Sequence[q.Row], interval: str) -> Counter[str]:
     """Articles that count with an origin (not as a source of their own), per period."""
-    links = q.links(store, rows)
+    links = q.links(store, rows, sorted(DEPENDENT_KINDS))
     if not links.articles:
         return Counter()
     relations = [Relation(a, b, kind, 0.0) for a, b, kind in links.relations]  # type: ignore[arg-type]

@@ -22,7 +22,6 @@ from typing import Any, Sequence
 from sqlalchemy import Connection, String, func, or_, select, text
 from sqlalchemy.sql import ColumnElement
 
-from crisol.present.sources import DEPENDENT_KINDS
 from crisol.store import schema as s
 from crisol.store.search import _fts5, _signature, _tsquery, expand_query, parse_query
 from crisol.store.search_aliases import registry
@@ -145,20 +144,22 @@ class Row:
     linked: bool  # the original of a copy, or a side of a dependent relation
 
 
-def rows(store: Store, sel: Selection) -> list[Row]:
+def rows(store: Store, sel: Selection, dependent: Sequence[str] = ()) -> list[Row]:
     """The selection's articles in one statement (read from the covering index
     ``ix_articles_attention``, never from the wide article rows), ordered by id: the first
-    ones are a sample spread over all of it, since ids are hashes of the input."""
+    ones are a sample spread over all of it, since ids are hashes of the input. ``linked``: the original of a copy, or a side
+    of a relation of a ``dependent`` kind (the service passes
+    :data:`crisol.present.sources.DEPENDENT_KINDS`: the store does not know the stages)."""
     a, r = s.articles, s.relations
-    dependent = r.c.kind.in_(sorted(DEPENDENT_KINDS))
+    dependent_kind = r.c.kind.in_(sorted(dependent))
     with store.connection() as conn:
         where = conditions(conn, sel)
         if where is None:
             return []
         linked = or_(
             a.c.id.in_(select(a.c.copy_of).where(a.c.copy_of.is_not(None)).scalar_subquery()),
-            a.c.id.in_(select(r.c.a).where(dependent).scalar_subquery()),
-            a.c.id.in_(select(r.c.b).where(dependent).scalar_subquery()),
+            a.c.id.in_(select(r.c.a).where(dependent_kind).scalar_subquery()),
+            a.c.id.in_(select(r.c.b).where(dependent_kind).scalar_subquery()),
         )
         cols = (
             a.c.id,
@@ -173,7 +174,7 @@ def rows(store: Store, sel: Selection) -> list[Row]:
         return [Row(*row[:7], bool(row[7])) for row in conn.execute(query)]
 
 
-def links(store: Store, rows: Sequence[Row]) -> Links:
+def links(store: Store, rows: Sequence[Row], dependent: Sequence[str] = ()) -> Links:
     """Copies, dependent relations and shared wire stories among ``rows`` (a selection).
 
     A link counts when both its ends are in the selection. A wire agency's credit groups
@@ -186,9 +187,7 @@ def links(store: Store, rows: Sequence[Row]) -> Links:
     stories_of: dict[str, str] = {}
     with store.connection() as conn:
         for chunk in _chunks([i for i in ids if by_id[i].linked]):
-            query = select(r.c.a, r.c.b, r.c.kind).where(
-                r.c.kind.in_(sorted(DEPENDENT_KINDS)), r.c.a.in_(chunk)
-            )
+            query = select(r.c.a, r.c.b, r.c.kind).where(r.c.kind.in_(sorted(dependent)), r.c.a.in_(chunk))
             related += [(x, y, kind) for x, y, kind in conn.execute(query) if y in by_id]
         for chunk in _chunks([i for i in ids if by_id[i].agency]):
             query = select(sa.c.article_id, sa.c.story_id).where(sa.c.article_id.in_(chunk))
