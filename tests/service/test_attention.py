@@ -8,86 +8,28 @@ two outlets running one EFE story, and one EFE article in another story.
 
 from __future__ import annotations
 
-import hashlib
+import importlib.util
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
-from crisol.model import Article, Mention
 from crisol.service.attention import Selection, attention, compare, csv_text
-from crisol.store import open_store
-from crisol.store import search as fts
-from crisol.store.schema import entities, relations, stories, story_articles
 
-STRIKE = (
-    "La huelga del metro de Almarza paraliza la ciudad. Los trabajadores piden mejores turnos y salarios."
-)
-REWRITE = "Los trabajadores del metro de Almarza, en huelga, piden mejores turnos. La ciudad está paralizada."
-WIRE = "La huelga del metro de Almarza sigue un segundo día sin acuerdo entre sindicatos y empresa."
-FAIR = "La feria del libro de Torrejuela abre con cien casetas y autores de toda la región."
-FAIR2 = "Cien casetas llenan la feria del libro de Torrejuela en su primer fin de semana."
-WIRE_FAIR = "Los libreros de Torrejuela hacen balance de la feria del libro con más ventas."
-
-# (key, outlet, day of March 2025, text, agency, story)
-ROWS = [
-    ("s1", "Diario Norte", 3, STRIKE, None, "strike"),
-    ("s2", "Radio Sur", 3, STRIKE, None, "strike"),  # an exact copy of s1: same clean text
-    ("s3", "RADIO SUR", 4, REWRITE, None, "strike"),  # a rewrite of s1 (relation below)
-    ("s4", "Diario Norte", 5, WIRE, "EFE", "strike"),  # one EFE story run by two outlets
-    ("s5", "Gaceta", 5, WIRE, "EFE", "strike"),
-    ("s6", None, 11, STRIKE + " Hoy se cumple una semana.", None, None),  # unknown outlet
-    ("f1", "Gaceta", 4, FAIR, None, "fair"),
-    ("f2", "Diario Norte", 12, FAIR2, None, "fair"),
-    ("f3", "Radio Sur", 12, WIRE_FAIR, "EFE", "fair"),  # EFE too, but another story
-]
+COVERAGE = Path(__file__).resolve().parents[1] / "fixtures" / "attention" / "coverage.py"
 
 
-def _almarza(text: str) -> Mention:
-    at = text.index("Almarza")
-    return Mention("Almarza", "LOC", at, at + len("Almarza"), 0, entity_id="e-almarza")
-
-
-def _article(key, outlet, day, text, agency) -> Article:
-    return Article(
-        id=hashlib.sha256(key.encode()).hexdigest()[:16],
-        source=f"test/{key}",
-        raw=key.encode(),
-        raw_format="text",
-        text=text,
-        title=text.split(".")[0],
-        outlet=outlet,
-        published=datetime(2025, 3, day, 9, tzinfo=timezone.utc),
-        language="es",
-        agency=agency,
-        mentions=[_almarza(text)] if "Almarza" in text else [],
-    )
+def load_coverage():
+    """tests/fixtures/attention/coverage.py (the store described above) as a module."""
+    spec = importlib.util.spec_from_file_location("crisol_test_attention_coverage", COVERAGE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture
 def store(db_url):
-    db = open_store(db_url)
-    arts = {key: _article(key, o, d, t, ag) for key, o, d, t, ag, _ in ROWS}
-    db.add_articles(list(arts.values()))
-    fts.index_articles(db, list(arts.values()))
-    now = datetime(2025, 3, 20, tzinfo=timezone.utc)
-    ids = {k: a.id for k, a in arts.items()}
-    with db.engine.begin() as conn:
-        conn.execute(entities.insert(), [{"id": "e-almarza", "name": "Almarza", "type": "LOC", "data": {}}])
-        conn.execute(
-            relations.insert(),
-            [{"a": ids["s1"], "b": ids["s3"], "kind": "rewrite", "score": 0.8, "detail": {}},
-             {"a": ids["s1"], "b": ids["f1"], "kind": "related", "score": 0.3, "detail": {}}],
-        )  # fmt: skip
-        conn.execute(
-            stories.insert(),
-            [{"id": sid, "size": 1, "updated": now} for sid in ("strike", "fair")],
-        )
-        conn.execute(
-            story_articles.insert(),
-            [{"article_id": ids[k], "story_id": sid, "score": 1.0, "position": n}
-             for n, (k, *_, sid) in enumerate(ROWS) if sid],
-        )  # fmt: skip
-    db.ids = ids
+    db = load_coverage().build_store(db_url)
     yield db
     db.close()
 
