@@ -51,7 +51,7 @@ WORD_SAMPLE = 200  # articles whose words are counted for the top words (and of 
 WORD_CHARS = 3000  # characters of each text read for words (the lead says what it is about)
 MIN_WORD = 3  # shorter words are mostly particles and say nothing about a topic
 MAX_PERIODS = 3700  # ten years of days: the most periods a timeline is filled to
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w{%d,}" % MIN_WORD)  # whole runs of word characters, MIN_WORD or more
 
 __all__ = ["Attention", "Point", "Selection", "attention", "compare", "csv_text", "period_start"]
 
@@ -132,35 +132,36 @@ def attention(store: Store, sel: Selection, interval: str = "day", top: int = TO
     """Counts per ``interval`` ("day" or "week") of the selection's articles, outlets and
     independent sources, and its top outlets, languages, entities and words."""
     _check(interval)
-    rows = q.rows(store, sel, sorted(DEPENDENT_KINDS))
+    counts = q.day_counts(store, sel)
     points: dict[str, Point] = {}
     outlets_in: dict[str, set[str]] = {}
     unknown_in: Counter[str] = Counter()
-    for r in rows:
-        period = period_start(r.day, interval) if r.day else ""
+    for c in counts:
+        period = period_start(c.day, interval) if c.day else ""
         p = points.get(period) or points.setdefault(period, Point(period))
-        p.articles += 1
-        if r.outlet and r.outlet.strip():
-            outlets_in.setdefault(period, set()).add(_outlet_key(r.outlet))
+        p.articles += c.articles
+        if c.outlet and c.outlet.strip():
+            outlets_in.setdefault(period, set()).add(_outlet_key(c.outlet))
         else:  # each article of an unknown outlet is an outlet of its own (count_outlets)
-            unknown_in[period] += 1
+            unknown_in[period] += c.articles
     for period, p in points.items():
         p.outlets = len(outlets_in.get(period, ())) + unknown_in[period]
         p.independent_sources = p.articles
-    for period, n in _copies_per_period(store, rows, interval).items():
+    linked = q.linked_rows(store, sel, sorted(DEPENDENT_KINDS))
+    for period, n in _copies_per_period(store, linked, interval).items():
         points[period].independent_sources -= n
     undated = points.pop("", Point(""))
     totals = {
-        "articles": len(rows),
+        "articles": sum(c.articles for c in counts),
         "outlets": len(set().union(*outlets_in.values())) + sum(unknown_in.values()),
         "independent_sources": sum(p.independent_sources for p in points.values())
         + undated.independent_sources,
         "undated": undated.articles,
     }
     result = Attention(sel, interval, _filled(points, sel, interval), totals)
-    result.outlets, result.languages = _outlets(rows, top), _languages(rows)
-    if rows:
-        _add_samples(store, result, [r.id for r in rows[:ENTITY_SAMPLE]], top)
+    result.outlets, result.languages = _outlets(counts, top), _languages(counts)
+    if counts:
+        _add_samples(store, result, q.first_ids(store, sel, ENTITY_SAMPLE), top)
     return result
 
 
@@ -170,7 +171,8 @@ def _outlet_key(outlet: str) -> str:
 
 
 def _copies_per_period(store: Store, rows: Sequence[q.Row], interval: str) -> Counter[str]:
-    """Articles that count with an origin (not as a source of their own), per period."""
+    """Articles that count with an origin (not as a source of their own), per period, among
+    ``rows``: the selection's linked articles (:func:`crisol.store.attention.linked_rows`)."""
     links = q.links(store, rows, sorted(DEPENDENT_KINDS))
     if not links.articles:
         return Counter()
@@ -198,9 +200,11 @@ def _filled(points: dict[str, Point], sel: Selection, interval: str) -> list[Poi
     return [points.get(p) or Point(p) for p in _periods(first, last, interval)]
 
 
-def _outlets(rows: Sequence[q.Row], top: int) -> list[dict[str, Any]]:
+def _outlets(counts: Sequence[q.DayCount], top: int) -> list[dict[str, Any]]:
     """Outlets by articles, each under its most used spelling; unknown outlets as one line."""
-    by_spelling = Counter(r.outlet for r in rows)
+    by_spelling: Counter[str | None] = Counter()
+    for c in counts:
+        by_spelling[c.outlet] += c.articles
     articles: Counter[str] = Counter()
     spellings: dict[str, Counter[str]] = {}
     for outlet, n in by_spelling.items():
@@ -215,9 +219,11 @@ def _outlets(rows: Sequence[q.Row], top: int) -> list[dict[str, Any]]:
     return out[:top]
 
 
-def _languages(rows: Sequence[q.Row]) -> list[dict[str, Any]]:
-    counts = Counter(r.language for r in rows)
-    return [{"language": lang, "articles": n} for lang, n in counts.most_common()]
+def _languages(counts: Sequence[q.DayCount]) -> list[dict[str, Any]]:
+    by_language: Counter[str | None] = Counter()
+    for c in counts:
+        by_language[c.language] += c.articles
+    return [{"language": lang, "articles": n} for lang, n in by_language.most_common()]
 
 
 def _add_samples(store: Store, result: Attention, ids: list[str], top: int) -> None:
@@ -249,12 +255,8 @@ def _background_for(store: Store, size: int) -> Counter[str]:
 
 def _spelled(texts: Iterable[tuple[str | None, str, str | None]]) -> Iterator[set[str]]:
     """For each text, the lowercase spellings of its words (title and text)."""
-    for title, body, _language in texts:
-        yield {w for w in _WORD.findall(f"{title or ''}\n{body or ''}".lower()) if _is_word(w)}
-
-
-def _is_word(w: str) -> bool:
-    return len(w) >= MIN_WORD and not w.isdigit()
+    for title, body, _language in texts:  # a set first: each distinct spelling is checked once
+        yield {w for w in set(_WORD.findall(f"{title or ''}\n{body or ''}".lower())) if not w.isdigit()}
 
 
 def document_frequencies(texts: Iterable[tuple[str | None, str, str | None]]) -> Counter[str]:
@@ -297,11 +299,12 @@ def top_words(
         spellings.update(words)
     df: Counter[str] = Counter()
     shown: dict[str, tuple[int, str]] = {}
+    folded = {w: _fold(w) for w in spellings}  # each spelling folded once
     for w, k in spellings.items():
-        key = _fold(w)
+        key = folded[w]
         shown[key] = max(shown.get(key, (0, w)), (k, w))
     for words in spelled:
-        df.update({_fold(w) for w in words})
+        df.update({folded[w] for w in words})
     n, n_bg = len(spelled), background.get("", 0)
     scored = []
     for word, k in df.items():

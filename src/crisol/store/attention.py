@@ -9,7 +9,7 @@ independent sources (:func:`crisol.present.sources.independent_sources`).
 
 >>> from crisol.store import open_store
 >>> store = open_store(":memory:")
->>> rows(store, Selection(q="elecciones"))
+>>> day_counts(store, Selection(q="elecciones"))
 []
 """
 
@@ -144,12 +144,36 @@ class Row:
     linked: bool  # the original of a copy, or a side of a dependent relation
 
 
-def rows(store: Store, sel: Selection, dependent: Sequence[str] = ()) -> list[Row]:
-    """The selection's articles in one statement (read from the covering index
-    ``ix_articles_attention``, never from the wide article rows), ordered by id: the first
-    ones are a sample spread over all of it, since ids are hashes of the input. ``linked``: the original of a copy, or a side
-    of a relation of a ``dependent`` kind (the service passes
-    :data:`crisol.present.sources.DEPENDENT_KINDS`: the store does not know the stages)."""
+@dataclass(frozen=True)
+class DayCount:
+    """How many articles of a selection one outlet published in one language on one day."""
+
+    day: str | None  # UTC day, YYYY-MM-DD; None: undated
+    outlet: str | None
+    language: str | None
+    articles: int
+
+
+def day_counts(store: Store, sel: Selection) -> list[DayCount]:
+    """The selection's articles counted per (day, outlet spelling, language) by the database:
+    a few thousand groups where the articles are tens of thousands, read from the covering index
+    ``ix_articles_attention``. Outlet spellings are folded by the caller (:func:`crisol.text.outlet_key`
+    is Python's, not SQL's)."""
+    a = s.articles
+    with store.connection() as conn:
+        where = conditions(conn, sel)
+        if where is None:
+            return []
+        day = day_of(conn, a.c.published)
+        query = select(day, a.c.outlet, a.c.language, func.count()).where(*where)
+        return [DayCount(*row) for row in conn.execute(query.group_by(day, a.c.outlet, a.c.language))]
+
+
+def linked_rows(store: Store, sel: Selection, dependent: Sequence[str] = ()) -> list[Row]:
+    """The selection's articles that may not be a source of their own, in one statement: copies,
+    originals of copies, sides of a relation of a ``dependent`` kind (the service passes
+    :data:`crisol.present.sources.DEPENDENT_KINDS`: the store does not know the stages) and wire
+    agency articles; every other article is an independent source by itself."""
     a, r = s.articles, s.relations
     dependent_kind = r.c.kind.in_(sorted(dependent))
     with store.connection() as conn:
@@ -170,8 +194,20 @@ def rows(store: Store, sel: Selection, dependent: Sequence[str] = ()) -> list[Ro
             a.c.copy_of,
             a.c.agency,
         )
-        query = select(*cols, linked).where(*where).order_by(a.c.id)
+        flagged = or_(linked, a.c.copy_of.is_not(None), a.c.agency.is_not(None))
+        query = select(*cols, linked).where(*where, flagged).order_by(a.c.id)
         return [Row(*row[:7], bool(row[7])) for row in conn.execute(query)]
+
+
+def first_ids(store: Store, sel: Selection, size: int) -> list[str]:
+    """The selection's first ``size`` article ids: a sample spread over all of it, since ids are
+    hashes of the input."""
+    a = s.articles
+    with store.connection() as conn:
+        where = conditions(conn, sel)
+        if where is None:
+            return []
+        return list(conn.scalars(select(a.c.id).where(*where).order_by(a.c.id).limit(size)))
 
 
 def links(store: Store, rows: Sequence[Row], dependent: Sequence[str] = ()) -> Links:
@@ -233,5 +269,5 @@ def entity_counts(store: Store, ids: Sequence[str], limit: int) -> list[tuple[st
     return [(eid, names[eid][0] or eid, names[eid][1], n) for eid, n in top]
 
 
-__all__ = ["Linked", "Links", "Row", "Selection", "conditions", "entity_counts", "links", "rows", "sample_ids",
-           "texts"]  # fmt: skip
+__all__ = ["DayCount", "Linked", "Links", "Row", "Selection", "conditions", "day_counts", "entity_counts",
+           "first_ids", "linked_rows", "links", "sample_ids", "texts"]  # fmt: skip
