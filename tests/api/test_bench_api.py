@@ -27,6 +27,7 @@ def test_api_bench_meets_its_floors(shared, tmp_path):
         "article",
         "search_common",
         "events",
+        "attention",
         "ingest_beside",
     }
     assert metrics["error_rate"] <= FLOORS["max_error_rate"], results

@@ -315,3 +315,56 @@ def test_phone_width(browser, served_url, tmp_path, web_db, path):
         shot(pg, tmp_path, name)
     finally:
         context.close()
+
+
+def test_attention_from_search_chart_marks_match_the_csv_download(page, served_url, tmp_path):
+    page.goto(served_url + "/search?q=puerto")
+    page.locator("#search-attention").click()
+    page.wait_for_url(re.compile(r"/attention\?q=puerto"))
+    marks = page.locator("#chart-articles svg circle.mark")
+    shown = [(m.get_attribute("data-period"), int(m.get_attribute("data-count"))) for m in marks.all()]
+    with page.expect_download() as download:
+        page.locator("#chart-articles a.csv").click()
+    rows = [line.split(",") for line in Path(download.value.path()).read_text().splitlines()]
+    assert rows[0] == ["selection", "period", "articles", "outlets", "independent_sources"]
+    assert shown == [(r[1], int(r[2])) for r in rows[1:]], "one mark per period, the CSV's numbers"
+    assert sum(n for _, n in shown) > 0
+    outlets = page.locator("#chart-outlets svg circle.mark").all()
+    assert [int(m.get_attribute("data-count")) for m in outlets] == [int(r[3]) for r in rows[1:]]
+    assert page.locator("#top-outlets tbody tr").count() > 0
+    labelled_controls(page)
+    shot(page, tmp_path, "attention-desktop")
+    page.get_by_label("Compare with").fill("agua")
+    page.get_by_label("Count per", exact=True).select_option("week")
+    page.get_by_role("button", name="Count").click()
+    page.wait_for_url(re.compile(r"compare=agua"))
+    series = page.locator("#chart-articles svg g.series")
+    assert series.count() == 2 and [
+        t.strip() for t in page.locator("#attention-legend li").all_inner_texts()
+    ] == ["puerto", "agua"]
+    weeks = series.nth(0).locator("circle.mark").count()
+    assert weeks == series.nth(1).locator("circle.mark").count() >= 1
+    shot(page, tmp_path, "attention-compare")
+    assert page.problems == []
+
+
+def test_attention_links_from_story_and_entity(page, served_url):
+    page.goto(served_url + "/")
+    page.locator("section[aria-labelledby=biggest-h] .card a").first.click()
+    page.wait_for_url(re.compile(r"/stories/"))
+    story_articles = int(page.locator("p.meta").first.inner_text().split()[0])
+    page.locator("#story-attention").click()
+    page.wait_for_url(re.compile(r"/attention\?story="))
+    counts = page.locator("#chart-articles svg circle.mark").all()
+    undated = re.search(r"\((\d+) undated", page.locator("#attention-totals").inner_text())
+    dated = sum(int(m.get_attribute("data-count")) for m in counts)
+    assert dated + (int(undated.group(1)) if undated else 0) == story_articles
+    page.goto(served_url + "/")
+    page.locator("section[aria-labelledby=biggest-h] .card a").first.click()
+    page.locator("#sources .source h3 a").first.click()
+    page.locator("#article-body a.ent").first.click()
+    page.wait_for_url(re.compile(r"/entities/"))
+    page.locator("#entity-attention").click()
+    page.wait_for_url(re.compile(r"/attention\?entity="))
+    assert page.locator("#chart-articles svg circle.mark").count() >= 1
+    assert page.problems == []

@@ -283,6 +283,8 @@ def endpoints(base: str) -> Iterator[tuple[str, str]]:
     yield "search_common", f"{base}/search?q={SEARCH_WORDS[0]}&limit=10"
     yield "search_two_words", f"{base}/search?q=presidente%20elecciones&limit=10"
     yield "events", f"{base}/events?limit=20"
+    # attention over time (issue 15): a common word's weekly counts and top lists
+    yield "attention", f"{base}/attention?q={SEARCH_WORDS[0]}&interval=week"
 
 
 # ---- 5. CPU per request ---------------------------------------------------------------------

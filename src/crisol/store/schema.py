@@ -449,6 +449,9 @@ Index("ix_events_target_entity", _e.target_entity)
 # Quotes by a registry speaker; articles mentioning an entity (read from the index alone).
 Index("ix_quotes_speaker_entity", quotes.c.speaker_entity)
 Index("ix_mentions_entity_article", mentions.c.entity_id, mentions.c.article_id)
+# Attention over time (migration 0009): a selection's articles by id (search matches, an
+# entity's, a story's), with what they are counted by, read without the wide article rows.
+Index("ix_articles_attention", _a.id, _a.published, _a.outlet, _a.language, _a.copy_of, _a.agency)
 
 # Children of an article, in the order they are written and loaded.
 ARTICLE_CHILDREN = (raw_inputs, removed_lines, sentences, mentions, time_expressions, quotes, events)

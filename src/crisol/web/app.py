@@ -16,20 +16,23 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
 
 from crisol.present.cross_events import event_when
+from crisol.service.attention import CSV_TABLES, csv_text
 from crisol.service.exports import event_csv_lines
 from crisol.store import AmbiguousId, Database, open_store
 from crisol.store.queries import MAX_OFFSET
 from crisol.store.search import KINDS
 from crisol.text import outlet_label
 from crisol.web import views
+from crisol.web.attention import AttentionParams, attention_page
+from crisol.web.attention import results as attention_results
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -198,6 +201,21 @@ def router(store: Database | str, prefix: str = "") -> APIRouter:
             writer.catch_up_soon()
         ctx = views.search_page(db, q, kind, min(max(0, offset), MAX_OFFSET), urls, exact=exact)
         return page(request, "search.html", 400 if ctx.get("problems") else 200, **ctx)
+
+    @r.get("/attention", response_class=HTMLResponse)
+    def attention(request: Request, p: Annotated[AttentionParams, Depends()]):
+        ctx = attention_page(db, p)
+        return page(request, "attention.html", 400 if ctx["problems"] else 200, **ctx)
+
+    @r.get("/attention.csv")
+    def attention_csv(p: Annotated[AttentionParams, Depends()], table: str = "timeline"):
+        problems = p.problems() + ([] if table in CSV_TABLES else [f"table: one of {', '.join(CSV_TABLES)}"])
+        if problems or p.empty():
+            text = "\n".join(problems or ["give q, entity or story"]) + "\n"
+            return Response(text, 400, media_type="text/plain; charset=utf-8")
+        headers = {"Content-Disposition": f'attachment; filename="attention-{table}.csv"'}
+        body = csv_text(attention_results(db, p), table)
+        return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
 
     @r.get("/static/{name}")
     def static(request: Request, name: str, v: str = ""):

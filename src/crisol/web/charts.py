@@ -266,3 +266,64 @@ def network(
                 Edge(na.cx, na.y, nb.cx, nb.y, 0.5 + 2 * w / top, w, f"{na.label} — {nb.label}: {w}", False)
             )
     return Network(nodes, edges)
+
+
+# ---- lines (attention over time) ----------------------------------------------------------------
+
+
+@dataclass
+class Point:
+    label: str
+    count: int
+    x: float
+    y: float
+
+
+@dataclass
+class Series:
+    name: str
+    points: list[Point]
+
+    @property
+    def path(self) -> str:
+        """The SVG polyline ``points`` attribute through the series' marks."""
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+
+@dataclass
+class LineChart:
+    series: list[Series]
+    max: int
+    axis: list[tuple[float, str]]  # (x, period label) of the labelled periods
+    ticks: list[tuple[float, int]]
+    radius: float  # of each mark: smaller when periods are many
+    width: int = WIDTH
+    height: int = HEIGHT
+    baseline: float = PLOT_BOTTOM
+    left: float = PLOT_LEFT
+
+
+def line_chart(series: Sequence[tuple[str, Sequence[tuple[str, int]]]]) -> LineChart:
+    """One line per ``(name, [(period, count), ...])``, all over the same periods (those of the
+    first), a mark on every period; the y axis from 0 to the largest count of any series.
+
+    >>> chart = line_chart([("a", [("03-03", 2), ("03-04", 4)]), ("b", [("03-03", 1), ("03-04", 0)])])
+    >>> [(p.label, round(p.y)) for p in chart.series[0].points], chart.max
+    ([('03-03', 93), ('03-04', 16)], 4)
+    """
+    periods = [label for label, _ in series[0][1]] if series else []
+    top = max((c for _, counts in series for _, c in counts), default=0)
+    plot_w, plot_h = WIDTH - PLOT_LEFT - PLOT_RIGHT, PLOT_BOTTOM - PLOT_TOP
+    step = plot_w / max(1, len(periods))
+    x_of = [PLOT_LEFT + step * (i + 0.5) for i in range(len(periods))]
+    scale = plot_h / top if top else 0.0
+    lines = [
+        Series(
+            name, [Point(label, c, x_of[i], PLOT_BOTTOM - c * scale) for i, (label, c) in enumerate(counts)]
+        )
+        for name, counts in series
+    ]
+    every = max(1, math.ceil(len(periods) / 8))  # at most ~8 x labels fit
+    axis = [(x_of[i], p) for i, p in enumerate(periods) if i % every == 0]
+    ticks = [(PLOT_BOTTOM - plot_h * v / top, v) for v in sorted({0, top // 2, top})] if top else []
+    return LineChart(lines, top, axis, ticks, max(1.2, min(3.5, step / 3)))

@@ -67,6 +67,12 @@ class Urls:
     def search(self, **params: Any) -> str:
         return f"{self.base}/search" + _query(params)
 
+    def attention(self, **params: Any) -> str:
+        return f"{self.base}/attention" + _query(params)
+
+    def attention_csv(self, **params: Any) -> str:
+        return f"{self.base}/attention.csv" + _query(params)
+
     def static(self, name: str) -> str:
         return f"{self.base}/static/{name}"
 

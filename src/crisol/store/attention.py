@@ -1,0 +1,273 @@
+"""What the attention-over-time view reads from the store: which articles a selection holds,
+counted per day, and the links that make some of them copies of others.
+
+A :class:`Selection` is a search query, an entity, a story or nothing, narrowed by outlets,
+language and a publication window. Its articles are read in one statement, from a covering
+index (day, outlet, language, copy and agency links: no text); only the articles linked as
+copies, rewrites or wire stories of one another are then looked up, to group them into
+independent sources (:func:`crisol.present.sources.independent_sources`).
+
+>>> from crisol.store import open_store
+>>> store = open_store(":memory:")
+>>> day_counts(store, Selection(q="elecciones"))
+[]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Sequence
+
+from sqlalchemy import Connection, String, func, or_, select, text
+from sqlalchemy.sql import ColumnElement
+
+from crisol.store import schema as s
+from crisol.store.search import _fts5, _signature, _tsquery, expand_query, parse_query
+from crisol.store.search_aliases import registry
+from crisol.store.store import Store, _chunks
+
+
+@dataclass
+class Selection:
+    """The articles an attention view counts: all of ``q`` (search syntax), ``entity`` (a registry
+    id), ``story`` (a story id) that are given, published by one of ``outlets`` (any case), in
+    ``language``, between ``since`` and ``until``."""
+
+    q: str | None = None
+    entity: str | None = None
+    story: str | None = None
+    outlets: list[str] | None = None
+    language: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def label(self) -> str:
+        """How the faces name it: the query, else the entity or story, else "all articles".
+
+        >>> Selection(q="huelga").label(), Selection(entity="Q1").label(), Selection().label()
+        ('huelga', 'entity Q1', 'all articles')
+        """
+        if self.q:
+            return self.q
+        if self.entity:
+            return f"entity {self.entity}"
+        return f"story {self.story}" if self.story else "all articles"
+
+
+@dataclass(frozen=True)
+class Linked:
+    """An article linked to another of the selection (a copy, rewrite or the same wire story)."""
+
+    id: str
+    published: datetime | None
+    copy_of: str | None = None
+
+
+@dataclass
+class Links:
+    """The dependent links inside a selection, in the terms ``independent_sources`` takes."""
+
+    articles: list[Linked]
+    relations: list[tuple[str, str, str]]  # (a, b, kind)
+    agencies: dict[str, str]  # article id -> "agency|story": one wire story run by several outlets
+
+
+def _search_ids(conn: Connection, q: str):
+    """The ids of the articles matching ``q`` (with the registry's spellings, as search does)."""
+    query = parse_query(q)
+    if any(not t.prefix for g in query.groups for t in g):
+        query, _ = expand_query(query, registry(conn, _signature(conn, "entity")))
+    if conn.dialect.name == "postgresql":
+        sql = "SELECT d.article_id FROM search_docs d WHERE d.tsv @@ to_tsquery('simple', :q) AND d.kind = 'article'"
+        match = _tsquery(query)
+    else:
+        sql = (
+            "SELECT d.article_id FROM search_fts f JOIN search_docs d ON d.id = f.rowid "
+            "WHERE search_fts MATCH :q AND d.kind = 'article'"
+        )
+        match = _fts5(query)
+    return text(sql).bindparams(q=match).columns(article_id=String)
+
+
+def _spellings(conn: Connection, outlets: Sequence[str]) -> list[str]:
+    """Every stored spelling of ``outlets``, in any case (so the outlet index can be used)."""
+    lowered = sorted({o.strip().lower() for o in outlets if o.strip()})
+    a = s.articles
+    found = conn.scalars(select(a.c.outlet).where(func.lower(a.c.outlet).in_(lowered)).distinct())
+    return list(found) or list(outlets)
+
+
+def conditions(conn: Connection, sel: Selection, t=s.articles) -> list[ColumnElement[bool]] | None:
+    """The WHERE clauses on article table ``t`` (an alias, for self-joins); None when the
+    selection can match nothing (an empty query)."""
+    where: list[ColumnElement[bool]] = []
+    if sel.q is not None:
+        if parse_query(sel.q).empty:
+            return None
+        where.append(t.c.id.in_(_search_ids(conn, sel.q)))
+    if sel.entity:
+        m = s.mentions
+        where.append(t.c.id.in_(select(m.c.article_id).where(m.c.entity_id == sel.entity)))
+    if sel.story:
+        sa = s.story_articles
+        where.append(t.c.id.in_(select(sa.c.article_id).where(sa.c.story_id == sel.story)))
+    if sel.outlets:
+        where.append(t.c.outlet.in_(_spellings(conn, sel.outlets)))
+    if sel.language:
+        where.append(t.c.language == sel.language.strip().lower())
+    if sel.since:
+        where.append(t.c.published >= sel.since)
+    if sel.until:
+        where.append(t.c.published <= sel.until)
+    return where
+
+
+def day_of(conn: Connection, column) -> Any:
+    """The UTC day of a timestamp column as ``YYYY-MM-DD`` text, on either engine."""
+    if conn.dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+    return func.substr(column, 1, 10)  # SQLite keeps UTC timestamps as sortable text
+
+
+@dataclass(frozen=True)
+class Row:
+    """One article of a selection, as the counts need it."""
+
+    id: str
+    day: str | None  # UTC day of publication, YYYY-MM-DD; None: undated
+    outlet: str | None
+    language: str | None
+    published: datetime | None
+    copy_of: str | None
+    agency: str | None
+    linked: bool  # the original of a copy, or a side of a dependent relation
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """How many articles of a selection one outlet published in one language on one day."""
+
+    day: str | None  # UTC day, YYYY-MM-DD; None: undated
+    outlet: str | None
+    language: str | None
+    articles: int
+
+
+def day_counts(store: Store, sel: Selection) -> list[DayCount]:
+    """The selection's articles counted per (day, outlet spelling, language) by the database:
+    a few thousand groups where the articles are tens of thousands, read from the covering index
+    ``ix_articles_attention``. Outlet spellings are folded by the caller (:func:`crisol.text.outlet_key`
+    is Python's, not SQL's)."""
+    a = s.articles
+    with store.connection() as conn:
+        where = conditions(conn, sel)
+        if where is None:
+            return []
+        day = day_of(conn, a.c.published)
+        query = select(day, a.c.outlet, a.c.language, func.count()).where(*where)
+        return [DayCount(*row) for row in conn.execute(query.group_by(day, a.c.outlet, a.c.language))]
+
+
+def linked_rows(store: Store, sel: Selection, dependent: Sequence[str] = ()) -> list[Row]:
+    """The selection's articles that may not be a source of their own, in one statement: copies,
+    originals of copies, sides of a relation of a ``dependent`` kind (the service passes
+    :data:`crisol.present.sources.DEPENDENT_KINDS`: the store does not know the stages) and wire
+    agency articles; every other article is an independent source by itself."""
+    a, r = s.articles, s.relations
+    dependent_kind = r.c.kind.in_(sorted(dependent))
+    with store.connection() as conn:
+        where = conditions(conn, sel)
+        if where is None:
+            return []
+        linked = or_(
+            a.c.id.in_(select(a.c.copy_of).where(a.c.copy_of.is_not(None)).scalar_subquery()),
+            a.c.id.in_(select(r.c.a).where(dependent_kind).scalar_subquery()),
+            a.c.id.in_(select(r.c.b).where(dependent_kind).scalar_subquery()),
+        )
+        cols = (
+            a.c.id,
+            day_of(conn, a.c.published),
+            a.c.outlet,
+            a.c.language,
+            a.c.published,
+            a.c.copy_of,
+            a.c.agency,
+        )
+        flagged = or_(linked, a.c.copy_of.is_not(None), a.c.agency.is_not(None))
+        query = select(*cols, linked).where(*where, flagged).order_by(a.c.id)
+        return [Row(*row[:7], bool(row[7])) for row in conn.execute(query)]
+
+
+def first_ids(store: Store, sel: Selection, size: int) -> list[str]:
+    """The selection's first ``size`` article ids: a sample spread over all of it, since ids are
+    hashes of the input."""
+    a = s.articles
+    with store.connection() as conn:
+        where = conditions(conn, sel)
+        if where is None:
+            return []
+        return list(conn.scalars(select(a.c.id).where(*where).order_by(a.c.id).limit(size)))
+
+
+def links(store: Store, rows: Sequence[Row], dependent: Sequence[str] = ()) -> Links:
+    """Copies, dependent relations and shared wire stories among ``rows`` (a selection).
+
+    A link counts when both its ends are in the selection. A wire agency's credit groups
+    articles only within one story: over weeks an agency sends many stories, and two outlets
+    running the same one is what makes them one source."""
+    r, sa = s.relations, s.story_articles
+    by_id = {row.id: row for row in rows if row.linked or row.copy_of or row.agency}
+    ids = sorted(by_id)
+    related: list[tuple[str, str, str]] = []
+    stories_of: dict[str, str] = {}
+    with store.connection() as conn:
+        for chunk in _chunks([i for i in ids if by_id[i].linked]):
+            query = select(r.c.a, r.c.b, r.c.kind).where(r.c.kind.in_(sorted(dependent)), r.c.a.in_(chunk))
+            related += [(x, y, kind) for x, y, kind in conn.execute(query) if y in by_id]
+        for chunk in _chunks([i for i in ids if by_id[i].agency]):
+            query = select(sa.c.article_id, sa.c.story_id).where(sa.c.article_id.in_(chunk))
+            stories_of.update(conn.execute(query).all())
+    members = [Linked(i, by_id[i].published, c if (c := by_id[i].copy_of) in by_id else None) for i in ids]
+    agencies = {i: f"{by_id[i].agency}|{stories_of[i]}" for i in ids if by_id[i].agency and i in stories_of}
+    return Links(members, related, agencies)
+
+
+def sample_ids(store: Store, size: int) -> list[str]:
+    """The first ``size`` article ids of the store: a fixed sample spread over all of it."""
+    a = s.articles
+    with store.connection() as conn:
+        return list(conn.scalars(select(a.c.id).order_by(a.c.id).limit(size)))
+
+
+def texts(store: Store, ids: Sequence[str], chars: int) -> list[tuple[str | None, str, str | None]]:
+    """(title, the first ``chars`` characters of the text, language) of articles ``ids``."""
+    a = s.articles
+    out = []
+    with store.connection() as conn:
+        for chunk in _chunks(list(ids)):
+            body = func.substr(a.c.text, 1, chars)
+            out += conn.execute(select(a.c.title, body, a.c.language).where(a.c.id.in_(chunk))).all()
+    return [tuple(row) for row in out]
+
+
+def entity_counts(store: Store, ids: Sequence[str], limit: int) -> list[tuple[str, str, str, int]]:
+    """(entity id, name, type, articles naming it) over articles ``ids``, most first."""
+    m, e = s.mentions, s.entities
+    counts: dict[str, int] = {}
+    with store.connection() as conn:
+        for chunk in _chunks(list(ids)):
+            n = func.count(func.distinct(m.c.article_id))
+            query = select(m.c.entity_id, n).where(m.c.article_id.in_(chunk), m.c.entity_id.is_not(None))
+            for eid, count in conn.execute(query.group_by(m.c.entity_id)):
+                counts[eid] = counts.get(eid, 0) + count
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        names = dict.fromkeys((k for k, _ in top), ("", ""))
+        for chunk in _chunks(list(names)):
+            for eid, name, kind in conn.execute(select(e.c.id, e.c.name, e.c.type).where(e.c.id.in_(chunk))):
+                names[eid] = (name, kind)
+    return [(eid, names[eid][0] or eid, names[eid][1], n) for eid, n in top]
+
+
+__all__ = ["DayCount", "Linked", "Links", "Row", "Selection", "conditions", "day_counts", "entity_counts",
+           "first_ids", "linked_rows", "links", "sample_ids", "texts"]  # fmt: skip
