@@ -47,8 +47,9 @@ _COUNTRY = re.compile(r"^[A-Z]{3}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
-class UnknownName(LookupError):
-    """No outlet or collection has the name given; the message says which."""
+class UnknownName(ValueError):
+    """No outlet or collection has the name given; the message starts with which (a ValueError,
+    as a bad filter value is: the faces answer it as one)."""
 
 
 def domain_of(url: str | None) -> str | None:
@@ -390,6 +391,34 @@ def create_collection(
         values = {"name": name, "key": _key(name), "kind": kind, "description": description or None}
         conn.execute(insert(c).values(created=s.utcnow(), **values))
     return get_collection(store, name)
+
+
+def put_collection(
+    store: Store,
+    name: str,
+    *,
+    kind: str | None = None,
+    description: str | None = None,
+    outlets: Sequence[str] | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """Make or update a collection: ``kind`` and ``description`` when given, and when
+    ``outlets`` is given, exactly those outlets as members. Returns it and whether it is new."""
+    c, co = s.collections, s.collection_outlets
+    with store.transaction(), store.connection() as conn:
+        new = conn.scalar(select(c.c.id).where(c.c.key == _key(name))) is None
+        if new:
+            create_collection(store, name, kind=kind or "own", description=description)
+        elif kind is not None or description is not None:
+            if kind is not None and kind not in COLLECTION_KINDS:
+                raise ValueError(f"kind must be one of {', '.join(COLLECTION_KINDS)}; got {kind!r}")
+            values = {"kind": kind} if kind is not None else {}
+            if description is not None:
+                values["description"] = description or None
+            conn.execute(update(c).where(c.c.key == _key(name)).values(**values))
+        if outlets is not None:
+            conn.execute(delete(co).where(co.c.collection_id == _collection_id(conn, name)))
+            add_to_collection(store, name, outlets)
+    return get_collection(store, name), new
 
 
 def delete_collection(store: Store, name: str) -> None:

@@ -397,7 +397,9 @@ class Store:
 
     def _filtered(self, query, outlet, language, since, until):
         t = s.articles
-        if outlet is not None:
+        if isinstance(outlet, (list, tuple)):  # the spellings an outlet or collection resolved to
+            query = query.where(t.c.outlet.in_(outlet))
+        elif outlet is not None:
             query = query.where(func.lower(t.c.outlet) == outlet.lower())
         if language is not None:
             query = query.where(t.c.language == language.lower())
