@@ -92,9 +92,17 @@ def note_articles(conn: Connection, seen: Iterable[tuple[str | None, str | None]
     if not domains_of:
         return
     ids = _spelling_ids(conn, list(domains_of))
-    for spelling in sorted(set(domains_of) - set(ids)):
-        ids[spelling] = _place_spelling(conn, spelling)
-    _claim_domains(conn, {d: ids[sp] for sp, ds in domains_of.items() for d in sorted(ds)})
+    for spelling in sorted(domains_of, key=_naming_order):
+        if spelling not in ids:
+            ids[spelling] = _place_spelling(conn, spelling)
+        # claimed now, so a later spelling that is this host finds its outlet
+        _claim_domains(conn, {d: ids[spelling] for d in sorted(domains_of[spelling])})
+
+
+def _naming_order(spelling: str) -> tuple[bool, bool, str]:
+    """Names before bare hosts (a host joins the outlet owning it), and written-out names before
+    shouted ones ("Diario del Sur" names the outlet, not "DIARIO DEL SUR")."""
+    return bool(_HOST.match(spelling.strip())), spelling.isupper(), spelling
 
 
 def _spelling_ids(conn: Connection, spellings: Sequence[str]) -> dict[str, int]:
