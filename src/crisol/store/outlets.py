@@ -171,10 +171,9 @@ def _find(conn: Connection, name: str) -> int | None:
     if found is None:
         t = s.outlet_spellings
         found = conn.scalar(select(t.c.outlet_id).where(t.c.spelling == name.strip()))
-    if found is None and domain_of(name) and _HOST.match(name.strip()):
-        found = conn.scalar(
-            select(s.outlet_domains.c.outlet_id).where(s.outlet_domains.c.domain == domain_of(name))
-        )
+    host = domain_of(name) if "://" in name or _HOST.match(name.strip()) else None  # a URL or a host
+    if found is None and host:
+        found = conn.scalar(select(s.outlet_domains.c.outlet_id).where(s.outlet_domains.c.domain == host))
     return found
 
 
