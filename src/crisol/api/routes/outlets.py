@@ -19,6 +19,8 @@ from crisol.api.problems import Problem
 from crisol.service import outlets as svc
 
 router = APIRouter(tags=["outlets"])
+NO_OUTLET = {404: {"description": "No outlet has that name, spelling or domain."}}
+NO_COLLECTION = {404: {"description": "No collection has that name."}}
 
 
 def _invalid(e: ValueError) -> Problem:
@@ -45,7 +47,7 @@ def list_outlets(
     return [OutletPublic.model_validate(o) for o in found]
 
 
-@router.get("/outlets/{name}", response_model=OutletPublic)
+@router.get("/outlets/{name}", response_model=OutletPublic, responses=NO_OUTLET)
 def get_outlet(store: StoreDep, name: str) -> OutletPublic:
     """One outlet, by name (any case or accents), one of its spellings, or a domain."""
     found = svc.get_outlet(store, name)
@@ -72,7 +74,7 @@ def list_collections(store: StoreDep) -> list[CollectionSummaryPublic]:
     return [CollectionSummaryPublic.model_validate(c) for c in svc.list_collections(store)]
 
 
-@router.get("/collections/{name}", response_model=CollectionPublic)
+@router.get("/collections/{name}", response_model=CollectionPublic, responses=NO_COLLECTION)
 def get_collection(store: StoreDep, name: str) -> CollectionPublic:
     """A collection with its outlets in full."""
     found = svc.get_collection(store, name)
@@ -99,7 +101,7 @@ def put_collection(
     return CollectionPublic.model_validate(found)
 
 
-@router.delete("/collections/{name}", status_code=204)
+@router.delete("/collections/{name}", status_code=204, responses=NO_COLLECTION)
 def delete_collection(store: StoreDep, name: str) -> Response:
     """Delete a collection; its outlets stay on record."""
     try:
