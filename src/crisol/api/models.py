@@ -412,8 +412,67 @@ class SearchResultsPublic(_Page):
 
 
 class OutletPublic(_Out):
-    outlet: str
+    """An outlet on record (crisol.store.outlets): filled from ingest and watch, edited by users."""
+
+    name: str
+    outlet: str = Field(description="The same as `name` (the field of the outlet list before records).")
+    domains: list[str]
+    spellings: list[str] = Field(description="The `outlet` values of its articles.")
+    country: Optional[str] = Field(None, description="ISO 3166-1 alpha-3.")
+    language: Optional[str] = None
+    language_from: Optional[str] = Field(
+        None, description="`set`, or `articles`: their most common language."
+    )
+    media_type: Optional[str] = None
+    owner: Optional[str] = None
+    notes: Optional[str] = None
+    collections: list[str]
     articles: int
+    edited: list[str] = Field(description="The fields a user set (filling leaves them alone).")
+
+
+class OutletUpdate(BaseModel):
+    """What PUT /api/outlets/{name} sets; a field left out is unchanged, "" clears it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    country: Optional[str] = Field(None, description="ISO 3166-1 alpha-3: MEX, ESP...")
+    language: Optional[str] = Field(None, description="ISO 639-1: es, en...")
+    media_type: Optional[str] = Field(
+        None, description="wire-agency, newspaper, magazine, broadcaster, digital-native, blog, government, "
+        "organisation, other."
+    )  # fmt: skip
+    owner: Optional[str] = None
+    notes: Optional[str] = None
+    domains: list[str] = Field(default_factory=list, description="Domains to add.")
+    drop_domains: list[str] = Field(default_factory=list, description="Domains to remove.")
+
+
+class CollectionSummaryPublic(_Out):
+    name: str
+    kind: str
+    description: Optional[str] = None
+    outlets: int
+
+
+class CollectionPublic(_Out):
+    name: str
+    kind: str
+    description: Optional[str] = None
+    created: str
+    outlets: list[OutletPublic]
+    articles: int
+
+
+class CollectionUpdate(BaseModel):
+    """What PUT /api/collections/{name} sets: made when new; `outlets`, when given, is the
+    whole membership (names, spellings or domains)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Optional[str] = Field(None, description="geographic, topical or own (default for a new one: own).")
+    description: Optional[str] = None
+    outlets: Optional[list[str]] = None
 
 
 # What every error looks like (RFC 7807).

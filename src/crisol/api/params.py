@@ -8,7 +8,9 @@ from typing import Annotated, Callable, TypeVar
 
 from fastapi import Depends, Query
 
+from crisol.api.deps import StoreDep
 from crisol.api.problems import Problem
+from crisol.service.outlets import UnknownName
 from crisol.store.queries import MAX_LIMIT, MAX_OFFSET, Filters
 
 T = TypeVar("T")
@@ -57,19 +59,28 @@ def page_params(
 
 
 def article_filters(
-    outlet: Annotated[str | None, Query(description="Outlet name, any case.")] = None,
+    store: StoreDep,
+    outlet: Annotated[
+        str | None, Query(description="Outlet name (any case), one of its spellings, or a domain.")
+    ] = None,
+    collection: Annotated[str | None, Query(description="Only the outlets of this collection.")] = None,
     language: Annotated[str | None, Query(description="Language code: es, en...")] = None,
     since: Annotated[str | None, Query(description="Published on or after (YYYY-MM-DD[THH:MM]).")] = None,
     until: Annotated[
         str | None, Query(description="Published on or before; a bare date includes the day.")
     ] = None,
 ) -> Filters:
-    return Filters(
+    filters = Filters(
         outlet=outlet,
         language=language,
         since=parse_when(since, "since"),
         until=parse_when(until, "until", end_of_day=True),
+        collection=collection,
     )
+    try:  # resolved here, once, for every route (crisol.service.outlets.outlet_names)
+        return filters.resolved(store)
+    except UnknownName as e:
+        raise Problem(422, str(e), kind="invalid-parameters", input="collection") from None
 
 
 Paging = Annotated[PageParams, Depends(page_params)]

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crisol.cli._common import ListFormat, ShowFormat, err, open_store, parse_when
+from crisol.cli.outlets import spellings_or_exit
 from crisol.model import Article
 from crisol.store import AmbiguousId, queries
 
@@ -35,6 +36,9 @@ def _page_table(page: queries.Page) -> Table:
 def articles_command(
     ctx: typer.Context,
     outlet: Annotated[Optional[str], typer.Option(help="Only this outlet (case-insensitive).")] = None,
+    collection: Annotated[
+        Optional[str], typer.Option(help="Only the outlets of this collection (crisol collections).")
+    ] = None,
     language: Annotated[Optional[str], typer.Option(help="Only this language code: es, en...")] = None,
     since: Annotated[Optional[str], typer.Option(help="Published on or after this date (ISO 8601).")] = None,
     until: Annotated[Optional[str], typer.Option(help="Published on or before this date (ISO 8601).")] = None,
@@ -48,6 +52,8 @@ def articles_command(
     """
     filters = queries.Filters(outlet, language, parse_when(since), parse_when(until, end_of_day=True))
     with open_store(ctx) as store:
+        if outlet or collection:
+            filters.outlets = spellings_or_exit(store, collection, outlet)
         page = queries.list_articles(store, filters, limit=limit, offset=offset)
     if format is ListFormat.json:
         typer.echo(json.dumps(page.items, ensure_ascii=False, indent=2))

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Callable, Iterator, Optional, TextIO
 import typer
 
 from crisol.cli._common import err, open_store, parse_when
+from crisol.cli.outlets import spellings_or_exit
 from crisol.service import exports
 from crisol.service.exports import EVENT_CSV_COLUMNS, event_csv_row
 from crisol.store import Database
@@ -62,8 +63,14 @@ ENTITY_COLUMNS = ["id", "name", "type", "country", "role", "mentions", "aliases"
 
 
 def _articles(filters: dict[str, Any]) -> ArticleFilter:
+    outlet = filters.get("outlet")
+    spelled = isinstance(outlet, list)  # an outlet or collection already resolved to spellings
     return ArticleFilter(
-        filters.get("outlet"), filters.get("language"), filters.get("since"), filters.get("until")
+        None if spelled else outlet,
+        filters.get("language"),
+        filters.get("since"),
+        filters.get("until"),
+        outlets=outlet if spelled else None,
     )
 
 
@@ -150,6 +157,9 @@ def export_command(
     ] = None,
     what: Annotated[What, typer.Option("--what", help="What to export.")] = What("articles"),
     outlet: Annotated[Optional[str], typer.Option(help="Only this outlet.")] = None,
+    collection: Annotated[
+        Optional[str], typer.Option(help="Only the outlets of this collection (crisol collections).")
+    ] = None,
     language: Annotated[Optional[str], typer.Option(help="Only this language.")] = None,
     since: Annotated[Optional[str], typer.Option(help="Published on or after (ISO 8601).")] = None,
     until: Annotated[Optional[str], typer.Option(help="Published on or before (ISO 8601).")] = None,
@@ -167,7 +177,11 @@ def export_command(
         if any(v is not None for v in filters.values()):
             err.print(f"note: --outlet/--language/--since/--until do not apply to {what.value}", markup=False)
         filters = {}
+    if collection and not exporter.article_filters:
+        err.print(f"note: --collection does not apply to {what.value}", markup=False)
     with open_store(ctx) as store, _target(output) as out:
+        if exporter.article_filters and (outlet or collection):
+            filters["outlet"] = spellings_or_exit(store, collection, outlet)
         rows = exporter.rows(store, **filters)
         if format is ExportFormat.jsonl:
             n = write_jsonl(rows, out)

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crisol.cli._common import ListFormat, err, open_store, parse_when
+from crisol.cli.outlets import spellings_or_exit
 from crisol.service.search import expansion_dict, hit_dict
 from crisol.store import search as fts
 from crisol.store.queries import MAX_LIMIT
@@ -96,6 +97,9 @@ def search_command(
     ],
     kind: Annotated[Optional[list[Kind]], typer.Option(help="Only this kind (repeatable).")] = None,
     outlet: Annotated[Optional[str], typer.Option(help="Only this outlet (case-insensitive).")] = None,
+    collection: Annotated[
+        Optional[str], typer.Option(help="Only the outlets of this collection (crisol collections).")
+    ] = None,
     language: Annotated[Optional[str], typer.Option(help="Only this language code: es, en...")] = None,
     since: Annotated[Optional[str], typer.Option(help="Published on or after this date (ISO 8601).")] = None,
     until: Annotated[Optional[str], typer.Option(help="Published on or before this date (ISO 8601).")] = None,
@@ -127,6 +131,8 @@ def search_command(
         raise typer.BadParameter(str(e), param_hint="QUERY") from None
     with open_store(ctx) as store:
         fts.catch_up_if_free(store)  # index what was stored without it (cheap when nothing is missing)
+        if collection:
+            spellings_or_exit(store, collection, outlet)  # an unknown collection: a usage error
         results = fts.search(
             store,
             query,
@@ -138,6 +144,7 @@ def search_command(
             limit=limit,
             offset=offset,
             exact=exact,
+            collection=collection,
         )
     if format is ListFormat.json:
         typer.echo(json.dumps(public(results, exact), ensure_ascii=False, indent=2))

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from crisol.cli._common import ListFormat, err, open_store, parse_when
 from crisol.cli.entities import require_entity
+from crisol.cli.outlets import spellings_or_exit
 from crisol.store.queries import list_stories
 
 
@@ -37,6 +38,12 @@ def stories_command(
         Optional[str],
         typer.Option(help="Only stories naming this registry entity (any spelling, or its id)."),
     ] = None,
+    outlet: Annotated[
+        Optional[str], typer.Option(help="Only stories with an article of this outlet.")
+    ] = None,
+    collection: Annotated[
+        Optional[str], typer.Option(help="Only the outlets of this collection (crisol collections).")
+    ] = None,
     since: Annotated[
         Optional[str], typer.Option(help="Last article on or after this date (ISO 8601).")
     ] = None,
@@ -56,8 +63,12 @@ def stories_command(
     since_dt, until_dt = parse_when(since), parse_when(until, end_of_day=True)
     with open_store(ctx) as store:
         entity_id = require_entity(store.annotations, entity, store.where).id if entity else None
+        if collection:
+            spellings_or_exit(store, collection, outlet)  # an unknown collection: a usage error
         page = list_stories(
             store,
+            outlet=outlet,
+            collection=collection,
             language=language,
             since=since_dt,
             until=until_dt,

@@ -44,6 +44,7 @@ from sqlalchemy import Connection, Select, and_, exists, func, or_, select
 
 from crisol.model import Actor, Article, Event, Quote, date_span, span_overlaps
 from crisol.store import convert
+from crisol.store import outlets as outlet_records
 from crisol.store import schema as s
 from crisol.store.schema import entities, entity_aliases, stories, story_articles
 from crisol.store.store import Store, _chunks
@@ -285,37 +286,31 @@ class Page:
     offset: int
 
 
-def _spellings(store: Store, outlet: str) -> list[str]:
-    """The stored spellings of an outlet, in any case (read from the outlet index alone).
-
-    Filtering on this list lets the engine look the outlet up in its index; ``lower(outlet) =
-    ...`` (or an IN subquery) would read every article row, and article rows are wide.
-    """
-    a = s.articles
-    query = select(a.c.outlet).where(func.lower(a.c.outlet) == outlet.lower()).distinct()
-    with store.connection() as conn:
-        return list(conn.scalars(query)) or [outlet]
-
-
 @dataclass
 class Filters:
-    """Filters on the article a row belongs to: outlet (any case), language, publication window."""
+    """Filters on the article a row belongs to: outlet (any case, any of its spellings),
+    collection (its outlets), language, publication window."""
 
     outlet: str | None = None
     language: str | None = None
     since: datetime | None = None
     until: datetime | None = None
-    outlets: list[str] | None = None  # the outlet's stored spellings, once looked up
+    outlets: list[str] | None = None  # the outlet's or collection's stored spellings, once looked up
+    collection: str | None = None
 
     def resolved(self, store: Store) -> Filters:
-        if self.outlet and self.outlets is None:
-            self.outlets = _spellings(store, self.outlet)
+        """Look the outlet and collection up (:func:`crisol.store.outlets.outlet_names`); an
+        unknown collection raises :class:`~crisol.store.outlets.UnknownName`."""
+        if (self.outlet or self.collection) and self.outlets is None:
+            self.outlets = outlet_records.outlet_names(store, collection=self.collection, outlet=self.outlet)
         return self
 
     def apply(self, query: Select) -> Select:
         a = s.articles
-        if self.outlet:
-            query = query.where(a.c.outlet.in_(self.outlets if self.outlets is not None else [self.outlet]))
+        if self.outlets is not None:
+            query = query.where(a.c.outlet.in_(self.outlets))
+        elif self.outlet:
+            query = query.where(a.c.outlet == self.outlet)
         if self.language:
             query = query.where(a.c.language == self.language.lower())
         if self.since:
@@ -976,14 +971,25 @@ def list_stories(
     since: datetime | None = None,
     until: datetime | None = None,
     entity: str | None = None,
+    outlet: str | None = None,
+    collection: str | None = None,
     sort: str = "-last",
     limit: int = 50,
     offset: int = 0,
 ) -> Page:
     """Live stories (not merged into another) with their articles and outlets;
-    ``since``/``until`` bound their last article."""
+    ``since``/``until`` bound their last article; ``outlet``/``collection`` keep the stories
+    with an article of that outlet or collection."""
     st, sa = stories, story_articles
     query = select(st).where(st.c.merged_into.is_(None))
+    if outlet or collection:
+        a = s.articles
+        spellings = outlet_records.outlet_names(store, collection=collection, outlet=outlet)
+        query = query.where(
+            exists().where(
+                and_(sa.c.story_id == st.c.id, a.c.id == sa.c.article_id, a.c.outlet.in_(spellings))
+            )
+        )
     if language:
         query = query.where(st.c.language == language.lower())
     if since:

@@ -408,6 +408,65 @@ watch_polls = Table(
 WATCH_TABLES = (watch_sources, watch_feeds, watch_urls, watch_versions, watch_polls)
 
 
+# ---- outlets and collections (0008_outlets) ---------------------------------------------------
+#
+# An outlet is a publisher as a record: the names its articles carry (``articles.outlet``, in
+# every spelling seen), its web domains, and what the user or the sources file says of it. A
+# collection is a named group of outlets ("Mexico national", "wire agencies"). Listings filter on
+# a collection through its outlets' spellings, which the ``(outlet, published)`` index reads.
+
+outlets = Table(
+    "outlets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", NAME, nullable=False),
+    Column("key", NAME, nullable=False),  # the name folded (crisol.text.outlet_key): unique
+    Column("country", String(8)),
+    Column("language", String(16)),  # NULL: its articles' most common language is shown
+    Column("media_type", String(32)),
+    Column("owner", Text),
+    Column("notes", Text),
+    Column("edited", JSON, nullable=False),  # the fields the user set: filling never overwrites them
+    Column("first_seen", UTCDateTime, nullable=False),
+    UniqueConstraint("key", name="uq_outlets_key"),
+)
+
+# Every ``articles.outlet`` value that names an outlet, exactly as stored.
+outlet_spellings = Table(
+    "outlet_spellings",
+    metadata,
+    Column("spelling", NAME, primary_key=True),
+    Column("outlet_id", Integer, ForeignKey("outlets.id", **CASCADE), nullable=False, index=True),
+)
+
+outlet_domains = Table(
+    "outlet_domains",
+    metadata,
+    Column("domain", String(253), primary_key=True),
+    Column("outlet_id", Integer, ForeignKey("outlets.id", **CASCADE), nullable=False, index=True),
+)
+
+collections = Table(
+    "collections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", NAME, nullable=False),
+    Column("key", NAME, nullable=False),
+    Column("kind", String(16), nullable=False),  # geographic, topical, own
+    Column("description", Text),
+    Column("created", UTCDateTime, nullable=False),
+    UniqueConstraint("key", name="uq_collections_key"),
+)
+
+collection_outlets = Table(
+    "collection_outlets",
+    metadata,
+    Column("collection_id", Integer, ForeignKey("collections.id", **CASCADE), primary_key=True),
+    Column("outlet_id", Integer, ForeignKey("outlets.id", **CASCADE), primary_key=True, index=True),
+)
+OUTLET_TABLES = (outlets, outlet_spellings, outlet_domains, collections, collection_outlets)
+
+
 # ---- full-text search: one row per searchable thing (0005_search) -----------------------------
 
 search_docs = Table(

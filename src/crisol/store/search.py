@@ -44,6 +44,7 @@ from sqlalchemy.exc import OperationalError
 
 from crisol.model import Article, Quote
 from crisol.store import schema as s
+from crisol.store.outlets import outlet_names
 from crisol.store.schema import search_docs
 from crisol.store.search_aliases import MAX_RUN, Expansion, Registry, folded_words, registry
 from crisol.store.store import Store, _chunks
@@ -651,7 +652,7 @@ class SearchResults:
     expansions: list[Expansion] = field(default_factory=list)  # spellings added from the registry
 
 
-def _filters(kinds, language, outlet, since, until) -> tuple[list[str], dict[str, Any]]:
+def _filters(kinds, language, outlets, since, until) -> tuple[list[str], dict[str, Any]]:
     """Conditions on ``search_docs d``. Bookkeeping rows (kind ``_state``) have no index entry
     (no FTS5 row, no tsvector), so no search finds them and no condition is needed to leave
     them out: without filters the match alone is counted, from the index."""
@@ -662,9 +663,9 @@ def _filters(kinds, language, outlet, since, until) -> tuple[list[str], dict[str
     if language:
         where.append("d.language = :language")
         params["language"] = language.lower()
-    if outlet:
-        where.append("lower(d.outlet) = :outlet")
-        params["outlet"] = outlet.lower()
+    if outlets is not None:  # the spellings of an outlet or a collection (outlet_names)
+        where.append("d.outlet IN :outlets")
+        params["outlets"] = list(outlets) or [""]  # none: no document has an empty outlet
     if since:
         where.append("d.published >= :since")
         params["since"] = since
@@ -698,8 +699,9 @@ def _statements(dialect: str, where: list[str]) -> tuple[str, str]:
 
 def _bind(sql: str, params: dict[str, Any]):
     stmt = text(sql)
-    if "kinds" in params:
-        stmt = stmt.bindparams(bindparam("kinds", expanding=True))
+    for name in ("kinds", "outlets"):
+        if name in params:
+            stmt = stmt.bindparams(bindparam(name, expanding=True))
     for name in ("since", "until"):
         if name in params:
             stmt = stmt.bindparams(bindparam(name, type_=s.UTCDateTime))
@@ -790,6 +792,7 @@ def search(
     limit: int = 20,
     offset: int = 0,
     exact: bool = False,
+    collection: str | None = None,
 ) -> SearchResults:
     """Ranked matches for ``q`` (best first) with highlighted snippets, and the total.
 
@@ -803,12 +806,13 @@ def search(
     if query.empty:
         return SearchResults([], 0, limit, offset, q)
     expansions: list[Expansion] = []
+    outlets = outlet_names(store, collection=collection, outlet=outlet) if outlet or collection else None
     with store.connection() as conn:
         if not exact and any(not t.prefix for g in query.groups for t in g):
             query, expansions = expand_query(query, registry(conn, _signature(conn, "entity")))
         dialect = conn.dialect.name
         rum = uses_rum(conn)
-        where, params = _filters(kinds, language, outlet, since, until)
+        where, params = _filters(kinds, language, outlets, since, until)
         params["q"] = _tsquery(query) if dialect == "postgresql" else _fts5(query)
         if rum:
             ranked: Sequence[Any] = _rum_page(conn, where, params, limit, offset)

@@ -25,6 +25,7 @@ from crisol.errors import StoreBusy, StoreError
 from crisol.model import Article, Rejection
 from crisol.store import convert
 from crisol.store import schema as s
+from crisol.store.outlets import note_articles
 
 # SQLite allows 32,766 bound parameters per statement; stay well below for IN (...) lists.
 CHUNK = 500
@@ -271,6 +272,7 @@ class Store:
                     fresh.append(a)
             self._link_copies(conn, fresh)
             self._insert(conn, fresh)
+            note_articles(conn, [(a.outlet, a.url) for a in fresh])  # outlets as records (0008)
             fresh_ids = {a.id for a in fresh}
             self._added += len(fresh)
             results, seen = [], set()
@@ -395,7 +397,9 @@ class Store:
 
     def _filtered(self, query, outlet, language, since, until):
         t = s.articles
-        if outlet is not None:
+        if isinstance(outlet, (list, tuple)):  # the spellings an outlet or collection resolved to
+            query = query.where(t.c.outlet.in_(outlet))
+        elif outlet is not None:
             query = query.where(func.lower(t.c.outlet) == outlet.lower())
         if language is not None:
             query = query.where(t.c.language == language.lower())

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from crisol.model import Article
+from crisol.store.outlets import note_sources
 from crisol.store.schema import (
     WATCH_TABLES,
     watch_feeds,
@@ -149,7 +150,9 @@ class WatchStore:
     # ---- sources ------------------------------------------------------------------------
 
     def sync_sources(self, sources: Iterable[Any]) -> None:
-        """Make sure every source has a state row, with its current country and language."""
+        """Make sure every source has a state row, with its current country and language, and
+        an outlet record (:func:`crisol.store.outlets.note_sources`)."""
+        sources = list(sources)
         t = watch_sources
         with self.store.transaction(), self.store.connection() as conn:
             known = set(conn.scalars(select(t.c.name)))
@@ -159,6 +162,7 @@ class WatchStore:
                     conn.execute(update(t).where(t.c.name == src.name).values(**values))
                 else:
                     conn.execute(insert(t).values(name=src.name, consecutive_errors=0, **values))
+            note_sources(conn, sources)  # watched sources are outlets too (0008_outlets)
 
     def next_polls(self) -> dict[str, datetime | None]:
         t = watch_sources

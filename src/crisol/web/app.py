@@ -30,6 +30,7 @@ from crisol.store import AmbiguousId, Database, open_store
 from crisol.store.queries import MAX_OFFSET
 from crisol.store.search import KINDS
 from crisol.text import outlet_label
+from crisol.web import outlets as outlet_pages
 from crisol.web import views
 from crisol.web.attention import AttentionParams, attention_page
 from crisol.web.attention import results as attention_results
@@ -192,14 +193,25 @@ def router(store: Database | str, prefix: str = "") -> APIRouter:
         return StreamingResponse(event_csv_lines(rows), media_type="text/csv; charset=utf-8", headers=headers)
 
     @r.get("/search", response_class=HTMLResponse)
-    def search(request: Request, q: str = "", kind: str = "", offset: int = 0, exact: bool = False):
+    def search(
+        request: Request,
+        q: str = "",
+        kind: str = "",
+        offset: int = 0,
+        exact: bool = False,
+        outlet: str = "",
+        collection: str = "",
+    ):
         kind = kind if kind in KINDS else ""
         # A GET writes nothing: the server's ingest worker, when the pages are mounted in the
         # API, indexes what other paths stored since (a pages-only server just reads).
         writer = getattr(request.app.state, "ingestor", None)
         if writer is not None:
             writer.catch_up_soon()
-        ctx = views.search_page(db, q, kind, min(max(0, offset), MAX_OFFSET), urls, exact=exact)
+        ctx = views.search_page(
+            db, q, kind, min(max(0, offset), MAX_OFFSET), urls, exact=exact,
+            outlet=outlet.strip(), collection=collection.strip(),
+        )  # fmt: skip
         return page(request, "search.html", 400 if ctx.get("problems") else 200, **ctx)
 
     @r.get("/attention", response_class=HTMLResponse)
@@ -216,6 +228,8 @@ def router(store: Database | str, prefix: str = "") -> APIRouter:
         headers = {"Content-Disposition": f'attachment; filename="attention-{table}.csv"'}
         body = csv_text(attention_results(db, p), table)
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
+
+    r.include_router(outlet_pages.router(db, urls, page))
 
     @r.get("/static/{name}")
     def static(request: Request, name: str, v: str = ""):

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from crisol.model import date_span
 from crisol.present.render import labels
 from crisol.service import events as cross
+from crisol.service import outlets as outlet_records
 from crisol.service import views as story_views
 from crisol.service.entities import actor_filter, find_entity, spellings
 from crisol.store import Database, queries
@@ -72,6 +73,12 @@ class Urls:
 
     def attention_csv(self, **params: Any) -> str:
         return f"{self.base}/attention.csv" + _query(params)
+
+    def outlets(self, **params: Any) -> str:
+        return f"{self.base}/outlets" + _query(params)
+
+    def collection(self, name: str) -> str:
+        return f"{self.base}/collections/{_q(name)}"
 
     def static(self, name: str) -> str:
         return f"{self.base}/static/{name}"
@@ -405,27 +412,37 @@ def snippet_markup(snippet) -> Markup:
 
 
 def search_page(
-    store: Database, q: str, kind: str, offset: int, urls: Urls, limit: int = 20, exact: bool = False
+    store: Database,
+    q: str,
+    kind: str,
+    offset: int,
+    urls: Urls,
+    limit: int = 20,
+    exact: bool = False,
+    outlet: str = "",
+    collection: str = "",
 ) -> dict[str, Any]:
     q = q.strip()
+    base = {"q": q, "kind": kind, "exact": exact, "results": None, "kinds": fts.KINDS, "outlet": outlet,
+            "collection": collection, "collections": outlet_records.list_collections(store)}  # fmt: skip
     if not q:
-        return {"q": q, "kind": kind, "exact": exact, "results": None, "kinds": fts.KINDS}
+        return base
     try:
         fts.parse_query(q)
-    except fts.QueryTooLong as e:
-        return {"q": q, "kind": kind, "results": None, "kinds": fts.KINDS, "problems": [f"Search: {e}."]}
-    results = fts.search(store, q, kinds=[kind] if kind else None, limit=limit, offset=offset, exact=exact)
+        results = fts.search(
+            store, q, kinds=[kind] if kind else None, limit=limit, offset=offset, exact=exact,
+            outlet=outlet or None, collection=collection or None,
+        )  # fmt: skip
+    except (fts.QueryTooLong, outlet_records.UnknownName) as e:
+        return {**base, "problems": [f"Search: {e}."]}
     hits = [
         {"hit": h, "snippet": snippet_markup(h.snippet), "href": hit_href(h, urls, store)}
         for h in results.hits
     ]
     return {
-        "q": q,
-        "kind": kind,
-        "exact": exact,
+        **base,
         "results": results,
         "hits": hits,
-        "kinds": fts.KINDS,
         "next": offset + limit if offset + limit < results.total else None,
         "prev": max(0, offset - limit) if offset else None,
     }

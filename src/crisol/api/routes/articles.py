@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from crisol.api.deps import StoreDep
-from crisol.api.models import ArticlePublic, ArticlesPublic, OutletPublic
+from crisol.api.models import ArticlePublic, ArticlesPublic
 from crisol.api.params import ArticleFilters, Paging, checked
 from crisol.api.problems import Problem
 from crisol.store import Store
@@ -69,9 +69,3 @@ def get_raw(store: StoreDep, id: str) -> Response:
         "X-Content-Type-Options": "nosniff",
     }
     return Response(data, media_type="application/octet-stream", headers=headers)
-
-
-@router.get("/outlets", response_model=list[OutletPublic])
-def list_outlets(store: StoreDep) -> list[OutletPublic]:
-    """Outlets with their number of articles."""
-    return [OutletPublic(**o) for o in qa.outlets(store)]

@@ -61,6 +61,7 @@ def search(
             kinds=kind,
             language=filters.language,
             outlet=filters.outlet,
+            collection=filters.collection,
             since=filters.since,
             until=filters.until,
             limit=page.limit,

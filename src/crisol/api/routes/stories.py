@@ -25,6 +25,10 @@ def list_stories(
     since: Annotated[str | None, Query(description="Last article on or after.")] = None,
     until: Annotated[str | None, Query(description="Last article on or before.")] = None,
     entity: Annotated[str | None, Query(description="Registry id mentioned in the story.")] = None,
+    outlet: Annotated[str | None, Query(description="Only stories with an article of this outlet.")] = None,
+    collection: Annotated[
+        str | None, Query(description="Only stories with an article of this collection's outlets.")
+    ] = None,
 ) -> StoriesPublic:
     """Stories, most recently active first (sort: last, first, size, updated), each with its
     articles and outlets."""
@@ -35,6 +39,8 @@ def list_stories(
         since=parse_when(since, "since"),
         until=parse_when(until, "until", end_of_day=True),
         entity=entity,
+        outlet=outlet,
+        collection=collection,
         sort=page.sort or "-last",
         limit=page.limit,
         offset=page.offset,

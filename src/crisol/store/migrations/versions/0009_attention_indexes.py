@@ -13,7 +13,7 @@ from the index alone, where the table would read each wide article row (its text
 from alembic import op
 
 revision = "0009_attention_indexes"
-down_revision = "0007_story_views"
+down_revision = "0008_outlets"
 branch_labels = None
 depends_on = None
 
