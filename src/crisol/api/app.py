@@ -18,11 +18,11 @@ from crisol.api import docs, problems
 from crisol.api.guard import Guard, GuardMiddleware
 from crisol.api.ingest import Ingestor
 from crisol.api.models import ArticleCreate, ProblemPublic
-from crisol.api.routes import articles, entities, events, ingest, quotes, search, stories
+from crisol.api.routes import articles, entities, events, ingest, quotes, saved, search, stories
 from crisol.service.runner import Stages
 from crisol.store import open_store
 
-ROUTERS = (articles, ingest, stories, entities, quotes, events, search)
+ROUTERS = (articles, ingest, stories, entities, quotes, events, search, saved)
 API_PREFIX = "/api"  # the web pages own the root (crisol.web); the schema stays at /openapi.json
 
 

@@ -29,6 +29,7 @@ from crisol.store import AmbiguousId, Database, open_store
 from crisol.store.queries import MAX_OFFSET
 from crisol.store.search import KINDS
 from crisol.text import outlet_label
+from crisol.web import saved as saved_pages
 from crisol.web import views
 
 HERE = Path(__file__).parent
@@ -198,6 +199,8 @@ def router(store: Database | str, prefix: str = "") -> APIRouter:
             writer.catch_up_soon()
         ctx = views.search_page(db, q, kind, min(max(0, offset), MAX_OFFSET), urls, exact=exact)
         return page(request, "search.html", 400 if ctx.get("problems") else 200, **ctx)
+
+    saved_pages.add_routes(r, db, urls, page)
 
     @r.get("/static/{name}")
     def static(request: Request, name: str, v: str = ""):
