@@ -26,13 +26,14 @@ from crisol.api.routes import (
     ingest,
     outlets,
     quotes,
+    saved,
     search,
     stories,
 )
 from crisol.service.runner import Stages
 from crisol.store import open_store
 
-ROUTERS = (articles, ingest, stories, entities, quotes, events, search, outlets, attention)
+ROUTERS = (articles, ingest, stories, entities, quotes, events, search, outlets, attention, saved)
 API_PREFIX = "/api"  # the web pages own the root (crisol.web); the schema stays at /openapi.json
 
 

@@ -170,7 +170,11 @@ class Guard:
                 f"writes must be JSON or a multipart upload; got {kind or 'no Content-Type'}",
                 {},
             )
-        if self.token is not None and not self._has_token(scope, headers, cookie=False):
+        # The token cookie counts for a write only from a page of this server (its own Origin,
+        # checked above): the pages' forms cannot send a header. Another origin sends no
+        # SameSite=Strict cookie, and would be refused above anyway.
+        from_own_page = headers.get("origin") is not None or site == "same-origin"
+        if self.token is not None and not self._has_token(scope, headers, cookie=from_own_page, query=False):
             return (
                 401,
                 "token-required",
@@ -180,7 +184,13 @@ class Guard:
             )
         return None
 
-    def _has_token(self, scope, headers, cookie: bool = True) -> bool:
+    def given_query_token(self, scope) -> bool:
+        """Whether a request carries the right token as ``?token=`` (then the browser gets it as
+        a cookie: reads of a private server, and the pages' own forms, need no header)."""
+        given = query_token(scope)
+        return bool(self.token and given and hmac.compare_digest(given[0].encode(), self.token.encode()))
+
+    def _has_token(self, scope, headers, cookie: bool = True, query: bool = True) -> bool:
         if self.token is None:
             return True
         given = [headers.get(TOKEN_HEADER, "")]
@@ -195,6 +205,7 @@ class Guard:
                 pass
             if COOKIE in jar:
                 given.append(jar[COOKIE].value)
+        if cookie and query:
             given.extend(query_token(scope))
         return any(g and hmac.compare_digest(g.encode(), self.token.encode()) for g in given)
 
@@ -260,7 +271,7 @@ class GuardMiddleware:
             return await _refuse(scope, send, *refusal)
         if self.guard.max_body is not None:
             receive = limited_receive(receive, self.guard.max_body)
-        if self.guard.private and scope.get("method") == "GET" and query_token(scope):
+        if scope.get("method") == "GET" and self.guard.given_query_token(scope):
             send = _set_cookie(send, self.guard.token)
         started = False
 

@@ -85,6 +85,10 @@ def serve_command(
             "(set your own with --token or CRISOL_TOKEN)",
             markup=False,
         )
+    err.print(  # the pages' forms (save a search) send the token as the cookie this link sets
+        f"crisol: to save searches from the pages, open http://{shown}:{port}/saved?token=TOKEN once",
+        markup=False,
+    )
     uvicorn.run(app, host=host, port=port, log_level=log_level)
 
 

@@ -9,6 +9,7 @@ the repositories of the other tables, each built once and bound to its connectio
 - ``db.annotations``: entities, quotes and events read row by row
   (:class:`~crisol.store.queries.AnnotationQueries`);
 - ``db.watch``: watched sources, feeds, URLs and polls (:class:`~crisol.store.watch.WatchStore`);
+- ``db.saved``: saved searches and their high-water marks (:class:`~crisol.store.saved.SavedStore`);
 - ``db.memo(name)``: a small cache of answers of this database (story views, event groupings),
   dropped with it.
 
@@ -30,6 +31,7 @@ from typing import Any, Hashable
 
 from crisol.store.link import LinkStore
 from crisol.store.queries import AnnotationQueries
+from crisol.store.saved import SavedStore
 from crisol.store.store import Store
 from crisol.store.watch import WatchStore
 
@@ -81,6 +83,10 @@ class Database(Store):
     @cached_property
     def watch(self) -> WatchStore:
         return WatchStore(self)
+
+    @cached_property
+    def saved(self) -> SavedStore:
+        return SavedStore(self)
 
     @cached_property
     def _memos(self) -> dict[str, Memo]:

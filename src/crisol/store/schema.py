@@ -512,5 +512,31 @@ Index("ix_mentions_entity_article", mentions.c.entity_id, mentions.c.article_id)
 # entity's, a story's), with what they are counted by, read without the wide article rows.
 Index("ix_articles_attention", _a.id, _a.published, _a.outlet, _a.language, _a.copy_of, _a.agency)
 
+# Articles in the order they were stored: what saved searches count from (0010_saved_searches).
+Index("ix_articles_ingested_id", _a.ingested_at, _a.id)
+
+# ---- saved searches and their alerts (0010_saved_searches) ------------------------------------
+#
+# A search query (with its filters), an entity or a story, saved under a name. ``seen`` and
+# ``notified`` are high-water marks ({"at", "article", "history"}: the last article stored and
+# the last story_history row accounted for): what is past ``seen`` is new to the reader, what
+# is past ``notified`` is not yet delivered to the webhook.
+saved_searches = Table(
+    "saved_searches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", NAME, nullable=False),
+    Column("kind", String(16), nullable=False),  # search, entity, story
+    Column("target", Text, nullable=False),  # the query, the entity id or the story id
+    Column("language", String(16)),
+    Column("outlet", String(200)),
+    Column("webhook", URL),
+    Column("created", UTCDateTime, nullable=False),
+    Column("seen", JSON, nullable=False),
+    Column("notified", JSON, nullable=False),
+    Column("notify_error", Text),  # why the last delivery failed (NULL: it did not)
+    UniqueConstraint("name", name="uq_saved_searches_name"),
+)
+
 # Children of an article, in the order they are written and loaded.
 ARTICLE_CHILDREN = (raw_inputs, removed_lines, sentences, mentions, time_expressions, quotes, events)

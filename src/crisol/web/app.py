@@ -31,6 +31,7 @@ from crisol.store.queries import MAX_OFFSET
 from crisol.store.search import KINDS
 from crisol.text import outlet_label
 from crisol.web import outlets as outlet_pages
+from crisol.web import saved as saved_pages
 from crisol.web import views
 from crisol.web.attention import AttentionParams, attention_page
 from crisol.web.attention import results as attention_results
@@ -230,6 +231,7 @@ def router(store: Database | str, prefix: str = "") -> APIRouter:
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
 
     r.include_router(outlet_pages.router(db, urls, page))
+    saved_pages.add_routes(r, db, urls, page)
 
     @r.get("/static/{name}")
     def static(request: Request, name: str, v: str = ""):
