@@ -126,3 +126,38 @@ def test_rest_api_json_csv_and_comparison(store, db_url):
         assert csv.headers["content-type"].startswith("text/csv")
         assert csv.text.splitlines()[1:] == ["huelga,2025-03-05,1,1,1"]
         assert client.get("/api/attention", params={"q": "x", "interval": "month"}).status_code == 422
+
+
+def test_a_collection_narrows_to_its_outlets_everywhere(store, db_url):
+    """One resolver: the service, the API and the page keep a collection's outlets only."""
+    import warnings
+
+    from crisol.api import create_app
+    from crisol.service.attention import kept_outlets
+    from crisol.store.outlets import UnknownName, add_to_collection, create_collection
+
+    create_collection(store, "Radios")
+    create_collection(store, "Empty")
+    add_to_collection(store, "Radios", ["Radio Sur"])
+    radios = kept_outlets(store, None, "Radios")
+    assert attention(store, Selection(outlets=radios)).totals["articles"] == 3  # both spellings
+    assert kept_outlets(store, ["Gaceta"], "Radios") == []  # named outside the collection
+    assert attention(store, Selection(outlets=kept_outlets(store, None, "Empty"))).totals["articles"] == 0
+    with pytest.raises(UnknownName, match="'Radioz' does not exist"):
+        kept_outlets(store, None, "Radioz")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
+    with TestClient(create_app(db_url, analyze=False)) as client:
+        got = client.get("/api/attention", params={"q": "huelga", "collection": "Radios"})
+        assert got.status_code == 200 and got.json()["data"][0]["totals"]["articles"] == 2
+        unknown = client.get("/api/attention", params={"q": "huelga", "collection": "Radioz"})
+        assert unknown.status_code == 422 and "Radioz" in unknown.text
+    from crisol.web import create_web_app
+
+    with TestClient(create_web_app(db_url)) as web:
+        page = web.get("/attention", params={"q": "huelga", "collection": "Radioz"})
+        assert page.status_code == 400 and "does not exist" in page.text
+        assert web.get("/attention.csv", params={"q": "huelga", "collection": "Radioz"}).status_code == 400
+        csv = web.get("/attention.csv", params={"q": "huelga", "collection": "Radios"})
+        assert sum(int(line.split(",")[2]) for line in csv.text.splitlines()[1:]) == 2

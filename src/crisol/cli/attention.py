@@ -102,6 +102,9 @@ def attention_command(
     outlet: Annotated[
         Optional[list[str]], typer.Option(help="Only this outlet (repeatable, any case).")
     ] = None,
+    collection: Annotated[
+        Optional[str], typer.Option(help="Only the outlets of this collection (crisol collections list).")
+    ] = None,
     language: Annotated[Optional[str], typer.Option(help="Only this language code: es, en...")] = None,
     csv: Annotated[bool, typer.Option("--csv", help="The timeline as CSV (as --format csv).")] = False,
     fmt: Annotated[
@@ -115,20 +118,24 @@ def attention_command(
     ``--format json`` prints what the API's ``GET /api/attention`` answers.
     """
     from crisol.cli.entities import require_entity  # lazy: the entity commands' imports
-    from crisol.service.attention import Selection, csv_text
+    from crisol.service.attention import Selection, csv_text, kept_outlets
     from crisol.service.attention import attention as attention_of
     from crisol.service.attention import compare as compare_all
     from crisol.store import search as fts
+    from crisol.store.outlets import UnknownName
 
     if query is not None and not query.strip():
         raise typer.BadParameter("give at least one word, or leave QUERY out", param_hint="QUERY")
-    common = dict(
-        outlets=outlet or None,
+    common: dict = dict(
         language=language,
         since=_when(since, "--since"),
         until=_when(until, "--until", end_of_day=True),
     )
     with open_store(ctx) as store:
+        try:
+            common["outlets"] = kept_outlets(store, outlet, collection)
+        except UnknownName as e:
+            raise typer.BadParameter(str(e), param_hint="--collection") from None
         entity_id = require_entity(store.annotations, entity, store.where).id if entity else None
         selections = [Selection(q=query, entity=entity_id, story=story, **common)]
         if compare:

@@ -41,6 +41,7 @@ from crisol.link.dedup import Relation
 from crisol.present.sources import DEPENDENT_KINDS, independent_sources
 from crisol.store import attention as q
 from crisol.store.attention import Selection
+from crisol.store.outlets import outlet_names
 from crisol.store.store import Store
 from crisol.text import UNKNOWN_OUTLET, fold, outlet_key
 
@@ -106,6 +107,19 @@ class Attention:
             "words": self.words,
             "sample": self.sample,
         }
+
+
+def kept_outlets(store: Store, outlets: Sequence[str] | None, collection: str | None) -> list[str] | None:
+    """The outlets a selection keeps: those named, the collection's, or those named within the
+    collection (none: no outlet filter). An unknown collection raises
+    :class:`~crisol.store.outlets.UnknownName`; a collection with no outlets keeps nothing."""
+    if not collection:
+        return list(outlets) if outlets else None
+    members = outlet_names(store, collection=collection)
+    if outlets:
+        named = {fold(o.strip()) for o in outlets}
+        members = [m for m in members if fold(m.strip()) in named]
+    return members
 
 
 def period_start(day: str, interval: str) -> str:

@@ -112,8 +112,8 @@ def conditions(conn: Connection, sel: Selection, t=s.articles) -> list[ColumnEle
     if sel.story:
         sa = s.story_articles
         where.append(t.c.id.in_(select(sa.c.article_id).where(sa.c.story_id == sel.story)))
-    if sel.outlets:
-        where.append(t.c.outlet.in_(_spellings(conn, sel.outlets)))
+    if sel.outlets is not None:  # [] (a collection without outlets) keeps nothing
+        where.append(t.c.outlet.in_(_spellings(conn, sel.outlets) if sel.outlets else []))
     if sel.language:
         where.append(t.c.language == sel.language.strip().lower())
     if sel.since:

@@ -27,6 +27,7 @@ from crisol.present.cross_events import event_when
 from crisol.service.attention import CSV_TABLES, csv_text
 from crisol.service.exports import event_csv_lines
 from crisol.store import AmbiguousId, Database, open_store
+from crisol.store.outlets import UnknownName
 from crisol.store.queries import MAX_OFFSET
 from crisol.store.search import KINDS
 from crisol.text import outlet_label
@@ -227,7 +228,10 @@ def router(store: Database | str, prefix: str = "") -> APIRouter:
             text = "\n".join(problems or ["give q, entity or story"]) + "\n"
             return Response(text, 400, media_type="text/plain; charset=utf-8")
         headers = {"Content-Disposition": f'attachment; filename="attention-{table}.csv"'}
-        body = csv_text(attention_results(db, p), table)
+        try:
+            body = csv_text(attention_results(db, p), table)
+        except UnknownName as e:
+            return Response(f"collection: {e}\n", 400, media_type="text/plain; charset=utf-8")
         return Response(body, media_type="text/csv; charset=utf-8", headers=headers)
 
     r.include_router(outlet_pages.router(db, urls, page))

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from typing import Any
 
-from crisol.service.attention import INTERVALS, Attention, Selection, attention, compare
+from crisol.service.attention import INTERVALS, Attention, Selection, attention, compare, kept_outlets
 from crisol.store import Database
 from crisol.store import search as fts
+from crisol.store.outlets import UnknownName
 from crisol.web import charts
 
 COUNTS = (  # (field, chart title)
@@ -35,6 +36,7 @@ class AttentionParams:
     since: str = ""
     until: str = ""
     language: str = ""
+    collection: str = ""
 
     def params(self, **change: str) -> dict[str, str]:
         return {**self.__dict__, **change}
@@ -56,9 +58,11 @@ class AttentionParams:
     def _dates(self) -> list[tuple[str, datetime | str | None]]:
         return [("From", _when(self.since, False)), ("To", _when(self.until, True))]
 
-    def selections(self) -> list[Selection]:
+    def selections(self, outlets: list[str] | None = None) -> list[Selection]:
         since, until = (d for _, d in self._dates())
-        common: dict[str, Any] = dict(language=self.language or None, since=since, until=until)
+        common: dict[str, Any] = dict(
+            language=self.language or None, since=since, until=until, outlets=outlets
+        )
         first = Selection(q=self.q or None, entity=self.entity or None, story=self.story or None, **common)
         return [first, Selection(q=self.compare, **common)] if self.compare else [first]
 
@@ -79,7 +83,7 @@ def _when(value: str, end_of_day: bool) -> datetime | str | None:
 
 def results(store: Database, p: AttentionParams) -> list[Attention]:
     """The attention of the page's selections (two, aligned, when comparing)."""
-    selections = p.selections()
+    selections = p.selections(kept_outlets(store, None, p.collection or None))
     return (
         compare(store, selections, p.interval) if p.compare else [attention(store, selections[0], p.interval)]
     )
@@ -89,7 +93,11 @@ def attention_page(store: Database, p: AttentionParams) -> dict[str, Any]:
     ctx: dict[str, Any] = {"f": p, "results": [], "charts": [], "tops": TOPS, "problems": p.problems()}
     if p.empty() or ctx["problems"]:
         return ctx
-    found = results(store, p)
+    try:
+        found = results(store, p)
+    except UnknownName as e:
+        ctx["problems"] = [f"Collection: {e}."]
+        return ctx
     ctx["results"] = found
     if any(r.points for r in found):
         ctx["charts"] = [

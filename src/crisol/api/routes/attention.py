@@ -10,8 +10,9 @@ from fastapi.responses import Response
 from crisol.api.deps import StoreDep
 from crisol.api.params import parse_when
 from crisol.api.problems import Problem
-from crisol.service.attention import CSV_TABLES, Selection, attention, compare, csv_text
+from crisol.service.attention import CSV_TABLES, Selection, attention, compare, csv_text, kept_outlets
 from crisol.store import search as fts
+from crisol.store.outlets import UnknownName
 
 router = APIRouter(tags=["attention"])
 
@@ -29,6 +30,7 @@ def attention_route(
     outlet: Annotated[
         list[str] | None, Query(description="Only these outlets (repeatable, any case).")
     ] = None,
+    collection: Annotated[str | None, Query(description="Only the outlets of this collection.")] = None,
     language: Annotated[str | None, Query(description="Language code: es, en...")] = None,
     since: Annotated[str | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
     until: Annotated[
@@ -39,8 +41,12 @@ def attention_route(
 ) -> Any:
     """Articles, outlets and independent sources per day or week, and the top outlets,
     languages, entities and words over the period; ``compare`` adds a second query."""
+    try:
+        outlets = kept_outlets(store, outlet, collection)
+    except UnknownName as e:
+        raise Problem(422, str(e), kind="invalid-parameters", input="collection") from None
     common = dict(
-        outlets=outlet or None,
+        outlets=outlets,
         language=language,
         since=parse_when(since, "since"),
         until=parse_when(until, "until", end_of_day=True),
