@@ -170,6 +170,24 @@ def test_continuation_joins_the_previous_quote(nlps):
     assert second.speaker.span == first.speaker.span  # where the text names the speaker
 
 
+def test_continuation_after_a_long_cue_sentence(nlps):
+    text = (
+        '"We will not back down," said Rep. Ana Torres (D-Ohio), head of the farm caucus. '
+        '"The tariffs hurt every family in this state."'
+    )
+    doc, art = build(nlps["en"], text, "en", [{"text": "Ana Torres", "label": "PER"}])
+    first, second = find_attributions(doc, art)
+    assert first.group is not None and first.group == second.group
+    assert second.speaker.name == "Ana Torres"
+
+
+def test_a_quote_after_another_speakers_sentence_is_not_a_continuation(nlps):
+    text = '"We will not back down," she said. Her rival said nothing. "The tariffs hurt every family."'
+    doc, art = build(nlps["en"], text, "en", [])
+    first, second = find_attributions(doc, art)
+    assert first.group is None or first.group != second.group
+
+
 def test_a_relative_pronoun_is_where_the_text_names_the_speaker(nlps):
     text = "The mayor, who said the plan would fail, left early."
     doc, art = build(nlps["en"], text, "en", [])

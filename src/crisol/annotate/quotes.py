@@ -1,7 +1,7 @@
 """Quotations: who said what, and through whom it was reported.
 
 :func:`extract_quotes` reads a spaCy parse of ``article.text`` plus the article's sentences and
-mentions and returns :class:`~crisol.model.Quote` values, direct and indirect:
+mentions and returns :class:`~crisol.model.Quote` values, direct, indirect and stances:
 
 * **direct**: text between « », " ", “ ”, ‘ ’ (also ``''…''``), after a dialogue dash
   (``—No cederemos —afirmó el ministro—.``), a transcript turn (``KAINE: …``) or a quote signed
@@ -11,6 +11,11 @@ mentions and returns :class:`~crisol.model.Quote` values, direct and indirect:
   (``dijo que…``, ``said (that)…``, ``…, X señaló``, ``X, como señaló Y, Z``; ``prometió
   apoyar…`` for commitments), or a source marker (``según X``, ``de acuerdo con X``,
   ``a juicio de X``, ``according to X``).
+* **stance**: a verb of judging or discussing with its subject and what it judges or discusses
+  (``criticized the plan``, ``praised X for Y``, ``talked about taxes``, ``acusó a X de Y``;
+  ``stance_phrases`` of the word lists): the content is what was judged, not words said, so a
+  stance is never a direct quote, a quoted phrase inside it stays in it, and a stance inside
+  someone's reported words is part of them.
 
 Decisions worth knowing:
 
@@ -104,6 +109,8 @@ class Lexicon:
     intention: frozenset[str]  # "wants to…": cues only with an infinitive
     demands: dict[str, tuple[str, ...]]  # "call for X", "exigir X": verb -> prepositions ("" = object)
     naming_verbs: frozenset[str]  # "called Trump “unhinged”": the object and what it is called
+    stances: dict[str, tuple[str, ...]]  # "criticized the plan", "talked about taxes": verb -> preps
+    stance_complements: frozenset[str]  # "praised X *for* Y", "described X *as* Y": part of the content
     speech_nouns: frozenset[str]  # "Trump's claim that…", "su advertencia de que…"
     light_verbs: frozenset[str]  # "repeated her warning that…": the subject owns the noun
     impersonal: frozenset[str]  # "hay que", "cabe", "it is worth": the writer speaking
@@ -149,15 +156,16 @@ def load_lexicon(language: str) -> Lexicon:
     demonyms = _shared_demonyms(language)
     demonyms.update({form.lower(): iso for iso, forms in raw["demonyms"].items() for form in forms})
     intention = frozenset(raw.get("intention_verbs", []))  # content only as an infinitive
-    demands: dict[str, tuple[str, ...]] = {}
-    for phrase in raw.get("demand_phrases", []):
-        verb, _, prep = phrase.partition(" ")
-        demands[verb] = demands.get(verb, ()) + (prep,)
+    demands = _verb_phrases(raw.get("demand_phrases", []))
+    stances = _verb_phrases(raw.get("stance_phrases", []))
+    speech = frozenset(raw["cue_verbs"]) | frozenset(raw["belief_verbs"])
+    # a verb that is only a stance ("praised", "opposed") never introduces quoted speech
+    stance_only = frozenset(stances) - speech
     return Lexicon(
         language=language,
-        cue_verbs=frozenset(raw["cue_verbs"]) | frozenset(raw["belief_verbs"]) | intention,
+        cue_verbs=speech | intention | frozenset(stances),
         belief_verbs=frozenset(raw["belief_verbs"]),
-        complement_only=frozenset(raw.get("complement_only_verbs", [])) | intention,
+        complement_only=frozenset(raw.get("complement_only_verbs", [])) | intention | stance_only,
         source_markers=tuple(tuple(m.split()) for m in raw["source_markers"]),
         channel_verbs=frozenset(raw["channel_verbs"]),
         channel_nouns=frozenset(raw["channel_nouns"]),
@@ -175,6 +183,8 @@ def load_lexicon(language: str) -> Lexicon:
         intention=intention,
         demands=demands,
         naming_verbs=frozenset(raw.get("naming_verbs", [])),
+        stances=stances,
+        stance_complements=frozenset(raw.get("stance_complements", [])),
         speech_nouns=frozenset(raw.get("speech_nouns", [])),
         light_verbs=frozenset(raw.get("light_verbs", [])),
         impersonal=frozenset(raw.get("impersonal_words", [])),
@@ -185,6 +195,19 @@ def load_lexicon(language: str) -> Lexicon:
         speaker_preps=frozenset(raw["speaker_preps"]),
         lemma_fixes=dict(raw.get("lemma_fixes", {})),
     )
+
+
+def _verb_phrases(phrases: list[str]) -> dict[str, tuple[str, ...]]:
+    """``["call for", "demand"]`` -> ``{"call": ("for",), "demand": ("",)}`` ("" = the object).
+
+    >>> _verb_phrases(["talk about", "talk of", "praise"])
+    {'talk': ('about', 'of'), 'praise': ('',)}
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for phrase in phrases:
+        verb, _, prep = phrase.partition(" ")
+        out[verb] = out.get(verb, ()) + (prep,)
+    return out
 
 
 def _shared_demonyms(language: str) -> dict[str, str]:
@@ -218,7 +241,7 @@ class Speaker:
 class Attribution:
     """One quotation with everything the extractor found about it (offsets are characters)."""
 
-    kind: str  # direct | indirect
+    kind: str  # direct | indirect | stance (what a judgement or a discussion was about)
     content: tuple[int, int]
     anchor: int  # where the attribution is anchored (cue, or the quote), for ordering/sentences
     cue: str | None = None
@@ -374,7 +397,7 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
     indirect += [a for tok in doc if (a := _nominal(tok, ctx)) is not None]
     attrs = _merge(direct, indirect, ctx)
     # 3. "según X": speaker of its sentence, or the channel of another speaker's words
-    attrs = _source_markers(attrs, ctx)
+    attrs = _without_reported_stances(_source_markers(attrs, ctx))
     # 4. channels, then speakers resolved in reading order (pronouns, dropped subjects)
     for a in attrs:
         a.via = a.via or _channel(a, ctx)
@@ -915,6 +938,10 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
         toks = toks or _unparsed_that_clause(cue, ctx)
         if toks:
             return _indirect_from(toks, cue, ctx)
+        stance = _indirect_from(_stance(cue, ctx), cue, ctx)
+        if stance is not None:
+            stance.kind = "stance"
+            return stance
     if comp is not None and ctx.lex.is_speech_cue(cue):
         # "Hawaii, as one adviser noted, rarely gets…" / "A, but B, the source added": the
         # whole clause before the cue, not the one piece the parser hung on it
@@ -983,7 +1010,7 @@ def _infinitive_content(cue: Token, ctx: _Context) -> list[Token]:
     comp = next(
         (c for c in cue.children if c.dep_ in ("xcomp", "ccomp") and c.i > cue.i and _infinitive(c)), None
     )
-    if comp is None or ctx.lex.is_cue(comp):
+    if comp is None or (ctx.lex.is_cue(comp) and ctx.lex.lemma(comp) not in ctx.lex.stances):
         return []  # "quiso recordar que…": the inner cue reports the speech
     preps = ctx.lex.demands.get(ctx.lex.lemma(cue), ())
     start = comp.left_edge.i
@@ -1046,6 +1073,68 @@ def _addressee(tok: Token, ctx: _Context) -> bool:
         return True
     m = ctx.mention_at(tok)
     return m is not None and m.label in ("PER", "ORG", "GPE", "NORP")
+
+
+def _stance(verb: Token, ctx: _Context) -> list[Token]:
+    """``Clinton criticized the plan`` / ``praised Obama for his courage`` / ``talked about
+    taxes`` / ``criticó a la ministra por…``: a verb of judging, backing or discussing, said by
+    its subject of what it names (with what that is judged for or as); the words were the
+    speaker's, the judgement is what the text reports."""
+    lex = ctx.lex
+    preps = lex.stances.get(lex.lemma(verb))
+    if not preps or verb.pos_ != "VERB" or _subject(verb) is None or _passive(verb):
+        return []
+    if _nonfinite(verb) and own_subject(verb, _SUBJECT_DEPS) is None:
+        return []  # "…, defending their interests": what they did, told by the writer
+    if any(c.dep_ in ("prt", "compound:prt") for c in verb.children):
+        return []  # "backed down", "backed up": another verb
+    topic = _argument(verb, preps)
+    if topic is None:
+        return []
+    end = topic.right_edge.i
+    for c in sorted(verb.children, key=lambda t: t.i):
+        if c.i <= end or c.left_edge.i != end + 1:
+            continue
+        # "accused X of lying", "described X as a threat", "agradeció a Kim la oportunidad…"
+        if c.dep_ in _STANCE_ARGUMENT_DEPS or _introducer(c) in lex.stance_complements:
+            end = c.right_edge.i
+    start = topic.left_edge.i
+    doc = verb.doc
+    # Spanish personal "a": "criticó a la ministra"; a contraction keeps its article ("al líder")
+    while start < topic.i and doc[start].dep_ in ("case", "mark") and doc[start + 1].pos_ in ("DET", "PROPN"):
+        start += 1
+    return _in_sentence_of(verb.doc[start : end + 1], verb)
+
+
+_STANCE_ARGUMENT_DEPS = {"oprd", "dobj", "obj", "iobj"}
+
+
+def _argument(verb: Token, preps: tuple[str, ...]) -> Token | None:
+    """The object of ``verb`` ("" in ``preps``) or the object of one of its listed prepositions."""
+    after = [c for c in verb.children if c.i > verb.i]
+    # a Spanish personal object ("acusó a la oposición") is often parsed as an indirect one
+    objects = [c for c in after if c.dep_ in ("dobj", "obj")] or [c for c in after if c.dep_ == "iobj"]
+    if "" in preps and objects:
+        return objects[0]
+    for c in after:
+        if c.dep_ == "prep" and c.lower_ in preps:  # English: the preposition heads its object
+            found = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if found is not None:
+                return found
+        if c.dep_ in ("obl", "obj") and _introducer(c) in preps:
+            return c  # Spanish: "habló de la crisis"
+    return None
+
+
+def _introducer(tok: Token) -> str:
+    """The preposition that introduces ``tok``: itself (English ``prep``) or its case marker."""
+    if tok.dep_ in ("prep", "mark") and tok.pos_ in ("ADP", "SCONJ"):
+        return tok.lower_
+    return next((c.lower_ for c in tok.children if c.dep_ in ("case", "mark") and c.i < tok.i), "")
+
+
+def _passive(verb: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "aux:pass", "nsubjpass", "nsubj:pass") for c in verb.children)
 
 
 _PREDICATE_DEPS = {"oprd", "xcomp", "ccomp", "attr", "acomp"}
@@ -1586,6 +1675,8 @@ def _merge(direct: list[Attribution], indirect: list[Attribution], ctx: _Context
         host = next((i for i in indirect if _inside(d.content, i.content)), None)
         if host is None:
             keep_direct.append(d)
+        elif host.kind == "stance":
+            pass  # "mocked the “reform” as cosmetic": a quoted phrase inside what was judged
         elif _covered(host.content, d.content) >= 0.8:
             host.kind, host.content, host.chain, host.group = "direct", d.content, d.chain, d.group
         elif d.cue_span is not None and d.cue_span == host.cue_span and not d.fragment:
@@ -1603,6 +1694,13 @@ def _merge(direct: list[Attribution], indirect: list[Attribution], ctx: _Context
     quoted = [a.content for a in out if a.kind == "direct"]
     out = [a for a in out if a.kind == "direct" or not any(q[0] <= a.anchor < q[1] for q in quoted)]
     return _dedupe(out)
+
+
+def _without_reported_stances(attrs: list[Attribution]) -> list[Attribution]:
+    """``She said Trump opposed the plan``: a stance inside someone's words is part of what they
+    said, not a stance the text reports."""
+    said = [a.content for a in attrs if a.kind != "stance"]
+    return [a for a in attrs if a.kind != "stance" or not any(lo <= a.anchor < hi for lo, hi in said)]
 
 
 def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
@@ -1683,6 +1781,8 @@ def _speech_cued(a: Attribution, ctx: _Context) -> bool:
     to police, officers ordered him to…" is the police's account, not the officers' speech)."""
     if a.cue_span is None or a.kind == "direct":
         return True
+    if a.kind == "stance":
+        return False  # "Ana, según sus palabras, defiende la paz…": the marker reports it
     cue = ctx.doc.char_span(*a.cue_span, alignment_mode="expand")
     return cue is None or not len(cue) or ctx.lex.is_speech_cue(cue[-1])
 
@@ -1986,10 +2086,20 @@ def _continue_quote(
         a.speaker = Speaker(source.speaker.name, source.speaker.label, source.speaker.span)
         a.cue = a.cue if chained == [] else source.cue
         # '"A," he said. "B."': B goes on with the same quote (one quote in two parts)
-        between = ctx.text[source.content[1] : a.content[0]]
-        if chained or (len(between) <= 80 and not any(c in between for c in "\n«“")):
+        if chained or _rest_of_cue_sentence(ctx.text[source.content[1] : a.content[0]]):
             source.group = source.group if source.group is not None else source.content[0]
             a.group = source.group
+
+
+def _rest_of_cue_sentence(between: str) -> bool:
+    """``”, said Rep. Ana Torres (D-Ohio), head of the caucus. “``: what lies between a quote and
+    the next is the rest of the cue's sentence (the opening mark of the next quote aside), with
+    no other quotation or sentence in it."""
+    inner = between.rstrip().rstrip("\"“«'‘\u200b").rstrip()
+    body = inner[:-1] if inner.endswith((".", ":")) else inner
+    if len(inner) > 200 or "\n" in inner or any(c in body for c in "«“"):
+        return False
+    return _SENTENCE_BREAK.search(body + " ") is None
 
 
 def _from_context(pending: str, a: Attribution, sent: int, last, ctx: _Context):
