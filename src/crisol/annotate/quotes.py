@@ -111,6 +111,8 @@ class Lexicon:
     naming_verbs: frozenset[str]  # "called Trump “unhinged”": the object and what it is called
     stances: dict[str, tuple[str, ...]]  # "criticized the plan", "talked about taxes": verb -> preps
     stance_complements: frozenset[str]  # "praised X *for* Y", "described X *as* Y": part of the content
+    regard_verbs: frozenset[str]  # "sees the deal as a threat": a judgement only with its "as"
+    regard_marks: frozenset[str]  # "as", "como"
     speech_nouns: frozenset[str]  # "Trump's claim that…", "su advertencia de que…"
     light_verbs: frozenset[str]  # "repeated her warning that…": the subject owns the noun
     impersonal: frozenset[str]  # "hay que", "cabe", "it is worth": the writer speaking
@@ -185,6 +187,8 @@ def load_lexicon(language: str) -> Lexicon:
         naming_verbs=frozenset(raw.get("naming_verbs", [])),
         stances=stances,
         stance_complements=frozenset(raw.get("stance_complements", [])),
+        regard_verbs=frozenset(raw.get("regard_verbs", [])),
+        regard_marks=frozenset(raw.get("regard_marks", [])),
         speech_nouns=frozenset(raw.get("speech_nouns", [])),
         light_verbs=frozenset(raw.get("light_verbs", [])),
         impersonal=frozenset(raw.get("impersonal_words", [])),
@@ -395,6 +399,9 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
         if (a := _indirect(tok, ctx)) is not None
     ]
     indirect += [a for tok in doc if (a := _nominal(tok, ctx)) is not None]
+    # "sees the deal as a threat": verbs of regarding, which are no cues on their own
+    regards = (t for t in doc if lex.lemma(t) in lex.regard_verbs and not lex.is_cue(t))
+    indirect += [a for tok in regards if (a := _stance_attribution(tok, ctx)) is not None]
     attrs = _merge(direct, indirect, ctx)
     # 3. "según X": speaker of its sentence, or the channel of another speaker's words
     attrs = _without_reported_stances(_source_markers(attrs, ctx))
@@ -660,8 +667,14 @@ def _headline_turn(para: str, pos: int, ctx: _Context) -> Attribution | None:
     joined = {"vs", "vs.", "v.", "versus", "&"}  # "Trump vs. Clinton: …" names a match, not a speaker
     if not toks or len(toks) > 6 or any(t.pos_ in _NOT_IN_NAMES or t.lower_ in joined for t in toks[1:]):
         return None
-    found = [x for x in ctx.mentions_in(toks) if x.label in ("PER", "ORG") and x.end >= hi - 1]
-    if not found or toks[-1].pos_ != "PROPN":
+    found = [x for x in ctx.mentions_in(toks) if x.end >= hi - 1]
+    if any(x.label not in ("PER", "ORG") for x in found):
+        return None  # "Ohio: …" names a place, not a speaker
+    document = len(toks) == 1 and ctx.lex.lemma(toks[0]) in ctx.lex.document_nouns  # "Poll: …"
+    # a name the small model did not tag in a title-case headline ("Pence: …") still names
+    if not (found or document or all(t.pos_ == "PROPN" for t in toks)):
+        return None
+    if toks[-1].pos_ != "PROPN" and not document:
         return None
     start, end = _trim(ctx.text, pos + m.end(), pos + len(para))
     while end > start and ctx.text[end - 1] in ".":
@@ -673,7 +686,8 @@ def _headline_turn(para: str, pos: int, ctx: _Context) -> Attribution | None:
     if len(inner) == 1 and inner[0].open == 0 and inner[0].close >= end - start - 1:
         kind, (start, end) = "direct", _trim(ctx.text, start + inner[0].start, start + inner[0].end)
     colon = pos + m.end(1)
-    speaker = Speaker(_name(found[-1], ctx.lex), found[-1].label, (lo, hi))
+    name = _name(found[-1], ctx.lex) if found else ctx.text[lo:hi]
+    speaker = Speaker(name, found[-1].label if found else None, (lo, hi))
     return Attribution(kind, (start, end), anchor=lo, cue_span=(colon, colon + 1), speaker=speaker)
 
 
@@ -938,9 +952,8 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
         toks = toks or _unparsed_that_clause(cue, ctx)
         if toks:
             return _indirect_from(toks, cue, ctx)
-        stance = _indirect_from(_stance(cue, ctx), cue, ctx)
+        stance = _stance_attribution(cue, ctx)
         if stance is not None:
-            stance.kind = "stance"
             return stance
     if comp is not None and ctx.lex.is_speech_cue(cue):
         # "Hawaii, as one adviser noted, rarely gets…" / "A, but B, the source added": the
@@ -1010,7 +1023,7 @@ def _infinitive_content(cue: Token, ctx: _Context) -> list[Token]:
     comp = next(
         (c for c in cue.children if c.dep_ in ("xcomp", "ccomp") and c.i > cue.i and _infinitive(c)), None
     )
-    if comp is None or (ctx.lex.is_cue(comp) and ctx.lex.lemma(comp) not in ctx.lex.stances):
+    if comp is None or (ctx.lex.is_cue(comp) and not _stance_only(comp, ctx.lex)):
         return []  # "quiso recordar que…": the inner cue reports the speech
     preps = ctx.lex.demands.get(ctx.lex.lemma(cue), ())
     start = comp.left_edge.i
@@ -1026,6 +1039,11 @@ def _infinitive_content(cue: Token, ctx: _Context) -> list[Token]:
     while toks and toks[0].dep_ in ("prep", "case"):  # "called on the allies to…", "instó a los…"
         toks = toks[1:]
     return _in_sentence_of(toks, cue)
+
+
+def _stance_only(verb: Token, lex: Lexicon) -> bool:
+    """A stance verb without a clause of its own (``prometió defender a los agricultores``)."""
+    return lex.lemma(verb) in lex.stances and not any(c.dep_ == "ccomp" for c in verb.children)
 
 
 def _bare_infinitive(verb: Token) -> bool:
@@ -1075,13 +1093,20 @@ def _addressee(tok: Token, ctx: _Context) -> bool:
     return m is not None and m.label in ("PER", "ORG", "GPE", "NORP")
 
 
+def _stance_attribution(verb: Token, ctx: _Context) -> Attribution | None:
+    a = _indirect_from(_stance(verb, ctx), verb, ctx)
+    if a is not None:
+        a.kind = "stance"
+    return a
+
+
 def _stance(verb: Token, ctx: _Context) -> list[Token]:
     """``Clinton criticized the plan`` / ``praised Obama for his courage`` / ``talked about
     taxes`` / ``criticó a la ministra por…``: a verb of judging, backing or discussing, said by
     its subject of what it names (with what that is judged for or as); the words were the
     speaker's, the judgement is what the text reports."""
     lex = ctx.lex
-    preps = lex.stances.get(lex.lemma(verb))
+    preps = lex.stances.get(lex.lemma(verb)) or (("",) if lex.lemma(verb) in lex.regard_verbs else ())
     if not preps or verb.pos_ != "VERB" or _subject(verb) is None or _passive(verb):
         return []
     if _nonfinite(verb) and own_subject(verb, _SUBJECT_DEPS) is None:
@@ -1089,21 +1114,41 @@ def _stance(verb: Token, ctx: _Context) -> list[Token]:
     if any(c.dep_ in ("prt", "compound:prt") for c in verb.children):
         return []  # "backed down", "backed up": another verb
     topic = _argument(verb, preps)
-    if topic is None:
-        return []
+    if topic is None or _nominal(topic, ctx) is not None:
+        return []  # "repeated her warning that…": the noun of saying reports the words
     end = topic.right_edge.i
+    # the "as" of a verb of regarding, on the verb or (as parsed) on its object
+    judged = any(_introducer(c) in lex.regard_marks for c in topic.children if c.i > topic.i)
     for c in sorted(verb.children, key=lambda t: t.i):
         if c.i <= end or c.left_edge.i != end + 1:
             continue
         # "accused X of lying", "described X as a threat", "agradeció a Kim la oportunidad…"
         if c.dep_ in _STANCE_ARGUMENT_DEPS or _introducer(c) in lex.stance_complements:
             end = c.right_edge.i
+            judged = judged or c.dep_ == "oprd" or _introducer(c) in lex.regard_marks
+    if lex.lemma(verb) not in lex.stances and not judged:
+        return []  # "saw the film": a verb of regarding judges only with its "as"
     start = topic.left_edge.i
     doc = verb.doc
     # Spanish personal "a": "criticó a la ministra"; a contraction keeps its article ("al líder")
     while start < topic.i and doc[start].dep_ in ("case", "mark") and doc[start + 1].pos_ in ("DET", "PROPN"):
         start += 1
-    return _in_sentence_of(verb.doc[start : end + 1], verb)
+    return _without_aside(_in_sentence_of(doc[start : end + 1], verb), ctx.lex)
+
+
+def _without_aside(toks: list[Token], lex: Lexicon) -> list[Token]:
+    """What was judged ends before a dash, or a relative or gerund clause set off by a comma
+    (``praised the plan, which will cost…``, ``dismissed X as Y — a metaphor for…``, ``subrayó
+    el interés común…, consolidando…``): the writer's aside, or what was done besides."""
+    for k in range(1, len(toks)):
+        if toks[k].text in ("—", "–", "―", "--"):
+            return toks[:k]
+        if toks[k - 1].text == "," and (toks[k].lower_ in lex.relative_pronouns or _gerund(toks[k])):
+            return toks[: k - 1]
+        if _opens_marker(toks[k], lex):  # "…, unas relaciones que, según afirmó, …": another quote
+            commas = [j for j in range(k - 1) if toks[j].text == ","]
+            return toks[: commas[-1]] if commas else toks[: k - 1]
+    return toks
 
 
 _STANCE_ARGUMENT_DEPS = {"oprd", "dobj", "obj", "iobj"}
@@ -1114,6 +1159,8 @@ def _argument(verb: Token, preps: tuple[str, ...]) -> Token | None:
     after = [c for c in verb.children if c.i > verb.i]
     # a Spanish personal object ("acusó a la oposición") is often parsed as an indirect one
     objects = [c for c in after if c.dep_ in ("dobj", "obj")] or [c for c in after if c.dep_ == "iobj"]
+    # "mentioned raising the minimum wage": a gerund clause as the object
+    objects = objects or [c for c in after if c.dep_ in ("xcomp", "ccomp") and _gerund(c)]
     if "" in preps and objects:
         return objects[0]
     for c in after:
@@ -1755,7 +1802,7 @@ def _apply_marker(marker: Span, attrs: list[Attribution], ctx: _Context) -> None
     if _names_medium(who, ctx):
         # A medium passes words on: a quote it carries keeps the speaker the context gives;
         # narration citing it ("…, según recogió la agencia KCNA") quotes no one.
-        for a in silent:
+        for a in silent + [a for a in others if a.kind == "stance"]:
             a.via = a.via or _channel_name(who, ctx)
         return
     target = silent or [_marker_quote(marker, phrase, sent, ctx)]
