@@ -210,3 +210,58 @@ def test_a_second_verb_of_saying_inside_the_first_keeps_its_speaker(nlps):
     doc, art = build(nlps["en"], text, "en", [])
     first, second = find_attributions(doc, art)
     assert first.speaker.span == second.speaker.span and text[slice(*second.speaker.span)] == "He"
+
+
+def _hand_parsed(rows: str):
+    """An English Doc parsed by hand (one token a line: word lemma pos tag dep head morph), so a
+    test of a rule for a misparse does not depend on what the model does with the sentence."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    cols = [line.split() for line in rows.strip().splitlines()]
+    doc = Doc(
+        Vocab(),
+        words=[c[0] for c in cols],
+        lemmas=[c[1] for c in cols],
+        pos=[c[2] for c in cols],
+        tags=[c[3] for c in cols],
+        deps=[c[4] for c in cols],
+        heads=[int(c[5]) for c in cols],
+        morphs=[c[6] if c[6] != "-" else "" for c in cols],
+    )
+    sents = [Sentence(i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)]
+    art = Article(id="hand", source="-", raw=b"", raw_format="text", text=doc.text, language="en")
+    art.sentences = sents
+    return doc, art
+
+
+def test_of_two_clauses_parsed_as_complements_the_one_after_the_cue_was_said():
+    doc, art = _hand_parsed("""
+        After after SCONJ IN mark 3 -
+        the the DET DT det 2 -
+        vote vote NOUN NN nsubj 3 -
+        ended end VERB VBD ccomp 6 VerbForm=Fin
+        , , PUNCT , punct 6 -
+        Kasich Kasich PROPN NNP nsubj 6 -
+        said say VERB VBD ROOT 6 VerbForm=Fin
+        he he PRON PRP nsubj 9 -
+        would would AUX MD aux 9 VerbType=Mod
+        stay stay VERB VB ccomp 6 VerbForm=Inf
+        . . PUNCT . punct 6 -
+    """)
+    (a,) = find_attributions(doc, art)
+    assert doc.text[slice(*a.content)] == "he would stay"
+
+
+def test_a_clause_hung_on_a_gerund_after_a_verb_of_saying_is_what_was_said():
+    doc, art = _hand_parsed("""
+        Economists economist NOUN NNS nsubj 1 -
+        say say VERB VBP ROOT 1 VerbForm=Fin
+        taxing tax VERB VBG xcomp 1 VerbForm=Ger
+        imports import NOUN NNS nsubj 4 -
+        raises raise VERB VBZ ccomp 2 VerbForm=Fin
+        prices price NOUN NNS dobj 4 -
+        . . PUNCT . punct 1 -
+    """)
+    (a,) = find_attributions(doc, art)
+    assert doc.text[slice(*a.content)] == "taxing imports raises prices"

@@ -944,7 +944,7 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
     inset = _as_inset(cue, ctx)  # "As experts have noted, the plan…" / "…, as police said."
     if inset:
         return _indirect_from(inset, cue, ctx)
-    comp = next((c for c in cue.children if c.dep_ == "ccomp"), None) or _misattached_complement(cue, ctx)
+    comp = _complement(cue, ctx) or _misattached_complement(cue, ctx)
     if comp is None:
         # "prometió apoyar a Rusia", "urged Congress to act", "called for a ceasefire",
         # "called the plan “a disaster”"
@@ -963,6 +963,9 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
             return _indirect_from(inset, cue, ctx)
     if comp is not None:
         toks = _in_sentence_of(comp.subtree, cue)
+        subj = next((c for c in comp.children if c.dep_ in _SUBJECT_DEPS), None)
+        if comp.dep_ == "advcl" and subj is not None:  # "said after the convention he would…"
+            toks = [t for t in toks if t.i >= subj.left_edge.i]
         marked = any(t.lower_ in ctx.lex.complementizers for t in toks[:2])
         subject = any(c.dep_ in _SUBJECT_DEPS or c.dep_ == "nsubjpass" for c in comp.children)
         if not marked and not subject and not _has_finite(toks, ctx):
@@ -976,6 +979,31 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
 
 
 _OBJECT_DEPS = {"dobj", "obj", "iobj", "dative"}
+
+
+def _complement(cue: Token, ctx: _Context) -> Token | None:
+    """The clause a cue reports: its ``ccomp`` (the one after it when the parser gave two: "In a
+    statement released after X suspended…, Cruz said he…"); for a verb of saying, also a clause
+    the parser hung on it as an adverbial or a gerund ("said after the convention he would…",
+    "say taxing consumption encourages…") when it has a subject and no subordinator of its own."""
+    comps = [c for c in cue.children if c.dep_ == "ccomp"]
+    after = [c for c in comps if c.i > cue.i]
+    if after or comps:
+        return (after or comps)[0]
+    if not ctx.lex.is_speech_cue(cue):
+        return None
+    for c in cue.children:
+        if c.i < cue.i or c.dep_ not in ("advcl", "xcomp") or any(g.dep_ == "mark" for g in c.children):
+            continue
+        clause = c if _tensed(c) else next((g for g in c.children if g.dep_ == "ccomp" and _tensed(g)), None)
+        if clause is not None and any(g.dep_ in _SUBJECT_DEPS for g in clause.children):
+            return c
+    return None
+
+
+def _tensed(verb: Token) -> bool:
+    """A finite verb, or one with a finite auxiliary ("would not accept")."""
+    return _finite(verb) or any(c.dep_ in ("aux", "auxpass") and _finite(c) for c in verb.children)
 
 
 def _unparsed_that_clause(cue: Token, ctx: _Context) -> list[Token]:
@@ -1386,7 +1414,7 @@ def _impersonal(cue: Token, lex: Lexicon) -> bool:
         return cue.tag_ != "VB"  # a Spanish infinitive heading its sentence: "Recordar que…"
     if lemma(head) in lex.impersonal or head.lower_ in lex.impersonal:
         return True
-    governor = _subject(head)
+    governor = _subject(cue) if _raised(cue) else _subject(head)
     return governor is None or governor.lower_ in lex.impersonal
 
 
@@ -1567,8 +1595,19 @@ def _outer_cue(cue: Token, ctx: _Context) -> Token | None:
 
 
 def _subject(verb: Token) -> Token | None:
-    """Who speaks through ``verb``: its subject, or one it shares (:func:`inherited_subject`)."""
-    return inherited_subject(verb, _SUBJECT_DEPS)
+    """Who speaks through ``verb``: its subject, or one it shares (:func:`inherited_subject`);
+    through an adjective or a preposition, the subject of the clause above (``were more likely
+    to say…``, ``responded by saying…``)."""
+    found = inherited_subject(verb, _SUBJECT_DEPS)
+    if found is None and _raised(verb):
+        return inherited_subject(verb.head.head, _SUBJECT_DEPS)
+    return found
+
+
+def _raised(verb: Token) -> bool:
+    """``likely to say``, ``by saying``: a verb under an adjective or a preposition of a clause."""
+    head = verb.head
+    return verb.dep_ in ("xcomp", "pcomp") and head.pos_ in ("ADJ", "ADP") and head.head.i != head.i
 
 
 def _postposed_subject(cue: Token, ctx: _Context) -> Token | None:
