@@ -215,12 +215,12 @@ def test_a_second_verb_of_saying_inside_the_first_keeps_its_speaker(nlps):
 def _hand_parsed(rows: str):
     """An English Doc parsed by hand (one token a line: word lemma pos tag dep head morph), so a
     test of a rule for a misparse does not depend on what the model does with the sentence."""
+    import spacy
     from spacy.tokens import Doc
-    from spacy.vocab import Vocab
 
     cols = [line.split() for line in rows.strip().splitlines()]
     doc = Doc(
-        Vocab(),
+        spacy.blank("en").vocab,  # with the lexical attributes (lower_, is_punct) the rules read
         words=[c[0] for c in cols],
         lemmas=[c[1] for c in cols],
         pos=[c[2] for c in cols],
@@ -265,3 +265,19 @@ def test_a_clause_hung_on_a_gerund_after_a_verb_of_saying_is_what_was_said():
     """)
     (a,) = find_attributions(doc, art)
     assert doc.text[slice(*a.content)] == "taxing imports raises prices"
+
+
+def test_a_gerund_cue_after_a_stance_is_not_the_stance_s_words():
+    doc, art = _hand_parsed("""
+        She she PRON PRP nsubj 1 -
+        thanked thank VERB VBD ROOT 1 VerbForm=Fin
+        him he PRON PRP dobj 1 -
+        , , PUNCT , punct 1 -
+        noting note VERB VBG advcl 1 VerbForm=Ger
+        that that SCONJ IN mark 7 -
+        prices price NOUN NNS nsubj 7 -
+        fell fall VERB VBD ccomp 4 VerbForm=Fin
+        . . PUNCT . punct 1 -
+    """)
+    said = {a.cue: doc.text[slice(*a.content)] for a in find_attributions(doc, art)}
+    assert said["noting"] == "prices fell" and "noting" not in said.get("thanked", "")

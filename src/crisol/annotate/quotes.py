@@ -995,6 +995,8 @@ def _complement(cue: Token, ctx: _Context) -> Token | None:
     for c in cue.children:
         if c.i < cue.i or c.dep_ not in ("advcl", "xcomp") or any(g.dep_ == "mark" for g in c.children):
             continue
+        if ctx.lex.is_cue(c):
+            continue  # "agradeció…, destacando que…": a cue of its own
         clause = c if _tensed(c) else next((g for g in c.children if g.dep_ == "ccomp" and _tensed(g)), None)
         if clause is not None and any(g.dep_ in _SUBJECT_DEPS for g in clause.children):
             return c
