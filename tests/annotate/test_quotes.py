@@ -267,7 +267,7 @@ def test_a_clause_hung_on_a_gerund_after_a_verb_of_saying_is_what_was_said():
     assert doc.text[slice(*a.content)] == "taxing imports raises prices"
 
 
-def test_a_gerund_cue_after_a_stance_is_not_the_stance_s_words():
+def test_a_gerund_cue_after_a_verb_of_saying_is_not_its_complement():
     doc, art = _hand_parsed("""
         She she PRON PRP nsubj 1 -
         thanked thank VERB VBD ROOT 1 VerbForm=Fin
@@ -281,3 +281,17 @@ def test_a_gerund_cue_after_a_stance_is_not_the_stance_s_words():
     """)
     said = {a.cue: doc.text[slice(*a.content)] for a in find_attributions(doc, art)}
     assert said["noting"] == "prices fell" and "noting" not in said.get("thanked", "")
+    doc, art = _hand_parsed("""
+        She she PRON PRP nsubj 1 -
+        told tell VERB VBD ROOT 1 VerbForm=Fin
+        him he PRON PRP dobj 1 -
+        , , PUNCT , punct 1 -
+        noting note VERB VBG advcl 1 VerbForm=Ger
+        that that SCONJ IN mark 7 -
+        prices price NOUN NNS nsubj 7 -
+        fell fall VERB VBD ccomp 4 VerbForm=Fin
+        . . PUNCT . punct 1 -
+    """)
+    assert [(a.cue, doc.text[slice(*a.content)]) for a in find_attributions(doc, art)] == [
+        ("noting", "prices fell")
+    ]
