@@ -671,10 +671,14 @@ def _headline_turn(para: str, pos: int, ctx: _Context) -> Attribution | None:
     if any(x.label not in ("PER", "ORG") for x in found):
         return None  # "Ohio: …" names a place, not a speaker
     document = len(toks) == 1 and ctx.lex.lemma(toks[0]) in ctx.lex.document_nouns  # "Poll: …"
-    # a name the small model did not tag in a title-case headline ("Pence: …") still names
-    if not (found or document or all(t.pos_ == "PROPN" for t in toks)):
+    # a name the small model did not tag ("Pence: …" in a title-case headline, "Matthews: …" in a
+    # transcript, a surname of someone the article names in full) still names a speaker
+    surname = _known_surname(toks, ctx)
+    found = found or ([surname] if surname is not None else [])
+    named = all(t.pos_ == "PROPN" for t in toks)
+    if not (found or document or named):
         return None
-    if toks[-1].pos_ != "PROPN" and not document:
+    if toks[-1].pos_ != "PROPN" and not (document or surname):
         return None
     start, end = _trim(ctx.text, pos + m.end(), pos + len(para))
     while end > start and ctx.text[end - 1] in ".":
@@ -689,6 +693,16 @@ def _headline_turn(para: str, pos: int, ctx: _Context) -> Attribution | None:
     name = _name(found[-1], ctx.lex) if found else ctx.text[lo:hi]
     speaker = Speaker(name, found[-1].label if found else None, (lo, hi))
     return Attribution(kind, (start, end), anchor=lo, cue_span=(colon, colon + 1), speaker=speaker)
+
+
+def _known_surname(toks: list[Token], ctx: _Context) -> Mention | None:
+    """The person or organisation the article names in full whose name one capitalised word
+    ends (``Matthews`` after ``Chris Matthews``)."""
+    if len(toks) != 1 or not toks[0].text[:1].isupper():
+        return None
+    word = toks[0].text
+    full = (m for m in ctx.mentions if m.label in ("PER", "ORG") and m.text != word)
+    return next((m for m in full if m.text.split()[-1] == word), None)
 
 
 # All capitals (at least two letters), up to four words: "PENCE:", "MS. CLINTON:", "KAINE:".
