@@ -954,7 +954,7 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
     """``dijo que…`` / ``said (that)…`` / ``…, señaló Lavrov``: the complement clause."""
     if ctx.lex.lemma(cue) in ctx.lex.intention:  # "quiere apoyar…", never "quiere que…"
         toks = _infinitive_content(cue, ctx)
-        return _indirect_from(toks, cue, ctx) if toks else None
+        return _indirect_from(toks, cue, ctx) if toks else _stance_attribution(cue, ctx)
     inset = _as_inset(cue, ctx)  # "As experts have noted, the plan…" / "…, as police said."
     if inset:
         return _indirect_from(inset, cue, ctx)
