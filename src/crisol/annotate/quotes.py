@@ -1153,8 +1153,10 @@ def _stance(verb: Token, ctx: _Context) -> list[Token]:
     preps = lex.stances.get(lex.lemma(verb)) or (("",) if lex.lemma(verb) in lex.regard_verbs else ())
     if not preps or verb.pos_ != "VERB" or _subject(verb) is None or _passive(verb):
         return []
-    if _nonfinite(verb) and own_subject(verb, _SUBJECT_DEPS) is None:
-        return []  # "…, defending their interests": what they did, told by the writer
+    if _nonfinite(verb) and own_subject(verb, _SUBJECT_DEPS) is None and not lex.is_cue(verb.head):
+        # "…, defending their interests": what they did, told by the writer; but "responded,
+        # citing a new poll" goes on with what the subject said
+        return []
     if any(c.dep_ in ("prt", "compound:prt") for c in verb.children):
         return []  # "backed down", "backed up": another verb
     topic = _argument(verb, preps)
