@@ -113,6 +113,7 @@ class Lexicon:
     stance_complements: frozenset[str]  # "praised X *for* Y", "described X *as* Y": part of the content
     regard_verbs: frozenset[str]  # "sees the deal as a threat": a judgement only with its "as"
     regard_marks: frozenset[str]  # "as", "como"
+    circumstance_preps: frozenset[str]  # "during", "durante": when or where, not what was judged
     speech_nouns: frozenset[str]  # "Trump's claim that…", "su advertencia de que…"
     light_verbs: frozenset[str]  # "repeated her warning that…": the subject owns the noun
     impersonal: frozenset[str]  # "hay que", "cabe", "it is worth": the writer speaking
@@ -189,6 +190,7 @@ def load_lexicon(language: str) -> Lexicon:
         stance_complements=frozenset(raw.get("stance_complements", [])),
         regard_verbs=frozenset(raw.get("regard_verbs", [])),
         regard_marks=frozenset(raw.get("regard_marks", [])),
+        circumstance_preps=frozenset(raw.get("circumstance_preps", [])),
         speech_nouns=frozenset(raw.get("speech_nouns", [])),
         light_verbs=frozenset(raw.get("light_verbs", [])),
         impersonal=frozenset(raw.get("impersonal_words", [])),
@@ -1172,6 +1174,8 @@ def _stance(verb: Token, ctx: _Context) -> list[Token]:
         if c.dep_ in _STANCE_ARGUMENT_DEPS or _introducer(c) in lex.stance_complements:
             end = c.right_edge.i
             judged = judged or c.dep_ == "oprd" or _introducer(c) in lex.regard_marks
+        elif _stance_adjunct(c, lex):
+            end = c.right_edge.i  # "defended X against allegations…", "welcomed X to visit…"
     if lex.lemma(verb) not in lex.stances and not judged:
         return []  # "saw the film": a verb of regarding judges only with its "as"
     start = topic.left_edge.i
@@ -1198,6 +1202,17 @@ def _without_aside(toks: list[Token], lex: Lexicon) -> list[Token]:
 
 
 _STANCE_ARGUMENT_DEPS = {"oprd", "dobj", "obj", "iobj"}
+# What the parser hangs on the verb right after what is judged still tells what (against what,
+# to do what, when): annotators take the clause to its end.
+_STANCE_ADJUNCT_DEPS = {"prep", "xcomp", "conj", "npadvmod", "obl", "advmod"}
+
+
+def _stance_adjunct(c: Token, lex: Lexicon) -> bool:
+    """A phrase on the verb after what is judged that still belongs to it: not a coordinated
+    verb ("criticó la medida y pidió…"), nor a circumstance ("durante la cena", "after the vote")."""
+    if c.dep_ not in _STANCE_ADJUNCT_DEPS or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
+        return False
+    return _introducer(c) not in lex.circumstance_preps
 
 
 def _argument(verb: Token, preps: tuple[str, ...]) -> Token | None:
