@@ -295,3 +295,34 @@ def test_a_gerund_cue_after_a_verb_of_saying_is_not_its_complement():
     assert [(a.cue, doc.text[slice(*a.content)]) for a in find_attributions(doc, art)] == [
         ("noting", "prices fell")
     ]
+
+
+def test_a_complement_split_in_two_by_the_parser_is_one():
+    doc, art = _hand_parsed("""
+        Voters voter NOUN NNS nsubj 1 -
+        say say VERB VBP ROOT 1 VerbForm=Fin
+        they they PRON PRP nsubj 3 -
+        do do VERB VBP ccomp 1 VerbForm=Fin
+        n't not PART RB neg 5 -
+        know know VERB VB ccomp 1 VerbForm=Inf
+        him he PRON PRP dobj 5 -
+        . . PUNCT . punct 1 -
+    """)
+    (a,) = find_attributions(doc, art)
+    assert doc.text[slice(*a.content)] == "they do n't know him"
+
+
+def test_a_clause_coordinated_after_the_complement_goes_on_with_it():
+    doc, art = _hand_parsed("""
+        He he PRON PRP nsubj 1 -
+        said say VERB VBD ROOT 1 VerbForm=Fin
+        prices price NOUN NNS nsubj 3 -
+        rose rise VERB VBD ccomp 1 VerbForm=Fin
+        , , PUNCT , punct 1 -
+        but but CCONJ CC cc 1 -
+        wages wage NOUN NNS nsubj 7 -
+        fell fall VERB VBD conj 1 VerbForm=Fin
+        . . PUNCT . punct 1 -
+    """)
+    (a,) = find_attributions(doc, art)
+    assert doc.text[slice(*a.content)] == "prices rose , but wages fell"

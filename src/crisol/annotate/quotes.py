@@ -979,6 +979,11 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
             return _indirect_from(inset, cue, ctx)
     if comp is not None:
         toks = _in_sentence_of(comp.subtree, cue)
+        # "say they do n't know…" parsed as two complements: the second goes on with the first
+        for other in (
+            c for c in cue.children if c.dep_ == "ccomp" and toks and c.left_edge.i == toks[-1].i + 1
+        ):
+            toks += _in_sentence_of(other.subtree, cue)
         subj = next((c for c in comp.children if c.dep_ in _SUBJECT_DEPS), None)
         if comp.dep_ == "advcl" and subj is not None:  # "said after the convention he would…"
             toks = [t for t in toks if t.i >= subj.left_edge.i]
@@ -1347,14 +1352,15 @@ def _trailing_content(comp: Token, cue: Token, ctx: _Context) -> list[Token]:
     out: list[Token] = []
     end = comp.right_edge.i
     for c in sorted(cue.children, key=lambda t: t.i):
-        if c.i <= end or c.is_punct:
+        if c.i <= end or c.is_punct or c.dep_ == "cc":
             continue
         after_comma = cue.doc[c.left_edge.i - 1].text == "," if c.left_edge.i > 0 else False
         clausal = c.dep_ in _CLAUSAL_DEPS and not ctx.lex.is_cue(c) and not _gerund(c)
         if not (clausal or (after_comma and c.dep_ in ("prep", "npadvmod", "obl"))):
             break
-        if c.left_edge.i != end + 1 and not (after_comma and c.left_edge.i == end + 2):
-            break  # not right after what was already taken
+        between = cue.doc[end + 1 : c.left_edge.i]
+        if len(between) > 2 or any(not (t.is_punct or t.pos_ == "CCONJ") for t in between):
+            break  # not right after what was already taken ("…, but he…" is)
         out += _in_sentence_of(c.subtree, cue)
         end = c.right_edge.i
     return out
