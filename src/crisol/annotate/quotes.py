@@ -1158,7 +1158,9 @@ def _stance(verb: Token, ctx: _Context) -> list[Token]:
     speaker's, the judgement is what the text reports."""
     lex = ctx.lex
     preps = lex.stances.get(lex.lemma(verb)) or (("",) if lex.lemma(verb) in lex.regard_verbs else ())
-    if not preps or verb.pos_ != "VERB" or _subject(verb) is None or _passive(verb):
+    # a verb, or a word the tagger took for a noun but that has a subject ("farmers support…")
+    verbal = verb.pos_ == "VERB" or any(c.dep_ in ("nsubj", "nsubj:pass") for c in verb.children)
+    if not preps or not verbal or _subject(verb) is None or _passive(verb):
         return []
     if _nonfinite(verb) and own_subject(verb, _SUBJECT_DEPS) is None and not lex.is_cue(verb.head):
         # "…, defending their interests": what they did, told by the writer; but "responded,
