@@ -1203,8 +1203,16 @@ def _without_aside(toks: list[Token], lex: Lexicon) -> list[Token]:
         if toks[k - 1].text == "," and (toks[k].lower_ in lex.relative_pronouns or _gerund(toks[k])):
             return toks[: k - 1]
         if _opens_marker(toks[k], lex):  # "…, unas relaciones que, según afirmó, …": another quote
+            # the clause the marker is set in goes, from its relative pronoun, or from the comma
+            # before the noun that pronoun hangs on ("…, unas relaciones que, según…")
+            relative = [j for j in range(k) if toks[j].lower_ in lex.relative_pronouns]
             commas = [j for j in range(k - 1) if toks[j].text == ","]
-            return toks[: commas[-1]] if commas else toks[: k - 1]
+            if not relative:
+                return toks[: commas[-1]] if commas else toks[: k - 1]
+            r = relative[-1]
+            before = [j for j in commas if j < r]
+            noun_only = before and not any(t.pos_ in ("VERB", "AUX") for t in toks[before[-1] + 1 : r])
+            return toks[: before[-1]] if noun_only else toks[:r]
     return toks
 
 
