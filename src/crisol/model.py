@@ -128,7 +128,7 @@ class Quote:
     """Who said what, and through whom it was reported."""
 
     text: str  # the content span
-    kind: Literal["direct", "indirect"]
+    kind: Literal["direct", "indirect", "stance"]  # stance: "criticized the plan" (what was judged)
     speaker: str | None  # surface name of the speaker, resolved through pronouns when possible
     cue: str | None  # the verb or phrase introducing it: dijo, afirmó, según, said...
     start: int

@@ -170,6 +170,24 @@ def test_continuation_joins_the_previous_quote(nlps):
     assert second.speaker.span == first.speaker.span  # where the text names the speaker
 
 
+def test_continuation_after_a_long_cue_sentence(nlps):
+    text = (
+        '"We will not back down," said Rep. Ana Torres (D-Ohio), head of the farm caucus. '
+        '"The tariffs hurt every family in this state."'
+    )
+    doc, art = build(nlps["en"], text, "en", [{"text": "Ana Torres", "label": "PER"}])
+    first, second = find_attributions(doc, art)
+    assert first.group is not None and first.group == second.group
+    assert second.speaker.name == "Ana Torres"
+
+
+def test_a_quote_after_another_speakers_sentence_is_not_a_continuation(nlps):
+    text = '"We will not back down," she said. Her rival said nothing. "The tariffs hurt every family."'
+    doc, art = build(nlps["en"], text, "en", [])
+    first, second = [a for a in find_attributions(doc, art) if a.kind == "direct"]
+    assert first.group is None or first.group != second.group
+
+
 def test_a_relative_pronoun_is_where_the_text_names_the_speaker(nlps):
     text = "The mayor, who said the plan would fail, left early."
     doc, art = build(nlps["en"], text, "en", [])
@@ -192,3 +210,119 @@ def test_a_second_verb_of_saying_inside_the_first_keeps_its_speaker(nlps):
     doc, art = build(nlps["en"], text, "en", [])
     first, second = find_attributions(doc, art)
     assert first.speaker.span == second.speaker.span and text[slice(*second.speaker.span)] == "He"
+
+
+def _hand_parsed(rows: str):
+    """An English Doc parsed by hand (one token a line: word lemma pos tag dep head morph), so a
+    test of a rule for a misparse does not depend on what the model does with the sentence."""
+    import spacy
+    from spacy.tokens import Doc
+
+    cols = [line.split() for line in rows.strip().splitlines()]
+    doc = Doc(
+        spacy.blank("en").vocab,  # with the lexical attributes (lower_, is_punct) the rules read
+        words=[c[0] for c in cols],
+        lemmas=[c[1] for c in cols],
+        pos=[c[2] for c in cols],
+        tags=[c[3] for c in cols],
+        deps=[c[4] for c in cols],
+        heads=[int(c[5]) for c in cols],
+        morphs=[c[6] if c[6] != "-" else "" for c in cols],
+    )
+    sents = [Sentence(i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)]
+    art = Article(id="hand", source="-", raw=b"", raw_format="text", text=doc.text, language="en")
+    art.sentences = sents
+    return doc, art
+
+
+def test_of_two_clauses_parsed_as_complements_the_one_after_the_cue_was_said():
+    doc, art = _hand_parsed("""
+        After after SCONJ IN mark 3 -
+        the the DET DT det 2 -
+        vote vote NOUN NN nsubj 3 -
+        ended end VERB VBD ccomp 6 VerbForm=Fin
+        , , PUNCT , punct 6 -
+        Kasich Kasich PROPN NNP nsubj 6 -
+        said say VERB VBD ROOT 6 VerbForm=Fin
+        he he PRON PRP nsubj 9 -
+        would would AUX MD aux 9 VerbType=Mod
+        stay stay VERB VB ccomp 6 VerbForm=Inf
+        . . PUNCT . punct 6 -
+    """)
+    (a,) = find_attributions(doc, art)
+    assert doc.text[slice(*a.content)] == "he would stay"
+
+
+def test_a_clause_hung_on_a_gerund_after_a_verb_of_saying_is_what_was_said():
+    doc, art = _hand_parsed("""
+        Economists economist NOUN NNS nsubj 1 -
+        say say VERB VBP ROOT 1 VerbForm=Fin
+        taxing tax VERB VBG xcomp 1 VerbForm=Ger
+        imports import NOUN NNS nsubj 4 -
+        raises raise VERB VBZ ccomp 2 VerbForm=Fin
+        prices price NOUN NNS dobj 4 -
+        . . PUNCT . punct 1 -
+    """)
+    (a,) = find_attributions(doc, art)
+    assert doc.text[slice(*a.content)] == "taxing imports raises prices"
+
+
+def test_a_gerund_cue_after_a_verb_of_saying_is_not_its_complement():
+    doc, art = _hand_parsed("""
+        She she PRON PRP nsubj 1 -
+        thanked thank VERB VBD ROOT 1 VerbForm=Fin
+        him he PRON PRP dobj 1 -
+        , , PUNCT , punct 1 -
+        noting note VERB VBG advcl 1 VerbForm=Ger
+        that that SCONJ IN mark 7 -
+        prices price NOUN NNS nsubj 7 -
+        fell fall VERB VBD ccomp 4 VerbForm=Fin
+        . . PUNCT . punct 1 -
+    """)
+    said = {a.cue: doc.text[slice(*a.content)] for a in find_attributions(doc, art)}
+    assert said["noting"] == "prices fell" and "noting" not in said.get("thanked", "")
+    doc, art = _hand_parsed("""
+        She she PRON PRP nsubj 1 -
+        told tell VERB VBD ROOT 1 VerbForm=Fin
+        him he PRON PRP dobj 1 -
+        , , PUNCT , punct 1 -
+        noting note VERB VBG advcl 1 VerbForm=Ger
+        that that SCONJ IN mark 7 -
+        prices price NOUN NNS nsubj 7 -
+        fell fall VERB VBD ccomp 4 VerbForm=Fin
+        . . PUNCT . punct 1 -
+    """)
+    assert [(a.cue, doc.text[slice(*a.content)]) for a in find_attributions(doc, art)] == [
+        ("noting", "prices fell")
+    ]
+
+
+def test_a_complement_split_in_two_by_the_parser_is_one():
+    doc, art = _hand_parsed("""
+        Voters voter NOUN NNS nsubj 1 -
+        say say VERB VBP ROOT 1 VerbForm=Fin
+        they they PRON PRP nsubj 3 -
+        do do VERB VBP ccomp 1 VerbForm=Fin
+        n't not PART RB neg 5 -
+        know know VERB VB ccomp 1 VerbForm=Inf
+        him he PRON PRP dobj 5 -
+        . . PUNCT . punct 1 -
+    """)
+    (a,) = find_attributions(doc, art)
+    assert doc.text[slice(*a.content)] == "they do n't know him"
+
+
+def test_a_clause_coordinated_after_the_complement_goes_on_with_it():
+    doc, art = _hand_parsed("""
+        He he PRON PRP nsubj 1 -
+        said say VERB VBD ROOT 1 VerbForm=Fin
+        prices price NOUN NNS nsubj 3 -
+        rose rise VERB VBD ccomp 1 VerbForm=Fin
+        , , PUNCT , punct 1 -
+        but but CCONJ CC cc 1 -
+        wages wage NOUN NNS nsubj 7 -
+        fell fall VERB VBD conj 1 VerbForm=Fin
+        . . PUNCT . punct 1 -
+    """)
+    (a,) = find_attributions(doc, art)
+    assert doc.text[slice(*a.content)] == "prices rose , but wages fell"

@@ -56,7 +56,7 @@ def test_quotes_export_names_speaker_cue_kind_channel_and_article(db):
     for q in rows:
         assert {"speaker", "cue", "text", "kind", "via", "article"} <= set(q)
         assert {"name", "entity_id"} <= set(q["speaker"])
-        assert q["kind"] in {"direct", "indirect"} and q["text"]
+        assert q["kind"] in {"direct", "indirect", "stance"} and q["text"]
         assert q["article"] in ids
     # "dijo Kim, según recogió la agencia ...": a direct quote by a registry person, with a channel.
     relayed = [q for q in rows if q["kind"] == "direct" and q["via"] and q["speaker"]["entity_id"]]

@@ -1,7 +1,7 @@
 """Quotations: who said what, and through whom it was reported.
 
 :func:`extract_quotes` reads a spaCy parse of ``article.text`` plus the article's sentences and
-mentions and returns :class:`~crisol.model.Quote` values, direct and indirect:
+mentions and returns :class:`~crisol.model.Quote` values, direct, indirect and stances:
 
 * **direct**: text between « », " ", “ ”, ‘ ’ (also ``''…''``), after a dialogue dash
   (``—No cederemos —afirmó el ministro—.``), a transcript turn (``KAINE: …``) or a quote signed
@@ -11,6 +11,11 @@ mentions and returns :class:`~crisol.model.Quote` values, direct and indirect:
   (``dijo que…``, ``said (that)…``, ``…, X señaló``, ``X, como señaló Y, Z``; ``prometió
   apoyar…`` for commitments), or a source marker (``según X``, ``de acuerdo con X``,
   ``a juicio de X``, ``according to X``).
+* **stance**: a verb of judging or discussing with its subject and what it judges or discusses
+  (``criticized the plan``, ``praised X for Y``, ``talked about taxes``, ``acusó a X de Y``;
+  ``stance_phrases`` of the word lists): the content is what was judged, not words said, so a
+  stance is never a direct quote, a quoted phrase inside it stays in it, and a stance inside
+  someone's reported words is part of them.
 
 Decisions worth knowing:
 
@@ -104,6 +109,11 @@ class Lexicon:
     intention: frozenset[str]  # "wants to…": cues only with an infinitive
     demands: dict[str, tuple[str, ...]]  # "call for X", "exigir X": verb -> prepositions ("" = object)
     naming_verbs: frozenset[str]  # "called Trump “unhinged”": the object and what it is called
+    stances: dict[str, tuple[str, ...]]  # "criticized the plan", "talked about taxes": verb -> preps
+    stance_complements: frozenset[str]  # "praised X *for* Y", "described X *as* Y": part of the content
+    regard_verbs: frozenset[str]  # "sees the deal as a threat": a judgement only with its "as"
+    regard_marks: frozenset[str]  # "as", "como"
+    circumstance_preps: frozenset[str]  # "during", "durante": when or where, not what was judged
     speech_nouns: frozenset[str]  # "Trump's claim that…", "su advertencia de que…"
     light_verbs: frozenset[str]  # "repeated her warning that…": the subject owns the noun
     impersonal: frozenset[str]  # "hay que", "cabe", "it is worth": the writer speaking
@@ -149,15 +159,16 @@ def load_lexicon(language: str) -> Lexicon:
     demonyms = _shared_demonyms(language)
     demonyms.update({form.lower(): iso for iso, forms in raw["demonyms"].items() for form in forms})
     intention = frozenset(raw.get("intention_verbs", []))  # content only as an infinitive
-    demands: dict[str, tuple[str, ...]] = {}
-    for phrase in raw.get("demand_phrases", []):
-        verb, _, prep = phrase.partition(" ")
-        demands[verb] = demands.get(verb, ()) + (prep,)
+    demands = _verb_phrases(raw.get("demand_phrases", []))
+    stances = _verb_phrases(raw.get("stance_phrases", []))
+    speech = frozenset(raw["cue_verbs"]) | frozenset(raw["belief_verbs"])
+    # a verb that is only a stance ("praised", "opposed") never introduces quoted speech
+    stance_only = frozenset(stances) - speech
     return Lexicon(
         language=language,
-        cue_verbs=frozenset(raw["cue_verbs"]) | frozenset(raw["belief_verbs"]) | intention,
+        cue_verbs=speech | intention | frozenset(stances),
         belief_verbs=frozenset(raw["belief_verbs"]),
-        complement_only=frozenset(raw.get("complement_only_verbs", [])) | intention,
+        complement_only=frozenset(raw.get("complement_only_verbs", [])) | intention | stance_only,
         source_markers=tuple(tuple(m.split()) for m in raw["source_markers"]),
         channel_verbs=frozenset(raw["channel_verbs"]),
         channel_nouns=frozenset(raw["channel_nouns"]),
@@ -175,6 +186,11 @@ def load_lexicon(language: str) -> Lexicon:
         intention=intention,
         demands=demands,
         naming_verbs=frozenset(raw.get("naming_verbs", [])),
+        stances=stances,
+        stance_complements=frozenset(raw.get("stance_complements", [])),
+        regard_verbs=frozenset(raw.get("regard_verbs", [])),
+        regard_marks=frozenset(raw.get("regard_marks", [])),
+        circumstance_preps=frozenset(raw.get("circumstance_preps", [])),
         speech_nouns=frozenset(raw.get("speech_nouns", [])),
         light_verbs=frozenset(raw.get("light_verbs", [])),
         impersonal=frozenset(raw.get("impersonal_words", [])),
@@ -185,6 +201,19 @@ def load_lexicon(language: str) -> Lexicon:
         speaker_preps=frozenset(raw["speaker_preps"]),
         lemma_fixes=dict(raw.get("lemma_fixes", {})),
     )
+
+
+def _verb_phrases(phrases: list[str]) -> dict[str, tuple[str, ...]]:
+    """``["call for", "demand"]`` -> ``{"call": ("for",), "demand": ("",)}`` ("" = the object).
+
+    >>> _verb_phrases(["talk about", "talk of", "praise"])
+    {'talk': ('about', 'of'), 'praise': ('',)}
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for phrase in phrases:
+        verb, _, prep = phrase.partition(" ")
+        out[verb] = out.get(verb, ()) + (prep,)
+    return out
 
 
 def _shared_demonyms(language: str) -> dict[str, str]:
@@ -218,7 +247,7 @@ class Speaker:
 class Attribution:
     """One quotation with everything the extractor found about it (offsets are characters)."""
 
-    kind: str  # direct | indirect
+    kind: str  # direct | indirect | stance (what a judgement or a discussion was about)
     content: tuple[int, int]
     anchor: int  # where the attribution is anchored (cue, or the quote), for ordering/sentences
     cue: str | None = None
@@ -372,9 +401,12 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
         if (a := _indirect(tok, ctx)) is not None
     ]
     indirect += [a for tok in doc if (a := _nominal(tok, ctx)) is not None]
+    # "sees the deal as a threat": verbs of regarding, which are no cues on their own
+    regards = (t for t in doc if lex.lemma(t) in lex.regard_verbs and not lex.is_cue(t))
+    indirect += [a for tok in regards if (a := _stance_attribution(tok, ctx)) is not None]
     attrs = _merge(direct, indirect, ctx)
     # 3. "según X": speaker of its sentence, or the channel of another speaker's words
-    attrs = _source_markers(attrs, ctx)
+    attrs = _without_reported_stances(_source_markers(attrs, ctx))
     # 4. channels, then speakers resolved in reading order (pronouns, dropped subjects)
     for a in attrs:
         a.via = a.via or _channel(a, ctx)
@@ -637,8 +669,18 @@ def _headline_turn(para: str, pos: int, ctx: _Context) -> Attribution | None:
     joined = {"vs", "vs.", "v.", "versus", "&"}  # "Trump vs. Clinton: …" names a match, not a speaker
     if not toks or len(toks) > 6 or any(t.pos_ in _NOT_IN_NAMES or t.lower_ in joined for t in toks[1:]):
         return None
-    found = [x for x in ctx.mentions_in(toks) if x.label in ("PER", "ORG") and x.end >= hi - 1]
-    if not found or toks[-1].pos_ != "PROPN":
+    found = [x for x in ctx.mentions_in(toks) if x.end >= hi - 1]
+    if any(x.label not in ("PER", "ORG") for x in found):
+        return None  # "Ohio: …" names a place, not a speaker
+    document = len(toks) == 1 and ctx.lex.lemma(toks[0]) in ctx.lex.document_nouns  # "Poll: …"
+    # a name the small model did not tag ("Pence: …" in a title-case headline, "Matthews: …" in a
+    # transcript, a surname of someone the article names in full) still names a speaker
+    surname = _known_surname(toks, ctx)
+    found = found or ([surname] if surname is not None else [])
+    named = all(t.pos_ == "PROPN" for t in toks)
+    if not (found or document or named):
+        return None
+    if toks[-1].pos_ != "PROPN" and not (document or surname):
         return None
     start, end = _trim(ctx.text, pos + m.end(), pos + len(para))
     while end > start and ctx.text[end - 1] in ".":
@@ -650,8 +692,19 @@ def _headline_turn(para: str, pos: int, ctx: _Context) -> Attribution | None:
     if len(inner) == 1 and inner[0].open == 0 and inner[0].close >= end - start - 1:
         kind, (start, end) = "direct", _trim(ctx.text, start + inner[0].start, start + inner[0].end)
     colon = pos + m.end(1)
-    speaker = Speaker(_name(found[-1], ctx.lex), found[-1].label, (lo, hi))
+    name = _name(found[-1], ctx.lex) if found else ctx.text[lo:hi]
+    speaker = Speaker(name, found[-1].label if found else None, (lo, hi))
     return Attribution(kind, (start, end), anchor=lo, cue_span=(colon, colon + 1), speaker=speaker)
+
+
+def _known_surname(toks: list[Token], ctx: _Context) -> Mention | None:
+    """The person or organisation the article names in full whose name one capitalised word
+    ends (``Matthews`` after ``Chris Matthews``)."""
+    if len(toks) != 1 or not toks[0].text[:1].isupper():
+        return None
+    word = toks[0].text
+    full = (m for m in ctx.mentions if m.label in ("PER", "ORG") and m.text != word)
+    return next((m for m in full if m.text.split()[-1] == word), None)
 
 
 # All capitals (at least two letters), up to four words: "PENCE:", "MS. CLINTON:", "KAINE:".
@@ -903,11 +956,11 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
     """``dijo que…`` / ``said (that)…`` / ``…, señaló Lavrov``: the complement clause."""
     if ctx.lex.lemma(cue) in ctx.lex.intention:  # "quiere apoyar…", never "quiere que…"
         toks = _infinitive_content(cue, ctx)
-        return _indirect_from(toks, cue, ctx) if toks else None
+        return _indirect_from(toks, cue, ctx) if toks else _stance_attribution(cue, ctx)
     inset = _as_inset(cue, ctx)  # "As experts have noted, the plan…" / "…, as police said."
     if inset:
         return _indirect_from(inset, cue, ctx)
-    comp = next((c for c in cue.children if c.dep_ == "ccomp"), None) or _misattached_complement(cue, ctx)
+    comp = _complement(cue, ctx) or _misattached_complement(cue, ctx)
     if comp is None:
         # "prometió apoyar a Rusia", "urged Congress to act", "called for a ceasefire",
         # "called the plan “a disaster”"
@@ -915,6 +968,9 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
         toks = toks or _unparsed_that_clause(cue, ctx)
         if toks:
             return _indirect_from(toks, cue, ctx)
+        stance = _stance_attribution(cue, ctx)
+        if stance is not None:
+            return stance
     if comp is not None and ctx.lex.is_speech_cue(cue):
         # "Hawaii, as one adviser noted, rarely gets…" / "A, but B, the source added": the
         # whole clause before the cue, not the one piece the parser hung on it
@@ -923,6 +979,14 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
             return _indirect_from(inset, cue, ctx)
     if comp is not None:
         toks = _in_sentence_of(comp.subtree, cue)
+        # "say they do n't know…" parsed as two complements: the second goes on with the first
+        for other in (
+            c for c in cue.children if c.dep_ == "ccomp" and toks and c.left_edge.i == toks[-1].i + 1
+        ):
+            toks += _in_sentence_of(other.subtree, cue)
+        subj = next((c for c in comp.children if c.dep_ in _SUBJECT_DEPS), None)
+        if comp.dep_ == "advcl" and subj is not None:  # "said after the convention he would…"
+            toks = [t for t in toks if t.i >= subj.left_edge.i]
         marked = any(t.lower_ in ctx.lex.complementizers for t in toks[:2])
         subject = any(c.dep_ in _SUBJECT_DEPS or c.dep_ == "nsubjpass" for c in comp.children)
         if not marked and not subject and not _has_finite(toks, ctx):
@@ -936,6 +1000,33 @@ def _indirect(cue: Token, ctx: _Context) -> Attribution | None:
 
 
 _OBJECT_DEPS = {"dobj", "obj", "iobj", "dative"}
+
+
+def _complement(cue: Token, ctx: _Context) -> Token | None:
+    """The clause a cue reports: its ``ccomp`` (the one after it when the parser gave two: "In a
+    statement released after X suspended…, Cruz said he…"); for a verb of saying, also a clause
+    the parser hung on it as an adverbial or a gerund ("said after the convention he would…",
+    "say taxing consumption encourages…") when it has a subject and no subordinator of its own."""
+    comps = [c for c in cue.children if c.dep_ == "ccomp"]
+    after = [c for c in comps if c.i > cue.i]
+    if after or comps:
+        return (after or comps)[0]
+    if not ctx.lex.is_speech_cue(cue):
+        return None
+    for c in cue.children:
+        if c.i < cue.i or c.dep_ not in ("advcl", "xcomp") or any(g.dep_ == "mark" for g in c.children):
+            continue
+        if ctx.lex.is_cue(c):
+            continue  # "agradeció…, destacando que…": a cue of its own
+        clause = c if _tensed(c) else next((g for g in c.children if g.dep_ == "ccomp" and _tensed(g)), None)
+        if clause is not None and any(g.dep_ in _SUBJECT_DEPS for g in clause.children):
+            return c
+    return None
+
+
+def _tensed(verb: Token) -> bool:
+    """A finite verb, or one with a finite auxiliary ("would not accept")."""
+    return _finite(verb) or any(c.dep_ in ("aux", "auxpass") and _finite(c) for c in verb.children)
 
 
 def _unparsed_that_clause(cue: Token, ctx: _Context) -> list[Token]:
@@ -983,7 +1074,7 @@ def _infinitive_content(cue: Token, ctx: _Context) -> list[Token]:
     comp = next(
         (c for c in cue.children if c.dep_ in ("xcomp", "ccomp") and c.i > cue.i and _infinitive(c)), None
     )
-    if comp is None or ctx.lex.is_cue(comp):
+    if comp is None or (ctx.lex.is_cue(comp) and not _stance_only(comp, ctx.lex)):
         return []  # "quiso recordar que…": the inner cue reports the speech
     preps = ctx.lex.demands.get(ctx.lex.lemma(cue), ())
     start = comp.left_edge.i
@@ -999,6 +1090,11 @@ def _infinitive_content(cue: Token, ctx: _Context) -> list[Token]:
     while toks and toks[0].dep_ in ("prep", "case"):  # "called on the allies to…", "instó a los…"
         toks = toks[1:]
     return _in_sentence_of(toks, cue)
+
+
+def _stance_only(verb: Token, lex: Lexicon) -> bool:
+    """A stance verb without a clause of its own (``prometió defender a los agricultores``)."""
+    return lex.lemma(verb) in lex.stances and not any(c.dep_ == "ccomp" for c in verb.children)
 
 
 def _bare_infinitive(verb: Token) -> bool:
@@ -1046,6 +1142,122 @@ def _addressee(tok: Token, ctx: _Context) -> bool:
         return True
     m = ctx.mention_at(tok)
     return m is not None and m.label in ("PER", "ORG", "GPE", "NORP")
+
+
+def _stance_attribution(verb: Token, ctx: _Context) -> Attribution | None:
+    a = _indirect_from(_stance(verb, ctx), verb, ctx)
+    if a is not None:
+        a.kind = "stance"
+    return a
+
+
+def _stance(verb: Token, ctx: _Context) -> list[Token]:
+    """``Clinton criticized the plan`` / ``praised Obama for his courage`` / ``talked about
+    taxes`` / ``criticó a la ministra por…``: a verb of judging, backing or discussing, said by
+    its subject of what it names (with what that is judged for or as); the words were the
+    speaker's, the judgement is what the text reports."""
+    lex = ctx.lex
+    preps = lex.stances.get(lex.lemma(verb)) or (("",) if lex.lemma(verb) in lex.regard_verbs else ())
+    # a verb, or a word the tagger took for a noun but that has a subject ("farmers support…")
+    verbal = verb.pos_ == "VERB" or any(c.dep_ in ("nsubj", "nsubj:pass") for c in verb.children)
+    if not preps or not verbal or _subject(verb) is None or _passive(verb):
+        return []
+    if _nonfinite(verb) and own_subject(verb, _SUBJECT_DEPS) is None and not lex.is_cue(verb.head):
+        # "…, defending their interests": what they did, told by the writer; but "responded,
+        # citing a new poll" goes on with what the subject said
+        return []
+    if any(c.dep_ in ("prt", "compound:prt") for c in verb.children):
+        return []  # "backed down", "backed up": another verb
+    topic = _argument(verb, preps)
+    if topic is None or _nominal(topic, ctx) is not None:
+        return []  # "repeated her warning that…": the noun of saying reports the words
+    end = topic.right_edge.i
+    # the "as" of a verb of regarding, on the verb or (as parsed) on its object
+    judged = any(_introducer(c) in lex.regard_marks for c in topic.children if c.i > topic.i)
+    for c in sorted(verb.children, key=lambda t: t.i):
+        if c.i <= end or c.left_edge.i != end + 1:
+            continue
+        # "accused X of lying", "described X as a threat", "agradeció a Kim la oportunidad…"
+        if c.dep_ in _STANCE_ARGUMENT_DEPS or _introducer(c) in lex.stance_complements:
+            end = c.right_edge.i
+            judged = judged or c.dep_ == "oprd" or _introducer(c) in lex.regard_marks
+        elif _stance_adjunct(c, lex):
+            end = c.right_edge.i  # "defended X against allegations…", "welcomed X to visit…"
+    if lex.lemma(verb) not in lex.stances and not judged:
+        return []  # "saw the film": a verb of regarding judges only with its "as"
+    start = topic.left_edge.i
+    doc = verb.doc
+    # Spanish personal "a": "criticó a la ministra"; a contraction keeps its article ("al líder")
+    while start < topic.i and doc[start].dep_ in ("case", "mark") and doc[start + 1].pos_ in ("DET", "PROPN"):
+        start += 1
+    return _without_aside(_in_sentence_of(doc[start : end + 1], verb), ctx.lex)
+
+
+def _without_aside(toks: list[Token], lex: Lexicon) -> list[Token]:
+    """What was judged ends before a dash, or a relative or gerund clause set off by a comma
+    (``praised the plan, which will cost…``, ``dismissed X as Y — a metaphor for…``, ``subrayó
+    el interés común…, consolidando…``): the writer's aside, or what was done besides."""
+    for k in range(1, len(toks)):
+        if toks[k].text in ("—", "–", "―", "--"):
+            return toks[:k]
+        if toks[k - 1].text == "," and (toks[k].lower_ in lex.relative_pronouns or _gerund(toks[k])):
+            return toks[: k - 1]
+        if _opens_marker(toks[k], lex):  # "…, unas relaciones que, según afirmó, …": another quote
+            # the clause the marker is set in goes, from its relative pronoun, or from the comma
+            # before the noun that pronoun hangs on ("…, unas relaciones que, según…")
+            relative = [j for j in range(k) if toks[j].lower_ in lex.relative_pronouns]
+            commas = [j for j in range(k - 1) if toks[j].text == ","]
+            if not relative:
+                return toks[: commas[-1]] if commas else toks[: k - 1]
+            r = relative[-1]
+            before = [j for j in commas if j < r]
+            noun_only = before and not any(t.pos_ in ("VERB", "AUX") for t in toks[before[-1] + 1 : r])
+            return toks[: before[-1]] if noun_only else toks[:r]
+    return toks
+
+
+_STANCE_ARGUMENT_DEPS = {"oprd", "dobj", "obj", "iobj"}
+# What the parser hangs on the verb right after what is judged still tells what (against what,
+# to do what, when): annotators take the clause to its end.
+_STANCE_ADJUNCT_DEPS = {"prep", "xcomp", "conj", "npadvmod", "obl", "advmod"}
+
+
+def _stance_adjunct(c: Token, lex: Lexicon) -> bool:
+    """A phrase on the verb after what is judged that still belongs to it: not a coordinated
+    verb ("criticó la medida y pidió…"), nor a circumstance ("durante la cena", "after the vote")."""
+    if c.dep_ not in _STANCE_ADJUNCT_DEPS or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
+        return False
+    return _introducer(c) not in lex.circumstance_preps
+
+
+def _argument(verb: Token, preps: tuple[str, ...]) -> Token | None:
+    """The object of ``verb`` ("" in ``preps``) or the object of one of its listed prepositions."""
+    after = [c for c in verb.children if c.i > verb.i]
+    # a Spanish personal object ("acusó a la oposición") is often parsed as an indirect one
+    objects = [c for c in after if c.dep_ in ("dobj", "obj")] or [c for c in after if c.dep_ == "iobj"]
+    # "mentioned raising the minimum wage": a gerund clause as the object
+    objects = objects or [c for c in after if c.dep_ in ("xcomp", "ccomp") and _gerund(c)]
+    if "" in preps and objects:
+        return objects[0]
+    for c in after:
+        if c.dep_ == "prep" and c.lower_ in preps:  # English: the preposition heads its object
+            found = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if found is not None:
+                return found
+        if c.dep_ in ("obl", "obj") and _introducer(c) in preps:
+            return c  # Spanish: "habló de la crisis"
+    return None
+
+
+def _introducer(tok: Token) -> str:
+    """The preposition that introduces ``tok``: itself (English ``prep``) or its case marker."""
+    if tok.dep_ in ("prep", "mark") and tok.pos_ in ("ADP", "SCONJ"):
+        return tok.lower_
+    return next((c.lower_ for c in tok.children if c.dep_ in ("case", "mark") and c.i < tok.i), "")
+
+
+def _passive(verb: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "aux:pass", "nsubjpass", "nsubj:pass") for c in verb.children)
 
 
 _PREDICATE_DEPS = {"oprd", "xcomp", "ccomp", "attr", "acomp"}
@@ -1150,14 +1362,15 @@ def _trailing_content(comp: Token, cue: Token, ctx: _Context) -> list[Token]:
     out: list[Token] = []
     end = comp.right_edge.i
     for c in sorted(cue.children, key=lambda t: t.i):
-        if c.i <= end or c.is_punct:
+        if c.i <= end or c.is_punct or c.dep_ == "cc":
             continue
         after_comma = cue.doc[c.left_edge.i - 1].text == "," if c.left_edge.i > 0 else False
         clausal = c.dep_ in _CLAUSAL_DEPS and not ctx.lex.is_cue(c) and not _gerund(c)
         if not (clausal or (after_comma and c.dep_ in ("prep", "npadvmod", "obl"))):
             break
-        if c.left_edge.i != end + 1 and not (after_comma and c.left_edge.i == end + 2):
-            break  # not right after what was already taken
+        between = cue.doc[end + 1 : c.left_edge.i]
+        if len(between) > 2 or any(not (t.is_punct or t.pos_ == "CCONJ") for t in between):
+            break  # not right after what was already taken ("…, but he…" is)
         out += _in_sentence_of(c.subtree, cue)
         end = c.right_edge.i
     return out
@@ -1250,7 +1463,7 @@ def _impersonal(cue: Token, lex: Lexicon) -> bool:
         return cue.tag_ != "VB"  # a Spanish infinitive heading its sentence: "Recordar que…"
     if lemma(head) in lex.impersonal or head.lower_ in lex.impersonal:
         return True
-    governor = _subject(head)
+    governor = _subject(cue) if _raised(cue) else _subject(head)
     return governor is None or governor.lower_ in lex.impersonal
 
 
@@ -1431,8 +1644,19 @@ def _outer_cue(cue: Token, ctx: _Context) -> Token | None:
 
 
 def _subject(verb: Token) -> Token | None:
-    """Who speaks through ``verb``: its subject, or one it shares (:func:`inherited_subject`)."""
-    return inherited_subject(verb, _SUBJECT_DEPS)
+    """Who speaks through ``verb``: its subject, or one it shares (:func:`inherited_subject`);
+    through an adjective or a preposition, the subject of the clause above (``were more likely
+    to say…``, ``responded by saying…``)."""
+    found = inherited_subject(verb, _SUBJECT_DEPS)
+    if found is None and _raised(verb):
+        return inherited_subject(verb.head.head, _SUBJECT_DEPS)
+    return found
+
+
+def _raised(verb: Token) -> bool:
+    """``likely to say``, ``by saying``: a verb under an adjective or a preposition of a clause."""
+    head = verb.head
+    return verb.dep_ in ("xcomp", "pcomp") and head.pos_ in ("ADJ", "ADP") and head.head.i != head.i
 
 
 def _postposed_subject(cue: Token, ctx: _Context) -> Token | None:
@@ -1586,6 +1810,8 @@ def _merge(direct: list[Attribution], indirect: list[Attribution], ctx: _Context
         host = next((i for i in indirect if _inside(d.content, i.content)), None)
         if host is None:
             keep_direct.append(d)
+        elif host.kind == "stance":
+            pass  # "mocked the “reform” as cosmetic": a quoted phrase inside what was judged
         elif _covered(host.content, d.content) >= 0.8:
             host.kind, host.content, host.chain, host.group = "direct", d.content, d.chain, d.group
         elif d.cue_span is not None and d.cue_span == host.cue_span and not d.fragment:
@@ -1603,6 +1829,13 @@ def _merge(direct: list[Attribution], indirect: list[Attribution], ctx: _Context
     quoted = [a.content for a in out if a.kind == "direct"]
     out = [a for a in out if a.kind == "direct" or not any(q[0] <= a.anchor < q[1] for q in quoted)]
     return _dedupe(out)
+
+
+def _without_reported_stances(attrs: list[Attribution]) -> list[Attribution]:
+    """``She said Trump opposed the plan``: a stance inside someone's words is part of what they
+    said, not a stance the text reports."""
+    said = [a.content for a in attrs if a.kind != "stance"]
+    return [a for a in attrs if a.kind != "stance" or not any(lo <= a.anchor < hi for lo, hi in said)]
 
 
 def _inside(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
@@ -1657,7 +1890,7 @@ def _apply_marker(marker: Span, attrs: list[Attribution], ctx: _Context) -> None
     if _names_medium(who, ctx):
         # A medium passes words on: a quote it carries keeps the speaker the context gives;
         # narration citing it ("…, según recogió la agencia KCNA") quotes no one.
-        for a in silent:
+        for a in silent + [a for a in others if a.kind == "stance"]:
             a.via = a.via or _channel_name(who, ctx)
         return
     target = silent or [_marker_quote(marker, phrase, sent, ctx)]
@@ -1683,6 +1916,8 @@ def _speech_cued(a: Attribution, ctx: _Context) -> bool:
     to police, officers ordered him to…" is the police's account, not the officers' speech)."""
     if a.cue_span is None or a.kind == "direct":
         return True
+    if a.kind == "stance":
+        return False  # "Ana, según sus palabras, defiende la paz…": the marker reports it
     cue = ctx.doc.char_span(*a.cue_span, alignment_mode="expand")
     return cue is None or not len(cue) or ctx.lex.is_speech_cue(cue[-1])
 
@@ -1986,10 +2221,20 @@ def _continue_quote(
         a.speaker = Speaker(source.speaker.name, source.speaker.label, source.speaker.span)
         a.cue = a.cue if chained == [] else source.cue
         # '"A," he said. "B."': B goes on with the same quote (one quote in two parts)
-        between = ctx.text[source.content[1] : a.content[0]]
-        if chained or (len(between) <= 80 and not any(c in between for c in "\n«“")):
+        if chained or _rest_of_cue_sentence(ctx.text[source.content[1] : a.content[0]]):
             source.group = source.group if source.group is not None else source.content[0]
             a.group = source.group
+
+
+def _rest_of_cue_sentence(between: str) -> bool:
+    """``”, said Rep. Ana Torres (D-Ohio), head of the caucus. “``: what lies between a quote and
+    the next is the rest of the cue's sentence (the opening mark of the next quote aside), with
+    no other quotation or sentence in it."""
+    inner = between.rstrip().rstrip("\"“«'‘\u200b").rstrip()
+    body = inner[:-1] if inner.endswith((".", ":")) else inner
+    if len(inner) > 200 or "\n" in inner or any(c in body for c in "«“"):
+        return False
+    return _SENTENCE_BREAK.search(body + " ") is None
 
 
 def _from_context(pending: str, a: Attribution, sent: int, last, ctx: _Context):

@@ -77,7 +77,8 @@ def key_quotes(
     articles: Sequence[Article], story: StoryText, sources: Sources, language: str | None, limit: int = 8
 ) -> list[dict]:
     """Quotes merged across outlets, ranked by independent sources, direct and attributed first."""
-    items = [(a, q) for a in articles for q in a.quotes if q.text.strip()]
+    # a stance ("criticized the plan") names what was judged, not words to quote
+    items = [(a, q) for a in articles for q in a.quotes if q.text.strip() and q.kind != "stance"]
     uf = UnionFind()
     for n in range(len(items)):
         uf.find(n)

@@ -21,7 +21,7 @@ def list_quotes(
     page: Paging,
     entity: Annotated[str | None, Query(description="Registry id of the speaker.")] = None,
     speaker: Annotated[str | None, Query(description="Speaker as written, any case.")] = None,
-    kind: Annotated[Literal["direct", "indirect"] | None, Query()] = None,
+    kind: Annotated[Literal["direct", "indirect", "stance"] | None, Query()] = None,
     article: Annotated[str | None, Query(description="Only this article's quotes.")] = None,
 ) -> QuotesPublic:
     """Quotes, newest article first (sort: published, speaker)."""
