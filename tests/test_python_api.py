@@ -64,7 +64,10 @@ def test_analyze_returns_the_article_the_pipeline_stores(tmp_path):
     analysed = crisol.analyze(ARTICLE)
     assert isinstance(analysed, crisol.Article) and analysed.language == "es"
     assert [r.reason for r in analysed.removed] == ["byline", "related-links"]
-    assert [q.speaker for q in analysed.quotes] == ["Julián Andrade"]
+    assert [(q.kind, q.speaker) for q in analysed.quotes] == [
+        ("stance", "Asociación de Panaderos de Pichincha"),  # what it announced
+        ("direct", "Julián Andrade"),
+    ]
     (tmp_path / "pan.txt").write_text(ARTICLE, encoding="utf-8")
     with open_store(str(tmp_path / "s.db")) as store:
         ingest([str(tmp_path / "pan.txt")], store)

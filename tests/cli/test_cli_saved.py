@@ -95,6 +95,7 @@ def test_save_list_alert_mark_seen_and_remove(tmp_path):
 
 def test_bad_saves_and_unknown_names_are_usage_errors(tmp_path):
     db = tmp_path / "s.db"
+    _add(db, _article(1, "El puerto reabrió."))  # a store, so each refusal is about the save itself
     assert run(db, "save", "entity", "Nadie").exit_code == 2
     assert run(db, "save", "search", "x", "--webhook", "ftp://example.test/").exit_code == 2
     assert run(db, "alerts", "no-such").exit_code == 2
@@ -134,8 +135,9 @@ def test_a_webhook_that_never_answers_times_out(tmp_path):
     silent.listen(1)  # accepts the connection, never answers
     url = f"http://127.0.0.1:{silent.getsockname()[1]}/"
     try:
+        _add(db, _article(1, "El puerto reabrió."))
         assert run(db, "save", "search", "puerto", "--webhook", url).exit_code == 0
-        _add(db, _article(1, "El puerto cerró."))
+        _add(db, _article(2, "El puerto cerró."))
         result = run(db, "alerts", "--notify", "--timeout", "0.5")
         assert result.exit_code == 1 and "timed out" in result.stderr
     finally:

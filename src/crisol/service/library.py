@@ -57,8 +57,8 @@ def analyze(text_or_html: str | bytes, language: str | None = None) -> Article:
     ('es', 'Protestas en Lima')
     >>> sorted({m.text for m in article.mentions if m.label == "PER"})
     ['Boluarte', 'Dina Boluarte']
-    >>> [(q.speaker, q.text) for q in article.quotes]
-    [('Dina Boluarte', 'No habrá más demoras')]
+    >>> [(q.kind, q.speaker, q.text) for q in article.quotes]
+    [('stance', 'Dina Boluarte', 'nuevas medidas'), ('direct', 'Dina Boluarte', 'No habrá más demoras')]
     >>> analyze("")
     Traceback (most recent call last):
     ...

@@ -45,6 +45,9 @@ class NameTaken(StoreError):
     """Another saved search has this name."""
 
 
+MAX_ID = 2**63 - 1  # the largest id SQLite and PostgreSQL store
+
+
 @dataclass(frozen=True)
 class Mark:
     """How far a reader got: the last article (by time stored, then id) and the last story
@@ -188,14 +191,18 @@ class SavedStore:
         """By id (a number) or by name."""
         t = saved_searches
         key = str(id_or_name).strip()
-        where = t.c.id == int(key) if key.isdigit() else t.c.name == key
+        # an id past a 64-bit integer names no row (the engines cannot even compare it)
+        by_id = key.isdigit() and int(key) <= MAX_ID
+        where = t.c.id == int(key) if by_id else t.c.name == key
         with self.store.connection() as conn:
             row = conn.execute(select(t).where(where)).first()
-            if row is None and key.isdigit():  # a name made of digits
+            if row is None and by_id:  # a name made of digits
                 row = conn.execute(select(t).where(t.c.name == key)).first()
         return _from_row(row) if row else None
 
     def remove(self, saved_id: int) -> bool:
+        if not 0 <= saved_id <= MAX_ID:
+            return False
         with self.store.connection() as conn:
             return conn.execute(delete(saved_searches).where(saved_searches.c.id == saved_id)).rowcount > 0
 

@@ -17,7 +17,15 @@ from crisol.store.outlets import UnknownName
 router = APIRouter(tags=["attention"])
 
 
-@router.get("/attention")
+@router.get(
+    "/attention",
+    responses={
+        200: {
+            "content": {"application/json": {}, "text/csv": {}},
+            "description": "JSON, or with format=csv one table",
+        }
+    },
+)
 def attention_route(
     store: StoreDep,
     q: Annotated[str | None, Query(max_length=fts.MAX_QUERY_CHARS, description="Search query.")] = None,

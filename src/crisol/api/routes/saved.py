@@ -42,7 +42,7 @@ class SavedSearchCreate(BaseModel):
 class MarkPublic(BaseModel):
     at: Optional[str] = Field(None, description="The last article's storing time (ISO 8601).")
     article: Optional[str] = Field(None, description="The last article's id.")
-    history: int = Field(0, description="The last story history row.")
+    history: int = Field(0, ge=0, le=2**63 - 1, description="The last story history row.")
 
 
 class SavedSearchPublic(BaseModel):
