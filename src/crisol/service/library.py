@@ -234,7 +234,7 @@ class StoreReader:
         offset: int = 0,
     ) -> Page:
         """Quotes with their article; ``entity`` is the speaker's registry id, ``speaker`` the
-        name as written, ``kind`` direct or indirect; sort: published, speaker."""
+        name as written, ``kind`` direct, indirect or stance; sort: published, speaker."""
         return qa.list_quotes(
             self._db,
             _filters(outlet, language, since, until),
