@@ -181,3 +181,30 @@ def test_filters_take_dates_text_and_any_case(store):
         store.articles(since="ayer")
     with pytest.raises(ValueError, match="sort must be one of"):
         store.stories(sort="title")
+
+
+def test_a_collection_narrows_every_listing_as_the_rest_api_does(store):
+    from crisol.store import open_store
+    from crisol.store.outlets import add_to_collection, create_collection
+
+    with open_store(store.where) as writable:
+        create_collection(writable, "Sur")
+        add_to_collection(writable, "Sur", ["Diario del Sur"])
+    db = store.where.removeprefix("sqlite:///")
+    pairs = [
+        (store.articles(collection="Sur"), "/articles?collection=Sur"),
+        (store.stories(collection="Sur"), "/stories?collection=Sur"),
+        (store.quotes(collection="Sur"), "/quotes?collection=Sur"),
+        (store.events(collection="Sur"), "/events?collection=Sur"),
+    ]
+    for page, path in pairs:
+        answer = api_get(db, path)
+        assert page.total == answer["count"] and json.loads(json.dumps(page.items)) == answer["data"], path
+    articles = store.articles(collection="Sur").items
+    assert articles and {a["outlet"] for a in articles} == {"Diario del Sur"}
+    assert store.articles(collection="Sur").total < store.articles().total
+    hits = store.search("Perú", kinds=["article"], collection="Sur")
+    answer = api_get(db, "/search?q=Per%C3%BA&kind=article&collection=Sur")
+    assert 0 < hits.total == answer["count"] and hits.items == answer["data"]
+    with pytest.raises(ValueError, match="'Nadie' does not exist"):
+        store.articles(collection="Nadie")

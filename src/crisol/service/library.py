@@ -98,7 +98,7 @@ class StoreReader:
     """A store's read side, as the CLI and the REST API see it (see the module docstring).
 
     Filters take the same names as ``crisol articles`` and ``GET /api/articles``: ``outlet``
-    (any case), ``language``, ``since`` / ``until`` (a datetime, a date meaning that whole day, or
+    (any case), ``collection`` (its outlets; ``crisol collections``), ``language``, ``since`` / ``until`` (a datetime, a date meaning that whole day, or
     ISO 8601 text), ``entity`` (a registry id); ``sort`` is a key, ``-`` first for descending.
     Ids may be unambiguous prefixes.
     """
@@ -123,12 +123,26 @@ class StoreReader:
     def close(self) -> None:
         self._db.close()
 
+    def _filters(
+        self, outlet: str | None, collection: str | None, language: str | None, since: When, until: When
+    ) -> Filters:
+        """The listing filters, the outlet and collection looked up once (an unknown collection
+        raises :class:`~crisol.store.outlets.UnknownName`, a ValueError naming it)."""
+        return Filters(
+            outlet=outlet,
+            language=language,
+            since=_moment(since, "since"),
+            until=_moment(until, "until", end_of_day=True),
+            collection=collection,
+        ).resolved(self._db)
+
     # ---- articles ------------------------------------------------------------------------------
 
     def articles(
         self,
         *,
         outlet: str | None = None,
+        collection: str | None = None,
         language: str | None = None,
         since: When = None,
         until: When = None,
@@ -139,7 +153,7 @@ class StoreReader:
     ) -> Page:
         """Article summaries (id, title, outlet, language, published, story...); sort:
         published, ingested, id."""
-        filters = _filters(outlet, language, since, until)
+        filters = self._filters(outlet, collection, language, since, until)
         return qa.list_articles(self._db, filters, entity=entity, sort=sort, limit=limit, offset=offset)
 
     def article(self, id: str) -> dict[str, Any] | None:
@@ -156,6 +170,8 @@ class StoreReader:
     def stories(
         self,
         *,
+        outlet: str | None = None,
+        collection: str | None = None,
         language: str | None = None,
         since: When = None,
         until: When = None,
@@ -165,9 +181,12 @@ class StoreReader:
         offset: int = 0,
     ) -> Page:
         """Stories with their articles and outlets, most recently active first; ``since`` /
-        ``until`` bound their last article; sort: last, first, size, updated."""
+        ``until`` bound their last article; ``outlet`` / ``collection`` keep the stories with an
+        article of theirs; sort: last, first, size, updated."""
         return qa.list_stories(
             self._db,
+            outlet=outlet,
+            collection=collection,
             language=language,
             since=_moment(since, "since"),
             until=_moment(until, "until", end_of_day=True),
@@ -222,6 +241,7 @@ class StoreReader:
         self,
         *,
         outlet: str | None = None,
+        collection: str | None = None,
         language: str | None = None,
         since: When = None,
         until: When = None,
@@ -237,7 +257,7 @@ class StoreReader:
         name as written, ``kind`` direct, indirect or stance; sort: published, speaker."""
         return qa.list_quotes(
             self._db,
-            _filters(outlet, language, since, until),
+            self._filters(outlet, collection, language, since, until),
             entity=entity,
             speaker=speaker,
             kind=kind,
@@ -251,6 +271,7 @@ class StoreReader:
         self,
         *,
         outlet: str | None = None,
+        collection: str | None = None,
         language: str | None = None,
         since: When = None,
         until: When = None,
@@ -266,7 +287,7 @@ class StoreReader:
         is either actor's registry id; sort: published, date, type."""
         return qa.list_events(
             self._db,
-            _filters(outlet, language, since, until),
+            self._filters(outlet, collection, language, since, until),
             type=type,
             certainty=certainty,
             entity=entity,
@@ -317,6 +338,7 @@ class StoreReader:
         *,
         kinds: Iterable[str] | None = None,
         outlet: str | None = None,
+        collection: str | None = None,
         language: str | None = None,
         since: When = None,
         until: When = None,
@@ -337,6 +359,7 @@ class StoreReader:
             kinds=list(kinds) if kinds is not None else None,
             language=language,
             outlet=outlet,
+            collection=collection,
             since=_moment(since, "since"),
             until=_moment(until, "until", end_of_day=True),
             limit=limit,
@@ -352,15 +375,6 @@ class StoreReader:
             exact=exact,
             expanded=[expansion_dict(e) for e in got.expansions],
         )
-
-
-def _filters(outlet: str | None, language: str | None, since: When, until: When) -> Filters:
-    return Filters(
-        outlet=outlet,
-        language=language,
-        since=_moment(since, "since"),
-        until=_moment(until, "until", end_of_day=True),
-    )
 
 
 def _moment(value: When, name: str, end_of_day: bool = False) -> datetime | None:
