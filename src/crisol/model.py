@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from typing import Any, Literal
 
 # Where a publication date came from, most to least trustworthy.
@@ -269,6 +269,24 @@ class Rejection:
 
 # Seasons in resolved dates ("2024-winter"): first and last month (14 = February of next year).
 SEASON_MONTHS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 14)}
+
+
+def parse_moment(text: str, end_of_day: bool = False) -> datetime:
+    """An ISO 8601 date or date-time as an aware datetime (UTC when naive); a bare date is the
+    start of that day, or its end with ``end_of_day`` (so a bare ``until`` includes the day).
+    ``ValueError`` saying what to write when it is no date. The CLI, API, pages and Python API
+    filters all read their moments with it.
+
+    >>> parse_moment("2025-07-12", end_of_day=True).isoformat()
+    '2025-07-12T23:59:59.999999+00:00'
+    """
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    if len(text) <= 10 and end_of_day:  # a bare date
+        parsed = datetime.combine(parsed.date(), time.max)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def date_span(value: str | None) -> tuple[date, date] | None:

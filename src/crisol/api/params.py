@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import datetime
 from typing import Annotated, Callable, TypeVar
 
 from fastapi import Depends, Query
 
 from crisol.api.deps import StoreDep
 from crisol.api.problems import Problem
+from crisol.model import parse_moment
 from crisol.service.outlets import UnknownName
 from crisol.store.queries import MAX_LIMIT, MAX_OFFSET, Filters
 
@@ -28,7 +29,7 @@ def parse_when(value: str | None, name: str, *, end_of_day: bool = False) -> dat
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value.strip())
+        return parse_moment(value.strip(), end_of_day)
     except ValueError:
         raise Problem(
             422,
@@ -36,9 +37,6 @@ def parse_when(value: str | None, name: str, *, end_of_day: bool = False) -> dat
             kind="invalid-parameters",
             input=name,
         ) from None
-    if len(value.strip()) <= 10 and end_of_day:
-        parsed = datetime.combine(parsed.date(), time.max)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from datetime import datetime, time, timezone
+from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any, Callable, Optional
 
@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from crisol.errors import NotAStore, StoreError
+from crisol.model import parse_moment
 
 
 class ListFormat(str, Enum):
@@ -145,14 +146,18 @@ def parse_when(value: str | None, *, end_of_day: bool = False) -> datetime | Non
     if value is None:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
-    if len(value) <= 10 and end_of_day:  # a bare date
-        parsed = datetime.combine(parsed.date(), time.max)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed
+        return parse_moment(value, end_of_day)
+    except ValueError as e:
+        raise typer.BadParameter(str(e)) from None
 
 
-__all__ = ["check_store", "err", "open_store", "parse_when", "with_store_options"]
+def option_when(value: str | None, option: str, end_of_day: bool = False) -> datetime | None:
+    """:func:`parse_when` for the option named ``option`` (the error names it)."""
+    try:
+        return parse_when(value, end_of_day=end_of_day)
+    except typer.BadParameter as e:
+        e.param_hint = option
+        raise
+
+
+__all__ = ["check_store", "err", "open_store", "option_when", "parse_when", "with_store_options"]

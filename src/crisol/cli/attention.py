@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from crisol.cli._common import err, open_store, parse_when
+from crisol.cli._common import err, open_store, option_when
 
 
 class Interval(str, Enum):
@@ -30,14 +30,6 @@ class AttentionFormat(str, Enum):
 
 
 TOP_SHOWN = 10  # items of each top list in the table view (json and csv carry the service's all)
-
-
-def _when(value: str | None, option: str, end_of_day: bool = False):
-    try:
-        return parse_when(value, end_of_day=end_of_day)
-    except typer.BadParameter as e:
-        e.param_hint = option
-        raise
 
 
 def _timeline(results: Sequence[Any]) -> Table:
@@ -128,8 +120,8 @@ def attention_command(
         raise typer.BadParameter("give at least one word, or leave QUERY out", param_hint="QUERY")
     common: dict = dict(
         language=language,
-        since=_when(since, "--since"),
-        until=_when(until, "--until", end_of_day=True),
+        since=option_when(since, "--since"),
+        until=option_when(until, "--until", end_of_day=True),
     )
     with open_store(ctx) as store:
         try:

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from crisol.cli._common import ListFormat, err, open_store, parse_when
+from crisol.cli._common import ListFormat, err, open_store, option_when
 from crisol.cli.outlets import spellings_or_exit
 from crisol.service.search import expansion_dict, hit_dict
 from crisol.store import search as fts
@@ -82,14 +82,6 @@ def _table(results: fts.SearchResults) -> Table:
     return table
 
 
-def _when(value: str | None, option: str, end_of_day: bool = False):
-    try:
-        return parse_when(value, end_of_day=end_of_day)
-    except typer.BadParameter as e:
-        e.param_hint = option
-        raise
-
-
 def search_command(
     ctx: typer.Context,
     query: Annotated[
@@ -123,7 +115,7 @@ def search_command(
     """
     if not query.strip():
         raise typer.BadParameter("give at least one word to search for", param_hint="QUERY")
-    since_dt, until_dt = _when(since, "--since"), _when(until, "--until", end_of_day=True)
+    since_dt, until_dt = option_when(since, "--since"), option_when(until, "--until", end_of_day=True)
 
     try:
         fts.parse_query(query)  # the same limits as the API's q (words, length)

@@ -31,7 +31,7 @@ from datetime import date, datetime, time, timezone
 from typing import Any, Iterable
 
 from crisol.errors import NotAStore
-from crisol.model import Article, date_span
+from crisol.model import Article, date_span, parse_moment
 from crisol.store import Database, open_store
 from crisol.store import queries as qa
 from crisol.store import search as fts
@@ -392,10 +392,9 @@ def _moment(value: When, name: str, end_of_day: bool = False) -> datetime | None
         return None
     if isinstance(value, str):
         try:
-            parsed = datetime.fromisoformat(value.strip())
+            return parse_moment(value.strip(), end_of_day)
         except ValueError:
             raise ValueError(f"{name}={value!r} is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
-        value = parsed.date() if len(value.strip()) <= 10 else parsed
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     if isinstance(value, date):

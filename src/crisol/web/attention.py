@@ -7,9 +7,10 @@ the top outlets, languages, entities and words beside them, and a CSV behind eac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import datetime
 from typing import Any
 
+from crisol.model import parse_moment
 from crisol.service.attention import INTERVALS, Attention, Selection, attention, compare, kept_outlets
 from crisol.store import Database
 from crisol.store import search as fts
@@ -73,12 +74,9 @@ def _when(value: str, end_of_day: bool) -> datetime | str | None:
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        return parse_moment(value, end_of_day)
     except ValueError:
         return f"{value!r} is not a date (YYYY-MM-DD)"
-    if len(value) <= 10 and end_of_day:
-        parsed = datetime.combine(parsed.date(), time.max)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def results(store: Database, p: AttentionParams) -> list[Attention]:
