@@ -57,6 +57,21 @@ def test_ingest_records_outlets_with_their_spellings_domains_and_language(store)
     assert svc.get_outlet(store, "diariosur.example")["name"] == "Diario del Sur"  # found by domain
 
 
+def test_a_wire_agency_is_known_by_its_name_and_the_user_has_the_last_word(store):
+    wire = [_article(6, "Agencia EFE", "https://efe.example/n/6"), _article(7, "Europa Press", None)]
+    store.add_articles(wire)
+    watched = SimpleNamespace(
+        name="REUTERS", country=None, language="en", homepage=None, feeds=[], sitemaps=[]
+    )
+    store.watch.sync_sources([watched])
+    types = {o["name"]: o["media_type"] for o in svc.list_outlets(store)}
+    assert types == {"Agencia EFE": "wire-agency", "Europa Press": "wire-agency", "REUTERS": "wire-agency",
+                     "Diario del Sur": None, "Radio Norte": None}  # fmt: skip
+    svc.set_outlet(store, "Europa Press", media_type="digital-native")
+    store.add_articles([_article(8, "EUROPA PRESS", None)])  # a new spelling of it fills nothing
+    assert svc.get_outlet(store, "europa press")["media_type"] == "digital-native"
+
+
 def test_user_fields_survive_filling_from_the_sources_file(store):
     svc.set_outlet(store, "diario del sur", country="esp", media_type="newspaper", owner="Grupo Sur")
     watched = SimpleNamespace(name="Diario del Sur", country="MEX", language="pt", homepage="https://m.diariosur2.example/",

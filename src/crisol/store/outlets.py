@@ -1,8 +1,9 @@
 """Outlets as records, and collections of them (tables of migration 0008_outlets).
 
 An outlet is filled from what crisol sees: each new ``articles.outlet`` spelling (in the same
-transaction as its articles), the domains of those articles' URLs, and the watch sources file
-(country, language, homepage and feed domains). The user edits it (``crisol outlets set``, PUT
+transaction as its articles), the domains of those articles' URLs, the watch sources file
+(country, language, homepage and feed domains), and its media type where the name tells it (a
+wire agency, :func:`media_type_of`). The user edits it (``crisol outlets set``, PUT
 ``/api/outlets/NAME``); a field the user set is never overwritten by filling. A spelling that
 is a bare host name ("diario.example", the cleaner's outlet of last resort) joins the outlet that
 owns that domain instead of becoming an outlet of its own.
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from crisol.clean.agencies import agency_named
 from crisol.store import schema as s
 from crisol.text import fold, outlet_key
 
@@ -130,7 +132,19 @@ def _place_spelling(conn: Connection, spelling: str) -> int:
 def _new_outlet(conn: Connection, name: str) -> int:
     name = " ".join(name.split())
     values = {"name": name, "key": _key(name), "edited": [], "first_seen": s.utcnow()}
+    values["media_type"] = media_type_of(name)
     return int(conn.execute(insert(s.outlets).values(**values)).inserted_primary_key[0])
+
+
+def media_type_of(name: str) -> str | None:
+    """What an outlet's name alone tells of its media type: a wire agency of the agencies table
+    (``resources/common/agencies.json``), by any spelling a credit uses; else nothing (a feed's
+    publisher may be a newspaper, a broadcaster or a blog: the user says which).
+
+    >>> media_type_of("Agencia EFE"), media_type_of("REUTERS"), media_type_of("Diario del Sur")
+    ('wire-agency', 'wire-agency', None)
+    """
+    return "wire-agency" if agency_named(name) else None
 
 
 def _claim_domains(conn: Connection, owners: dict[str, int]) -> None:
