@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from crisol.model import Article, Rejection
 from crisol.service.alerts import Delivery
+from crisol.service.outlets import note_media_types
 from crisol.service.runner import Runner, default_stages, prepare
 from crisol.store import Database
 from crisol.store.watch import NewVersion, PollRecord, UrlState
@@ -179,6 +180,7 @@ class Watcher:
         start = self.clock.now()
         stop_at = start + max_duration if max_duration is not None else None
         self.ws.sync_sources(self.sources)
+        note_media_types(self.store, [src.name for src in self.sources])
         self.runner.start()  # what a killed watch stored but did not link or index
         self._alerts = AlertRounds(self.store, self._delivered) if self.alerts else None
         self._plan_polls(start, once)
