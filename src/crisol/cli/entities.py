@@ -132,7 +132,9 @@ def _spellings_table(entity: EntityRecord) -> Table:
     table.add_column("count", justify="right")
     table.add_column("merged because", overflow="fold", ratio=1)
     for s in spellings(entity):
-        table.add_row(Text(s.text), str(s.count), Text(s.why))
+        table.add_row(
+            Text(s.text), str(s.count), Text(s.why + (f" [article {s.article}]" if s.article else ""))
+        )
     return table
 
 
