@@ -16,10 +16,10 @@ Read(counts=[], linked=[], sample=[])
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Sequence
 
-from sqlalchemy import Connection, String, func, literal, null, or_, select, text, union_all
+from sqlalchemy import Connection, Date, String, cast, func, literal, null, or_, select, text, union_all
 from sqlalchemy.sql import ColumnElement
 
 from crisol.store import schema as s
@@ -128,12 +128,13 @@ INTERVALS = ("day", "week")
 
 def period_of(conn: Connection, column, interval: str) -> Any:
     """The first UTC day of the ``interval`` ("day", or "week": ISO weeks start on Monday)
-    holding a timestamp column, as ``YYYY-MM-DD`` text, on either engine; NULL stays NULL."""
+    holding a timestamp column, on either engine (``YYYY-MM-DD`` text on SQLite, a date on
+    PostgreSQL: :func:`_day` reads both); NULL stays NULL."""
     if interval not in INTERVALS:
         raise ValueError(f"interval must be one of {', '.join(INTERVALS)}; got {interval!r}")
-    if conn.dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql":  # a date (read back as text by read()): cheaper than to_char
         utc = func.timezone("UTC", column)
-        return func.to_char(func.date_trunc("week", utc) if interval == "week" else utc, "YYYY-MM-DD")
+        return cast(func.date_trunc("week", utc) if interval == "week" else utc, Date)
     day = func.substr(column, 1, 10)  # SQLite keeps UTC timestamps as sortable text
     # six days back, then on to the next Monday (the same day when it is one)
     return func.date(day, "-6 days", "weekday 1") if interval == "week" else day
@@ -193,7 +194,8 @@ def read(
             return out
         cut = period_of(conn, s.articles.c.published, interval)
         rows = conn.execute(_parts(conn, where, cut, dependent, sample, once=sel.q is not None))
-        for part, period, outlet, language, n, *article in rows:
+        for part, cut_at, outlet, language, n, *article in rows:
+            period = _day(cut_at)
             if part == _COUNT:
                 out.counts.append(PeriodCount(period, outlet, language, n))
             elif part == _LINKED:
@@ -209,6 +211,11 @@ def read(
 
 
 _LINKED, _COUNT, _SAMPLE = "linked", "count", "sample"  # the parts of read()'s statement
+
+
+def _day(value: date | str | None) -> str | None:
+    """A period as ``YYYY-MM-DD`` text, whichever way the engine gave it."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _parts(conn: Connection, where, period, dependent: Sequence[str], sample: int, once: bool):
