@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from crisol.clean.agencies import agency_named
 from crisol.store import Store
 from crisol.store.outlets import (
     COLLECTION_KINDS,
@@ -59,6 +58,8 @@ def note_media_types(store: Store, names: Iterable[str | None]) -> None:
     >>> get_outlet(db, "agencia efe")["media_type"]
     'wire-agency'
     """
+    from crisol.clean.agencies import agency_named  # lazy: crisol.clean loads trafilatura and lxml
+
     agencies = sorted({n for n in names if n and agency_named(n.strip())})
     if agencies:
         fill_media_type(store, agencies, "wire-agency")

@@ -1,9 +1,10 @@
 """What the attention-over-time view reads from the store: which articles a selection holds,
-counted per day, and the links that make some of them copies of others.
+counted per day or week, and the links that make some of them copies of others.
 
 A :class:`Selection` is a search query, an entity, a story or nothing, narrowed by outlets,
-language and a publication window. Its articles are read in one statement, from a covering
-index (day, outlet, language, copy and agency links: no text); only the articles linked as
+language and a publication window. Its articles are read in one statement (:func:`read`: the
+full-text match runs once), from a covering index (day, outlet, language, copy and agency
+links: no text); only the articles linked as
 copies, rewrites or wire stories of one another are then looked up, to group them into
 independent sources (:func:`crisol.present.sources.independent_sources`).
 
@@ -193,7 +194,7 @@ def read(
         if where is None:
             return out
         cut = period_of(conn, s.articles.c.published, interval)
-        rows = conn.execute(_parts(conn, where, cut, dependent, sample, once=sel.q is not None))
+        rows = conn.execute(_parts(where, cut, dependent, sample, once=sel.q is not None))
         for part, cut_at, outlet, language, n, *article in rows:
             period = _day(cut_at)
             if part == _COUNT:
@@ -218,7 +219,7 @@ def _day(value: date | str | None) -> str | None:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _parts(conn: Connection, where, period, dependent: Sequence[str], sample: int, once: bool):
+def _parts(where, period, dependent: Sequence[str], sample: int, once: bool):
     """``read``'s statement: the selection (``where``), from the covering index
     ``ix_articles_attention`` (no text), then three parts of ten columns, told apart by the first.
 
