@@ -314,3 +314,15 @@ def test_seed_articles_link_into_one_entity_per_person_and_place(shared):
     typos = [m for a in articles for m in a.mentions if fold_name(m.text) == "lavron"]
     assert all(m.entity_id == lavrov.id for m in typos)
     assert all(reg.get(i).type == "PER" for i in entity_ids(lambda t: t.startswith("kim")))
+
+
+def test_a_merge_names_the_article_it_was_made_in():
+    reg = EntityRegistry()
+    a = article("a", "Serguéi Lavrov/PER", "Lavrov/PER")
+    b = article("b", "Serguei Lavrov/PER")
+    reg.link(a)
+    reg.link(b)
+    merges = {r.surface: r for r in reg.explain(ids(a)["Serguéi Lavrov"])}
+    assert ids(b)["Serguei Lavrov"] == ids(a)["Lavrov"]
+    assert (merges["Lavrov"].article, merges["Serguei Lavrov"].article) == ("a", "b")
+    assert reg.get(ids(a)["Lavrov"]).to_dict()["merges"][0]["article"] == "a"  # what the store keeps

@@ -7,6 +7,7 @@ Runs on SQLite; set CRISOL_TEST_PG_URL=postgresql://... to run the same tests on
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
@@ -55,6 +56,26 @@ def test_ingest_records_outlets_with_their_spellings_domains_and_language(store)
     assert (sur["language"], sur["language_from"]) == ("es", "articles")
     assert outlets["Radio Norte"]["language"] == "en"
     assert svc.get_outlet(store, "diariosur.example")["name"] == "Diario del Sur"  # found by domain
+
+
+def test_ingest_and_watch_know_a_wire_agency_by_its_name_and_the_user_has_the_last_word(store, tmp_path):
+    from crisol.service.runner import ingest
+
+    text = "La cosecha de aceituna se adelanta este año por el calor. Los agricultores piden ayudas."
+    records = [{"title": f"Cosecha {n}", "text": f"{text} Nota {n}.", "outlet": outlet, "language": "es"}
+               for n, outlet in enumerate(["Agencia EFE", "Europa Press", "Diario del Sur"])]  # fmt: skip
+    path = tmp_path / "wire.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    svc.set_outlet(store, "Europa Press", media_type="")  # the user cleared it: stays cleared
+    assert ingest([str(path)], store, analyze=False).new == 3
+    watched = SimpleNamespace(
+        name="REUTERS", country=None, language="en", homepage=None, feeds=[], sitemaps=[]
+    )
+    store.watch.sync_sources([watched])  # what `crisol watch` does first, then note_media_types
+    svc.note_media_types(store, ["REUTERS"])
+    types = {o["name"]: o["media_type"] for o in svc.list_outlets(store)}
+    assert types == {"Agencia EFE": "wire-agency", "Europa Press": None, "REUTERS": "wire-agency",
+                     "Diario del Sur": None, "Radio Norte": None}  # fmt: skip
 
 
 def test_user_fields_survive_filling_from_the_sources_file(store):

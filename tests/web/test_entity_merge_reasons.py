@@ -33,6 +33,7 @@ ENTITY = {
             "rule": "short form in article",
             "score": 0.9,
             "evidence": "annotate resolved 'Arroyo' to 'Inés Arroyo' in the same article",
+            "article": "a1b2c3d4e5f60718",
         },
         {
             "surface": "Ines Arroyo",
@@ -75,8 +76,11 @@ def test_the_entity_page_shows_why_each_spelling_was_merged(db):
     table = page.text.split('<table class="compact spellings">', 1)[1].split("</table>", 1)[0]
     assert '<th scope="col">Merged because</th>' in table
     rows = re.findall(r'<tr><td>(.*?)</td><td class="num">(\d+)</td><td class="why">(.*?)</td></tr>', table)
-    shown = {html.unescape(text): html.unescape(why) for text, _, why in rows}
+    link = ' <a href="/articles/a1b2c3d4e5f60718" class="evidence">article a1b2c3d4e5f60718</a>'
+    shown = {html.unescape(text): html.unescape(why.replace(link, "")) for text, _, why in rows}
     assert shown == EXPECTED
+    linked = [text for text, _, why in rows if link in why]
+    assert linked == ["Arroyo"]  # the merge made in an article links to it; the others have none
     assert "&lt;b&gt;" in table  # the evidence is text, escaped
 
 
@@ -85,3 +89,4 @@ def test_the_cli_gives_the_same_reasons(db):
     assert result.exit_code == 0, result.output
     for text, why in EXPECTED.items():
         assert any(text in line and why in line for line in result.output.splitlines()), (why, result.output)
+    assert "[article a1b2c3d4e5f60718]" in result.output

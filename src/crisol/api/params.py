@@ -11,7 +11,7 @@ from fastapi import Depends, Query
 from crisol.api.deps import StoreDep
 from crisol.api.problems import Problem
 from crisol.model import parse_moment
-from crisol.service.outlets import UnknownName
+from crisol.service.outlets import UnknownName, outlet_names
 from crisol.store.queries import MAX_LIMIT, MAX_OFFSET, Filters
 
 T = TypeVar("T")
@@ -81,8 +81,26 @@ def article_filters(
         raise Problem(422, str(e), kind="invalid-parameters", input="collection") from None
 
 
+def outlet_filter(
+    store: StoreDep,
+    outlet: Annotated[
+        str | None, Query(description="Outlet name (any case), one of its spellings, or a domain.")
+    ] = None,
+    collection: Annotated[str | None, Query(description="Only the outlets of this collection.")] = None,
+) -> list[str] | None:
+    """The ``articles.outlet`` spellings an outlet and a collection keep (None: no filter), for
+    the listings that are not of articles (entities, grouped events)."""
+    if not (outlet or collection):
+        return None
+    try:
+        return outlet_names(store, collection=collection, outlet=outlet)
+    except UnknownName as e:
+        raise Problem(422, str(e), kind="invalid-parameters", input="collection") from None
+
+
 Paging = Annotated[PageParams, Depends(page_params)]
 ArticleFilters = Annotated[Filters, Depends(article_filters)]
+OutletFilter = Annotated[list[str] | None, Depends(outlet_filter)]
 
 
 def checked(call: Callable[..., T], *args, **kwargs) -> T:

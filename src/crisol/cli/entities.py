@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crisol.cli._common import ListFormat, ShowFormat, err, open_store
+from crisol.cli.outlets import spellings_or_exit
 from crisol.service.entities import find_entity, spellings
 from crisol.store.queries import AnnotationQueries, EntityRecord, entity_detail, list_entities
 
@@ -88,15 +89,25 @@ def entities_command(
     country: Annotated[
         Optional[str], typer.Option(help="Only this ISO 3166 alpha-3 country: RUS, PRK...")
     ] = None,
+    outlet: Annotated[Optional[str], typer.Option(help="Only entities named by this outlet.")] = None,
+    collection: Annotated[
+        Optional[str],
+        typer.Option(help="Only entities named by this collection's outlets (crisol collections)."),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, help="How many to show (most mentioned first).")] = 50,
     format: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = ListFormat.table,
 ) -> None:
-    """List the entity registry, most mentioned first, with the spellings merged into each.
+    """List the entity registry, most mentioned first, with the spellings merged into each;
+    ``--outlet``/``--collection`` keep those named in an article of theirs (counts stay the whole
+    store's).
 
     ``--format json`` prints the items of the API's ``GET /api/entities``.
     """
     with open_store(ctx) as store:
-        page = list_entities(store, type=type.value if type else None, country=country, limit=limit)
+        outlets = spellings_or_exit(store, collection, outlet) if outlet or collection else None
+        page = list_entities(
+            store, type=type.value if type else None, country=country, limit=limit, outlets=outlets
+        )
     if format is ListFormat.json:
         typer.echo(json.dumps(page.items, ensure_ascii=False, indent=2))
         return
@@ -121,7 +132,9 @@ def _spellings_table(entity: EntityRecord) -> Table:
     table.add_column("count", justify="right")
     table.add_column("merged because", overflow="fold", ratio=1)
     for s in spellings(entity):
-        table.add_row(Text(s.text), str(s.count), Text(s.why))
+        table.add_row(
+            Text(s.text), str(s.count), Text(s.why + (f" [article {s.article}]" if s.article else ""))
+        )
     return table
 
 

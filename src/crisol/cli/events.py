@@ -49,6 +49,7 @@ from rich.text import Text
 
 from crisol.cli._common import err, open_store
 from crisol.cli.entities import actor_text, events_table, print_table, wide_console
+from crisol.cli.outlets import spellings_or_exit
 from crisol.model import date_span
 from crisol.service.entities import ActorFilter, actor_filter
 from crisol.service.exports import (
@@ -58,7 +59,7 @@ from crisol.service.exports import (
     event_csv_row,
     write_csv,
 )
-from crisol.store.queries import AnnotationQueries
+from crisol.store.queries import AnnotationQueries, Filters
 
 
 class Certainty(str, Enum):
@@ -157,6 +158,11 @@ def events_command(
         Optional[Certainty],
         typer.Option(help="Only events this sure (across sources: the weakest level its reports give)."),
     ] = None,
+    outlet: Annotated[Optional[str], typer.Option(help="Only events this outlet reports.")] = None,
+    collection: Annotated[
+        Optional[str],
+        typer.Option(help="Only events the outlets of this collection report (crisol collections)."),
+    ] = None,
     limit: Annotated[
         Optional[int], typer.Option(min=1, help="At most this many (default: 100 in a table, all otherwise).")
     ] = None,
@@ -190,6 +196,7 @@ def events_command(
     level = certainty.value if certainty else None
     with open_store(ctx) as store:
         queries = store.annotations
+        outlets = spellings_or_exit(store, collection, outlet) if outlet or collection else None
         if per_article:
             who = _actor(queries, actor)
             rows = [
@@ -202,6 +209,7 @@ def events_command(
                     until=until_day,
                     certainty=level,
                     limit=limit,
+                    articles=Filters(outlets=outlets) if outlets is not None else None,
                 )
             ]
         else:
@@ -217,6 +225,7 @@ def events_command(
                 until=until_day,
                 certainty=level,
                 sort="-date" if sort is EventsSort.date else "support",  # by date: newest first, undated last
+                outlets=outlets,
             )
             rows = [e.to_dict() for e in found[:limit]]
     if format is EventsFormat.table:

@@ -16,7 +16,7 @@ from rich.table import Table
 from crisol.cli._common import err, open_store
 from crisol.cli.sources import DEFAULT_SOURCES, SourcesOpt, _load
 
-_STYLE = {"new": "green", "updated": "cyan", "error": "red", "rejected": "yellow"}
+_STYLE = {"new": "green", "updated": "cyan", "error": "red", "rejected": "yellow", "alert": "magenta"}
 
 
 def watch_command(
@@ -31,6 +31,13 @@ def watch_command(
     analyze: Annotated[bool, typer.Option("--analyze/--no-analyze", help="Run the analysis stage.")] = True,
     workers: Annotated[int, typer.Option(min=1, help="Requests in flight at once (all hosts).")] = 8,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the final summary.")] = False,
+    alerts: Annotated[
+        bool,
+        typer.Option(
+            "--alerts/--no-alerts",
+            help="POST what is new to the saved searches' webhooks after each batch is stored and linked.",
+        ),
+    ] = True,
 ) -> None:
     """Watch the outlets of the sources file: feeds and sitemaps polled, new articles stored."""
     from crisol.watch import watch  # lazy: httpx, lxml and feedparser
@@ -57,6 +64,7 @@ def watch_command(
                 analyze=analyze,
                 workers=workers,
                 on_event=on_event,
+                alerts=alerts,
             )
         except (SourcesError, ValueError) as e:
             err.print(f"error: {e}", markup=False)
@@ -84,6 +92,11 @@ def _summary(report) -> Table:
         ("failed", report.failed),
         ("requests", report.requests),
     ]
+    if report.alerts_sent or report.alerts_failed:
+        rows += [
+            ("webhooks sent", report.alerts_sent),
+            ("  failed (retried next time)", report.alerts_failed),
+        ]
     if report.linked:
         rows += [
             ("placed in stories", report.linked["linked"]),

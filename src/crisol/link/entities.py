@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable
 
 from jellyfish import levenshtein_distance
@@ -86,6 +86,7 @@ class MergeReason:
     rule: str  # exact, accent/hyphen fold, transliteration, alias table, short form in article...
     score: float
     evidence: str
+    article: str | None = None  # the article whose mention was merged (where the evidence is)
 
 
 @dataclass
@@ -231,11 +232,12 @@ class EntityRegistry:
         context = context or MatchContext()
         entity, reason = _found if _found is not None else self.match(name, label, context)
         if entity is None:
-            entity = self._create(name, _type(label))
+            entity = self._create(name, _type(label), context.article_id)
         else:
-            self._record(entity, name, reason)
+            self._record(entity, name, reason, context.article_id)
         if surface and surface != name:
-            self._record(entity, surface, self._surface_reason(surface, name, entity, context))
+            reason = self._surface_reason(surface, name, entity, context)
+            self._record(entity, surface, reason, context.article_id)
         self._observe(entity, context)
         return entity
 
@@ -309,7 +311,7 @@ class EntityRegistry:
             resolved = self._resolve_in_article(mention, article, linked)
             if resolved is not None:
                 entity, reason = resolved
-                self._record(entity, mention.text, reason)
+                self._record(entity, mention.text, reason, article.id)
                 self._observe(entity, context)
                 return entity.id
         return self.add(name, kind, context, surface=mention.text, _found=found).id
@@ -358,6 +360,7 @@ class EntityRegistry:
             MergeReason(
                 mention.text, entity.id, "demonym", 0.9, f"the gazetteer gives country {mention.country}"
             ),
+            context.article_id,
         )
         self._observe(entity, context)
         return entity.id
@@ -583,7 +586,7 @@ class EntityRegistry:
 
     # -- recording --------------------------------------------------------------------------
 
-    def _create(self, name: str, kind: str) -> RegistryEntity:
+    def _create(self, name: str, kind: str, article_id: str | None = None) -> RegistryEntity:
         entry = self._alias_entry(name, kind) if kind in _PLACES_AND_BODIES else None
         if entry is not None:
             entity = self._entity_for_alias(entry)
@@ -597,6 +600,7 @@ class EntityRegistry:
                     0.97,
                     f"'{name}' is a listed name of {entry.canonical} ({entry.id})",
                 ),
+                article_id,
             )
             return entity
         entity = RegistryEntity(id=self._new_id(kind, name), name=name, type=kind)
@@ -620,10 +624,13 @@ class EntityRegistry:
         self._index_surface(entity, entry.canonical)
         return entity
 
-    def _record(self, entity: RegistryEntity, surface: str, reason: MergeReason | None) -> None:
-        """Count a surface; a form new to the entity keeps the reason it was merged for."""
+    def _record(
+        self, entity: RegistryEntity, surface: str, reason: MergeReason | None, article_id: str | None = None
+    ) -> None:
+        """Count a surface; a form new to the entity keeps the reason it was merged for and the
+        article it was seen in (``article_id``: where the evidence is)."""
         if surface not in entity.aliases and reason is not None and reason.rule != "exact":
-            entity.merges.append(reason)
+            entity.merges.append(replace(reason, article=article_id))
         self._add_surface(entity, surface)
         if entity.type == "PER":
             entity.name = _canonical_person(entity)

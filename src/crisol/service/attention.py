@@ -40,12 +40,11 @@ from typing import Any, Iterable, Iterator, Sequence
 from crisol.link.dedup import Relation
 from crisol.present.sources import DEPENDENT_KINDS, independent_sources
 from crisol.store import attention as q
-from crisol.store.attention import Selection
+from crisol.store.attention import INTERVALS, Selection
 from crisol.store.outlets import outlet_names
 from crisol.store.store import Store
 from crisol.text import UNKNOWN_OUTLET, fold, outlet_key
 
-INTERVALS = ("day", "week")
 TOP = 15  # items in each top list
 ENTITY_SAMPLE = 1000  # articles whose mentions are counted for the top entities
 WORD_SAMPLE = 200  # articles whose words are counted for the top words (and of the background)
@@ -137,21 +136,18 @@ def _periods(first: str, last: str, interval: str) -> list[str]:
     return [(start + timedelta(days=step * i)).isoformat() for i in range(count)]
 
 
-def _check(interval: str) -> None:
-    if interval not in INTERVALS:
-        raise ValueError(f"interval must be one of {', '.join(INTERVALS)}; got {interval!r}")
-
-
 def attention(store: Store, sel: Selection, interval: str = "day", top: int = TOP) -> Attention:
     """Counts per ``interval`` ("day" or "week") of the selection's articles, outlets and
     independent sources, and its top outlets, languages, entities and words."""
-    _check(interval)
-    counts = q.day_counts(store, sel)
+    if interval not in INTERVALS:  # checked before anything is read, even for an empty query
+        raise ValueError(f"interval must be one of {', '.join(INTERVALS)}; got {interval!r}")
+    got = q.read(store, sel, interval, sorted(DEPENDENT_KINDS), ENTITY_SAMPLE)
+    counts = got.counts
     points: dict[str, Point] = {}
     outlets_in: dict[str, set[str]] = {}
     unknown_in: Counter[str] = Counter()
     for c in counts:
-        period = period_start(c.day, interval) if c.day else ""
+        period = c.period or ""
         p = points.get(period) or points.setdefault(period, Point(period))
         p.articles += c.articles
         if c.outlet and c.outlet.strip():
@@ -161,8 +157,7 @@ def attention(store: Store, sel: Selection, interval: str = "day", top: int = TO
     for period, p in points.items():
         p.outlets = len(outlets_in.get(period, ())) + unknown_in[period]
         p.independent_sources = p.articles
-    linked = q.linked_rows(store, sel, sorted(DEPENDENT_KINDS))
-    for period, n in _copies_per_period(store, linked, interval).items():
+    for period, n in _copies_per_period(store, got.linked).items():
         points[period].independent_sources -= n
     undated = points.pop("", Point(""))
     totals = {
@@ -175,7 +170,7 @@ def attention(store: Store, sel: Selection, interval: str = "day", top: int = TO
     result = Attention(sel, interval, _filled(points, sel, interval), totals)
     result.outlets, result.languages = _outlets(counts, top), _languages(counts)
     if counts:
-        _add_samples(store, result, q.first_ids(store, sel, ENTITY_SAMPLE), top)
+        _add_samples(store, result, got.sample, top)
     return result
 
 
@@ -184,20 +179,17 @@ def _outlet_key(outlet: str) -> str:
     return outlet_key(outlet, "")
 
 
-def _copies_per_period(store: Store, rows: Sequence[q.Row], interval: str) -> Counter[str]:
+def _copies_per_period(store: Store, rows: Sequence[q.Row]) -> Counter[str]:
     """Articles that count with an origin (not as a source of their own), per period, among
-    ``rows``: the selection's linked articles (:func:`crisol.store.attention.linked_rows`)."""
+    ``rows``: the selection's linked articles (:func:`crisol.store.attention.read`)."""
     links = q.links(store, rows, sorted(DEPENDENT_KINDS))
     if not links.articles:
         return Counter()
     relations = [Relation(a, b, kind, 0.0) for a, b, kind in links.relations]  # type: ignore[arg-type]
     # independent_sources reads only id, copy_of and published of each article
     sources = independent_sources(links.articles, relations, links.agencies)  # type: ignore[arg-type]
-    out: Counter[str] = Counter()
-    for a in links.articles:
-        if sources.origin_of.get(a.id, a.id) != a.id:
-            out[period_start(a.published.date().isoformat(), interval) if a.published else ""] += 1
-    return out
+    period = {row.id: row.period or "" for row in rows}
+    return Counter(period[a.id] for a in links.articles if sources.origin_of.get(a.id, a.id) != a.id)
 
 
 def _filled(points: dict[str, Point], sel: Selection, interval: str) -> list[Point]:
@@ -214,7 +206,7 @@ def _filled(points: dict[str, Point], sel: Selection, interval: str) -> list[Poi
     return [points.get(p) or Point(p) for p in _periods(first, last, interval)]
 
 
-def _outlets(counts: Sequence[q.DayCount], top: int) -> list[dict[str, Any]]:
+def _outlets(counts: Sequence[q.PeriodCount], top: int) -> list[dict[str, Any]]:
     """Outlets by articles, each under its most used spelling; unknown outlets as one line."""
     by_spelling: Counter[str | None] = Counter()
     for c in counts:
@@ -233,7 +225,7 @@ def _outlets(counts: Sequence[q.DayCount], top: int) -> list[dict[str, Any]]:
     return out[:top]
 
 
-def _languages(counts: Sequence[q.DayCount]) -> list[dict[str, Any]]:
+def _languages(counts: Sequence[q.PeriodCount]) -> list[dict[str, Any]]:
     by_language: Counter[str | None] = Counter()
     for c in counts:
         by_language[c.language] += c.articles
@@ -246,17 +238,24 @@ def _add_samples(store: Store, result: Attention, ids: list[str], top: int) -> N
         {"entity_id": eid, "name": name, "type": kind, "articles": n}
         for eid, name, kind, n in q.entity_counts(store, ids[:ENTITY_SAMPLE], top)
     ]
-    word_ids = ids[:WORD_SAMPLE]
-    result.words = top_words(q.texts(store, word_ids, WORD_CHARS), _background(store), top)
+    word_ids = tuple(ids[:WORD_SAMPLE])
+    result.words = [dict(w) for w in _words_of(store, word_ids, _background_size(store), top)]
     result.sample = {"entities": len(ids[:ENTITY_SAMPLE]), "words": len(word_ids)}
 
 
-def _background(store: Store) -> Counter[str]:
-    """Document frequencies of words over a fixed sample of the whole store (its size under
-    the key ``""``), kept while the store's size stays within a few percent (two significant
-    digits): an ingest running beside does not make every request read it again."""
+@lru_cache(maxsize=64)
+def _words_of(store: Store, ids: tuple[str, ...], size: int, top: int) -> list[dict[str, Any]]:
+    """The top words of articles ``ids`` against the background of a store of ``size``: kept,
+    since an article's text is written once (the chart, its CSV and a comparison read the same
+    selection; an ingest beside rarely changes which articles a selection's sample holds)."""
+    return top_words(q.texts(store, ids, WORD_CHARS), _background_for(store, size), top)
+
+
+def _background_size(store: Store) -> int:
+    """The store's size to two significant digits: the background of top words is read again
+    when the store grows by a few percent, not on every article an ingest beside adds."""
     n = store.count_articles()
-    return _background_for(store, round(n, -max(0, len(str(n)) - 2)))
+    return round(n, -max(0, len(str(n)) - 2))
 
 
 @lru_cache(maxsize=8)

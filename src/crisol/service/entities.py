@@ -53,12 +53,14 @@ class Spelling:
     text: str
     count: int
     why: str
+    article: str | None = None  # the article the merge was made in (where its evidence is)
 
 
 def spellings(entity: EntityRecord) -> list[Spelling]:
     """Every spelling of ``entity``, most seen first, with why it was merged into the entity: the
     rule, its score and its evidence, as the linker recorded them (the first merge of each
-    spelling); the entity's own name, or a spelling merged by no rule, says so. What
+    spelling), and the article it was merged in (registries linked before it was recorded have
+    none); the entity's own name, or a spelling merged by no rule, says so. What
     ``crisol entity NAME`` and the entity page show."""
     merges: dict[str, dict] = {}
     for m in entity.merges:
@@ -70,7 +72,7 @@ def spellings(entity: EntityRecord) -> list[Spelling]:
             why = f"{m.get('rule')} ({m.get('score', 0):.2f}): {m.get('evidence') or ''}".rstrip(": ")
         else:
             why = "the entity's first spelling" if text == entity.name else "same spelling"
-        out.append(Spelling(text, count, why))
+        out.append(Spelling(text, count, why, (m or {}).get("article")))
     return out
 
 

@@ -109,6 +109,7 @@ def list_cross_events(
     limit: int = 50,
     offset: int = 0,
     max_reports: int | None = None,
+    outlets: Iterable[str] | None = None,
 ) -> queries.Page:
     """Events across sources (:class:`crisol.present.cross_events.CrossEvent`, in its ``to_dict()``
     shape): one item per event however many articles report it, with ``num_articles``,
@@ -116,7 +117,9 @@ def list_cross_events(
 
     ``entity_ids`` / ``actor_names`` (folded, see :func:`crisol.store.queries.actor_keys`): an actor of some report is
     one of them; ``since``/``until``: the event's date overlaps the window; ``certainty``: the
-    weakest level its reports give. ``sort``: ``support`` (most independent sources first),
+    weakest level its reports give; ``outlets`` (``articles.outlet`` spellings, an outlet's or a
+    collection's: :func:`crisol.service.outlets.outlet_names`): an article of one of them reports
+    it. ``sort``: ``support`` (most independent sources first),
     ``-date`` (newest first) or ``date``; undated events come last. Raises :class:`TooBroad`
     when the selection holds more than ``max_reports`` (default :data:`MAX_GROUPED_REPORTS`)
     per-article events.
@@ -129,6 +132,7 @@ def list_cross_events(
     if reports > most:
         raise TooBroad(reports, most)
     ids, names = frozenset(entity_ids), frozenset(actor_names)
+    kept = None if outlets is None else frozenset(outlets)
     # the selection's size and the linking state: what the grouping depends on
     key = (
         type and type.upper(),
@@ -136,6 +140,7 @@ def list_cross_events(
         until,
         ids,
         names,
+        kept,
         certainty,
         sort,
         reports,
@@ -155,6 +160,7 @@ def list_cross_events(
                 until=until,
                 certainty=certainty,
                 sort=sort,
+                outlets=kept,
             )
         rows = [e.to_dict() for e in found]
         memo.put(key, rows)
@@ -171,11 +177,13 @@ def select_cross_events(
     until: date | None = None,
     certainty: str | None = None,
     sort: str = "support",
+    outlets: Iterable[str] | None = None,
 ) -> list[cross.CrossEvent]:
     """Cross-source events matching the filters, all of them (no cap, no cache): an actor of
     some report is one of ``entity_ids`` or carries one of the folded ``actor_names``, the
     event's date overlaps ``since``/``until``, its certainty (the weakest level its reports give)
-    is ``certainty``; ``sort`` as :func:`list_cross_events`."""
+    is ``certainty``, an article of one of ``outlets`` (spellings; None: any) reports it; ``sort``
+    as :func:`list_cross_events`. An event keeps all its reports: the other outlets' count too."""
     ids, names = set(entity_ids), set(actor_names)
     found = stored_events(store, type=type.upper() if type else None, since=since, until=until)
     if ids or names:
@@ -184,6 +192,9 @@ def select_cross_events(
         found = [e for e in found if span_overlaps(date_span(e.date), since, until)]
     if certainty:
         found = [e for e in found if e.certainty == certainty.lower()]
+    if outlets is not None:
+        kept = set(outlets)
+        found = [e for e in found if kept.intersection(e.outlets)]
     if sort != "support":  # by date, undated last either way (the sort is stable)
         dated = [e for e in found if date_span(e.date)]
         dated.sort(key=lambda e: date_span(e.date), reverse=sort == "-date")

@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from crisol.store import Store
 from crisol.store.outlets import (
     COLLECTION_KINDS,
@@ -24,6 +26,7 @@ from crisol.store.outlets import (
     add_to_collection,
     create_collection,
     delete_collection,
+    fill_media_type,
     get_collection,
     get_outlet,
     list_collections,
@@ -41,6 +44,27 @@ def outlet_names(store: Store, collection: str | None = None, outlet: str | None
     return _spellings(store, collection=collection, outlet=outlet)
 
 
+def note_media_types(store: Store, names: Iterable[str | None]) -> None:
+    """Fill the media type that outlets' names tell (ingest and watch call it for what they
+    store and watch): an outlet named as a wire agency of the agencies table
+    (``resources/common/agencies.json``, any spelling a credit uses) is a "wire-agency". No
+    general rule tells a newspaper from a broadcaster or a blog by its name or its feed: the
+    user sets those. A type already set, or cleared by the user, stays.
+
+    >>> from crisol.store import open_store
+    >>> db = open_store(":memory:")
+    >>> _ = set_outlet(db, "Agencia EFE", country="ESP")
+    >>> note_media_types(db, ["Agencia EFE", "Diario del Sur", None])
+    >>> get_outlet(db, "agencia efe")["media_type"]
+    'wire-agency'
+    """
+    from crisol.clean.agencies import agency_named  # lazy: crisol.clean loads trafilatura and lxml
+
+    agencies = sorted({n for n in names if n and agency_named(n.strip())})
+    if agencies:
+        fill_media_type(store, agencies, "wire-agency")
+
+
 __all__ = [
     "COLLECTION_KINDS",
     "EDITABLE",
@@ -53,6 +77,7 @@ __all__ = [
     "get_outlet",
     "list_collections",
     "list_outlets",
+    "note_media_types",
     "outlet_names",
     "put_collection",
     "remove_from_collection",

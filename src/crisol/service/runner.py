@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from crisol.errors import InputRejected, UnknownLanguage
 from crisol.model import Article, RawArticle, Rejection
+from crisol.service.outlets import note_media_types
 from crisol.store import Database, InputRecord
 from crisol.store import search as fts
 from crisol.store.search import catch_up
@@ -501,6 +502,7 @@ class Runner:
         with self.report.phases.timed("store", len(articles)):
             with self.store.transaction():
                 added = self.store.add_articles(articles)
+                note_media_types(self.store, {a.outlet for a in articles})  # a wire agency's outlet
                 self.store.mark_inputs_done(batch.finished)
                 self.store.add_rejections(self.report.run_id, batch.rejections)
         fresh = []

@@ -1,25 +1,26 @@
 """What the attention-over-time view reads from the store: which articles a selection holds,
-counted per day, and the links that make some of them copies of others.
+counted per day or week, and the links that make some of them copies of others.
 
 A :class:`Selection` is a search query, an entity, a story or nothing, narrowed by outlets,
-language and a publication window. Its articles are read in one statement, from a covering
-index (day, outlet, language, copy and agency links: no text); only the articles linked as
+language and a publication window. Its articles are read in one statement (:func:`read`: the
+full-text match runs once), from a covering index (day, outlet, language, copy and agency
+links: no text); only the articles linked as
 copies, rewrites or wire stories of one another are then looked up, to group them into
 independent sources (:func:`crisol.present.sources.independent_sources`).
 
 >>> from crisol.store import open_store
 >>> store = open_store(":memory:")
->>> day_counts(store, Selection(q="elecciones"))
-[]
+>>> read(store, Selection(q="elecciones"), sample=10)
+Read(counts=[], linked=[], sample=[])
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Sequence
 
-from sqlalchemy import Connection, String, func, or_, select, text
+from sqlalchemy import Connection, Date, String, cast, func, literal, null, or_, select, text, union_all
 from sqlalchemy.sql import ColumnElement
 
 from crisol.store import schema as s
@@ -123,11 +124,21 @@ def conditions(conn: Connection, sel: Selection, t=s.articles) -> list[ColumnEle
     return where
 
 
-def day_of(conn: Connection, column) -> Any:
-    """The UTC day of a timestamp column as ``YYYY-MM-DD`` text, on either engine."""
-    if conn.dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
-    return func.substr(column, 1, 10)  # SQLite keeps UTC timestamps as sortable text
+INTERVALS = ("day", "week")
+
+
+def period_of(conn: Connection, column, interval: str) -> Any:
+    """The first UTC day of the ``interval`` ("day", or "week": ISO weeks start on Monday)
+    holding a timestamp column, on either engine (``YYYY-MM-DD`` text on SQLite, a date on
+    PostgreSQL: :func:`_day` reads both); NULL stays NULL."""
+    if interval not in INTERVALS:
+        raise ValueError(f"interval must be one of {', '.join(INTERVALS)}; got {interval!r}")
+    if conn.dialect.name == "postgresql":  # a date (read back as text by read()): cheaper than to_char
+        utc = func.timezone("UTC", column)
+        return cast(func.date_trunc("week", utc) if interval == "week" else utc, Date)
+    day = func.substr(column, 1, 10)  # SQLite keeps UTC timestamps as sortable text
+    # six days back, then on to the next Monday (the same day when it is one)
+    return func.date(day, "-6 days", "weekday 1") if interval == "week" else day
 
 
 @dataclass(frozen=True)
@@ -135,7 +146,7 @@ class Row:
     """One article of a selection, as the counts need it."""
 
     id: str
-    day: str | None  # UTC day of publication, YYYY-MM-DD; None: undated
+    period: str | None  # first day of the period of its publication, YYYY-MM-DD; None: undated
     outlet: str | None
     language: str | None
     published: datetime | None
@@ -145,69 +156,105 @@ class Row:
 
 
 @dataclass(frozen=True)
-class DayCount:
-    """How many articles of a selection one outlet published in one language on one day."""
+class PeriodCount:
+    """How many articles of a selection one outlet published in one language in one period."""
 
-    day: str | None  # UTC day, YYYY-MM-DD; None: undated
+    period: str | None  # its first UTC day, YYYY-MM-DD; None: undated
     outlet: str | None
     language: str | None
     articles: int
 
 
-def day_counts(store: Store, sel: Selection) -> list[DayCount]:
-    """The selection's articles counted per (day, outlet spelling, language) by the database:
-    a few thousand groups where the articles are tens of thousands, read from the covering index
-    ``ix_articles_attention``. Outlet spellings are folded by the caller (:func:`crisol.text.outlet_key`
-    is Python's, not SQL's)."""
-    a = s.articles
+@dataclass
+class Read:
+    """What one statement reads of a selection: its counts, its linked articles, a sample."""
+
+    counts: list[PeriodCount]
+    linked: list[Row]
+    sample: list[str]
+
+
+def read(
+    store: Store, sel: Selection, interval: str = "day", dependent: Sequence[str] = (), sample: int = 0
+) -> Read:
+    """The selection's articles read three ways in one statement (:func:`_parts`):
+
+    - counted per (``interval``, outlet spelling, language) by the database: a few thousand groups
+      where the articles are tens of thousands. Outlet spellings are folded by the caller
+      (:func:`crisol.text.outlet_key` is Python's, not SQL's);
+    - the articles that may not be a source of their own, row by row: copies, originals of
+      copies, sides of a relation of a ``dependent`` kind (the service passes
+      :data:`crisol.present.sources.DEPENDENT_KINDS`: the store does not know the stages) and
+      wire agency articles; every other article is an independent source by itself;
+    - the first ``sample`` ids: a sample spread over all of it, since ids are hashes of the input.
+    """
+    out = Read([], [], [])
     with store.connection() as conn:
         where = conditions(conn, sel)
         if where is None:
-            return []
-        day = day_of(conn, a.c.published)
-        query = select(day, a.c.outlet, a.c.language, func.count()).where(*where)
-        return [DayCount(*row) for row in conn.execute(query.group_by(day, a.c.outlet, a.c.language))]
+            return out
+        cut = period_of(conn, s.articles.c.published, interval)
+        rows = conn.execute(_parts(where, cut, dependent, sample, once=sel.q is not None))
+        for part, cut_at, outlet, language, n, *article in rows:
+            period = _day(cut_at)
+            if part == _COUNT:
+                out.counts.append(PeriodCount(period, outlet, language, n))
+            elif part == _LINKED:
+                id_, published, copy_of, agency, linked = article
+                out.linked.append(
+                    Row(id_, period, outlet, language, published, copy_of, agency, bool(linked))
+                )
+            else:
+                out.sample.append(article[0])
+    out.linked.sort(key=lambda row: row.id)
+    out.sample.sort()  # a union keeps no order; ids are hex, so this is the database's order too
+    return out
 
 
-def linked_rows(store: Store, sel: Selection, dependent: Sequence[str] = ()) -> list[Row]:
-    """The selection's articles that may not be a source of their own, in one statement: copies,
-    originals of copies, sides of a relation of a ``dependent`` kind (the service passes
-    :data:`crisol.present.sources.DEPENDENT_KINDS`: the store does not know the stages) and wire
-    agency articles; every other article is an independent source by itself."""
+_LINKED, _COUNT, _SAMPLE = "linked", "count", "sample"  # the parts of read()'s statement
+
+
+def _day(value: date | str | None) -> str | None:
+    """A period as ``YYYY-MM-DD`` text, whichever way the engine gave it."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _parts(where, period, dependent: Sequence[str], sample: int, once: bool):
+    """``read``'s statement: the selection (``where``), from the covering index
+    ``ix_articles_attention`` (no text), then three parts of ten columns, told apart by the first.
+
+    With ``once`` (a full-text match: the costly part) the selection is a common table expression
+    used three times, which SQLite (3.35 on) and PostgreSQL (12 on) compute once; otherwise a
+    subquery that each part reads again from the index, cheaper than a copy of every row."""
     a, r = s.articles, s.relations
+    columns = (
+        a.c.id,
+        period.label("period"),
+        a.c.outlet,
+        a.c.language,
+        a.c.published,
+        a.c.copy_of,
+        a.c.agency,
+    )
+    chosen = select(*columns).where(*where)
+    c = chosen.cte("chosen") if once else chosen.subquery("chosen")
     dependent_kind = r.c.kind.in_(sorted(dependent))
-    with store.connection() as conn:
-        where = conditions(conn, sel)
-        if where is None:
-            return []
-        linked = or_(
-            a.c.id.in_(select(a.c.copy_of).where(a.c.copy_of.is_not(None)).scalar_subquery()),
-            a.c.id.in_(select(r.c.a).where(dependent_kind).scalar_subquery()),
-            a.c.id.in_(select(r.c.b).where(dependent_kind).scalar_subquery()),
-        )
-        cols = (
-            a.c.id,
-            day_of(conn, a.c.published),
-            a.c.outlet,
-            a.c.language,
-            a.c.published,
-            a.c.copy_of,
-            a.c.agency,
-        )
-        flagged = or_(linked, a.c.copy_of.is_not(None), a.c.agency.is_not(None))
-        query = select(*cols, linked).where(*where, flagged).order_by(a.c.id)
-        return [Row(*row[:7], bool(row[7])) for row in conn.execute(query)]
-
-
-def first_ids(store: Store, sel: Selection, size: int) -> list[str]:
-    """The selection's first ``size`` article ids: a sample spread over all of it, since ids are
-    hashes of the input."""
-    a = s.articles
-    with store.connection() as conn:
-        where = conditions(conn, sel)
-        if where is None:
-            return []
-        return list(conn.scalars(select(a.c.id).where(*where).order_by(a.c.id).limit(size)))
+    linked = or_(
+        c.c.id.in_(select(a.c.copy_of).where(a.c.copy_of.is_not(None)).scalar_subquery()),
+        c.c.id.in_(select(r.c.a).where(dependent_kind).scalar_subquery()),
+        c.c.id.in_(select(r.c.b).where(dependent_kind).scalar_subquery()),
+    )
+    flagged = or_(c.c.copy_of.is_not(None), c.c.agency.is_not(None), linked)
+    groups = (c.c.period, c.c.outlet, c.c.language)
+    blank = [null()] * 5  # id, published, copy_of, agency, linked: only linked rows have them
+    first = select(c.c.id).order_by(c.c.id).limit(sample).subquery()
+    return union_all(  # the first part types the columns
+        select(
+            literal(_LINKED), *groups, literal(1), c.c.id, c.c.published, c.c.copy_of, c.c.agency, linked
+        ).where(flagged),
+        select(literal(_COUNT), *groups, func.count(), *blank).group_by(*groups),
+        select(literal(_SAMPLE), null(), null(), null(), literal(0), first.c.id, *blank[1:]),
+    )
 
 
 def links(store: Store, rows: Sequence[Row], dependent: Sequence[str] = ()) -> Links:
@@ -269,5 +316,5 @@ def entity_counts(store: Store, ids: Sequence[str], limit: int) -> list[tuple[st
     return [(eid, names[eid][0] or eid, names[eid][1], n) for eid, n in top]
 
 
-__all__ = ["DayCount", "Linked", "Links", "Row", "Selection", "conditions", "day_counts", "entity_counts",
-           "first_ids", "linked_rows", "links", "sample_ids", "texts"]  # fmt: skip
+__all__ = ["INTERVALS", "Linked", "Links", "PeriodCount", "Read", "Row", "Selection", "conditions", "entity_counts",
+           "links", "period_of", "read", "sample_ids", "texts"]  # fmt: skip

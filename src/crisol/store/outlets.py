@@ -1,8 +1,9 @@
 """Outlets as records, and collections of them (tables of migration 0008_outlets).
 
 An outlet is filled from what crisol sees: each new ``articles.outlet`` spelling (in the same
-transaction as its articles), the domains of those articles' URLs, and the watch sources file
-(country, language, homepage and feed domains). The user edits it (``crisol outlets set``, PUT
+transaction as its articles), the domains of those articles' URLs, the watch sources file
+(country, language, homepage and feed domains), and the media type a service can tell
+(:func:`fill_media_type`: a wire agency by its name). The user edits it (``crisol outlets set``, PUT
 ``/api/outlets/NAME``); a field the user set is never overwritten by filling. A spelling that
 is a bare host name ("diario.example", the cleaner's outlet of last resort) joins the outlet that
 owns that domain instead of becoming an outlet of its own.
@@ -131,6 +132,21 @@ def _new_outlet(conn: Connection, name: str) -> int:
     name = " ".join(name.split())
     values = {"name": name, "key": _key(name), "edited": [], "first_seen": s.utcnow()}
     return int(conn.execute(insert(s.outlets).values(**values)).inserted_primary_key[0])
+
+
+def fill_media_type(store: Store, names: Iterable[str], media_type: str) -> None:
+    """Give the outlets ``names`` name (any case, spelling or domain) ``media_type`` where none
+    is set and the user did not clear it: what a service can tell (a wire agency by its name)
+    never overrides a value a user gave."""
+    if media_type not in MEDIA_TYPES:
+        raise ValueError(f"media_type must be one of {', '.join(MEDIA_TYPES)}; got {media_type!r}")
+    o = s.outlets
+    with store.connection() as conn:
+        ids = sorted({i for i in (_find(conn, n) for n in names if n and n.strip()) if i is not None})
+        rows = conn.execute(select(o.c.id, o.c.media_type, o.c.edited).where(o.c.id.in_(ids))).all()
+        unset = [r.id for r in rows if r.media_type is None and "media_type" not in (r.edited or [])]
+        if unset:
+            conn.execute(update(o).where(o.c.id.in_(unset)).values(media_type=media_type))
 
 
 def _claim_domains(conn: Connection, owners: dict[str, int]) -> None:

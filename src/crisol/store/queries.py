@@ -827,11 +827,20 @@ def list_entities(
     sort: str = "-mentions",
     limit: int = 50,
     offset: int = 0,
+    outlets: Sequence[str] | None = None,
 ) -> Page:
     """Registry entities in their listing shape (:func:`entity_summary`; mentions = the sum of
-    their spellings' counts); ``q`` matches the start of the name or of any spelling, any case."""
+    their spellings' counts); ``q`` matches the start of the name or of any spelling, any case;
+    ``outlets`` (``articles.outlet`` spellings, an outlet's or a collection's): named in an
+    article of one of them (the counts stay the whole store's)."""
     ent, al = entities, entity_aliases
     query, totals = _entities_query(type, country, columns_only=True)
+    if outlets is not None:
+        m, a = s.mentions, s.articles
+        named_there = (
+            select(m.c.entity_id).join(a, a.c.id == m.c.article_id).where(a.c.outlet.in_(list(outlets)))
+        )
+        query = query.where(ent.c.id.in_(named_there))
     if q:
         like = q.strip().replace("\\", "").replace("%", "").replace("_", "").lower() + "%"
         spelled = exists().where(and_(al.c.entity_id == ent.c.id, func.lower(al.c.text).like(like)))

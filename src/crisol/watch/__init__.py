@@ -45,6 +45,7 @@ def watch(
     workers: int = 8,
     on_event=None,
     resolver=None,
+    alerts: bool = True,
 ) -> WatchReport:
     """Run the watch loop over a sources file's sources (what ``crisol watch`` calls)."""
     config = FetchConfig.from_dict(
@@ -52,6 +53,12 @@ def watch(
     )
     with Fetcher(config, resolver=resolver) as fetcher:
         watcher = Watcher(
-            store, sources_file.sources, fetcher, analyze=analyze, workers=workers, on_event=on_event
+            store,
+            sources_file.sources,
+            fetcher,
+            analyze=analyze,
+            workers=workers,
+            on_event=on_event,
+            alerts=alerts,
         )
         return watcher.run(once=once, max_duration=max_duration)

@@ -24,9 +24,12 @@ from typing import Any, Callable, Literal
 from urllib.parse import urlsplit
 
 from crisol.model import Article, Rejection
+from crisol.service.alerts import Delivery
+from crisol.service.outlets import note_media_types
 from crisol.service.runner import Runner, default_stages, prepare
 from crisol.store import Database
 from crisol.store.watch import NewVersion, PollRecord, UrlState
+from crisol.watch.alerts import AlertRounds
 from crisol.watch.clock import Clock, to_datetime
 from crisol.watch.fetch import Fetcher, FetchError, Outcome, Request, Response
 from crisol.watch.listing import Item, parse_listing
@@ -87,6 +90,8 @@ class WatchReport:
     rejected: int = 0
     failed: int = 0
     requests: int = 0
+    alerts_sent: int = 0  # webhook POSTs of saved searches that succeeded (crisol.watch.alerts)
+    alerts_failed: int = 0
     linked: dict[str, Any] | None = None  # what the runner's link phase did (stories started...)
     elapsed: float = 0.0
     interrupted: bool = False
@@ -132,6 +137,7 @@ class Watcher:
         workers: int = 8,
         on_event: Event | None = None,
         annotator: Callable[[Article], Article] | None = None,
+        alerts: bool = True,
     ) -> None:
         self.store, self.sources, self.fetcher = store, list(sources), fetcher
         self.clock = clock or fetcher.clock
@@ -150,6 +156,8 @@ class Watcher:
         self._unlinked: list[Article] = []  # stored, waiting to be linked and indexed
         self._unlinked_since = 0.0
         self.report = WatchReport()
+        self.alerts = alerts  # deliver saved searches' webhooks after each linked batch
+        self._alerts: AlertRounds | None = None
         self._seq = itertools.count()
         # Tasks wait on a timer (retries, new tasks) until due, then in their host's queue; the
         # host heap says when each host with queued tasks may next be asked. Dispatching costs
@@ -172,7 +180,9 @@ class Watcher:
         start = self.clock.now()
         stop_at = start + max_duration if max_duration is not None else None
         self.ws.sync_sources(self.sources)
+        note_media_types(self.store, [src.name for src in self.sources])
         self.runner.start()  # what a killed watch stored but did not link or index
+        self._alerts = AlertRounds(self.store, self._delivered) if self.alerts else None
         self._plan_polls(start, once)
         self._resume_pending()
         pool = ThreadPoolExecutor(self.workers, thread_name_prefix="crisol-watch")
@@ -194,6 +204,8 @@ class Watcher:
             pool.shutdown(wait=not self.report.interrupted, cancel_futures=True)
             if not self.report.interrupted:
                 self._follow_up(force=True)  # else the next run's start links them
+            if self._alerts:  # Ctrl-C: undelivered items keep their mark, sent next time
+                self._alerts.close(wait=not self.report.interrupted)
             self.report.linked = self.runner.report.linked
             self.report.elapsed = time.perf_counter() - started_wall
         return self.report
@@ -208,6 +220,18 @@ class Watcher:
         if force or len(self._unlinked) >= FOLLOW_UP_BATCH or waited >= FOLLOW_UP_WAIT:
             batch, self._unlinked = self._unlinked, []
             self.runner.follow_up(batch)
+            if self._alerts:
+                self._alerts.request()
+
+    def _delivered(self, delivery: Delivery) -> None:
+        """One webhook POST done (on the alerts thread): counted and told."""
+        name, url = delivery.saved.name, delivery.saved.webhook or ""
+        if delivery.ok:
+            self.report.alerts_sent += 1
+            self.on_event("alert", name, url, f"{delivery.items} new")
+        else:
+            self.report.alerts_failed += 1
+            self.on_event("error", name, url, f"webhook failed, retried next time: {delivery.error}")
 
     def _finished(self, once: bool, stopping: bool) -> bool:
         if self._running:

@@ -51,6 +51,22 @@ SECURITY_HEADERS = {
 }
 
 
+def event_filters(
+    actor: str = "",
+    type: str = "",
+    certainty: str = "",
+    since: str = "",
+    until: str = "",
+    outlet: str = "",
+    collection: str = "",
+) -> views.EventFilters:
+    """The events page's filters from its query string (and its CSV's)."""
+    return views.EventFilters(
+        actor.strip(), type.strip().upper(), certainty.strip(), since.strip(), until.strip(),
+        outlet.strip(), collection.strip(),
+    )  # fmt: skip
+
+
 def templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(HERE / "templates"))
     t.env.autoescape = True  # every {{ }} is escaped, whatever the file name
@@ -168,26 +184,13 @@ def router(store: Database | str, prefix: str = "") -> APIRouter:
         return page(request, "entity.html", **ctx)
 
     @r.get("/events", response_class=HTMLResponse)
-    def events(
-        request: Request,
-        actor: str = "",
-        type: str = "",
-        certainty: str = "",
-        since: str = "",
-        until: str = "",
-    ):
-        f = views.EventFilters(
-            actor.strip(), type.strip().upper(), certainty.strip(), since.strip(), until.strip()
-        )
+    def events(request: Request, f: Annotated[views.EventFilters, Depends(event_filters)]):
         ctx = views.events_page(db, f)
         return page(request, "events.html", 400 if ctx["problems"] else 200, **ctx)
 
     @r.get("/events.csv")
-    def events_csv(actor: str = "", type: str = "", certainty: str = "", since: str = "", until: str = ""):
-        f = views.EventFilters(
-            actor.strip(), type.strip().upper(), certainty.strip(), since.strip(), until.strip()
-        )
-        problems = f.problems()
+    def events_csv(f: Annotated[views.EventFilters, Depends(event_filters)]):
+        problems = f.problems() + f.resolve(db)
         if problems:
             return Response("\n".join(problems) + "\n", 400, media_type="text/plain; charset=utf-8")
         rows = views.select_events(db, f, None)

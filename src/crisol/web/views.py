@@ -303,9 +303,22 @@ class EventFilters:
     certainty: str = ""
     since: str = ""
     until: str = ""
+    outlet: str = ""
+    collection: str = ""
+    outlets: list[str] | None = None  # the outlet's or collection's spellings, once looked up
 
     def params(self) -> dict[str, str]:
-        return {k: v for k, v in self.__dict__.items() if v}
+        return {k: v for k, v in self.__dict__.items() if v and k != "outlets"}
+
+    def resolve(self, store: Database) -> list[str]:
+        """Look the outlet and collection up; the problems that leaves (an unknown collection)."""
+        if not (self.outlet or self.collection):
+            return []
+        try:
+            self.outlets = outlet_records.outlet_names(store, self.collection or None, self.outlet or None)
+        except outlet_records.UnknownName as e:
+            return [f"collection: {e}"]
+        return []
 
     def problems(self) -> list[str]:
         out = []
@@ -333,6 +346,7 @@ def select_events(store: Database, f: EventFilters, limit: int | None) -> list[d
         since=since,
         until=until,
         limit=limit,
+        articles=queries.Filters(outlets=f.outlets) if f.outlets is not None else None,
     )
     return [r.to_dict() for r in rows]
 
@@ -353,6 +367,7 @@ def grouped_events(store: Database, f: EventFilters, limit: int = GROUPED_SHOWN)
             until=until,
             certainty=f.certainty or None,
             limit=limit,
+            outlets=f.outlets,
         )
     except cross.TooBroad as e:
         return {
@@ -384,7 +399,7 @@ def _report_links(e: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def events_page(store: Database, f: EventFilters) -> dict[str, Any]:
-    problems = f.problems()
+    problems = f.problems() + f.resolve(store)
     rows = [] if problems else select_events(store, f, None)
     grouped = grouped_events(store, f) if not problems else {"rows": [], "total": 0, "too_broad": None}
     when = [_event_when(r) or None for r in rows]
@@ -399,6 +414,7 @@ def events_page(store: Database, f: EventFilters) -> dict[str, Any]:
         "chart": charts.bar_chart(charts.counts_over_time(when)),
         "types": sorted({r["type"] for r in rows}),
         "certainties": CERTAINTIES,
+        "collections": outlet_records.list_collections(store),
     }
 
 

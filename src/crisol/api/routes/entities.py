@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from crisol.api.deps import StoreDep
 from crisol.api.models import EntitiesPublic, EntityDetailPublic
-from crisol.api.params import MAX_LIMIT, Paging, checked
+from crisol.api.params import MAX_LIMIT, OutletFilter, Paging, checked
 from crisol.api.problems import Problem
 from crisol.store import queries as qa
 
@@ -22,14 +22,17 @@ def list_entities(
     type: Annotated[str | None, Query(description="PER, ORG, LOC...")] = None,
     country: Annotated[str | None, Query(description="ISO 3166-1 alpha-3 code.")] = None,
     q: Annotated[str | None, Query(description="Start of a name or any spelling of it.")] = None,
+    outlets: OutletFilter = None,
 ) -> EntitiesPublic:
-    """Entities, most mentioned first (sort: mentions, name)."""
+    """Entities, most mentioned first (sort: mentions, name); ``outlet``/``collection``: named in
+    an article of that outlet or collection (the counts stay the whole store's)."""
     got = checked(
         qa.list_entities,
         store,
         type=type,
         country=country,
         q=q,
+        outlets=outlets,
         sort=page.sort or "-mentions",
         limit=page.limit,
         offset=page.offset,

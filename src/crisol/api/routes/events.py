@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 
 from crisol.api.deps import StoreDep
 from crisol.api.models import CrossEventsPublic, EventCountPublic, EventsPublic
-from crisol.api.params import ArticleFilters, Paging, checked
+from crisol.api.params import ArticleFilters, OutletFilter, Paging, checked
 from crisol.api.problems import Problem
 from crisol.model import date_span
 from crisol.service import events, exports
@@ -97,10 +97,12 @@ def list_grouped_events(
     until: Annotated[
         str | None, Query(description="The event's date overlaps until: YYYY-MM-DD, YYYY-MM or YYYY.")
     ] = None,
+    outlets: OutletFilter = None,
 ) -> CrossEventsPublic:
     """Events across sources: one item per event however many articles report it, with the
     number of articles, outlets and independent sources (a rewrite or one agency's copies count
     once) and the weakest certainty of its reports; sort: support (most independent sources first), -date, date.
+    ``outlet``/``collection``: an article of that outlet or collection reports the event.
 
     Grouping reads every report in the selection: one holding more than
     ``MAX_GROUPED_REPORTS`` (5,000) per-article events is refused with a 422 asking for a type or
@@ -119,6 +121,7 @@ def list_grouped_events(
             sort=page.sort or "support",
             limit=page.limit,
             offset=page.offset,
+            outlets=outlets,
         )
     except events.TooBroad as e:
         raise Problem(422, str(e), kind="too-broad", input="since") from None
