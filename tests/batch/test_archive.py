@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from crisol.batch import schema
+from crisol.batch import engines, schema
 from crisol.batch.archive import MANIFEST, Archive, ArchiveBusy, read_articles
 from crisol.batch.engines import run
 
@@ -164,3 +164,18 @@ def test_killed_and_run_again_every_article_is_there_once(crawl, tmp_path, expec
     manifest = [json.loads(line) for line in (out / MANIFEST).read_text().splitlines()]
     assert len({e["key"] for e in manifest}) == len(inputs) == len(manifest)
     assert not list(out.glob("_staging/*")) and not list(out.glob("_commits/*"))
+
+
+def test_without_ray_the_error_names_the_extra(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ray(name, *args, **kwargs):
+        if name == "ray" or name.startswith("ray."):
+            raise ImportError("No module named 'ray'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)
+    with pytest.raises(engines.EngineUnavailable, match=r"crisol\[batch\].*--engine local"):
+        engines.import_ray()
