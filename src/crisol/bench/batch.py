@@ -25,6 +25,7 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -34,6 +35,7 @@ from crisol.batch import engines, schema
 from crisol.batch.archive import Archive, read_articles
 from crisol.bench._ccnews import fixture_pages, shared_pages, write_crawl
 from crisol.bench._common import emit_metrics, machine, shared_dir
+from crisol.model import Article, as_utc
 
 NAME = "batch"
 
@@ -67,6 +69,14 @@ def build_crawl(folder: Path, articles: int, files: int, fixture: bool) -> tuple
     return write_crawl(folder, pages, files, hostile=True), f"{what}, in {files} WARC.gz files"
 
 
+def same_article(archived: Article, stored: Article) -> bool:
+    """Equal in every field; times as instants (the store hands a naive time back as UTC)."""
+    times = ("published", "fetched")
+    if any(as_utc(getattr(archived, t)) != as_utc(getattr(stored, t)) for t in times):
+        return False
+    return replace(archived, published=None, fetched=None) == replace(stored, published=None, fetched=None)
+
+
 def stored_differences(archive: Path, crawl: list[Path], db: Path) -> tuple[int, int, Any]:
     """Articles of the archive that differ from what ``crisol ingest`` stores from the same
     files (times compared as instants, as the store keeps them), articles missing on either
@@ -81,12 +91,7 @@ def stored_differences(archive: Path, crawl: list[Path], db: Path) -> tuple[int,
     finally:
         store.close()
     archived = {a.id: a for a, _ in schema.from_table(read_articles(archive))}
-    differ = 0
-    for aid in stored.keys() & archived.keys():
-        a, s = archived[aid], stored[aid]
-        same_times = a.published == s.published and a.fetched == s.fetched
-        a.published = a.fetched = s.published = s.fetched = None
-        differ += not (same_times and a == s)
+    differ = sum(not same_article(archived[aid], stored[aid]) for aid in stored.keys() & archived.keys())
     missing = len(stored.keys() ^ archived.keys())
     rejected_ingest = sorted((r.source, r.location, r.reason) for r in report.rejected)
     rejected_batch = sorted(
