@@ -324,6 +324,11 @@ def run_ray(
                 f"the cluster did not start {pool.min_size} worker(s) of {cpus_per_worker} CPU{memory} "
                 f"within {WAIT_FOR_WORKERS} s: ask for fewer --workers or less --memory-per-worker"
             ) from None
+        except ray.exceptions.RayError as e:  # a node lost, a worker killed for memory...
+            raise EngineUnavailable(
+                f"the Ray run stopped ({type(e).__name__}: {str(e)[:500]}); the inputs finished so far "
+                "are kept: run the same command again to resume"
+            ) from e
     finally:
         if started:
             ray.shutdown()
