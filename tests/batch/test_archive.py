@@ -191,3 +191,54 @@ def test_without_ray_the_error_names_the_extra(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_ray)
     with pytest.raises(engines.EngineUnavailable, match=r"crisol\[batch\].*--engine local"):
         engines.import_ray()
+
+
+def test_the_examples_round_trip_through_the_schema():
+    """Every input format of examples/ (WARC, HTML, text, RSS, JSON Lines), a Portuguese article
+    analysed only in part and an undated one: the table gives back the same articles."""
+    from crisol.batch.process import Processor
+
+    processed = Processor(warm=False)(str(ROOT / "examples"))
+    table = processed.articles
+    assert table.num_rows == 12 and not processed.rejections
+    assert {"undated", "2025-10-09"} <= set(table.column("date").to_pylist())
+    assert {"es", "en", "pt"} == set(table.column("language").to_pylist())
+    back = schema.from_table(table)
+    assert schema.to_table([a for a, _ in back], [e for _, e in back]).equals(table)
+
+
+def test_the_command_names_its_rejections_and_exits_1(crawl, tmp_path):
+    from typer.testing import CliRunner
+
+    from crisol.cli import app
+
+    listed = tmp_path / "inputs.txt"
+    listed.write_text(f"# one crawl file\n{crawl[0]}\n\n", encoding="utf-8")
+    out = tmp_path / "archive"
+    args = [
+        "batch",
+        "--list",
+        str(listed),
+        str(tmp_path / "missing.warc.gz"),
+        "--out",
+        str(out),
+        "--engine",
+        "local",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "missing.warc.gz: no such file or folder" in result.output
+    assert "HTTP 200 response with an empty body" in result.output
+    assert read_articles(out).num_rows == 2
+
+    again = CliRunner().invoke(app, ["batch", "--list", str(listed), "--out", str(out), "--engine", "local"])
+    assert again.exit_code == 0 and "1 finished before (skipped)" in again.output
+
+
+def test_the_command_wants_inputs():
+    from typer.testing import CliRunner
+
+    from crisol.cli import app
+
+    result = CliRunner().invoke(app, ["batch", "--out", "x"])
+    assert result.exit_code == 2 and "give inputs" in result.output

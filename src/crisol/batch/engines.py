@@ -303,6 +303,7 @@ def run_ray(
         # takes the early inputs, and a cluster short of resources would wait forever.
         context.wait_for_min_actors_s = WAIT_FOR_WORKERS
         logging.getLogger("ray.data").setLevel(logging.WARNING)
+        logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)  # "bars disabled"
         pool = ray.data.ActorPoolStrategy(size=min(workers, len(tasks)), max_tasks_in_flight_per_actor=1)
         resources: dict[str, Any] = {"num_cpus": cpus_per_worker}
         if memory_per_worker:
