@@ -15,9 +15,16 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
-import typer
+# One BLAS/OpenMP thread per process unless the environment says otherwise, set before numpy and
+# the encoders load their libraries: an article's matrices are small, and on a busy machine the
+# libraries' spare threads spin while they wait (`crisol bench stream` spent 1.6 times the CPU
+# with them, for the same stories: docs/benchmarks.md, "One thread").
+for _threads in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
 
-from crisol.cli._common import with_store_options
+import typer  # noqa: E402
+
+from crisol.cli._common import with_store_options  # noqa: E402
 
 DEFAULT_DB = "crisol.db"
 
