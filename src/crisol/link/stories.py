@@ -319,6 +319,13 @@ class StoryClusterer:
             self._keys[key] = story.id
         self._index.add(key, story.unit_centroid(), threads=1)  # one vector: a thread pool only adds overhead
 
+    def restore(self, story: Story) -> None:
+        """Take a story rebuilt from the store (its members added already) as a live one."""
+        self.stories[story.id] = story
+        self._index_story(story)
+        for name in story.names:
+            self._by_name.setdefault(name, []).append(story.id)
+
     def _merge(self, into: Story, other: Story, via: str) -> None:
         into.absorb(other)
         for m in into.members[-3 * MEMBERS : -MEMBERS]:  # slimmed by the merge: vectors unused now
