@@ -229,13 +229,28 @@ def _annotation_failed(article: Article, e: Exception) -> Article:
 
 def prepare(raw: RawArticle, stages: Stages, now: datetime | None = None) -> Article | Rejection:
     """Clean (and annotate) one raw article; a rejection instead when it holds no article."""
-    try:
-        article = stages.clean(raw, now=now)
-    except Exception as e:
-        return _rejection(raw, e)
-    if stages.annotate is not None:
+    article = cleaned(raw, stages, now)
+    if stages.annotate is not None and isinstance(article, Article):
         article = _annotate(article, stages.annotate)
     return article
+
+
+def cleaned(raw: RawArticle, stages: Stages, now: datetime | None = None) -> Article | Rejection:
+    """Clean one raw article; the rejection saying why when it holds no article. What every
+    ingest does per record (and ``crisol batch``, so the two cannot drift)."""
+    try:
+        return stages.clean(raw, now=now)
+    except Exception as e:
+        return _rejection(raw, e)
+
+
+def annotated(articles: list[Article], stages: Stages) -> list[Article]:
+    """A batch annotated together (one spaCy pipe); an article whose annotation failed is kept,
+    saying why in ``analysis``. What every ingest does per batch (and ``crisol batch``)."""
+    if stages.annotate is None or not articles:
+        return articles
+    outcomes = stages.annotate_batch(articles)
+    return [o if isinstance(o, Article) else _annotation_failed(a, o) for a, o in zip(articles, outcomes)]
 
 
 # ---- a whole run -----------------------------------------------------------------------------
@@ -384,8 +399,7 @@ class Runner:
         if self.stages.annotate is None or not articles:
             return articles
         with self.report.phases.timed("annotate", len(articles)):
-            outcomes = self.stages.annotate_batch(articles)
-        return [o if isinstance(o, Article) else _annotation_failed(a, o) for a, o in zip(articles, outcomes)]
+            return annotated(articles, self.stages)
 
     def follow_up(self, articles: list[Article]) -> None:
         """Link and index articles just stored (new ones: a repeated one changes nothing)."""
@@ -483,11 +497,10 @@ class Runner:
                     }
                 )
             return
-        try:
-            article = self.stages.clean(raw, now=self.now)
-        except Exception as e:
+        article = cleaned(raw, self.stages, self.now)
+        if isinstance(article, Rejection):
             record.articles -= 1
-            self._reject(_rejection(raw, e), record)
+            self._reject(article, record)
             return
         self._batch.articles.append(article)
 
