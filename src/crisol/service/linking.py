@@ -300,7 +300,7 @@ class Linker:
         if not self.mentions_linked:
             report.entities_touched.update(self.link_mentions(articles))
         # 2. profiles, in one embedding batch
-        profiles = _profiles(articles, embeddings)
+        profiles = article_profiles(articles, embeddings)
         stored = []
         for a, p in zip(articles, profiles):
             stored.append(stored_profile(a, p))
@@ -406,7 +406,7 @@ def stored_item(article: Article, p: StoredProfile) -> StoryItem:
     )
 
 
-def _profiles(articles: Sequence[Article], embeddings: Mapping[str, np.ndarray]) -> list[sim.Profile]:
+def article_profiles(articles: Sequence[Article], embeddings: Mapping[str, np.ndarray]) -> list[sim.Profile]:
     """The articles' profiles: from their given embeddings, the others' computed in one batch."""
     given = {
         a.id: p

@@ -373,11 +373,13 @@ class LinkStore:
         return out
 
     def stories_between(self, since: datetime, until: datetime) -> list[StoryRow]:
-        """Live dated stories whose time span meets ``since`` .. ``until``, earliest first."""
+        """Live stories whose time span meets ``since`` .. ``until``, earliest first, after the
+        undated ones (their articles have no time: they meet any)."""
         live = stories.c.merged_into.is_(None)
-        meets = (stories.c.last >= since) & (stories.c.first <= until)
+        meets = ((stories.c.last >= since) & (stories.c.first <= until)) | stories.c.first.is_(None)
+        order = (stories.c.first.asc().nulls_first(), stories.c.id)
         with self.store.connection() as conn:
-            rows = conn.execute(select(stories).where(live, meets).order_by(stories.c.first, stories.c.id))
+            rows = conn.execute(select(stories).where(live, meets).order_by(*order))
             return [StoryRow(r.id, r.title, r.language, r.size, r.first, r.last) for r in rows]
 
     def add_history(self, entries: Sequence[dict[str, Any]]) -> None:
