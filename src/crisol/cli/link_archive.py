@@ -51,7 +51,9 @@ def _summary(report) -> Table:
 
 def link_archive_command(
     ctx: typer.Context,
-    archive: Annotated[Path, typer.Argument(help="The archive folder (crisol batch --out).")],
+    archive: Annotated[
+        Path, typer.Argument(metavar="ARCHIVE", help="The archive folder (crisol batch --out).")
+    ],
     period: Annotated[
         Optional[int],
         typer.Option(
