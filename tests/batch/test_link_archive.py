@@ -149,6 +149,26 @@ def test_a_run_stopped_between_chunks_finishes_the_rest_when_run_again(
         assert _stories(store) == _stories(local)
 
 
+def test_a_run_stopped_before_joining_languages_joins_them_when_run_again(
+    examples_archive, examples_db, tmp_path, monkeypatch
+):
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(linking, "join_languages", stop)
+    store = open_store(str(tmp_path / "stopped.db"))
+    with pytest.raises(KeyboardInterrupt):
+        link_archive(examples_archive, store)
+    monkeypatch.undo()
+    with store, open_store(str(examples_db)) as local:
+        assert _stories(store) != _stories(local)  # each language's stories, not joined yet
+        again = link_archive(examples_archive, store)
+        assert again.linked == 0 and again.across_languages > 0
+        assert _stories(store) == _stories(local)
+        assert not store.unfinished_runs()
+        assert link_archive(examples_archive, store).across_languages == 0  # once is enough
+
+
 def test_the_command_links_the_archive_and_reports_it(examples_archive, tmp_path):
     db = str(tmp_path / "cli.db")
     result = CliRunner().invoke(app, ["link-archive", str(examples_archive), "--db", db, "--period", "7"])

@@ -56,6 +56,7 @@ from crisol.store import search as fts
 # Periods are counted from here, so where a chunk starts never depends on the data.
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 ENGINES = ("local", "ray")
+RUN = "link_archive"  # what the store's run record says the run is
 
 
 # ---- the archive, read in time order ----------------------------------------------------------
@@ -607,13 +608,16 @@ def link_archive(
         raise CrisolError(f"{root}: no archive there (crisol batch --out writes one)")
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}; got {engine!r}")
-    report = LinkArchiveReport(run_id=store.start_run())
+    killed = [r.id for r in store.unfinished_runs() if r.counts.get(RUN) == "started"]
+    report = LinkArchiveReport(run_id=store.start_run({RUN: "started"}))
     with _Timed(report.phases["store"]):
         store_archive(root, store, report, on_progress)
     chunks = plan(root, store, period)
     on_progress(f"linking: {sum(len(c.own) for c in chunks):,} articles in {len(chunks)} chunks")
     touched: set[str] = set()
     times: list[datetime] = []
+    if killed:  # it may have stopped before step 4: the archive's stories are compared again
+        touched, times = _archive_stories(root, store)
     results = run_chunks(
         root, chunks, store, store_url=store_url, engine=engine, workers=workers, address=address
     )
@@ -628,8 +632,22 @@ def link_archive(
             join_languages(store, touched, min(times), max(times), report)
     with _Timed(report.phases["index"]):
         fts.catch_up(store)
-    store.finish_run(report.run_id, {"link_archive": report.to_dict()})
+    for run_id in killed:
+        store.finish_run(run_id, {RUN: f"stopped; finished by run {report.run_id}"})
+    store.finish_run(report.run_id, {RUN: report.to_dict()})
     return report
+
+
+def _archive_stories(root: str | os.PathLike[str], store: Database) -> tuple[set[str], list[datetime]]:
+    """The stories of the archive's articles, and the articles' time span."""
+    stories: set[str] = set()
+    times: list[datetime] = []
+    for part in partitions(root):
+        table = _table(part, ["id", "published"])
+        stories.update(sid for sid, _ in store.links.memberships(table.column("id").to_pylist()).values())
+        dated = [as_utc(t) for t in table.column("published").to_pylist() if t is not None]
+        times += [min(dated), max(dated)] if dated else []
+    return stories, times
 
 
 def _timed_iter(results: Iterator[ChunkResult], phase: Phase) -> Iterator[ChunkResult]:
