@@ -245,7 +245,7 @@ def test_a_chunk_replays_the_window_before_its_first_article_and_no_more(tmp_pat
         _article("other", "en", first - DAY),  # another language's
     ]
     _write_archive(tmp_path / "a", articles)
-    rows = linking._chunk_rows(tmp_path / "a", Chunk("es", None, ("own",)))
+    rows = linking._chunk_rows(tmp_path / "a", Chunk("es", None, ("own",), first, first))
     assert [(i, own) for i, _, own in rows] == [("in", False), ("own", True)]
 
 

@@ -87,10 +87,11 @@ def _value(folder: str) -> str:
     return folder.split("=", 1)[1]
 
 
-def _table(part: Partition, columns: list[str] | None = None) -> pa.Table:
-    tables = [pq.read_table(f, columns=columns, schema=schema.FILE_SCHEMA) for f in part.files]
-    table = pa.concat_tables(tables)
-    return table.append_column("language", pa.array([part.language] * table.num_rows, pa.string()))
+def _table(part: Partition, columns: list[str]) -> pa.Table:
+    """Some columns of a partition's files (Parquet reads only those)."""
+    return pa.concat_tables(
+        [pq.read_table(f, columns=columns, schema=schema.FILE_SCHEMA) for f in part.files]
+    )
 
 
 def _rows(parts: Iterable[Partition]) -> Iterator[dict[str, Any]]:
@@ -259,11 +260,13 @@ def _status(entry: dict[str, Any]) -> str:
 @dataclass(frozen=True)
 class Chunk:
     """A language's articles of one period that are not in a story yet (its own), linked after
-    replaying the window before them."""
+    replaying the window before the first of them."""
 
     language: str
     period: int | None  # periods since EPOCH; None: the language's articles in one chunk
     own: tuple[str, ...]
+    first: datetime | None = None  # the own articles' publication span (undated ones aside)
+    last: datetime | None = None
 
 
 @dataclass
@@ -285,51 +288,57 @@ def plan(root: str | os.PathLike[str], store: Database, period: timedelta | None
     pending: dict[str, list[tuple[str, datetime | None]]] = {}
     for part in partitions(root):
         table = _table(part, ["id", "published"])
-        rows = list(zip(table.column("id").to_pylist(), table.column("published").to_pylist()))
+        rows = [
+            (i, as_utc(t))
+            for i, t in zip(table.column("id").to_pylist(), table.column("published").to_pylist())
+        ]
         linked = store.links.memberships(i for i, _ in rows)
         pending.setdefault(part.language, []).extend(r for r in rows if r[0] not in linked)
     chunks = []
-    for language, rows in sorted(pending.items()):
-        by_period: dict[int | None, list[str]] = {}
+    for language, rows in sorted((lang, rows) for lang, rows in pending.items() if rows):
+        undated = [i for i, t in rows if t is None]
+        by_period: dict[int | None, list[tuple[str, datetime]]] = {}
         for article_id, published in rows:
-            key = None if period is None or published is None else _period(published, period)
-            by_period.setdefault(key, []).append(article_id)
-        undated = by_period.pop(None, []) if period is not None else []
-        keys = sorted(by_period, key=lambda k: -1 if k is None else k)
-        if not keys and undated:
-            keys, by_period = [None], {None: []}
-        for n, key in enumerate(keys):
-            own = (undated if n == 0 else []) + by_period[key]
-            chunks.append(Chunk(language, key, tuple(sorted(set(own)))))
+            if published is not None:
+                key = None if period is None else int((published - EPOCH) // period)
+                by_period.setdefault(key, []).append((article_id, published))
+        for n, key in enumerate(sorted(by_period) or [None]):
+            dated = by_period.get(key, [])
+            own = [i for i, _ in dated] + (undated if n == 0 else [])
+            times = [t for _, t in dated]
+            chunks.append(
+                Chunk(language, key, tuple(sorted(own)), min(times, default=None), max(times, default=None))
+            )
     return chunks
-
-
-def _period(published: datetime, period: timedelta) -> int:
-    return int((as_utc(published) - EPOCH) // period)
 
 
 def _chunk_rows(root: str | os.PathLike[str], chunk: Chunk) -> list[tuple[str, datetime | None, bool]]:
     """(id, published, own) of the articles the chunk links, in the order it links them: its
-    undated own ones, then from :data:`WINDOW` before its first dated own one to its last."""
+    undated ones, then from :data:`WINDOW` before its first dated one to its last (only the
+    partitions of those days are read)."""
     own = set(chunk.own)
+    since = chunk.first - WINDOW if chunk.first else None
     rows: list[tuple[str, datetime | None, bool]] = []
     for part in partitions(root):
-        if part.language != chunk.language:
+        if part.language != chunk.language or not _may_hold(part.date, since, chunk.last):
             continue
         table = _table(part, ["id", "published"])
         for article_id, published in zip(
             table.column("id").to_pylist(), table.column("published").to_pylist()
         ):
-            if article_id in own or published is not None:
-                rows.append((article_id, as_utc(published), article_id in own))
-    dated = [t for i, t, mine in rows if mine and t is not None]
-    if dated:
-        start, end = min(dated) - WINDOW, max(dated)
-        rows = [r for r in rows if r[2] or (r[1] is not None and start <= r[1] <= end)]
-    else:
-        rows = [r for r in rows if r[2]]
+            published, mine = as_utc(published), article_id in own
+            if mine or (published is not None and since is not None and since <= published <= chunk.last):
+                rows.append((article_id, published, mine))
     rows.sort(key=lambda r: (r[1] is not None, time_key(r[1]), r[0]))
     return rows
+
+
+def _may_hold(date: str, since: datetime | None, until: datetime | None) -> bool:
+    """Whether a ``date=`` partition may hold articles published in ``since`` .. ``until``
+    (the undated one: the chunk's undated articles)."""
+    if date == schema.UNDATED or since is None or until is None:
+        return date == schema.UNDATED
+    return since.date().isoformat() <= date <= until.date().isoformat()
 
 
 def link_chunk(root: str | os.PathLike[str], chunk: Chunk, target: Database) -> ChunkResult:

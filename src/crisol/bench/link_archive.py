@@ -184,16 +184,9 @@ def command(
         + " ".join(f"{p:>7}" for p in PHASES)
         + f" {'RSS MiB':>8} {'BCubed':>7}"
     )
-    rows = [link_size(pool, n, per_day) for n in wanted]
+    rows = [_shown(link_size(pool, n, per_day)) for n in wanted]
     _marginal(rows)
-    chunked = link_size(pool, wanted[-1], per_day, period) if period else None
-    for row in rows + ([chunked] if chunked else []):
-        typer.echo(
-            f"{row['size']:7d} {row['period_days'] or '-':>6} {row['chunks']:6d} {row['replayed']:7d} "
-            f"{row['cpu_ms_per_article']:10.2f} "
-            + " ".join(f"{row[f'{p}_cpu_ms_per_article']:7.2f}" for p in PHASES)
-            + f" {row['rss_mb']:8.0f} {row['bcubed_f1']:7.3f}"
-        )
+    chunked = _shown(link_size(pool, wanted[-1], per_day, period)) if period else None
     metrics = {
         "benchmark": NAME,
         "sizes": wanted,
@@ -227,6 +220,16 @@ def command(
     if check and failed:
         typer.echo("quality floor not met: " + "; ".join(failed), err=True)
         raise typer.Exit(1)
+
+
+def _shown(row: dict) -> dict:
+    typer.echo(
+        f"{row['size']:7d} {row['period_days'] or '-':>6} {row['chunks']:6d} {row['replayed']:7d} "
+        f"{row['cpu_ms_per_article']:10.2f} "
+        + " ".join(f"{row[f'{p}_cpu_ms_per_article']:7.2f}" for p in PHASES)
+        + f" {row['rss_mb']:8.0f} {row['bcubed_f1']:7.3f}"
+    )
+    return row
 
 
 def _failed(metrics: dict) -> list[str]:
