@@ -70,10 +70,9 @@ def _linked(archive: Path, tmp_path: Path, name: str = "archive.db", **options):
     return store, report
 
 
-def test_the_archive_lands_in_the_store_as_ingest_stores_and_links_it(
-    examples_archive, examples_db, tmp_path
-):
-    store, report = _linked(examples_archive, tmp_path)
+def test_the_archive_lands_in_the_store_as_ingest_stores_and_links_it(examples_archive, examples_db, db_url):
+    store = open_store(db_url)
+    report = link_archive(examples_archive, store)
     with store, open_store(str(examples_db)) as local:
         assert report.stored == 12 and report.linked == 12 and report.inputs == 8
         assert report.across_languages > 0  # the examples tell two events in es, en and pt
@@ -253,8 +252,8 @@ def _story(store, article_id: str) -> str:
     return store.links.memberships([article_id])[article_id][0]
 
 
-def test_stitch_continues_the_stories_a_chunk_replayed_and_merges_those_it_bridged():
-    with open_store(":memory:") as store:
+def test_stitch_continues_the_stories_a_chunk_replayed_and_merges_those_it_bridged(db_url):
+    with open_store(db_url) as store:
         a = [_article(f"a{i}", "es", T0 + i * DAY) for i in range(5)]
         store.add_articles(a)
         store.links.add_to_story("s000001", "a0", 1.0, "Título a0", "es", 1, a[0].published, a[0].published)
