@@ -50,7 +50,7 @@ from crisol.link.stories import MEMBERS, Story, StoryClusterer, StoryItem
 from crisol.model import Article, Rejection, as_utc, time_key
 from crisol.service.linking import WINDOW, Linker, article_profiles, stored_item, stored_profile
 from crisol.service.runner import BATCH_SIZE
-from crisol.store import Database, InputRecord, open_store
+from crisol.store import Database, InputRecord, database_url, open_store
 from crisol.store import search as fts
 
 # Periods are counted from here, so where a chunk starts never depends on the data.
@@ -396,15 +396,17 @@ def run_chunks(
         return
     if store_url is None or store_url == ":memory:":
         raise ValueError("chunks in other processes need a store they can open: give its path or URL")
+    # Absolute: a worker's working folder is not this process's (Ray's never is).
+    archive, url = str(Path(root).resolve()), database_url(store_url)
     if engine == "ray":
-        yield from _on_ray(str(root), chunks, store_url, workers, address)
+        yield from _on_ray(archive, chunks, url, workers, address)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     spawn = multiprocessing.get_context("spawn")  # no copy of this process's open store
     with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-        futures = [pool.submit(_link_chunk_at, str(root), c, store_url) for c in chunks]
+        futures = [pool.submit(_link_chunk_at, archive, c, url) for c in chunks]
         for future in futures:
             yield future.result()
 
