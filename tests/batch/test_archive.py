@@ -13,9 +13,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from crisol.batch import schema
+from crisol.batch import engines, schema
 from crisol.batch.archive import MANIFEST, Archive, ArchiveBusy, read_articles
 from crisol.batch.engines import run
+from crisol.bench.batch import same_article
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,10 +71,7 @@ def test_the_batch_core_keeps_what_ingest_stores(crawl, local_archive, tmp_path)
     archived = {a.id: a for a, _ in schema.from_table(read_articles(local_archive))}
     assert sorted(stored) == sorted(archived)
     for aid, a in archived.items():
-        s = stored[aid]
-        assert a.published == s.published and a.fetched == s.fetched  # the same instants
-        a.published, a.fetched, s.published, s.fetched = None, None, None, None
-        assert a == s
+        assert same_article(a, stored[aid]), aid
     ingest_reasons = sorted((r.location, r.reason) for r in report.rejected)
     batch_reasons = sorted(
         (r["location"], r["reason"]) for r in Archive(local_archive).rejections().to_pylist()
@@ -125,6 +123,20 @@ def test_a_changed_input_replaces_its_rows(crawl, tmp_path):
     assert set(table.column("title").to_pylist()) & {"Peru and Chile open talks on a new trade agreement"}
 
 
+def test_articles_compare_as_the_store_keeps_times():
+    from datetime import datetime, timezone
+
+    from crisol.model import Article
+
+    naive = Article(
+        id="x", source="-", raw=b"", raw_format="text", text="x", published=datetime(2025, 6, 1, 12)
+    )
+    stored = Article(**{**naive.__dict__, "published": datetime(2025, 6, 1, 12, tzinfo=timezone.utc)})
+    assert same_article(naive, stored)
+    assert not same_article(naive, Article(**{**naive.__dict__, "published": datetime(2025, 6, 1, 13)}))
+    assert not same_article(naive, Article(**{**naive.__dict__, "title": "otro"}))
+
+
 def test_a_second_run_on_the_same_archive_is_refused(tmp_path):
     with Archive(tmp_path / "a"):
         with pytest.raises(ArchiveBusy, match="another crisol batch run"):
@@ -164,3 +176,69 @@ def test_killed_and_run_again_every_article_is_there_once(crawl, tmp_path, expec
     manifest = [json.loads(line) for line in (out / MANIFEST).read_text().splitlines()]
     assert len({e["key"] for e in manifest}) == len(inputs) == len(manifest)
     assert not list(out.glob("_staging/*")) and not list(out.glob("_commits/*"))
+
+
+def test_without_ray_the_error_names_the_extra(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ray(name, *args, **kwargs):
+        if name == "ray" or name.startswith("ray."):
+            raise ImportError("No module named 'ray'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ray)
+    with pytest.raises(engines.EngineUnavailable, match=r"crisol\[batch\].*--engine local"):
+        engines.import_ray()
+
+
+def test_the_examples_round_trip_through_the_schema():
+    """Every input format of examples/ (WARC, HTML, text, RSS, JSON Lines), a Portuguese article
+    analysed only in part and an undated one: the table gives back the same articles."""
+    from crisol.batch.process import Processor
+
+    processed = Processor(warm=False)(str(ROOT / "examples"))
+    table = processed.articles
+    assert table.num_rows == 12 and not processed.rejections
+    assert {"undated", "2025-10-09"} <= set(table.column("date").to_pylist())
+    assert {"es", "en", "pt"} == set(table.column("language").to_pylist())
+    back = schema.from_table(table)
+    assert schema.to_table([a for a, _ in back], [e for _, e in back]).equals(table)
+
+
+def test_the_command_names_its_rejections_and_exits_1(crawl, tmp_path):
+    from typer.testing import CliRunner
+
+    from crisol.cli import app
+
+    listed = tmp_path / "inputs.txt"
+    listed.write_text(f"# one crawl file\n{crawl[0]}\n\n", encoding="utf-8")
+    out = tmp_path / "archive"
+    args = [
+        "batch",
+        "--list",
+        str(listed),
+        str(tmp_path / "missing.warc.gz"),
+        "--out",
+        str(out),
+        "--engine",
+        "local",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "missing.warc.gz: no such file or folder" in result.output
+    assert "HTTP 200 response with an empty body" in result.output
+    assert read_articles(out).num_rows == 2
+
+    again = CliRunner().invoke(app, ["batch", "--list", str(listed), "--out", str(out), "--engine", "local"])
+    assert again.exit_code == 0 and "1 finished before (skipped)" in again.output
+
+
+def test_the_command_wants_inputs():
+    from typer.testing import CliRunner
+
+    from crisol.cli import app
+
+    result = CliRunner().invoke(app, ["batch", "--out", "x"])
+    assert result.exit_code == 2 and "give inputs" in result.output

@@ -24,6 +24,7 @@ an input changed in place is processed again and replaces its earlier rows.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -198,6 +199,9 @@ class Archive:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        for work in (STAGING, COMMITS):  # empty once every input is committed
+            with contextlib.suppress(OSError):
+                (self.root / work).rmdir()
         if self._lock_fh is not None:
             self._lock_fh.close()  # releases the lock
             self._lock_fh = None

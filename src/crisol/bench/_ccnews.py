@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
+from urllib.parse import quote
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -273,8 +274,9 @@ def _warc_date(when: datetime) -> str:
 
 
 def _write_fetch(writer: WARCWriter, page: Page) -> None:
-    host = page.url.split("/")[2]
-    target = "/" + page.url.split("/", 3)[3] if page.url.count("/") >= 3 else "/"
+    url = quote(page.url, safe=":/?#[]@!$&'()*+,;=%~")  # percent-encoded, as a crawler sends it
+    host = url.split("/")[2]
+    target = "/" + url.split("/", 3)[3] if url.count("/") >= 3 else "/"
     headers = {"WARC-Date": _warc_date(page.fetched)}
     request = StatusAndHeaders(
         f"GET {target} HTTP/1.1",
@@ -282,11 +284,11 @@ def _write_fetch(writer: WARCWriter, page: Page) -> None:
         is_http_request=True,
     )
     req = writer.create_warc_record(
-        page.url,
+        url,
         "request",
         http_headers=request,
         payload=io.BytesIO(b""),
-        warc_headers_dict={**headers, "WARC-Record-ID": _record_id("request", page.url)},
+        warc_headers_dict={**headers, "WARC-Record-ID": _record_id("request", url)},
     )
     fields = [
         ("Date", page.fetched.astimezone(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")),
@@ -297,11 +299,11 @@ def _write_fetch(writer: WARCWriter, page: Page) -> None:
     if page.location:
         fields.append(("Location", page.location))
     response = writer.create_warc_record(
-        page.url,
+        url,
         "response",
         payload=io.BytesIO(page.body),
         http_headers=StatusAndHeaders(page.status, fields, protocol="HTTP/1.1"),
-        warc_headers_dict={**headers, "WARC-Record-ID": _record_id("response", page.url)},
+        warc_headers_dict={**headers, "WARC-Record-ID": _record_id("response", url)},
     )
     response.rec_headers.add_header("WARC-Concurrent-To", req.rec_headers.get_header("WARC-Record-ID"))
     writer.write_record(req)
