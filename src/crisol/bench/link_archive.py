@@ -12,6 +12,13 @@ plus the search index); the cost per article of each, and its change from size t
 are scored against the generator's (pairwise and BCubed F1), and, with ``--period``, the largest
 archive is linked again in chunks of that many days to show what replaying and stitching cost and
 change.
+
+With ``--stream N``, real articles instead: ``crisol bench stream --sample N``'s inputs (fake-news
+records, both texts of N SemEval pairs in eight languages, examples, seeds) go through ``crisol
+ingest`` as that bench sends them, and through ``crisol batch --engine local`` then
+``crisol link-archive``; the two story partitions are compared (pairwise F1 of one against the
+other) and each is scored on the SemEval gold, so the archive path's quality is read beside the
+local path's on the same stream.
 """
 
 from __future__ import annotations
@@ -40,6 +47,11 @@ FLOORS = {
     "bcubed_f1": 0.85,
     "chunked_vs_whole_pairwise_f1": 0.9,
     "cost_growth_max": 1.5,  # CPU per article at the largest size over the smallest
+}
+# On the real stream (--stream): the archive path's stories against ingest's, and on the gold.
+STREAM_FLOORS = {
+    "agreement_bcubed_f1": 0.9,
+    "archive_semeval_1.5_bcubed_p": 0.85,
 }
 PHASES = ("store", "link", "stitch", "across", "index")
 
@@ -139,6 +151,69 @@ def _link_size(pool: list[Base], n: int, per_day: int, period_days: int | None) 
     }
 
 
+def stream_paths(sample: int | None) -> tuple[list, list[dict]]:
+    """The real stream's pairs and items, in the stream bench's order."""
+    import random
+
+    from crisol.bench import stream as sb
+
+    items, pairs = sb.real_items(shared_dir(), sample)
+    random.Random(sb.SEED).shuffle(items)
+    return items, pairs
+
+
+def compare_stream(sample: int | None, batch: int = 100) -> dict:
+    """The same real stream through ingest and through batch + link-archive: their stories."""
+    from crisol.batch.engines import run as batch_run
+    from crisol.batch.linking import link_archive
+    from crisol.bench import stream as sb
+    from crisol.store import open_store
+
+    items, pairs = stream_paths(sample)
+    local = sb.run(items, pairs, batch=batch)
+    with tempfile.TemporaryDirectory(prefix="crisol-bench-archive-stream-") as folder:
+        inputs = Path(folder) / "inputs"
+        inputs.mkdir()
+        paths = [p for group in sb.batches(items, batch, inputs) for p in group]
+        cpu = time.process_time()
+        made = batch_run(paths, Path(folder) / "archive", engine="local")
+        batch_cpu = made.cpu
+        with open_store(str(Path(folder) / "store.db")) as store:
+            started = time.process_time()
+            report = link_archive(Path(folder) / "archive", store)
+            link_cpu = time.process_time() - started
+            archive = sb._read_back(store, None, items, pairs)  # the stream bench's own keys
+        cpu = time.process_time() - cpu
+    n = made.articles
+    out = {
+        "articles": n,
+        "local_articles": local["articles"],
+        "archive_articles": archive["articles"],
+        "agreement_pairwise_f1": round(pairwise(archive["story_of"], local["story_of"])["f1"], 4),
+        "agreement_bcubed_f1": round(bcubed(archive["story_of"], local["story_of"])["f1"], 4),
+        "local_stories": len(local["members"]),
+        "archive_stories": len(archive["members"]),
+        "across_languages": report.across_languages,
+        "local_cpu_ms_per_article": round(1000 * local["cpu"] / max(local["articles"], 1), 1),
+        "local_link_cpu_ms_per_article": round(1000 * local["phases"]["link:cpu"] / max(n, 1), 1),
+        "batch_cpu_ms_per_article": round(1000 * batch_cpu / max(n, 1), 1),
+        "link_archive_cpu_ms_per_article": round(1000 * link_cpu / max(n, 1), 1),
+        **{
+            f"link_archive_{p}_cpu_ms_per_article": round(1000 * report.phases[p].cpu / max(n, 1), 1)
+            for p in PHASES
+        },
+        "driver_cpu_s": round(cpu, 1),
+    }
+    for name, story_of in (("local", local["story_of"]), ("archive", archive["story_of"])):
+        scores = sb.gold_scores(story_of, pairs)
+        for cut in (1.5, 2.0):
+            for kind in ("labelled", "bcubed"):
+                for m in ("p", "r", "f1"):
+                    out[f"{name}_semeval_{cut}_{kind}_{m}"] = round(scores[cut][kind][m], 4)
+        out |= {f"{name}_{k}": v for k, v in sb.file_scores(story_of).items()}
+    return out
+
+
 def _marginal(rows: list[dict]) -> None:
     """CPU-ms per article added between one size and the next (the slope of the cost)."""
     for before, row in zip(rows, rows[1:]):
@@ -164,12 +239,23 @@ def command(
     data: Annotated[
         Optional[Path], typer.Option("--data", help="The shared folder holding data/ (default: ../shared).")
     ] = None,
+    real_stream: Annotated[
+        Optional[int],
+        typer.Option(
+            "--stream",
+            help="Instead: N SemEval pairs and N fake-news records (with examples and seeds) through "
+            "ingest and through batch + link-archive, their stories compared.",
+        ),
+    ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Write one JSON line per run.")] = None,
     check: Annotated[
         bool, typer.Option("--check/--no-check", help="Exit 1 when a quality floor is not met.")
     ] = True,
 ) -> None:
     """crisol link-archive's CPU per article as the archive grows, and the stories it finds."""
+    if real_stream is not None:
+        _stream_command(real_stream, check)
+        return
     try:
         wanted = sorted({int(s.replace("_", "")) for s in sizes.split(",") if s.strip()})
     except ValueError as exc:
@@ -216,6 +302,31 @@ def command(
         [{k: v for k, v in r.items() if k != "stories_of"} for r in rows + ([chunked] if chunked else [])],
     )
     failed = _failed(metrics)
+    emit_metrics(metrics)
+    if check and failed:
+        typer.echo("quality floor not met: " + "; ".join(failed), err=True)
+        raise typer.Exit(1)
+
+
+def _stream_command(sample: int, check: bool) -> None:
+    if shared_dir() is None:
+        raise typer.BadParameter("../shared/data is not present: nothing to stream")
+    metrics = {"benchmark": NAME, "stream_sample": sample, **compare_stream(sample)}
+    for name in ("local", "archive"):
+        typer.echo(
+            f"{name:>8}: SemEval (overall <= 2.0) BCubed F1 {metrics[f'{name}_semeval_2.0_bcubed_f1']:.3f}, "
+            f"(<= 1.5) {metrics[f'{name}_semeval_1.5_bcubed_f1']:.3f}; examples pairwise F1 "
+            f"{metrics.get(f'{name}_examples_pairwise_f1')}, seeds {metrics.get(f'{name}_seeds_pairwise_f1')}"
+        )
+    typer.echo(
+        f"archive path against ingest: pairwise F1 {metrics['agreement_pairwise_f1']:.3f}, BCubed F1 "
+        f"{metrics['agreement_bcubed_f1']:.3f} ({metrics['archive_stories']} stories vs {metrics['local_stories']})"
+    )
+    failed = [
+        f"{k}: {metrics[k]} (floor {floor})"
+        for k, floor in STREAM_FLOORS.items()
+        if metrics.get(k, 0) < floor
+    ]
     emit_metrics(metrics)
     if check and failed:
         typer.echo("quality floor not met: " + "; ".join(failed), err=True)
