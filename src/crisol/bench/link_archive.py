@@ -43,14 +43,17 @@ from crisol.model import Article, Mention
 NAME = "link-archive"
 # Quality gates on the default run (see docs/benchmarks.md): the synthetic stories recovered, the
 # chunked run's agreement with one chunk per language, and the cost per article staying flat.
+# Measured 2026-12-06 (2,000 / 8,000 / 24,000 articles, 21-day chunks): BCubed F1 0.999, chunks
+# agreeing 1.0, cost growth 0.94; the growth bound leaves room for a busy machine's timing noise.
 FLOORS = {
-    "bcubed_f1": 0.85,
-    "chunked_vs_whole_pairwise_f1": 0.9,
-    "cost_growth_max": 1.5,  # CPU per article at the largest size over the smallest
+    "bcubed_f1": 0.99,
+    "chunked_vs_whole_pairwise_f1": 0.98,
+    "cost_growth_max": 1.3,  # CPU per article at the largest size over the smallest
 }
-# On the real stream (--stream): the archive path's stories against ingest's, and on the gold.
+# On the real stream (--stream 300, 2026-12-06: agreement BCubed F1 0.996, SemEval <= 1.5 BCubed
+# P 0.939): the archive path's stories against ingest's, and on the gold (the stream bench's floor).
 STREAM_FLOORS = {
-    "agreement_bcubed_f1": 0.9,
+    "agreement_bcubed_f1": 0.99,
     "archive_semeval_1.5_bcubed_p": 0.85,
 }
 PHASES = ("store", "link", "stitch", "across", "index")
