@@ -14,13 +14,14 @@ Speed: per run, the workers' CPU seconds on their inputs (model loading apart), 
 CPU-second of a worker, the processing wall time (first input started to last finished, which
 leaves out Ray's start and the models' loading, a fixed cost per worker) and the end-to-end
 wall time; the 1 -> 2 worker speed-up on processing wall time; the peak resident memory of each
-worker. The machine's load average is recorded beside them: on a shared machine a second worker
-competes with other people's processes, which the CPU seconds (unchanged) and the wall time
-(not halved) then show apart.
+worker. Beside them, the machine's load average and its parallel ceiling (two spinning processes
+against one, just before the Ray runs): on a shared machine a second worker competes with other
+people's processes, which the CPU seconds (unchanged) and the wall time (not halved) show apart.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -114,6 +115,34 @@ def _timed_ingest(archive: Path, crawl: list[Path], db: Path) -> dict[str, Any]:
     }
 
 
+def _spin(seconds: float, counts) -> None:
+    end, n = time.perf_counter() + seconds, 0
+    while time.perf_counter() < end:
+        for _ in range(1000):
+            n += 1
+    counts.put(n)
+
+
+def _spin_together(processes: int, seconds: float) -> int:
+    ctx = multiprocessing.get_context("spawn")
+    counts = ctx.Queue()
+    spinners = [ctx.Process(target=_spin, args=(seconds, counts)) for _ in range(processes)]
+    for p in spinners:
+        p.start()
+    total = sum(counts.get() for _ in spinners)
+    for p in spinners:
+        p.join()
+    return total
+
+
+def parallel_ceiling(seconds: float = 2.0) -> float:
+    """What two busy processes get done beside one, on this machine now (2.0: two free cores;
+    1.0: the second process only takes time from the first): the most any 2-worker run could
+    gain here, measured so the speed-up can be read against it."""
+    one = (_spin_together(1, seconds) + _spin_together(1, seconds)) / 2
+    return round(_spin_together(2, seconds) / one, 2) if one else 0.0
+
+
 def _run_summary(report: engines.BatchReport) -> dict[str, Any]:
     workers = report.workers.values()
     return {
@@ -140,6 +169,7 @@ def run(crawl: list[Path], work: Path) -> tuple[dict[str, Any], dict[str, dict[s
     load = {"load_before": round(os.getloadavg()[0], 2)}
     local = engines.run(inputs, work / "local", engine="local")
     runs["local"] = _run_summary(local)
+    load["parallel_ceiling"] = parallel_ceiling()
     ray, started = engines.start_ray(None, 2)
     try:
         for n in (1, 2):
@@ -183,7 +213,10 @@ def run(crawl: list[Path], work: Path) -> tuple[dict[str, Any], dict[str, dict[s
 
 def report(metrics: dict[str, Any], runs: dict[str, dict[str, Any]], what: str) -> None:
     print(f"crisol bench batch — {machine()}; {what}")
-    print(f"load average: {metrics['load_before']} before, {metrics['load_after_ray']} after the Ray runs")
+    print(
+        f"load average: {metrics['load_before']} before, {metrics['load_after_ray']} after the Ray runs; "
+        f"two busy processes did x{metrics['parallel_ceiling']} the work of one just before them"
+    )
     print(
         f"{'run':8} {'articles':>8} {'rej.':>5} {'CPU s':>7} {'art/CPU-s':>9} {'proc. wall':>10} "
         f"{'art/s':>6} {'e2e wall':>8} {'peak RSS/worker':>15}"

@@ -119,7 +119,7 @@ def batch_command(
         typer.Option(
             "--memory-per-worker",
             help="Memory each Ray worker reserves (e.g. 2GB): Ray starts no more workers than fit. "
-            "A worker measured ~0.9 GB (docs/batch.md).",
+            "A worker measured ~1.2 GiB at peak (docs/batch.md).",
         ),
     ] = None,
     address: Annotated[
