@@ -46,6 +46,10 @@ BENCHES: dict[str, Bench] = {
     "language": Bench(
         "language", "Language identification accuracy on articles, capital headlines and short texts."
     ),
+    "link-archive": Bench(
+        "link_archive",
+        "crisol link-archive's CPU per article as the archive grows, and the stories it finds.",
+    ),
     "link-speed": Bench(
         "link_speed", "Articles per second per core through linking, and ms per article as the store grows."
     ),

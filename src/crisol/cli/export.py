@@ -1,6 +1,8 @@
 """``crisol export``: stored data as JSON Lines or CSV, to stdout or a file.
 
 ``--what`` chooses articles (the default), entities (the registry), quotes or events.
+``--format parquet`` writes the articles to a file in the Parquet archive's schema (annotations
+nested, embeddings where the store holds them), for ``crisol query --archive FILE``.
 
 Each kind of export (``--what``) is one :class:`Exporter` in :data:`EXPORTERS`: a function
 yielding plain dicts from the store and the CSV columns. JSON Lines writes each dict whole; CSV
@@ -30,6 +32,7 @@ from crisol.store.queries import ArticleFilter
 class ExportFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
+    parquet = "parquet"
 
 
 @dataclass
@@ -150,7 +153,9 @@ def _target(output: Path | None) -> Iterator[TextIO]:
 
 def export_command(
     ctx: typer.Context,
-    format: Annotated[ExportFormat, typer.Option("--format", help="jsonl or csv.")] = ExportFormat.jsonl,
+    format: Annotated[
+        ExportFormat, typer.Option("--format", help="jsonl, csv or parquet (articles, to a file).")
+    ] = ExportFormat.jsonl,
     output: Annotated[
         Optional[Path],
         typer.Option("--output", "-o", dir_okay=False, help="File to write (default: stdout)."),
@@ -179,6 +184,9 @@ def export_command(
         filters = {}
     if collection and not exporter.article_filters:
         err.print(f"note: --collection does not apply to {what.value}", markup=False)
+    if format is ExportFormat.parquet:
+        _export_parquet(ctx, what, output, collection, filters)
+        return
     with open_store(ctx) as store, _target(output) as out:
         if exporter.article_filters and (outlet or collection):
             filters["outlet"] = spellings_or_exit(store, collection, outlet)
@@ -188,6 +196,30 @@ def export_command(
         else:
             n = write_csv(rows, out, exporter.columns, exporter.flat)
     err.print(f"exported {n:,} {what.value} to {output or 'stdout'}", markup=False)
+
+
+def _export_parquet(
+    ctx: typer.Context, what: What, output: Path | None, collection: str | None, filters: dict[str, Any]
+) -> None:
+    if what.value != "articles":
+        raise typer.BadParameter(
+            f"parquet holds articles, with their {what.value} nested (crisol query's views): use --what articles",
+            param_hint="--what",
+        )
+    if output is None:
+        raise typer.BadParameter("parquet is written to a file: give --output FILE", param_hint="--output")
+    try:
+        from crisol.batch.export import write_parquet  # lazy: pyarrow
+    except ImportError as e:
+        from crisol.batch import EXTRA_HINT
+
+        err.print(f"error: parquet export needs pyarrow ({e}): {EXTRA_HINT}", markup=False)
+        raise typer.Exit(2) from None
+    with open_store(ctx) as store:
+        if filters["outlet"] or collection:
+            filters["outlet"] = spellings_or_exit(store, collection, filters["outlet"])
+        n = write_parquet(store, output, **filters)
+    err.print(f"exported {n:,} articles to {output}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

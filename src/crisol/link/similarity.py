@@ -213,20 +213,45 @@ def profiles(
     emb = embed(heads)
     # the title when there is one, else the start of the text (SemEval's texts open with it)
     title_emb = embed_titles([decap((t or x).strip()[:TITLE_CHARS]) for x, t in zip(texts, titles)])
-    out = []
-    for i, text in enumerate(texts):
-        given = entity_names[i] if entity_names is not None else None
-        out.append(
-            Profile(
-                embedding=emb[i],
-                title_embedding=title_emb[i],
-                terms=terms(text),
-                names=frozenset(fold(n) for n in given) if given is not None else names(text),
-                numbers=numbers(text),
-                language=languages[i],
-            )
-        )
-    return out
+    given = entity_names if entity_names is not None else [None] * len(texts)
+    return [_profile(emb[i], title_emb[i], text, languages[i], given[i]) for i, text in enumerate(texts)]
+
+
+def _profile(
+    embedding: np.ndarray,
+    title_embedding: np.ndarray | None,
+    text: str,
+    language: str | None,
+    entity_names: Iterable[str] | None,
+) -> Profile:
+    return Profile(
+        embedding=embedding,
+        title_embedding=title_embedding,
+        terms=terms(text),
+        names=frozenset(fold(n) for n in entity_names) if entity_names is not None else names(text),
+        numbers=numbers(text),
+        language=language,
+    )
+
+
+def profile_with(
+    vector: np.ndarray,
+    text: str,
+    language: str | None = None,
+    entity_names: Iterable[str] | None = None,
+) -> Profile | None:
+    """The profile :func:`profiles` makes, from embeddings computed before (``vector``, as
+    :func:`pack` stored them: the Parquet archive carries them); None when another embedder made
+    ``vector``.
+
+    >>> p = profile_with(np.ones(DIM + TITLE_DIM, dtype=np.float32), "Lima, 12 de junio", "es", ["Lima"])
+    >>> p.embedding.shape, p.title_embedding.shape, sorted(p.names), sorted(p.numbers)
+    ((512,), (384,), ['lima'], ['12'])
+    """
+    parts = unpack(np.asarray(vector, dtype=np.float32))
+    if parts is None:
+        return None
+    return _profile(parts[0], parts[1], text, language, entity_names)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Sequence
 
 import numpy as np
 
@@ -319,6 +320,38 @@ class StoryClusterer:
             self._keys[key] = story.id
         self._index.add(key, story.unit_centroid(), threads=1)  # one vector: a thread pool only adds overhead
 
+    def restore(self, story: Story) -> None:
+        """Take a story rebuilt from the store (its members added already) as a live one."""
+        self.stories[story.id] = story
+        self._index_story(story)
+        for name in story.names:
+            self._by_name.setdefault(name, []).append(story.id)
+
+    def join(self, into: str, others: Sequence[str], via: str) -> None:
+        """Merge live stories ``others`` into ``into``: found to tell one event after each was
+        grown on its own (crisol link-archive joins stories across languages so)."""
+        story = self.stories[into]
+        for other in others:
+            self._merge(story, self.stories[other], via)
+        self._index_story(story)
+
+    def across_languages(self, story: Story, probes: Sequence[StoryItem]) -> dict[str, float]:
+        """The live stories in other languages that ``story`` reports too, with the best score:
+        one of its ``probes`` (its first and latest articles) would join them, candidates and
+        scores as for an article arriving (centroid and name indexes, recent members, encounters,
+        time), against the threshold across languages. ``story`` itself is not live yet.
+
+        Linking each language on its own then joining its stories so is what link-archive does
+        in place of one clusterer over every language (``crisol ingest``'s way)."""
+        own = set(story.languages)
+        found: dict[str, float] = {}
+        for item in probes:
+            candidates = [c for c in self._candidates(item) if set(c.languages) - own]
+            for p, candidate in zip(self.score_many(item, candidates).tolist(), candidates):
+                if p >= self._threshold(item, candidate) and p > found.get(candidate.id, 0.0):
+                    found[candidate.id] = p
+        return found
+
     def _merge(self, into: Story, other: Story, via: str) -> None:
         into.absorb(other)
         for m in into.members[-3 * MEMBERS : -MEMBERS]:  # slimmed by the merge: vectors unused now
@@ -436,8 +469,11 @@ class StoryClusterer:
                 self._vectors.pop(m.id, None)
         return story
 
-    def evict(self) -> list[str]:
-        """Drop stories whose last article is more than :data:`WINDOW` before the newest one."""
+    def evict(self, now: datetime | None = None) -> list[str]:
+        """Drop stories whose last article is more than :data:`WINDOW` before the newest one
+        (or ``now``, when later: a sweep over stored stories moves the clock itself)."""
+        if now is not None and (self._newest is None or now > self._newest):
+            self._newest = now
         if self._newest is None:
             return []
         cutoff = self._newest - WINDOW

@@ -21,7 +21,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from crisol.link import dedup
 from crisol.link import similarity as sim
@@ -33,6 +33,9 @@ from crisol.service.views import store_view
 from crisol.store import Database
 from crisol.store.link import StoredProfile
 from crisol.text import fold_name
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -141,22 +144,38 @@ class Linker:
     0
     """
 
-    def __init__(self, store: Database, model: sim.SimilarityModel | None = None, views: bool = True):
+    def __init__(
+        self,
+        store: Database,
+        model: sim.SimilarityModel | None = None,
+        views: bool = True,
+        mentions_linked: bool = False,
+    ):
         self.store = store
         self.links = store.links
         self.model = model
         self.views = views  # present and store the touched stories at the end of each run
+        # The articles' mentions come linked to the registry already (crisol link-archive links
+        # every language's in one pass first, then links stories language by language).
+        self.mentions_linked = mentions_linked
+        self._registry: EntityRegistry | None = None
         self._ready = False
         self._touched: set[str] = set()
 
     # -- state ------------------------------------------------------------------------------
+    @property
+    def registry(self) -> EntityRegistry:
+        """The entity registry, loaded from the store when first needed."""
+        if self._registry is None:
+            records = self.links.load_entities()
+            self._registry = (
+                EntityRegistry.from_dict({"version": 1, "entities": records}) if records else EntityRegistry()
+            )
+        return self._registry
+
     def _load(self) -> None:
         if self._ready:
             return
-        records = self.links.load_entities()
-        self.registry = (
-            EntityRegistry.from_dict({"version": 1, "entities": records}) if records else EntityRegistry()
-        )
         self.dedup = dedup.DuplicateIndex()
         self.sentences = dedup.SentenceCache()
         self.clusterer = StoryClusterer(self.model)
@@ -189,34 +208,12 @@ class Linker:
             p = profiles.get(article.id)
             if p is None:
                 continue
-            item = StoryItem(
-                article.id,
-                self._profile_from(p, article),
-                _time(article),
-                frozenset(p.keys[0]) if p.keys else frozenset(),
-                frozenset(p.keys[1]) if len(p.keys) > 1 else frozenset(),
-                article.title,
-            )
+            item = stored_item(article, p)
             story.add(item)
             self.clusterer.df.add(item.profile)
             self.dedup.add(article.id, article.text, article.text_hash, item.time)
         if story.members:
-            self.clusterer.stories[story_id] = story
-            self.clusterer._index_story(story)
-            for name in story.names:
-                self.clusterer._by_name.setdefault(name, []).append(story_id)
-
-    @staticmethod
-    def _profile_from(p: StoredProfile, article: Article) -> sim.Profile:
-        head, title = sim.unpack(p.embedding)
-        return sim.Profile(
-            head,
-            title,
-            sim.terms(article.text),
-            frozenset(p.names),
-            sim.numbers(article.text),
-            article.language,
-        )
+            self.clusterer.restore(story)
 
     # -- linking ----------------------------------------------------------------------------
     def link_pending(self, on_progress: Callable[[int], None] | None = None) -> LinkReport:
@@ -242,11 +239,15 @@ class Linker:
         articles: Sequence[Article],
         report: LinkReport | None = None,
         on_progress: Callable[[int], None] | None = None,
+        embeddings: Mapping[str, np.ndarray] | None = None,
     ) -> LinkReport:
         """Link articles just stored (the ingest runner hands each batch over as it is stored:
         no reload, no scan of the store): undated ones first, then by publication time, in
         transactions of :data:`BATCH`. The stories and entities they touched are added to
-        ``report.stories_touched`` and ``report.entities_touched`` (for the search index)."""
+        ``report.stories_touched`` and ``report.entities_touched`` (for the search index).
+
+        ``embeddings`` (article id -> :func:`~crisol.link.similarity.pack`'s vector) are the
+        articles' embeddings computed before (the Parquet archive holds them): not computed again."""
         report = report if report is not None else LinkReport()
         if not articles:
             return report
@@ -256,7 +257,7 @@ class Linker:
         ordered = sorted(articles, key=lambda a: (a.published is not None, time_key(a.published)))
         for start in range(0, len(ordered), BATCH):
             with self.store.transaction():
-                self._link_batch(ordered[start : start + BATCH], report)
+                self._link_batch(ordered[start : start + BATCH], report, embeddings or {})
             if on_progress:
                 on_progress(len(ordered[start : start + BATCH]))
         report.stories_touched.update(self._touched)
@@ -279,8 +280,9 @@ class Linker:
                 log.exception("presenting story %s after linking failed", sid)
         report.views_seconds += time.perf_counter() - start
 
-    def _link_batch(self, articles: Sequence[Article], report: LinkReport) -> None:
-        # 1. registry
+    def link_mentions(self, articles: Sequence[Article]) -> set[str]:
+        """Link the articles' mentions (and quote speakers) to registry entities and store them;
+        the ids of the entities touched."""
         touched: set[str] = set()
         for a in articles:
             self.registry.link(a)
@@ -289,19 +291,20 @@ class Linker:
             self.links.set_mention_entities(a.id, ids)
             self._link_speakers(a)
         self.links.save_entities([self.registry.get(i).to_dict() for i in sorted(touched)])
-        report.entities_touched.update(touched)
+        return touched
+
+    def _link_batch(
+        self, articles: Sequence[Article], report: LinkReport, embeddings: Mapping[str, np.ndarray]
+    ) -> None:
+        # 1. registry
+        if not self.mentions_linked:
+            report.entities_touched.update(self.link_mentions(articles))
         # 2. profiles, in one embedding batch
-        profiles = sim.profiles(
-            [a.text for a in articles],
-            [a.title for a in articles],
-            [a.language for a in articles],
-            [entity_names(a) for a in articles],
-        )
+        profiles = article_profiles(articles, embeddings)
         stored = []
         for a, p in zip(articles, profiles):
-            who, everyone = participants(a), persons(a)
-            stored.append(StoredProfile(a.id, sim.pack(p), sorted(p.names), [sorted(who), sorted(everyone)]))
-            self._link_one(a, StoryItem(a.id, p, _time(a), who, everyone, a.title), report)
+            stored.append(stored_profile(a, p))
+            self._link_one(a, StoryItem(a.id, p, _time(a), participants(a), persons(a), a.title), report)
         self.links.save_profiles(stored)
 
     def _link_speakers(self, article: Article) -> None:
@@ -379,6 +382,50 @@ class Linker:
         self.links.drop_views(assignment.merged)
         self.links.add_history(self.clusterer.history)
         self.clusterer.history.clear()
+
+
+def stored_profile(article: Article, profile: sim.Profile) -> StoredProfile:
+    """What the store keeps of an article's profile: its embeddings, names and who-met-whom keys."""
+    keys = [sorted(participants(article)), sorted(persons(article))]
+    return StoredProfile(article.id, sim.pack(profile), sorted(profile.names), keys)
+
+
+def stored_item(article: Article, p: StoredProfile) -> StoryItem:
+    """A stored article as the clusterer knows it, from its stored profile."""
+    head, title = sim.unpack(p.embedding)
+    profile = sim.Profile(
+        head, title, sim.terms(article.text), frozenset(p.names), sim.numbers(article.text), article.language
+    )
+    return StoryItem(
+        article.id,
+        profile,
+        _time(article),
+        frozenset(p.keys[0]) if p.keys else frozenset(),
+        frozenset(p.keys[1]) if len(p.keys) > 1 else frozenset(),
+        article.title,
+    )
+
+
+def article_profiles(articles: Sequence[Article], embeddings: Mapping[str, np.ndarray]) -> list[sim.Profile]:
+    """The articles' profiles: from their given embeddings, the others' computed in one batch."""
+    given = {
+        a.id: p
+        for a in articles
+        if a.id in embeddings
+        and (p := sim.profile_with(embeddings[a.id], a.text, a.language, entity_names(a))) is not None
+    }
+    todo = [a for a in articles if a.id not in given]
+    fresh = iter(
+        sim.profiles(
+            [a.text for a in todo],
+            [a.title for a in todo],
+            [a.language for a in todo],
+            [entity_names(a) for a in todo],
+        )
+        if todo
+        else []
+    )
+    return [given[a.id] if a.id in given else next(fresh) for a in articles]
 
 
 def link_stored(

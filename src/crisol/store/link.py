@@ -308,19 +308,7 @@ class LinkStore:
             ):
                 conn.execute(insert(stories).values(id=story_id, title=title, **values))
             for other in merged:
-                offset = conn.execute(
-                    select(func.coalesce(func.max(sa_.c.position) + 1, 0)).where(sa_.c.story_id == story_id)
-                ).scalar()
-                conn.execute(
-                    update(sa_)
-                    .where(sa_.c.story_id == other)
-                    .values(story_id=story_id, position=sa_.c.position + offset)
-                )
-                conn.execute(
-                    update(stories)
-                    .where(stories.c.id == other)
-                    .values(merged_into=story_id, size=0, updated=now)
-                )
+                _absorb(conn, story_id, other, now)
             if moved:
                 conn.execute(update(sa_).where(sa_.c.article_id.in_(list(moved))).values(story_id=story_id))
             if split_from is not None:
@@ -340,6 +328,59 @@ class LinkStore:
                     article_id=article_id, story_id=story_id, score=float(score), position=position
                 )
             )
+
+    def merge_stories(
+        self,
+        story_id: str,
+        merged: Sequence[str],
+        language: str | None,
+        size: int,
+        first: datetime | None,
+        last: datetime | None,
+    ) -> None:
+        """Merge stories into ``story_id`` without a new member (two stories found to tell one
+        event: crisol link-archive's stitching and cross-lingual pass); their members follow
+        its own, and they point to it."""
+        now = s.utcnow()
+        with self.store.connection() as conn:
+            for other in merged:
+                _absorb(conn, story_id, other, now)
+            conn.execute(
+                update(stories)
+                .where(stories.c.id == story_id)
+                .values(language=language, size=size, first=first, last=last, updated=now)
+            )
+
+    def memberships(self, article_ids: Iterable[str]) -> dict[str, tuple[str, float]]:
+        """The story each article is in and the score it joined with; unlinked ones are absent."""
+        sa_ = story_articles
+        out: dict[str, tuple[str, float]] = {}
+        with self.store.connection() as conn:
+            for chunk in _chunks(list(article_ids)):
+                for r in conn.execute(
+                    select(sa_.c.article_id, sa_.c.story_id, sa_.c.score).where(sa_.c.article_id.in_(chunk))
+                ):
+                    out[r.article_id] = (r.story_id, r.score)
+        return out
+
+    def story_rows(self, story_ids: Iterable[str]) -> dict[str, StoryRow]:
+        """The stories' rows (without their members), by id; unknown ids are absent."""
+        out: dict[str, StoryRow] = {}
+        with self.store.connection() as conn:
+            for chunk in _chunks(list(story_ids)):
+                for r in conn.execute(select(stories).where(stories.c.id.in_(chunk))):
+                    out[r.id] = StoryRow(r.id, r.title, r.language, r.size, r.first, r.last)
+        return out
+
+    def stories_between(self, since: datetime, until: datetime) -> list[StoryRow]:
+        """Live stories whose time span meets ``since`` .. ``until``, earliest first, after the
+        undated ones (their articles have no time: they meet any)."""
+        live = stories.c.merged_into.is_(None)
+        meets = ((stories.c.last >= since) & (stories.c.first <= until)) | stories.c.first.is_(None)
+        order = (stories.c.first.asc().nulls_first(), stories.c.id)
+        with self.store.connection() as conn:
+            rows = conn.execute(select(stories).where(live, meets).order_by(*order))
+            return [StoryRow(r.id, r.title, r.language, r.size, r.first, r.last) for r in rows]
 
     def add_history(self, entries: Sequence[dict[str, Any]]) -> None:
         if not entries:
@@ -545,6 +586,20 @@ class LinkStore:
     def story_counter(self) -> int:
         with self.store.connection() as conn:
             return int(conn.execute(select(func.count()).select_from(stories)).scalar_one())
+
+
+def _absorb(conn, story_id: str, other: str, now: datetime) -> None:
+    """Move ``other``'s members after ``story_id``'s and mark it merged into it."""
+    sa_ = story_articles
+    offset = conn.execute(
+        select(func.coalesce(func.max(sa_.c.position) + 1, 0)).where(sa_.c.story_id == story_id)
+    ).scalar()
+    conn.execute(
+        update(sa_).where(sa_.c.story_id == other).values(story_id=story_id, position=sa_.c.position + offset)
+    )
+    conn.execute(
+        update(stories).where(stories.c.id == other).values(merged_into=story_id, size=0, updated=now)
+    )
 
 
 def _merge_truncated(aliases: dict[str, int]) -> dict[str, int]:

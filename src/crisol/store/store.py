@@ -515,11 +515,18 @@ class Store:
                 for r in rows
             ]
 
-    def start_run(self) -> int:
-        """Open a run record; returns its id (rejections and the final counts attach to it)."""
+    def start_run(self, counts: dict[str, Any] | None = None) -> int:
+        """Open a run record; returns its id (rejections and the final counts attach to it).
+        ``counts`` says what the run is until it finishes (a run killed keeps them)."""
         with self.connection() as conn:
-            result = conn.execute(insert(s.runs).values(started=s.utcnow(), counts={}))
+            result = conn.execute(insert(s.runs).values(started=s.utcnow(), counts=counts or {}))
             return int(result.inserted_primary_key[0])
+
+    def unfinished_runs(self) -> list[RunInfo]:
+        """Runs started and never finished (killed), oldest first."""
+        with self.connection() as conn:
+            rows = conn.execute(select(s.runs).where(s.runs.c.finished.is_(None)).order_by(s.runs.c.id))
+            return [RunInfo(r.id, r.started, r.finished, r.counts or {}) for r in rows]
 
     def finish_run(self, run_id: int, counts: dict[str, Any]) -> None:
         with self.connection() as conn:
