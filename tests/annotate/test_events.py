@@ -656,3 +656,81 @@ def test_sit_ins_road_cuts_land_invasions_and_stoppages(nlps, text, etype, mode)
 def test_a_victim_named_by_kinship_is_a_civilian(nlps):
     attack = _one(_code(nlps, "es", "Unos desconocidos asesinaron al hermano del concejal."), "ASSAULT")
     assert attack.target is not None and attack.target.sector == "CVL"
+
+
+# Issue 13, protests, third pass: the vocabulary of protest, and acts told by a clause of their own.
+
+
+@pytest.mark.parametrize(
+    "text, mode",
+    [
+        ("Los jubilados celebraron un mitin frente al Ministerio de Trabajo.", "demo"),
+        ("Un grupo de madres inició un ayuno en la catedral.", "strike-hun"),
+        ("Cuarenta trabajadores despedidos se encerraron en la fábrica.", "demo"),
+        ("Los manifestantes corearon consignas contra el alcalde.", "demo"),
+        ("Los estudiantes desplegaron pancartas ante el rectorado.", "demo"),
+        ("Los vecinos levantaron barricadas en la avenida.", "obstruct"),
+        ("Los taxistas cortaron el tránsito en el centro.", "obstruct"),
+        ("Un centenar de obreros tomaron la alcaldía del pueblo.", "obstruct"),
+        ("Los jornaleros acamparon frente al Parlamento regional.", "demo"),
+        ("Los agricultores marcharon hasta la sede del Gobierno.", "demo"),
+    ],
+)
+def test_the_vocabulary_of_protest(nlps, text, mode):
+    assert _one(_code(nlps, "es", text), "PROTEST").mode == mode
+
+
+def test_locking_oneself_in_is_a_protest_and_locking_someone_up_is_not(nlps):
+    assert _one(_code(nlps, "es", "La policía encerró a los detenidos en un calabozo."), "COERCE")
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Los enfermeros de la región llevan tres semanas en huelga."),
+        ("es", "Los médicos del sector público se declararon en huelga por tiempo indefinido."),
+        ("es", "Miles de manifestantes recorrieron las avenidas del centro."),
+        ("en", "Hundreds of protesters marched through the old town."),
+    ],
+)
+def test_protesters_on_strike_or_marching_protest(nlps, lang, text):
+    assert _one(_code(nlps, lang, text), "PROTEST")
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Los huelguistas incendiaron dos autobuses de la empresa."),
+        ("es", "Los manifestantes apedrearon la sede del gobierno provincial."),
+        ("en", "The protesters attacked a police station."),
+    ],
+)
+def test_violence_done_by_protesters_is_a_riot(nlps, lang, text):
+    events = _code(nlps, lang, text)
+    assert _one(events, "PROTEST").mode == "riot"
+    assert not [e for e in events if e.type == "ASSAULT"]
+
+
+@pytest.mark.parametrize(
+    "lang, text, sector",
+    [
+        ("es", "El diputado criticó las concentraciones que se produjeron ayer frente a su casa.", None),
+        ("es", "El descontento creció tras una ola de protestas protagonizadas por estudiantes.", "EDU"),
+        ("es", "Una nueva oleada de huelgas sacudió el país.", None),
+        ("en", "The minister condemned the demonstration staged by students on Monday.", "EDU"),
+    ],
+)
+def test_a_protest_its_own_clause_tells_was_held(nlps, lang, text, sector):
+    protest = _one(_code(nlps, lang, text), "PROTEST")
+    assert (protest.source and protest.source.sector) == sector
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("en", "The police prevented the demonstration staged by the students."),
+        ("en", "The company urged the drivers to cancel the strike they were planning."),
+    ],
+)
+def test_a_protest_prevented_or_only_planned_in_a_clause_was_not_held(nlps, lang, text):
+    assert not [e for e in _code(nlps, lang, text) if e.type == "PROTEST"]

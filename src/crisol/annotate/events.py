@@ -398,11 +398,12 @@ def _preterite_infinitives(tok: Token) -> list[str]:
 
 def _prep_of(tok: Token) -> str | None:
     """The preposition introducing a nominal ("con" in "con Kim"), folded."""
+    contractions = _grammar(tok).contractions
     for c in tok.children:
         if c.dep_ == "case":
             fixed = [f.text for f in c.children if f.dep_ == "fixed"]
-            word = fold(" ".join([c.text, *fixed]))
-            return _grammar(tok).contractions.get(word, word)
+            # each word: "frente al" is "frente a"
+            return " ".join(contractions.get(w, w) for w in fold(" ".join([c.text, *fixed])).split())
     return None
 
 
@@ -683,7 +684,41 @@ def _light_verb(noun: Token, lex: Lexicon) -> Token | None:
         and (any(f in lex.light_verbs for f in _forms(head)) or _decides_a_protest(head, lex) or going_on)
     ):
         return head
-    return _state_verb(phrase)
+    return _state_verb(phrase) or _clause_carrier(phrase, lex) or _clause_carrier(noun, lex)
+
+
+def _clause_carrier(noun: Token, lex: Lexicon) -> Token | None:
+    """The verb of a relative or participial clause telling that the act a noun names was done
+    or happened: "la protesta que realizarán los funcionarios", "las concentraciones que se
+    produjeron ayer", "una ola de protestas protagonizadas por desempleados"."""
+    words = _grammar(noun)
+    if _banned(noun, lex):
+        return None  # "prevented the demonstration staged by students": it was not held
+    for c in noun.children:
+        participle = "Part" in c.morph.get("VerbForm") and c.pos_ in ("VERB", "ADJ")
+        if c.dep_ not in ("acl", "acl:relcl", "relcl") and not (c.dep_ == "amod" and participle):
+            continue
+        forms = _forms(c) + (_participle_verbs(c) if participle else [])
+        # "the strike they were planning", "la marcha prevista": announced, not carried out
+        light = any(f in lex.light_verbs and f not in words.intent_verbs for f in forms)
+        happens = any(f in words.occurrence_verbs for f in forms)
+        relative = any(fold(g.text) in words.relative_pronouns for g in c.children)
+        if (relative or participle) and (light or happens):
+            return c
+    return None
+
+
+def _banned(noun: Token, lex: Lexicon) -> bool:
+    """Whether an act is named as what a verb bans or prevents ("impidieron la marcha")."""
+    best = best_pattern(noun.head, lex) if noun.dep_ in ("obj", "dobj") else None
+    return best is not None and best[0].mode == "ban"
+
+
+def _participle_agent(verb: Token) -> Token | None:
+    """The "por"/"by" phrase of a participle modifying a noun ("protestas protagonizadas por
+    desempleados"), whom the parse may give as its object."""
+    words = _grammar(verb)
+    return next((c for pr, c in complements(verb) if pr in words.agent_prepositions), None)
 
 
 def _decides_a_protest(verb: Token, lex: Lexicon) -> bool:
@@ -701,8 +736,8 @@ def _state_verb(noun: Token) -> Token | None:
     words = _grammar(noun)
     if noun.dep_ == "pobj" and fold(noun.head.text) in words.in_act_prepositions:
         verb = noun.head.head
-    elif noun.dep_ in ("obl", "nmod") and _prep_of(noun) in words.in_act_prepositions:
-        verb = noun.head
+    elif noun.dep_ in ("obl", "nmod", "compound") and _prep_of(noun) in words.in_act_prepositions:
+        verb = noun.head  # "compound": the tagger's slip on "se declararon en huelga por..."
     else:
         return None
     return verb if verb.pos_ in ("VERB", "AUX") and _lemma_in(verb, words.in_act_verbs) else None
@@ -818,7 +853,8 @@ def _participants(
             sources = conjuncts(own[0])
             comps = [(pr, c) for pr, c in comps if c.i != own[0].i]
         elif light is not None:
-            subj = subject(light, lex)
+            modifier = light.head.i == noun.i or light.head.i == _stretch_of(noun).i
+            subj = _participle_agent(light) if modifier and not own_subject(light) else subject(light, lex)
             sources = conjuncts(subj) if subj is not None else []
             comps += [(pr, c) for pr, c in complements(light) if c.i != trigger.i]
     return sources, comps, light
@@ -1176,7 +1212,7 @@ def _refine_type(trigger: Token, p: Pattern, anchor: Token, c: _Coding, ctx: _Co
     """3. What the context makes of the act: riot, intent, threat, demand, refusal."""
     if c.type == "CONSULT" and c.mode == "visit" and c.sources and c.sources[0].sector == "MIL":
         c.type, c.mode = "MOBILIZE", "troops"  # troops arriving somewhere are not visiting
-    if c.type == "ASSAULT" and (_protest_purpose(trigger, ctx.lex) or _beside_a_protest(trigger, ctx.lex)):
+    if c.type == "ASSAULT" and _rioting(trigger, ctx.lex):
         c.type, c.mode = "PROTEST", "riot"
     if c.type == "REQUEST" and p.pos == "verb" and _protesters(trigger, ctx.lex):
         c.type, c.mode = "PROTEST", "demo"  # "los huelguistas exigen...": the protest makes the demand
@@ -1269,6 +1305,12 @@ def _protest_purpose(tok: Token, lex: Lexicon) -> bool:
     return False
 
 
+def _rioting(trigger: Token, lex: Lexicon) -> bool:
+    """Violence done in protest, beside a protest, or by people named by their protest ("los
+    huelguistas incendiaron varios vehículos"): a riot."""
+    return _protest_purpose(trigger, lex) or _beside_a_protest(trigger, lex) or _protesters(trigger, lex)
+
+
 def _protesters(trigger: Token, lex: Lexicon) -> bool:
     """Whether the doers of an act are named by their protest ("los huelguistas", "protesters")."""
     subj = subject(trigger, lex) if trigger.pos_ in ("VERB", "AUX") else None
@@ -1294,9 +1336,12 @@ def _main_predicate(trigger: Token, light: Token | None) -> bool:
     purpose of the root ("se desnudaron para protestar")."""
     if light is not None or trigger.dep_ == "ROOT":
         return True
-    head, words = trigger.head, _grammar(trigger)
-    if trigger.dep_ in SUBJECTS | PASSIVE_SUBJECTS:
-        return head.dep_ == "ROOT" or _lemma_in(head, words.occurrence_verbs | words.repression_verbs)
+    words, phrase = _grammar(trigger), _stretch_of(trigger)  # "una ola de protestas sacudió el país"
+    if phrase.dep_ in SUBJECTS | PASSIVE_SUBJECTS:
+        return phrase.head.dep_ == "ROOT" or _lemma_in(
+            phrase.head, words.occurrence_verbs | words.repression_verbs
+        )
+    head = trigger.head
     if trigger.dep_ in ("obj", "dobj") and _lemma_in(head, words.repression_verbs):
         return True  # "reprimieron una manifestación": it was held
     continued = _of_head(trigger)
@@ -1336,6 +1381,8 @@ def _embedded(tok: Token, p: Pattern, lex: Lexicon) -> bool:
     """Whether ``tok`` is the content of a verbal act (demand, threat, refusal, promise,
     accusation) that codes the event instead, or the demand a protest makes ("marcharon para
     exigir...", "rallied calling for...")."""
+    if p.pos == "noun" and _clause_carrier(tok, lex) is not None:
+        return False  # "criticó las concentraciones que se produjeron": they were held
     for ancestor, child in _ancestors(tok):
         if child.dep_ not in EMBEDDING_DEPS:
             return False
