@@ -734,3 +734,15 @@ def test_a_protest_its_own_clause_tells_was_held(nlps, lang, text, sector):
 )
 def test_a_protest_prevented_or_only_planned_in_a_clause_was_not_held(nlps, lang, text):
     assert not [e for e in _code(nlps, lang, text) if e.type == "PROTEST"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Los camioneros mantienen bloqueados los accesos a la capital.",
+        "Los campesinos mantienen tomadas tres haciendas del valle.",
+    ],
+)
+def test_keeping_something_blocked_or_taken_is_blocking_or_taking_it(nlps, text):
+    protest = _one(_code(nlps, "es", text), "PROTEST")
+    assert protest.mode == "obstruct" and protest.source is not None

@@ -188,6 +188,7 @@ class Grammar:
     decision_verbs: frozenset[str]  # "acordar", "votar": deciding a protest calls it
     conditional_endings: tuple[str, ...]  # "ían": "cortar" + "ían" is a conditional
     gathering_verbs: frozenset[str]  # "reunirse", "gather": protesters gathering rally
+    holding_verbs: frozenset[str]  # "mantener": "mantienen bloqueadas las rutas" is blocking them
     ultimatum_marks: tuple[str, ...]  # "a menos que", "unless": the condition of an ultimatum
     reflexive_pronouns: frozenset[str]
     impersonal_pronouns: frozenset[str]  # "se" alone: an impersonal verb, with no subject dropped
@@ -268,6 +269,7 @@ def load_grammar(lang: str) -> Grammar:
             "continuation_nouns",
             "decision_verbs",
             "gathering_verbs",
+            "holding_verbs",
             "reflexive_pronouns",
             "impersonal_pronouns",
             "passive_auxiliaries",
@@ -605,6 +607,20 @@ def _guess_verb(tok: Token, lex: Lexicon) -> tuple[Pattern, ...]:
     return next(found, ())
 
 
+def _held_patterns(verb: Token, lex: Lexicon) -> tuple[Pattern, ...]:
+    """The patterns of a participle a verb of holding keeps its object in ("los mineros
+    mantienen bloqueadas las rutas", "mantienen tomadas varias haciendas"): the holder does
+    that act to the object."""
+    for c in verb.children:
+        # a participle the tagger took for a bare noun too ("mantienen bloqueados los accesos")
+        bare = c.pos_ == "NOUN" and not any(g.dep_ == "det" for g in c.children)
+        if c.dep_ in ("obj", "dobj", "xcomp", "oprd", "acomp") and (c.pos_ in ("ADJ", "VERB") or bare):
+            found = [lex.patterns[("verb", v)] for v in _participle_verbs(c) if ("verb", v) in lex.patterns]
+            if found:
+                return found[0]
+    return ()
+
+
 def _reported_demand(verb: Token, lex: Lexicon) -> bool:
     """A verb of saying whose content is what someone must do ("declared that China must
     drop barriers", "reiteró que Rusia debe retirarse"): a demand of the speaker's."""
@@ -632,6 +648,8 @@ def best_pattern(tok: Token, lex: Lexicon) -> tuple[Pattern, int] | None:
     else:
         pos = None
     candidates = next((lex.patterns[(pos, f)] for f in _forms(tok) if (pos, f) in lex.patterns), ())
+    if pos == "verb" and _lemma_in(tok, _grammar(tok).holding_verbs):
+        candidates = _held_patterns(tok, lex) or candidates
     if not candidates and pos in ("adj", "noun") and _participle_predicate(tok):
         verbs = [lex.patterns[("verb", v)] for v in _participle_verbs(tok) if ("verb", v) in lex.patterns]
         pos, candidates = "verb", verbs[0] if verbs else ()
