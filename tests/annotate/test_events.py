@@ -746,3 +746,46 @@ def test_a_protest_prevented_or_only_planned_in_a_clause_was_not_held(nlps, lang
 def test_keeping_something_blocked_or_taken_is_blocking_or_taking_it(nlps, text):
     protest = _one(_code(nlps, "es", text), "PROTEST")
     assert protest.mode == "obstruct" and protest.source is not None
+
+
+@pytest.mark.parametrize(
+    "lang, text, others",
+    [
+        ("es", "Los comerciantes cerraron sus tiendas en protesta por el nuevo impuesto.", set()),
+        ("es", "Los médicos rechazaron la reforma sanitaria con una huelga de 24 horas.", {"REJECT"}),
+        ("en", "The teachers closed their schools in protest at the new tax.", set()),
+    ],
+)
+def test_an_act_done_in_protest_or_by_a_strike_is_a_protest(nlps, lang, text, others):
+    events = _code(nlps, lang, text)
+    assert _one(events, "PROTEST").source is not None
+    assert {e.type for e in events} == {"PROTEST", *others}
+
+
+def test_a_threat_made_with_a_strike_stays_a_threat(nlps):
+    events = _code(nlps, "es", "El sindicato amenazó con una huelga general.")
+    assert [e.type for e in events] == ["THREATEN"]
+
+
+@pytest.mark.parametrize(
+    "text, etype",
+    [
+        ("Cientos de estudiantes ocuparon el edificio de la facultad.", "PROTEST"),
+        ("Las tropas rebeldes ocuparon el edificio del Parlamento.", "COERCE"),
+    ],
+)
+def test_a_building_occupied_by_civilians_is_a_protest_and_by_troops_coercion(nlps, text, etype):
+    assert _one(_code(nlps, "es", text), etype)
+
+
+@pytest.mark.parametrize(
+    "lang, text, etype",
+    [
+        ("es", "Jóvenes encapuchados se enfrentaron con la policía en el centro.", "PROTEST"),
+        ("es", "Los estudiantes lanzaron piedras contra los policías.", "PROTEST"),
+        ("en", "Students threw stones at the police.", "PROTEST"),
+        ("es", "Los guerrilleros atacaron un cuartel de la policía.", "ASSAULT"),
+    ],
+)
+def test_unarmed_people_fighting_the_police_riot(nlps, lang, text, etype):
+    assert _one(_code(nlps, lang, text), etype)

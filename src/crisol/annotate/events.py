@@ -189,6 +189,8 @@ class Grammar:
     conditional_endings: tuple[str, ...]  # "ían": "cortar" + "ían" is a conditional
     gathering_verbs: frozenset[str]  # "reunirse", "gather": protesters gathering rally
     holding_verbs: frozenset[str]  # "mantener": "mantienen bloqueadas las rutas" is blocking them
+    means_prepositions: frozenset[str]  # "con", "como", "with": "rechazaron la reforma con una huelga"
+    bare_means_prepositions: frozenset[str]  # "en", "in", before a bare noun: "en protesta", "in protest"
     ultimatum_marks: tuple[str, ...]  # "a menos que", "unless": the condition of an ultimatum
     reflexive_pronouns: frozenset[str]
     impersonal_pronouns: frozenset[str]  # "se" alone: an impersonal verb, with no subject dropped
@@ -270,6 +272,8 @@ def load_grammar(lang: str) -> Grammar:
             "decision_verbs",
             "gathering_verbs",
             "holding_verbs",
+            "means_prepositions",
+            "bare_means_prepositions",
             "reflexive_pronouns",
             "impersonal_pronouns",
             "passive_auxiliaries",
@@ -702,7 +706,40 @@ def _light_verb(noun: Token, lex: Lexicon) -> Token | None:
         and (any(f in lex.light_verbs for f in _forms(head)) or _decides_a_protest(head, lex) or going_on)
     ):
         return head
-    return _state_verb(phrase) or _clause_carrier(phrase, lex) or _clause_carrier(noun, lex)
+    return _state_verb(phrase) or _own_clause(noun, lex)
+
+
+def _own_clause(noun: Token, lex: Lexicon) -> Token | None:
+    """The verb telling an act was carried out from outside the clause it hangs in: a relative or
+    participial clause of its own, or a verb it is the means of."""
+    phrase = _stretch_of(noun)
+    return _clause_carrier(phrase, lex) or _clause_carrier(noun, lex) or _means_verb(phrase, lex)
+
+
+MEANS_EXCLUDED = {"PROTEST", "THREATEN", "ASSAULT"}  # code it themselves, threaten with it, riot
+
+
+def _means_verb(noun: Token, lex: Lexicon) -> Token | None:
+    """The verb a protest is the means or the manner of: "cerraron sus negocios en protesta por
+    los impuestos", "rechazaron la reforma con una huelga", "shut their shops in protest": the
+    subject protests by doing it."""
+    if noun.dep_ not in ("obl", "nmod", "pobj") or best_pattern(noun, lex) is None:
+        return None
+    if best_pattern(noun, lex)[0].type != "PROTEST":
+        return None
+    words = _grammar(noun)
+    verb = noun.head.head if noun.dep_ == "pobj" else noun.head
+    prep = fold(noun.head.text) if noun.dep_ == "pobj" else _prep_of(noun)
+    bare = not any(c.dep_ in ("det", "poss", "nmod:poss") for c in noun.children)
+    if prep not in words.means_prepositions and not (bare and prep in words.bare_means_prepositions):
+        return None
+    if verb.pos_ in ("NOUN", "PROPN") and verb.dep_ in ("obj", "dobj"):
+        verb = verb.head  # the parse hung it on the object: "closed their schools in protest"
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    # "iniciaron una huelga de hambre en protesta": the act the verb carries is the protest
+    done = _trigger_type(verb, lex) or _carried_type(verb, noun, lex)
+    return None if done in MEANS_EXCLUDED else verb
 
 
 def _clause_carrier(noun: Token, lex: Lexicon) -> Token | None:
@@ -1230,7 +1267,7 @@ def _refine_type(trigger: Token, p: Pattern, anchor: Token, c: _Coding, ctx: _Co
     """3. What the context makes of the act: riot, intent, threat, demand, refusal."""
     if c.type == "CONSULT" and c.mode == "visit" and c.sources and c.sources[0].sector == "MIL":
         c.type, c.mode = "MOBILIZE", "troops"  # troops arriving somewhere are not visiting
-    if c.type == "ASSAULT" and _rioting(trigger, ctx.lex):
+    if c.type == "ASSAULT" and (_rioting(trigger, ctx.lex) or _civilians_against_police(c)):
         c.type, c.mode = "PROTEST", "riot"
     if c.type == "REQUEST" and p.pos == "verb" and _protesters(trigger, ctx.lex):
         c.type, c.mode = "PROTEST", "demo"  # "los huelguistas exigen...": the protest makes the demand
@@ -1329,6 +1366,13 @@ def _rioting(trigger: Token, lex: Lexicon) -> bool:
     return _protest_purpose(trigger, lex) or _beside_a_protest(trigger, lex) or _protesters(trigger, lex)
 
 
+def _civilians_against_police(c: _Coding) -> bool:
+    """Unarmed people fighting the police ("jóvenes encapuchados se enfrentaron con la policía",
+    "students threw stones at the police"): a riot, not an armed attack."""
+    unarmed = [a for a in c.sources if a.sector and a.sector not in ARMED_SECTORS and a.sector != "GOV"]
+    return bool(unarmed) and len(unarmed) == len(c.sources) and any(a.sector == "COP" for a in c.targets)
+
+
 def _protesters(trigger: Token, lex: Lexicon) -> bool:
     """Whether the doers of an act are named by their protest ("los huelguistas", "protesters")."""
     subj = subject(trigger, lex) if trigger.pos_ in ("VERB", "AUX") else None
@@ -1399,7 +1443,7 @@ def _embedded(tok: Token, p: Pattern, lex: Lexicon) -> bool:
     """Whether ``tok`` is the content of a verbal act (demand, threat, refusal, promise,
     accusation) that codes the event instead, or the demand a protest makes ("marcharon para
     exigir...", "rallied calling for...")."""
-    if p.pos == "noun" and _clause_carrier(tok, lex) is not None:
+    if p.pos == "noun" and _own_clause(tok, lex) is not None:
         return False  # "criticó las concentraciones que se produjeron": they were held
     for ancestor, child in _ancestors(tok):
         if child.dep_ not in EMBEDDING_DEPS:
