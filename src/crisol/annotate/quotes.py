@@ -97,6 +97,7 @@ class Lexicon:
     channel_nouns: frozenset[str]
     media_nouns: frozenset[str]  # news media: they pass words on, they are not their speakers
     document_nouns: frozenset[str]  # "según la encuesta": a poll or a study is its own source
+    evidence_verbs: frozenset[str]  # "polls show a close race": what a document shows is its stance
     channel_preps: frozenset[str]
     channel_contexts: frozenset[str]
     agent_preps: frozenset[str]
@@ -114,6 +115,9 @@ class Lexicon:
     regard_verbs: frozenset[str]  # "sees the deal as a threat": a judgement only with its "as"
     regard_marks: frozenset[str]  # "as", "como"
     circumstance_preps: frozenset[str]  # "during", "durante": when or where, not what was judged
+    occasion_nouns: frozenset[str]  # "in an interview", "en un tuit": where it was said, not what
+    time_words: frozenset[str]  # weekdays and months (of dates.json), for parses without DATE entities
+    passive_auxiliaries: frozenset[str]  # "ser": "fue criticada por X" is a passive
     speech_nouns: frozenset[str]  # "Trump's claim that…", "su advertencia de que…"
     light_verbs: frozenset[str]  # "repeated her warning that…": the subject owns the noun
     impersonal: frozenset[str]  # "hay que", "cabe", "it is worth": the writer speaking
@@ -174,6 +178,7 @@ def load_lexicon(language: str) -> Lexicon:
         channel_nouns=frozenset(raw["channel_nouns"]),
         media_nouns=frozenset(raw["media_nouns"]),
         document_nouns=frozenset(raw.get("document_nouns", [])),
+        evidence_verbs=frozenset(raw.get("evidence_verbs", [])),
         channel_preps=frozenset(raw["channel_preps"]),
         channel_contexts=frozenset(raw["channel_contexts"]),
         agent_preps=frozenset(raw["agent_preps"]),
@@ -191,6 +196,9 @@ def load_lexicon(language: str) -> Lexicon:
         regard_verbs=frozenset(raw.get("regard_verbs", [])),
         regard_marks=frozenset(raw.get("regard_marks", [])),
         circumstance_preps=frozenset(raw.get("circumstance_preps", [])),
+        occasion_nouns=frozenset(raw.get("occasion_nouns", [])),
+        time_words=_time_words(language),
+        passive_auxiliaries=frozenset(raw.get("passive_auxiliaries", [])),
         speech_nouns=frozenset(raw.get("speech_nouns", [])),
         light_verbs=frozenset(raw.get("light_verbs", [])),
         impersonal=frozenset(raw.get("impersonal_words", [])),
@@ -201,6 +209,13 @@ def load_lexicon(language: str) -> Lexicon:
         speaker_preps=frozenset(raw["speaker_preps"]),
         lemma_fixes=dict(raw.get("lemma_fixes", {})),
     )
+
+
+def _time_words(language: str) -> frozenset[str]:
+    """Weekday and month names of ``resources/<lang>/dates.json``, lower case."""
+    path = resources.files("crisol") / "resources" / language / "dates.json"
+    raw = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return frozenset(w.lower() for key in ("weekdays", "months") for w in raw.get(key, []))
 
 
 def _verb_phrases(phrases: list[str]) -> dict[str, tuple[str, ...]]:
@@ -1145,6 +1160,9 @@ def _addressee(tok: Token, ctx: _Context) -> bool:
 
 
 def _stance_attribution(verb: Token, ctx: _Context) -> Attribution | None:
+    passive = _passive_stance(verb, ctx)
+    if passive is not None:
+        return passive
     a = _indirect_from(_stance(verb, ctx), verb, ctx)
     if a is not None:
         a.kind = "stance"
@@ -1158,9 +1176,10 @@ def _stance(verb: Token, ctx: _Context) -> list[Token]:
     speaker's, the judgement is what the text reports."""
     lex = ctx.lex
     preps = lex.stances.get(lex.lemma(verb)) or (("",) if lex.lemma(verb) in lex.regard_verbs else ())
+    preps = preps or (("",) if _evidence(verb, lex) else ())
     # a verb, or a word the tagger took for a noun but that has a subject ("farmers support…")
     verbal = verb.pos_ == "VERB" or any(c.dep_ in ("nsubj", "nsubj:pass") for c in verb.children)
-    if not preps or not verbal or _subject(verb) is None or _passive(verb):
+    if not preps or not verbal or _subject(verb) is None or _passive(verb, lex):
         return []
     if _nonfinite(verb) and own_subject(verb, _SUBJECT_DEPS) is None and not lex.is_cue(verb.head):
         # "…, defending their interests": what they did, told by the writer; but "responded,
@@ -1183,7 +1202,7 @@ def _stance(verb: Token, ctx: _Context) -> list[Token]:
             judged = judged or c.dep_ == "oprd" or _introducer(c) in lex.regard_marks
         elif _stance_adjunct(c, lex):
             end = c.right_edge.i  # "defended X against allegations…", "welcomed X to visit…"
-    if lex.lemma(verb) not in lex.stances and not judged:
+    if lex.lemma(verb) not in lex.stances and not judged and not _evidence(verb, lex):
         return []  # "saw the film": a verb of regarding judges only with its "as"
     start = topic.left_edge.i
     doc = verb.doc
@@ -1191,6 +1210,39 @@ def _stance(verb: Token, ctx: _Context) -> list[Token]:
     while start < topic.i and doc[start].dep_ in ("case", "mark") and doc[start + 1].pos_ in ("DET", "PROPN"):
         start += 1
     return _without_aside(_in_sentence_of(doc[start : end + 1], verb), ctx.lex)
+
+
+def _passive_stance(verb: Token, ctx: _Context) -> Attribution | None:
+    """``The nominee has been endorsed by dozens of papers`` / ``la medida fue criticada por la
+    oposición``: a stance in the passive, held by its agent about its subject."""
+    lex = ctx.lex
+    if not _passive(verb, lex) or lex.lemma(verb) not in lex.stances:
+        return None
+    subj = next((c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj:pass", "nsubj")), None)
+    agent = _agent(verb, lex)
+    if agent is None or subj is None or subj.pos_ == "PRON" or subj.i > verb.i:
+        return None
+    a = _indirect_from([t for t in subj.subtree if t.i < verb.i], verb, ctx)
+    if a is not None:
+        a.kind, a.speaker = "stance", _describe(agent, verb, ctx)
+    return a
+
+
+def _agent(verb: Token, lex: Lexicon) -> Token | None:
+    """Who does what a passive verb tells: the object of its "by"/"por" phrase."""
+    for c in verb.children:
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in lex.agent_preps):
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+        if c.dep_ in ("obl", "obl:agent", "obj") and _introducer(c) in lex.agent_preps:
+            return c  # Spanish: "por la oposición", which the parse may take for an object
+    return None
+
+
+def _evidence(verb: Token, lex: Lexicon) -> bool:
+    """A poll, a study or a video showing or finding something ("polls show a close contest",
+    "a 2014 study found 31 incidents", "la encuesta revela un empate"): the document's stance."""
+    subj = _subject(verb)
+    return lex.lemma(verb) in lex.evidence_verbs and subj is not None and lemma(subj) in lex.document_nouns
 
 
 def _without_aside(toks: list[Token], lex: Lexicon) -> list[Token]:
@@ -1227,7 +1279,17 @@ def _stance_adjunct(c: Token, lex: Lexicon) -> bool:
     verb ("criticó la medida y pidió…"), nor a circumstance ("durante la cena", "after the vote")."""
     if c.dep_ not in _STANCE_ADJUNCT_DEPS or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
         return False
-    return _introducer(c) not in lex.circumstance_preps
+    return _introducer(c) not in lex.circumstance_preps and not _occasion(c, lex)
+
+
+def _occasion(c: Token, lex: Lexicon) -> bool:
+    """A phrase telling when or on what occasion the judgement was made ("Wednesday", "in July",
+    "in an interview", "on The Laura Ingraham Show", "en un tuit"), not what was judged."""
+    heads = [c, *(g for g in c.children if g.dep_ in ("pobj", "pcomp"))] if c.dep_ == "prep" else [c]
+    if any(h.ent_type_ in ("DATE", "TIME") or h.lower_ in lex.time_words for h in heads):
+        return True
+    named = [h for h in heads if h is not c or c.dep_ != "prep"]
+    return any(lemma(h) in lex.occasion_nouns or lemma(h) in lex.media_nouns for h in named)
 
 
 def _argument(verb: Token, preps: tuple[str, ...]) -> Token | None:
@@ -1256,8 +1318,12 @@ def _introducer(tok: Token) -> str:
     return next((c.lower_ for c in tok.children if c.dep_ in ("case", "mark") and c.i < tok.i), "")
 
 
-def _passive(verb: Token) -> bool:
-    return any(c.dep_ in ("auxpass", "aux:pass", "nsubjpass", "nsubj:pass") for c in verb.children)
+def _passive(verb: Token, lex: Lexicon) -> bool:
+    """A passive verb: so parsed, or a participle with a passive auxiliary ("fue criticada")."""
+    if any(c.dep_ in ("auxpass", "aux:pass", "nsubjpass", "nsubj:pass") for c in verb.children):
+        return True
+    participle = "Part" in verb.morph.get("VerbForm") and "Past" in verb.morph.get("Tense")  # not "is saying"
+    return participle and any(c.dep_ == "aux" and lemma(c) in lex.passive_auxiliaries for c in verb.children)
 
 
 _PREDICATE_DEPS = {"oprd", "xcomp", "ccomp", "attr", "acomp"}
