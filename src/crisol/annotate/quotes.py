@@ -226,7 +226,7 @@ def _verb_phrases(phrases: list[str]) -> dict[str, tuple[str, ...]]:
     """
     out: dict[str, tuple[str, ...]] = {}
     for phrase in phrases:
-        verb, _, prep = phrase.partition(" ")
+        verb, _, prep = phrase.partition(" ")  # "weigh in on" -> "weigh": "in on" (particle, prep)
         out[verb] = out.get(verb, ()) + (prep,)
     return out
 
@@ -1179,13 +1179,10 @@ def _stance(verb: Token, ctx: _Context) -> list[Token]:
     preps = preps or (("",) if _evidence(verb, lex) else ())
     # a verb, or a word the tagger took for a noun but that has a subject ("farmers support…")
     verbal = verb.pos_ == "VERB" or any(c.dep_ in ("nsubj", "nsubj:pass") for c in verb.children)
-    if not preps or not verbal or _subject(verb) is None or _passive(verb, lex):
+    if not preps or not verbal or _stance_holder(verb) is None or _passive(verb, lex):
         return []
-    if _nonfinite(verb) and own_subject(verb, _SUBJECT_DEPS) is None and not lex.is_cue(verb.head):
-        # "…, defending their interests": what they did, told by the writer; but "responded,
-        # citing a new poll" goes on with what the subject said
-        return []
-    if any(c.dep_ in ("prt", "compound:prt") for c in verb.children):
+    preps = _with_particle(verb, preps)
+    if not preps:
         return []  # "backed down", "backed up": another verb
     topic = _argument(verb, preps)
     if topic is None or _nominal(topic, ctx) is not None:
@@ -1290,6 +1287,25 @@ def _occasion(c: Token, lex: Lexicon) -> bool:
         return True
     named = [h for h in heads if h is not c or c.dep_ != "prep"]
     return any(lemma(h) in lex.occasion_nouns or lemma(h) in lex.media_nouns for h in named)
+
+
+def _stance_holder(verb: Token) -> Token | None:
+    """Who holds a stance: the verb's subject, or the noun a participle modifies ("a group
+    backing Bush")."""
+    if verb.dep_ == "acl" and _gerund(verb) and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
+    return _subject(verb)
+
+
+def _with_particle(verb: Token, preps: tuple[str, ...]) -> tuple[str, ...]:
+    """The prepositions a stance verb takes with the particle it has ("weighed in *on*", "lashed
+    out *at*", "called out" + its object); none for a particle its phrases do not name ("backed
+    down"). Phrases with a particle need it."""
+    particles = [c.lower_ for c in verb.children if c.dep_ in ("prt", "compound:prt")]
+    split = [p.split(" ", 1) for p in preps]
+    if not particles:
+        return tuple(p for p in preps if " " not in p)
+    return tuple(rest[0] if rest else "" for first, *rest in split if first == particles[0])
 
 
 def _argument(verb: Token, preps: tuple[str, ...]) -> Token | None:
@@ -1529,6 +1545,9 @@ def _impersonal(cue: Token, lex: Lexicon) -> bool:
         return cue.tag_ != "VB"  # a Spanish infinitive heading its sentence: "Recordar que…"
     if lemma(head) in lex.impersonal or head.lower_ in lex.impersonal:
         return True
+    holder = _stance_holder(cue)
+    if holder is not None and holder.i == head.i:
+        return False  # "a group backing the governor": the noun holds the stance
     governor = _subject(cue) if _raised(cue) else _subject(head)
     return governor is None or governor.lower_ in lex.impersonal
 
@@ -1689,7 +1708,7 @@ def _balance(text: str, start: int, end: int) -> int:
 
 def _speaker_of(cue: Token, ctx: _Context) -> Speaker:
     outer = _outer_cue(cue, ctx)
-    subj = _subject(outer if outer is not None else cue)
+    subj = _stance_holder(outer if outer is not None else cue)
     if subj is None:
         subj = _postposed_subject(cue, ctx)
     if subj is None or subj.is_space:
