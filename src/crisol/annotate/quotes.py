@@ -119,6 +119,9 @@ class Lexicon:
     time_words: frozenset[str]  # weekdays and months (of dates.json), for parses without DATE entities
     passive_auxiliaries: frozenset[str]  # "ser": "fue criticada por X" is a passive
     speech_nouns: frozenset[str]  # "Trump's claim that…", "su advertencia de que…"
+    stance_nouns: dict[str, tuple[str, ...]]  # "criticism of", "apoyo a": noun -> prepositions
+    stance_adjectives: dict[str, tuple[str, ...]]  # "critical of", "contrario a": adjective -> preps
+    reader_pronouns: frozenset[str]  # "you", "usted": asked of the reader, they say nothing
     light_verbs: frozenset[str]  # "repeated her warning that…": the subject owns the noun
     impersonal: frozenset[str]  # "hay que", "cabe", "it is worth": the writer speaking
     not_speakers: frozenset[str]  # capitalised labels that look like transcript names: UPDATE:
@@ -200,6 +203,9 @@ def load_lexicon(language: str) -> Lexicon:
         time_words=_time_words(language),
         passive_auxiliaries=frozenset(raw.get("passive_auxiliaries", [])),
         speech_nouns=frozenset(raw.get("speech_nouns", [])),
+        stance_nouns=_verb_phrases(raw.get("stance_noun_phrases", [])),
+        stance_adjectives=_verb_phrases(raw.get("stance_adjective_phrases", [])),
+        reader_pronouns=frozenset(raw.get("reader_pronouns", [])),
         light_verbs=frozenset(raw.get("light_verbs", [])),
         impersonal=frozenset(raw.get("impersonal_words", [])),
         not_speakers=frozenset(w.upper() for w in raw.get("not_speakers", [])),
@@ -415,7 +421,7 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
         if lex.is_cue(tok) and not _impersonal(tok, lex)
         if (a := _indirect(tok, ctx)) is not None
     ]
-    indirect += [a for tok in doc if (a := _nominal(tok, ctx)) is not None]
+    indirect += [a for tok in doc if (a := _nominal(tok, ctx) or _nominal_stance(tok, ctx)) is not None]
     # "sees the deal as a threat": verbs of regarding, which are no cues on their own
     regards = (t for t in doc if lex.lemma(t) in lex.regard_verbs and not lex.is_cue(t))
     indirect += [a for tok in regards if (a := _stance_attribution(tok, ctx)) is not None]
@@ -428,7 +434,17 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
     attrs.sort(key=lambda a: (a.content[0], a.content[1]))
     _resolve(attrs, ctx)
     # 5. what was said never holds who said it
-    return [a for a in attrs if _speaker_outside(a, ctx)]
+    return [a for a in attrs if _speaker_outside(a, ctx) and not _asked_of_the_reader(a, ctx)]
+
+
+def _asked_of_the_reader(a: Attribution, ctx: _Context) -> bool:
+    """``Do you know where his tax returns are?`` / ``Would you vote for her?``: the writer asks
+    the reader; "you" says nothing there."""
+    if a.kind == "direct" or a.speaker.span is None:
+        return False
+    who = ctx.text[a.speaker.span[0] : a.speaker.span[1]].lower()
+    sent = ctx.doc.char_span(a.anchor, a.anchor + 1, alignment_mode="expand")
+    return who in ctx.lex.reader_pronouns and sent is not None and sent.sent.text.rstrip().endswith("?")
 
 
 def _speaker_outside(a: Attribution, ctx: _Context) -> bool:
@@ -1187,6 +1203,8 @@ def _stance(verb: Token, ctx: _Context) -> list[Token]:
     topic = _argument(verb, preps)
     if topic is None or _nominal(topic, ctx) is not None:
         return []  # "repeated her warning that…": the noun of saying reports the words
+    if lex.lemma(verb) in lex.light_verbs and _nominal_stance(topic, ctx) is not None:
+        return []  # "expressed support for…": the noun of backing reports it
     end = topic.right_edge.i
     # the "as" of a verb of regarding, on the verb or (as parsed) on its object
     judged = any(_introducer(c) in lex.regard_marks for c in topic.children if c.i > topic.i)
@@ -1322,8 +1340,8 @@ def _argument(verb: Token, preps: tuple[str, ...]) -> Token | None:
             found = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             if found is not None:
                 return found
-        if c.dep_ in ("obl", "obj") and _introducer(c) in preps:
-            return c  # Spanish: "habló de la crisis"
+        if c.dep_ in ("obl", "obj", "nmod") and _introducer(c) in preps:
+            return c  # Spanish: "habló de la crisis", "su apoyo a la reforma"
     return None
 
 
@@ -1398,6 +1416,66 @@ def _nominal(noun: Token, ctx: _Context) -> Attribution | None:
     a = Attribution("indirect", _trim_span(toks, ctx), anchor=noun.idx)
     a.cue, a.cue_span, a.speaker = noun.text, (noun.idx, noun.idx + len(noun.text)), owner
     return a
+
+
+def _nominal_stance(noun: Token, ctx: _Context) -> Attribution | None:
+    """``Trump's criticism of the plan`` / ``expressed support for the bill`` / ``is a vocal critic
+    of the deal`` / ``has been critical of the deal`` / ``su apoyo a la reforma``: a noun or an
+    adjective of judging or backing with what it is about and the one it belongs to (a
+    possessor, the subject of a light verb or of the copula)."""
+    words = {"NOUN": ctx.lex.stance_nouns, "ADJ": ctx.lex.stance_adjectives}.get(noun.pos_, {})
+    preps = words.get(lemma(noun))
+    topic = _argument(noun, preps) if preps else None
+    if topic is not None and (topic.ent_type_ in ("DATE", "TIME") or topic.lower_ in ctx.lex.time_words):
+        return None  # "remarks on Saturday": when, not what
+    owner = _stance_owner(noun, topic, ctx) if topic is not None else None
+    if owner is None or (owner.name is None and _judged(noun, ctx)):
+        return None  # "destacó su apoyo a…": the verb tells the stance, whole
+    # what it is about, without its preposition ("a la reforma" -> "la reforma")
+    toks = [
+        t for t in topic.subtree if not (t.head.i == topic.i and t.dep_ in ("case", "mark") and t.i < topic.i)
+    ]
+    a = _indirect_from(toks, noun, ctx)
+    if a is not None:
+        a.kind, a.speaker = "stance", owner
+    return a
+
+
+def _judged(noun: Token, ctx: _Context) -> bool:
+    """Whether a noun is what a verb of judging (not a light verb) takes: "echoed the warnings"."""
+    head = noun.head
+    stance_verb = ctx.lex.lemma(head) in ctx.lex.stances and lemma(head) not in ctx.lex.light_verbs
+    return noun.dep_ in ("dobj", "obj") and stance_verb
+
+
+def _stance_owner(noun: Token, topic: Token, ctx: _Context) -> Speaker | None:
+    """Who holds a stance a noun names: the subject of the light verb or the copula that gives
+    it (``expressed support``, ``is a critic of``), its possessor, or a named ``by``/``de``
+    complement other than what the stance is about (``las críticas de la oposición a…``)."""
+    head = noun.head
+    given = noun.dep_ in ("dobj", "obj") and lemma(head) in ctx.lex.light_verbs
+    # "is a critic of", "is critical of", "se mostró contrario a"
+    if given or noun.dep_ in ("attr", "acomp") or (noun.pos_ == "ADJ" and noun.dep_ in ("xcomp", "obj")):
+        holder = _subject(head)
+    else:  # "es un duro crítico del acuerdo"
+        holder = own_subject(noun, _SUBJECT_DEPS) if any(c.dep_ == "cop" for c in noun.children) else None
+    if holder is not None:
+        return _describe(holder, head if given else noun, ctx)
+    for c in noun.children:
+        if c.i < noun.i and (
+            c.dep_ in ("poss", "nmod:poss") or (c.dep_ == "det" and "Yes" in c.morph.get("Poss"))
+        ):
+            if c.pos_ == "PRON" or c.dep_ == "det":
+                return Speaker(span=(c.idx, c.idx + len(c.text)), pending="pronoun:PER")
+            return _describe(c, noun, ctx)
+        named = c if c.dep_ == "nmod" else next((g for g in c.children if g.dep_ == "pobj"), None)
+        if named is None or named.i == topic.i:
+            continue
+        if _introducer(c) in ctx.lex.speaker_preps | ctx.lex.agent_preps:
+            found = _describe(named, noun, ctx)
+            if found.label in ("PER", "ORG"):
+                return found
+    return None
 
 
 def _said_clause(clause: Token, ctx: _Context) -> bool:
