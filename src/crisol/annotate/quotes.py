@@ -1256,7 +1256,7 @@ def _agent(verb: Token, lex: Lexicon) -> Token | None:
 def _evidence(verb: Token, lex: Lexicon) -> bool:
     """A poll, a study or a video showing or finding something ("polls show a close contest",
     "a 2014 study found 31 incidents", "la encuesta revela un empate"): the document's stance."""
-    subj = _subject(verb)
+    subj = _stance_holder(verb)  # "video surfaced showing…", "a poll showing…"
     return lex.lemma(verb) in lex.evidence_verbs and subj is not None and lemma(subj) in lex.document_nouns
 
 
