@@ -656,3 +656,136 @@ def test_sit_ins_road_cuts_land_invasions_and_stoppages(nlps, text, etype, mode)
 def test_a_victim_named_by_kinship_is_a_civilian(nlps):
     attack = _one(_code(nlps, "es", "Unos desconocidos asesinaron al hermano del concejal."), "ASSAULT")
     assert attack.target is not None and attack.target.sector == "CVL"
+
+
+# Issue 13, protests, third pass: the vocabulary of protest, and acts told by a clause of their own.
+
+
+@pytest.mark.parametrize(
+    "text, mode",
+    [
+        ("Los jubilados celebraron un mitin frente al Ministerio de Trabajo.", "demo"),
+        ("Un grupo de madres inició un ayuno en la catedral.", "strike-hun"),
+        ("Cuarenta trabajadores despedidos se encerraron en la fábrica.", "demo"),
+        ("Los manifestantes corearon consignas contra el alcalde.", "demo"),
+        ("Los estudiantes desplegaron pancartas ante el rectorado.", "demo"),
+        ("Los vecinos levantaron barricadas en la avenida.", "obstruct"),
+        ("Los taxistas cortaron el tránsito en el centro.", "obstruct"),
+        ("Un centenar de obreros tomaron la alcaldía del pueblo.", "obstruct"),
+        ("Los jornaleros acamparon frente al Parlamento regional.", "demo"),
+        ("Los agricultores marcharon hasta la sede del Gobierno.", "demo"),
+    ],
+)
+def test_the_vocabulary_of_protest(nlps, text, mode):
+    assert _one(_code(nlps, "es", text), "PROTEST").mode == mode
+
+
+def test_locking_oneself_in_is_a_protest_and_locking_someone_up_is_not(nlps):
+    assert _one(_code(nlps, "es", "La policía encerró a los detenidos en un calabozo."), "COERCE")
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Los enfermeros de la región llevan tres semanas en huelga."),
+        ("es", "Los médicos del sector público se declararon en huelga por tiempo indefinido."),
+        ("es", "Miles de manifestantes recorrieron las avenidas del centro."),
+        ("en", "Hundreds of protesters marched through the old town."),
+    ],
+)
+def test_protesters_on_strike_or_marching_protest(nlps, lang, text):
+    assert _one(_code(nlps, lang, text), "PROTEST")
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("es", "Los huelguistas incendiaron dos autobuses de la empresa."),
+        ("es", "Los manifestantes apedrearon la sede del gobierno provincial."),
+        ("en", "The protesters attacked a police station."),
+    ],
+)
+def test_violence_done_by_protesters_is_a_riot(nlps, lang, text):
+    events = _code(nlps, lang, text)
+    assert _one(events, "PROTEST").mode == "riot"
+    assert not [e for e in events if e.type == "ASSAULT"]
+
+
+@pytest.mark.parametrize(
+    "lang, text, sector",
+    [
+        ("es", "El diputado criticó las concentraciones que se produjeron ayer frente a su casa.", None),
+        ("es", "El descontento creció tras una ola de protestas protagonizadas por estudiantes.", "EDU"),
+        ("es", "Una nueva oleada de huelgas sacudió el país.", None),
+        ("en", "The minister condemned the demonstration staged by students on Monday.", "EDU"),
+    ],
+)
+def test_a_protest_its_own_clause_tells_was_held(nlps, lang, text, sector):
+    protest = _one(_code(nlps, lang, text), "PROTEST")
+    assert (protest.source and protest.source.sector) == sector
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("en", "The police prevented the demonstration staged by the students."),
+        ("en", "The company urged the drivers to cancel the strike they were planning."),
+    ],
+)
+def test_a_protest_prevented_or_only_planned_in_a_clause_was_not_held(nlps, lang, text):
+    assert not [e for e in _code(nlps, lang, text) if e.type == "PROTEST"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Los camioneros mantienen bloqueados los accesos a la capital.",
+        "Los campesinos mantienen tomadas tres haciendas del valle.",
+    ],
+)
+def test_keeping_something_blocked_or_taken_is_blocking_or_taking_it(nlps, text):
+    protest = _one(_code(nlps, "es", text), "PROTEST")
+    assert protest.mode == "obstruct" and protest.source is not None
+
+
+@pytest.mark.parametrize(
+    "lang, text, others",
+    [
+        ("es", "Los comerciantes cerraron sus tiendas en protesta por el nuevo impuesto.", set()),
+        ("es", "Los médicos rechazaron la reforma sanitaria con una huelga de 24 horas.", {"REJECT"}),
+        ("en", "The teachers closed their schools in protest at the new tax.", set()),
+    ],
+)
+def test_an_act_done_in_protest_or_by_a_strike_is_a_protest(nlps, lang, text, others):
+    events = _code(nlps, lang, text)
+    assert _one(events, "PROTEST").source is not None
+    assert {e.type for e in events} == {"PROTEST", *others}
+
+
+def test_a_threat_made_with_a_strike_stays_a_threat(nlps):
+    events = _code(nlps, "es", "El sindicato amenazó con una huelga general.")
+    assert [e.type for e in events] == ["THREATEN"]
+
+
+@pytest.mark.parametrize(
+    "text, etype",
+    [
+        ("Cientos de estudiantes ocuparon el edificio de la facultad.", "PROTEST"),
+        ("Las tropas rebeldes ocuparon el edificio del Parlamento.", "COERCE"),
+    ],
+)
+def test_a_building_occupied_by_civilians_is_a_protest_and_by_troops_coercion(nlps, text, etype):
+    assert _one(_code(nlps, "es", text), etype)
+
+
+@pytest.mark.parametrize(
+    "lang, text, etype",
+    [
+        ("es", "Jóvenes encapuchados se enfrentaron con la policía en el centro.", "PROTEST"),
+        ("es", "Los estudiantes lanzaron piedras contra los policías.", "PROTEST"),
+        ("en", "Students threw stones at the police.", "PROTEST"),
+        ("es", "Los guerrilleros atacaron un cuartel de la policía.", "ASSAULT"),
+    ],
+)
+def test_unarmed_people_fighting_the_police_riot(nlps, lang, text, etype):
+    assert _one(_code(nlps, lang, text), etype)

@@ -188,6 +188,9 @@ class Grammar:
     decision_verbs: frozenset[str]  # "acordar", "votar": deciding a protest calls it
     conditional_endings: tuple[str, ...]  # "ían": "cortar" + "ían" is a conditional
     gathering_verbs: frozenset[str]  # "reunirse", "gather": protesters gathering rally
+    holding_verbs: frozenset[str]  # "mantener": "mantienen bloqueadas las rutas" is blocking them
+    means_prepositions: frozenset[str]  # "con", "como", "with": "rechazaron la reforma con una huelga"
+    bare_means_prepositions: frozenset[str]  # "en", "in", before a bare noun: "en protesta", "in protest"
     ultimatum_marks: tuple[str, ...]  # "a menos que", "unless": the condition of an ultimatum
     reflexive_pronouns: frozenset[str]
     impersonal_pronouns: frozenset[str]  # "se" alone: an impersonal verb, with no subject dropped
@@ -268,6 +271,9 @@ def load_grammar(lang: str) -> Grammar:
             "continuation_nouns",
             "decision_verbs",
             "gathering_verbs",
+            "holding_verbs",
+            "means_prepositions",
+            "bare_means_prepositions",
             "reflexive_pronouns",
             "impersonal_pronouns",
             "passive_auxiliaries",
@@ -398,11 +404,12 @@ def _preterite_infinitives(tok: Token) -> list[str]:
 
 def _prep_of(tok: Token) -> str | None:
     """The preposition introducing a nominal ("con" in "con Kim"), folded."""
+    contractions = _grammar(tok).contractions
     for c in tok.children:
         if c.dep_ == "case":
             fixed = [f.text for f in c.children if f.dep_ == "fixed"]
-            word = fold(" ".join([c.text, *fixed]))
-            return _grammar(tok).contractions.get(word, word)
+            # each word: "frente al" is "frente a"
+            return " ".join(contractions.get(w, w) for w in fold(" ".join([c.text, *fixed])).split())
     return None
 
 
@@ -604,6 +611,20 @@ def _guess_verb(tok: Token, lex: Lexicon) -> tuple[Pattern, ...]:
     return next(found, ())
 
 
+def _held_patterns(verb: Token, lex: Lexicon) -> tuple[Pattern, ...]:
+    """The patterns of a participle a verb of holding keeps its object in ("los mineros
+    mantienen bloqueadas las rutas", "mantienen tomadas varias haciendas"): the holder does
+    that act to the object."""
+    for c in verb.children:
+        # a participle the tagger took for a bare noun too ("mantienen bloqueados los accesos")
+        bare = c.pos_ == "NOUN" and not any(g.dep_ == "det" for g in c.children)
+        if c.dep_ in ("obj", "dobj", "xcomp", "oprd", "acomp") and (c.pos_ in ("ADJ", "VERB") or bare):
+            found = [lex.patterns[("verb", v)] for v in _participle_verbs(c) if ("verb", v) in lex.patterns]
+            if found:
+                return found[0]
+    return ()
+
+
 def _reported_demand(verb: Token, lex: Lexicon) -> bool:
     """A verb of saying whose content is what someone must do ("declared that China must
     drop barriers", "reiteró que Rusia debe retirarse"): a demand of the speaker's."""
@@ -631,6 +652,8 @@ def best_pattern(tok: Token, lex: Lexicon) -> tuple[Pattern, int] | None:
     else:
         pos = None
     candidates = next((lex.patterns[(pos, f)] for f in _forms(tok) if (pos, f) in lex.patterns), ())
+    if pos == "verb" and _lemma_in(tok, _grammar(tok).holding_verbs):
+        candidates = _held_patterns(tok, lex) or candidates
     if not candidates and pos in ("adj", "noun") and _participle_predicate(tok):
         verbs = [lex.patterns[("verb", v)] for v in _participle_verbs(tok) if ("verb", v) in lex.patterns]
         pos, candidates = "verb", verbs[0] if verbs else ()
@@ -683,7 +706,74 @@ def _light_verb(noun: Token, lex: Lexicon) -> Token | None:
         and (any(f in lex.light_verbs for f in _forms(head)) or _decides_a_protest(head, lex) or going_on)
     ):
         return head
-    return _state_verb(phrase)
+    return _state_verb(phrase) or _own_clause(noun, lex)
+
+
+def _own_clause(noun: Token, lex: Lexicon) -> Token | None:
+    """The verb telling an act was carried out from outside the clause it hangs in: a relative or
+    participial clause of its own, or a verb it is the means of."""
+    phrase = _stretch_of(noun)
+    return _clause_carrier(phrase, lex) or _clause_carrier(noun, lex) or _means_verb(phrase, lex)
+
+
+MEANS_EXCLUDED = {"PROTEST", "THREATEN", "ASSAULT"}  # code it themselves, threaten with it, riot
+
+
+def _means_verb(noun: Token, lex: Lexicon) -> Token | None:
+    """The verb a protest is the means or the manner of: "cerraron sus negocios en protesta por
+    los impuestos", "rechazaron la reforma con una huelga", "shut their shops in protest": the
+    subject protests by doing it."""
+    if noun.dep_ not in ("obl", "nmod", "pobj") or best_pattern(noun, lex) is None:
+        return None
+    if best_pattern(noun, lex)[0].type != "PROTEST":
+        return None
+    words = _grammar(noun)
+    verb = noun.head.head if noun.dep_ == "pobj" else noun.head
+    prep = fold(noun.head.text) if noun.dep_ == "pobj" else _prep_of(noun)
+    bare = not any(c.dep_ in ("det", "poss", "nmod:poss") for c in noun.children)
+    if prep not in words.means_prepositions and not (bare and prep in words.bare_means_prepositions):
+        return None
+    if verb.pos_ in ("NOUN", "PROPN") and verb.dep_ in ("obj", "dobj"):
+        verb = verb.head  # the parse hung it on the object: "closed their schools in protest"
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    # "iniciaron una huelga de hambre en protesta": the act the verb carries is the protest
+    done = _trigger_type(verb, lex) or _carried_type(verb, noun, lex)
+    return None if done in MEANS_EXCLUDED else verb
+
+
+def _clause_carrier(noun: Token, lex: Lexicon) -> Token | None:
+    """The verb of a relative or participial clause telling that the act a noun names was done
+    or happened: "la protesta que realizarán los funcionarios", "las concentraciones que se
+    produjeron ayer", "una ola de protestas protagonizadas por desempleados"."""
+    words = _grammar(noun)
+    if _banned(noun, lex):
+        return None  # "prevented the demonstration staged by students": it was not held
+    for c in noun.children:
+        participle = "Part" in c.morph.get("VerbForm") and c.pos_ in ("VERB", "ADJ")
+        if c.dep_ not in ("acl", "acl:relcl", "relcl") and not (c.dep_ == "amod" and participle):
+            continue
+        forms = _forms(c) + (_participle_verbs(c) if participle else [])
+        # "the strike they were planning", "la marcha prevista": announced, not carried out
+        light = any(f in lex.light_verbs and f not in words.intent_verbs for f in forms)
+        happens = any(f in words.occurrence_verbs for f in forms)
+        relative = any(fold(g.text) in words.relative_pronouns for g in c.children)
+        if (relative or participle) and (light or happens):
+            return c
+    return None
+
+
+def _banned(noun: Token, lex: Lexicon) -> bool:
+    """Whether an act is named as what a verb bans or prevents ("impidieron la marcha")."""
+    best = best_pattern(noun.head, lex) if noun.dep_ in ("obj", "dobj") else None
+    return best is not None and best[0].mode == "ban"
+
+
+def _participle_agent(verb: Token) -> Token | None:
+    """The "por"/"by" phrase of a participle modifying a noun ("protestas protagonizadas por
+    desempleados"), whom the parse may give as its object."""
+    words = _grammar(verb)
+    return next((c for pr, c in complements(verb) if pr in words.agent_prepositions), None)
 
 
 def _decides_a_protest(verb: Token, lex: Lexicon) -> bool:
@@ -701,8 +791,8 @@ def _state_verb(noun: Token) -> Token | None:
     words = _grammar(noun)
     if noun.dep_ == "pobj" and fold(noun.head.text) in words.in_act_prepositions:
         verb = noun.head.head
-    elif noun.dep_ in ("obl", "nmod") and _prep_of(noun) in words.in_act_prepositions:
-        verb = noun.head
+    elif noun.dep_ in ("obl", "nmod", "compound") and _prep_of(noun) in words.in_act_prepositions:
+        verb = noun.head  # "compound": the tagger's slip on "se declararon en huelga por..."
     else:
         return None
     return verb if verb.pos_ in ("VERB", "AUX") and _lemma_in(verb, words.in_act_verbs) else None
@@ -818,7 +908,8 @@ def _participants(
             sources = conjuncts(own[0])
             comps = [(pr, c) for pr, c in comps if c.i != own[0].i]
         elif light is not None:
-            subj = subject(light, lex)
+            modifier = light.head.i == noun.i or light.head.i == _stretch_of(noun).i
+            subj = _participle_agent(light) if modifier and not own_subject(light) else subject(light, lex)
             sources = conjuncts(subj) if subj is not None else []
             comps += [(pr, c) for pr, c in complements(light) if c.i != trigger.i]
     return sources, comps, light
@@ -1176,7 +1267,7 @@ def _refine_type(trigger: Token, p: Pattern, anchor: Token, c: _Coding, ctx: _Co
     """3. What the context makes of the act: riot, intent, threat, demand, refusal."""
     if c.type == "CONSULT" and c.mode == "visit" and c.sources and c.sources[0].sector == "MIL":
         c.type, c.mode = "MOBILIZE", "troops"  # troops arriving somewhere are not visiting
-    if c.type == "ASSAULT" and (_protest_purpose(trigger, ctx.lex) or _beside_a_protest(trigger, ctx.lex)):
+    if c.type == "ASSAULT" and (_rioting(trigger, ctx.lex) or _civilians_against_police(c)):
         c.type, c.mode = "PROTEST", "riot"
     if c.type == "REQUEST" and p.pos == "verb" and _protesters(trigger, ctx.lex):
         c.type, c.mode = "PROTEST", "demo"  # "los huelguistas exigen...": the protest makes the demand
@@ -1269,6 +1360,19 @@ def _protest_purpose(tok: Token, lex: Lexicon) -> bool:
     return False
 
 
+def _rioting(trigger: Token, lex: Lexicon) -> bool:
+    """Violence done in protest, beside a protest, or by people named by their protest ("los
+    huelguistas incendiaron varios vehículos"): a riot."""
+    return _protest_purpose(trigger, lex) or _beside_a_protest(trigger, lex) or _protesters(trigger, lex)
+
+
+def _civilians_against_police(c: _Coding) -> bool:
+    """Unarmed people fighting the police ("jóvenes encapuchados se enfrentaron con la policía",
+    "students threw stones at the police"): a riot, not an armed attack."""
+    unarmed = [a for a in c.sources if a.sector and a.sector not in ARMED_SECTORS and a.sector != "GOV"]
+    return bool(unarmed) and len(unarmed) == len(c.sources) and any(a.sector == "COP" for a in c.targets)
+
+
 def _protesters(trigger: Token, lex: Lexicon) -> bool:
     """Whether the doers of an act are named by their protest ("los huelguistas", "protesters")."""
     subj = subject(trigger, lex) if trigger.pos_ in ("VERB", "AUX") else None
@@ -1294,9 +1398,12 @@ def _main_predicate(trigger: Token, light: Token | None) -> bool:
     purpose of the root ("se desnudaron para protestar")."""
     if light is not None or trigger.dep_ == "ROOT":
         return True
-    head, words = trigger.head, _grammar(trigger)
-    if trigger.dep_ in SUBJECTS | PASSIVE_SUBJECTS:
-        return head.dep_ == "ROOT" or _lemma_in(head, words.occurrence_verbs | words.repression_verbs)
+    words, phrase = _grammar(trigger), _stretch_of(trigger)  # "una ola de protestas sacudió el país"
+    if phrase.dep_ in SUBJECTS | PASSIVE_SUBJECTS:
+        return phrase.head.dep_ == "ROOT" or _lemma_in(
+            phrase.head, words.occurrence_verbs | words.repression_verbs
+        )
+    head = trigger.head
     if trigger.dep_ in ("obj", "dobj") and _lemma_in(head, words.repression_verbs):
         return True  # "reprimieron una manifestación": it was held
     continued = _of_head(trigger)
@@ -1336,6 +1443,8 @@ def _embedded(tok: Token, p: Pattern, lex: Lexicon) -> bool:
     """Whether ``tok`` is the content of a verbal act (demand, threat, refusal, promise,
     accusation) that codes the event instead, or the demand a protest makes ("marcharon para
     exigir...", "rallied calling for...")."""
+    if p.pos == "noun" and _own_clause(tok, lex) is not None:
+        return False  # "criticó las concentraciones que se produjeron": they were held
     for ancestor, child in _ancestors(tok):
         if child.dep_ not in EMBEDDING_DEPS:
             return False

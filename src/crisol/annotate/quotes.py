@@ -97,6 +97,7 @@ class Lexicon:
     channel_nouns: frozenset[str]
     media_nouns: frozenset[str]  # news media: they pass words on, they are not their speakers
     document_nouns: frozenset[str]  # "según la encuesta": a poll or a study is its own source
+    evidence_verbs: frozenset[str]  # "polls show a close race": what a document shows is its stance
     channel_preps: frozenset[str]
     channel_contexts: frozenset[str]
     agent_preps: frozenset[str]
@@ -114,7 +115,13 @@ class Lexicon:
     regard_verbs: frozenset[str]  # "sees the deal as a threat": a judgement only with its "as"
     regard_marks: frozenset[str]  # "as", "como"
     circumstance_preps: frozenset[str]  # "during", "durante": when or where, not what was judged
+    occasion_nouns: frozenset[str]  # "in an interview", "en un tuit": where it was said, not what
+    time_words: frozenset[str]  # weekdays and months (of dates.json), for parses without DATE entities
+    passive_auxiliaries: frozenset[str]  # "ser": "fue criticada por X" is a passive
     speech_nouns: frozenset[str]  # "Trump's claim that…", "su advertencia de que…"
+    stance_nouns: dict[str, tuple[str, ...]]  # "criticism of", "apoyo a": noun -> prepositions
+    stance_adjectives: dict[str, tuple[str, ...]]  # "critical of", "contrario a": adjective -> preps
+    reader_pronouns: frozenset[str]  # "you", "usted": asked of the reader, they say nothing
     light_verbs: frozenset[str]  # "repeated her warning that…": the subject owns the noun
     impersonal: frozenset[str]  # "hay que", "cabe", "it is worth": the writer speaking
     not_speakers: frozenset[str]  # capitalised labels that look like transcript names: UPDATE:
@@ -174,6 +181,7 @@ def load_lexicon(language: str) -> Lexicon:
         channel_nouns=frozenset(raw["channel_nouns"]),
         media_nouns=frozenset(raw["media_nouns"]),
         document_nouns=frozenset(raw.get("document_nouns", [])),
+        evidence_verbs=frozenset(raw.get("evidence_verbs", [])),
         channel_preps=frozenset(raw["channel_preps"]),
         channel_contexts=frozenset(raw["channel_contexts"]),
         agent_preps=frozenset(raw["agent_preps"]),
@@ -191,7 +199,13 @@ def load_lexicon(language: str) -> Lexicon:
         regard_verbs=frozenset(raw.get("regard_verbs", [])),
         regard_marks=frozenset(raw.get("regard_marks", [])),
         circumstance_preps=frozenset(raw.get("circumstance_preps", [])),
+        occasion_nouns=frozenset(raw.get("occasion_nouns", [])),
+        time_words=_time_words(language),
+        passive_auxiliaries=frozenset(raw.get("passive_auxiliaries", [])),
         speech_nouns=frozenset(raw.get("speech_nouns", [])),
+        stance_nouns=_verb_phrases(raw.get("stance_noun_phrases", [])),
+        stance_adjectives=_verb_phrases(raw.get("stance_adjective_phrases", [])),
+        reader_pronouns=frozenset(raw.get("reader_pronouns", [])),
         light_verbs=frozenset(raw.get("light_verbs", [])),
         impersonal=frozenset(raw.get("impersonal_words", [])),
         not_speakers=frozenset(w.upper() for w in raw.get("not_speakers", [])),
@@ -203,6 +217,13 @@ def load_lexicon(language: str) -> Lexicon:
     )
 
 
+def _time_words(language: str) -> frozenset[str]:
+    """Weekday and month names of ``resources/<lang>/dates.json``, lower case."""
+    path = resources.files("crisol") / "resources" / language / "dates.json"
+    raw = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return frozenset(w.lower() for key in ("weekdays", "months") for w in raw.get(key, []))
+
+
 def _verb_phrases(phrases: list[str]) -> dict[str, tuple[str, ...]]:
     """``["call for", "demand"]`` -> ``{"call": ("for",), "demand": ("",)}`` ("" = the object).
 
@@ -211,7 +232,7 @@ def _verb_phrases(phrases: list[str]) -> dict[str, tuple[str, ...]]:
     """
     out: dict[str, tuple[str, ...]] = {}
     for phrase in phrases:
-        verb, _, prep = phrase.partition(" ")
+        verb, _, prep = phrase.partition(" ")  # "weigh in on" -> "weigh": "in on" (particle, prep)
         out[verb] = out.get(verb, ()) + (prep,)
     return out
 
@@ -400,7 +421,7 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
         if lex.is_cue(tok) and not _impersonal(tok, lex)
         if (a := _indirect(tok, ctx)) is not None
     ]
-    indirect += [a for tok in doc if (a := _nominal(tok, ctx)) is not None]
+    indirect += [a for tok in doc if (a := _nominal(tok, ctx) or _nominal_stance(tok, ctx)) is not None]
     # "sees the deal as a threat": verbs of regarding, which are no cues on their own
     regards = (t for t in doc if lex.lemma(t) in lex.regard_verbs and not lex.is_cue(t))
     indirect += [a for tok in regards if (a := _stance_attribution(tok, ctx)) is not None]
@@ -413,7 +434,17 @@ def find_attributions(doc: Doc, article: Article) -> list[Attribution]:
     attrs.sort(key=lambda a: (a.content[0], a.content[1]))
     _resolve(attrs, ctx)
     # 5. what was said never holds who said it
-    return [a for a in attrs if _speaker_outside(a, ctx)]
+    return [a for a in attrs if _speaker_outside(a, ctx) and not _asked_of_the_reader(a, ctx)]
+
+
+def _asked_of_the_reader(a: Attribution, ctx: _Context) -> bool:
+    """``Do you know where his tax returns are?`` / ``Would you vote for her?``: the writer asks
+    the reader; "you" says nothing there."""
+    if a.kind == "direct" or a.speaker.span is None:
+        return False
+    who = ctx.text[a.speaker.span[0] : a.speaker.span[1]].lower()
+    sent = ctx.doc.char_span(a.anchor, a.anchor + 1, alignment_mode="expand")
+    return who in ctx.lex.reader_pronouns and sent is not None and sent.sent.text.rstrip().endswith("?")
 
 
 def _speaker_outside(a: Attribution, ctx: _Context) -> bool:
@@ -1145,6 +1176,9 @@ def _addressee(tok: Token, ctx: _Context) -> bool:
 
 
 def _stance_attribution(verb: Token, ctx: _Context) -> Attribution | None:
+    passive = _passive_stance(verb, ctx)
+    if passive is not None:
+        return passive
     a = _indirect_from(_stance(verb, ctx), verb, ctx)
     if a is not None:
         a.kind = "stance"
@@ -1158,19 +1192,19 @@ def _stance(verb: Token, ctx: _Context) -> list[Token]:
     speaker's, the judgement is what the text reports."""
     lex = ctx.lex
     preps = lex.stances.get(lex.lemma(verb)) or (("",) if lex.lemma(verb) in lex.regard_verbs else ())
+    preps = preps or (("",) if _evidence(verb, lex) else ())
     # a verb, or a word the tagger took for a noun but that has a subject ("farmers support…")
     verbal = verb.pos_ == "VERB" or any(c.dep_ in ("nsubj", "nsubj:pass") for c in verb.children)
-    if not preps or not verbal or _subject(verb) is None or _passive(verb):
+    if not preps or not verbal or _stance_holder(verb) is None or _passive(verb, lex):
         return []
-    if _nonfinite(verb) and own_subject(verb, _SUBJECT_DEPS) is None and not lex.is_cue(verb.head):
-        # "…, defending their interests": what they did, told by the writer; but "responded,
-        # citing a new poll" goes on with what the subject said
-        return []
-    if any(c.dep_ in ("prt", "compound:prt") for c in verb.children):
+    preps = _with_particle(verb, preps)
+    if not preps:
         return []  # "backed down", "backed up": another verb
     topic = _argument(verb, preps)
     if topic is None or _nominal(topic, ctx) is not None:
         return []  # "repeated her warning that…": the noun of saying reports the words
+    if lex.lemma(verb) in lex.light_verbs and _nominal_stance(topic, ctx) is not None:
+        return []  # "expressed support for…": the noun of backing reports it
     end = topic.right_edge.i
     # the "as" of a verb of regarding, on the verb or (as parsed) on its object
     judged = any(_introducer(c) in lex.regard_marks for c in topic.children if c.i > topic.i)
@@ -1183,7 +1217,7 @@ def _stance(verb: Token, ctx: _Context) -> list[Token]:
             judged = judged or c.dep_ == "oprd" or _introducer(c) in lex.regard_marks
         elif _stance_adjunct(c, lex):
             end = c.right_edge.i  # "defended X against allegations…", "welcomed X to visit…"
-    if lex.lemma(verb) not in lex.stances and not judged:
+    if lex.lemma(verb) not in lex.stances and not judged and not _evidence(verb, lex):
         return []  # "saw the film": a verb of regarding judges only with its "as"
     start = topic.left_edge.i
     doc = verb.doc
@@ -1191,6 +1225,39 @@ def _stance(verb: Token, ctx: _Context) -> list[Token]:
     while start < topic.i and doc[start].dep_ in ("case", "mark") and doc[start + 1].pos_ in ("DET", "PROPN"):
         start += 1
     return _without_aside(_in_sentence_of(doc[start : end + 1], verb), ctx.lex)
+
+
+def _passive_stance(verb: Token, ctx: _Context) -> Attribution | None:
+    """``The nominee has been endorsed by dozens of papers`` / ``la medida fue criticada por la
+    oposición``: a stance in the passive, held by its agent about its subject."""
+    lex = ctx.lex
+    if not _passive(verb, lex) or lex.lemma(verb) not in lex.stances:
+        return None
+    subj = next((c for c in verb.children if c.dep_ in ("nsubjpass", "nsubj:pass", "nsubj")), None)
+    agent = _agent(verb, lex)
+    if agent is None or subj is None or subj.pos_ == "PRON" or subj.i > verb.i:
+        return None
+    a = _indirect_from([t for t in subj.subtree if t.i < verb.i], verb, ctx)
+    if a is not None:
+        a.kind, a.speaker = "stance", _describe(agent, verb, ctx)
+    return a
+
+
+def _agent(verb: Token, lex: Lexicon) -> Token | None:
+    """Who does what a passive verb tells: the object of its "by"/"por" phrase."""
+    for c in verb.children:
+        if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in lex.agent_preps):
+            return next((g for g in c.children if g.dep_ == "pobj"), None)
+        if c.dep_ in ("obl", "obl:agent", "obj") and _introducer(c) in lex.agent_preps:
+            return c  # Spanish: "por la oposición", which the parse may take for an object
+    return None
+
+
+def _evidence(verb: Token, lex: Lexicon) -> bool:
+    """A poll, a study or a video showing or finding something ("polls show a close contest",
+    "a 2014 study found 31 incidents", "la encuesta revela un empate"): the document's stance."""
+    subj = _stance_holder(verb)  # "video surfaced showing…", "a poll showing…"
+    return lex.lemma(verb) in lex.evidence_verbs and subj is not None and lemma(subj) in lex.document_nouns
 
 
 def _without_aside(toks: list[Token], lex: Lexicon) -> list[Token]:
@@ -1227,7 +1294,36 @@ def _stance_adjunct(c: Token, lex: Lexicon) -> bool:
     verb ("criticó la medida y pidió…"), nor a circumstance ("durante la cena", "after the vote")."""
     if c.dep_ not in _STANCE_ADJUNCT_DEPS or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
         return False
-    return _introducer(c) not in lex.circumstance_preps
+    return _introducer(c) not in lex.circumstance_preps and not _occasion(c, lex)
+
+
+def _occasion(c: Token, lex: Lexicon) -> bool:
+    """A phrase telling when or on what occasion the judgement was made ("Wednesday", "in July",
+    "in an interview", "on The Laura Ingraham Show", "en un tuit"), not what was judged."""
+    heads = [c, *(g for g in c.children if g.dep_ in ("pobj", "pcomp"))] if c.dep_ == "prep" else [c]
+    if any(h.ent_type_ in ("DATE", "TIME") or h.lower_ in lex.time_words for h in heads):
+        return True
+    named = [h for h in heads if h is not c or c.dep_ != "prep"]
+    return any(lemma(h) in lex.occasion_nouns or lemma(h) in lex.media_nouns for h in named)
+
+
+def _stance_holder(verb: Token) -> Token | None:
+    """Who holds a stance: the verb's subject, or the noun a participle modifies ("a group
+    backing Bush")."""
+    if verb.dep_ == "acl" and _gerund(verb) and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
+    return _subject(verb)
+
+
+def _with_particle(verb: Token, preps: tuple[str, ...]) -> tuple[str, ...]:
+    """The prepositions a stance verb takes with the particle it has ("weighed in *on*", "lashed
+    out *at*", "called out" + its object); none for a particle its phrases do not name ("backed
+    down"). Phrases with a particle need it."""
+    particles = [c.lower_ for c in verb.children if c.dep_ in ("prt", "compound:prt")]
+    split = [p.split(" ", 1) for p in preps]
+    if not particles:
+        return tuple(p for p in preps if " " not in p)
+    return tuple(rest[0] if rest else "" for first, *rest in split if first == particles[0])
 
 
 def _argument(verb: Token, preps: tuple[str, ...]) -> Token | None:
@@ -1244,8 +1340,8 @@ def _argument(verb: Token, preps: tuple[str, ...]) -> Token | None:
             found = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             if found is not None:
                 return found
-        if c.dep_ in ("obl", "obj") and _introducer(c) in preps:
-            return c  # Spanish: "habló de la crisis"
+        if c.dep_ in ("obl", "obj", "nmod") and _introducer(c) in preps:
+            return c  # Spanish: "habló de la crisis", "su apoyo a la reforma"
     return None
 
 
@@ -1256,8 +1352,12 @@ def _introducer(tok: Token) -> str:
     return next((c.lower_ for c in tok.children if c.dep_ in ("case", "mark") and c.i < tok.i), "")
 
 
-def _passive(verb: Token) -> bool:
-    return any(c.dep_ in ("auxpass", "aux:pass", "nsubjpass", "nsubj:pass") for c in verb.children)
+def _passive(verb: Token, lex: Lexicon) -> bool:
+    """A passive verb: so parsed, or a participle with a passive auxiliary ("fue criticada")."""
+    if any(c.dep_ in ("auxpass", "aux:pass", "nsubjpass", "nsubj:pass") for c in verb.children):
+        return True
+    participle = "Part" in verb.morph.get("VerbForm") and "Past" in verb.morph.get("Tense")  # not "is saying"
+    return participle and any(c.dep_ == "aux" and lemma(c) in lex.passive_auxiliaries for c in verb.children)
 
 
 _PREDICATE_DEPS = {"oprd", "xcomp", "ccomp", "attr", "acomp"}
@@ -1316,6 +1416,66 @@ def _nominal(noun: Token, ctx: _Context) -> Attribution | None:
     a = Attribution("indirect", _trim_span(toks, ctx), anchor=noun.idx)
     a.cue, a.cue_span, a.speaker = noun.text, (noun.idx, noun.idx + len(noun.text)), owner
     return a
+
+
+def _nominal_stance(noun: Token, ctx: _Context) -> Attribution | None:
+    """``Trump's criticism of the plan`` / ``expressed support for the bill`` / ``is a vocal critic
+    of the deal`` / ``has been critical of the deal`` / ``su apoyo a la reforma``: a noun or an
+    adjective of judging or backing with what it is about and the one it belongs to (a
+    possessor, the subject of a light verb or of the copula)."""
+    words = {"NOUN": ctx.lex.stance_nouns, "ADJ": ctx.lex.stance_adjectives}.get(noun.pos_, {})
+    preps = words.get(lemma(noun))
+    topic = _argument(noun, preps) if preps else None
+    if topic is not None and (topic.ent_type_ in ("DATE", "TIME") or topic.lower_ in ctx.lex.time_words):
+        return None  # "remarks on Saturday": when, not what
+    owner = _stance_owner(noun, topic, ctx) if topic is not None else None
+    if owner is None or (owner.name is None and _judged(noun, ctx)):
+        return None  # "destacó su apoyo a…": the verb tells the stance, whole
+    # what it is about, without its preposition ("a la reforma" -> "la reforma")
+    toks = [
+        t for t in topic.subtree if not (t.head.i == topic.i and t.dep_ in ("case", "mark") and t.i < topic.i)
+    ]
+    a = _indirect_from(toks, noun, ctx)
+    if a is not None:
+        a.kind, a.speaker = "stance", owner
+    return a
+
+
+def _judged(noun: Token, ctx: _Context) -> bool:
+    """Whether a noun is what a verb of judging (not a light verb) takes: "echoed the warnings"."""
+    head = noun.head
+    stance_verb = ctx.lex.lemma(head) in ctx.lex.stances and lemma(head) not in ctx.lex.light_verbs
+    return noun.dep_ in ("dobj", "obj") and stance_verb
+
+
+def _stance_owner(noun: Token, topic: Token, ctx: _Context) -> Speaker | None:
+    """Who holds a stance a noun names: the subject of the light verb or the copula that gives
+    it (``expressed support``, ``is a critic of``), its possessor, or a named ``by``/``de``
+    complement other than what the stance is about (``las críticas de la oposición a…``)."""
+    head = noun.head
+    given = noun.dep_ in ("dobj", "obj") and lemma(head) in ctx.lex.light_verbs
+    # "is a critic of", "is critical of", "se mostró contrario a"
+    if given or noun.dep_ in ("attr", "acomp") or (noun.pos_ == "ADJ" and noun.dep_ in ("xcomp", "obj")):
+        holder = _subject(head)
+    else:  # "es un duro crítico del acuerdo"
+        holder = own_subject(noun, _SUBJECT_DEPS) if any(c.dep_ == "cop" for c in noun.children) else None
+    if holder is not None:
+        return _describe(holder, head if given else noun, ctx)
+    for c in noun.children:
+        if c.i < noun.i and (
+            c.dep_ in ("poss", "nmod:poss") or (c.dep_ == "det" and "Yes" in c.morph.get("Poss"))
+        ):
+            if c.pos_ == "PRON" or c.dep_ == "det":
+                return Speaker(span=(c.idx, c.idx + len(c.text)), pending="pronoun:PER")
+            return _describe(c, noun, ctx)
+        named = c if c.dep_ == "nmod" else next((g for g in c.children if g.dep_ == "pobj"), None)
+        if named is None or named.i == topic.i:
+            continue
+        if _introducer(c) in ctx.lex.speaker_preps | ctx.lex.agent_preps:
+            found = _describe(named, noun, ctx)
+            if found.label in ("PER", "ORG"):
+                return found
+    return None
 
 
 def _said_clause(clause: Token, ctx: _Context) -> bool:
@@ -1463,6 +1623,9 @@ def _impersonal(cue: Token, lex: Lexicon) -> bool:
         return cue.tag_ != "VB"  # a Spanish infinitive heading its sentence: "Recordar que…"
     if lemma(head) in lex.impersonal or head.lower_ in lex.impersonal:
         return True
+    holder = _stance_holder(cue)
+    if holder is not None and holder.i == head.i:
+        return False  # "a group backing the governor": the noun holds the stance
     governor = _subject(cue) if _raised(cue) else _subject(head)
     return governor is None or governor.lower_ in lex.impersonal
 
@@ -1623,7 +1786,7 @@ def _balance(text: str, start: int, end: int) -> int:
 
 def _speaker_of(cue: Token, ctx: _Context) -> Speaker:
     outer = _outer_cue(cue, ctx)
-    subj = _subject(outer if outer is not None else cue)
+    subj = _stance_holder(outer if outer is not None else cue)
     if subj is None:
         subj = _postposed_subject(cue, ctx)
     if subj is None or subj.is_space:
