@@ -200,7 +200,7 @@ def read(
     - the articles that may not be a source of their own, as :class:`Row` tuples: copies,
       originals of copies, sides of a relation of a ``dependent`` kind (the service passes
       :data:`crisol.present.sources.DEPENDENT_KINDS`: the store does not know the stages) and
-      wire agency articles in a story; every other article is an independent source by itself;
+      wire agency articles; every other article is an independent source by itself;
     - the first ``sample`` ids: a sample spread over all of it, since ids are hashes of the input.
     """
     out = Read([], [], [])
@@ -239,7 +239,7 @@ def _parts(where, period, dependent: Sequence[str], sample: int, once: bool):
     With ``once`` (a full-text match: the costly part) the selection is a common table expression
     used three times, which SQLite (3.35 on) and PostgreSQL (12 on) compute once; otherwise a
     subquery that each part reads again from the index, cheaper than a copy of every row."""
-    a, r, sa = s.articles, s.relations, s.story_articles
+    a, r = s.articles, s.relations
     columns = (
         a.c.id,
         period.label("period"),
@@ -257,11 +257,10 @@ def _parts(where, period, dependent: Sequence[str], sample: int, once: bool):
         c.c.id.in_(select(r.c.a).where(dependent_kind).scalar_subquery()),
         c.c.id.in_(select(r.c.b).where(dependent_kind).scalar_subquery()),
     )
-    wire = and_(c.c.agency.is_not(None), c.c.id.in_(select(sa.c.article_id).scalar_subquery()))
-    # grouped by more than the copy links of a star (an original, the copies pointing at it):
-    # relations, one wire story, or a copy that has copies (add_articles makes none: a repair may)
-    tangled = or_(related, wire, and_(c.c.copy_of.is_not(None), original))
-    flagged = or_(c.c.copy_of.is_not(None), original, related, wire)
+    # may be grouped by more than the copy links of a star (an original, the copies pointing at
+    # it): relations, a wire story (links() reads which), a copy with copies (a repair may make one)
+    tangled = or_(related, c.c.agency.is_not(None), and_(c.c.copy_of.is_not(None), original))
+    flagged = or_(c.c.copy_of.is_not(None), original, tangled)
     groups = (c.c.period, c.c.outlet, c.c.language)
     article = (c.c.id, c.c.published, c.c.copy_of, c.c.agency, _flag(related), _flag(tangled))
     blank = [null()] * len(article)  # only linked rows have them
