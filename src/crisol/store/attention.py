@@ -4,9 +4,10 @@ counted per day or week, and the links that make some of them copies of others.
 A :class:`Selection` is a search query, an entity, a story or nothing, narrowed by outlets,
 language and a publication window. Its articles are read in one statement (:func:`read`: the
 full-text match runs once), from a covering index (day, outlet, language, copy and agency
-links: no text); only the articles linked as
-copies, rewrites or wire stories of one another are then looked up, to group them into
-independent sources (:func:`crisol.present.sources.independent_sources`).
+links: no text); it also marks the articles linked as copies, rewrites or wire stories of one
+another. Exact copies are grouped into sources by the caller from those marks alone; only the
+articles with other links are looked up (:func:`links`), to group them with
+:func:`crisol.present.sources.independent_sources`.
 
 >>> from crisol.store import open_store
 >>> store = open_store(":memory:")
@@ -18,9 +19,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
-from sqlalchemy import Connection, Date, String, cast, func, literal, null, or_, select, text, union_all
+from sqlalchemy import (
+    Connection,
+    Date,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.sql import ColumnElement
 
 from crisol.store import schema as s
@@ -141,18 +157,17 @@ def period_of(conn: Connection, column, interval: str) -> Any:
     return func.date(day, "-6 days", "weekday 1") if interval == "week" else day
 
 
-@dataclass(frozen=True)
-class Row:
-    """One article of a selection, as the counts need it."""
+class Row(NamedTuple):
+    """One article of a selection that may not be a source of its own (a tuple: there may be
+    tens of thousands)."""
 
     id: str
     period: str | None  # first day of the period of its publication, YYYY-MM-DD; None: undated
-    outlet: str | None
-    language: str | None
-    published: datetime | None
+    published: Any  # as the engine returns it: :func:`links` reads it as a datetime when needed
     copy_of: str | None
     agency: str | None
-    linked: bool  # the original of a copy, or a side of a dependent relation
+    related: int  # 1: a side of a relation of a dependent kind
+    tangled: int  # 1: linked otherwise than as an exact copy of an original that copies none
 
 
 @dataclass(frozen=True)
@@ -182,8 +197,8 @@ def read(
     - counted per (``interval``, outlet spelling, language) by the database: a few thousand groups
       where the articles are tens of thousands. Outlet spellings are folded by the caller
       (:func:`crisol.text.outlet_key` is Python's, not SQL's);
-    - the articles that may not be a source of their own, row by row: copies, originals of
-      copies, sides of a relation of a ``dependent`` kind (the service passes
+    - the articles that may not be a source of their own, as :class:`Row` tuples: copies,
+      originals of copies, sides of a relation of a ``dependent`` kind (the service passes
       :data:`crisol.present.sources.DEPENDENT_KINDS`: the store does not know the stages) and
       wire agency articles; every other article is an independent source by itself;
     - the first ``sample`` ids: a sample spread over all of it, since ids are hashes of the input.
@@ -194,19 +209,16 @@ def read(
         if where is None:
             return out
         cut = period_of(conn, s.articles.c.published, interval)
-        rows = conn.execute(_parts(where, cut, dependent, sample, once=sel.q is not None))
-        for part, cut_at, outlet, language, n, *article in rows:
-            period = _day(cut_at)
-            if part == _COUNT:
-                out.counts.append(PeriodCount(period, outlet, language, n))
-            elif part == _LINKED:
-                id_, published, copy_of, agency, linked = article
-                out.linked.append(
-                    Row(id_, period, outlet, language, published, copy_of, agency, bool(linked))
-                )
-            else:
-                out.sample.append(article[0])
-    out.linked.sort(key=lambda row: row.id)
+        rows = conn.execute(_parts(where, cut, dependent, sample, once=sel.q is not None)).all()
+    days: dict[Any, str | None] = {}  # each period's text made once
+    for part, cut_at, outlet, language, n, id_, published, copy_of, agency, related, tangled in rows:
+        period = days[cut_at] if cut_at in days else days.setdefault(cut_at, _day(cut_at))
+        if part == _LINKED:
+            out.linked.append(Row(id_, period, published, copy_of, agency, related, tangled))
+        elif part == _COUNT:
+            out.counts.append(PeriodCount(period, outlet, language, n))
+        else:
+            out.sample.append(id_)
     out.sample.sort()  # a union keeps no order; ids are hex, so this is the database's order too
     return out
 
@@ -221,7 +233,8 @@ def _day(value: date | str | None) -> str | None:
 
 def _parts(where, period, dependent: Sequence[str], sample: int, once: bool):
     """``read``'s statement: the selection (``where``), from the covering index
-    ``ix_articles_attention`` (no text), then three parts of ten columns, told apart by the first.
+    ``ix_articles_attention`` (no text), then three parts of eleven columns, told apart by the
+    first.
 
     With ``once`` (a full-text match: the costly part) the selection is a common table expression
     used three times, which SQLite (3.35 on) and PostgreSQL (12 on) compute once; otherwise a
@@ -232,52 +245,71 @@ def _parts(where, period, dependent: Sequence[str], sample: int, once: bool):
         period.label("period"),
         a.c.outlet,
         a.c.language,
-        a.c.published,
+        type_coerce(a.c.published, String).label("published"),  # converted by links(), if needed
         a.c.copy_of,
         a.c.agency,
     )
     chosen = select(*columns).where(*where)
     c = chosen.cte("chosen") if once else chosen.subquery("chosen")
     dependent_kind = r.c.kind.in_(sorted(dependent))
-    linked = or_(
-        c.c.id.in_(select(a.c.copy_of).where(a.c.copy_of.is_not(None)).scalar_subquery()),
+    original = c.c.id.in_(select(a.c.copy_of).where(a.c.copy_of.is_not(None)).scalar_subquery())
+    related = or_(
         c.c.id.in_(select(r.c.a).where(dependent_kind).scalar_subquery()),
         c.c.id.in_(select(r.c.b).where(dependent_kind).scalar_subquery()),
     )
-    flagged = or_(c.c.copy_of.is_not(None), c.c.agency.is_not(None), linked)
+    # may be grouped by more than the copy links of a star (an original, the copies pointing at
+    # it): relations, a wire story (links() reads which), a copy with copies (a repair may make one)
+    tangled = or_(related, c.c.agency.is_not(None), and_(c.c.copy_of.is_not(None), original))
+    flagged = or_(c.c.copy_of.is_not(None), original, tangled)
     groups = (c.c.period, c.c.outlet, c.c.language)
-    blank = [null()] * 5  # id, published, copy_of, agency, linked: only linked rows have them
+    article = (c.c.id, c.c.published, c.c.copy_of, c.c.agency, _flag(related), _flag(tangled))
+    blank = [null()] * len(article)  # only linked rows have them
     first = select(c.c.id).order_by(c.c.id).limit(sample).subquery()
     return union_all(  # the first part types the columns
-        select(
-            literal(_LINKED), *groups, literal(1), c.c.id, c.c.published, c.c.copy_of, c.c.agency, linked
-        ).where(flagged),
+        select(literal(_LINKED), c.c.period, null(), null(), literal(1), *article).where(flagged),
         select(literal(_COUNT), *groups, func.count(), *blank).group_by(*groups),
         select(literal(_SAMPLE), null(), null(), null(), literal(0), first.c.id, *blank[1:]),
     )
 
 
-def links(store: Store, rows: Sequence[Row], dependent: Sequence[str] = ()) -> Links:
-    """Copies, dependent relations and shared wire stories among ``rows`` (a selection).
+def _flag(clause: ColumnElement[bool]) -> ColumnElement[int]:
+    """1 where ``clause`` holds, else 0, on either engine."""
+    return case((clause, 1), else_=0)
 
-    A link counts when both its ends are in the selection. A wire agency's credit groups
+
+def links(store: Store, rows: Sequence[Row], dependent: Sequence[str] = ()) -> Links:
+    """Copies, dependent relations and shared wire stories among ``rows`` (some linked articles
+    of a selection, :func:`read`'s, each with every article it is linked to in the selection).
+
+    A link counts when both its ends are in ``rows``. A wire agency's credit groups
     articles only within one story: over weeks an agency sends many stories, and two outlets
     running the same one is what makes them one source."""
     r, sa = s.relations, s.story_articles
-    by_id = {row.id: row for row in rows if row.linked or row.copy_of or row.agency}
+    by_id = {row.id: row for row in rows}
     ids = sorted(by_id)
     related: list[tuple[str, str, str]] = []
     stories_of: dict[str, str] = {}
     with store.connection() as conn:
-        for chunk in _chunks([i for i in ids if by_id[i].linked]):
+        published = _published_reader(conn)
+        for chunk in _chunks([i for i in ids if by_id[i].related]):
             query = select(r.c.a, r.c.b, r.c.kind).where(r.c.kind.in_(sorted(dependent)), r.c.a.in_(chunk))
             related += [(x, y, kind) for x, y, kind in conn.execute(query) if y in by_id]
         for chunk in _chunks([i for i in ids if by_id[i].agency]):
             query = select(sa.c.article_id, sa.c.story_id).where(sa.c.article_id.in_(chunk))
             stories_of.update(conn.execute(query).all())
-    members = [Linked(i, by_id[i].published, c if (c := by_id[i].copy_of) in by_id else None) for i in ids]
+    members = [
+        Linked(i, published(row.published), c if (c := row.copy_of) in by_id else None)
+        for i, row in ((i, by_id[i]) for i in ids)
+    ]
     agencies = {i: f"{by_id[i].agency}|{stories_of[i]}" for i in ids if by_id[i].agency and i in stories_of}
     return Links(members, related, agencies)
+
+
+def _published_reader(conn: Connection):
+    """What turns ``published`` as :func:`read` returns it (the engine's own value) into the
+    aware UTC datetime the column's type reads."""
+    convert = s.articles.c.published.type.dialect_impl(conn.dialect).result_processor(conn.dialect, None)
+    return convert or (lambda value: value)
 
 
 def sample_ids(store: Store, size: int) -> list[str]:
