@@ -106,8 +106,9 @@ def test_the_distillation_command_names_a_missing_file_and_needs_gold_without_a_
 
     from crisol.cli import app
 
-    texts = tmp_path / "t.txt"
+    texts, gold = tmp_path / "t.txt", tmp_path / "gold.iob"
     texts.write_text("Un texto.", encoding="utf-8")
+    gold.write_text(GOLD, encoding="utf-8")
 
     def said(result) -> str:
         return " ".join(re.sub("[│╭╮╰╯─]", " ", result.output).split())
@@ -121,3 +122,24 @@ def test_the_distillation_command_names_a_missing_file_and_needs_gold_without_a_
     two = ["--texts-licence", "CC BY 4.0", "--texts-licence", "MIT"]
     licences = CliRunner().invoke(app, ["train", "ner-fast", str(texts), *two])
     assert licences.exit_code == 2 and "one per TEXTS file (1)" in said(licences)
+    elsewhere = CliRunner().invoke(app, ["train", "ner-fast", str(texts), "--shippable-text", str(gold)])
+    assert elsewhere.exit_code == 2 and "name one of the TEXTS files" in said(elsewhere)
+
+
+def test_model_json_records_each_text_file_with_its_own_licence_and_whether_it_ships():
+    from crisol.cli.train import _sources
+
+    files = [Path("news.jsonl"), Path("scraped.jsonl")]
+    records = _sources(
+        files, [["a", "b"], ["c"]], ["CC BY 4.0", "publishers' copyright"], {files[0]}.__contains__, "silver"
+    )
+    assert records == [
+        {"file": "news.jsonl", "role": "silver", "licence": "CC BY 4.0", "texts": 2, "shippable": True},
+        {
+            "file": "scraped.jsonl",
+            "role": "silver",
+            "licence": "publishers' copyright",
+            "texts": 1,
+            "shippable": False,
+        },
+    ]

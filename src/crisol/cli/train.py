@@ -8,7 +8,7 @@ learnt from and whether it may be shipped; the recipe is in :mod:`crisol.train.n
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional
 
 import typer
 
@@ -151,9 +151,12 @@ def ner_fast(
             help="Licence of each TEXTS file, in order (one value: all of them); recorded in model.json.",
         ),
     ] = None,
-    texts_shippable: Annotated[
-        bool, typer.Option(help="Every TEXTS file allows shipping a model learnt from it.")
-    ] = False,
+    shippable_texts: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            "--shippable-text", help="A TEXTS file whose licence allows shipping a model learnt from it."
+        ),
+    ] = None,
     gold_licence: Annotated[
         str, typer.Option("--gold-licence", help="Licence of the --gold files, recorded in model.json.")
     ] = "unknown",
@@ -196,6 +199,8 @@ def ner_fast(
     licences = texts_licence or ["unknown"]
     if len(licences) not in (1, len(texts)):
         raise typer.BadParameter(f"--texts-licence: give one, or one per TEXTS file ({len(texts)})")
+    if set(shippable_texts or []) - set(texts):
+        raise typer.BadParameter("--shippable-text: name one of the TEXTS files")
     corpora = _corpora(texts, limit)
     if not any(corpora) and not no_teacher:
         err.print("error: no texts to learn from in " + ", ".join(map(str, texts)))
@@ -203,8 +208,9 @@ def ner_fast(
     teacher_dir = None if no_teacher else (teacher or default_ner_dir("accurate"))
     log = lambda line: err.print(line, markup=False)  # noqa: E731
     target = out or default_ner_dir("fast")
-    sources = [] if no_teacher else _sources(texts, corpora, licences, texts_shippable, "silver")
-    sources += _sources(gold or [], None, [gold_licence], gold_shippable, "gold")
+    shippable = set(shippable_texts or [])
+    sources = [] if no_teacher else _sources(texts, corpora, licences, shippable.__contains__, "silver")
+    sources += _sources(gold or [], None, [gold_licence], lambda _: gold_shippable, "gold")
     recipe = StudentRecipe(epochs, dropout, seed, gold_weight, width, depth, rows)
     try:
         if label_only:
@@ -233,7 +239,11 @@ def _corpora(files: list[Path], limit: int | None) -> list[list[str]]:
 
 
 def _sources(
-    files: list[Path], corpora: list[list[str]] | None, licences: list[str], shippable: bool, role: str
+    files: list[Path],
+    corpora: list[list[str]] | None,
+    licences: list[str],
+    shippable: Callable[[Path], bool],
+    role: str,
 ) -> list[dict]:
     """model.json's record of each data set: what it was used as, its licence, whether it ships."""
     out = []
@@ -241,7 +251,7 @@ def _sources(
         record = {"file": str(path), "role": role, "licence": licences[min(i, len(licences) - 1)]}
         if corpora is not None:
             record["texts"] = len(corpora[i])
-        out.append({**record, "shippable": shippable})
+        out.append({**record, "shippable": shippable(path)})
     return out
 
 
