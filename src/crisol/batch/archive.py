@@ -71,6 +71,31 @@ def partition_folder(date: str, language: str) -> str:
     return f"date={date}/language={language}"
 
 
+@dataclass(frozen=True)
+class Partition:
+    """One ``date=.../language=...`` folder of the archive and its Parquet files."""
+
+    date: str
+    language: str
+    files: tuple[Path, ...]
+
+
+def partitions(root: str | os.PathLike[str]) -> list[Partition]:
+    """The archive's partitions, undated first, then by date and language (names starting
+    with ``_`` or ``.`` are not data: staged inputs, the manifest, rejections)."""
+    out = []
+    for date_dir in Path(root).glob("date=*"):
+        for lang_dir in date_dir.glob("language=*"):
+            files = sorted(p for p in lang_dir.glob("*.parquet") if not p.name.startswith(("_", ".")))
+            if files:
+                out.append(Partition(_value(date_dir.name), _value(lang_dir.name), tuple(files)))
+    return sorted(out, key=lambda p: (p.date != schema.UNDATED, p.date, p.language))
+
+
+def _value(folder: str) -> str:
+    return folder.split("=", 1)[1]
+
+
 @dataclass
 class Staged:
     """What a worker made of one input in ``_staging/<key>/`` (the files relative to it)."""

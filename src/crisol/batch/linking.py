@@ -44,12 +44,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from crisol.batch import schema
-from crisol.batch.archive import Archive
+from crisol.batch.archive import Archive, Partition, partitions
 from crisol.errors import CrisolError
 from crisol.link.stories import MEMBERS, Story, StoryClusterer, StoryItem
 from crisol.model import Article, Rejection, as_utc, time_key
 from crisol.service.linking import WINDOW, Linker, article_profiles, stored_item, stored_profile
-from crisol.service.runner import BATCH_SIZE
+from crisol.service.runner import BATCH_SIZE, chunked
 from crisol.store import Database, InputRecord, database_url, open_store
 from crisol.store import search as fts
 
@@ -60,31 +60,6 @@ RUN = "link_archive"  # what the store's run record says the run is
 
 
 # ---- the archive, read in time order ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Partition:
-    """One ``date=.../language=...`` folder of the archive and its Parquet files."""
-
-    date: str
-    language: str
-    files: tuple[Path, ...]
-
-
-def partitions(root: str | os.PathLike[str]) -> list[Partition]:
-    """The archive's partitions, undated first, then by date and language (names starting
-    with ``_`` or ``.`` are not data: staged inputs, the manifest, rejections)."""
-    out = []
-    for date_dir in Path(root).glob("date=*"):
-        for lang_dir in date_dir.glob("language=*"):
-            files = sorted(p for p in lang_dir.glob("*.parquet") if not p.name.startswith(("_", ".")))
-            if files:
-                out.append(Partition(_value(date_dir.name), _value(lang_dir.name), tuple(files)))
-    return sorted(out, key=lambda p: (p.date != schema.UNDATED, p.date, p.language))
-
-
-def _value(folder: str) -> str:
-    return folder.split("=", 1)[1]
 
 
 def _table(part: Partition, columns: list[str]) -> pa.Table:
@@ -102,17 +77,6 @@ def _rows(parts: Iterable[Partition]) -> Iterator[dict[str, Any]]:
                 for row in batch.to_pylist():
                     row["language"] = part.language
                     yield row
-
-
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _order(article: Article) -> tuple[bool, tuple[bool, datetime], str]:
@@ -204,7 +168,7 @@ def store_archive(
         report.already_stored += len(known)
         if len(known) == len(set(ids)):
             continue
-        for rows in _batches((r for r in _rows(parts) if r["id"] not in known), BATCH_SIZE):
+        for rows in chunked((r for r in _rows(parts) if r["id"] not in known), BATCH_SIZE):
             _store_batch(store, linker, [schema.from_row(r) for r in rows], report)
         on_progress(f"stored {date}: {report.stored:,} articles so far")
     _record_inputs(root, store, report)
@@ -349,7 +313,7 @@ def link_chunk(root: str | os.PathLike[str], chunk: Chunk, target: Database) -> 
     with tempfile.TemporaryDirectory(prefix="crisol-chunk-") as folder:
         with open_store(str(Path(folder) / "chunk.db")) as scratch:
             linker = Linker(scratch, views=False, mentions_linked=True)
-            for batch in _batches([r[0] for r in rows], BATCH_SIZE):
+            for batch in chunked([r[0] for r in rows], BATCH_SIZE):
                 articles = target.load_articles(batch, with_raw=False)
                 profiles = target.links.load_profiles(batch)
                 scratch.add_articles(articles)

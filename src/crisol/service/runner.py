@@ -263,7 +263,8 @@ LOOKAHEAD = 64
 BATCH_SIZE = 100
 
 
-def _chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size`` (the last one shorter), consumed lazily."""
     chunk: list[Any] = []
     for item in items:
         chunk.append(item)
@@ -373,7 +374,7 @@ class Runner:
         self._batch = _Batch()
         try:
             self.tick("read and clean")
-            for items in _chunked(self.stages.expand(paths), LOOKAHEAD):
+            for items in chunked(self.stages.expand(paths), LOOKAHEAD):
                 self._take_inputs(items)
         finally:
             # Also on Ctrl-C: what is complete is kept; unfinished inputs stay unmarked.
