@@ -31,6 +31,7 @@ or on how many workers it had.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections import Counter
@@ -79,9 +80,29 @@ def _rows(parts: Iterable[Partition]) -> Iterator[dict[str, Any]]:
                     yield row
 
 
-def _order(article: Article) -> tuple[bool, tuple[bool, datetime], str]:
-    """The linker's order: undated first, then by publication time; ties by id."""
-    return article.published is not None, time_key(article.published), article.id
+def _order(article: Article) -> tuple[bool, tuple[bool, datetime], tuple[str, int, str]]:
+    """The linker's order: undated first, then by publication time; ties as ingest reads them."""
+    return (
+        article.published is not None,
+        time_key(article.published),
+        _read_order(article.source, article.location, article.id),
+    )
+
+
+_POSITION = re.compile(r"\d+")
+
+
+def _read_order(source: str | None, location: str | None, article_id: str) -> tuple[str, int, str]:
+    """Where ingest reads an article: its input (paths come sorted), then its place in it
+    ("record 3", "line 12"). Ingest stores, and so links, articles published at the same time in
+    that order, which decides which of two exact copies is the original.
+
+    >>> sorted([("a.warc", "record 10"), ("a.warc", "record 9"), ("a.html", None)],
+    ...        key=lambda r: _read_order(r[0], r[1], ""))
+    [('a.html', None), ('a.warc', 'record 9'), ('a.warc', 'record 10')]
+    """
+    position = _POSITION.search(location or "")
+    return source or "", int(position.group()) if position else 0, article_id
 
 
 # ---- 1. store -------------------------------------------------------------------------------
@@ -283,17 +304,19 @@ def _chunk_rows(root: str | os.PathLike[str], chunk: Chunk) -> list[tuple[str, d
     own = set(chunk.own)
     since = chunk.first - WINDOW if chunk.first else None
     rows: list[tuple[str, datetime | None, bool]] = []
+    read_at: dict[str, tuple[str, int, str]] = {}
     for part in partitions(root):
         if part.language != chunk.language or not _may_hold(part.date, since, chunk.last):
             continue
-        table = _table(part, ["id", "published"])
-        for article_id, published in zip(
-            table.column("id").to_pylist(), table.column("published").to_pylist()
+        table = _table(part, ["id", "published", "source", "location"])
+        for article_id, published, source, location in zip(
+            *(table.column(name).to_pylist() for name in ("id", "published", "source", "location"))
         ):
             published, mine = as_utc(published), article_id in own
             if mine or (published is not None and since is not None and since <= published <= chunk.last):
                 rows.append((article_id, published, mine))
-    rows.sort(key=lambda r: (r[1] is not None, time_key(r[1]), r[0]))
+                read_at[article_id] = _read_order(source, location, article_id)
+    rows.sort(key=lambda r: (r[1] is not None, time_key(r[1]), read_at[r[0]]))
     return rows
 
 
