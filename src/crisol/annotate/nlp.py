@@ -145,7 +145,7 @@ def _install_ner(nlp: Language, lang: str) -> bool:
         if lang in model_meta(_NER.model_dir).get("languages", [lang]):
             nlp.replace_pipe("ner", "crisol_encoder_ner", config={"model_dir": str(_NER.model_dir)})
         return False
-    student = _load_student(str(_NER.model_dir))
+    student = load_student(str(_NER.model_dir))
     if student.lang != lang:
         return False
     nlp.remove_pipe("ner")
@@ -154,7 +154,8 @@ def _install_ner(nlp: Language, lang: str) -> bool:
 
 
 @lru_cache(maxsize=2)
-def _load_student(model_dir: str) -> Language:
+def load_student(model_dir: str) -> Language:
+    """A student NER's spaCy pipeline as ``crisol train ner-fast`` saved it, loaded once."""
     return _load_quietly(model_dir)
 
 
