@@ -78,6 +78,8 @@ class Cues:
     role_phrases: dict[str, str]  # "ministro de exteriores" -> "foreign-minister"
     role_negators: frozenset[str]  # "deputy", "former": the title is not the office
     name_articles: frozenset[str]  # articles that can start a name: La Paz, The Hague
+    # Articles a city's name takes only as a team's ("el Valencia", "al Parma", "del Madrid"):
+    team_articles: frozenset[str] = frozenset()
 
 
 @dataclass

@@ -104,7 +104,7 @@ def build_mentions(doc: Doc, gaz: Gazetteer, sentences: Sequence[Sentence] = ())
             sentence=sentence,
             source=source,
         )
-        mention = platform(enrich(mention, gaz, span.kb_id_ or None))
+        mention = platform(enrich(mention, gaz, span.kb_id_ or None, after_team_article(span, gaz)))
         if span.start in institutions:
             mention = replace(mention, canonical=institutions[span.start])
         if mention.label == "PER" and mention.role is None:
@@ -148,7 +148,7 @@ def entity_spans(doc: Doc, gaz: Gazetteer) -> list[tuple[Span, str, str]]:
     for ent in doc.ents:
         label = gaz.cues.label_map.get(ent.label_)
         entry = gaz.entries.get(ent.kb_id_)
-        if entry is not None and not named_after_city(entry, label):
+        if entry is not None and not named_after_city(entry, label, after_team_article(ent, gaz)):
             found.append((ent, entry.label, "gazetteer"))
         elif label is not None:  # None: dates, numbers, money (the dates component's business)
             found.append((ent, label, "ner"))
@@ -524,10 +524,11 @@ def _strip_country(window: list, gaz: Gazetteer) -> tuple[str | None, list]:
 # 4. Gazetteer knowledge -------------------------------------------------------------------------
 
 
-def enrich(mention: Mention, gaz: Gazetteer, key: str | None) -> Mention:
-    """Fill canonical/country/role from the gazetteer entry the mention was matched to, if any."""
+def enrich(mention: Mention, gaz: Gazetteer, key: str | None, team_article: bool = False) -> Mention:
+    """Fill canonical/country/role from the gazetteer entry the mention was matched to, if any
+    (``team_article``: see :func:`named_after_city`)."""
     entry = gaz.entries.get(key) if key else None
-    if entry is not None and named_after_city(entry, mention.label):
+    if entry is not None and named_after_city(entry, mention.label, team_article):
         return mention  # the club, not the city its name comes from: no canonical, no country
     if entry is None and mention.text not in gaz.gated:
         entry = gaz.lookup(mention.text)
@@ -543,12 +544,21 @@ def enrich(mention: Mention, gaz: Gazetteer, key: str | None) -> Mention:
     return replace(mention, label=label, canonical=entry.canonical, country=entry.country, role=entry.role)
 
 
-def named_after_city(entry: Entry, label: str | None) -> bool:
+def named_after_city(entry: Entry, label: str | None, team_article: bool = False) -> bool:
     """A city's name the NER read as an organisation: a club, a team or a firm named after the
     city ("el Valencia ganó", "el Elche"), not the city. A country or a capital stays a place even
     when it plays or stands for its government ("España ganó", "Moscú y Pekín niegan"): crisol's
-    convention for news."""
-    return entry.kind == "city" and label == "ORG" and not is_capital(entry.canonical, entry.country)
+    convention for news; but a capital after an article only a team takes (``team_article``,
+    "el Madrid jugará", "al Roma") is the club too."""
+    if entry.kind != "city" or label != "ORG":
+        return False
+    return team_article or not is_capital(entry.canonical, entry.country)
+
+
+def after_team_article(span: Span, gaz: Gazetteer) -> bool:
+    """The word before ``span`` is an article a city's name takes only as a team's ("el
+    Madrid", "del Roma"; resources/<lang>/gazetteer_cues.json ``team_articles``)."""
+    return span.start > 0 and span.doc[span.start - 1].lower_ in gaz.cues.team_articles
 
 
 @lru_cache(maxsize=1)
