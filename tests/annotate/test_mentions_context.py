@@ -7,6 +7,9 @@ import pytest
 from spacy.tokens import Span
 
 from crisol.annotate.mentions import (
+    IN_CONTEXT,
+    NER_READING,
+    build_mentions,
     entity_spans,
     fix_label,
     is_junk,
@@ -108,3 +111,25 @@ def test_in_context_the_label_is_not_guessed_from_the_head_word(es_nlp, gaz):
     assert fix_label(span, "MISC", gaz, in_context=True) == "MISC"
     minister = span_of(es_nlp, "Lo dijo el ministro de Exteriores en Lisboa.", "Exteriores", "MISC")
     assert fix_label(minister, "MISC", gaz, in_context=True) == "ORG"  # a ministry, then dropped
+
+
+def test_a_capital_after_an_article_only_a_team_takes_is_the_club(es_nlp, gaz):
+    doc = es_nlp("El Madrid jugará ante el Roma; Madrid y Roma firmaron un acuerdo. Llegó a Madrid.")
+    capitals = [t.i for t in doc if t.text in ("Madrid", "Roma")]
+    doc.ents = [Span(doc, i, i + 1, label="ORG", kb_id=gaz.names[doc[i].text]) for i in capitals[:4]] + [
+        Span(doc, capitals[4], capitals[4] + 1, label="LOC", kb_id=gaz.names["Madrid"])
+    ]
+    found = [(span.text, label, source) for span, label, source in entity_spans(doc, gaz)]
+    # "el Madrid", "el Roma": the clubs, from the NER, unlinked; bare capitals read as ORG stay
+    # places (their governments), and so does one the NER read as a place
+    assert found == [
+        ("Madrid", "ORG", "ner"),
+        ("Roma", "ORG", "ner"),
+        ("Madrid", "LOC", "gazetteer"),
+        ("Roma", "LOC", "gazetteer"),
+        ("Madrid", "LOC", "gazetteer"),
+    ]
+    doc.user_data[NER_READING] = IN_CONTEXT
+    mentions = [(m.text, m.label, m.canonical) for m in build_mentions(doc, gaz)]
+    assert mentions[:2] == [("Madrid", "ORG", None), ("Roma", "ORG", None)]  # not linked to the cities
+    assert mentions[2][1:] == ("LOC", "Madrid")

@@ -9,7 +9,10 @@ Each name maps to one :class:`Entry` (label, canonical name, ISO3 country, role)
 found through the gazetteer gets its ``canonical``/``country``/``role`` filled.
 
 The ruler runs BEFORE the statistical "ner" and pre-sets the entities it is sure about; "ner"
-fills the rest around them. It is careful in three ways:
+fills the rest around them. An NER that reads better without them (a student crisol trained,
+which learnt from whole sentences) gets them aside instead, in ``doc.spans["crisol_gazetteer"]``,
+and :func:`merge_preset` joins the two after it, as the accurate encoder does. The ruler is
+careful in three ways:
 
 - names on the stop-list (places that are also given names or common words: "Victoria",
   "Santiago", "Vladimir") are tagged only when the context says place ("en Victoria",
@@ -75,6 +78,8 @@ class Cues:
     role_phrases: dict[str, str]  # "ministro de exteriores" -> "foreign-minister"
     role_negators: frozenset[str]  # "deputy", "former": the title is not the office
     name_articles: frozenset[str]  # articles that can start a name: La Paz, The Hague
+    # Articles a city's name takes only as a team's ("el Valencia", "al Parma", "del Madrid"):
+    team_articles: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -301,11 +306,21 @@ def sentence_initial(token) -> bool:
     return before.is_space or before.is_quote or before.text in {".", ":", "-", "—", "–", "¿", "¡"}
 
 
-class GazetteerRuler:
-    """Pre-sets gazetteer entities on a Doc (before "ner") and collects demonyms."""
+GAZETTEER_SPANS = "crisol_gazetteer"  # the ruler's entities set aside (``preset=False``)
 
-    def __init__(self, nlp: Language, lang: str, common_words: frozenset[str] = frozenset()):
+
+class GazetteerRuler:
+    """Pre-sets gazetteer entities on a Doc (before "ner") and collects demonyms.
+
+    ``preset=False`` leaves ``doc.ents`` alone and puts the entities in
+    ``doc.spans[GAZETTEER_SPANS]``, for an NER that reads the words without them.
+    """
+
+    def __init__(
+        self, nlp: Language, lang: str, common_words: frozenset[str] = frozenset(), preset: bool = True
+    ):
         self.gaz = load_gazetteer(lang, common_words)
+        self.preset = preset
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         by_key: dict[str, list[str]] = {}
         for name, key in self.gaz.names.items():
@@ -316,6 +331,9 @@ class GazetteerRuler:
     def __call__(self, doc: Doc) -> Doc:
         spans, demonyms = self.find(doc)
         doc.spans[DEMONYM_SPANS] = demonyms
+        if not self.preset:
+            doc.spans[GAZETTEER_SPANS] = filter_spans(spans)
+            return doc
         taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         new = [s for s in filter_spans(spans) if not taken.intersection(range(s.start, s.end))]
         doc.ents = sorted([*doc.ents, *new], key=lambda s: s.start)
@@ -425,9 +443,29 @@ class GazetteerRuler:
         return False
 
 
-@Language.factory("crisol_gazetteer", default_config={"lang": "es"})
-def make_gazetteer_ruler(nlp: Language, name: str, lang: str) -> GazetteerRuler:
-    return GazetteerRuler(nlp, lang, common_words=_common_words(nlp))
+def merge_preset(found: list[Span], preset: list[Span]) -> list[Span]:
+    """The entities of an NER that read without the gazetteer's (``found``), merged with them.
+
+    Where both found the same words, the span keeps the gazetteer's link to the entry and takes
+    the NER's label (what the context says; :mod:`crisol.annotate.mentions` then decides which
+    label stands: a city read as an organisation is a club named after it, a country stays a
+    place). A gazetteer span the NER read differently gives way; one it missed stays.
+    """
+    by_words = {(e.start, e.end): e for e in preset}
+    linked = [
+        Span(s.doc, s.start, s.end, label=s.label, kb_id=by_words[s.start, s.end].kb_id)
+        if (s.start, s.end) in by_words
+        else s
+        for s in found
+    ]
+    taken = {i for span in linked for i in range(span.start, span.end)}
+    kept = [e for e in preset if not taken.intersection(range(e.start, e.end))]
+    return sorted(filter_spans([*linked, *kept]), key=lambda s: s.start)
+
+
+@Language.factory("crisol_gazetteer", default_config={"lang": "es", "preset": True})
+def make_gazetteer_ruler(nlp: Language, name: str, lang: str, preset: bool) -> GazetteerRuler:
+    return GazetteerRuler(nlp, lang, common_words=_common_words(nlp), preset=preset)
 
 
 def _common_words(nlp: Language) -> frozenset[str]:

@@ -8,7 +8,8 @@ components around it, once per process:
   crisol shares (:mod:`crisol.clean.sentences`); the parser keeps them and adds none, so a name
   followed by an apposition is never cut, and a headline or caption line never runs into the next;
 - ``crisol_gazetteer`` (before "ner"): known places, organisations and people
-  (:mod:`crisol.annotate.gazetteer`);
+  (:mod:`crisol.annotate.gazetteer`); with a student NER (``crisol train ner-fast``) they are set
+  aside and ``crisol_student_merge`` (after "ner") merges them with what the student read;
 - tokenizer suffix rules splitting a news-agency credit glued to a word ("UcraniaAFP") and the
   dash of an agency dateline ("(EFE).-").
 
@@ -35,7 +36,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_suffix_regex
 
-import crisol.annotate.gazetteer  # noqa: F401  (registers the "crisol_gazetteer" factory)
+from crisol.annotate.gazetteer import GAZETTEER_SPANS, merge_preset  # and the "crisol_gazetteer" factory
+from crisol.annotate.mentions import NER_READING, STUDENT
 from crisol.clean.sentences import sentence_spans
 from crisol.errors import ModelError, UnknownLanguage
 
@@ -131,26 +133,29 @@ def ner_choice() -> NerChoice:
     return _NER
 
 
-def _install_ner(nlp: Language, lang: str) -> None:
-    """Swap the model's "ner" for the chosen one (nothing to do for the stock fast mode)."""
+def _install_ner(nlp: Language, lang: str) -> bool:
+    """Swap the model's "ner" for the chosen one (nothing to do for the stock fast mode); True
+    when that is a student crisol trained, which reads without the gazetteer's entities."""
     if _NER.model_dir is None or "ner" not in nlp.pipe_names:
-        return
+        return False
     if _NER.mode == "accurate":
         import crisol.annotate.encoder.component  # noqa: F401  (registers the factory)
         from crisol.annotate.encoder.tagger import model_meta  # lazy: numpy model code
 
-        if lang not in model_meta(_NER.model_dir).get("languages", [lang]):
-            return
-        nlp.replace_pipe("ner", "crisol_encoder_ner", config={"model_dir": str(_NER.model_dir)})
-    else:
-        student = _load_student(str(_NER.model_dir))
-        if student.lang == lang:
-            nlp.remove_pipe("ner")
-            nlp.add_pipe("ner", source=student)
+        if lang in model_meta(_NER.model_dir).get("languages", [lang]):
+            nlp.replace_pipe("ner", "crisol_encoder_ner", config={"model_dir": str(_NER.model_dir)})
+        return False
+    student = load_student(str(_NER.model_dir))
+    if student.lang != lang:
+        return False
+    nlp.remove_pipe("ner")
+    nlp.add_pipe("ner", source=student)
+    return True
 
 
 @lru_cache(maxsize=2)
-def _load_student(model_dir: str) -> Language:
+def load_student(model_dir: str) -> Language:
+    """A student NER's spaCy pipeline as ``crisol train ner-fast`` saved it, loaded once."""
     return _load_quietly(model_dir)
 
 
@@ -194,10 +199,13 @@ def load(lang: str) -> Language:
     """
     with _LOCK:
         nlp = _loader(lang)()
-        _install_ner(nlp, lang)
+        student = _install_ner(nlp, lang)
         nlp.add_pipe("crisol_sentences", before="parser" if "parser" in nlp.pipe_names else None)
         if "ner" in nlp.pipe_names:
-            ruler = nlp.add_pipe("crisol_gazetteer", before="ner", config={"lang": lang})
+            config = {"lang": lang, "preset": not student}
+            ruler = nlp.add_pipe("crisol_gazetteer", before="ner", config=config)
+            if student:
+                nlp.add_pipe("crisol_student_merge", after="ner")
             _split_glued_credits(nlp, ruler.gaz.agency_names())
         return nlp
 
@@ -220,6 +228,19 @@ def _split_glued_credits(nlp: Language, agencies: list[str]) -> None:
         rules.append(rf"(?<=[a-záéíóúüñàèìòùç])(?:{names})")
     suffixes = [*nlp.Defaults.suffixes, *rules]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+
+
+@Language.component("crisol_student_merge")
+def student_merge(doc: Doc) -> Doc:
+    """After a student NER crisol trained: it learnt from whole sentences with no entity pre-set,
+    so it reads them so (its clubs named after a city are not the gazetteer's city), and the
+    gazetteer's entities, set aside, are merged with its own as for the accurate encoder."""
+    aside = list(doc.spans.get(GAZETTEER_SPANS, []))
+    doc.ents = merge_preset(list(doc.ents), aside)
+    if GAZETTEER_SPANS in doc.spans:
+        del doc.spans[GAZETTEER_SPANS]
+    doc.user_data[NER_READING] = STUDENT
+    return doc
 
 
 @Language.component("crisol_sentences")

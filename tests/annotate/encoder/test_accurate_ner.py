@@ -128,7 +128,7 @@ def test_the_component_keeps_the_gazetteer_s_link_and_the_encoder_s_label_where_
     from spacy.tokens import Span
 
     from crisol.annotate.encoder.component import EncoderNerComponent
-    from crisol.annotate.mentions import READ_IN_CONTEXT
+    from crisol.annotate.mentions import IN_CONTEXT, NER_READING
 
     nlp = crisol_nlp.load_bare("es")
     doc = nlp.make_doc("Lavrov llegó a Pionyang con Ana Ruiz")
@@ -140,4 +140,4 @@ def test_the_component_keeps_the_gazetteer_s_link_and_the_encoder_s_label_where_
     ents = [(e.text, e.label_, e.kb_id_) for e in component(doc).ents]
     # crisol.annotate.mentions then decides: a capital read as ORG stays a place (its government)
     assert ents == [("Lavrov", "PER", "lavrov"), ("Pionyang", "ORG", "pyongyang"), ("Ana Ruiz", "PER", "")]
-    assert doc.user_data[READ_IN_CONTEXT] is True
+    assert doc.user_data[NER_READING] == IN_CONTEXT

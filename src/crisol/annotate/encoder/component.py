@@ -6,7 +6,7 @@ gazetteer ruler pre-set are kept where the encoder found nothing overlapping the
 knows names, the encoder reads context. Where both found the same words, the span keeps the
 gazetteer's link and takes the encoder's label (``crisol.annotate.mentions`` then decides which
 label stands: a city read as an organisation is a club named after it, a country stays a place).
-The Doc is marked ``READ_IN_CONTEXT``, so the mention filters leave out the repairs made for a
+The Doc is marked read ``IN_CONTEXT``, so the mention filters leave out the repairs made for a
 model that reads a name by its shape.
 """
 
@@ -17,10 +17,10 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from crisol.annotate.encoder.tagger import EncoderNer, entity_spans
-from crisol.annotate.mentions import READ_IN_CONTEXT
+from crisol.annotate.gazetteer import merge_preset
+from crisol.annotate.mentions import IN_CONTEXT, NER_READING
 
 
 @lru_cache(maxsize=2)
@@ -46,24 +46,10 @@ class EncoderNerComponent:
         self.model = load_model(model_dir)
 
     def __call__(self, doc: Doc) -> Doc:
-        found = encoder_spans(doc, self.model)
-        # A gazetteer span the encoder found too keeps its link to the entry and carries the
-        # encoder's label (what the context says); one the encoder read differently gives way;
-        # one it missed stays.
-        preset = {(e.start, e.end): e for e in doc.ents}
-        found = [_linked(s, preset.get((s.start, s.end))) for s in found]
-        taken = {i for span in found for i in range(span.start, span.end)}
-        kept = [e for e in doc.ents if not taken.intersection(range(e.start, e.end))]
-        doc.ents = sorted(filter_spans([*found, *kept]), key=lambda s: s.start)
-        doc.user_data[READ_IN_CONTEXT] = True
+        # The gazetteer's pre-set entities are merged with what the encoder read (merge_preset).
+        doc.ents = merge_preset(encoder_spans(doc, self.model), list(doc.ents))
+        doc.user_data[NER_READING] = IN_CONTEXT
         return doc
-
-
-def _linked(span: Span, preset: Span | None) -> Span:
-    """The encoder's span with the gazetteer's link to the entry, when the gazetteer found it too."""
-    if preset is None:
-        return span
-    return Span(span.doc, span.start, span.end, label=span.label, kb_id=preset.kb_id)
 
 
 @Language.factory("crisol_encoder_ner", default_config={"model_dir": ""})
