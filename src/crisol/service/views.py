@@ -10,16 +10,21 @@ while it is as new as the story.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any, Callable, Sequence
 
 from crisol import present
 from crisol.errors import StoreError
-from crisol.link import dedup
+from crisol.link import dedup, similarity
 from crisol.present.sources import detect_agency
 from crisol.store import Database, queries
 
 log = logging.getLogger(__name__)
 
+# A server presents, when it starts, the views of at most this many stories (the most recently
+# changed whose stored view is missing or stale: what readers open first), so its start stays
+# bounded on a big store.
+WARM_STORIES = 50
 # A reader storing a view it presented waits this long for another writer (an ingest), then
 # answers without storing it (the ingest stores the views of the stories it touches anyway).
 VIEW_WRITE_WAIT_MS = 500
@@ -103,21 +108,29 @@ def stored_story_view(store: Database, story_id: str, members: Sequence[str] | N
     presented now and stored, so a story that changed is presented once more, then served.
     A store that cannot take the write now (another writer holds it) still gets the view, and
     the view is kept in memory (the store's ``unsaved-views`` memo) until a later read can store it."""
+    return _stored_story_view(store, story_id, members)[0]
+
+
+def _stored_story_view(
+    store: Database, story_id: str, members: Sequence[str] | None
+) -> tuple[dict | None, bool]:
+    """:func:`stored_story_view`'s view, and whether it was presented now."""
     links = store.links
     updated = links.story_updated(story_id)
     if updated is None:
-        return None
+        return None, False
     found = links.load_view(story_id)
     if found is not None:
         made_at, view = found
         if made_at >= updated and (members is None or view.get("articles") == list(members)):
-            return view
+            return view, False
     unsaved = store.memo(UNSAVED_VIEWS, UNSAVED_KEPT)
     kept = unsaved.get(story_id)  # (the story's updated, the view)
     view = kept[1] if kept is not None and kept[0] >= updated else None
     if view is not None and members is not None and view.get("articles") != list(members):
         view = None
-    if view is None:
+    presented = view is None
+    if presented:
         view = story_view(store, story_id, dedup.SHARED_VECTORS)
     if view is not None:
         try:
@@ -128,7 +141,7 @@ def stored_story_view(store: Database, story_id: str, members: Sequence[str] | N
             log.warning(
                 "could not store the view of story %s (kept in memory until it can be): %s", story_id, e
             )
-    return view
+    return view, presented and view is not None
 
 
 def _story_view(store: Database, sid: str, members: tuple[str, ...]) -> dict | None:
@@ -164,3 +177,37 @@ def get_story(store: Database, story_id: str) -> dict[str, Any] | None:
     if "num_outlets" in listed:  # one count in the listing and in full (a view stored earlier may differ)
         story["counts"] = {**view.get("counts", {}), "outlets": listed["num_outlets"]}
     return story
+
+
+def load_presentation_models() -> None:
+    """Load what presenting a first story loads (measured: ~2.5 CPU-s of a 3 CPU-s first read of
+    the examples' biggest story): spaCy's package, for the languages it analyses, and the
+    sentence embedder (USE multilingual, its tokenizer and weights)."""
+    from crisol.annotate.nlp import languages  # lazy: spaCy
+
+    languages()
+    similarity.embed(["."])
+
+
+def warm_views(store: Database, stop: threading.Event | None = None, limit: int = WARM_STORIES) -> int:
+    """Load the presentation models, then present and store the views of the ``limit`` stories
+    most recently changed whose stored view is missing or older than the story (what a reader
+    would otherwise wait for); returns how many it presented.
+
+    Stops between two stories once ``stop`` is set. A story that fails is logged and skipped.
+    Each story goes through :func:`stored_story_view`: one a reader presented meanwhile is left
+    alone, and a view the store cannot take now (an ingest holds it) is kept for readers."""
+    if stop is not None and stop.is_set():
+        return 0
+    load_presentation_models()
+    presented = 0
+    for sid in store.links.stale_views(limit):
+        if stop is not None and stop.is_set():
+            break
+        try:
+            presented += _stored_story_view(store, sid, None)[1]
+        except Exception:  # one story's failure must not stop the others, nor the server
+            if stop is not None and stop.is_set():
+                break  # the server closed the store under it
+            log.exception("could not present the view of story %s ahead of its readers", sid)
+    return presented

@@ -1,0 +1,141 @@
+"""The views' warm-up (``crisol.service.views.warm_views``): the stories whose stored view is
+missing or older than the story are presented and stored, the most recently changed first, within
+a limit, until told to stop; fresh views are left alone, and a view the store cannot take now is
+kept for readers instead of being presented again.
+
+The store is tests/fixtures/views/warm_stories.py (three one-article stories, no view stored).
+Runs on SQLite, and on PostgreSQL too with CRISOL_TEST_PG_URL set.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import threading
+from pathlib import Path
+
+import pytest
+
+import crisol.present
+from crisol.errors import StoreBusy
+from crisol.service import views
+from crisol.store.link import LinkStore
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "views" / "warm_stories.py"
+
+
+def load_fixture():
+    spec = importlib.util.spec_from_file_location("crisol_test_warm_stories", FIXTURE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+W = load_fixture()
+FERRY, LIBRARY, ORCHARD = W.STORY_IDS  # oldest change first
+
+
+@pytest.fixture
+def store(db_url):
+    db = W.build_store(db_url)
+    yield db
+    db.close()
+
+
+class Presents:
+    """Records the stories ``present_story`` is called for; ``then`` runs after each call."""
+
+    def __init__(self, monkeypatch, then=None, fail: str | None = None):
+        self.stories: list[str] = []
+        real = crisol.present.present_story
+
+        def present(story_id, *args, **kwargs):
+            self.stories.append(story_id)
+            if story_id == fail:
+                raise RuntimeError(f"presenting {story_id} failed")
+            view = real(story_id, *args, **kwargs)
+            if then is not None:
+                then()
+            return view
+
+        monkeypatch.setattr(crisol.present, "present_story", present)
+
+
+def fresh(store, story_id: str) -> bool:
+    """The story has a stored view made from its latest state."""
+    found = store.links.load_view(story_id)
+    return found is not None and found[0] == store.links.story_updated(story_id)
+
+
+def test_missing_views_are_presented_most_recent_first_within_the_limit(store, monkeypatch):
+    presents = Presents(monkeypatch)
+    assert views.warm_views(store, limit=2) == 2
+    assert presents.stories == [ORCHARD, LIBRARY]
+    assert fresh(store, ORCHARD) and fresh(store, LIBRARY)
+    assert store.links.load_view(FERRY) is None
+    assert store.links.load_view(LIBRARY)[1]["articles"] == [W.STORIES[1][1]]
+
+    assert views.warm_views(store) == 1  # the one left; the fresh ones are not presented again
+    assert presents.stories == [ORCHARD, LIBRARY, FERRY] and fresh(store, FERRY)
+    assert views.warm_views(store) == 0
+    assert len(presents.stories) == 3
+
+
+def test_a_story_changed_after_warming_is_presented_again_and_only_it(store, monkeypatch):
+    views.warm_views(store)
+    before = store.links.load_view(LIBRARY)[0]
+    presents = Presents(monkeypatch)
+    changed = W.add_later_article(store)
+    assert not fresh(store, changed)
+    assert views.warm_views(store) == 1
+    assert presents.stories == [changed]
+    made_at, view = store.links.load_view(changed)
+    assert made_at > before and fresh(store, changed)
+    assert view["articles"] == [W.STORIES[1][1], W.LATER[0]]
+    assert views.warm_views(store) == 0 and presents.stories == [changed]
+
+
+def test_merged_stories_are_not_warmed(store):
+    store.links.merge_stories(ORCHARD, [FERRY], "es", 2, W.DAY, W.DAY)
+    assert store.links.stale_views(50) == [ORCHARD, LIBRARY]
+    assert views.warm_views(store) == 2
+    assert store.links.load_view(FERRY) is None
+
+
+def test_a_stop_asked_for_ends_it_between_two_stories(store, monkeypatch):
+    stop = threading.Event()
+    stop.set()
+    presents = Presents(monkeypatch)
+    assert views.warm_views(store, stop) == 0 and presents.stories == []
+
+    stop.clear()
+    presents = Presents(monkeypatch, then=stop.set)  # asked while the first story is presented
+    assert views.warm_views(store, stop) == 1
+    assert presents.stories == [ORCHARD] and fresh(store, ORCHARD)
+    assert store.links.load_view(LIBRARY) is None and store.links.load_view(FERRY) is None
+
+
+def test_a_story_that_fails_is_logged_and_the_others_warmed(store, monkeypatch, caplog):
+    presents = Presents(monkeypatch, fail=LIBRARY)
+    with caplog.at_level(logging.ERROR, logger="crisol.service.views"):
+        assert views.warm_views(store) == 2
+    assert presents.stories == [ORCHARD, LIBRARY, FERRY]
+    assert fresh(store, ORCHARD) and fresh(store, FERRY) and store.links.load_view(LIBRARY) is None
+    assert any(LIBRARY in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+def test_a_view_the_store_cannot_take_is_kept_and_not_presented_again_for_a_reader(store, monkeypatch):
+    def busy(self, story_id, *args, **kwargs):
+        raise StoreBusy(f"the view of story {story_id} was not stored: database is locked")
+
+    real_save = LinkStore.save_view
+    monkeypatch.setattr(LinkStore, "save_view", busy)
+    presents = Presents(monkeypatch)
+    assert views.warm_views(store) == 3  # presented: the store's refusal is no error
+    assert all(store.links.load_view(s) is None for s in W.STORY_IDS)
+
+    # a reader is served the view the warm-up presented; and stores it once the store can take it
+    monkeypatch.setattr(LinkStore, "save_view", real_save)
+    story = views.get_story(store, LIBRARY)
+    assert story["articles"] == [W.STORIES[1][1]] and story["summary"]
+    assert presents.stories == [ORCHARD, LIBRARY, FERRY] and fresh(store, LIBRARY)
