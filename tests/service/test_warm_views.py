@@ -74,8 +74,9 @@ def test_missing_views_are_presented_most_recent_first_within_the_limit(store, m
     assert fresh(store, ORCHARD) and fresh(store, LIBRARY)
     assert store.links.load_view(FERRY) is None
     assert store.links.load_view(LIBRARY)[1]["articles"] == [W.STORIES[1][1]]
+    assert store.links.stale_views(50) == [FERRY]
 
-    assert views.warm_views(store) == 1  # the one left; the fresh ones are not presented again
+    assert views.warm_views(store, limit=1) == 1  # the one left; the fresh ones take no place
     assert presents.stories == [ORCHARD, LIBRARY, FERRY] and fresh(store, FERRY)
     assert views.warm_views(store) == 0
     assert len(presents.stories) == 3
