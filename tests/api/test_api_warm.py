@@ -1,7 +1,8 @@
 """The server's warm-up (``crisol.api.warm``): once started with ``warm=True`` (``crisol serve``'s
-default) it presents the views a first reader would wait for in a background thread of lower
-priority, so the first read of a story is served from the stored view; it stops between two
-stories when the server does; ``create_app`` leaves it off unless asked, ``--no-warm`` turns it off.
+default) it compiles the pages' templates and presents the views a first reader would wait for in
+a background thread of lower priority, so the first read of a story is served from the stored
+view; it stops between two stories when the server does; ``create_app`` leaves it off unless
+asked, ``--no-warm`` turns it off.
 
 The store is tests/fixtures/views/warm_stories.py (three one-article stories, no view stored).
 """
@@ -25,6 +26,7 @@ from crisol.api.warm import NICENESS, lower_thread_priority
 from crisol.cli import app as cli_app
 from crisol.cli import serve
 from crisol.store import open_store
+from crisol.web import app as web_app
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -52,11 +54,15 @@ def refuse_presenting(monkeypatch):
 
 
 def test_a_warm_server_serves_the_first_read_of_a_story_from_the_stored_view(store_url, monkeypatch):
+    compiled = []
+    real_compile = web_app.compile_templates
+    monkeypatch.setattr(web_app, "compile_templates", lambda: compiled.append(real_compile()))
     app = serve.build_app(store_url, analyze=False, warm=True)  # the API and the pages, as served
     with TestClient(app) as client:
         warmer = app.state.warmer
         assert warmer.started and warmer.done.wait(WAIT_S), "the warm-up did not end"
         assert warmer.presented == 3
+        assert compiled and compiled[0] >= 10  # the pages' templates, compiled by the warm-up
         refuse_presenting(monkeypatch)
         r = client.get(f"/api/stories/{LIBRARY}")
         assert r.status_code == 200, r.text

@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 import time
+from typing import Callable
 
 from crisol.service.views import WARM_STORIES, warm_views
 from crisol.store import Database
@@ -57,6 +58,12 @@ class Warmer:
         self.done = threading.Event()  # set when the thread ends, whatever the outcome
         self.stopping = threading.Event()  # set by stop(): checked between two stories
         self._thread: threading.Thread | None = None
+        self._steps: list[Callable[[], object]] = []
+
+    def add_step(self, step: Callable[[], object]) -> None:
+        """Run ``step`` in the warm-up too, before the views (the web pages compile their
+        templates); a step that fails is logged and the warm-up goes on."""
+        self._steps.append(step)
 
     @property
     def started(self) -> bool:
@@ -76,6 +83,8 @@ class Warmer:
         lower_thread_priority()
         started = time.perf_counter()
         try:
+            for step in self._steps:
+                self._run_step(step)
             self.presented = warm_views(self.store, self.stopping, self.limit)
             log.info("warmed %d story views in %.1f s", self.presented, time.perf_counter() - started)
         except Exception:  # a model that cannot load, a store gone: readers present as before
@@ -83,3 +92,10 @@ class Warmer:
                 log.exception("the warm-up of story views stopped")
         finally:
             self.done.set()
+
+    @staticmethod
+    def _run_step(step: Callable[[], object]) -> None:
+        try:
+            step()
+        except Exception:  # a step is a head start, never a condition
+            log.exception("a warm-up step failed: %r", step)
