@@ -71,11 +71,14 @@ def test_a_warm_server_serves_the_first_read_of_a_story_from_the_stored_view(sto
         assert page.status_code == 200 and "cerezos" in page.text
 
 
-def test_an_app_warms_nothing_unless_asked(store_url):
+def test_an_app_warms_nothing_unless_asked(store_url, monkeypatch):
     app = create_app(store_url, analyze=False)
     with TestClient(app) as client:
         assert client.get("/api/stories").status_code == 200  # started
         assert not app.state.warmer.started
+        assert not app.state.warmer.busy()  # (when started) it yields to an ingest queued
+        monkeypatch.setattr(app.state.ingestor, "_queued", 1)
+        assert app.state.warmer.busy()
         assert app.state.store.links.stale_views(50) == [ORCHARD, LIBRARY, FERRY]
 
 

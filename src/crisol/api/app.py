@@ -80,7 +80,8 @@ def create_app(
     )
     app.state.store = store
     app.state.ingestor = Ingestor(store, analyze=analyze, stages=stages)
-    app.state.warmer = Warmer(store)
+    # the warm-up starts no story while a posted input waits or is ingested
+    app.state.warmer = Warmer(store, busy=lambda: app.state.ingestor.queued > 0)
     problems.install(app)
     app.state.guard = guard or Guard(hosts=None)
     app.add_middleware(GuardMiddleware, guard=app.state.guard)

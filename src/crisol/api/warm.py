@@ -51,9 +51,12 @@ def lower_thread_priority(increment: int = NICENESS) -> int | None:
 class Warmer:
     """Presents, in a background thread, the story views a first reader would wait for."""
 
-    def __init__(self, store: Database | None, limit: int = WARM_STORIES):
+    def __init__(
+        self, store: Database | None, limit: int = WARM_STORIES, busy: Callable[[], bool] | None = None
+    ):
         self.store = store
         self.limit = limit
+        self.busy = busy  # true while the server has other work: no story is started then
         self.presented: int | None = None  # views presented, once done
         self.done = threading.Event()  # set when the thread ends, whatever the outcome
         self.stopping = threading.Event()  # set by stop(): checked between two stories
@@ -85,7 +88,7 @@ class Warmer:
         try:
             for step in self._steps:
                 self._run_step(step)
-            self.presented = warm_views(self.store, self.stopping, self.limit)
+            self.presented = warm_views(self.store, self.stopping, self.limit, self.busy)
             log.info("warmed %d story views in %.1f s", self.presented, time.perf_counter() - started)
         except Exception:  # a model that cannot load, a store gone: readers present as before
             if not self.stopping.is_set():

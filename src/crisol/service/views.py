@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 # changed whose stored view is missing or stale: what readers open first), so its start stays
 # bounded on a big store.
 WARM_STORIES = 50
+IDLE_POLL_S = 0.5  # how often the warm-up looks whether the work it yields to is done
 # A reader storing a view it presented waits this long for another writer (an ingest), then
 # answers without storing it (the ingest stores the views of the stories it touches anyway).
 VIEW_WRITE_WAIT_MS = 500
@@ -124,7 +125,7 @@ class ReadersPresenting:
                 self._count -= 1
                 self._changed.notify_all()
 
-    def wait_until_none(self, stop: threading.Event | None = None, poll_s: float = 0.5) -> None:
+    def wait_until_none(self, stop: threading.Event | None = None, poll_s: float = IDLE_POLL_S) -> None:
         """Return once no reader is presenting (or ``stop`` is set)."""
         with self._changed:
             while self._count and not (stop is not None and stop.is_set()):
@@ -223,21 +224,27 @@ def load_presentation_models() -> None:
     similarity.embed(["."])
 
 
-def warm_views(store: Database, stop: threading.Event | None = None, limit: int = WARM_STORIES) -> int:
+def warm_views(
+    store: Database,
+    stop: threading.Event | None = None,
+    limit: int = WARM_STORIES,
+    busy: Callable[[], bool] | None = None,
+) -> int:
     """Load the presentation models, then present and store the views of the ``limit`` stories
     most recently changed whose stored view is missing or older than the story (what a reader
     would otherwise wait for); returns how many it presented.
 
     Stops between two stories once ``stop`` is set, and starts none while a reader is
-    presenting one (:data:`READERS`). A story that fails is logged and skipped. Each story goes
-    through :func:`stored_story_view`'s steps: one a reader presented meanwhile is left alone,
-    and a view the store cannot take now (an ingest holds it) is kept for readers."""
+    presenting one (:data:`READERS`) or ``busy()`` says the process has other work (the API: an
+    ingest queued). A story that fails is logged and skipped. Each story goes through
+    :func:`stored_story_view`'s steps: one a reader presented meanwhile is left alone, and a view
+    the store cannot take now (an ingest holds it) is kept for readers."""
     if stop is not None and stop.is_set():
         return 0
     load_presentation_models()
     presented = 0
     for sid in store.links.stale_views(limit):
-        READERS.wait_until_none(stop)
+        _wait_for_idle(stop, busy)
         if stop is not None and stop.is_set():
             break
         try:
@@ -250,3 +257,13 @@ def warm_views(store: Database, stop: threading.Event | None = None, limit: int 
                 break  # the server closed the store under it
             log.exception("could not present the view of story %s ahead of its readers", sid)
     return presented
+
+
+def _wait_for_idle(stop: threading.Event | None, busy: Callable[[], bool] | None) -> None:
+    """Return once no reader is presenting and ``busy()`` is false, or ``stop`` is set."""
+    pause = stop if stop is not None else threading.Event()
+    while True:
+        READERS.wait_until_none(pause, IDLE_POLL_S)
+        if pause.is_set() or busy is None or not busy():
+            return
+        pause.wait(IDLE_POLL_S)
