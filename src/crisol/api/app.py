@@ -30,6 +30,7 @@ from crisol.api.routes import (
     search,
     stories,
 )
+from crisol.api.warm import Warmer
 from crisol.service.runner import Stages
 from crisol.store import open_store
 
@@ -38,7 +39,12 @@ API_PREFIX = "/api"  # the web pages own the root (crisol.web); the schema stays
 
 
 def create_app(
-    store_url: str, *, analyze: bool = True, stages: Stages | None = None, guard: Guard | None = None
+    store_url: str,
+    *,
+    analyze: bool = True,
+    stages: Stages | None = None,
+    guard: Guard | None = None,
+    warm: bool = False,
 ) -> FastAPI:
     """The API over the store at ``store_url`` (a path or a postgresql:// URL).
 
@@ -46,6 +52,10 @@ def create_app(
     replaces the pipeline's stage functions (tests). ``guard`` says who may call it
     (:mod:`crisol.api.guard`; ``crisol serve`` sets hosts and a token); without one, writes are
     still refused from other browser origins and in the content types a foreign page can send.
+    ``warm=True`` (``crisol serve``'s default) presents, once started, the views of the stories
+    most recently changed in the background (:mod:`crisol.api.warm`; ``app.state.warmer``), so
+    the first reader of one does not wait for it; off by default, so an app built for one
+    call or a test does no work it did not ask for.
     """
     store = open_store(store_url)
 
@@ -53,7 +63,10 @@ def create_app(
     async def lifespan(app: FastAPI):
         app.state.ingestor.open()
         app.state.ingestor.catch_up_soon()
+        if warm:
+            app.state.warmer.start()
         yield
+        app.state.warmer.stop()
         app.state.ingestor.close()
         store.close()
 
@@ -67,6 +80,8 @@ def create_app(
     )
     app.state.store = store
     app.state.ingestor = Ingestor(store, analyze=analyze, stages=stages)
+    # the warm-up starts no story while a posted input waits or is ingested
+    app.state.warmer = Warmer(store, busy=lambda: app.state.ingestor.queued > 0)
     problems.install(app)
     app.state.guard = guard or Guard(hosts=None)
     app.add_middleware(GuardMiddleware, guard=app.state.guard)

@@ -63,8 +63,10 @@ AUTH = {"Authorization": f"Bearer {SERVER_TOKEN}"}
 
 
 def start_server(db: str, port: int, wait: float = 180.0) -> subprocess.Popen:
-    """``crisol --db DB --create serve`` (no analysis) on 127.0.0.1:``port``, once it answers;
-    writes need the headers :data:`AUTH`. A new DB starts empty."""
+    """``crisol --db DB --create serve`` (no analysis, no warm-up) on 127.0.0.1:``port``, once it
+    answers; writes need the headers :data:`AUTH`. A new DB starts empty. Without the warm-up a
+    bench measures what it asks for, not story views presented beside it (and the first read
+    of a story is the cold one ``crisol bench page`` has always reported)."""
 
     cmd = [
         sys.executable,
@@ -77,6 +79,7 @@ def start_server(db: str, port: int, wait: float = 180.0) -> subprocess.Popen:
         "--port",
         str(port),
         "--no-analyze",
+        "--no-warm",
         "--log-level",
         "warning",
         "--token",

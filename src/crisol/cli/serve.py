@@ -16,12 +16,13 @@ from crisol.cli._common import check_store, err
 from crisol.errors import StoreError
 
 
-def build_app(db: str, *, analyze: bool = True, guard=None):
+def build_app(db: str, *, analyze: bool = True, guard=None, warm: bool = False):
     """The API over ``db``, with the web pages mounted beside it when ``crisol.web`` provides
-    ``mount(app)`` (the UI package is optional: the API works without it)."""
+    ``mount(app)`` (the UI package is optional: the API works without it); ``warm`` presents
+    the views of the stories most recently changed once it starts (``create_app``)."""
     from crisol.api import create_app  # lazy: FastAPI, ~0.4 s, only for this command
 
-    app = create_app(db, analyze=analyze, guard=guard)
+    app = create_app(db, analyze=analyze, guard=guard, warm=warm)
     try:
         from crisol import web  # lazy: the pages bring Jinja2 and FastAPI
     except ImportError:
@@ -38,6 +39,14 @@ def serve_command(
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     analyze: Annotated[
         bool, typer.Option("--analyze/--no-analyze", help="Run the analysis stage on posted articles.")
+    ] = True,
+    warm: Annotated[
+        bool,
+        typer.Option(
+            "--warm/--no-warm",
+            help="Present the views of the stories most recently changed in the background once "
+            "started, so the first reader of one does not wait (models load, sentences are embedded).",
+        ),
     ] = True,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
     token: Annotated[
@@ -65,7 +74,7 @@ def serve_command(
     guard = server_guard(host, token, allow_host or [])
     check_store(ctx)  # a mistyped --db is an error, not an empty store served
     try:
-        app = build_app(settings(ctx).db, analyze=analyze, guard=guard)
+        app = build_app(settings(ctx).db, analyze=analyze, guard=guard, warm=warm)
     except StoreError as e:
         err.print(f"error: {e}", markup=False)
         raise typer.Exit(1) from None
@@ -89,7 +98,25 @@ def serve_command(
         f"crisol: to save searches from the pages, open http://{shown}:{port}/saved?token=TOKEN once",
         markup=False,
     )
+    show_logs(log_level)
     uvicorn.run(app, host=host, port=port, log_level=log_level)
+
+
+def show_logs(level: str) -> None:
+    """Print crisol's own log lines (the warm-up's, a view that could not be stored) beside
+    uvicorn's, in its format, at the level it was given."""
+    import logging
+
+    from uvicorn.logging import DefaultFormatter  # lazy: only for this command
+
+    logger = logging.getLogger("crisol")
+    numeric = logging.getLevelName(level.upper())  # uvicorn names its "trace" level too
+    logger.setLevel(numeric if isinstance(numeric, int) else logging.INFO)
+    if not any(getattr(h, "crisol_serve", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(DefaultFormatter("%(levelprefix)s %(message)s"))
+        handler.crisol_serve = True  # one handler however many times serve runs in a process
+        logger.addHandler(handler)
 
 
 def server_guard(host: str, token: str | None, allow_host: list[str]):

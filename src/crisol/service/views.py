@@ -10,16 +10,24 @@ while it is as new as the story.
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Sequence
+import threading
+import time
+from contextlib import contextmanager, nullcontext
+from typing import Any, Callable, Iterator, Sequence
 
 from crisol import present
 from crisol.errors import StoreError
-from crisol.link import dedup
+from crisol.link import dedup, similarity
 from crisol.present.sources import detect_agency
 from crisol.store import Database, queries
 
 log = logging.getLogger(__name__)
 
+# A server presents, when it starts, the views of at most this many stories (the most recently
+# changed whose stored view is missing or stale: what readers open first), so its start stays
+# bounded on a big store.
+WARM_STORIES = 50
+IDLE_POLL_S = 0.5  # how often the warm-up looks whether the work it yields to is done
 # A reader storing a view it presented waits this long for another writer (an ingest), then
 # answers without storing it (the ingest stores the views of the stories it touches anyway).
 VIEW_WRITE_WAIT_MS = 500
@@ -97,28 +105,68 @@ READ_VIEWS = "story-views"
 VIEWS_KEPT = 64
 
 
+class ReadersPresenting:
+    """How many readers of this process are presenting a story now: the warm-up
+    (:func:`warm_views`) starts no story while one is, so a reader never shares the CPU (and
+    Python's interpreter lock) with it for longer than the story it was presenting."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._count = 0
+
+    @contextmanager
+    def presenting(self) -> Iterator[None]:
+        with self._changed:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._count -= 1
+                self._changed.notify_all()
+
+    def wait_until_none(self, stop: threading.Event | None = None, poll_s: float = IDLE_POLL_S) -> None:
+        """Return once no reader is presenting (or ``stop`` is set)."""
+        with self._changed:
+            while self._count and not (stop is not None and stop.is_set()):
+                self._changed.wait(poll_s)
+
+
+READERS = ReadersPresenting()
+
+
 def stored_story_view(store: Database, story_id: str, members: Sequence[str] | None = None) -> dict | None:
     """The view of the story ``story_id`` (an exact id): the stored one while it is at least
     as new as the story (and, given ``members``, shows those articles in that order); else
     presented now and stored, so a story that changed is presented once more, then served.
     A store that cannot take the write now (another writer holds it) still gets the view, and
     the view is kept in memory (the store's ``unsaved-views`` memo) until a later read can store it."""
+    return _stored_story_view(store, story_id, members, reader=True)[0]
+
+
+def _stored_story_view(
+    store: Database, story_id: str, members: Sequence[str] | None, reader: bool
+) -> tuple[dict | None, bool]:
+    """:func:`stored_story_view`'s view, and whether it was presented now (by a ``reader``,
+    counted in :data:`READERS`, or by the warm-up)."""
     links = store.links
     updated = links.story_updated(story_id)
     if updated is None:
-        return None
+        return None, False
     found = links.load_view(story_id)
     if found is not None:
         made_at, view = found
         if made_at >= updated and (members is None or view.get("articles") == list(members)):
-            return view
+            return view, False
     unsaved = store.memo(UNSAVED_VIEWS, UNSAVED_KEPT)
     kept = unsaved.get(story_id)  # (the story's updated, the view)
     view = kept[1] if kept is not None and kept[0] >= updated else None
     if view is not None and members is not None and view.get("articles") != list(members):
         view = None
-    if view is None:
-        view = story_view(store, story_id, dedup.SHARED_VECTORS)
+    presented = view is None
+    if presented:
+        with READERS.presenting() if reader else nullcontext():
+            view = story_view(store, story_id, dedup.SHARED_VECTORS)
     if view is not None:
         try:
             links.save_view(story_id, updated, view, wait_ms=VIEW_WRITE_WAIT_MS)
@@ -128,7 +176,7 @@ def stored_story_view(store: Database, story_id: str, members: Sequence[str] | N
             log.warning(
                 "could not store the view of story %s (kept in memory until it can be): %s", story_id, e
             )
-    return view
+    return view, presented and view is not None
 
 
 def _story_view(store: Database, sid: str, members: tuple[str, ...]) -> dict | None:
@@ -164,3 +212,58 @@ def get_story(store: Database, story_id: str) -> dict[str, Any] | None:
     if "num_outlets" in listed:  # one count in the listing and in full (a view stored earlier may differ)
         story["counts"] = {**view.get("counts", {}), "outlets": listed["num_outlets"]}
     return story
+
+
+def load_presentation_models() -> None:
+    """Load what presenting a first story loads (measured: ~2.5 CPU-s of a 3 CPU-s first read of
+    the examples' biggest story): spaCy's package, for the languages it analyses, and the
+    sentence embedder (USE multilingual, its tokenizer and weights)."""
+    from crisol.annotate.nlp import languages  # lazy: spaCy
+
+    languages()
+    similarity.embed(["."])
+
+
+def warm_views(
+    store: Database,
+    stop: threading.Event | None = None,
+    limit: int = WARM_STORIES,
+    busy: Callable[[], bool] | None = None,
+) -> int:
+    """Load the presentation models, then present and store the views of the ``limit`` stories
+    most recently changed whose stored view is missing or older than the story (what a reader
+    would otherwise wait for); returns how many it presented.
+
+    Stops between two stories once ``stop`` is set, and starts none while a reader is
+    presenting one (:data:`READERS`) or ``busy()`` says the process has other work (the API: an
+    ingest queued). A story that fails is logged and skipped. Each story goes through
+    :func:`stored_story_view`'s steps: one a reader presented meanwhile is left alone, and a view
+    the store cannot take now (an ingest holds it) is kept for readers."""
+    if stop is not None and stop.is_set():
+        return 0
+    load_presentation_models()
+    presented = 0
+    for sid in store.links.stale_views(limit):
+        _wait_for_idle(stop, busy)
+        if stop is not None and stop.is_set():
+            break
+        try:
+            started = time.perf_counter()
+            if _stored_story_view(store, sid, None, reader=False)[1]:
+                presented += 1
+                log.debug("presented story %s ahead in %.2f s", sid, time.perf_counter() - started)
+        except Exception:  # one story's failure must not stop the others, nor the server
+            if stop is not None and stop.is_set():
+                break  # the server closed the store under it
+            log.exception("could not present the view of story %s ahead of its readers", sid)
+    return presented
+
+
+def _wait_for_idle(stop: threading.Event | None, busy: Callable[[], bool] | None) -> None:
+    """Return once no reader is presenting and ``busy()`` is false, or ``stop`` is set."""
+    pause = stop if stop is not None else threading.Event()
+    while True:
+        READERS.wait_until_none(pause, IDLE_POLL_S)
+        if pause.is_set() or busy is None or not busy():
+            return
+        pause.wait(IDLE_POLL_S)

@@ -578,6 +578,21 @@ class LinkStore:
             ).first()
         return (row.story_updated, row.view) if row is not None else None
 
+    def stale_views(self, limit: int) -> list[str]:
+        """Live stories (not merged away, not emptied) whose stored view is missing or older than
+        the story, the most recently changed first: at most ``limit`` ids."""
+        v = story_views
+        stale = v.c.story_id.is_(None) | (v.c.story_updated < stories.c.updated)
+        q = (
+            select(stories.c.id)
+            .outerjoin(v, v.c.story_id == stories.c.id)
+            .where(stories.c.merged_into.is_(None), stories.c.size > 0, stale)
+            .order_by(stories.c.updated.desc(), stories.c.id)
+            .limit(limit)
+        )
+        with self.store.connection() as conn:
+            return list(conn.execute(q).scalars())
+
     def drop_views(self, story_ids: Iterable[str]) -> None:
         with self.store.connection() as conn:
             for chunk in _chunks(list(story_ids)):

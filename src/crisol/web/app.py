@@ -67,7 +67,10 @@ def event_filters(
     )  # fmt: skip
 
 
+@lru_cache(maxsize=1)
 def templates() -> Jinja2Templates:
+    """The pages' templates: one environment per process, so a template is compiled once for
+    every router (and :func:`compile_templates` compiles them ahead)."""
     t = Jinja2Templates(directory=str(HERE / "templates"))
     t.env.autoescape = True  # every {{ }} is escaped, whatever the file name
     t.env.filters["day"] = day
@@ -77,6 +80,16 @@ def templates() -> Jinja2Templates:
     t.env.filters["outlet"] = outlet_label  # "unknown outlet", never an article id
     t.env.globals["asset_version"] = asset_version
     return t
+
+
+def compile_templates() -> int:
+    """Compile every page template now (~0.1 CPU-s), so the first page of each kind a reader
+    opens does not; returns how many. ``crisol serve``'s warm-up runs it."""
+    env = templates().env
+    names = env.list_templates(extensions=["html"])
+    for name in names:
+        env.get_template(name)
+    return len(names)
 
 
 def asset_version(name: str) -> str:
@@ -269,6 +282,10 @@ def create_web_app(store_url: str) -> FastAPI:
 
 def mount(app: FastAPI, prefix: str = UI_PREFIX) -> None:
     """Add the pages under ``prefix`` (default: the root) to ``app`` (the REST API), over its
-    ``app.state.store``; ``prefix`` + ``/`` is the home page."""
+    ``app.state.store``; ``prefix`` + ``/`` is the home page. An app that warms up at start
+    (``app.state.warmer``: ``crisol serve``) compiles the templates then too."""
     app.include_router(router(app.state.store, prefix))
     compress(app)
+    warmer = getattr(app.state, "warmer", None)
+    if warmer is not None:
+        warmer.add_step(compile_templates)
